@@ -141,6 +141,20 @@ describe('R83-3: a subject named elsewhere only through an escape', () => {
     expect(full).toEqual({ code: 1, stdout: 'no', stderr: '' });
     expect(partial).toEqual(full);
   });
+
+  it('the same when the membership lists spell her name so (her bindings as orgctl writes them)', async () => {
+    const dir = join(tempDir('orgctl-r83-3-'), 'dist');
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    for (const f of listFiles(dir).filter((f) => f.endsWith('/cluster/resources.yaml'))) {
+      const path = join(dir, f);
+      writeFileSync(path, readFileSync(path, 'utf8').replaceAll('"erin@acme.io"', '"\\u0065rin@acme.io"'));
+    }
+    const { full, partial } = await bothReads(() =>
+      run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'erin@acme.io', '--dir', dir]),
+    );
+    expect(full).toEqual({ code: 1, stdout: 'no', stderr: '' });
+    expect(partial).toEqual(full);
+  });
 });
 
 /** A generated organization (acme: userN@acme.io, ns-N) synthesized into a dist/ of its own. */
