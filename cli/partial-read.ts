@@ -185,6 +185,16 @@ function writtenForm(name: string): string | undefined {
   return written.startsWith('"') ? written.slice(1, -1) : written;
 }
 
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether a file's bytes may name a subject whose name orgctl writes as `written`: they hold those
+ * bytes, or a backslash. An escape in a double-quoted scalar is the only other spelling the strict
+ * reader (and Go) reads as the same name (`"\u0065rin@acme.io"`), and the only way to it: red team R83-3.
+ */
+const mayNameBytes = (bytes: Buffer, written: Buffer): boolean =>
+  bytes.indexOf(written) >= 0 || bytes.indexOf(BACKSLASH) >= 0;
+
 const isOrganizationConfigMap = (d: ManifestDoc): boolean => {
   const o = d.object as { kind?: unknown; metadata?: { name?: unknown } };
   return o.kind === 'ConfigMap' && o.metadata?.name === ORGANIZATION_CONFIGMAP;
@@ -220,7 +230,8 @@ const usernameField = (username: string): string => `"username":${JSON.stringify
 /**
  * What the membership lists' bytes (`files`, and `lines`: theirs holding the user's username
  * field) say of `username` as a user, without parsing them: `active` when a line as orgctl writes it (one JSON object a line, `"username":"..."` as JSON.stringify
- * writes it) records them active; `absent` when the name's bytes stand nowhere in them, which
+ * writes it) records them active; `absent` when the name's bytes stand nowhere in them, nor a
+ * backslash (an escape may spell it, R83-3), which
  * only a name of printable ASCII without a quote or backslash can tell (JSON and YAML write it
  * unescaped, and orgctl's YAML never folds a line); else `unknown`, and the lists are read whole
  * (mayBeBound), so a line written another way costs time, never an answer. At size L it spares
@@ -241,7 +252,7 @@ function userInLists(
   }
   if (jsonAsIs(username)) {
     const name = Buffer.from(username);
-    if (files.every((bytes) => bytes.indexOf(name) < 0)) return 'absent';
+    if (!files.some((bytes) => mayNameBytes(bytes, name))) return 'absent';
   }
   return 'unknown';
 }
@@ -419,9 +430,9 @@ function readLaidOut(
       // The cluster shards were read whole for RBAC; members-NN hold none.
       if (path === MEMBERS_FILE || clusterDocs.has(path) || isMembersFile(path)) continue;
       searched.push(path);
-      // The namespace's own shard was read in part: the rest of it now.
+      // The namespace's own shard: its documents not read for the namespace now.
       const partlyRead = readFiles.has(path);
-      if ((readFiles.get(path) ?? readBytes(join(dir, path))).indexOf(subjectBytes) < 0) continue;
+      if (!mayNameBytes(readFiles.get(path) ?? readBytes(join(dir, path)), subjectBytes)) continue;
       const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));
       if (!rbac) return undefined;
       if (names(rbac.bindings, subject)) {

@@ -14,6 +14,11 @@
  * kubectl and Argo CD leave the last copy alone in the cluster: a subject only the first copy names
  * was answered yes. parseOutput refuses the second copy (within a file for the partial read, which
  * reads a file where orgctl places the object; across the files of a cluster for the full read).
+ * R83-3 (low, closed): can-i's partial read looked for a subject's bindings elsewhere, and for the
+ * subject in the membership lists, by the bytes of its name: a name spelled through a JSON escape
+ * (read as the same name by the strict reader and Go) was missed, and can-i warned "named in no
+ * binding" where the full read does not (the answer itself alike). A file holding a backslash is
+ * now read as one that may name them (none does at size L).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
