@@ -2,7 +2,7 @@
  * A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. The
  * flags' types follow from their spec, so a command reads `flags.out` as a string, never casts.
  */
-import { EMAIL_PATTERN, GITHUB_LOGIN, GITHUB_LOGIN_FORM, isCalendarDate } from '../model/model.ts';
+import { EMAIL_PATTERN, GITHUB_LOGIN, GITHUB_LOGIN_FORM, githubIdLookup, isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 import { nearestName } from '../model/text.ts';
 import { ownValue } from '../model/own-keys.ts';
@@ -156,7 +156,7 @@ export function githubIdFlag(value: string | undefined, login: string | undefine
   const id = Number(value);
   if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(id))
     throw new UsageError(
-      `--github-id ${JSON.stringify(value)} is not a GitHub account id (a positive whole number: gh api users/${login} --jq .id prints it)`,
+      `--github-id ${JSON.stringify(value)} is not a GitHub account id (a positive whole number: ${githubIdLookup(login)} prints it)`,
     );
   return id;
 }

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { resolveToday } from '../model/model.ts';
+import { githubIdLookup, resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
@@ -25,7 +25,7 @@ installed orgctl), a README saying how to change access and who approves what, .
   --org NAME          the organization's name (a DNS label: lower-case letters, digits, -)
   --owner EMAIL       the owner: the first admin, whom only support can change
   --github LOGIN      the owner's GitHub login (the review knows admins by it)
-  --github-id ID      with --github: that account's id (\`gh api users/LOGIN --jq .id\` prints it): the
+  --github-id ID      with --github: that account's id (\`${githubIdLookup()}\` prints it): the
                       review counts the login as the owner's only from that account, not from whoever
                       registers it after a rename (without it, check warns: admin-github-id)
   --spec ts|yaml      org/org.ts (constructs, the default) or org/org.yaml (a spec)

@@ -7,6 +7,7 @@
  */
 import { withThousands } from './text.ts';
 import { ORG_DEFAULTS } from './defaults.ts';
+import { githubIdLookup } from './model.ts';
 
 /**
  * Where a rule runs: `declaration` over the model (`orgctl check`, `synth`, the Organization's
@@ -150,8 +151,7 @@ export const RULES = [
     severity: 'warning',
     description:
       "an active admin whose GitHub login is declared without the account's id (`githubId`): review then counts whoever holds the login as that admin, and once the account is renamed or deleted anyone may register it",
-    remediation:
-      'declare `githubId` beside `github` (`gh api users/LOGIN --jq .id` prints it); for an admin, another admin approves',
+    remediation: `declare \`githubId\` beside \`github\` (\`${githubIdLookup()}\` prints it); for an admin, another admin approves`,
   },
   {
     id: 'remove-all-admin',

@@ -1,6 +1,6 @@
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
-import type { UserModel } from '../../model/model.ts';
+import { githubIdLookup, type UserModel } from '../../model/model.ts';
 
 /** An active admin matched on GitHub by their login alone: declared without the account's id. */
 export const loginAlone = (u: Pick<UserModel, 'admin' | 'status' | 'github' | 'githubId'>): boolean =>
@@ -20,7 +20,7 @@ export const adminGithubId: OrgRule = {
         severity: 'warning',
         rule: this.id,
         subject: `users/${u.email}`,
-        message: `admin ${u.email} declares GitHub login ${u.github} without its account id: once that account is renamed or deleted, whoever registers the login ${u.github} approves, authors and labels pull requests as this admin; declare githubId beside github (\`gh api users/${u.github} --jq .id\` prints it)`,
+        message: `admin ${u.email} declares GitHub login ${u.github} without its account id: once that account is renamed or deleted, whoever registers the login ${u.github} approves, authors and labels pull requests as this admin; declare githubId beside github (\`${githubIdLookup(u.github)}\` prints it)`,
         source: sourceText(u.source),
       }),
     );
