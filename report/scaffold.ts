@@ -191,11 +191,9 @@ function tsValue(value: unknown, indent: string): string {
 
 function declarationTs(o: ScaffoldOptions): string {
   const owner = o.owner.toLowerCase();
-  const options = [
-    ...(o.github ? [`github: ${quote(o.github)}`] : []),
-    ...(o.githubId !== undefined ? [`githubId: ${o.githubId}`] : []),
-    'admin: true',
-  ].join(', ');
+  const options = Object.entries({ ...ownerLogin(o), admin: true })
+    .map(([k, v]) => `${k}: ${tsValue(v, '')}`)
+    .join(', ');
   return `/**
  * The ${o.org} organization: who is in it and what each person may do where. Edit it, run
  * \`npm run synth\` (it checks every policy and writes dist/), and open a pull request with both.
