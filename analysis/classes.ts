@@ -45,14 +45,9 @@ interface PrivilegeClass {
   readonly probes: readonly Probe[];
 }
 
-/** verbs × group × resources (with `res/sub` for subresources). */
-interface Probe {
+/** Requests of some verbs, and what a finding says of them. */
+interface ProbeBase {
   readonly verbs: readonly string[];
-  /** An API group, or UNKNOWN_GROUP: any group that is not built into Kubernetes. */
-  readonly group: string;
-  /** Instead of `group`: every API group ending with `.domain` (a family of groups, CLOUD_PROVIDER_FAMILIES). */
-  readonly domain?: string;
-  readonly resources: readonly string[];
   /** Cluster-scoped objects: only a ClusterRoleBinding can grant these. */
   readonly clusterOnly?: boolean;
   /** Why these requests in particular are dangerous, when the class's `why` says too little. */
@@ -60,6 +55,20 @@ interface Probe {
   /** What these requests do, when the class's title says too little (`port-forward into pods`). */
   readonly what?: string;
 }
+
+/** verbs × group × resources (with `res/sub` for subresources). */
+interface GroupProbe extends ProbeBase {
+  /** An API group, or UNKNOWN_GROUP: any group that is not built into Kubernetes. */
+  readonly group: string;
+  readonly resources: readonly string[];
+}
+
+/** verbs × every resource of a family of groups: every API group ending with `.domain` (CLOUD_PROVIDER_FAMILIES). */
+interface FamilyProbe extends ProbeBase {
+  readonly domain: string;
+}
+
+type Probe = GroupProbe | FamilyProbe;
 
 /** Where a rule was granted: a RoleBinding's rules act only on that namespace's objects. */
 export type Scope = 'namespace' | 'cluster';
@@ -72,8 +81,6 @@ export type Scope = 'namespace' | 'cluster';
 const UNKNOWN_GROUP = '(an API group orgctl does not know)';
 /** Stands for a resource nobody has heard of: only `*` in a rule's resources matches it. */
 const ANY_RESOURCE = '(any resource)';
-/** Stands for every resource of a family of groups (CLOUD_PROVIDER_FAMILIES): familyHit says which rules reach one. */
-const ANY_NAMED_RESOURCE = '(every resource of the group)';
 
 /**
  * The API groups Kubernetes serves itself (resources.ts: those of a 1.32 API server with every API
@@ -115,8 +122,12 @@ const KUBELET_SUBRESOURCES: readonly string[] = [
   'statusz',
 ];
 
-const p = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({ verbs, group, resources });
-const cluster = (verbs: readonly string[], group: string, ...resources: string[]): Probe => ({
+const p = (verbs: readonly string[], group: string, ...resources: string[]): GroupProbe => ({
+  verbs,
+  group,
+  resources,
+});
+const cluster = (verbs: readonly string[], group: string, ...resources: string[]): GroupProbe => ({
   verbs,
   group,
   resources,
@@ -362,13 +373,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       // Every resource of a cloud provider's groups acts with the cluster's cloud credentials (R84).
       ...CLOUD_PROVIDER_FAMILIES.map((f) =>
         why(
-          {
-            verbs: WRITE,
-            group: f.domain,
-            domain: f.domain,
-            resources: [ANY_NAMED_RESOURCE],
-            clusterOnly: f.clusterOnly,
-          },
+          { verbs: WRITE, domain: f.domain, clusterOnly: f.clusterOnly },
           `${f.project} (every API group ending in .${f.domain}) act in the cloud with the credentials of the provider config they name, by default the cluster's ClusterProviderConfig: IAM users, roles and access keys (the keys written into a Secret of the namespace), EKS access entries (cluster-admin on a cluster, this one included)`,
           `act as the cluster's cloud identity through ${f.project}`,
         ),
@@ -625,7 +630,7 @@ function familyHit(rule: PolicyRule, domain: string): boolean {
 /** Whether one rule allows some request of the probe (for some object name). */
 function ruleHitsProbe(rule: PolicyRule, probe: Probe): boolean {
   if (!probe.verbs.some((v) => verbMatches(rule, v))) return false;
-  if (probe.domain) return familyHit(rule, probe.domain);
+  if ('domain' in probe) return familyHit(rule, probe.domain);
   if (!groupHit(rule, probe.group)) return false;
   return probe.resources.some((res) => {
     const slash = res.indexOf('/');
