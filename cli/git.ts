@@ -189,14 +189,14 @@ export function readRefFile(ref: string, path: string, maxBytes: number): RefFil
 
 /**
  * Files at `ref`, as readRefFile reads each, by path: with one `git ls-tree` and one `git cat-file
- * --batch` for all of them (a review reads every org/ code file a change touches), in git's order
- * until `total.bytes` together (a file past them is said, as `total.what` names them, not read).
+ * --batch` for all of them (a review reads every org/ code file a change touches); given `total`,
+ * in git's order until `total.bytes` together (a file past them is said, as `total.what` names them, not read).
  */
 export function readRefFiles(
   ref: string,
   paths: readonly string[],
   maxBytes: number,
-  total: { readonly bytes: number; readonly what: string } = { bytes: maxBytes, what: 'one file' },
+  total?: { readonly bytes: number; readonly what: string },
 ): Map<string, RefFileText> {
   // Read before the sides (judgeChange), whose reading then says why (red team R43-2).
   if (!readableRef(ref))
@@ -215,17 +215,18 @@ export function readRefFiles(
     const path = line.slice(line.indexOf('\t') + 1);
     // A path git matched as a pattern, not one asked for, is not read.
     if (!out.has(path)) continue;
-    const [mode, type, sha, size] = line.slice(0, line.indexOf('\t')).split(/ +/);
+    const [mode, type, sha, listed] = line.slice(0, line.indexOf('\t')).split(/ +/);
+    const size = Number(listed);
     if (type !== 'blob' || !REGULAR.has(mode!))
       out.set(path, { problem: `${ref}:${path} is not a regular file (mode ${mode})` });
-    else if (Number(size) > maxBytes) out.set(path, tooLargeToRead(`${ref}:${path}`, Number(size), maxBytes));
-    else if (sum + Number(size) > total.bytes)
+    else if (size > maxBytes) out.set(path, tooLargeToRead(`${ref}:${path}`, size, maxBytes));
+    else if (total && sum + size > total.bytes)
       out.set(path, {
-        problem: `${ref}:${path} (${mb(Number(size))} MB) with the files before it is more than orgctl reads of ${total.what} (${total.bytes / 2 ** 20} MB)`,
+        problem: `${ref}:${path} (${mb(size)} MB) with the files before it is more than orgctl reads of ${total.what} (${total.bytes / 2 ** 20} MB)`,
       });
     else {
-      sum += Number(size);
-      wanted.push({ path, sha: sha!, size: Number(size) });
+      sum += size;
+      wanted.push({ path, sha: sha!, size });
     }
   }
   if (!wanted.length) return out;
