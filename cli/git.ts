@@ -27,7 +27,7 @@ import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.t
  * repository lists far less (GitHub lists at most 100,000 entries of a tree), while a tree naming
  * one subtree many times unfolds, from a few KB of objects, to millions of entries (red team R82-1).
  */
-const MAX_LISTING_BYTES = 64 * 2 ** 20;
+export const MAX_LISTING_BYTES = 64 * 2 ** 20;
 
 /**
  * The most of an output orgctl reads from git objects, every file together, asked of git's listing

@@ -52,7 +52,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkS
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadSide, MAX_OUTPUT_BYTES } from '../cli/git.ts';
+import { loadSide, MAX_LISTING_BYTES, MAX_OUTPUT_BYTES } from '../cli/git.ts';
 import { readOrgCode } from '../cli/org-code.ts';
 import { InputError } from '../model/errors.ts';
 import * as standin from './github/standin.ts';
@@ -295,10 +295,14 @@ describe("R82-3: the workflow's extraction of head's files asks their sizes befo
     }
   });
 
-  it("says orgctl's own limit (MAX_OUTPUT_BYTES), in each extraction", () => {
+  it("says orgctl's own limits (MAX_OUTPUT_BYTES, MAX_LISTING_BYTES), in each extraction", () => {
     for (const job of ['pull', 'review']) {
       const step = REVIEW_WORKFLOW.jobs[job]!.steps.find((s) => s.id === 'extract')!;
       expect(step.run).toContain(`max=${MAX_OUTPUT_BYTES}`);
+      expect(step.run).toContain(`more than ${MAX_OUTPUT_BYTES / 2 ** 20} MB (what orgctl reads of an output)`);
+      const listing = MAX_LISTING_BYTES / 2 ** 20;
+      expect(step.run).toContain(`list=$((${listing} * 1024 * 1024))`);
+      expect(step.run).toContain(`git ls-tree lists more than ${listing} MB`);
     }
   });
 });
