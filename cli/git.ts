@@ -131,15 +131,14 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
   return blobs.map((b, i) => ({ path: b.relative, content: decodeOutput(contents[i]!, b.label), label: b.label }));
 }
 
+/** What `git cat-file` prints of the objects `shas`, handed one a line, at most `maxBuffer` bytes. */
+const catFile = (batch: '--batch' | '--batch-check', shas: readonly string[], maxBuffer: number): Buffer =>
+  git(['cat-file', batch], Buffer.from(shas.map((sha) => `${sha}\n`).join('')), [], maxBuffer);
+
 /** The size of each object `shas` names, asked of git once an object (`git cat-file --batch-check`). */
 function sizesOf(shas: readonly string[]): Map<string, number> {
   const unique = [...new Set(shas)];
-  const out = git(
-    ['cat-file', '--batch-check'],
-    Buffer.from(unique.map((sha) => `${sha}\n`).join('')),
-    [],
-    unique.length * BATCH_FRAME_BYTES,
-  );
+  const out = catFile('--batch-check', unique, unique.length * BATCH_FRAME_BYTES);
   const sizes = new Map<string, number>();
   for (const line of out.toString('latin1').split('\n').filter(Boolean)) {
     // `<oid> missing` for an object this clone lacks: left out.
@@ -159,10 +158,7 @@ const BATCH_FRAME_BYTES = 128;
 function catBlobs(blobs: readonly { readonly sha: string; readonly size: number }[]): Buffer[] {
   const shas = blobs.map((b) => b.sha);
   const listed = blobs.reduce((n, b) => n + b.size + BATCH_FRAME_BYTES, 0);
-  return splitBatch(
-    git(['cat-file', '--batch'], Buffer.from(shas.map((sha) => `${sha}\n`).join('')), [], listed),
-    shas.length,
-  );
+  return splitBatch(catFile('--batch', shas, listed), shas.length);
 }
 
 /** The `count` objects' contents of `git cat-file --batch`'s output. */
