@@ -1,0 +1,216 @@
+/**
+ * R85: the GitHub workflows orgctl ships (deploy/github/), attacked by anyone who may open a pull
+ * request: every file of the head, the branch name, the title and body, and whatever the
+ * unprivileged `head-engine` job's run of their code does (it may upload any artifact under any
+ * name: the run's artifact token is within its reach, as the cache token is: "Cacheract").
+ *
+ * - R85-1 (artifact poisoning): the privileged review job unpacked the artifact
+ *   `orgctl-head-proof` with actions/download-artifact, which writes every entry of the zip, of any
+ *   size, before anything reads it: a head-proof.json of gigabytes deflates to megabytes and fills
+ *   the disk of the job holding the token (orgctl's 16 MB limit applies only once it is written),
+ *   and entries beside it land on that disk too. It now fetches the zip, to a bound, into a fresh
+ *   folder outside the workspace, refuses any zip that is not one entry named head-proof.json, and
+ *   reads that entry through a pipe, to orgctl's own limit: no name from the zip is ever a path
+ *   written.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { MAX_HEAD_PROOF_BYTES } from '../review/head-proof.ts';
+import { ROOT, runStep, tempDir } from './helpers.ts';
+
+interface Step {
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+const workflow = (name: string) =>
+  parseAllDocuments(readFileSync(join(ROOT, 'deploy/github', name), 'utf8'))[0]!.toJS() as {
+    jobs: Record<string, Job>;
+  };
+
+/** One entry of a zip the attacker makes: its name, and its bytes or the file a symbolic link names. */
+type Entry = { readonly name: string } & (
+  | { readonly text: string }
+  | { readonly zeros: number }
+  | { readonly link: string }
+);
+
+/** A zip of `entries`, deflated, as an attacker's upload may hold them (any names, sizes and kinds). */
+function zipOf(file: string, entries: readonly Entry[]): void {
+  const script = `
+import json, sys, warnings, zipfile
+warnings.simplefilter('ignore')  # a name twice is the point
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    for e in json.loads(sys.argv[2]):
+        if 'link' in e:
+            i = zipfile.ZipInfo(e['name']); i.external_attr = 0o120777 << 16; z.writestr(i, e['link'])
+        elif 'zeros' in e:
+            with z.open(e['name'], 'w', force_zip64=True) as w:
+                for _ in range(e['zeros'] // (1 << 20)): w.write(bytes(1 << 20))
+                w.write(bytes(e['zeros'] % (1 << 20)))
+        else:
+            z.writestr(e['name'], e['text'])
+`;
+  const r = spawnSync('python3', ['-c', script, file, JSON.stringify(entries)], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+}
+
+/** Every file under `dir` and its size (symbolic links as such, never followed). */
+function filesUnder(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (!e.isDirectory())
+      out[join(e.parentPath, e.name).slice(dir.length + 1)] = e.isFile()
+        ? statSync(join(e.parentPath, e.name)).size
+        : -1;
+  return out;
+}
+
+describe('R85-1: the review reads the head engine’s artifact as data, never unpacking it', () => {
+  const review = workflow('orgctl-review.yaml').jobs.review!;
+  const step = review.steps.find((s) => s.id === 'head-proof')!;
+  const reviewStep = review.steps.find((s) => /\breview --github/.test(s.run ?? ''))!;
+
+  it('is not actions/download-artifact, which writes every entry of any size before anything is checked', () => {
+    expect(step.uses, 'download-artifact unpacks whatever the pull request’s code uploaded').toBeUndefined();
+    expect(step.run).toBeDefined();
+    expect(step.if).toBe("needs.head-engine.outputs.proved == 'true'");
+    // The proof the review reads is the one file this step writes, outside the workspace.
+    expect(reviewStep.env?.HEAD_PROOF).toBe(
+      "${{ steps.head-proof.outcome == 'success' && format('{0}/head-proof/head-proof.json', runner.temp) || '' }}",
+    );
+  });
+
+  /**
+   * The step's script with a stand-in `gh` serving `zip` as this run's one artifact
+   * orgctl-head-proof (or `ids` as the listing), in a workspace holding base's orgctl.
+   */
+  function fetchProof(entries: readonly Entry[], ids = '4242') {
+    const root = tempDir();
+    const workspace = join(root, 'work');
+    const temp = join(root, 'temp');
+    const bin = join(root, 'bin');
+    for (const d of [workspace, temp, bin]) mkdirSync(d);
+    writeFileSync(join(workspace, 'package.json'), '{"name":"acme-org"}\n');
+    const zip = join(root, 'served.zip');
+    zipOf(zip, entries);
+    writeFileSync(
+      join(bin, 'gh'),
+      [
+        '#!/bin/sh',
+        'case "$*" in',
+        `  "api repos/acme/org/actions/runs/77/artifacts?name=orgctl-head-proof "*) printf '%s\\n' ${JSON.stringify(ids)} ;;`,
+        `  "api repos/acme/org/actions/artifacts/4242/zip") cat ${JSON.stringify(zip)} ;;`,
+        '  *) echo "unexpected gh $*" >&2; exit 9 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'gh'), 0o755);
+    const r = runStep(step.run ?? 'exit 99', workspace, bin, {
+      RUNNER_TEMP: temp,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_RUN_ID: '77',
+      GH_TOKEN: 'token',
+    });
+    return { ...r, temp, workspace, proof: join(temp, 'head-proof', 'head-proof.json') };
+  }
+
+  it('reads a proof of up to orgctl’s limit byte for byte, as the one file of a fresh folder', () => {
+    const text = `{"by":"orgctl 0.2.0","ok":true}\n`;
+    const r = fetchProof([{ name: 'head-proof.json', text }]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(r.proof, 'utf8')).toBe(text);
+    expect(filesUnder(r.temp)).toEqual({ 'head-proof/head-proof.json': text.length });
+    const full = fetchProof([{ name: 'head-proof.json', zeros: MAX_HEAD_PROOF_BYTES }]);
+    expect(full.status).toBe(0);
+    expect(statSync(full.proof).size).toBe(MAX_HEAD_PROOF_BYTES);
+  });
+
+  it('refuses a head-proof.json past the limit, having written no more than the limit of it (a deflated gigabyte)', () => {
+    for (const zeros of [MAX_HEAD_PROOF_BYTES + 1, 256 * 2 ** 20]) {
+      const r = fetchProof([{ name: 'head-proof.json', zeros }]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/orgctl-head-proof.*more than 16 MB/);
+      expect(existsSync(r.proof)).toBe(false);
+      expect(filesUnder(r.temp)).toEqual({});
+    }
+  }, 60_000);
+
+  it.each<[string, Entry[]]>([
+    [
+      'a name out of the folder (zip slip)',
+      [
+        { name: 'head-proof.json', text: '{}' },
+        { name: '../work/package.json', text: '{"name":"orgctl","bin":"evil.js"}' },
+      ],
+    ],
+    [
+      'base’s orgctl command',
+      [
+        { name: 'head-proof.json', text: '{}' },
+        { name: 'node_modules/.bin/orgctl', text: '#!/bin/sh\necho owned\n' },
+      ],
+    ],
+    [
+      'an absolute name',
+      [
+        { name: 'head-proof.json', text: '{}' },
+        { name: '/tmp/r85-owned', text: 'x' },
+      ],
+    ],
+    ['no head-proof.json', [{ name: 'proof.json', text: '{}' }]],
+    [
+      'head-proof.json twice',
+      [
+        { name: 'head-proof.json', text: '{}' },
+        { name: 'head-proof.json', text: '{"ok":true}' },
+      ],
+    ],
+    ['a folder of that name', [{ name: 'head-proof.json/x', text: '{}' }]],
+  ])('refuses a zip with %s, writing none of its names', (_, entries) => {
+    const r = fetchProof(entries);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/orgctl-head-proof: .*head-proof\.json alone/);
+    expect(filesUnder(r.temp)).toEqual({});
+    expect(filesUnder(r.workspace)).toEqual({ 'package.json': 20 });
+  });
+
+  it('a symbolic link named head-proof.json is read as its text, never followed', () => {
+    const secret = join(tempDir(), 'secret');
+    writeFileSync(secret, 'the runner’s file\n');
+    const r = fetchProof([{ name: 'head-proof.json', link: secret }]);
+    expect(statSync(r.proof).isFile()).toBe(true);
+    expect(readFileSync(r.proof, 'utf8')).toBe(secret);
+  });
+
+  it('refuses a listing that is not one artifact, and a zip that is not a zip', () => {
+    for (const ids of ['', '4242\n4243', 'x']) {
+      const r = fetchProof([{ name: 'head-proof.json', text: '{}' }], ids);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/orgctl-head-proof: not one artifact of this run/);
+      expect(filesUnder(r.temp)).toEqual({});
+    }
+  });
+
+  it('may list this run’s artifacts (actions: read), and nothing more than it did besides', () => {
+    expect(review.permissions).toEqual({
+      actions: 'read',
+      contents: 'read',
+      'pull-requests': 'write',
+      checks: 'write',
+    });
+    expect(step.env).toEqual({ GH_TOKEN: '${{ github.token }}' });
+  });
+});
