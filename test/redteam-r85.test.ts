@@ -17,26 +17,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { MAX_HEAD_PROOF_BYTES } from '../review/head-proof.ts';
-import { ROOT, runStep, tempDir } from './helpers.ts';
+import { runStep, tempDir } from './helpers.ts';
+import { shippedWorkflow } from './workflow-lint.ts';
 
-interface Step {
-  id?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  env?: Record<string, string>;
-  with?: Record<string, string>;
-}
-interface Job {
-  permissions?: Record<string, string>;
-  steps: Step[];
-}
-const workflow = (name: string) =>
-  parseAllDocuments(readFileSync(join(ROOT, 'deploy/github', name), 'utf8'))[0]!.toJS() as {
-    jobs: Record<string, Job>;
-  };
+const workflow = shippedWorkflow;
 
 /** One entry of a zip the attacker makes: its name, and its bytes or the file a symbolic link names. */
 type Entry = { readonly name: string } & (

