@@ -12,6 +12,13 @@
  *   folder outside the workspace, refuses any zip that is not one entry named head-proof.json, and
  *   reads that entry through a pipe, to orgctl's own limit: no name from the zip is ever a path
  *   written.
+ * - R85-2 (a stale success while the pull request's code runs): the review job, the one that marked
+ *   the head's orgctl/review check run in progress, needs head-engine, which runs the pull request's
+ *   own orgctl for an upgrade and may stall for its whole 15 minutes. A label an admin removes or an
+ *   approval dismissed starts a run, yet the success before it stayed in force that long, and a
+ *   writer could merge in that window. The pull job, which head-engine needs and which runs no code
+ *   of the pull request, now marks it in progress first (the review job marks it again once it holds
+ *   the pull request's group, after any other run's verdict).
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -197,5 +204,58 @@ describe('R85-1: the review reads the head engine’s artifact as data, never un
       checks: 'write',
     });
     expect(step.env).toEqual({ GH_TOKEN: '${{ github.token }}' });
+  });
+});
+
+describe('R85-2: the verdict in force is withdrawn before any code of the pull request runs', () => {
+  const wf = workflow('orgctl-review.yaml');
+  const MARKS = /check-runs" -f name=orgctl\/review -f head_sha="\$sha" \\\n\s+-f status=in_progress/;
+  /** The jobs `name` needs, and those they need, ... */
+  const before = (name: string): string[] => {
+    const needs = wf.jobs[name]!.needs;
+    const direct = needs === undefined ? [] : typeof needs === 'string' ? [needs] : needs;
+    return [...direct, ...direct.flatMap(before)];
+  };
+
+  it('a job head-engine needs marks the head’s orgctl/review check run in progress, with the review job’s script', () => {
+    const marking = before('head-engine').filter((j) => wf.jobs[j]!.steps.some((s) => MARKS.test(s.run ?? '')));
+    expect(marking, 'head-engine runs the pull request’s orgctl while the success before stays').toEqual(['pull']);
+    const pull = wf.jobs.pull!;
+    expect(pull.permissions).toEqual({ actions: 'read', contents: 'read', checks: 'write' });
+    const mark = pull.steps.find((s) => s.id === 'mark')!;
+    const again = wf.jobs.review!.steps.find((s) => s.id === 'mark')!;
+    // One text: the review job marks again once it holds the pull request's group.
+    expect(mark.run).toBe(again.run);
+    expect(mark.env).toEqual({ GH_TOKEN: '${{ github.token }}', NUMBER: '${{ steps.pr.outputs.number }}' });
+    expect([mark['continue-on-error'], mark['timeout-minutes']]).toEqual([true, 2]);
+    // Right after the number is known, before the fetch (which the pull request's size can fail).
+    expect(pull.steps.map((s) => s.id).slice(0, 2)).toEqual(['pr', 'mark']);
+  });
+
+  it('the mark posts in_progress on the head GitHub reports', () => {
+    const mark = wf.jobs.pull!.steps.find((s) => s.id === 'mark')!;
+    const root = tempDir();
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    const log = join(root, 'calls');
+    writeFileSync(
+      join(bin, 'gh'),
+      `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\ncase "$*" in "api repos/acme/org/pulls/7 --jq .head.sha") echo 0123abc ;; esac\n`,
+    );
+    chmodSync(join(bin, 'gh'), 0o755);
+    const out = join(root, 'output');
+    writeFileSync(out, '');
+    const r = runStep(mark.run ?? 'exit 99', root, bin, {
+      GITHUB_REPOSITORY: 'acme/org',
+      NUMBER: '7',
+      GH_TOKEN: 'token',
+      GITHUB_OUTPUT: out,
+    });
+    expect(r.status).toBe(0);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls[0]).toBe('api repos/acme/org/pulls/7 --jq .head.sha');
+    expect(calls[1]).toMatch(
+      /^api -X POST repos\/acme\/org\/check-runs -f name=orgctl\/review -f head_sha=0123abc -f status=in_progress /,
+    );
   });
 });

@@ -57,6 +57,7 @@ export type Step = {
   shell?: string;
   if?: string;
   'timeout-minutes'?: number;
+  'continue-on-error'?: boolean;
 };
 export type Job = {
   steps: Step[];
