@@ -443,7 +443,7 @@ describe('the privileged review workflow', () => {
       'pull-requests': 'write',
       contents: 'read',
     });
-    expect(wf.jobs.pull!.permissions).toEqual({ actions: 'read', contents: 'read' });
+    expect(wf.jobs.pull!.permissions).toEqual({ actions: 'read', contents: 'read', checks: 'write' });
     expect(wf.jobs['head-engine']!.permissions).toEqual({});
   });
 
