@@ -19,13 +19,26 @@
  *   writer could merge in that window. The pull job, which head-engine needs and which runs no code
  *   of the pull request, now marks it in progress first (the review job marks it again once it holds
  *   the pull request's group, after any other run's verdict).
+ *
+ * Held (guards below pass as they stand): no `${{ }}` in any `run:` of any shipped workflow (event
+ * fields, step and job outputs reach scripts through `env:` only; the branch name and title reach
+ * none); no cache restored anywhere (workflows.test.ts: setup-node without `cache:`, pinned before
+ * v5's own caching), so no poisoned npm cache or V8 code cache beside base's bundle (a fresh `npm
+ * ci --ignore-scripts` in the privileged jobs); the privileged jobs check out the base only; `persist-credentials:
+ * false` but in expiry's `propose`, which runs no code of the repository; the review's concurrency
+ * never cancels a run in progress. Left: the trigger's artifact `pull-number` is still unpacked by
+ * `gh run download` in the pull job (unbounded; the trigger is the pull request's copy, which may
+ * upload nothing anyway: docs/github.md's limit); a run started by a review (its own workflow-level
+ * group) may overlap a run in progress, whose verdict can then land after this run's mark and count
+ * until this run's review job marks again; the artifact `orgctl-access` may be replaced by a
+ * runtime token the pull request's code took in head-engine, if GitHub accepts it after that job.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_HEAD_PROOF_BYTES } from '../review/head-proof.ts';
-import { runStep, tempDir } from './helpers.ts';
+import { ROOT, runStep, tempDir } from './helpers.ts';
 import { shippedWorkflow } from './workflow-lint.ts';
 
 const workflow = shippedWorkflow;
@@ -257,5 +270,14 @@ describe('R85-2: the verdict in force is withdrawn before any code of the pull r
     expect(calls[1]).toMatch(
       /^api -X POST repos\/acme\/org\/check-runs -f name=orgctl\/review -f head_sha=0123abc -f status=in_progress /,
     );
+  });
+});
+
+describe('R85 guards: what held', () => {
+  it.each(
+    readdirSync(join(ROOT, 'deploy/github')).filter((f) => /\.ya?ml$/.test(f)),
+  )('%s: no expression in a run script (event fields and outputs reach scripts through env only)', (name) => {
+    for (const [jobName, job] of Object.entries(workflow(name).jobs))
+      for (const s of job.steps) expect(s.run ?? '', `${jobName}: ${s.name ?? s.id}`).not.toMatch(/\$\{\{/);
   });
 });
