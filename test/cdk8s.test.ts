@@ -21,7 +21,7 @@ import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
 
 const app = new App();
 const org = new Organization(app, 'acme', { owner: 'alice@acme.io' });
-org.user('alice@acme.io', { github: 'alice', admin: true });
+org.user('alice@acme.io', { github: 'alice', githubId: 583231, admin: true });
 org.namespace('web');
 ${extra ? "new ConfigMap(new Chart(app, 'config'), 'settings', { data: { greeting: 'hello' } });" : ''}
 export default app;

@@ -31,7 +31,7 @@ writeFileSync(
       owner: 'a@acme.io',
       clusters: ['lga1'],
       users: [
-        { email: 'a@acme.io', github: 'a', admin: true },
+        { email: 'a@acme.io', github: 'a', githubId: 583231, admin: true },
         { email: 'b@acme.io', github: 'b' },
       ],
       namespaces: [{ name: 'web' }],
