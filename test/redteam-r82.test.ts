@@ -306,3 +306,16 @@ describe("R82-3: the workflow's extraction of head's files asks their sizes befo
     }
   });
 });
+
+describe('a head dist/ whose blob this clone does not hold (a shallow or partial clone)', () => {
+  it('is refused, saying what to fetch', () => {
+    const { repo, git } = repoWithOutput('r82-missing-');
+    const sha = git('rev-parse', 'HEAD:dist/members.json');
+    rmSync(join(repo, '.git/objects', sha.slice(0, 2), sha.slice(2)));
+    const e = errorOf(repo, 'HEAD:dist');
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toBe(
+      `HEAD:dist/members.json: git has no object ${sha} here (a shallow or partial clone?): fetch the commit's whole tree (git fetch --unshallow, or a checkout with fetch-depth: 0 and no filter)`,
+    );
+  });
+});
