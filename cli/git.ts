@@ -118,7 +118,9 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
   const sizes = sizesOf(entries.map((e) => e.sha));
   const missing = entries.find((e) => !sizes.has(e.sha));
   if (missing)
-    throw new InputError(`${missing.label}: git has no object ${missing.sha} here (a shallow or partial clone?)`);
+    throw new InputError(
+      `${missing.label}: git has no object ${missing.sha} here (a shallow or partial clone?): fetch the commit's whole tree (git fetch --unshallow, or a checkout with fetch-depth: 0 and no filter)`,
+    );
   const blobs = entries.map((e) => ({ ...e, size: sizes.get(e.sha)! }));
   const total = blobs.reduce((n, e) => n + e.size, 0);
   if (total > MAX_OUTPUT_BYTES) {
