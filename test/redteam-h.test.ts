@@ -183,13 +183,14 @@ describe('H1: the cached bundle of a TypeScript declaration outlives what it was
           paths: { '@acme/level': [`./lib/${to}.ts`] },
         },
       });
-    writeFileSync(join(dir, 'config', 'base.json'), base('reader'));
-    writeFileSync(join(dir, 'org', 'tsconfig.json'), JSON.stringify({ extends: '../config/base.json' }));
+    // A tsconfig file of the project's: what a declaration's tsconfig may extend (R81-2).
+    writeFileSync(join(dir, 'config', 'tsconfig.base.json'), base('reader'));
+    writeFileSync(join(dir, 'org', 'tsconfig.json'), JSON.stringify({ extends: '../config/tsconfig.base.json' }));
     const file = join(dir, 'org', 'org.ts');
     writeFileSync(file, declaration("import { level } from '@acme/level';"));
     ageTree(dir);
     expect(check(file).code).toBe(0);
-    writeFileSync(join(dir, 'config', 'base.json'), base('writer'));
+    writeFileSync(join(dir, 'config', 'tsconfig.base.json'), base('writer'));
     const r = check(file);
     expect(forbidden(uncached(file, () => check(file))), 'without the cache, the check refuses w:pods').toBe(true);
     expect(forbidden(r), `exit ${r.code}: ${r.stderr}`).toBe(true);
