@@ -2,9 +2,9 @@
  * A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored. The
  * flags' types follow from their spec, so a command reads `flags.out` as a string, never casts.
  */
-import { EMAIL_PATTERN, GITHUB_LOGIN, GITHUB_LOGIN_FORM, githubIdLookup, isCalendarDate } from '../model/model.ts';
+import { EMAIL_PATTERN, GITHUB_LOGIN, GITHUB_LOGIN_FORM, isCalendarDate } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
-import { nearestName } from '../model/text.ts';
+import { githubIdLookup, nearestName } from '../model/text.ts';
 import { ownValue } from '../model/own-keys.ts';
 import { ORG_NAME_MAX } from '../policies/org/invalid-name.ts';
 import { dns1123LabelProblem } from '../policies/org/kubernetes-names.ts';

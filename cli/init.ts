@@ -1,11 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { githubIdLookup, resolveToday } from '../model/model.ts';
+import { resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
 import { InputError, UsageError, unwritable } from '../model/errors.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { scaffold } from '../report/scaffold.ts';
-import { shellCommand } from '../model/text.ts';
+import { githubIdLookup, shellCommand } from '../model/text.ts';
 import { dateFlag, githubFlag, githubIdFlag, orgFlag, ownerFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';

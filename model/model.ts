@@ -268,8 +268,6 @@ export const SYSTEM_PREFIX = 'system:';
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** GITHUB_LOGIN in words, for whoever wrote another. */
 export const GITHUB_LOGIN_FORM = 'ASCII letters, digits and single hyphens, at most 39 characters';
-/** The command printing the id of the GitHub account holding `login` (a user's `githubId`), for every text that says how to find it. */
-export const githubIdLookup = (login = 'LOGIN'): string => `gh api users/${login} --jq .id`;
 
 export const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 const DATE = new RegExp(DATE_PATTERN);

@@ -5,9 +5,8 @@
  * `orgctl review --help` and the README's tables are made from this list (a test keeps the README
  * equal to it). Like cdk-nag's rule packs and kube-linter's check registry, the list is the docs.
  */
-import { withThousands } from './text.ts';
+import { githubIdLookup, withThousands } from './text.ts';
 import { ORG_DEFAULTS } from './defaults.ts';
-import { githubIdLookup } from './model.ts';
 
 /**
  * Where a rule runs: `declaration` over the model (`orgctl check`, `synth`, the Organization's

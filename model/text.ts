@@ -341,3 +341,6 @@ export function shellCommand(words: readonly ShellWord[]): string {
     })
     .join(' ');
 }
+
+/** The command printing the id of the GitHub account holding `login` (a user's `githubId`), for every text that says how to find it. */
+export const githubIdLookup = (login = 'LOGIN'): string => `gh api users/${login} --jq .id`;

@@ -160,7 +160,7 @@ describe('D2: when the clusters’ copies differ (each cluster read apart), what
   });
 });
 
-describe('D3: copies alike but for their order, or a binding written twice alike, are one account', () => {
+describe('D3: copies alike but for their order are one account; a binding written twice is refused (R83-2)', () => {
   const gainsInWeb = (s: Spec) => {
     s.spec.grants.push({ user: 'bob@acme.io', namespace: 'web', levels: ['w:configmaps'] });
   };
@@ -188,13 +188,17 @@ describe('D3: copies alike but for their order, or a binding written twice alike
     expect(await linesOf(sides)).toContain('bob@acme.io: gains w:configmaps in web');
   });
 
-  it("a binding written twice, alike, in lga1's copy: read cluster by cluster", async () => {
+  it("a binding written twice, alike, in lga1's copy: refused, never counted twice (R83-2: orgctl writes each object once)", async () => {
     const sides = await distPair(twoClusters(), gainsInWeb);
     editLga1Web(sides.head, (docs) => {
       const [a] = bindingsIn(docs);
       return [...docs.slice(0, a! + 1), docs[a!]!, ...docs.slice(a! + 1)];
     });
-    expect(await linesOf(sides)).toContain('bob@acme.io: gains w:configmaps in web');
+    const r = await run(['diff', '--base', sides.base, '--head', sides.head, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /RoleBinding web\/acme:[^ ]+ written twice \(first at [^)]+\): kubectl and Argo CD apply only the last copy; orgctl writes each object once/,
+    );
   });
 });
 
