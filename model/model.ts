@@ -303,6 +303,10 @@ export const seedAccess = (access: 'all' | 'none' | undefined): Pick<UserModel, 
 
 type Standing = Pick<UserModel, 'status' | 'admin' | 'addAll' | 'removeAll'>;
 
+/** An active admin matched on GitHub by their login alone: declared without the account's id. */
+export const loginAlone = (u: Pick<UserModel, 'admin' | 'status' | 'github' | 'githubId'>): boolean =>
+  u.admin && u.status === 'active' && u.github !== undefined && u.githubId === undefined;
+
 /** Whether a person's grants are bound: not when deactivated, nor when their seed access is Remove All. */
 export const grantsBound = (u: Standing): boolean => u.status === 'active' && !u.removeAll;
 

@@ -1,5 +1,5 @@
 import { isAdminOnly } from '../../model/catalog.ts';
-import { loginAlone } from '../org/admin-github-id.ts';
+import { loginAlone } from '../../model/model.ts';
 import {
   cellsIn,
   customRulesOf,

@@ -1,11 +1,7 @@
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
-import type { UserModel } from '../../model/model.ts';
+import { loginAlone } from '../../model/model.ts';
 import { githubIdLookup } from '../../model/text.ts';
-
-/** An active admin matched on GitHub by their login alone: declared without the account's id. */
-export const loginAlone = (u: Pick<UserModel, 'admin' | 'status' | 'github' | 'githubId'>): boolean =>
-  u.admin && u.status === 'active' && u.github !== undefined && u.githubId === undefined;
 
 /**
  * An admin matched on GitHub by their login alone: a login is a name anyone may register once its
