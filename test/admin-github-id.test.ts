@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acmeSpecWith, cli, tempDir } from './helpers.ts';
+import { acmeSpecWith, cli, initAcme, tempDir } from './helpers.ts';
 import { baseSpec, judge, user } from './review/scenarios.ts';
 
 /** `orgctl check --format json` of acmeSpecWith(spec): the findings of one rule. */
@@ -68,18 +68,7 @@ describe('orgctl init --github-id: the owner declared with their account id', ()
 
   it('writes githubId beside github, and the new organization checks clean', () => {
     const dir = join(tempDir(), 'acme-org');
-    const r = cli([
-      'init',
-      dir,
-      '--org',
-      'acme',
-      '--owner',
-      'alice@acme.io',
-      '--github',
-      'alice',
-      '--github-id',
-      '583231',
-    ]);
+    const r = cli(initAcme(dir));
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(readFileSync(join(dir, 'org/org.ts'), 'utf8')).toContain(
       "org.user('alice@acme.io', { github: 'alice', githubId: 583231, admin: true });",

@@ -32,6 +32,21 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export const TODAY = '2026-11-26';
 let scratch: string | undefined;
 
+/** `orgctl init DIR` of the acme organization, owner alice with her GitHub login and account id (admin-github-id), then `extra`. */
+export const initAcme = (dir: string, ...extra: string[]): string[] => [
+  'init',
+  dir,
+  '--org',
+  'acme',
+  '--owner',
+  'alice@acme.io',
+  '--github',
+  'alice',
+  '--github-id',
+  '583231',
+  ...extra,
+];
+
 /** A minimal valid organization: owner alice (admin) and namespace web. */
 export function smallOrg(props: Partial<OrganizationProps> = {}) {
   // cdk8s' own app.synth() writes to outdir: never the repository's dist/.

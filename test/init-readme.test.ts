@@ -5,25 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, tempDir } from './helpers.ts';
+import { initAcme, run, tempDir } from './helpers.ts';
 
 describe("init's README", () => {
   it('--spec yaml: its example, written as org/org.yaml, passes check and gives bob r:pods in web', async () => {
     const dir = join(tempDir(), 'acme-org');
-    const init = await run([
-      'init',
-      dir,
-      '--org',
-      'acme',
-      '--owner',
-      'alice@acme.io',
-      '--github',
-      'alice',
-      '--github-id',
-      '583231',
-      '--spec',
-      'yaml',
-    ]);
+    const init = await run(initAcme(dir, '--spec', 'yaml'));
     expect(init.code, init.stderr).toBe(0);
     const example = readFileSync(join(dir, 'README.md'), 'utf8').match(/```yaml\n([\s\S]*?)```/)?.[1];
     expect(example).toBeDefined();
@@ -39,18 +26,7 @@ describe("init's README", () => {
 describe("the project README's upgrade note on init's tsconfig.json", () => {
   it('names the option init writes, which a repository an earlier init made adds by hand', async () => {
     const dir = join(tempDir(), 'acme-org');
-    const init = await run([
-      'init',
-      dir,
-      '--org',
-      'acme',
-      '--owner',
-      'alice@acme.io',
-      '--github',
-      'alice',
-      '--github-id',
-      '583231',
-    ]);
+    const init = await run(initAcme(dir));
     expect(init.code, init.stderr).toBe(0);
     const options = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions;
     expect(options.allowImportingTsExtensions).toBe(true);
