@@ -149,12 +149,21 @@ export function githubFlag(value: string): void {
     throw new UsageError(`--github ${JSON.stringify(value)} is not a GitHub login (${GITHUB_LOGIN_FORM})`);
 }
 
+/**
+ * A flag's whole number of `least` or more, written in decimal without leading zeros and held by
+ * JavaScript exactly; undefined when it is not one (each flag says what it takes).
+ */
+export function wholeNumber(value: string, least = 0): number | undefined {
+  const n = Number(value);
+  return /^(0|[1-9]\d*)$/.test(value) && Number.isSafeInteger(n) && n >= least ? n : undefined;
+}
+
 /** `--github-id ID`: a GitHub account's id (a positive whole number), given with the login it belongs to. */
 export function githubIdFlag(value: string | undefined, login: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (login === undefined) throw new UsageError('--github-id goes with --github LOGIN: the id of that account');
-  const id = Number(value);
-  if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(id))
+  const id = wholeNumber(value, 1);
+  if (id === undefined)
     throw new UsageError(
       `--github-id ${JSON.stringify(value)} is not a GitHub account id (a positive whole number: ${githubIdLookup(login)} prints it)`,
     );

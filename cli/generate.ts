@@ -1,5 +1,6 @@
 import { generateSpec } from '../constructs/generate.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
+import { wholeNumber } from './args.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 
@@ -16,11 +17,17 @@ M 2000/400/20000/200, L 10000/2000/100000/1000, XL 50000/10000/500000/5000/20000
   --admins A   admins among the users (default users / 500, at least 2)
   --invites I  pending and revoked invitations (default users / 200, at least 1)`;
 
-function count(v: string | undefined, name: string, min = 0): number | undefined {
+/** The most of anything generate makes: twice size XL's grants (more ran out of memory after minutes). */
+const GENERATE_MOST = 1_000_000;
+
+function count(v: string | undefined, name: string, min = 0, most = GENERATE_MOST): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min)
+  const n = wholeNumber(v, min);
+  if (n === undefined)
     throw new UsageError(`--${name} ${JSON.stringify(v)} is not a whole number${min ? ` of ${min} or more` : ''}`);
-  return Number(v);
+  if (n > most)
+    throw new UsageError(`--${name} ${n} is more than generate makes (at most ${most.toLocaleString('en-US')})`);
+  return n;
 }
 
 export const command = defineCommand({
@@ -47,7 +54,7 @@ export const command = defineCommand({
     const admins = flags.admins !== undefined ? count(flags.admins, 'admins', 1)! : undefined;
     if (admins !== undefined && admins > users)
       throw new UsageError(`--admins ${admins} is more than --users ${users}`);
-    const seed = count(flags.seed, 'seed') ?? 1;
+    const seed = count(flags.seed, 'seed', 0, Number.MAX_SAFE_INTEGER) ?? 1;
     if (seed > 0xffffffff) throw new UsageError(`--seed ${seed} is too large (at most ${0xffffffff})`);
     const spec = generateSpec({
       users,

@@ -10,7 +10,7 @@ import { OUTPUT_PROOF } from '../review/proof.ts';
 import { COMMIT } from '../review/head-proof.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import type { OrgCodeRead } from '../policies/change/context.ts';
-import { dateFlag } from './args.ts';
+import { dateFlag, wholeNumber } from './args.ts';
 import { InputError, SideError, UsageError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { judgeChange } from './judge.ts';
 import { readOrgCode } from './org-code.ts';
@@ -86,8 +86,8 @@ function leftBy(event: unknown, number: number): string | undefined {
 }
 
 function pullFlag(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n <= 0) throw new UsageError(`--pull ${JSON.stringify(v)} is not a pull request number`);
+  const n = wholeNumber(v, 1);
+  if (n === undefined) throw new UsageError(`--pull ${JSON.stringify(v)} is not a pull request number`);
   return n;
 }
 
