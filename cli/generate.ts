@@ -4,6 +4,9 @@ import { wholeNumber } from './args.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 
+/** The most of anything generate makes: twice size XL's grants (more ran out of memory after minutes). */
+const GENERATE_MOST = 1_000_000;
+
 const GENERATE_HELP = `Usage: orgctl generate --users N --namespaces M --grants G --tokens T [--admins A] [--invites I]
                        [--seed S] [--format yaml|json]
 
@@ -12,13 +15,11 @@ few admins, tokens with 1-5 namespaces, some deactivated users, invites and cust
 The same seed gives the same spec. Past 2,560 namespaces it declares delivery.shards (one shard per
 80 namespaces or so, a power of two) so that every Argo CD Application stays within its limits.
 Sizes of the benchmark (users/namespaces/grants/tokens[/invites]): S 200/50/2000/20,
-M 2000/400/20000/200, L 10000/2000/100000/1000, XL 50000/10000/500000/5000/20000.
+M 2000/400/20000/200, L 10000/2000/100000/1000, XL 50000/10000/500000/5000/20000. Each count is
+at most ${GENERATE_MOST.toLocaleString('en-US')}.
 
   --admins A   admins among the users (default users / 500, at least 2)
   --invites I  pending and revoked invitations (default users / 200, at least 1)`;
-
-/** The most of anything generate makes: twice size XL's grants (more ran out of memory after minutes). */
-const GENERATE_MOST = 1_000_000;
 
 function count(v: string | undefined, name: string, min = 0, most = GENERATE_MOST): number | undefined {
   if (v === undefined) return undefined;
