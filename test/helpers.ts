@@ -15,12 +15,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { toYamlStream } from '../synth/yaml.ts';
 import { Organization, type OrganizationProps } from '../constructs/index.ts';
 import { synthesize, type SynthResult } from '../constructs/synthesize.ts';
+import { classesOfRule, unsafeDeclaration, type ClassId } from '../analysis/classes.ts';
 import type { PolicyRule } from '../model/catalog.ts';
 import type { Finding } from '../model/findings.ts';
 import type { Io } from '../model/io.ts';
@@ -73,6 +74,31 @@ export function declaredAndGrantedToBob(group: string, resource: string): string
   const { org, web } = smallOrg({ safeCustomResources: [{ group, resources: [resource], reason: 'reviewed' }] });
   web.grantRules(org.user('bob@acme.io', { github: 'bob' }), [writeRule(group, resource)]);
   return synth(org).findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`);
+}
+
+/** One test a kind: writing it holds `cls` (cluster-scoped kinds cluster-wide), and it can never be declared safe. */
+export function itHoldsReserved(
+  cls: ClassId,
+  kinds: readonly [string, readonly string[], ('cluster' | 'namespace')?][],
+): void {
+  for (const [group, resources, scope = 'namespace'] of kinds)
+    for (const resource of resources)
+      it(`${resource}.${group}: ${cls}, never declarable`, () => {
+        expect(classesOfRule(writeRule(group, resource), scope)).toContain(cls);
+        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
+      });
+}
+
+/** One test a kind: writing it holds exactly `cls`, a warning class: declared safe and granted, a risky-grant warning. */
+export function itWarns(cls: ClassId, title: RegExp, kinds: readonly [string, readonly string[]][]): void {
+  for (const [group, resources] of kinds)
+    for (const resource of resources)
+      it(`${resource}.${group}: ${cls}; declared safe and granted, a risky-grant warning`, () => {
+        expect(classesOfRule(writeRule(group, resource), 'namespace')).toEqual([cls]);
+        const found = declaredAndGrantedToBob(group, resource);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatch(new RegExp(`^warning risky-grant: .*${title.source}`));
+      });
 }
 
 /** The forbidden-grant findings of bob, a non-admin, holding `rules` in web as inline rules. */

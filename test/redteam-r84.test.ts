@@ -65,30 +65,8 @@
  *   messages to the apps it scopes: `network`.
  */
 import { describe, expect, it } from 'vitest';
-import { classesOfRule, unsafeDeclaration, type ClassId } from '../analysis/classes.ts';
-import { declaredAndGrantedToBob, writeRule } from './helpers.ts';
-
-/** One test a kind: writing it holds `cls` (cluster-scoped kinds cluster-wide), and it can never be declared safe. */
-function itHoldsReserved(cls: ClassId, kinds: readonly [string, readonly string[], ('cluster' | 'namespace')?][]) {
-  for (const [group, resources, scope = 'namespace'] of kinds)
-    for (const resource of resources)
-      it(`${resource}.${group}: ${cls}, never declarable`, () => {
-        expect(classesOfRule(writeRule(group, resource), scope)).toContain(cls);
-        expect(unsafeDeclaration(group, resource)).toMatch(/^can never be declared safe: /);
-      });
-}
-
-/** One test a kind: writing it holds exactly `cls`, a warning class: declared safe and granted, a risky-grant warning. */
-function itWarns(cls: ClassId, title: RegExp, kinds: readonly [string, readonly string[]][]) {
-  for (const [group, resources] of kinds)
-    for (const resource of resources)
-      it(`${resource}.${group}: ${cls}; declared safe and granted, a risky-grant warning`, () => {
-        expect(classesOfRule(writeRule(group, resource), 'namespace')).toEqual([cls]);
-        const found = declaredAndGrantedToBob(group, resource);
-        expect(found).toHaveLength(1);
-        expect(found[0]).toMatch(new RegExp(`^warning risky-grant: .*${title.source}`));
-      });
-}
+import { classesOfRule } from '../analysis/classes.ts';
+import { declaredAndGrantedToBob, itHoldsReserved, itWarns, writeRule } from './helpers.ts';
 
 describe("cert-manager's Certificates and CertificateRequests: a certificate for any name from any issuer", () => {
   itHoldsReserved('identity', [['cert-manager.io', ['certificates', 'certificaterequests']]]);
