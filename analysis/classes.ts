@@ -12,6 +12,7 @@ import {
   CREDENTIAL_MINTING_GROUPS,
   type CustomResources,
   DATABASE_COPYING_GROUPS,
+  DELETION_REFUSING_GROUPS,
   EXEMPTING_POLICY_GROUPS,
   POD_CREATING_GROUPS,
   REACHING_SUBRESOURCES,
@@ -303,7 +304,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...DATABASE_COPYING_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project} (${g.group}) copies a whole database of the namespace, as its ${namesOf(g)} say, to its object store or into volume snapshots: its roles' password hashes and the credentials its applications keep there`,
+          `${g.project} (${g.group}) copies a whole database, as its ${namesOf(g)} say, out of the namespace's (to its object store, into volume snapshots, to another cluster's subscribers) or another cluster's into it: its roles' password hashes and the credentials its applications keep there`,
           `copy databases through ${g.project}`,
         ),
       ),
@@ -374,8 +375,8 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...CLOUD_PROVIDER_FAMILIES.map((f) =>
         why(
           { verbs: WRITE, domain: f.domain, clusterOnly: f.clusterOnly },
-          `${f.project} (every API group ending in .${f.domain}) act in the cloud with the credentials of the provider config they name, by default the cluster's ClusterProviderConfig: IAM users, roles and access keys (the keys written into a Secret of the namespace), EKS access entries (cluster-admin on a cluster, this one included)`,
-          `act as the cluster's cloud identity through ${f.project}`,
+          `${f.project} (every API group ending in .${f.domain}) ${f.acts}`,
+          `act with the cluster's provider credentials through ${f.project}`,
         ),
       ),
       p(['impersonate'], '', 'serviceaccounts'),
@@ -451,6 +452,14 @@ export const CLASSES: readonly PrivilegeClass[] = [
         p(['delete'], '', 'namespaces'),
         `deleting the Namespace deletes everything in it, everyone's workloads and Secrets (Prune=false does not stop it), and a Terminating namespace refuses every create: ${HOLDS_SHARD} for as long as one object's finalizer keeps it Terminating`,
         'delete the namespace itself',
+      ),
+      // Objects whose deletion a webhook refuses in any namespace while one of these names them (R90).
+      ...DELETION_REFUSING_GROUPS.flatMap((g) =>
+        writesOf(
+          g,
+          `${g.project}'s ${namesOf(g)} (${g.group}) have Crossplane's webhook refuse the deletion of the object they name, in any namespace, for any kind Crossplane may label (RoleBindings where it composes them): one naming the RoleBinding of a grant being revoked has Argo CD's prune of it refused, the revocation stays applied and its shard's sync fails`,
+          `refuse deletions through ${g.project}`,
+        ),
       ),
       // A namespace's own admission policies that only validate (red team R60-1, custom-resource-classes.ts);
       // those that mutate or generate are run-pods'.

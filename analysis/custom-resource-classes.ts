@@ -255,6 +255,38 @@ export const POD_CREATING_GROUPS: readonly CustomResources[] = [
     source: 'https://github.com/upbound/provider-terraform (package/crds/tf.upbound.io_workspaces.yaml: scope Cluster)',
   },
   {
+    project: 'Crossplane (packages)',
+    group: 'pkg.crossplane.io',
+    // R90: a Provider or Function runs its package's image as a Deployment in Crossplane's namespace
+    // (a Provider's controller with the permissions its package asks for), a Configuration installs
+    // the Providers and Functions it depends on, a DeploymentRuntimeConfig chooses their image and pod
+    // template: all cluster-scoped.
+    resources: [],
+    clusterResources: ['providers', 'functions', 'configurations', 'deploymentruntimeconfigs'],
+    source:
+      "https://docs.crossplane.io/latest/packages/providers/ (a Provider package installs a controller Deployment) and https://docs.crossplane.io/latest/packages/functions/ and https://docs.crossplane.io/latest/packages/deployment-runtime-configs/ (DeploymentRuntimeConfig: the package Deployment's image and pod template)",
+  },
+  {
+    project: 'Crossplane (compositions and operations)',
+    group: 'apiextensions.crossplane.io',
+    // R90: a Composition (or the CompositionRevision a composite pins) makes whatever it says, any
+    // Kubernetes object in Crossplane v2, for every composite of its type.
+    resources: [],
+    clusterResources: ['compositions', 'compositionrevisions'],
+    source:
+      'https://docs.crossplane.io/latest/composition/compositions/ ("Compositions are a template for creating multiple Kubernetes resources as a single composite resource") and https://docs.crossplane.io/latest/composition/composite-resources/ (compositionRef, compositionSelector, compositionRevisionRef)',
+  },
+  {
+    project: 'Crossplane (operations)',
+    group: 'ops.crossplane.io',
+    // R90: an Operation runs a function pipeline once, a CronOperation on a schedule, a WatchOperation
+    // whenever what it watches changes; the pipeline's functions make or change any object.
+    resources: [],
+    clusterResources: ['operations', 'cronoperations', 'watchoperations'],
+    source:
+      'https://docs.crossplane.io/latest/operations/ (Operation, CronOperation, WatchOperation: a function pipeline)',
+  },
+  {
     project: 'Apache Flink Kubernetes operator',
     group: 'flink.apache.org',
     // A FlinkDeployment's image, serviceAccount and podTemplate become its JobManager and TaskManager
@@ -426,6 +458,35 @@ export const REFUSING_POLICY_GROUPS: readonly CustomResources[] = [
 ];
 
 /**
+ * Custom resources that have a webhook refuse the deletion of the objects they name, in any namespace
+ * (R90): one naming the RoleBinding of a grant being revoked has Argo CD's prune of it refused, and the
+ * revocation stays applied, so the privilege class `hold-delivery` holds them. Crossplane's Usage
+ * (namespaced in v2, `of` "in a different namespace" when it says so; ClusterUsage and the legacy
+ * apiextensions.crossplane.io Usage cluster-scoped): Crossplane labels the object `crossplane.io/in-use`
+ * and its webhook nousages.protection.crossplane.io (every group and resource, DELETE) refuses to
+ * delete a labelled object while a Usage names it, for any kind Crossplane may label: RoleBindings
+ * where it may compose them.
+ */
+export const DELETION_REFUSING_GROUPS: readonly CustomResources[] = [
+  {
+    project: 'Crossplane usages',
+    group: 'protection.crossplane.io',
+    resources: ['usages'],
+    clusterResources: ['clusterusages'],
+    source:
+      'https://docs.crossplane.io/latest/managed-resources/usages/ (Usage across namespaces: "specify the namespace in the of resourceRef"; ClusterUsage; "rejecting any deletion request") and crossplane cmd/crossplane/core/core.go (webhook crossplane-no-usages, nousages.protection.crossplane.io)',
+  },
+  {
+    project: 'Crossplane usages (before v2)',
+    group: 'apiextensions.crossplane.io',
+    resources: [],
+    clusterResources: ['usages'],
+    source:
+      'https://docs.crossplane.io/v1.19/concepts/usages (apiextensions.crossplane.io/v1alpha1 Usage, cluster-scoped)',
+  },
+];
+
+/**
  * Custom resources whose controller requests a token for the ServiceAccount the resource names (the
  * TokenRequest API, with the controller's own cluster-wide permission) and sends it to a server the
  * resource names, as its login there (red team R69-3): writing one is `create serviceaccounts/token`
@@ -462,6 +523,15 @@ export const TOKEN_SENDING_GROUPS: readonly CustomResources[] = [
     source:
       'external-secrets pkg/generator/quay/quay.go (fetchServiceAccountToken; getQuayRobotToken: basic auth to https://<url>/oauth2/federation/robot/token) and pkg/generator/cloudsmith/cloudsmith.go (exchangeTokenWithCloudsmith: POST to <apiUrl>/openid/<orgSlug>/)',
   },
+  {
+    project: 'External Secrets Operator token-exchange generators',
+    group: 'generators.external-secrets.io',
+    // R90, ESO's main branch: ArtifactoryAccessToken's auth.oidc.serviceAccountRef is exchanged at its
+    // url, DexTokenExchange's serviceAccountRef at its dexUrl, any host, as Quay's and Cloudsmith's.
+    resources: ['artifactoryaccesstokens', 'dextokenexchanges'],
+    source:
+      'external-secrets apis/generators/v1alpha1/types_artifactory.go (URL "the JFrog Platform base URL", ArtifactoryOIDCAuth ServiceAccountRef "the Kubernetes service account used for OIDC exchange") and types_dex.go (DexTokenExchangeSpec: DexURL, ServiceAccountRef "the service account to use for token exchange")',
+  },
 ];
 
 /**
@@ -478,16 +548,19 @@ export const CLOUD_IDENTITY_GROUPS: readonly CustomResources[] = [
     project: 'External Secrets Operator cloud generators',
     group: 'generators.external-secrets.io',
     // CodeArtifactAuthorizationToken (R84): the same AWSAuth and role as STS, its token any package
-    // repository of the domain.
+    // repository of the domain. R90, ESO's main branch: AWSIAMKey calls CreateAccessKey for the IAM user
+    // iamRef.username names, STSAssumeRoleToken assumes any role, both with that AWSAuth.
     resources: [
       'ecrauthorizationtokens',
       'stssessiontokens',
       'gcraccesstokens',
       'acraccesstokens',
       'codeartifactauthorizationtokens',
+      'awsiamkeys',
+      'stsassumeroletokens',
     ],
     source:
-      'https://external-secrets.io/latest/api/generator/ecr/ and .../sts/, .../gcr/ ("Use spec.auth.workloadIdentity to point to a Service Account"), .../acr/; external-secrets pkg/generator/sts/sts.go (GetSessionToken with awsauth.NewGeneratorSession) and docs/api/spec.md AWSAuth ("if none is specified the controller will load credentials using the aws sdk defaults"); apis/generators/v1alpha1/types_codeartifact.go (Auth AWSAuth, Role)',
+      'https://external-secrets.io/latest/api/generator/ecr/ and .../sts/, .../gcr/ ("Use spec.auth.workloadIdentity to point to a Service Account"), .../acr/; external-secrets pkg/generator/sts/sts.go (GetSessionToken with awsauth.NewGeneratorSession) and docs/api/spec.md AWSAuth ("if none is specified the controller will load credentials using the aws sdk defaults"); apis/generators/v1alpha1/types_codeartifact.go (Auth AWSAuth, Role), types_aws_iam_keys.go ("AWSIAMKey uses the CreateAccessKey API", Auth AWSAuth, IAMRef Username) and the STSAssumeRoleToken types ("uses sts:AssumeRole to obtain temporary AWS credentials", Role, Auth AWSAuth)',
   },
 ];
 
@@ -511,10 +584,20 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
     // GithubAccessToken signs a GitHub App JWT with the key auth.privatKey.secretRef names and sends
     // it to url; Grafana sends the token auth.token names to url (red team R76-4). R84: GitlabDeployToken
     // sends the access token auth.token.secretRef names to url, any GitLab; the BeyondTrust Workload
-    // Credentials generator the API key its provider's auth names to server.apiUrl.
-    resources: ['githubaccesstokens', 'grafanas', 'gitlabdeploytokens', 'beyondtrustworkloadcredentialsdynamicsecrets'],
+    // Credentials generator the API key its provider's auth names to server.apiUrl. R90, ESO's main
+    // branch: DexUsernamePassword sends the username, password and client secret its refs name to
+    // dexUrl; BeyondtrustSecretsDynamicSecret the API key provider.auth.apikey.token names to
+    // provider.server.apiUrl.
+    resources: [
+      'githubaccesstokens',
+      'grafanas',
+      'gitlabdeploytokens',
+      'beyondtrustworkloadcredentialsdynamicsecrets',
+      'dexusernamepasswords',
+      'beyondtrustsecretsdynamicsecrets',
+    ],
     source:
-      'external-secrets apis/generators/v1alpha1/generator_github.go (URL "the Github instance URL", Auth.PrivatKey.SecretRef), generator_grafana.go (URL, Auth.Token "A service account token used to authenticate against the Grafana instance"), the GitlabDeployToken types (URL "the GitLab instance URL", Auth.Token.SecretRef) and types_beyondtrustworkloadcredentials.go (Provider: Auth, Server.APIURL)',
+      'external-secrets apis/generators/v1alpha1/generator_github.go (URL "the Github instance URL", Auth.PrivatKey.SecretRef), generator_grafana.go (URL, Auth.Token "A service account token used to authenticate against the Grafana instance"), the GitlabDeployToken types (URL "the GitLab instance URL", Auth.Token.SecretRef) and types_beyondtrustworkloadcredentials.go (Provider: Auth, Server.APIURL); types_dex.go (DexUsernamePasswordSpec: DexURL, UsernameRef, PasswordRef, ClientSecretRef) and types_beyondtrustsecrets.go (Provider BeyondtrustSecretsProvider: Auth.APIKey.Token, Server.APIURL)',
   },
   {
     project: 'Prometheus Operator',
@@ -571,8 +654,9 @@ export const SECRET_READING_GROUPS: readonly CustomResources[] = [
 
 /**
  * Custom resources whose controller copies a whole database of the namespace to a store or into
- * volume snapshots (R84): its roles' password hashes and whatever credentials its applications keep
- * there go where the database's readers are not the only ones to reach them, so the privilege class
+ * volume snapshots (R84), or to another cluster by logical replication, or another cluster's into the
+ * namespace's (R90): its roles' password hashes and whatever credentials its applications keep there
+ * go where the database's readers are not the only ones to reach them, so the privilege class
  * `read-secrets` holds them (a warning, as reading Secrets is).
  */
 export const DATABASE_COPYING_GROUPS: readonly CustomResources[] = [
@@ -584,6 +668,17 @@ export const DATABASE_COPYING_GROUPS: readonly CustomResources[] = [
     resources: ['backups', 'scheduledbackups'],
     source:
       'https://cloudnative-pg.io/documentation/current/backup/ (BackupSpec cluster, method barmanObjectStore, volumeSnapshot or plugin)',
+  },
+  {
+    project: 'CloudNativePG (logical replication)',
+    group: 'postgresql.cnpg.io',
+    // R90: a Publication publishes a database's tables (target.allTables) to whoever subscribes with
+    // replication rights; a Subscription copies the tables another cluster publishes (the external
+    // cluster, and its credentials, as the Cluster names them) into a database of the namespace, made
+    // by the postgres superuser with the parameters it lists in CREATE SUBSCRIPTION's WITH clause.
+    resources: ['publications', 'subscriptions'],
+    source:
+      'https://cloudnative-pg.io/documentation/current/logical_replication/ (Publication: cluster, dbname, target allTables or objects; Subscription: cluster, dbname, publicationName, externalClusterName, parameters)',
   },
 ];
 
@@ -707,19 +802,22 @@ export const CREDENTIAL_MINTING_GROUPS: readonly CustomResources[] = [
   // Crossplane provider-sql: made with the ClusterProviderConfig `default` (the CRDs' default
   // providerConfigRef), the server's admin login; a PostgreSQL Role may be SUPERUSER (which runs
   // programs on the server: COPY ... FROM PROGRAM), a Grant any role's membership or any privilege,
-  // and writeConnectionSecretToRef gets the new login's password. Before v2, cluster-scoped.
+  // and writeConnectionSecretToRef gets the new login's password. Before v2, cluster-scoped. R90: a
+  // Database clones any database of the server (template: "only superusers or the owner of the
+  // database can clone it") and hands it to any role (owner), a Schema hands one to any role (role),
+  // an Extension runs an extension's install script as that admin in any database and schema.
   ...(
     [
-      ['postgresql', ['roles', 'grants', 'defaultprivileges']],
-      ['mysql', ['users', 'grants']],
-      ['mssql', ['users', 'grants']],
+      ['postgresql', ['roles', 'grants', 'defaultprivileges', 'databases', 'schemas', 'extensions']],
+      ['mysql', ['users', 'grants', 'databases']],
+      ['mssql', ['users', 'grants', 'databases']],
     ] as const
   ).flatMap(([engine, kinds]) => [
     {
       project: `Crossplane provider-sql (${engine})`,
       group: `${engine}.sql.m.crossplane.io`,
       resources: [...kinds],
-      source: `https://github.com/crossplane-contrib/provider-sql (package/crds/${engine}.sql.m.crossplane.io_*.yaml: scope Namespaced, providerConfigRef default ClusterProviderConfig default; README: Role privileges, Grant)`,
+      source: `https://github.com/crossplane-contrib/provider-sql (package/crds/${engine}.sql.m.crossplane.io_*.yaml: scope Namespaced, providerConfigRef default ClusterProviderConfig default; README: Role privileges, Grant; databases: template, owner; schemas: role; extensions: database, schema)`,
     },
     {
       project: `Crossplane provider-sql (${engine}, cluster-scoped)`,
@@ -729,6 +827,16 @@ export const CREDENTIAL_MINTING_GROUPS: readonly CustomResources[] = [
       source: `https://github.com/crossplane-contrib/provider-sql (package/crds/${engine}.sql.crossplane.io_*.yaml)`,
     },
   ]),
+  {
+    project: 'CloudNativePG',
+    group: 'postgresql.cnpg.io',
+    // R90: the instance manager runs a Database's statements as the postgres superuser: a database of
+    // the Cluster, an existing one included, handed to any role (owner), its extensions and foreign
+    // data wrappers made by the superuser, its schemas and wrappers owned by, or granted to, any role.
+    resources: ['databases'],
+    source:
+      'https://cloudnative-pg.io/docs/1.31/declarative_database_management ("Every SQL statement described on this page is issued by the instance manager running on the primary, as the postgres superuser"; owner, extensions, schemas, fdws)',
+  },
   {
     project: 'cert-manager',
     group: 'cert-manager.io',
@@ -757,13 +865,16 @@ export const CREDENTIAL_MINTING_GROUPS: readonly CustomResources[] = [
 ];
 
 /**
- * Every API group under a domain whose custom resources act in a cloud with a provider's credentials
- * (R84): Upbound's official Crossplane providers, hundreds of groups (`iam.aws.m.upbound.io`,
- * `eks.aws.m.upbound.io`...), whose managed resources take the ClusterProviderConfig `default` (the
- * cluster's cloud identity) unless they name another, and whose ProviderConfigs may take the provider
- * pod's own. IAM users, roles and access keys (the keys written into a Secret of the namespace), EKS
- * access entries (cluster-admin on an EKS cluster, this one included): the writer acts as the
- * cluster's cloud identity, so the privilege class `identity` holds every resource of every such group.
+ * Every API group under a domain whose custom resources act in a cloud, or another system, with a
+ * provider's credentials (R84): Upbound's official Crossplane providers, hundreds of groups
+ * (`iam.aws.m.upbound.io`, `eks.aws.m.upbound.io`...), whose managed resources take the
+ * ClusterProviderConfig `default` (the cluster's cloud identity) unless they name another, and whose
+ * ProviderConfigs may take the provider pod's own. IAM users, roles and access keys (the keys written
+ * into a Secret of the namespace), EKS access entries (cluster-admin on an EKS cluster, this one
+ * included): the writer acts as the cluster's cloud identity, so the privilege class `identity` holds
+ * every resource of every such group. R90: Crossplane v2's other providers alike (every group under
+ * `m.crossplane.io`: provider-sql's database server admin, Keycloak's, Harbor's), and before v2 every
+ * cluster-scoped group ending `.upbound.io` or `.crossplane.io` (Crossplane's own among them).
  */
 interface CloudProviderFamily {
   readonly project: string;
@@ -771,23 +882,49 @@ interface CloudProviderFamily {
   readonly domain: string;
   /** Cluster-scoped resources (Crossplane before v2): only a ClusterRoleBinding reaches them. */
   readonly clusterOnly?: boolean;
+  /** What writing its resources does, for a finding: after `<project> (every API group ending in .<domain>)`. */
+  readonly acts: string;
   readonly source: string;
 }
+
+/** What an Upbound provider's managed resources do, namespaced or not. */
+const UPBOUND_ACTS =
+  "act in the cloud with the credentials of the provider config they name, by default the cluster's ClusterProviderConfig: IAM users, roles and access keys (the keys written into a Secret of the namespace), EKS access entries (cluster-admin on a cluster, this one included)";
 
 export const CLOUD_PROVIDER_FAMILIES: readonly CloudProviderFamily[] = [
   {
     project: "Upbound's providers (Crossplane v2, namespaced)",
     domain: 'm.upbound.io',
+    acts: UPBOUND_ACTS,
     source:
       'https://docs.crossplane.io/v2.0/get-started/get-started-with-managed-resources/ (aws.m.upbound.io ClusterProviderConfig "cluster-wide provider configuration") and https://github.com/upbound/provider-terraform (package/crds/tf.m.upbound.io_workspaces.yaml: providerConfigRef default ClusterProviderConfig default, as every Upjet CRD)',
   },
-  // Before v2 the same managed resources are cluster-scoped, in the families' groups without `.m`.
-  ...['aws', 'gcp', 'azure', 'azuread'].map((cloud) => ({
-    project: `Upbound's ${cloud} providers (cluster-scoped)`,
-    domain: `${cloud}.upbound.io`,
+  {
+    project: "Crossplane v2's other providers (namespaced)",
+    domain: 'm.crossplane.io',
+    acts: "act in the system their provider manages (a database server, an identity provider, a registry) with the credentials of the provider config they name, by default the cluster's ClusterProviderConfig: provider-sql's databases, roles, grants and extensions as the server's admin login",
+    source:
+      'https://github.com/crossplane-contrib/provider-sql (package/crds/postgresql.sql.m.crossplane.io_*.yaml: scope Namespaced, providerConfigRef default {kind: ClusterProviderConfig, name: default}) and Upjet providers rooted in <name>.m.crossplane.io (ujconfig.WithRootGroup, e.g. usergroup.harbor.m.crossplane.io)',
+  },
+  // Before v2 the same managed resources are cluster-scoped, in the families' groups without `.m`:
+  // Upbound's every family (aws, gcp, azure, azuread, vault, the beta ones...), and crossplane-contrib's
+  // providers beside Crossplane's own groups (packages, compositions, operations, usages).
+  {
+    project: "Upbound's providers (cluster-scoped)",
+    domain: 'upbound.io',
     clusterOnly: true,
-    source: `https://marketplace.upbound.io/providers/upbound/provider-family-${cloud} (groups *.${cloud}.upbound.io)`,
-  })),
+    acts: UPBOUND_ACTS,
+    source:
+      'https://marketplace.upbound.io/providers/upbound/provider-family-aws (groups *.aws.upbound.io; provider-vault: *.vault.upbound.io, provider-family-gcp-beta: *.gcp-beta.upbound.io)',
+  },
+  {
+    project: 'Crossplane and its providers (cluster-scoped)',
+    domain: 'crossplane.io',
+    clusterOnly: true,
+    acts: "act with Crossplane's or their provider's credentials: a managed resource with its provider config's (by default the ProviderConfig `default`, the cluster's), a package, a Composition or an Operation with Crossplane's own",
+    source:
+      'https://docs.crossplane.io/v1.19/concepts/managed-resources/ (providerConfigRef: "If not specified, Crossplane uses the ProviderConfig named default") and https://github.com/crossplane-contrib/provider-sql (package/crds/*.sql.crossplane.io_*.yaml: scope Cluster)',
+  },
 ];
 
 /**
@@ -798,8 +935,13 @@ export const TRAFFIC_ROUTING_GROUPS: readonly CustomResources[] = [
   {
     project: 'Dapr',
     group: 'dapr.io',
-    // A Subscription delivers a pub/sub component's topic to the route of the apps it scopes.
-    resources: ['subscriptions'],
-    source: 'https://docs.dapr.io/reference/resource-specs/subscription-schema/ (pubsubname, topic, routes, scopes)',
+    // A Subscription delivers a pub/sub component's topic to the route of the apps it scopes. R90: the
+    // sidecars of the apps a Configuration configures (dapr.io/config) resolve other apps through the
+    // name-resolution component it names and configures, pass requests through the middleware it lists
+    // (httpPipeline: one dropped, the authentication it did is gone) and send traces to its
+    // tracing.otel.endpointAddress, any host.
+    resources: ['subscriptions', 'configurations'],
+    source:
+      'https://docs.dapr.io/reference/resource-specs/subscription-schema/ (pubsubname, topic, routes, scopes) and https://docs.dapr.io/reference/resource-specs/configuration-schema (nameResolution component and configuration, httpPipeline handlers, tracing otel endpointAddress)',
   },
 ];
