@@ -169,7 +169,7 @@ describe("Dapr's components run code in others' sidecars", () => {
  * Certificates.
  *
  * Left (not classified; each stays refused for non-admins until an admin declares it, and a
- * declaration of one draws no finding):
+ * declaration of one draws no finding; R90, test/redteam-r90.test.ts, took up this list):
  * - Crossplane v2's namespaced composite resources: their groups are the organization's own (an
  *   XRD's), and what one does is what its Composition makes; no list can know them. Declaring one
  *   safe claims its Compositions make nothing a class holds.
