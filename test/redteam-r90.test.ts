@@ -49,7 +49,12 @@
  *   database's tables (`target.allTables`) to logical-replication subscribers, and its Subscription
  *   copies another cluster's published tables into the namespace's (the external cluster and its
  *   credentials as the Cluster names them): a database copied out of, or into, the namespace:
- *   `read-secrets`, as its Backup.
+ *   `read-secrets`, as its Backup. The Subscription's `parameters` go into CREATE SUBSCRIPTION's WITH
+ *   clause, run by that superuser: `run_as_owner = true` has the changes applied as the subscription's
+ *   owner, and "any user who owns a table into which replication is happening can execute arbitrary
+ *   code with the privileges of the subscription owner" (PostgreSQL's logical replication security):
+ *   a database role owning a table there runs code as the superuser (COPY ... TO PROGRAM, in the
+ *   instance pod): `identity` as well.
  * - External Secrets' main-branch generators: ArtifactoryAccessToken (`auth.oidc.serviceAccountRef`:
  *   a token of any ServiceAccount of the namespace, exchanged at `url`, any host) and DexTokenExchange
  *   (`serviceAccountRef`, at `dexUrl`): `identity`, as Quay's and Cloudsmith's (R76-2). AWSIAMKey
@@ -125,8 +130,15 @@ describe("Crossplane's composite resources: the organization's own groups", () =
 });
 
 describe("CloudNativePG's databases are made as the superuser; its logical replication copies them", () => {
-  itHoldsReserved('identity', [['postgresql.cnpg.io', ['databases']]]);
-  itWarns('read-secrets', /read Secrets/, [['postgresql.cnpg.io', ['publications', 'subscriptions']]]);
+  itHoldsReserved('identity', [['postgresql.cnpg.io', ['databases', 'subscriptions']]]);
+  itWarns('read-secrets', /read Secrets/, [['postgresql.cnpg.io', ['publications']]]);
+
+  it('a Subscription copies a database too', () => {
+    expect(classesOfRule(writeRule('postgresql.cnpg.io', 'subscriptions'), 'namespace')).toEqual([
+      'read-secrets',
+      'identity',
+    ]);
+  });
 });
 
 const GENERATORS = 'generators.external-secrets.io';
