@@ -833,9 +833,11 @@ export const CREDENTIAL_MINTING_GROUPS: readonly CustomResources[] = [
     // R90: the instance manager runs a Database's statements as the postgres superuser: a database of
     // the Cluster, an existing one included, handed to any role (owner), its extensions and foreign
     // data wrappers made by the superuser, its schemas and wrappers owned by, or granted to, any role.
-    resources: ['databases'],
+    // A Subscription's parameters go into CREATE SUBSCRIPTION's WITH clause, made by that superuser:
+    // with run_as_owner = true the owner of any table replicated into runs code as the superuser.
+    resources: ['databases', 'subscriptions'],
     source:
-      'https://cloudnative-pg.io/docs/1.31/declarative_database_management ("Every SQL statement described on this page is issued by the instance manager running on the primary, as the postgres superuser"; owner, extensions, schemas, fdws)',
+      'https://cloudnative-pg.io/docs/1.31/declarative_database_management ("Every SQL statement described on this page is issued by the instance manager running on the primary, as the postgres superuser"; owner, extensions, schemas, fdws), CNPG api/v1 SubscriptionSpec (Parameters: "Subscription parameters included in the WITH clause of the PostgreSQL CREATE SUBSCRIPTION command") and https://www.postgresql.org/docs/current/logical-replication-security.html (run_as_owner: "any user who owns a table into which replication is happening can execute arbitrary code with the privileges of the subscription owner")',
   },
   {
     project: 'cert-manager',

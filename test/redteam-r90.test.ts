@@ -177,11 +177,6 @@ describe("Strimzi's KafkaRebalance", () => {
  *   lets it patch (RoleBindings where it composes them, everything under a `*` ClusterRole); not tried
  *   in a live cluster. Declaring a Usage is refused with the `.crossplane.io` family's reason (the
  *   identity class comes first), not the Usage's own.
- * - CloudNativePG's Subscription passes its `parameters` into CREATE SUBSCRIPTION's WITH clause, run as
- *   the postgres superuser: `run_as_owner = true` applies changes as that superuser, so a trigger of a
- *   table its writer's database role owns would run as superuser. Held at read-secrets (it needs a
- *   database role and a publication the Cluster's external cluster serves); if that is judged too
- *   mild, move it beside Database in CREDENTIAL_MINTING_GROUPS (never declarable).
  * - ESO: the OIDC and database generators R84 named were not found in the source read here; a
  *   Federation generator type (enterprise API types: tokenSecretRef sent to server.url, a generator
  *   of any namespace named) was seen, its API group not verified; OpenAI, Neo4j and Hex generator
