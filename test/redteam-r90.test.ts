@@ -74,7 +74,7 @@
  *   breakers of the calls of the apps it scopes) hold no class.
  */
 import { describe, expect, it } from 'vitest';
-import { classesOfRule } from '../analysis/classes.ts';
+import { classesOfRule, unsafeDeclaration } from '../analysis/classes.ts';
 import { forbiddenGrantsOfBob, itHoldsReserved, itWarns, writeRule } from './helpers.ts';
 
 describe("Crossplane v2's other providers act with their provider config's credentials", () => {
@@ -109,6 +109,12 @@ describe("Crossplane's Usages refuse the deletion of what they name, in any name
     ['protection.crossplane.io', ['clusterusages'], 'cluster'],
     ['apiextensions.crossplane.io', ['usages'], 'cluster'],
   ]);
+
+  it("declaring a (namespaced) Usage is refused with its own reason, not its group's cluster-scoped family's", () => {
+    expect(unsafeDeclaration('protection.crossplane.io', 'usages')).toMatch(
+      /^can never be declared safe: the usages, clusterusages of Crossplane \(protection\.crossplane\.io\) have its webhook refuse the deletion .*\(refuse deletions through Crossplane\)$/,
+    );
+  });
 });
 
 describe("Upbound's cluster-scoped providers beyond the four clouds", () => {
