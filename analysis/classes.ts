@@ -457,7 +457,7 @@ export const CLASSES: readonly PrivilegeClass[] = [
       ...DELETION_REFUSING_GROUPS.flatMap((g) =>
         writesOf(
           g,
-          `${g.project}'s ${namesOf(g)} (${g.group}) have Crossplane's webhook refuse the deletion of the object they name, in any namespace, for any kind Crossplane may label (RoleBindings where it composes them): one naming the RoleBinding of a grant being revoked has Argo CD's prune of it refused, the revocation stays applied and its shard's sync fails`,
+          `the ${namesOf(g)} of ${g.project} (${g.group}) have its webhook refuse the deletion of the object they name, in any namespace, for any kind it may label (RoleBindings where it composes them): one naming the RoleBinding of a grant being revoked has Argo CD's prune of it refused, the revocation stays applied and its shard's sync fails`,
           `refuse deletions through ${g.project}`,
         ),
       ),
@@ -730,13 +730,18 @@ export function undeclaredReason(rule: PolicyRule, safe?: readonly SafeCustomRes
 /**
  * Why a custom resource cannot be declared safe, if it cannot: one a privilege class reserves (a
  * project's pod-making resources, a console into a workload) stays reserved whatever an admin declares.
+ * Judged in a namespace first, so a namespaced resource gives its own reason rather than that of
+ * something only a ClusterRoleBinding reaches under the same name (a cluster-scoped family of groups).
  */
 export function unsafeDeclaration(group: string, resource: string): string | undefined {
   const rule = { apiGroups: [group], resources: [resource], verbs: ['*'] };
-  const cls = classesOfRule(rule, 'cluster').find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
-  if (!cls) return undefined;
-  const probe = probeHit(rule, cls, 'cluster');
-  return `can never be declared safe: ${probe?.why ?? CLASS_BY_ID.get(cls)!.why} (${probe?.what ?? CLASS_BY_ID.get(cls)!.title})`;
+  for (const scope of ['namespace', 'cluster'] as const) {
+    const cls = classesOfRule(rule, scope).find((c) => CLASS_BY_ID.get(c)!.severity === 'error');
+    if (!cls) continue;
+    const probe = probeHit(rule, cls, scope);
+    return `can never be declared safe: ${probe?.why ?? CLASS_BY_ID.get(cls)!.why} (${probe?.what ?? CLASS_BY_ID.get(cls)!.title})`;
+  }
+  return undefined;
 }
 
 /**

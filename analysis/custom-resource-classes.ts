@@ -469,7 +469,7 @@ export const REFUSING_POLICY_GROUPS: readonly CustomResources[] = [
  */
 export const DELETION_REFUSING_GROUPS: readonly CustomResources[] = [
   {
-    project: 'Crossplane usages',
+    project: 'Crossplane',
     group: 'protection.crossplane.io',
     resources: ['usages'],
     clusterResources: ['clusterusages'],
@@ -477,7 +477,7 @@ export const DELETION_REFUSING_GROUPS: readonly CustomResources[] = [
       'https://docs.crossplane.io/latest/managed-resources/usages/ (Usage across namespaces: "specify the namespace in the of resourceRef"; ClusterUsage; "rejecting any deletion request") and crossplane cmd/crossplane/core/core.go (webhook crossplane-no-usages, nousages.protection.crossplane.io)',
   },
   {
-    project: 'Crossplane usages (before v2)',
+    project: 'Crossplane (before v2)',
     group: 'apiextensions.crossplane.io',
     resources: [],
     clusterResources: ['usages'],

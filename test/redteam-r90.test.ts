@@ -181,8 +181,7 @@ describe("Strimzi's KafkaRebalance", () => {
  *   claims); an admin's declaration stays an admin's judgement of every Composition of its type.
  * - A Usage's hold-delivery assumes Crossplane may label the object it names: it labels what its RBAC
  *   lets it patch (RoleBindings where it composes them, everything under a `*` ClusterRole); not tried
- *   in a live cluster. Declaring a Usage is refused with the `.crossplane.io` family's reason (the
- *   identity class comes first), not the Usage's own.
+ *   in a live cluster.
  * - ESO: the OIDC and database generators R84 named were not found in the source read here; a
  *   Federation generator type (enterprise API types: tokenSecretRef sent to server.url, a generator
  *   of any namespace named) was seen, its API group not verified; OpenAI, Neo4j and Hex generator
