@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acmeSpecWith, cli, initAcme, tempDir } from './helpers.ts';
-import { baseSpec, judge, user } from './review/scenarios.ts';
+import { baseSpec, judge, user, type Spec } from './review/scenarios.ts';
 
 /** `orgctl check --format json` of acmeSpecWith(spec): the findings of one rule. */
 function findingsOf(spec: Record<string, unknown>, rule = 'admin-github-id') {
@@ -92,24 +92,73 @@ describe('orgctl init --github-id: the owner declared with their account id', ()
   });
 });
 
-describe('admin-change-approval says when the admin it judges declares a login without its id', () => {
+describe('admin-change-approval refuses an admin made, or re-identified, by their login alone', () => {
+  /** admin-change-approval's rows on an edit of baseSpec (admins alice, frank, dan with ids), alice making it, frank and dan approving. */
+  const rows = (edit: (s: Spec) => void, base = baseSpec()) =>
+    judge(base, edit, { actors: ['alice'], approvals: ['frank', 'dan'] }).results.filter(
+      (r) => r.rule === 'admin-change-approval',
+    );
+  /** baseSpec with frank declaring his login alone (an admin of before admin-github-id). */
+  const frankWithoutId = () => {
+    const s = baseSpec();
+    delete user(s, 'frank@acme.io').githubId;
+    return s;
+  };
   const madeAdmin = (githubId?: number) =>
-    judge(
-      baseSpec(),
-      (s) => Object.assign(user(s, 'gina@acme.io'), { admin: true }, githubId === undefined ? {} : { githubId }),
-      { actors: ['alice'], approvals: ['frank'] },
-    ).results.find((r) => r.rule === 'admin-change-approval')!;
+    rows((s) => Object.assign(user(s, 'gina@acme.io'), { admin: true }, githubId === undefined ? {} : { githubId }));
+  const refusal = (login: string) =>
+    `declares GitHub login ${login} without its account id: whoever holds that login would approve, author and label as this admin; declare githubId beside github in this change (\`gh api users/${login} --jq .id\` prints it), whatever the approvals`;
 
-  it('attack: gina made admin with her login alone: the approving admin reads that whoever holds it will act as her', () => {
-    const r = madeAdmin();
-    expect(r.ok).toBe(true);
-    expect(r.message).toContain('gina@acme.io (made admin): becomes admin: gains w:full in every namespace');
-    expect(r.message).toContain(
-      'declares GitHub login gina without its account id: whoever holds that login will approve, author and label as this admin (admin-github-id)',
+  it('attack: gina made admin with her login alone is refused, whatever the approvals, saying what to run', () => {
+    const [r] = madeAdmin();
+    expect(r?.ok).toBe(false);
+    expect(r?.message).toContain('gina@acme.io (made admin): becomes admin: gains w:full in every namespace');
+    expect(r?.message).toContain(refusal('gina'));
+  });
+
+  it('held: made admin with her account id, it passes with the approvals and nothing more is said', () => {
+    const [r] = madeAdmin(2718281);
+    expect(r?.ok).toBe(true);
+    expect(r?.message).not.toContain('without its account id');
+  });
+
+  it("attack: an admin's login changed, the new one declared alone, is refused", () => {
+    const [r] = rows((s) => (user(s, 'frank@acme.io').github = 'frank-ops'), frankWithoutId());
+    expect(r?.ok).toBe(false);
+    expect(r?.message).toContain(refusal('frank-ops'));
+  });
+
+  it("attack: an admin's account id dropped is refused", () => {
+    const [r] = rows((s) => delete user(s, 'frank@acme.io').githubId);
+    expect(r?.ok).toBe(false);
+    expect(r?.message).toContain(refusal('frank'));
+  });
+
+  it('attack: an admin declaring no id, reactivated, is refused (the login may have changed hands meanwhile)', () => {
+    const base = frankWithoutId();
+    user(base, 'frank@acme.io').status = 'deactivated';
+    const [r] = rows((s) => (user(s, 'frank@acme.io').status = 'active'), base);
+    expect(r?.ok).toBe(false);
+    expect(r?.message).toContain(refusal('frank'));
+  });
+
+  it('held: an admin declaring no id whose other privileges change passes, the approving admin told (the warning)', () => {
+    const [r] = rows((s) => (user(s, 'frank@acme.io').billing = true), frankWithoutId());
+    expect(r?.ok).toBe(true);
+    expect(r?.message).toContain(
+      'declares GitHub login frank without its account id: whoever holds that login will approve, author and label as this admin (admin-github-id)',
     );
   });
 
-  it('held: made admin with her account id, nothing more is said', () => {
-    expect(madeAdmin(2718281).message).not.toContain('without its account id');
+  it("held: an admin's login changed with their id kept, or their id declared, passes with the approvals", () => {
+    expect(rows((s) => (user(s, 'frank@acme.io').github = 'frank-ops')).map((r) => r.ok)).toEqual([true]);
+    expect(rows((s) => (user(s, 'frank@acme.io').githubId = 1742619), frankWithoutId()).map((r) => r.ok)).toEqual([
+      true,
+    ]);
+  });
+
+  it('held: a login changed only in its letter case is the same account, a warning as before', () => {
+    const [r] = rows((s) => (user(s, 'frank@acme.io').github = 'Frank'), frankWithoutId());
+    expect(r?.ok ?? true).toBe(true);
   });
 });
