@@ -47,7 +47,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reviewOnGitHub } from '../cli/github.ts';
 import { overrideAppliers } from '../review/approvals.ts';
 import { ROOT } from './helpers.ts';
-import { distOf, erinGainsConfigMaps, withoutWebGrants } from './review/scenarios.ts';
+import { danMadeAdmin, distOf, erinGainsConfigMaps, withoutWebGrants } from './review/scenarios.ts';
 import {
   actionsEnv,
   capture,
@@ -138,8 +138,7 @@ describe('G2: another’s push makes an admin’s signed commit the head of the 
     () => eventPath,
   );
   // dan becomes admin: admin-grade, and it concerns neither alice nor frank: two admins behind it.
-  const danAdmin = () =>
-    distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+  const danAdmin = () => distOf(danMadeAdmin(ACME));
   /** alice's pull request, its head a commit alice signed (her WIP), approved by frank; `pushes` moved its branch. */
   const alicesHead = async (pushes: StandinState['pushes']) =>
     reviewOn(await danAdmin(), {
@@ -231,9 +230,7 @@ describe('R11-2: what to do when GitHub does not name who pushed the head', () =
     () => eventPath,
   );
   it('the rules advise letting GitHub name the pusher, not signing commits that are signed already', async () => {
-    const danAdmin = await distOf(
-      ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
-    );
+    const danAdmin = await distOf(danMadeAdmin(ACME));
     const refused = await reviewOn(danAdmin, {
       ...alicesHeadFrankApproves(),
       faults: [{ method: 'GET', path: /\/activity$/, status: 403, times: 2 }], // both readings
@@ -280,9 +277,7 @@ describe('G3: the only admin’s signed WIP pushed by another as the head of her
   let danAdmin = '';
   beforeAll(async () => {
     oneAdminBase = await distOf(ONE_ADMIN);
-    danAdmin = await distOf(
-      ONE_ADMIN.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
-    );
+    danAdmin = await distOf(danMadeAdmin(ONE_ADMIN));
   });
   const alicesHead = (pushes: StandinState['pushes']) =>
     reviewOn(danAdmin, {

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT, run } from './helpers.ts';
 import { bothReads } from './partial-read-switch.ts';
-import { baseDistWithWebBinding, distOf } from './review/scenarios.ts';
+import { baseDistWithWebBinding, danMadeAdmin, distOf } from './review/scenarios.ts';
 import { defaultState, fakeSha, pullRequestEvent, reviewsOnStandin } from './github/standin.ts';
 
 vi.mock('../cli/partial-read.ts', async (original) =>
@@ -42,8 +42,7 @@ const reviewOn = reviewsOnStandin(
 
 describe('L1: an admin’s signed commit carried in a non-admin’s pull request', () => {
   // bob (a member, no admin) makes dan an admin: admin-grade, two admins must stand behind it.
-  const danAdmin = () =>
-    distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+  const danAdmin = () => distOf(danMadeAdmin(ACME));
   const approvedByAlice = [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('head') }];
 
   it('control: bob alone, approved by alice alone, fails (one admin behind an admin-grade change)', async () => {

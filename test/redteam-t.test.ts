@@ -130,10 +130,14 @@ describe('T2: who may write a guard rail’s kind in its namespace may undo it',
       { actors: ['alice'] },
     );
     expect(v.results.find((r) => r.rule === 'guard-rails')!.message).toMatch(/token deploy may write NetworkPolicies/);
-    const admin = judge(railed(), (s) => s.spec.users.push({ email: 'kim@acme.io', github: 'kim', admin: true }), {
-      actors: ['alice'],
-      approvals: ['frank'],
-    });
+    const admin = judge(
+      railed(),
+      (s) => s.spec.users.push({ email: 'kim@acme.io', github: 'kim', githubId: 4000013, admin: true }),
+      {
+        actors: ['alice'],
+        approvals: ['frank'],
+      },
+    );
     expect(admin.failed).toEqual([]);
   });
 

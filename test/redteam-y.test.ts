@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
-import { distOf, grantsOf, judge, pinnedToOneCluster, type Spec } from './review/scenarios.ts';
+import { danMadeAdmin, distOf, grantsOf, judge, pinnedToOneCluster, type Spec } from './review/scenarios.ts';
 import { defaultState, fakeSha, pullRequestEvent, reviewsOnStandin } from './github/standin.ts';
 
 /** Clusters lga1 and ord1, web and data in lga1 only, no tokens; admin frank granted r:secrets in data. */
@@ -106,8 +106,7 @@ const reviewOn = reviewsOnStandin(
 );
 
 /** The example with member dan made an admin: admin-grade, two admins must stand behind it. */
-const danAdmin = () =>
-  distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+const danAdmin = () => distOf(danMadeAdmin(ACME));
 
 describe('Y2: a commit pushed on top of an admin’s pull request is not that admin’s', () => {
   const approvedByAlice = [{ user: 'alice', state: 'APPROVED' as const, commitId: fakeSha('head') }];

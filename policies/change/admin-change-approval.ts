@@ -1,5 +1,7 @@
 import { isAdminOnly } from '../../model/catalog.ts';
 import { loginAlone } from '../../model/model.ts';
+import type { MemberUser } from '../../model/membership.ts';
+import { githubIdLookup } from '../../model/text.ts';
 import {
   cellsIn,
   customRulesOf,
@@ -19,6 +21,7 @@ import {
   handedOverFrom,
   personReach,
   reachText,
+  sameLogin,
   secondAdmin,
   sharingMailbox,
   type ChangeRule,
@@ -84,6 +87,17 @@ function keptByOldOwner(
   return window ? undefined : `${what}: ${previous} keeps the token value${access}; ${fix}`;
 }
 
+/**
+ * Whether this change makes `h` an active admin matched on GitHub by login alone (loginAlone):
+ * made admin or reactivated, given another login, or their account id dropped. Whoever holds the
+ * login then approves as them, and nobody may approve that into base: declare the id in the same
+ * change. An admin already so in base stays admin-github-id's warning, so that an organization
+ * whose admins declare no id can still approve the change that declares them.
+ */
+const becomesLoginAlone = (b: MemberUser | undefined, h: MemberUser): boolean =>
+  loginAlone(h) &&
+  (!b || !b.admin || b.status !== 'active' || !sameLogin(b.github, h.github) || b.githubId !== undefined);
+
 /** Changes of who holds a token and for how long. */
 const CUSTODY = new Set(['token-owner', 'token-rotated', 'token-expiry']);
 
@@ -116,6 +130,14 @@ export const adminChangeApproval: ChangeRule = {
         : theirs
           ? `${p.id} (sharing a mailbox with admin ${admin})`
           : `${p.id} (made admin)`;
+      if (h && becomesLoginAlone(b, h)) {
+        out.push({
+          rule: this.id,
+          ok: false,
+          message: `${who}: ${changeList(p)}; declares GitHub login ${h.github} without its account id: whoever holds that login would approve, author and label as this admin; declare githubId beside github in this change (\`${githubIdLookup(h.github)}\` prints it), whatever the approvals${second.ok ? '' : `; it also needs an approval of the head commit from an admin who is neither an author nor ${p.id}${second.note}`}`,
+        });
+        continue;
+      }
       // Whom the approving admin makes admin on GitHub: an account, or whoever holds a login.
       const alone =
         h && loginAlone(h)

@@ -6,7 +6,7 @@ import { reviewOnGitHub } from '../../cli/github.ts';
 import { commitActor, completeness, pullActors, pusherOf } from '../../github/adapter.ts';
 import { COMMENT_MARKER } from '../../report/markdown.ts';
 import { relabelledCopy, ROOT, run, tempDir } from '../helpers.ts';
-import { distOf, erinGainsConfigMaps, withoutWebGrants } from '../review/scenarios.ts';
+import { danMadeAdmin, distOf, erinGainsConfigMaps, withoutWebGrants } from '../review/scenarios.ts';
 import {
   actionsEnv,
   capture,
@@ -448,9 +448,7 @@ describe('whose approval and authorship count (red team G)', () => {
   });
 
   it("an author with no standing: the admin-grade rules advise an author who may write, not signing alice's signed commit", async () => {
-    const danAdmin = await distOf(
-      ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
-    );
+    const danAdmin = await distOf(danMadeAdmin(ACME));
     standin = await startStandin(
       defaultState({
         pull: { ...defaultState().pull, author: 'alice', authorAssociation: 'NONE' },
@@ -694,9 +692,7 @@ describe('a pull request into another branch than the default one (a red-team re
 
   it("frank's pull request into alice-stack, approved by alice, posts no success (alice's web-flow commit is below it)", async () => {
     const bindingsOnly = head;
-    head = await distOf(
-      ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'),
-    );
+    head = await distOf(danMadeAdmin(ACME));
     try {
       const r = await reviewWith(
         stacked('frank', { reviews: [{ user: 'alice', state: 'APPROVED', commitId: fakeSha('head') }] }),
@@ -710,8 +706,7 @@ describe('a pull request into another branch than the default one (a red-team re
 
 describe('a commit GitHub signed itself (web-flow) names nobody', () => {
   // Admin-grade: dan is made an admin (of alice and frank, the two admins, it concerns neither).
-  const adminHead = () =>
-    distOf(ACME.replace('- { email: dan@acme.io, github: dan }', '- { email: dan@acme.io, github: dan, admin: true }'));
+  const adminHead = () => distOf(danMadeAdmin(ACME));
   const frankPr = (commits: StandinState['commits']): Partial<StandinState> => ({
     pull: { ...defaultState().pull, author: 'frank' },
     commits,

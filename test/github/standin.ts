@@ -24,6 +24,7 @@ import type { Io } from '../../model/io.ts';
 import { reviewOnGitHub, type GitHubReviewFlags } from '../../cli/github.ts';
 import { afterEach, expect } from 'vitest';
 import { ROOT, tempDir } from '../helpers.ts';
+import { DAN_ID } from '../review/scenarios.ts';
 
 /** `verified`: GitHub verified the commit's signature (`commit.verification.verified`). */
 export interface StandinCommit {
@@ -393,9 +394,10 @@ function nodeId(prefix: string, id: number): string {
 
 /**
  * The accounts of the example's admins, by the ids org/org.ts and test/fixtures/specs/acme.yaml
- * declare for them (admin-github-id asks every admin for theirs).
+ * declare for them (admin-github-id asks every admin for theirs), and of dan, whom tests make one
+ * (danMadeAdmin: admin-change-approval refuses an admin made by login alone).
  */
-const DECLARED_ACCOUNTS: Readonly<Record<string, number>> = { alice: 583231, frank: 1742619 };
+const DECLARED_ACCOUNTS: Readonly<Record<string, number>> = { alice: 583231, frank: 1742619, dan: DAN_ID };
 
 /**
  * The id of the account the stand-in serves for `login` (what a user object's `id` is): one account

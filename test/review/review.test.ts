@@ -144,7 +144,9 @@ describe('change rules', () => {
 
   describe('admin-change-approval', () => {
     it('fails: admin alice makes bob admin with no other approval', () => {
-      const v = judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'] });
+      const v = judge(baseSpec(), (s) => Object.assign(user(s, 'bob@acme.io'), { admin: true, githubId: 4000007 }), {
+        actors: ['alice'],
+      });
       expect(v.failed).toEqual(['admin-change-approval']);
       expect(v.results.find((r) => !r.ok)!.message).toMatch(
         /^bob@acme.io \(made admin\): becomes admin; gains w:full in acme-system, data, web|^bob@acme.io \(made admin\): becomes admin/,
@@ -152,17 +154,24 @@ describe('change rules', () => {
     });
     it("passes with dan's approval (an admin, not an author, not bob)", () => {
       expect(
-        judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['dan'] }).ok,
+        judge(baseSpec(), (s) => Object.assign(user(s, 'bob@acme.io'), { admin: true, githubId: 4000007 }), {
+          actors: ['alice'],
+          approvals: ['dan'],
+        }).ok,
       ).toBe(true);
     });
     it("bob's own approval of his promotion does not count", () => {
       expect(
-        judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['alice'], approvals: ['bob'] })
-          .failed,
+        judge(baseSpec(), (s) => Object.assign(user(s, 'bob@acme.io'), { admin: true, githubId: 4000007 }), {
+          actors: ['alice'],
+          approvals: ['bob'],
+        }).failed,
       ).toEqual(['admin-change-approval']);
     });
     it('fails: bob (non-admin) adds himself to the admins; base says bob is not admin', () => {
-      const v = judge(baseSpec(), (s) => (user(s, 'bob@acme.io').admin = true), { actors: ['bob'] });
+      const v = judge(baseSpec(), (s) => Object.assign(user(s, 'bob@acme.io'), { admin: true, githubId: 4000007 }), {
+        actors: ['bob'],
+      });
       expect(v.ok).toBe(false);
       expect(v.failed).toEqual(['actor-not-admin', 'self-edit', 'admin-change-approval']);
     });
@@ -524,15 +533,19 @@ describe('an organization gives as many eyes as it has admins (base decides how 
     return s;
   };
   const makeBobAdmin = (h: Spec) => {
-    user(h, 'bob@acme.io').admin = true;
+    Object.assign(user(h, 'bob@acme.io'), { admin: true, githubId: 4000007 });
   };
 
   it('one admin: that admin alone makes an admin-grade change, or approves one a member proposes', () => {
     expect(judge(withAdmins('alice'), makeBobAdmin, { actors: ['alice'] }).ok).toBe(true);
-    const approved = judge(withAdmins('alice'), (h) => (user(h, 'erin@acme.io').admin = true), {
-      actors: ['bob'],
-      approvals: ['alice'],
-    });
+    const approved = judge(
+      withAdmins('alice'),
+      (h) => Object.assign(user(h, 'erin@acme.io'), { admin: true, githubId: 4000009 }),
+      {
+        actors: ['bob'],
+        approvals: ['alice'],
+      },
+    );
     expect(approved.ok).toBe(true);
     expect(approved.results.find((r) => r.rule === 'admin-change-approval')!.message).toMatch(
       /; approved by alice, the organization's only admin$/,
@@ -540,7 +553,11 @@ describe('an organization gives as many eyes as it has admins (base decides how 
   });
 
   it("one admin: a member's change that lists the admin's commit among its authors still needs the admin's approval", () => {
-    const v = judge(withAdmins('alice'), (h) => (user(h, 'erin@acme.io').admin = true), { actors: ['bob', 'alice'] });
+    const v = judge(
+      withAdmins('alice'),
+      (h) => Object.assign(user(h, 'erin@acme.io'), { admin: true, githubId: 4000009 }),
+      { actors: ['bob', 'alice'] },
+    );
     expect(v.failed).toEqual(['actor-not-admin', 'admin-change-approval']);
   });
 

@@ -116,7 +116,7 @@ export const TASKS: readonly Task[] = [
     user(s, 'bob').billing = true;
   }),
   adminGrade('Make a user admin', '`admin-change-approval`', (s) => {
-    user(s, 'bob').admin = true;
+    Object.assign(user(s, 'bob'), { admin: true, githubId: 4000007 });
   }),
   {
     task: "Change another admin's privileges (billing, demotion, deactivation)",

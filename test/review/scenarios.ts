@@ -44,7 +44,7 @@ export function baseSpec(): Spec {
         // Each admin with their account's id, as admin-github-id asks.
         { email: 'alice@acme.io', github: 'alice', githubId: 583231, admin: true },
         { email: 'frank@acme.io', github: 'frank', githubId: 1742619, admin: true },
-        { email: 'dan@acme.io', github: 'dan', githubId: 3141592, admin: true },
+        { email: 'dan@acme.io', github: 'dan', githubId: DAN_ID, admin: true },
         ...['bob', 'erin', 'gina', 'hal', 'ivy', 'joe'].map((n) => ({ email: `${n}@acme.io`, github: n })),
       ],
       namespaces: [{ name: 'web' }, { name: 'data' }],
@@ -148,6 +148,20 @@ export const erinGainsConfigMaps = (acme: string): string =>
   acme.replace(
     '{ user: erin@acme.io, namespace: web, customRole: configmap-reader }',
     '{ user: erin@acme.io, namespace: web, customRole: configmap-reader, levels: ["w:configmaps"] }',
+  );
+
+/** dan's GitHub account id: baseSpec's, and the stand-in's account for the login dan. */
+export const DAN_ID = 3141592;
+
+/**
+ * A YAML spec's text (test/fixtures/specs/acme.yaml) where the member dan is made an admin, with his
+ * account id (admin-change-approval refuses an admin made by login alone): an admin-grade change
+ * that concerns neither alice nor frank.
+ */
+export const danMadeAdmin = (acme: string): string =>
+  acme.replace(
+    '- { email: dan@acme.io, github: dan }',
+    `- { email: dan@acme.io, github: dan, githubId: ${DAN_ID}, admin: true }`,
   );
 
 /** A YAML spec's text (test/fixtures/specs/acme.yaml) less bob's, dan's and erin's grants in web: a mass removal. */

@@ -18,7 +18,7 @@ const listed = (sha: string, author: string | null, committer: string | null, ve
 
 /** An admin-grade change: alice's second account (alice-alt) made an admin. */
 const mintAdmin = (s: Spec) => {
-  (s.spec.users as object[]).push({ email: 'zed@elsewhere.io', github: 'alice-alt', admin: true });
+  (s.spec.users as object[]).push({ email: 'zed@elsewhere.io', github: 'alice-alt', githubId: 4000011, admin: true });
 };
 const frankSigned = listed('a', 'frank', 'frank', true);
 
