@@ -28,38 +28,12 @@
  * and a login given to an admin who had none.
  */
 import { describe, expect, it } from 'vitest';
-import { diffSnapshots } from '../analysis/diff.ts';
 import type { Snapshot } from '../analysis/snapshot.ts';
 import type { MemberUser } from '../model/membership.ts';
-import { review } from '../review/review.ts';
-import { TODAY } from './helpers.ts';
 import { baseSpec, judge, snapshotOf, user, type Spec } from './review/scenarios.ts';
 
 /** frank's account id in baseSpec. */
 const FRANK_ID = 1742619;
-
-/** The review of an edit of `base` (or of `baseSnapshot`, a base read as given) by `who`. */
-function reviewOf(
-  base: Spec,
-  edit: (s: Spec) => void,
-  who: { actors: string[]; approvals: string[]; accountIds?: [string, number[]][]; baseSnapshot?: Snapshot },
-) {
-  const head = structuredClone(base);
-  edit(head);
-  const b = who.baseSnapshot ?? snapshotOf(base);
-  const h = snapshotOf(head);
-  const v = review({
-    base: b,
-    head: h,
-    diff: diffSnapshots(b, h, TODAY),
-    actors: who.actors,
-    approvals: who.approvals,
-    changedPaths: ['org/org.ts'],
-    overrides: [],
-    ...(who.accountIds ? { accountIds: new Map(who.accountIds) } : {}),
-  });
-  return { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] };
-}
 
 /** A member's change an admin's approval passes: erin gains r:secrets in data. */
 const erinReadsSecrets = (s: Spec) => {
@@ -171,12 +145,12 @@ const member = (fields: Partial<MemberUser> & Pick<MemberUser, 'email'>): Member
 describe('held: two base users sharing a login or an account id', () => {
   it('attack: a member declared first with the login frank: frank’s approval reads as the member’s (refused), never more', () => {
     const baseSnapshot = baseWith([member({ email: 'aaa@acme.io', github: 'frank' })]);
-    const v = reviewOf(baseSpec(), erinReadsSecrets, { actors: ['bob'], approvals: ['frank'], baseSnapshot });
+    const v = judge(baseSpec(), erinReadsSecrets, { actors: ['bob'], approvals: ['frank'], baseSnapshot });
     expect(v.failed).toContain('actor-not-admin');
   });
   it("attack: a member declaring frank's id, approving under his own login with that account: nobody", () => {
     const baseSnapshot = baseWith([member({ email: 'zed@acme.io', github: 'zed', githubId: FRANK_ID })]);
-    const v = reviewOf(baseSpec(), erinReadsSecrets, {
+    const v = judge(baseSpec(), erinReadsSecrets, {
       actors: ['bob'],
       approvals: ['zed'],
       accountIds: [
@@ -192,7 +166,7 @@ describe('held: two base users sharing a login or an account id', () => {
 describe('R87-1: a renamed admin, named by the account id base declares, is that admin', () => {
   /** bob's change erin's r:secrets, approved by `frank-ops`, the account GitHub names `ids`. */
   const approvedByRenamed = (ids: number[], baseSnapshot?: Snapshot) =>
-    reviewOf(baseSpec(), erinReadsSecrets, {
+    judge(baseSpec(), erinReadsSecrets, {
       actors: ['bob'],
       approvals: ['frank-ops'],
       accountIds: [
@@ -219,7 +193,7 @@ describe('R87-1: a renamed admin, named by the account id base declares, is that
   });
 
   it('attack: renamed frank authoring a change of his own privileges, alice and dan approving, is frank to self-edit', () => {
-    const v = reviewOf(baseSpec(), (s) => (user(s, 'frank@acme.io').billing = true), {
+    const v = judge(baseSpec(), (s) => (user(s, 'frank@acme.io').billing = true), {
       actors: ['frank-ops'],
       approvals: ['alice', 'dan'],
       accountIds: [
@@ -232,7 +206,7 @@ describe('R87-1: a renamed admin, named by the account id base declares, is that
   });
 
   it('held: renamed frank cannot approve what he authored under his new login, nor be the second admin twice', () => {
-    const v = reviewOf(baseSpec(), ginaMadeAdmin, {
+    const v = judge(baseSpec(), ginaMadeAdmin, {
       actors: ['frank-ops'],
       approvals: ['frank-ops'],
       accountIds: [['frank-ops', [FRANK_ID]]],

@@ -224,16 +224,34 @@ function heldByOther(input: ReviewInput, u: MemberUser, login: string): string |
 
 /**
  * The base user behind a GitHub login; a login base does not know is nobody (never an admin), and
- * so is one held by another account than the one its user declares (heldByOther).
+ * so is one held by another account than the one its user declares (heldByOther), unless that
+ * account is another base user's (renamedUser).
  */
 function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
   const u = userByLogin(input, login);
-  return u && !heldByOther(input, u, login) ? u : undefined;
+  return u && !heldByOther(input, u, login) ? u : renamedUser(input, login);
 }
 
-/** Whether `login` is `u`'s, held by the account `u` declares. */
-const isLoginOf = (input: ReviewInput, u: MemberUser, login: string): boolean =>
-  !!u.github && sameLogin(u.github, login) && !heldByOther(input, u, login);
+/**
+ * The base user whose declared account id (githubId) is the one account GitHub named by `login`: a
+ * user who renamed their account since base wrote their login (red team R87-1). The id is the
+ * account, a login its name today; nobody when GitHub named no account or several by it, or when
+ * no base user, or several (what duplicate-user refuses), declare the id.
+ */
+function renamedUser(input: ReviewInput, login: string): MemberUser | undefined {
+  const ids = input.accountIds?.get(loginKey(login)) ?? [];
+  if (ids.length !== 1) return undefined;
+  let found: MemberUser | undefined;
+  for (const u of input.base.users.values()) {
+    if (u.githubId !== ids[0]) continue;
+    if (found) return undefined;
+    found = u;
+  }
+  return found;
+}
+
+/** Whether `login` is `u`'s: the base user it names (baseUser). */
+const isLoginOf = (input: ReviewInput, u: MemberUser, login: string): boolean => baseUser(input, login) === u;
 
 /**
  * Why each of `logins` that is a base user's is held by another account than the one declared,
@@ -244,10 +262,10 @@ export function heldByOthers(input: ReviewInput, logins: readonly string[]): str
   return why.length ? ` (${why.join('; ')})` : '';
 }
 
-/** heldByOther of the base user whose login `login` is, if any. */
+/** heldByOther of the base user whose login `login` is, if any, unless the account is another base user's (renamedUser). */
 function loginHeldByOther(input: ReviewInput, login: string): string | undefined {
   const u = userByLogin(input, login);
-  return u && heldByOther(input, u, login);
+  return u && !renamedUser(input, login) ? heldByOther(input, u, login) : undefined;
 }
 
 /** An admin whose approvals and proposals count: active (a deactivated admin's do not). */
@@ -275,6 +293,10 @@ export function uncountedApprovals(input: ReviewInput): string {
 }
 
 const isActor = (input: ReviewInput, login: string) => input.actors.some((a) => sameLogin(a, login));
+
+/** Whether base user `u` acted: an actor is their login, or names their account (isLoginOf: renamed since). */
+const actedAs = (input: ReviewInput, u: MemberUser): boolean =>
+  (!!u.github && isActor(input, u.github)) || input.actors.some((a) => isLoginOf(input, u, a));
 
 /**
  * An actor the review cannot name: a commit whose maker GitHub did not vouch for, a push of the
@@ -330,13 +352,22 @@ export function remedyFor(input: ReviewInput): string {
 /** Whether an actor is one the review cannot name (unnamedActor), whatever the reason. */
 export const isUnnamedActor = (actor: string): boolean => actor.startsWith('(');
 
-/** Approvers who are active admins in base, are not actors and are not `except`. */
+/**
+ * Approvers who are active admins in base, are not actors (nor share an actor's mailbox: one
+ * person's second admin record is that person, red team R87-2) and are not `except`.
+ */
 export function adminApprovers(input: ReviewInput, exceptEmails: readonly string[] = []): string[] {
   // An approver is excepted by their mailbox: access for an address reaching it is theirs (R62-1).
   const except = mailboxesOf(input, exceptEmails);
+  const acting = actorEmails(input);
   return input.approvals.filter((login) => {
     const u = baseUser(input, login);
-    return isBaseAdmin(input, login) && !isActor(input, login) && !except.has(mailboxIn(input, u!.email));
+    return (
+      isBaseAdmin(input, login) &&
+      !isActor(input, login) &&
+      !acting.has(u!.email) &&
+      !except.has(mailboxIn(input, u!.email))
+    );
   });
 }
 
@@ -354,7 +385,10 @@ function strictApprovers(input: ReviewInput, exceptEmails: readonly string[] = [
   // A commit nobody can attribute may be an approver's own, and an author stands behind only what
   // they are known to have written: then only approvals of the head (which saw all of it) count.
   const behind = unattributed(input) ? input.approvals : [...(input.proposers ?? input.actors), ...input.approvals];
-  const involved = new Set(behind.filter((l) => isBaseAdmin(input, l)).map((l) => baseUser(input, l)!.email));
+  // Counted by mailbox: two admin records of one person are one admin (red team R87-2).
+  const involved = new Set(
+    behind.filter((l) => isBaseAdmin(input, l)).map((l) => mailboxIn(input, baseUser(input, l)!.email)),
+  );
   return involved.size >= 2 ? approvers : [];
 }
 
@@ -372,7 +406,7 @@ interface SecondAdmin {
 
 const activeAdmins = (input: ReviewInput): MemberUser[] => [...input.base.users.values()].filter(isActiveAdmin);
 const approvedBy = (input: ReviewInput, u: MemberUser) =>
-  !!u.github && input.approvals.some((a) => isLoginOf(input, u, a)) && !isActor(input, u.github);
+  input.approvals.some((a) => isLoginOf(input, u, a)) && !actedAs(input, u);
 /**
  * Whether an admin made the change with nobody else: every actor is them, and they propose it
  * (on GitHub: their own head commit, pushed by them). Commits of theirs someone else made the
@@ -488,12 +522,23 @@ export function sharingMailbox(input: ReviewInput, owners: Iterable<string>): Ma
  * Emails that belong to an actor, each to the actor's own: the user whose GitHub login an actor is,
  * in base or head, and every address sharing such a user's mailbox (sharingMailbox).
  */
-export function actorEmails(input: ReviewInput): Map<string, string> {
+export function actorEmails(input: ReviewInput): ReadonlyMap<string, string> {
+  let emails = actorEmailsRead.get(input);
+  if (emails) return emails;
   const own: string[] = [];
   for (const s of [input.base, input.head])
     for (const u of s.users.values()) if (u.github && isActor(input, u.github)) own.push(u.email);
-  return sharingMailbox(input, own);
+  // And the base user an actor's account is, renamed since base wrote their login (R87-1).
+  for (const a of input.actors) {
+    const u = renamedUser(input, a);
+    if (u) own.push(u.email);
+  }
+  actorEmailsRead.set(input, (emails = sharingMailbox(input, own)));
+  return emails;
 }
+
+/** Each review's actorEmails, read once: adminApprovers asks for every change judged. */
+const actorEmailsRead = new WeakMap<ReviewInput, ReadonlyMap<string, string>>();
 
 /** A subject's changes as a rule's row says them: each by its brief form where it has one. */
 export const changeList = (d: SubjectDiff) => d.changes.map((c) => c.brief ?? c.text).join('; ');

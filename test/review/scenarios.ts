@@ -72,14 +72,25 @@ export function snapshotOf(spec: Spec): Snapshot {
   return readSnapshot(docs, 'test');
 }
 
+/**
+ * The review of an edit of `base` by `who`: `accountIds`, the account ids GitHub named by each login
+ * (as on GitHub); `baseSnapshot`, base as read instead of `base` synthesized (one no orgctl writes).
+ */
 export function judge(
   base: Spec,
   edit: (s: Spec) => void,
-  who: { actors: string[]; approvals?: string[]; changedPaths?: string[]; overrides?: string[] },
+  who: {
+    actors: string[];
+    approvals?: string[];
+    changedPaths?: string[];
+    overrides?: string[];
+    accountIds?: [string, number[]][];
+    baseSnapshot?: Snapshot;
+  },
 ): Verdict & { failed: string[] } {
   const head = structuredClone(base);
   edit(head);
-  const b = snapshotOf(base);
+  const b = who.baseSnapshot ?? snapshotOf(base);
   const h = snapshotOf(head);
   const v = review({
     base: b,
@@ -89,6 +100,7 @@ export function judge(
     approvals: who.approvals ?? [],
     changedPaths: who.changedPaths ?? ['org/org.ts', 'dist/namespaces/web.yaml'],
     overrides: who.overrides ?? [],
+    ...(who.accountIds ? { accountIds: new Map(who.accountIds) } : {}),
   });
   return { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] };
 }
