@@ -8,7 +8,9 @@
  * was nobody to the review under the new login, though GitHub named the very account base declares:
  * their approvals and authorship did not count until a change (which others approve) wrote the new
  * login; and, unknown, renamed frank authoring a change of his own billing escaped self-edit (two
- * other admins approving it). The id is the account; a login is its name today.
+ * other admins approving it). The id is the account; a login is its name today: an admin declaring
+ * no id whose freed login a member declaring their own id took was that admin to the review,
+ * though GitHub named the member's account.
  *
  * R87-2 (medium): one person, two admin records. Two admins behind an admin-grade change were
  * counted by address, and an approver by their login: frank proposing and his own second admin
@@ -185,6 +187,22 @@ describe('R87-1: a renamed admin, named by the account id base declares, is that
   it('held: frank-ops named by another account, by two accounts, or by none is nobody', () => {
     for (const ids of [[66], [FRANK_ID, 66], []])
       expect(approvedByRenamed(ids).failed, String(ids)).toContain('actor-not-admin');
+  });
+
+  it("attack: admin frank declares no id; GitHub names the login frank as bob's declared account: bob, no admin", () => {
+    // frank renamed away, and bob, a member declaring his id, took the freed login.
+    const base = baseSpec();
+    delete user(base, 'frank@acme.io').githubId;
+    user(base, 'bob@acme.io').githubId = 4000007;
+    const v = judge(base, erinReadsSecrets, {
+      actors: ['hal'],
+      approvals: ['frank'],
+      accountIds: [
+        ['hal', [5]],
+        ['frank', [4000007]],
+      ],
+    });
+    expect(v.failed).toContain('actor-not-admin');
   });
 
   it('held: an id two base users declare names neither', () => {
