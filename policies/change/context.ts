@@ -223,13 +223,16 @@ function heldByOther(input: ReviewInput, u: MemberUser, login: string): string |
 }
 
 /**
- * The base user behind a GitHub login; a login base does not know is nobody (never an admin), and
- * so is one held by another account than the one its user declares (heldByOther), unless that
- * account is another base user's (renamedUser).
+ * The base user behind a GitHub login: the one whose declared account id GitHub named by it
+ * (renamedUser: the id is the account, whatever login base writes for whom), else the one whose
+ * login it is; a login base does not know is nobody (never an admin), and so is one held by
+ * another account than the one its user declares (heldByOther).
  */
 function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
+  const renamed = renamedUser(input, login);
+  if (renamed) return renamed;
   const u = userByLogin(input, login);
-  return u && !heldByOther(input, u, login) ? u : renamedUser(input, login);
+  return u && !heldByOther(input, u, login) ? u : undefined;
 }
 
 /**
