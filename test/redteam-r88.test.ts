@@ -1,0 +1,168 @@
+/**
+ * Red team R88, a third pass at the declaration's isolation (cli/isolated-declaration.ts, the belt
+ * in bin/declaration.mjs, the bundler's reach in cli/declaration.ts): R81's leftovers, each a way a
+ * merged declaration learned of or held up the machine it runs on.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+
+const scratch = repoScratch('r88-');
+
+/** A valid declaration in a folder of its own (in a project beside a secret) that runs `attack` first. */
+function declarationRunning(attack: string, imports = ''): { project: string; dir: string; file: string } {
+  const project = scratch();
+  writeFileSync(join(project, 'secret.txt'), 'hunter2\n');
+  writeFileSync(join(project, 'package.json'), '{}');
+  const dir = join(project, 'org');
+  return { project, dir, file: declarationIn(dir, attack, imports) };
+}
+
+/** What a declaration's probes answered (`answer CODE` lines it printed). */
+const answers = (stderr: string): string[] => [...stderr.matchAll(/^answer (.*)$/gm)].map((m) => m[1]!);
+
+describe('R88-1: whether a file outside the reach is there, from the ES module resolver', () => {
+  // Node's ESM resolver (20, 22, 24, 26) stats the file before the permission model is asked: an
+  // import() of a path outside the reach failed ERR_MODULE_NOT_FOUND when it is not there,
+  // ERR_UNSUPPORTED_DIR_IMPORT for a folder and ERR_ACCESS_DENIED when it is (~/.aws/credentials,
+  // ~/.kube/config: which cloud the admin uses), to write into the output or the check job's log.
+  /** Each way to call the resolver with a path named at run time: `load(p)`. */
+  const ways: readonly [string, string, string?][] = [
+    ['import(p)', 'const load = (p: string) => import(p);'],
+    ['eval', "const load = (p: string) => eval('import(p)');"],
+    ['new Function', "const load = new Function('p', 'return import(p)') as (p: string) => Promise<unknown>;"],
+    [
+      'vm',
+      'const load = (p: string) => vm.runInThisContext(`import(${JSON.stringify(p)})`, { importModuleDynamically: (vm.constants as any).USE_MAIN_CONTEXT_DEFAULT_LOADER });',
+      "import vm from 'node:vm';",
+    ],
+    [
+      'process.getBuiltinModule',
+      "const vm = (process as any).getBuiltinModule('vm');\nconst load = (p: string) => vm.runInThisContext(`import(${JSON.stringify(p)})`, { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });",
+    ],
+    [
+      'a CommonJS file of its folder, loaded at run time',
+      "const load = createRequire(import.meta.url)('./load.cjs') as (p: string) => Promise<unknown>;",
+      "import { createRequire } from 'node:module';",
+    ],
+  ];
+  it('answers alike for a file that is there, one that is not and a folder, whichever way it asks', () => {
+    for (const [way, attack, imports] of ways) {
+      const { project, dir, file } = declarationRunning(
+        `${attack}
+for (const name of ['secret.txt', 'absent.txt', 'lib']) {
+  const p = new URL(\`../\${name}\`, import.meta.url).pathname;
+  try { await load(p); console.error('answer loaded'); } catch (e: any) { console.error('answer', e.code ?? e.name); }
+}`,
+        imports,
+      );
+      writeFileSync(join(dir, 'load.cjs'), 'module.exports = (p) => import(p);\n');
+      mkdirSync(join(project, 'lib'));
+      const r = cli(['check', '--spec', file]);
+      expect(new Set(answers(r.stderr)).size, `${way}: ${r.stderr}`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('answers alike for a file named in the code, there or not, by path or URL', () => {
+    for (const form of ['PATH', 'file://PATH', 'data:text/javascript,import "file://PATH"']) {
+      const said = ['secret.txt', 'absent.txt'].map((name) => {
+        const { project, file } = declarationRunning(
+          "try { await import('SPEC'); console.error('answer loaded'); } catch (e: any) { console.error('answer', e.code ?? e.name); }",
+        );
+        const target = join(project, name);
+        writeFileSync(file, readFileSync(file, 'utf8').replace('SPEC', form.replace('PATH', target)));
+        const r = cli(['check', '--spec', file]);
+        return `${r.code} ${r.stderr}`.replaceAll(target, 'TARGET').replaceAll(project, 'PROJECT');
+      });
+      expect(said[0], form).toBe(said[1]);
+    }
+  });
+});
+
+describe('R88-2: the folders of the machine a declaration runs on', () => {
+  // process.cwd() named the folder orgctl was run in (the admin's), os.homedir() their home (and
+  // account name), process.execPath, argv and execArgv the folders Node and orgctl are installed
+  // in and every folder granted: all for the declaration to write into the output the admin pushes.
+  it("names neither the folder orgctl runs in, the admin's home, nor where Node and orgctl are", () => {
+    const { project, file } = declarationRunning(
+      `try { console.error('home', (await import('node:os')).homedir()); } catch (e: any) { console.error('refused', e.message); }
+console.error('view', JSON.stringify([process.cwd(), process.execPath, process.argv, process.execArgv]));
+console.error('read', readFileSync(new URL('./people.json', import.meta.url), 'utf8').trim(), readFileSync('org/people.json', 'utf8').trim());`,
+      "import { readFileSync } from 'node:fs';",
+    );
+    writeFileSync(join(project, 'org', 'people.json'), '["bob"]\n');
+    const elsewhere = scratch();
+    const r = cli(['check', '--spec', file], { cwd: elsewhere });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('read ["bob"] ["bob"]'); // its own files, by its URL and from its project's root
+    for (const named of [
+      elsewhere,
+      userInfo().homedir,
+      dirname(process.execPath),
+      '--allow-fs-read',
+      'declaration.mjs',
+    ])
+      expect(r.stderr, named).not.toContain(named);
+  });
+});
+
+describe('R88-3: orgctl killed (SIGKILL, an OOM kill, a runner that ends the job) while a declaration runs', () => {
+  // R81-4 stops the child when orgctl ends by a signal it can catch; a SIGKILL is not caught, and
+  // the child looped on, orphaned, until nothing: no time limit is left to stop it.
+  /** The declaration processes running for a project (by the folder granted them), not zombies. */
+  const runningFor = (project: string): number[] =>
+    spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((line) => line.includes('declaration.mjs') && line.includes(project) && !/^\s*\d+\s+Z/.test(line))
+      .map((line) => Number.parseInt(line, 10));
+  it('leaves no declaration running, busy or blocked', async () => {
+    for (const loop of ['for (;;) {}', 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);']) {
+      const { project, file } = declarationRunning(loop);
+      const orgctl = spawn(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), 'check', '--spec', file], {
+        stdio: 'ignore',
+      });
+      let found: number[] = [];
+      try {
+        for (let waited = 0; !found.length && waited < 20_000; waited += 100) {
+          await new Promise((r) => setTimeout(r, 100));
+          found = runningFor(project);
+        }
+        expect(found.length, loop).toBe(1);
+        await new Promise((r) => setTimeout(r, 300));
+        const ended = new Promise((r) => orgctl.on('exit', r));
+        orgctl.kill('SIGKILL');
+        await ended;
+        let left = found;
+        for (let waited = 0; left.length && waited < 3_000; waited += 100) {
+          await new Promise((r) => setTimeout(r, 100));
+          left = runningFor(project);
+        }
+        expect(left, loop).toEqual([]);
+      } finally {
+        for (const pid of runningFor(project)) process.kill(pid, 'SIGKILL');
+      }
+    }
+  }, 90_000);
+});
+
+describe('R88-4: Node’s modules a declaration has no use for', () => {
+  // The belt closed each module's known ways (a deny list); vm compiles code with Node's module
+  // loader (R88-1's probe past --disallow-code-generation-from-strings), repl and cluster and the
+  // rest were never looked at. A declaration builds data: it loads what that needs, nothing else.
+  it('is refused loading one, however it asks, naming the module', () => {
+    for (const [way, attack, imports] of [
+      ['import', 'console.error(typeof vm);', "import vm from 'node:vm';"],
+      ['a bare name', 'console.error(typeof repl);', "import repl from 'repl';"],
+      ['require', "createRequire(import.meta.url)('vm');", "import { createRequire } from 'node:module';"],
+      ['process.getBuiltinModule', "(process as any).getBuiltinModule('node:cluster');", ''],
+    ] as const) {
+      const { file } = declarationRunning(attack, imports);
+      const r = cli(['check', '--spec', file]);
+      expect(r.code, `${way}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, way).toMatch(/node:(vm|repl|cluster), a module of Node's a declaration has no use for/);
+    }
+  });
+});
