@@ -59,6 +59,9 @@ const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The child's entry (plain JavaScript), beside the launcher. */
 const ENTRY = join('bin', 'declaration.mjs');
 
+/** What starts the child and ends it when orgctl ends, even by SIGKILL (R88-3). */
+const GUARD = join('bin', 'declaration-guard.mjs');
+
 const exists = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 /**
@@ -193,12 +196,20 @@ export function runIsolated(
     pathToFileURL(bundle).href,
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: {} });
+    // Through the guard, which ends it when its stdin (this pipe) closes: when orgctl ends it, or
+    // orgctl ends. Never signalled itself: a SIGKILL would leave the declaration running.
+    const child = spawn(process.execPath, [join(engineRoot, GUARD), ...args], {
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      env: {},
+    });
+    const end = (): void => {
+      child.stdin!.destroy();
+    };
     /** Why orgctl stopped it, when it did. */
     let stopped: string | undefined;
     const stop = (why: string): void => {
       stopped ??= why;
-      child.kill('SIGKILL');
+      end();
     };
     let printed = 0;
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -219,9 +230,6 @@ export function runIsolated(
           `the process that runs the declaration sent more than ${MESSAGE_LIMIT_BYTES / 2 ** 20} MB, more than a declaration's data may be (as a spec may be), and was stopped`,
         );
     });
-    const end = (): void => {
-      child.kill('SIGKILL');
-    };
     const endThenSignal = (signal: NodeJS.Signals): void => {
       end();
       forget();
