@@ -6,10 +6,10 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import fs, { writeSync } from 'node:fs';
 import inspector from 'node:inspector';
-import Module, { syncBuiltinESMExports } from 'node:module';
+import Module, { isBuiltin, syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import traceEvents from 'node:trace_events';
 import v8 from 'node:v8';
@@ -110,6 +110,72 @@ Module._findPath = function findPathInReach(request, paths, isMain) {
   const readable = (paths ?? []).filter((folder) => mayRead(resolve(folder, request)));
   if (named && !readable.length) throw readRefused(resolve(paths?.[0] ?? '', request));
   return findPath.call(this, request, isAbsolute(request) ? paths : readable, isMain);
+};
+
+// Node's modules it may load (R88-4): DECLARATION_BUILTINS, named by orgctl. Its own imports were
+// judged as it was bundled; require (a package's too) and process.getBuiltinModule are here.
+const builtins = new Set(process.argv[3].split(','));
+const builtinRefused = (name) => {
+  const bare = name.replace(/^node:/, '');
+  return builtins.has(bare.split('/')[0])
+    ? undefined
+    : Object.assign(new Error(`loads node:${bare}: a declaration may not`), {
+        code: 'ERR_ACCESS_DENIED',
+        permission: 'Builtin',
+        resource: bare,
+      });
+};
+const load = Module._load;
+Module._load = function loadAdmitted(request, ...rest) {
+  const refusal = isBuiltin(request) && builtinRefused(request);
+  if (refusal) throw refusal;
+  return load.call(this, request, ...rest);
+};
+const getBuiltinModule = process.getBuiltinModule;
+if (getBuiltinModule)
+  process.getBuiltinModule = function getBuiltinModuleAdmitted(name) {
+    const refusal = isBuiltin(String(name)) && builtinRefused(String(name));
+    if (refusal) throw refusal;
+    return getBuiltinModule.call(this, name);
+  };
+
+// Node's ES module resolver stats a file before the permission model is asked: for a path outside
+// the reach it said whether it is there, a folder, or neither (R88-1). Node 22.15 and later run a
+// resolve hook first, in this thread: a path outside is refused there, as a read, whatever is
+// there. Node 20 has none (module.register's run on a worker thread, which a declaration may not
+// start): there the bundle holds no import() of a value and no URL (cli/declaration.ts), code
+// from strings is not compiled (--disallow-code-generation-from-strings), vm is not loaded, and
+// CommonJS code runs only from a package (below); an installed package's own import() of a path
+// it is handed still answers.
+/** The file an import names by path or file: URL (a relative one from a file), if it names one. */
+function fileNamed(specifier, parentURL) {
+  const base = /^(\/|file:)/.test(specifier) ? 'file:///' : /^\.\.?($|\/)/.test(specifier) ? parentURL : undefined;
+  try {
+    return base?.startsWith('file:') ? fileURLToPath(new URL(specifier, base)) : undefined;
+  } catch {
+    return undefined; // not a file's URL: Node's resolver says so
+  }
+}
+if (Module.registerHooks)
+  Module.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const refusal = isBuiltin(specifier) && builtinRefused(specifier);
+      if (refusal) throw refusal;
+      const file = fileNamed(specifier, context.parentURL);
+      if (file !== undefined && !mayRead(file)) throw readRefused(file);
+      return nextResolve(specifier, context);
+    },
+  });
+// CommonJS code of the declaration's folder, required at run time, is code the bundle does not
+// hold (its import() of a value unseen): a declaration's own code is imported, and bundled.
+const compile = Module.prototype._compile;
+Module.prototype._compile = function compileInstalled(content, filename) {
+  if (!String(filename).split(sep).includes('node_modules'))
+    throw Object.assign(new Error(`runs ${filename} apart from its bundle (required at run time): import it instead`), {
+      code: 'ERR_ACCESS_DENIED',
+      permission: 'Code',
+    });
+  return compile.call(this, content, filename);
 };
 syncBuiltinESMExports();
 

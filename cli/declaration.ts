@@ -17,20 +17,20 @@ import { createHash } from 'node:crypto';
 import type { Message } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
 import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
-import { mayRead, type Reach } from './isolated-declaration.ts';
+import { mayRead, type Reach, unusedBuiltin } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { packageRoot } from './workflows.ts';
 import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 11;
+const BUNDLE_FORMAT = 12;
 
 interface BundleRecord {
   readonly format: number;
@@ -155,6 +155,25 @@ function inProject(path: string, project: string | undefined): boolean {
 const mayExtend = (config: string, reach: Reach, project: string | undefined): boolean =>
   mayRead(config, reach) || (/^[tj]sconfig[\w.-]*\.json$/.test(basename(config)) && inProject(config, project));
 
+/** Why an import of a file is refused: outside what the declaration may read, and not its project's code. */
+const outsideImport = (path: string, file: string): string =>
+  `imports ${path}, outside what a declaration may read (its folder, orgctl, the installed packages, and its project's code): move the file into ${dirname(file)}`;
+
+/**
+ * Whether an import's path, before esbuild looks for it, is refused: esbuild's "could not resolve"
+ * for a path that is not there, and onLoad's refusal for one that is, said which (R88-1). A path
+ * of the project's that may be code (no extension: esbuild tries them) is looked for.
+ */
+const refusedUnresolved = (target: string, reach: Reach, project: string | undefined): boolean =>
+  !mayRead(target, reach) && !(inProject(target, project) && (SOURCE.test(target) || !extname(target)));
+
+/**
+ * An import() of a value, not a string: Node's resolver would look for whatever path it is handed,
+ * which says whether a file outside the reach is there (R88-1); what esbuild sees it bundles.
+ */
+const IMPORT_OF_A_VALUE =
+  'imports a module named at run time (import() of a value, not a string): a declaration may not (Node would say whether a file outside its folder is there); import each module by its name or path';
+
 /** Whether esbuild may read a file for the bundle: the declaration's reach, its project's code, its tsconfig files. */
 const mayBundle = (path: string, reach: Reach, project: string | undefined): boolean =>
   mayExtend(path, reach, project) || isProjectCode(path, {}, project);
@@ -272,6 +291,7 @@ async function build(
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
+      logOverride: { 'unsupported-dynamic-import': 'error' },
       absWorkingDir: dirname(file),
       // In the cache folder, where the bundle goes: the source map's paths are relative to it.
       outfile: join(dir, 'bundle.mjs'),
@@ -281,6 +301,9 @@ async function build(
           setup(b) {
             b.onResolve({ filter: /^(\.\.?($|\/)|\/)/ }, (args) => {
               const target = resolve(args.resolveDir, args.path);
+              // esbuild reads the file without its ?query or #hash suffix.
+              const named = resolve(args.resolveDir, args.path.replace(/[?#].*$/s, ''));
+              if (refusedUnresolved(named, reach, project)) return { errors: [{ text: outsideImport(named, file) }] };
               for (const c of candidates(target)) lookedAt.add(c);
               for (let p = target; ; p = dirname(p)) {
                 if (`${args.resolveDir}/`.startsWith(p === '/' ? p : `${p}/`) || dirname(p) === p) break;
@@ -291,6 +314,17 @@ async function build(
             // Packages are imported from where the declaration would import them, not bundled.
             b.onResolve({ filter: /^[^./]/ }, async (args) => {
               if (args.pluginData === 'in-place') return undefined; // esbuild's own resolution, for the lookup below
+              // A URL (file:, data:) names what no onLoad sees: Node's resolver looks it up (R88-1).
+              if (/^[a-z][a-z\d+.-]*:/i.test(args.path) && !args.path.startsWith('node:'))
+                return {
+                  errors: [
+                    {
+                      text: `imports ${args.path.slice(0, 80)}, a URL: a declaration imports its own files by path and packages by name`,
+                    },
+                  ],
+                };
+              const unused = isBuiltin(args.path) ? unusedBuiltin(args.path) : undefined;
+              if (unused) return { errors: [{ text: unused }] };
               if (args.path.startsWith('node:')) return { external: true };
               const found = await b.resolve(args.path, {
                 kind: args.kind,
@@ -318,13 +352,7 @@ async function build(
             b.onLoad({ filter: /.*/ }, (args) =>
               mayRead(args.path, reach) || isProjectCode(args.path, args.with, project)
                 ? undefined
-                : {
-                    errors: [
-                      {
-                        text: `imports ${args.path}, outside what a declaration may read (its folder, orgctl, the installed packages, and its project's code): move the file into ${dirname(file)}`,
-                      },
-                    ],
-                  },
+                : { errors: [{ text: outsideImport(args.path, file) }] },
             );
             // Each source keeps its own import.meta.url (and dirname, filename): not the bundle's.
             b.onLoad({ filter: SOURCE }, (args) => {
@@ -355,7 +383,10 @@ async function build(
     throw new ModuleError(
       errors
         .slice(0, 5)
-        .map((m) => (m.location ? `${located(m)}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text))
+        .map((m) => {
+          const text = m.id === 'unsupported-dynamic-import' ? IMPORT_OF_A_VALUE : m.text;
+          return m.location ? `${located(m)}:${m.location.line}:${m.location.column + 1}: ${text}` : text;
+        })
         .join('\n'),
     );
   }

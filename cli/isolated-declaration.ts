@@ -56,6 +56,30 @@ const PRINTED_LIMIT = 2 ** 20;
  */
 const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/**
+ * Node's modules a declaration may load, by name (`fs` admits `fs/promises`): what building data
+ * needs (its folder's files, paths, URLs, hashes, text) and what cdk8s and its packages load
+ * (child_process: starting a process is refused by the permission model), and those whose ways
+ * bin/declaration.mjs closes one by one (the network's, the inspector, V8's flags, tracing, the
+ * module loader's), refused as what they do. Any other is refused by name (R88-4): vm compiles
+ * code that imports past the bundle's checks, and a module a later Node adds is refused until
+ * looked at, where a list of what is closed would let it through.
+ */
+export const DECLARATION_BUILTINS: readonly string[] = [
+  ...['assert', 'buffer', 'console', 'constants', 'crypto', 'events', 'fs', 'os', 'path', 'process'],
+  ...['punycode', 'querystring', 'stream', 'string_decoder', 'timers', 'tty', 'url', 'util', 'zlib'],
+  ...['child_process', 'dgram', 'dns', 'http', 'http2', 'https', 'inspector', 'module', 'net', 'tls'],
+  ...['trace_events', 'v8', 'wasi', 'worker_threads'],
+];
+
+/** A module of Node's that DECLARATION_BUILTINS does not admit, by the name it was asked for; undefined when it does. */
+export const unusedBuiltin = (name: string): string | undefined => {
+  const bare = name.replace(/^node:/, '');
+  return DECLARATION_BUILTINS.includes(bare.split('/')[0]!)
+    ? undefined
+    : `loads node:${bare}, a module of Node's a declaration has no use for: a declaration may not`;
+};
+
 /** The child's entry (plain JavaScript), beside the launcher. */
 const ENTRY = join('bin', 'declaration.mjs');
 
@@ -192,8 +216,11 @@ export function runIsolated(
     PERMISSION_FLAG,
     ...[...reach.folders, ...reach.files, bundle, join(engineRoot, ENTRY)].map((p) => `--allow-fs-read=${p}`),
     '--disable-warning=ExperimentalWarning',
+    // eval and new Function would import() a path the bundle never shows (R88-1).
+    '--disallow-code-generation-from-strings',
     join(engineRoot, ENTRY),
     pathToFileURL(bundle).href,
+    DECLARATION_BUILTINS.join(','),
   ];
   return new Promise((resolve, reject) => {
     // Through the guard, which ends it when its stdin (this pipe) closes: when orgctl ends it, or

@@ -6,7 +6,7 @@ import { declaredOrganization, type DeclaredOrganization, type ThrownData } from
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
 import { bundleDeclaration } from './declaration.ts';
-import { reachOf, runIsolated } from './isolated-declaration.ts';
+import { reachOf, runIsolated, unusedBuiltin } from './isolated-declaration.ts';
 import { packageRoot } from './workflows.ts';
 import { DeclarationError, ERROR_KINDS, isKind, ModuleError, unreadableInput, whyUnread } from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
@@ -136,6 +136,8 @@ async function methodMeant(message: string): Promise<string | undefined> {
 function refusedReach(data: ThrownData, folder: string): string | undefined {
   const cause = data.cause as ThrownData | undefined;
   if (data.code === 'ERR_DLOPEN_DISABLED') return 'loads a native addon: a declaration may not';
+  // --disallow-code-generation-from-strings (R88-1).
+  if (data.name === 'EvalError') return 'compiles code from a string (eval, new Function): a declaration may not';
   if (data.code !== 'ERR_ACCESS_DENIED')
     return cause && typeof cause === 'object' ? refusedReach(cause, folder) : undefined;
   const resource = typeof data.resource === 'string' ? data.resource : undefined;
@@ -157,7 +159,10 @@ function refusedReach(data: ThrownData, folder: string): string | undefined {
         ? "reaches Node's internals (process.binding): a declaration may not"
         : undefined;
     case 'Network': // bin/declaration.mjs's own refusals (connects to the network: a declaration may not)
+    case 'Code':
       return data.message;
+    case 'Builtin': // bin/declaration.mjs's, of a module of Node's DECLARATION_BUILTINS does not admit
+      return unusedBuiltin(resource ?? '');
     default:
       return undefined;
   }

@@ -4,11 +4,12 @@
  * merged declaration learned of or held up the machine it runs on.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+import { nodeBinary, PINNED_NODES } from './engines/nodes.ts';
 
 const scratch = repoScratch('r88-');
 
@@ -79,6 +80,36 @@ for (const name of ['secret.txt', 'absent.txt', 'lib']) {
       });
       expect(said[0], form).toBe(said[1]);
     }
+  });
+});
+
+describe('R88-1, what is left: an installed package’s own import() of a path it is handed', () => {
+  // A package is imported from where it is installed, not bundled: the bundle's checks never see
+  // its code, and a branch can commit one into org/node_modules (git checks out ignored folders;
+  // npm ci empties only the project's node_modules). Node 22.15 and later run the belt's resolve
+  // hook in the declaration's thread before their resolver looks; Node 20 has no such hook
+  // (module.register's run on a worker thread, which a declaration may not start), and answers.
+  const engines = [
+    [process.versions.node, process.execPath],
+    ...PINNED_NODES.filter((v) => existsSync(nodeBinary(v))).map((v) => [v, nodeBinary(v)]),
+  ];
+  it.each(engines)('Node %s answers alike only from 22.15 on', (version, node) => {
+    const { project, dir, file } = declarationRunning(
+      `for (const name of ['secret.txt', 'absent.txt', 'lib']) {
+  try { await load(new URL(\`../\${name}\`, import.meta.url).pathname); console.error('answer loaded'); } catch (e: any) { console.error('answer', e.code ?? e.name); }
+}`,
+      "import load from 'probe';",
+    );
+    mkdirSync(join(project, 'lib'));
+    mkdirSync(join(dir, 'node_modules', 'probe'), { recursive: true });
+    writeFileSync(
+      join(dir, 'node_modules', 'probe', 'package.json'),
+      '{"name":"probe","type":"module","main":"index.js"}',
+    );
+    writeFileSync(join(dir, 'node_modules', 'probe', 'index.js'), 'export default (p) => import(p);\n');
+    const r = cli(['check', '--spec', file], { node });
+    const [major, minor] = version.split('.').map(Number) as [number, number];
+    expect(new Set(answers(r.stderr)).size, r.stderr).toBe(major > 22 || (major === 22 && minor >= 15) ? 1 : 3);
   });
 });
 
