@@ -81,6 +81,14 @@ traceEvents.createTracing = refused('traces to a file');
 os.hostname = refused("reads the machine's name");
 os.networkInterfaces = refused("reads the machine's network addresses");
 os.userInfo = refused("reads the user's account");
+// And the folders of the admin's machine (R88-2): their home (its name is their account's), where
+// Node and orgctl are installed and every folder granted (execPath, argv, execArgv). It runs in
+// its project's root (cli/isolated-declaration.ts), which its own path names anyway.
+os.homedir = refused("reads the user's home folder");
+const [, , bundleURL, admitted] = process.argv;
+process.execPath = 'node';
+process.argv = ['node'];
+process.execArgv = [];
 process.report.getReport = refused('reads a report on the machine');
 
 // Answers about files the permission model does not check (R81-5): fs.realpathSync is JavaScript
@@ -114,7 +122,7 @@ Module._findPath = function findPathInReach(request, paths, isMain) {
 
 // Node's modules it may load (R88-4): DECLARATION_BUILTINS, named by orgctl. Its own imports were
 // judged as it was bundled; require (a package's too) and process.getBuiltinModule are here.
-const builtins = new Set(process.argv[3].split(','));
+const builtins = new Set(admitted.split(','));
 const builtinRefused = (name) => {
   const bare = name.replace(/^node:/, '');
   return builtins.has(bare.split('/')[0])
@@ -194,7 +202,7 @@ function thrownData(e) {
 process.setSourceMapsEnabled(true);
 let message;
 try {
-  const bundle = await import(process.argv[2]);
+  const bundle = await import(bundleURL);
   message = bundle.declaredMessage(bundle.declaration);
 } catch (e) {
   message = JSON.stringify({ error: thrownData(e) });

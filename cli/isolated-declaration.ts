@@ -21,12 +21,19 @@ import { type DeclarationMessage, readDeclarationMessage } from '../constructs/d
 import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 import { ModuleError } from '../model/errors.ts';
 import { terminalText } from '../model/text.ts';
+import { folderAbove } from './paths.ts';
 
 /** What the child may read: whole folders, and single files. */
 export interface Reach {
   /** The declaration's folder (unless it is the project's root), and each node_modules above it. */
   readonly folders: readonly string[];
   readonly files: readonly string[];
+  /**
+   * The folder it runs in: its project's root (where `npm run synth` runs), wherever orgctl is run
+   * (the folder the admin is in is not its to know, R88-2); a read relative to it works the same.
+   * Else its first folder.
+   */
+  readonly root?: string;
 }
 
 /** Node 22.13+ and 23.5+ name it --permission; Node 20 only --experimental-permission. */
@@ -188,6 +195,7 @@ export function reachOf(declaration: string): Reach | LeavingLink {
   return {
     folders: [...new Set([...(ownFolder ? bothSpellings(folder) : []), ...granted])],
     files: ownFolder ? [] : [declaration],
+    root: folderAbove(declaration, 'package.json') ?? folder,
   };
 }
 
@@ -228,6 +236,7 @@ export function runIsolated(
     const child = spawn(process.execPath, [join(engineRoot, GUARD), ...args], {
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       env: {},
+      cwd: reach.root ?? reach.folders[0],
     });
     const end = (): void => {
       child.stdin!.destroy();
