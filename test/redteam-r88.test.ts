@@ -113,6 +113,27 @@ describe('R88-1, what is left: an installed package’s own import() of a path i
   });
 });
 
+describe('R88-5: module.findPackageJSON (Node 22.14 and later), which resolves past the resolve hook', () => {
+  // It resolves its specifier and walks up to a package.json with Node's own resolver, not the
+  // hooks: ERR_ACCESS_DENIED for a file outside the reach that is there, ERR_MODULE_NOT_FOUND for
+  // one that is not; a package name from a file outside found packages there.
+  const engines = PINNED_NODES.filter((v) => existsSync(nodeBinary(v))).map((v) => [v, nodeBinary(v)]);
+  it.skipIf(!engines.length).each(engines)('Node %s answers alike for a file there and one not', (_version, node) => {
+    const { project, file } = declarationRunning(
+      `const { findPackageJSON } = (process as any).getBuiltinModule('module');
+for (const [specifier, base] of [['../lib/x.js', import.meta.url], ['../absent.js', import.meta.url], ['thing', new URL('../lib/x.js', import.meta.url).href], ['thing', new URL('../absent.js', import.meta.url).href]]) {
+  try { findPackageJSON(specifier, base); console.error('answer found'); } catch (e: any) { console.error('answer', e.code ?? e.name); }
+}`,
+    );
+    mkdirSync(join(project, 'lib', 'node_modules', 'thing'), { recursive: true });
+    writeFileSync(join(project, 'lib', 'x.js'), '');
+    writeFileSync(join(project, 'lib', 'node_modules', 'thing', 'package.json'), '{"name":"thing","main":"i.js"}');
+    writeFileSync(join(project, 'lib', 'node_modules', 'thing', 'i.js'), '');
+    const r = cli(['check', '--spec', file], { node });
+    expect(new Set(answers(r.stderr)).size, r.stderr).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('R88-2: the folders of the machine a declaration runs on', () => {
   // process.cwd() named the folder orgctl was run in (the admin's), os.homedir() their home (and
   // account name), process.execPath, argv and execArgv the folders Node and orgctl are installed
