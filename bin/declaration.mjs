@@ -10,7 +10,7 @@ import Module, { isBuiltin, syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import { isAbsolute, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import traceEvents from 'node:trace_events';
 import v8 from 'node:v8';
 
@@ -174,6 +174,20 @@ if (Module.registerHooks)
       return nextResolve(specifier, context);
     },
   });
+// module.findPackageJSON (Node 22.14+) resolves with Node's own resolver, not through the hook
+// (R88-5): a specifier, or a base, naming a file outside is refused as a read, and so is a
+// package.json found outside.
+const findPackageJSON = Module.findPackageJSON;
+if (findPackageJSON)
+  Module.findPackageJSON = function findPackageJSONInReach(specifier, base) {
+    const from = typeof base === 'string' && isAbsolute(base) ? pathToFileURL(base).href : base?.toString();
+    const specified = specifier instanceof URL ? specifier.href : String(specifier);
+    for (const file of [fileNamed(specified, from), from && fileNamed(from, undefined)])
+      if (file && !mayRead(file)) throw readRefused(file);
+    const found = findPackageJSON.call(this, specifier, base);
+    if (found !== undefined && !mayRead(found)) throw readRefused(found);
+    return found;
+  };
 // CommonJS code of the declaration's folder, required at run time, is code the bundle does not
 // hold (its import() of a value unseen): a declaration's own code is imported, and bundled.
 const compile = Module.prototype._compile;
