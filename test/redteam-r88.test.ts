@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+import { ROOT, cli, declarationRunning as declarationIn, repoScratch, tempDir } from './helpers.ts';
+import { runIsolated } from '../cli/isolated-declaration.ts';
 import { nodeBinary, PINNED_NODES } from './engines/nodes.ts';
 
 const scratch = repoScratch('r88-');
@@ -217,4 +218,24 @@ describe('R88-4: Node’s modules a declaration has no use for', () => {
       expect(r.stderr, way).toMatch(/node:(vm|repl|cluster), a module of Node's a declaration has no use for/);
     }
   });
+});
+
+describe('R88-6: a declaration that takes the machine’s memory', () => {
+  // Buffers live outside V8's heap, which alone Node limits: a declaration that fills them
+  // (Buffer.alloc(1 << 30, 1), again and again) took all of the admin's memory, or the runner's,
+  // in seconds, long before the time limit (the kernel's OOM killer then picks a process, maybe
+  // not it).
+  it('is stopped once it uses more memory than a declaration may, and said so', async () => {
+    const dir = tempDir('orgctl-r88-');
+    const bundle = join(dir, 'bundle.mjs');
+    writeFileSync(
+      bundle,
+      'const kept = [];\nfor (let i = 0; i < 16; i++) kept.push(Buffer.alloc(64 << 20, 1));\nfor (;;) {}\n',
+    );
+    const started = Date.now();
+    await expect(runIsolated(bundle, { folders: [dir], files: [] }, ROOT, 30_000, 256 << 20)).rejects.toThrow(
+      /used more than 256 MB of memory/,
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 40_000);
 });
