@@ -49,6 +49,16 @@ const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission')
 const TIME_LIMIT_MS = 60_000;
 
 /**
+ * How much memory a declaration may hold (resident): V8's heap is limited by Node (a few GB), the
+ * Buffers outside it are not, and a declaration filling them took the machine's (R88-6). The
+ * example's declaration holds about 70 MB; the limit is far above any organization's data.
+ */
+const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
+
+/** The guard's exit code when it stopped the declaration for its memory (bin/declaration-guard.mjs). */
+const OVER_MEMORY = 86;
+
+/**
  * What a declaration may send: its data is no larger than a spec declaring it may be. Held in
  * orgctl's memory until the child ends, a flood of it would exhaust it (R81-3).
  */
@@ -219,6 +229,7 @@ export function runIsolated(
   reach: Reach,
   engineRoot: string,
   timeLimitMs = TIME_LIMIT_MS,
+  memoryLimitBytes = MEMORY_LIMIT_BYTES,
 ): Promise<DeclarationMessage> {
   const args = [
     PERMISSION_FLAG,
@@ -233,7 +244,7 @@ export function runIsolated(
   return new Promise((resolve, reject) => {
     // Through the guard, which ends it when its stdin (this pipe) closes: when orgctl ends it, or
     // orgctl ends. Never signalled itself: a SIGKILL would leave the declaration running.
-    const child = spawn(process.execPath, [join(engineRoot, GUARD), ...args], {
+    const child = spawn(process.execPath, [join(engineRoot, GUARD), String(memoryLimitBytes), ...args], {
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       env: {},
       cwd: reach.root ?? reach.folders[0],
@@ -296,6 +307,12 @@ export function runIsolated(
           `… the declaration printed ${Math.ceil((printed - PRINTED_LIMIT) / 2 ** 20)} MB more, not shown\n`,
         );
       if (stopped) return reject(new ModuleError(stopped));
+      if (code === OVER_MEMORY)
+        return reject(
+          new ModuleError(
+            `the declaration used more than ${memoryLimitBytes / 2 ** 20} MB of memory, and was stopped: a declaration's data fits in far less (the example's run holds about 70 MB)`,
+          ),
+        );
       const text = Buffer.concat(chunks).toString('utf8');
       if (!text)
         return reject(
