@@ -145,6 +145,16 @@ export function repoScratch(prefix: string): () => string {
   };
 }
 
+/** Asks `look` every 100 ms until its answer is `done`, or `ms` have passed: its last answer (tests of processes). */
+export async function pollUntil<T>(look: () => T, done: (answer: T) => boolean, ms: number): Promise<T> {
+  let answer = look();
+  for (let waited = 0; !done(answer) && waited < ms; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    answer = look();
+  }
+  return answer;
+}
+
 /**
  * A valid declaration, `dir`/org.ts (`dir` made), that runs `attack` first: for tests of what a
  * declaration module may do.

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, declarationRunning as declarationIn, repoScratch } from './helpers.ts';
+import { ROOT, cli, declarationRunning as declarationIn, pollUntil, repoScratch } from './helpers.ts';
 import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 
 const scratch = repoScratch('r81-');
@@ -130,10 +130,11 @@ describe('R81-4: orgctl stopped while a declaration runs (Ctrl-C, a cancelled jo
       });
       let children: number[] = [];
       try {
-        for (let waited = 0; !children.length && waited < 20_000; waited += 100) {
-          await new Promise((r) => setTimeout(r, 100));
-          children = childrenOf(orgctl.pid!);
-        }
+        children = await pollUntil(
+          () => childrenOf(orgctl.pid!),
+          (c) => c.length > 0,
+          20_000,
+        );
         expect(children.length, signal).toBe(1);
         await new Promise((r) => setTimeout(r, 500)); // its handlers set
         const ended = new Promise((r) => orgctl.on('exit', (_code, s) => r(s)));

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, declarationRunning as declarationIn, repoScratch, tempDir } from './helpers.ts';
+import { ROOT, cli, declarationRunning as declarationIn, pollUntil, repoScratch, tempDir } from './helpers.ts';
 import { runIsolated } from '../cli/isolated-declaration.ts';
 import { nodeBinary, PINNED_NODES } from './engines/nodes.ts';
 
@@ -177,23 +177,25 @@ describe('R88-3: orgctl killed (SIGKILL, an OOM kill, a runner that ends the job
       const orgctl = spawn(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), 'check', '--spec', file], {
         stdio: 'ignore',
       });
-      let found: number[] = [];
       try {
-        for (let waited = 0; !found.length && waited < 20_000; waited += 100) {
-          await new Promise((r) => setTimeout(r, 100));
-          found = runningFor(project);
-        }
+        const found = await pollUntil(
+          () => runningFor(project),
+          (f) => f.length > 0,
+          20_000,
+        );
         expect(found.length, loop).toBe(1);
         await new Promise((r) => setTimeout(r, 300));
         const ended = new Promise((r) => orgctl.on('exit', r));
         orgctl.kill('SIGKILL');
         await ended;
-        let left = found;
-        for (let waited = 0; left.length && waited < 3_000; waited += 100) {
-          await new Promise((r) => setTimeout(r, 100));
-          left = runningFor(project);
-        }
-        expect(left, loop).toEqual([]);
+        expect(
+          await pollUntil(
+            () => runningFor(project),
+            (left) => !left.length,
+            3_000,
+          ),
+          loop,
+        ).toEqual([]);
       } finally {
         for (const pid of runningFor(project)) process.kill(pid, 'SIGKILL');
       }
