@@ -165,7 +165,7 @@ describe('R85-1: the review reads the head engine’s artifact as data, never un
     for (const ids of ['', '4242\n4243', 'x']) {
       const r = fetchProof([{ name: 'head-proof.json', text: '{}' }], ids);
       expect(r.status).not.toBe(0);
-      expect(r.stderr).toMatch(/orgctl-head-proof: not one artifact of this run/);
+      expect(r.stderr).toMatch(/orgctl-head-proof: not one artifact of run 77/);
       expect(filesUnder(r.temp)).toEqual({});
     }
   });
@@ -202,8 +202,9 @@ describe('R85-2: the verdict in force is withdrawn before any code of the pull r
     expect(mark.run).toBe(again.run);
     expect(mark.env).toEqual({ GH_TOKEN: '${{ github.token }}', NUMBER: '${{ steps.pr.outputs.number }}' });
     expect([mark['continue-on-error'], mark['timeout-minutes']]).toEqual([true, 2]);
-    // Right after the number is known, before the fetch (which the pull request's size can fail).
-    expect(pull.steps.map((s) => s.id).slice(0, 2)).toEqual(['pr', 'mark']);
+    // Right after the number is known (for a run a review started, from the trigger's artifact: R86-1),
+    // before the fetch (which the pull request's size can fail).
+    expect(pull.steps.map((s) => s.id).slice(0, 3)).toEqual(['trigger', 'pr', 'mark']);
   });
 
   it('the mark posts in_progress on the head GitHub reports', () => {

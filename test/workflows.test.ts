@@ -497,17 +497,16 @@ describe('the privileged review workflow', () => {
       const dir = tempDir();
       const out = join(dir, 'output');
       const log = join(dir, 'gh.log');
-      const artifact = join(dir, 'written');
       writeFileSync(out, '');
-      writeFileSync(artifact, written);
-      // gh as the step calls it: the artifact downloaded into --dir, a pull request's head.sha (--jq).
+      // The trigger's artifact as the step before leaves it (R86-1); gh as the step calls it: a pull request's head.sha (--jq).
+      mkdirSync(join(dir, 'pr'));
+      writeFileSync(join(dir, 'pr', 'pull-number'), written);
       mkdirSync(join(dir, 'bin'));
       writeFileSync(
         join(dir, 'bin', 'gh'),
         [
           '#!/bin/bash',
           `echo "$*" >> ${JSON.stringify(log)}`,
-          `if [ "$1" = run ]; then mkdir -p "\${@: -1}"; cp ${JSON.stringify(artifact)} "\${@: -1}/pull-number"; exit 0; fi`,
           `if [ "$1 $2" = "api repos/acme/org/pulls/42" ]; then echo ${H}; exit 0; fi`,
           'echo "gh: Not Found (HTTP 404)" >&2; exit 1',
         ].join('\n'),
@@ -530,7 +529,7 @@ describe('the privileged review workflow', () => {
     };
     const ok = run('42\n', H);
     expect([ok.status, ok.output]).toEqual([0, 'number=42']);
-    // One call to GitHub's API beside the download.
+    // One call to GitHub's API once the artifact is fetched.
     expect(ok.calls.filter((c) => c.startsWith('api '))).toEqual(['api repos/acme/org/pulls/42 --jq .head.sha']);
     const other = run('42', 'b'.repeat(40));
     expect([other.status, other.output]).toEqual([2, '']);
