@@ -8,12 +8,28 @@
  *   (a pull-number of gigabytes deflates to megabytes; entries beside it are written too), before
  *   the step read 16 bytes of it. The trigger is the pull request's own copy of its workflow: its
  *   artifact is whatever that copy uploads.
+ * - R86-2 (medium: a stale success, as R85-2's): a run a review started waits, at workflow level, in
+ *   a group of its own (its trigger's run id: the number is known only once `pull` read it), so it
+ *   runs beside a run of the same pull request that a label, a push or closing it started. That
+ *   newer run's `pull` job marks the head in progress at once (R85-2), while the older run's review
+ *   job, past its last reading of the pull request, is posting: its success lands after the mark and
+ *   stands, the pull request closed (or a label off, an approval dismissed), until the newer run's
+ *   review job, waiting for the older one's and for head-engine (an upgrade's orgctl, which may
+ *   stall its 15 minutes), marks again.
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runStep, tempDir } from './helpers.ts';
+import { beforePost } from './redteam-posting-hook.ts';
+import { H, inForce, repositories } from './redteam-r18-repository.ts';
 import { filesUnder, shippedWorkflow, zipOf, type ZipEntry } from './workflow-lint.ts';
+
+vi.mock('./../github/adapter.ts', async (original) =>
+  (await import('./redteam-posting-hook.ts')).postingAfter(await original()),
+);
+const { reviewOnGitHub } = await import('../cli/github.ts');
+const repository = repositories(reviewOnGitHub);
 
 const review = shippedWorkflow('orgctl-review.yaml');
 
@@ -122,5 +138,59 @@ describe('R86-1: the pull job reads the trigger’s artifact pull-number as data
       expect(s.run ?? '', s.name).not.toMatch(/^[^#\n]*\bgh run download\b/m);
       expect(s.uses ?? '', s.name).not.toMatch(/download-artifact/);
     }
+  });
+});
+
+describe('R86-2: an older run’s verdict never stands over a newer run’s mark', () => {
+  /**
+   * A newer run's `pull` job marks H in progress: its script's one POST check-runs, through the
+   * stand-in's API (the check run is the last of its name on H until another is posted).
+   */
+  async function newerRunMarks(url: string) {
+    const r = await fetch(`${url}/repos/acme/org/check-runs`, {
+      method: 'POST',
+      headers: { authorization: 'token ghs_test', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'orgctl/review',
+        head_sha: H,
+        status: 'in_progress',
+        output: { title: 'judging', summary: 'orgctl is judging this change: the verdict before it no longer counts.' },
+      }),
+    });
+    expect(r.status).toBe(201);
+  }
+
+  it('a run a review started read #42 again and posts; alice closes #42 meanwhile, and the `closed` run marks H: the older success must not stand over that mark', async () => {
+    const opened = await repository([]);
+    beforePost.once = async () => {
+      opened.state.pull = { ...opened.state.pull, state: 'closed' };
+      opened.state.pull.stateEvents = [{ event: 'closed', actor: 'alice' }];
+      await newerRunMarks(opened.standin.url);
+    };
+    const older = await opened.review(42);
+    expect(
+      inForce(opened.state.checkRuns, H)?.conclusion,
+      'the older run’s success landed after the newer run’s mark',
+    ).not.toBe('success');
+    expect(older.io.errs.join('\n')).toMatch(/a newer run of the review marked/);
+    // The newer run's review job, after the older one's: #42 is closed, H fails.
+    expect((await opened.review(42)).code).toBe(1);
+    expect(inForce(opened.state.checkRuns, H)?.conclusion).toBe('failure');
+  });
+
+  it('nothing the verdict reads changed (a title edit started the newer run): the older run still yields, and the newer run’s verdict is the one that stands', async () => {
+    const opened = await repository([]);
+    beforePost.once = () => newerRunMarks(opened.standin.url);
+    await opened.review(42);
+    expect(inForce(opened.state.checkRuns, H)?.conclusion).not.toBe('success');
+    expect((await opened.review(42)).code).toBe(0);
+    expect(inForce(opened.state.checkRuns, H)?.conclusion).toBe('success');
+  });
+
+  it('a newer run’s mark before this run’s own mark is no reason to yield: this run read the pull request after it', async () => {
+    const opened = await repository([]);
+    await newerRunMarks(opened.standin.url);
+    expect((await opened.review(42)).code).toBe(0);
+    expect(inForce(opened.state.checkRuns, H)?.conclusion).toBe('success');
   });
 });
