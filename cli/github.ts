@@ -25,6 +25,7 @@ import {
   createCheckRun,
   fetchPullRequest,
   fetchPullRequestNow,
+  reviewRunsBetween,
   isRateLimited,
   makeClient,
   OPEN_PULL_REQUEST,
@@ -222,11 +223,10 @@ async function markJudging(
   number: number,
   runUrl: string | undefined,
   io: Io,
-): Promise<string | undefined> {
+): Promise<{ readonly headSha: string; readonly id: number } | undefined> {
   try {
     const { headSha } = await headOf(gh, at, number);
-    await startCheckRun(gh, at, headSha, runUrl);
-    return headSha;
+    return { headSha, id: await startCheckRun(gh, at, headSha, runUrl) };
   } catch (e) {
     io.err(`orgctl review: could not mark the check run in progress: ${describeGitHubError(e) ?? String(e)}`);
     return undefined;
@@ -445,7 +445,11 @@ async function leftHeadOnly(gh: GitHubClient, at: Repo, number: number, before: 
 
 /**
  * Why the success just posted on `pr`'s head no longer stands, read after posting (a change before
- * it is seen here; one after it starts a run that posts after it), else undefined. A success lent by
+ * it is seen here; one after it starts a run that posts after it), else undefined. Another run's
+ * check run on the head between this run's mark and its verdict (`posted`) is a newer run's mark
+ * (R86-2: a run a review started waits in a workflow-level group of its own, beside a run of the
+ * same pull request whose `pull` job marks at once), which this success landed after: that run
+ * judges what this one may not have read, so this success must not stand over its mark. A success lent by
  * a copy rests on that copy, which its own run, in another concurrency group, may have changed
  * (R18-3); its own, on its head, which a push may have moved while the push workflow saw only this
  * run's in-progress mark (R20-1): that commit then fails as a push's would (failLeftHead). A reading
@@ -457,19 +461,25 @@ async function successUndone(
   pr: PullRequestFacts,
   judged: CopiesJudged['judged'],
   lender: CopiesJudged['lender'],
+  posted: { readonly mark: number | undefined; readonly check: number },
   io: Io,
 ): Promise<string | undefined> {
   try {
     if (lender) {
       const after = await copiesNow(gh, at, pr.headSha, { judged, lender });
-      return after.lender === undefined || after.stays
-        ? `pull request #${lender.number}, whose verdict this commit's check rested on, changed as it was posted: re-run the job`
-        : undefined;
+      if (after.lender === undefined || after.stays)
+        return `pull request #${lender.number}, whose verdict this commit's check rested on, changed as it was posted: re-run the job`;
+    } else {
+      const now = await headOf(gh, at, pr.number);
+      if (now.headSha !== pr.headSha && (await failLeftHead(gh, at, now, pr.headSha, io)) === 'unread')
+        return `pull request #${pr.number} moved on as its success was posted, and whether that success carried its verdict could not be read: re-run the job`;
     }
-    const now = await headOf(gh, at, pr.number);
-    if (now.headSha !== pr.headSha && (await failLeftHead(gh, at, now, pr.headSha, io)) === 'unread')
-      return `pull request #${pr.number} moved on as its success was posted, and whether that success carried its verdict could not be read: re-run the job`;
-    return undefined;
+    // Without a mark of its own (GitHub refused it), nothing dates this run's reading: not looked for.
+    if (posted.mark === undefined) return undefined;
+    const newer = await reviewRunsBetween(gh, at, pr.headSha, posted.mark, posted.check);
+    return newer.length
+      ? `a newer run of the review marked ${pr.headSha.slice(0, 12)} in progress while this run judged it (check run ${newer.at(-1)}), before this run's success landed: that run's verdict decides; if none comes, re-run the job`
+      : undefined;
   } catch (e) {
     const failed = describeGitHubError(e) ?? String(e);
     return lender
@@ -565,7 +575,8 @@ export async function reviewOnGitHub(
       : undefined;
   try {
     if (flags['left-head']) return await leftHeadOnly(gh, at, number, before, io);
-    const marked = await markJudging(gh, at, number, runUrl, io);
+    const mark = await markJudging(gh, at, number, runUrl, io);
+    const marked = mark?.headSha;
     const run = { botLogin, marked };
     let pr: PullRequestFacts;
     try {
@@ -645,7 +656,9 @@ export async function reviewOnGitHub(
       // A success records whose verdict it carries: a push of that pull request away fails it (R18-1).
       const carries = posted.ok ? (lender?.number ?? number) : undefined;
       const check = await createCheckRun(gh, at, pr.headSha, posted, summary, runUrl, carries);
-      const undone = posted.ok ? await successUndone(gh, at, pr, copies.judged, lender, io) : undefined;
+      const undone = posted.ok
+        ? await successUndone(gh, at, pr, copies.judged, lender, { mark: mark?.id, check }, io)
+        : undefined;
       if (undone) return failHead(undone);
       const comment = await upsertComment(gh, at, number, botLogin, body);
       const as = lender ? ` (as #${lender.number}'s change; #${number} fails on its own)` : '';

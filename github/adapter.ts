@@ -1061,19 +1061,34 @@ export async function successCarries(gh: GitHubClient, at: Repo, sha: string, nu
   return newest?.conclusion === 'success' && (!newest.external_id || newest.external_id === carriedBy(number));
 }
 
+/**
+ * The `orgctl/review` check runs on `sha` created after check run `since` and before `until`, by id
+ * (GitHub numbers check runs as it creates them), every one: `all`, not GitHub's latest of each
+ * suite, where this run's own verdict would hide another run's mark in the same suite.
+ */
+export async function reviewRunsBetween(
+  gh: GitHubClient,
+  at: Repo,
+  sha: string,
+  since: number,
+  until: number,
+): Promise<number[]> {
+  return (await reviewRunsOn(gh, at, sha, 'all')).map((r) => r.id).filter((id) => id > since && id < until);
+}
+
 /** GitHub lists a commit's check runs from its 1000 most recent check suites only. */
 const LISTED_SUITES_MAX = 1000;
 
 /**
- * Every `orgctl/review` run on `sha` GitHub keeps as latest, every page read: GitHub documents
+ * Every `orgctl/review` run on `sha` GitHub keeps as latest (`filter`: or every one), every page read: GitHub documents
  * neither the listing's order nor what `latest` keeps per check suite, and a workflow token's runs
  * land in several suites of one commit. Past 1000 suites the commit's listing covers only the most
  * recent (R22-2): then each suite holding such a run is read, the way GitHub documents. Suites are
  * only ever added, and anyone adds one (a workflow run of a fork's copy): the count is read again
  * after the listing, which saw them all only if it is still within 1000 (R23-1).
  */
-async function reviewRunsOn(gh: GitHubClient, at: Repo, sha: string) {
-  const named = { check_name: CHECK_NAME, filter: 'latest', per_page: 100 } as const;
+async function reviewRunsOn(gh: GitHubClient, at: Repo, sha: string, filter: 'latest' | 'all' = 'latest') {
+  const named = { check_name: CHECK_NAME, filter, per_page: 100 } as const;
   const suiteCount = async () =>
     (await gh.rest.checks.listSuitesForRef({ ...at, ref: sha, per_page: 1 })).data.total_count;
   if ((await suiteCount()) <= LISTED_SUITES_MAX) {
