@@ -16,11 +16,20 @@
  *   stands, the pull request closed (or a label off, an approval dismissed), until the newer run's
  *   review job, waiting for the older one's and for head-engine (an upgrade's orgctl, which may
  *   stall its 15 minutes), marks again.
+ * - R86-3 (low: the reviewer's own machine; R82's leftover): `orgctl review --base REF --head REF`
+ *   asks `git merge-tree --write-tree` which paths merging head writes. It merges in content each
+ *   blob both sides changed (xdiff, over files up to GitHub's 100 MB: a 100 MB blob of one byte
+ *   repeated is 100 KB pushed) and writes what it merged as objects, bounded by nothing; and its
+ *   listing was read with Node's default buffer (1 MB, then "spawnSync git ENOBUFS"), not orgctl's
+ *   listing limit.
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { runStep, tempDir } from './helpers.ts';
+import { changedPathsBetween, MAX_OUTPUT_BYTES } from '../cli/git.ts';
+import { InputError } from '../model/errors.ts';
+import { gitIn, runStep, tempDir } from './helpers.ts';
 import { beforePost } from './redteam-posting-hook.ts';
 import { H, inForce, repositories } from './redteam-r18-repository.ts';
 import { filesUnder, shippedWorkflow, zipOf, type ZipEntry } from './workflow-lint.ts';
@@ -193,4 +202,62 @@ describe('R86-2: an older run’s verdict never stands over a newer run’s mark
     expect((await opened.review(42)).code).toBe(0);
     expect(inForce(opened.state.checkRuns, H)?.conclusion).toBe('success');
   });
+});
+
+describe('R86-3: a local review of two git refs bounds what git merge-tree merges', () => {
+  /**
+   * A repository whose `main` and `head` both changed `org/big.txt` since their merge base, head
+   * to a blob of `zeros` bytes (as many pushed KB as MB), plus `org/more.txt` of `more` bytes.
+   */
+  function sides(zeros: number, more: number) {
+    const repo = tempDir();
+    const git = gitIn(repo);
+    git('init', '-q', '-b', 'main');
+    const blob = (bytes: number, tail: string) =>
+      spawnSync('sh', ['-c', `{ head -c ${bytes} /dev/zero; printf '${tail}'; } | git hash-object -w --stdin`], {
+        cwd: repo,
+        encoding: 'utf8',
+      }).stdout.trim();
+    const commit = (files: Record<string, string>, parents: string[], message: string) => {
+      const index = join(repo, `.git/index-${message}`);
+      const env = { ...process.env, GIT_INDEX_FILE: index };
+      for (const [path, oid] of Object.entries(files))
+        spawnSync('git', ['update-index', '--add', '--cacheinfo', `100644,${oid},${path}`], { cwd: repo, env });
+      const tree = spawnSync('git', ['write-tree'], { cwd: repo, env, encoding: 'utf8' }).stdout.trim();
+      const p = parents.flatMap((x) => ['-p', x]);
+      return git('commit-tree', tree, ...p, '-m', message).trim();
+    };
+    const root = commit({ 'org/big.txt': blob(10, 'root\n') }, [], 'root');
+    git('update-ref', 'refs/heads/main', commit({ 'org/big.txt': blob(10, 'main\n') }, [root], 'main'));
+    const headFiles: Record<string, string> = { 'org/big.txt': blob(zeros, 'head\n') };
+    if (more) headFiles['org/more.txt'] = blob(more, 'more\n');
+    git('update-ref', 'refs/heads/head', commit(headFiles, [root], 'head'));
+    return repo;
+  }
+
+  /** changedPathsBetween, as `orgctl review --base main --head head` calls it, in `repo`. */
+  function changed(repo: string): string[] | InputError {
+    const here = process.cwd();
+    process.chdir(repo);
+    try {
+      return changedPathsBetween('main', 'head');
+    } catch (e) {
+      if (e instanceof InputError) return e;
+      throw e;
+    } finally {
+      process.chdir(here);
+    }
+  }
+
+  it('merges a change of a few bytes on both sides as before: the path conflicts', () => {
+    expect(changed(sides(10, 0))).toEqual(['org/big.txt']);
+  });
+
+  it('refuses, before git merge-tree runs, a head that wrote more than orgctl reads of an output (both sides changed the path: merged in content)', () => {
+    const r = changed(sides(MAX_OUTPUT_BYTES / 2, MAX_OUTPUT_BYTES / 2));
+    expect(r).toBeInstanceOf(InputError);
+    expect(String(r)).toMatch(
+      /what head wrote since its merge base with main is 256\.0 MB, more than orgctl reads \(256 MB\) of a change: git merge-tree, which merges it in content, is not run; give the paths the change touches with --changed-path/,
+    );
+  }, 120_000);
 });
