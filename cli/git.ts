@@ -35,31 +35,50 @@ export const MAX_LISTING_BYTES = 64 * 2 ** 20;
  * repeated is 100 KB pushed (red team R82-1).
  */
 export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
+/** More than any declaration holds: a larger file of org/ code is said, not read (cli/org-code.ts). */
+export const MAX_CODE_BYTES = 2 ** 20;
+
+/**
+ * More than any organization's org/ code together: GitHub lists a change of 3,000 files (red team
+ * R82-1). Also the most git merge-tree merges in content for a local review (refuseLargeMerge).
+ */
+export const MAX_CHANGED_CODE_BYTES = 16 * 2 ** 20;
+
 /** The largest output orgctl's benchmark writes, as MAX_OUTPUT_BYTES's refusal says it. */
 const LARGEST_OUTPUT = 'size XL, 50,000 users and 500,000 grants, writes 194 MB';
 
 /** A size in MB, as messages say it. */
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
+/** How git() runs a command, beyond its arguments. */
+interface GitCall {
+  readonly input?: Buffer;
+  /** Exit codes that are an empty answer when git says nothing (merge-base's 1, none). */
+  readonly quiet?: readonly number[];
+  /** Exit codes whose output is the answer (merge-tree's 1, a merge with conflicts). */
+  readonly answered?: readonly number[];
+  readonly maxBuffer?: number;
+  /** The error of a failing command, from git's first line of why (default: the command and that line). */
+  readonly fails?: (why: string) => InputError;
+}
+
 /**
  * What git prints, at most `maxBuffer` bytes (more is an InputError, git stopped: nothing is read
- * whole that a pushed object can make any size); an InputError when it fails (an exit code `quiet`
- * names is an empty answer: merge-base's 1, none).
+ * whole that a pushed object can make any size); an InputError when it fails.
  */
-function git(
-  args: readonly string[],
-  input?: Buffer,
-  quiet: readonly number[] = [],
-  maxBuffer = MAX_LISTING_BYTES,
-): Buffer {
+function git(args: readonly string[], call: GitCall = {}): Buffer {
+  const { input, quiet = [], answered = [0], maxBuffer = MAX_LISTING_BYTES } = call;
+  // The command's name, past any `-c name=value` pinning configuration.
+  const command = args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? args[0];
   const r = spawnSync('git', args, { input, maxBuffer });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS')
     throw new InputError(
-      `git ${args[0]} printed more than orgctl reads (${maxBuffer / 2 ** 20} MB), and was stopped: more than an organization's repository holds (a tree naming one subtree many times unfolds so); nothing of it is judged`,
+      `git ${command} printed more than orgctl reads (${maxBuffer / 2 ** 20} MB), and was stopped: more than an organization's repository holds (a tree naming one subtree many times unfolds so); nothing of it is judged`,
     );
-  if (r.error) throw new InputError(`git ${args[0]}: ${r.error.message}`);
+  if (r.error) throw new InputError(`git ${command}: ${r.error.message}`);
   if (r.status !== 0 && quiet.includes(r.status ?? -1) && !r.stderr.length) return Buffer.alloc(0);
-  if (r.status !== 0) throw new InputError(`git ${args.join(' ')}: ${r.stderr.toString().trim().split('\n')[0]}`);
+  const why = r.stderr.toString().trim().split('\n')[0] ?? '';
+  if (!answered.includes(r.status ?? -1)) throw call.fails?.(why) ?? new InputError(`git ${args.join(' ')}: ${why}`);
   return r.stdout;
 }
 
@@ -135,7 +154,7 @@ export function readRefOutput(ref: string, dir: string): OutputText[] {
 
 /** What `git cat-file` prints of the objects `shas`, handed one a line, at most `maxBuffer` bytes. */
 const catFile = (batch: '--batch' | '--batch-check', shas: readonly string[], maxBuffer: number): Buffer =>
-  git(['cat-file', batch], Buffer.from(shas.map((sha) => `${sha}\n`).join('')), [], maxBuffer);
+  git(['cat-file', batch], { input: Buffer.from(shas.map((sha) => `${sha}\n`).join('')), maxBuffer });
 
 /** The size of each object `shas` names, asked of git once an object (`git cat-file --batch-check`). */
 function sizesOf(shas: readonly string[]): Map<string, number> {
@@ -260,7 +279,7 @@ export function readRefTree(ref: string): TreeEntry[] {
  */
 export function changedPathsBetween(base: string, head: string): string[] {
   // merge-tree refuses unrelated histories too, in words that do not say what to do.
-  if (!git(['merge-base', '--end-of-options', base, head], undefined, [1]).length)
+  if (!git(['merge-base', '--end-of-options', base, head], { quiet: [1] }).length)
     throw new InputError(
       `${base} and ${head} have no commit in common (unrelated histories, or a shallow clone that does not reach one): the paths the change touches are unknown; fetch more history, or give them with --changed-path`,
     );
@@ -278,23 +297,91 @@ export function changedPathsBetween(base: string, head: string): string[] {
 /**
  * The tree merging `head` into `base` writes (git merge-tree --write-tree: merge-ort, as git merge
  * and GitHub merge), and the paths it conflicts in; renames followed as git's defaults have it,
- * whatever this clone's configuration says.
+ * whatever this clone's configuration says. Bounded as orgctl's other reads of git (red team R86-3):
+ * what it lists, and what it merges (refuseLargeMerge), asked before it runs.
  */
 function mergedTree(base: string, head: string): { readonly tree: string; readonly conflicted: string[] } {
+  refuseLargeMerge(base, head);
   const pinned = ['-c', 'merge.renames=true', '-c', 'merge.directoryRenames=conflict'];
   const listed = ['--name-only', '--no-messages', '-z'];
-  const r = spawnSync('git', [...pinned, 'merge-tree', '--write-tree', ...listed, '--end-of-options', base, head], {
-    encoding: 'utf8',
-  });
-  if (r.error) throw new InputError(`git merge-tree: ${r.error.message}`);
-  // Exit 1 is a merge with conflicts: its tree is still written, first, then each conflicted path.
-  const [tree, ...conflicted] = r.status === 0 || r.status === 1 ? r.stdout.split('\0') : [];
   // git before 2.38 has no --write-tree (its merge-tree prints a usage): said so, with what to do.
-  if (!tree)
-    throw new InputError(
-      `git merge-tree --write-tree ${base} ${head}: ${r.stderr.trim().split('\n')[0] ?? ''}: the paths merging head writes are unknown; use git 2.38 or later, or give them with --changed-path`,
+  const unknown = (why: string) =>
+    new InputError(
+      `git merge-tree --write-tree ${base} ${head}: ${why}: the paths merging head writes are unknown; use git 2.38 or later, or give them with --changed-path`,
     );
+  // Exit 1 is a merge with conflicts: its tree is still written, first, then each conflicted path.
+  const [tree, ...conflicted] = git(
+    [...pinned, 'merge-tree', '--write-tree', ...listed, '--end-of-options', base, head],
+    {
+      answered: [0, 1],
+      fails: unknown,
+    },
+  )
+    .toString('utf8')
+    .split('\0');
+  if (!tree) throw unknown('no tree written');
   return { tree, conflicted: conflicted.filter(Boolean) };
+}
+
+/** Git's modes of what merge-tree may read in content: a regular file, or a symbolic link's target. */
+const MERGED = new Set([...REGULAR, '120000']);
+
+/**
+ * Refuses, before git merge-tree runs, what it could not merge within orgctl's limits (red team
+ * R82's leftover, R86-3): a side that wrote more since its merge bases with the other than orgctl
+ * reads of an output (MAX_OUTPUT_BYTES: a rename pairs added blobs by their content), and blobs both
+ * sides changed of more than orgctl reads of a change's code together (MAX_CHANGED_CODE_BYTES):
+ * merge-tree merges those in content, and xdiff takes some 45 times their size in memory (a 100 MB
+ * file of text lines changed on both sides, under 1 MB pushed: 77 s and 9.1 GB), writing what it
+ * merged as objects. Asked of git's listings (`diff --raw`, bounded) and sizes (`cat-file
+ * --batch-check`) before any blob is read.
+ */
+function refuseLargeMerge(base: string, head: string): void {
+  const bases = git(['merge-base', '--all', '--end-of-options', base, head], { quiet: [1] })
+    .toString('latin1')
+    .split('\n')
+    .filter(Boolean);
+  const raw = ['--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
+  /** Each path `side` changed since `from`, and the blob it has there (a file's or a link's). */
+  const writtenSince = (from: string, side: string): Map<string, string> => {
+    // `:old-mode new-mode old-oid new-oid status`, then the path.
+    const fields = git(['diff', ...raw, '--ignore-submodules=none', '--end-of-options', from, side, '--'])
+      .toString('latin1')
+      .split('\0');
+    const out = new Map<string, string>();
+    fields.forEach((meta, i) => {
+      const [, mode, , oid] = meta.slice(1).split(' ');
+      if (meta.startsWith(':') && MERGED.has(mode!)) out.set(fields[i + 1]!, oid!);
+    });
+    return out;
+  };
+  const sizeOf = (oids: Iterable<string>) => [...sizesOf([...oids]).values()].reduce((n, size) => n + size, 0);
+  const written = new Map([base, head].map((side) => [side, new Set<string>()]));
+  const merged = new Set<string>();
+  for (const from of bases) {
+    const [ours, theirs] = [writtenSince(from, base), writtenSince(from, head)];
+    ours.forEach((oid) => written.get(base)!.add(oid));
+    theirs.forEach((oid) => written.get(head)!.add(oid));
+    for (const [path, oid] of theirs) if (ours.has(path)) merged.add(oid).add(ours.get(path)!);
+  }
+  const refuse = (what: string, size: number, max: number, of: string) =>
+    new InputError(
+      `${tooLargeToRead(what, size, max).problem} of ${of}: git merge-tree, which would merge it, is not run; bring head up to date with base, or give the paths the change touches with --changed-path`,
+    );
+  for (const [side, oids] of written) {
+    const size = sizeOf(oids);
+    const other = side === base ? head : base;
+    if (size > MAX_OUTPUT_BYTES)
+      throw refuse(`what ${side} wrote since its merge base with ${other}`, size, MAX_OUTPUT_BYTES, 'an output');
+  }
+  const both = sizeOf(merged);
+  if (both > MAX_CHANGED_CODE_BYTES)
+    throw refuse(
+      `what both ${base} and ${head} changed since their merge base`,
+      both,
+      MAX_CHANGED_CODE_BYTES,
+      "a change's code",
+    );
 }
 
 /** The top folder of the git work tree holding `folder`, or undefined when it is in none (or there is no git). */

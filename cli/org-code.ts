@@ -5,12 +5,7 @@
 import type { OrgCodeRead } from '../policies/change/context.ts';
 import { isOrgCode, isOrgConfig, scanOrgCode } from '../review/org-code.ts';
 import { importModule } from './es-import.ts';
-import { readRefFiles, refOfSide } from './git.ts';
-
-/** More than any declaration holds: a larger file is said, not read. */
-const MAX_CODE_BYTES = 2 ** 20;
-/** More than any organization's org/ code together: GitHub lists a change of 3,000 files (red team R82-1). */
-const MAX_CHANGED_CODE_BYTES = 16 * 2 ** 20;
+import { MAX_CHANGED_CODE_BYTES, MAX_CODE_BYTES, readRefFiles, refOfSide } from './git.ts';
 
 /** What a changed file of org/ that decides how synth reads the code beside it does. */
 const CONFIG_REACH =

@@ -45,7 +45,7 @@
  * points), so `org/a.ts<LF>b.ts` reads as `org/a.ts b.ts`. `orgctl review` with two git refs (not
  * --github) asks git merge-tree for the merged tree, which merges both sides' blobs in content
  * (xdiff over files up to GitHub's 100 MB) and writes objects: bounded by nothing but those files,
- * on the reviewer's own machine.
+ * on the reviewer's own machine (closed by R86-3: refused before merge-tree runs past orgctl's limits).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -207,9 +207,10 @@ describe('R86-2: an older run’s verdict never stands over a newer run’s mark
 describe('R86-3: a local review of two git refs bounds what git merge-tree merges', () => {
   /**
    * A repository whose `main` and `head` both changed `org/big.txt` since their merge base, head
-   * to a blob of `zeros` bytes (as many pushed KB as MB), plus `org/more.txt` of `more` bytes.
+   * to a blob of `zeros` bytes (as many pushed KB as MB) and main to one of `mainZeros`, plus head's
+   * `org/more.txt` of `more` bytes.
    */
-  function sides(zeros: number, more: number) {
+  function sides(zeros: number, more: number, mainZeros = 10) {
     const repo = tempDir();
     const git = gitIn(repo);
     git('init', '-q', '-b', 'main');
@@ -228,7 +229,7 @@ describe('R86-3: a local review of two git refs bounds what git merge-tree merge
       return git('commit-tree', tree, ...p, '-m', message).trim();
     };
     const root = commit({ 'org/big.txt': blob(10, 'root\n') }, [], 'root');
-    git('update-ref', 'refs/heads/main', commit({ 'org/big.txt': blob(10, 'main\n') }, [root], 'main'));
+    git('update-ref', 'refs/heads/main', commit({ 'org/big.txt': blob(mainZeros, 'main\n') }, [root], 'main'));
     const headFiles: Record<string, string> = { 'org/big.txt': blob(zeros, 'head\n') };
     if (more) headFiles['org/more.txt'] = blob(more, 'more\n');
     git('update-ref', 'refs/heads/head', commit(headFiles, [root], 'head'));
@@ -257,7 +258,16 @@ describe('R86-3: a local review of two git refs bounds what git merge-tree merge
     const r = changed(sides(MAX_OUTPUT_BYTES / 2, MAX_OUTPUT_BYTES / 2));
     expect(r).toBeInstanceOf(InputError);
     expect(String(r)).toMatch(
-      /what head wrote since its merge base with main is 256\.0 MB, more than orgctl reads \(256 MB\) of a change: git merge-tree, which merges it in content, is not run; give the paths the change touches with --changed-path/,
+      /what head wrote since its merge base with main is 256\.0 MB, more than orgctl reads \(256 MB\) of an output: git merge-tree, which would merge it, is not run; bring head up to date with base, or give the paths the change touches with --changed-path/,
     );
   }, 120_000);
+
+  it('refuses, before git merge-tree runs, blobs both sides changed of more than orgctl reads of a change’s code (xdiff takes some 45 times their size)', () => {
+    const r = changed(sides(9 * 2 ** 20, 0, 9 * 2 ** 20));
+    expect(String(r)).toMatch(
+      /what both main and head changed since their merge base is 18\.0 MB, more than orgctl reads \(16 MB\) of a change's code: git merge-tree, which would merge it, is not run/,
+    );
+    // Either side alone is merged as before: the other side took base's version.
+    expect(changed(sides(10, 9 * 2 ** 20, 9 * 2 ** 20))).toEqual(['org/big.txt', 'org/more.txt']);
+  }, 60_000);
 });
