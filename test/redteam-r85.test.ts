@@ -32,6 +32,7 @@
  * group) may overlap a run in progress, whose verdict can then land after this run's mark and count
  * until this run's review job marks again; the artifact `orgctl-access` may be replaced by a
  * runtime token the pull request's code took in head-engine, if GitHub accepts it after that job.
+ * (R86-1 closed the first, R86-2 the second: test/redteam-r86.test.ts.)
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -22,6 +22,25 @@
  *   repeated is 100 KB pushed) and writes what it merged as objects, bounded by nothing; and its
  *   listing was read with Node's default buffer (1 MB, then "spawnSync git ENOBUFS"), not orgctl's
  *   listing limit.
+ *
+ * Held (the guards at the end pass as they stand): what a run of the pull request writes and a
+ * privileged job reads is its two artifacts, each fetched by the one bounded script (R86-1), and a
+ * re-run cannot pair one attempt's proof with another head (upload-artifact v4 refuses a name the
+ * run holds, so a re-run's pull job meeting another head fails at its upload; a re-run of failed
+ * jobs keeps the pull job's head-sha); the trigger's number counts only for the pull request whose
+ * head the trigger ran on (R17-2), and a re-run of the trigger keeps its head_sha; what a workflow
+ * script posts on orgctl/review is a mark in progress or a failure, so an older run's late mark or
+ * failure only withholds (closed), and only orgctl's verdict passes, now read again against every
+ * check run of the head (R86-2); the sticky comment informs (the check run decides); the
+ * orgctl-access pages are uploaded over anything of that name. Left: a run whose own mark GitHub
+ * refused does not look for a newer run's (nothing dates its reading); an older run's late mark with
+ * no verdict after it (its pull job failing past the mark, a re-run of all jobs of an upgrade's run,
+ * which fails at the pull job's upload) leaves the head pending until a run is started again
+ * (closed, a nuisance); a run whose verdict another run's check run of the same head (a copy's, or
+ * one any workflow with checks: write posts) follows within its mark and its verdict fails that
+ * check, leaving a re-run to judge again; the workflow-level group of a run a review started is
+ * still its own (the number is in the trigger's artifact), so such runs still overlap, ordered by
+ * the check runs alone.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -270,4 +289,35 @@ describe('R86-3: a local review of two git refs bounds what git merge-tree merge
     // Either side alone is merged as before: the other side took base's version.
     expect(changed(sides(10, 9 * 2 ** 20, 9 * 2 ** 20))).toEqual(['org/big.txt', 'org/more.txt']);
   }, 60_000);
+});
+
+describe('R86 guards: what held', () => {
+  const uploads = Object.values(review.jobs).flatMap((j) =>
+    j.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')),
+  );
+
+  it('a re-run cannot pair one attempt’s head proof with another attempt’s head: a name the run holds is never uploaded over', () => {
+    // upload-artifact v4 refuses a name the run already holds (409), earlier attempts' included, so a
+    // re-run whose pull job meets another head fails at its upload (the head's files), before
+    // head-engine or the review; one that re-runs failed jobs only keeps the pull job's head-sha,
+    // the commit the proof it reads was made of. `overwrite` would let a re-run's pull job hand
+    // over another head while the review read the proof an earlier attempt left.
+    const byName = new Map(uploads.map((s) => [s.with?.name, s]));
+    for (const name of ['orgctl-head-files', 'orgctl-head-proof']) {
+      expect(byName.get(name)?.with?.overwrite, name).toBeUndefined();
+      expect(byName.get(name)?.['continue-on-error'], name).toBeUndefined();
+    }
+    // The review's own pages replace whatever head-engine planted, and nothing reads them but people.
+    expect(byName.get('orgctl-access')?.with?.overwrite).toBe(true);
+  });
+
+  it('what a workflow script writes to orgctl/review is a mark in progress or a failure, never a success: only orgctl’s verdict passes', () => {
+    for (const name of ['orgctl-review.yaml', 'orgctl-review-push.yaml', 'orgctl-review-trigger.yaml']) {
+      const posts = Object.values(shippedWorkflow(name).jobs)
+        .flatMap((j) => j.steps)
+        .map((s) => s.run ?? '')
+        .filter((run) => run.includes('check-runs'));
+      for (const run of posts) expect(run, name).toMatch(/-f (status=in_progress|conclusion=failure) /);
+    }
+  });
 });
