@@ -11,7 +11,7 @@ import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
-import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
+import { readCanonicalYaml, DocumentCache, type BuildDocument } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
@@ -46,8 +46,9 @@ export function readOrgctlYaml(
   text: string,
   label: string,
   cache?: { readonly documents: DocumentCache; readonly file: string },
+  build?: BuildDocument,
 ): { documents: Record<string, unknown>[] } | { error: string } {
-  const read = readCanonicalYaml(text, cache);
+  const read = readCanonicalYaml(text, cache, build);
   return 'error' in read ? { error: `${label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes` } : read;
 }
 
@@ -117,10 +118,17 @@ function objectShown(object: Record<string, unknown>): string {
  * directive, JSON where YAML belongs, an object written twice) is an InputError naming file, line
  * and what was found: a document another parser reads differently is a way to show the review one
  * thing and apply another.
+ *
+ * With `keep`, only the documents whose head it keeps are built and returned; every other is
+ * checked as strictly, and its head as a built one's (a list's key, its name and namespace, a copy
+ * of another), so what is refused is refused alike (BuildDocument).
  */
-export function parseOutput(files: readonly OutputText[], cache?: DocumentCache): ManifestDoc[] {
+export function parseOutput(files: readonly OutputText[], cache?: DocumentCache, keep?: BuildDocument): ManifestDoc[] {
   const errors: string[] = [];
   const docs: ManifestDoc[] = [];
+  // The heads kept, in the order the reader asks (every document's, in order).
+  const kept: boolean[] = [];
+  const build: BuildDocument | undefined = keep && ((head, text) => kept[kept.push(keep(head, text)) - 1]!);
   // Where each object was first read: kubectl applies every copy in turn and Argo CD keeps the last
   // (gitops-engine's DeduplicateTargetObjects), so a cluster holds one copy, never the union the
   // evaluator would read from both (red team R83-2). orgctl writes each object once.
@@ -138,7 +146,8 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       errors.push(`${f.label}:1: does not begin with orgctl's header (${JSON.stringify(OUTPUT_HEADER)})`);
       continue;
     }
-    const read = readOrgctlYaml(f.content, f.label, cache && { documents: cache, file: f.path });
+    kept.length = 0;
+    const read = readOrgctlYaml(f.content, f.label, cache && { documents: cache, file: f.path }, build);
     if ('error' in read) {
       errors.push(read.error);
       continue;
@@ -154,7 +163,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
         );
       else {
         if (key !== undefined) firstAt.set(key, `${f.label}#${index}`);
-        docs.push({ file: f.label, index, object });
+        if (!build || kept[index]) docs.push({ file: f.label, index, object });
       }
     });
   }
