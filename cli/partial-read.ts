@@ -432,6 +432,20 @@ function readLaidOut(
       return head.kind === 'Role' || head.kind === undefined || mayNameSubject(object);
     };
   };
+  /**
+   * What namingSubject may keep, by heads and texts: not a RoleBinding whose text shows it cannot
+   * name the subject (usersOnlyNotNaming), unless it is the namespace's own in its shard (`read`
+   * chooses among those, from their objects, in order).
+   */
+  const mayNameInSearch = (path: string, partlyRead: boolean): MayKeep => {
+    const placed = placedHere(path);
+    return (head, text) => {
+      if (!placed(head)) throw new NotAsPlaced();
+      if (head.kind !== 'RoleBinding' || head.namespace === undefined || (partlyRead && head.namespace === ns))
+        return true;
+      return !usersOnlyNotNaming(text, needle!);
+    };
+  };
   const rbacOf = (path: string, only?: Keep, mayKeep?: MayKeep): RbacSet | undefined => {
     const rbac = readRbac(clusterDocs.get(path) ?? docsOf(path, only, mayKeep));
     return placedAsOrgctlPlaces(path, rbac, org) && !rbac.problems.length ? rbac : undefined;
@@ -485,7 +499,11 @@ function readLaidOut(
       // The namespace's own shard: its documents not read for the namespace now.
       const partlyRead = readFiles.has(path);
       if (!mayNameBytes(readFiles.get(path) ?? readBytes(join(dir, path)), subjectBytes)) continue;
-      const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));
+      const rbac = rbacOf(
+        path,
+        namingSubject(path, partlyRead ? aboutNamespace(path) : undefined),
+        mayNameInSearch(path, partlyRead),
+      );
       if (!rbac) return undefined;
       if (names(rbac.bindings, subject)) {
         sets.push(rbac);
