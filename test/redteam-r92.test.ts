@@ -1,0 +1,87 @@
+/**
+ * Red team R92 (base e32630f): the organization's lifecycle as the seed describes it (owner,
+ * admins, billing, invites with and without SSO, deactivation, tokens with or without namespaces,
+ * custom RBAC for blank tokens, tokens surviving their user) against what orgctl writes and what
+ * the review gates. The attacker: a member who opens a pull request, or a person whose access the
+ * organization means to remove.
+ *
+ * R92-1 (medium, access that outlives its removal): an admin holds w:full in every namespace, the
+ * system namespace included, so they may read every token's Secret there (the README's hand-over:
+ * "an admin reads the Secret the cluster filled"), and a token value read once works until its
+ * ServiceAccount goes. When an admin leaves (deactivated, removed, or no longer admin) while the
+ * tokens stay under the same ServiceAccounts, the departing admin keeps every one of them: an
+ * organization-owned `w:full` token acts in its namespaces as it did for them. The seed: "When
+ * removing a user, API Tokens must be removed manually". The review said only `loses w:full in
+ * every namespace`, and passed: token-owner-inactive reads a token's declared owner, never who else
+ * could read its value. Now frank's line names the tokens whose values he could read that head
+ * keeps, and `departing-admin-tokens` warns with the fix (rotate, deactivate or remove each).
+ */
+import { describe, expect, it } from 'vitest';
+import { baseSpec, diffOf, judge, token, user, type Spec } from './review/scenarios.ts';
+
+/** The departing-admin-tokens results of `edit`, made by alice and approved by dan (frank is the other admin). */
+function departing(edit: (s: Spec) => void, base: Spec = baseSpec()) {
+  return judge(base, edit, { actors: ['alice'], approvals: ['dan'] }).results.filter(
+    (r) => (r.rule as string) === 'departing-admin-tokens',
+  );
+}
+
+/** Frank's lines in the access diff of `edit`. */
+const franksLines = (edit: (s: Spec) => void): string[] =>
+  diffOf(baseSpec(), edit)
+    .people.find((p) => p.id === 'frank@acme.io')!
+    .changes.map((c) => c.text);
+
+const deactivate = (s: Spec) => void (user(s, 'frank@acme.io').status = 'deactivated');
+const remove = (s: Spec) =>
+  void (s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'frank@acme.io'));
+const demote = (s: Spec) => void (user(s, 'frank@acme.io').admin = false);
+
+describe('R92-1: an admin who leaves keeps the value of every token they could read', () => {
+  for (const [how, edit] of [
+    ['deactivated', deactivate],
+    ['removed', remove],
+    ['no longer admin', demote],
+  ] as const) {
+    it(`attack: frank ${how} (alice, approved by dan) while ci and bots keep their ServiceAccounts: the review says so`, () => {
+      const results = departing(edit);
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ ok: true, warning: true });
+      expect(results[0]!.message).toContain('frank@acme.io');
+      expect(results[0]!.message).toMatch(/tokens bots, ci/);
+      expect(results[0]!.message).toContain('acme-system');
+      expect(results[0]!.message).toMatch(/rotat/);
+      expect(franksLines(edit).some((t) => /tokens bots, ci in acme-system/.test(t))).toBe(true);
+    });
+  }
+
+  it('a token rotated, deactivated or removed in the same change is no longer named; none left, no warning', () => {
+    const rotateCi = (s: Spec) => {
+      deactivate(s);
+      token(s, 'ci').rotation = 1;
+    };
+    expect(departing(rotateCi)[0]!.message).toMatch(/token bots in acme-system/);
+    const all = (s: Spec) => {
+      rotateCi(s);
+      token(s, 'bots').status = 'deactivated';
+    };
+    expect(departing(all)).toEqual([expect.objectContaining({ ok: true })]);
+    expect(departing(all)[0]!.warning).toBeFalsy();
+    expect(franksLines(all).some((t) => /acme-system/.test(t) && /token/.test(t))).toBe(false);
+  });
+
+  it("a token created in the same change, or dead in base, was never frank's to read", () => {
+    const base = baseSpec();
+    token(base, 'bots').status = 'deactivated';
+    const edit = (s: Spec) => {
+      deactivate(s);
+      token(s, 'ci').rotation = 1;
+      s.spec.tokens.push({ id: 'fresh', name: 'Fresh', namespaces: ['web'], levels: ['r:full'] });
+    };
+    expect(departing(edit, base)[0]!.warning).toBeFalsy();
+  });
+
+  it('a member deactivated could read no token Secret: nothing to say', () => {
+    expect(departing((s) => void (user(s, 'erin@acme.io').status = 'deactivated'))[0]!.warning).toBeFalsy();
+  });
+});
