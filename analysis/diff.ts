@@ -1172,6 +1172,34 @@ function grantsLostBy(b: Cells, h: Cells): number {
 
 const activeAdmin = (u: MemberUser | undefined): boolean => !!u && u.admin && u.status === 'active';
 
+/**
+ * The tokens live in base that head keeps live under the same ServiceAccount in the same system
+ * namespace, by id: a value read from base's Secret still works in head. A rotation, deactivation,
+ * removal or expiry (or a renamed organization's new system namespace) makes a new value or none.
+ */
+function tokenValuesKeptBy(base: Snapshot, head: Snapshot, live: (t: MemberToken) => boolean): string[] {
+  if (base.org.systemNamespace !== head.org.systemNamespace) return [];
+  return sorted(
+    [...base.tokens.values()]
+      .filter((b) => {
+        const h = head.tokens.get(b.id);
+        return live(b) && h !== undefined && live(h) && h.serviceAccount === b.serviceAccount;
+      })
+      .map((t) => t.id),
+  );
+}
+
+/**
+ * What an admin who leaves (deactivated, removed, no longer admin) keeps: the value of each token
+ * whose Secret their w:full in the system namespace let them read (the hand-over is an admin reading
+ * it), until its ServiceAccount goes. departing-admin-tokens warns with it.
+ */
+const tokenValuesKept = (ids: readonly string[], org: Pick<OrgInfo, 'systemNamespace'>): Change => ({
+  kind: 'token-values-kept',
+  to: ids,
+  text: `could read the Secrets of ${ids.length === 1 ? 'token' : 'tokens'} ${codeList(ids)} in ${org.systemNamespace}: ${ids.length === 1 ? 'its value still works' : 'their values still work'} (rotate, deactivate or remove each)`,
+});
+
 /** Gains an admin holds only through a grant (custom RBAC), never by being an admin. */
 const GRANTED_ONLY: ReadonlySet<string> = new Set(['gains-role', 'gains-rules']);
 
@@ -1274,6 +1302,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   );
   const roles = { base: base.org.roles ?? [], head: head.org.roles ?? [] };
   const read = readers(base, head);
+  const valuesKept = tokenValuesKeptBy(base, head, liveToken);
   const people: SubjectDiff[] = [];
   let usersLosing = 0;
   let grantsLost = 0;
@@ -1311,6 +1340,8 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
         : activeAdmin(h)
           ? foldAdminStanding(all, true, { cells: hCells, org: head.org }, bCells)
           : foldAdminStanding(all, false, { cells: bCells, org: base.org }, hCells);
+    // An admin could read every token's Secret in the system namespace: leaving, they keep each value.
+    if (activeAdmin(b) && !activeAdmin(h) && valuesKept.length) changes.push(tokenValuesKept(valuesKept, base.org));
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;
     grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);

@@ -506,6 +506,15 @@ export const RULES = [
       'correct the email where the new user or invitee is declared, if the one named was meant; if it is another person, nothing',
   },
   {
+    id: 'departing-admin-tokens',
+    stage: 'change',
+    severity: 'warning',
+    description:
+      "an admin leaves (deactivated, removed or no longer admin) while tokens live in base keep their ServiceAccounts in head: being an admin, they held `w:full` in the system namespace and could read each token's Secret (the hand-over is an admin reading it), and a value read once works until its ServiceAccount goes (the seed: a departing user's API tokens are removed by hand). The person's line names the tokens; one rotated, deactivated, removed or expiring in the change, or created in it, is not named. A warning: the review passes, the comment marks it ⚠️, since whether they read a value is not in git",
+    remediation:
+      'raise the rotation of each token named (`rotation`, `.rotate()`) in the same change, or deactivate or remove it, and hand the new tokens over',
+  },
+  {
     id: 'org-code',
     stage: 'change',
     severity: 'warning',

@@ -14,6 +14,7 @@ import { argocdIdentityBase } from '../policies/change/argocd-identity-base.ts';
 import { systemNamespaceBase } from '../policies/change/system-namespace-base.ts';
 import { lookalikeIdentity } from '../policies/change/lookalike-identity.ts';
 import { nearDuplicateUser } from '../policies/change/near-duplicate-user.ts';
+import { departingAdminTokens } from '../policies/change/departing-admin-tokens.ts';
 import { orgCode } from '../policies/change/org-code.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
@@ -33,6 +34,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   systemNamespaceBase,
   lookalikeIdentity,
   nearDuplicateUser,
+  departingAdminTokens,
   orgCode,
 ];
 

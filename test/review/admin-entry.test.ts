@@ -51,8 +51,14 @@ describe('an admin change is one entry', () => {
   it('no longer admin: one line, the loss counted, classes once', () => {
     const d = diffOf(withNamespaces(50), (s) => (user(s, 'frank@acme.io').admin = false));
     const entry = `is no longer admin: loses w:full in every namespace (51, acme-system included), so can no longer ${CLASSES}`;
-    expect(changesOf(d, 'frank@acme.io')).toMatchObject([{ kind: 'admin', text: entry, removes: true }]);
-    expect(linesOf(renderMarkdown(d, undefined, WHOLE), 'frank@acme.io')).toEqual([`- ${entry}`]);
+    // Then the tokens whose Secrets being an admin let them read, kept live by head (red team R92-1).
+    const kept =
+      'could read the Secrets of tokens bots, ci in acme-system: their values still work (rotate, deactivate or remove each)';
+    expect(changesOf(d, 'frank@acme.io')).toMatchObject([
+      { kind: 'admin', text: entry, removes: true },
+      { kind: 'token-values-kept', text: kept },
+    ]);
+    expect(linesOf(renderMarkdown(d, undefined, WHOLE), 'frank@acme.io')).toEqual([`- ${entry}`, `- ${kept}`]);
     expect(diffHtml(d, 'x')).toContain(`<li class="loss">${entry}</li>`);
   });
 

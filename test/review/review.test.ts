@@ -25,6 +25,7 @@ describe('change rules', () => {
       'system-namespace-base', // system-namespace-base.test.ts
       'lookalike-identity', // lookalike-identity.test.ts
       'near-duplicate-user', // near-duplicate-user.test.ts
+      'departing-admin-tokens', // redteam-r92.test.ts
       'org-code', // org-code-review.test.ts
     ]);
   });
