@@ -15,9 +15,18 @@
  * every namespace`, and passed: token-owner-inactive reads a token's declared owner, never who else
  * could read its value. Now frank's line names the tokens whose values he could read that head
  * keeps, and `departing-admin-tokens` warns with the fix (rotate, deactivate or remove each).
+ *
+ * R92-2 (medium, access that outlives its removal): bob is deactivated, the organization meaning him
+ * to hold nothing, yet an invitation or a user at an address of his mailbox (`bob+new@acme.io`: a
+ * subaddress is delivered to bob@acme.io, as self-edit reads a mailbox since R62) given r:secrets
+ * passed with one admin's approval, the comment reading `bob+new@acme.io is invited`: a newcomer. The
+ * mailbox was read only for the change's authors, and bob, opening it from a second GitHub account
+ * or through a colleague, is no author the review can name. Now `deactivated-mailbox` fails it,
+ * naming bob and why the address is his: reactivate him (the review says so), or give the access to
+ * an address that is not his.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, diffOf, judge, token, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, judge, token, tokensOf, user, type Spec } from './review/scenarios.ts';
 
 /** The departing-admin-tokens results of `edit`, made by alice and approved by dan (frank is the other admin). */
 function departing(edit: (s: Spec) => void, base: Spec = baseSpec()) {
@@ -83,5 +92,71 @@ describe('R92-1: an admin who leaves keeps the value of every token they could r
 
   it('a member deactivated could read no token Secret: nothing to say', () => {
     expect(departing((s) => void (user(s, 'erin@acme.io').status = 'deactivated'))[0]!.warning).toBeFalsy();
+  });
+});
+
+/** baseSpec with bob deactivated (his token bots with him). */
+function bobDeactivated(): Spec {
+  const s = baseSpec();
+  user(s, 'bob@acme.io').status = 'deactivated';
+  token(s, 'bots').status = 'deactivated';
+  return s;
+}
+
+/** The rules failing `edit` of bobDeactivated, made by erin (a member) and approved by alice. */
+const failedFor = (edit: (s: Spec) => void, base: Spec = bobDeactivated()) =>
+  judge(base, edit, { actors: ['erin'], approvals: ['alice'] });
+
+describe("R92-2: access given to a deactivated user's mailbox gives it back to them", () => {
+  it('attack: erin invites bob+new@acme.io with r:secrets, approved by alice', () => {
+    const v = failedFor(
+      (s) =>
+        void (s.spec.invites = [
+          { email: 'bob+new@acme.io', sso: true, grants: [{ namespace: 'data', levels: ['r:secrets'] }] },
+        ]),
+    );
+    expect(v.failed).toEqual(['deactivated-mailbox']);
+    const message = v.results.find((r) => !r.ok)!.message;
+    expect(message).toContain('bob+new@acme.io');
+    expect(message).toContain('bob@acme.io');
+    expect(message).toMatch(/deactivated/);
+    expect(message).toMatch(/subaddress/);
+  });
+
+  it('attack: a user at his mailbox given a grant, or a token owned by one', () => {
+    expect(
+      failedFor((s) => {
+        s.spec.users.push({ email: 'bob+ops@acme.io' });
+        s.spec.grants.push({ user: 'bob+ops@acme.io', namespace: 'data', levels: ['r:full'] });
+      }).failed,
+    ).toEqual(['deactivated-mailbox']);
+    const base = bobDeactivated();
+    base.spec.users.push({ email: 'bob+ops@acme.io' });
+    expect(
+      failedFor((s) => {
+        tokensOf(s).push({
+          id: 'ops',
+          name: 'Ops',
+          namespaces: ['data'],
+          levels: ['r:full'],
+          owner: 'bob+ops@acme.io',
+        });
+      }, base).failed,
+    ).toEqual(['deactivated-mailbox']);
+  });
+
+  it('held: another person, bob reactivated himself (the review says so), or access taken from his mailbox', () => {
+    const invite = (email: string) => (s: Spec) =>
+      void (s.spec.invites = [{ email, sso: true, grants: [{ namespace: 'data', levels: ['r:full'] }] }]);
+    expect(failedFor(invite('bobby@acme.io')).failed).toEqual([]);
+    expect(
+      failedFor((s) => {
+        delete user(s, 'bob@acme.io').status;
+        invite('bob+new@acme.io')(s);
+      }).failed,
+    ).toEqual([]);
+    const base = bobDeactivated();
+    invite('bob+new@acme.io')(base);
+    expect(failedFor((s) => void (s.spec.invites = []), base).failed).toEqual([]);
   });
 });
