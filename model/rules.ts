@@ -515,6 +515,15 @@ export const RULES = [
       'raise the rotation of each token named (`rotation`, `.rotate()`) in the same change, or deactivate or remove it, and hand the new tokens over',
   },
   {
+    id: 'deactivated-mailbox',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "an address of a deactivated user's mailbox (as `self-edit` reads a mailbox: a subaddress `bob+new@` is delivered to `bob@`, ...) gains anything: an invitation, a user's access, admin or billing, a token it owns. The user deactivated in base and not reactivated in head is meant to hold nothing, and whoever reads their mail accepts the invitation or logs in as the address, while the comment reads a newcomer; the person may be no author the review can name (a second GitHub account, a colleague's pull request)",
+    remediation:
+      'reactivate the user in the same change (the review says so, and judges it as such), or give the access to an address that is not theirs; no approval lifts it',
+  },
+  {
     id: 'org-code',
     stage: 'change',
     severity: 'warning',

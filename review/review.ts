@@ -15,6 +15,7 @@ import { systemNamespaceBase } from '../policies/change/system-namespace-base.ts
 import { lookalikeIdentity } from '../policies/change/lookalike-identity.ts';
 import { nearDuplicateUser } from '../policies/change/near-duplicate-user.ts';
 import { departingAdminTokens } from '../policies/change/departing-admin-tokens.ts';
+import { deactivatedMailbox } from '../policies/change/deactivated-mailbox.ts';
 import { orgCode } from '../policies/change/org-code.ts';
 
 export type { RuleResult } from '../policies/change/context.ts';
@@ -35,6 +36,7 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
   lookalikeIdentity,
   nearDuplicateUser,
   departingAdminTokens,
+  deactivatedMailbox,
   orgCode,
 ];
 

@@ -26,6 +26,7 @@ describe('change rules', () => {
       'lookalike-identity', // lookalike-identity.test.ts
       'near-duplicate-user', // near-duplicate-user.test.ts
       'departing-admin-tokens', // redteam-r92.test.ts
+      'deactivated-mailbox', // redteam-r92.test.ts
       'org-code', // org-code-review.test.ts
     ]);
   });

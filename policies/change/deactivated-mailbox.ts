@@ -1,0 +1,56 @@
+import {
+  changeList,
+  editsOf,
+  gainsOf,
+  oneMailboxIn,
+  sharingMailbox,
+  type ChangeRule,
+  type RuleResult,
+} from './context.ts';
+
+/** A person's changes that only take away: all else gives an address something (an invite too). */
+const TAKES_ONLY: ReadonlySet<string> = new Set(['leaves', 'invite-withdrawn', 'invite-revoked']);
+
+/**
+ * A user deactivated in base (and not reactivated in head) is meant to hold nothing, yet an
+ * invitation, a user or a token's owner at another address of their mailbox (`bob+new@acme.io`) is
+ * read by them: given access, it gives their access back, while the comment reads a newcomer. The
+ * mailbox is read as self-edit reads an author's (sharingMailbox, base's mail domains); the person
+ * may be no author the review can name (a second GitHub account, a colleague's pull request).
+ */
+export const deactivatedMailbox: ChangeRule = {
+  id: 'deactivated-mailbox',
+  check(input) {
+    const { base, head } = input;
+    const deactivated = [...base.users.values()]
+      .filter((u) => u.status === 'deactivated' && head.users.get(u.email)?.status !== 'active')
+      .map((u) => u.email);
+    const personOf = sharingMailbox(input, deactivated);
+    /** The deactivated user whose mailbox `email` reaches, when it is another address. */
+    const theirs = (email: string): string | undefined => {
+      const person = personOf.get(email);
+      return person !== undefined && person !== email ? person : undefined;
+    };
+    const found: { email: string; what: string }[] = [];
+    for (const d of input.diff.people.map(editsOf))
+      if (d && theirs(d.id) && d.changes.some((c) => !c.removes && !TAKES_ONLY.has(c.kind)))
+        found.push({ email: d.id, what: changeList(d) });
+    for (const d of input.diff.tokens.map(editsOf)) {
+      const owner = d && input.head.tokens.get(d.id)?.owner;
+      const gained = owner && theirs(owner) ? gainsOf(d, new Set([owner])) : undefined;
+      if (gained) found.push({ email: owner!, what: `token ${d!.id} they own: ${changeList(gained)}` });
+    }
+    if (!found.length)
+      return [
+        { rule: this.id, ok: true, message: "nothing is given to another address of a deactivated user's mailbox" },
+      ];
+    return found.map(({ email, what }): RuleResult => {
+      const person = theirs(email)!;
+      return {
+        rule: this.id,
+        ok: false,
+        message: `${email} reaches the mailbox of ${person}, deactivated (${oneMailboxIn(input, email, person)}), and gains: ${what}. What it is given goes back to ${person}: reactivate ${person} in this change (the review then says so), or give the access to an address that is not theirs`,
+      };
+    });
+  },
+};
