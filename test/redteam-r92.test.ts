@@ -24,6 +24,28 @@
  * or through a colleague, is no author the review can name. Now `deactivated-mailbox` fails it,
  * naming bob and why the address is his: reactivate him (the review says so), or give the access to
  * an address that is not his.
+ *
+ * Held (each tried through judge() on baseSpec, one admin approving a member's change): a deactivated
+ * user or token binds nothing in dist/ (membership records only); a revoked invite binds nothing and
+ * made a user shows every gain; an invite accepted with more than it recorded shows the extra
+ * levels; an invite accepted or restored as admin needs admin-change-approval; a blank token's
+ * custom rules that impersonate, bind or escalate, a custom role redefined under a token to create
+ * pods, an admin-grade token's expiry extended or removed, or its reactivation, need two admins;
+ * custom RBAC for a token in the system namespace is refused; a token owned by an author's
+ * subaddress widened, or created for one, fails self-edit; a token id renamed is a removal and a
+ * creation; a namespace renamed is a removal and an addition (mass-removal, admin approvals); a
+ * deactivated admin's approval does not count; billing binds nothing; Kubernetes names hold whole
+ * emails (`acme:custom:<email>`, no truncation) and a token's Role (`acme:token:<id>`) is apart from a
+ * custom role of the same name (`acme:custom:<name>`); emails in another letter case are
+ * duplicate-user.
+ *
+ * Left: a deactivated token's or user's declared custom rules (not in dist/) changed while
+ * deactivated read as no change until the reactivation, which shows them in full; deactivated-mailbox
+ * reads base's deactivated users only, so a user removed in an earlier change (not in base) is not
+ * read by a later invitation of their subaddress (the rolling window's older output could name
+ * them); departing-admin-tokens is a warning, judged per change (an admin demoted earlier is not
+ * read again), and an organization renamed in the same change leaves the old system namespace's
+ * token Secrets to the hand-applied deletion the comment already asks for.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, diffOf, judge, token, tokensOf, user, type Spec } from './review/scenarios.ts';
