@@ -167,6 +167,19 @@ describe("R92-2: access given to a deactivated user's mailbox gives it back to t
     ).toEqual(['deactivated-mailbox']);
   });
 
+  it('attack: the change that deactivates bob invites bob+new@acme.io (alice, approved by frank)', () => {
+    const v = judge(
+      baseSpec(),
+      (s) => {
+        user(s, 'bob@acme.io').status = 'deactivated';
+        token(s, 'bots').status = 'deactivated';
+        s.spec.invites = [{ email: 'bob+new@acme.io', sso: true, grants: [{ namespace: 'web', levels: ['r:pods'] }] }];
+      },
+      { actors: ['alice'], approvals: ['frank'] },
+    );
+    expect(v.failed).toEqual(['deactivated-mailbox']);
+  });
+
   it('held: another person, bob reactivated himself (the review says so), or access taken from his mailbox', () => {
     const invite = (email: string) => (s: Spec) =>
       void (s.spec.invites = [{ email, sso: true, grants: [{ namespace: 'data', levels: ['r:full'] }] }]);
