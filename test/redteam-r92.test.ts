@@ -41,11 +41,12 @@
  *
  * Left: a deactivated token's or user's declared custom rules (not in dist/) changed while
  * deactivated read as no change until the reactivation, which shows them in full; deactivated-mailbox
- * reads base's deactivated users only, so a user removed in an earlier change (not in base) is not
- * read by a later invitation of their subaddress (the rolling window's older output could name
- * them); departing-admin-tokens is a warning, judged per change (an admin demoted earlier is not
- * read again), and an organization renamed in the same change leaves the old system namespace's
- * token Secrets to the hand-applied deletion the comment already asks for.
+ * reads users deactivated (in base, or by the change), not users removed: bob removed while bob+new
+ * is invited reads as two people (a rename to a subaddress is that too), and one removed in an
+ * earlier change is not in base (the rolling window's older output could name them);
+ * departing-admin-tokens is a warning, judged per change (an admin demoted earlier is not read
+ * again), and an organization renamed in the same change leaves the old system namespace's token
+ * Secrets to the hand-applied deletion the comment already asks for.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, diffOf, judge, token, tokensOf, user, type Spec } from './review/scenarios.ts';

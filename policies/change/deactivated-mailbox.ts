@@ -12,7 +12,7 @@ import {
 const TAKES_ONLY: ReadonlySet<string> = new Set(['leaves', 'invite-withdrawn', 'invite-revoked']);
 
 /**
- * A user deactivated in base (and not reactivated in head) is meant to hold nothing, yet an
+ * A user deactivated in base (and not reactivated in head), or by the change, is meant to hold nothing, yet an
  * invitation, a user or a token's owner at another address of their mailbox (`bob+new@acme.io`) is
  * read by them: given access, it gives their access back, while the comment reads a newcomer. The
  * mailbox is read as self-edit reads an author's (sharingMailbox, base's mail domains); the person
@@ -22,9 +22,14 @@ export const deactivatedMailbox: ChangeRule = {
   id: 'deactivated-mailbox',
   check(input) {
     const { base, head } = input;
-    const deactivated = [...base.users.values()]
-      .filter((u) => u.status === 'deactivated' && head.users.get(u.email)?.status !== 'active')
-      .map((u) => u.email);
+    // Deactivated in base and not reactivated, or deactivated by this change (the same change may not hand them an address).
+    const deactivated = [
+      ...new Set(
+        [...base.users.values(), ...head.users.values()]
+          .filter((u) => u.status === 'deactivated' && head.users.get(u.email)?.status !== 'active')
+          .map((u) => u.email),
+      ),
+    ];
     const personOf = sharingMailbox(input, deactivated);
     /** The deactivated user whose mailbox `email` reaches, when it is another address. */
     const theirs = (email: string): string | undefined => {
