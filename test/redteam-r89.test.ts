@@ -1,0 +1,199 @@
+/**
+ * Red team R89 (base 32474ce): answers that differ from what is applied, third pass (R83's
+ * leftovers). Argo CD applies dist/ (kubectl semantics, an API server of v1.32); orgctl answers
+ * from the strict full read (access, diff, review) and the partial read of one namespace's shard
+ * (can-i, who-can). Each hole has its test, then its fix, in separate commits.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { OUTPUT_HEADER, shardFile, shardOf } from '../synth/render.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
+import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
+
+// The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
+vi.mock('../cli/partial-read.ts', async (original) =>
+  (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
+);
+
+/** The example's shard count (its organization ConfigMap's). */
+const SHARDS = 32;
+
+/**
+ * A copy of the example's dist/ with `doc` (lines, without `---`) appended to lga1's file of the
+ * shard `shard` (made, under orgctl's header, when the example has none).
+ */
+function withDocumentIn(shard: string, doc: readonly string[]): string {
+  const dir = join(tempDir('orgctl-r89-'), 'dist');
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const path = join(dir, shardFile('lga1', shard));
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : `${OUTPUT_HEADER}\n`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${text}---\n${doc.join('\n')}\n`);
+  return dir;
+}
+
+/** `doc` appended where orgctl places the objects of namespace `ns`. */
+const withDocumentOf = (ns: string, doc: readonly string[]): string => withDocumentIn(shardOf(ns, SHARDS), doc);
+
+/** A RoleBinding giving erin (bound to nothing in web) acme:r:full, with its parts given. */
+function binding(
+  parts: {
+    name?: string;
+    namespace?: string;
+    refGroup?: string;
+    refKind?: string;
+    refName?: string;
+    subject?: readonly string[];
+  } = {},
+): string[] {
+  return [
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: RoleBinding',
+    'metadata:',
+    `  name: ${parts.name ?? 'acme:r:full-extra'}`,
+    `  namespace: ${parts.namespace ?? 'web'}`,
+    'roleRef:',
+    `  apiGroup: ${parts.refGroup ?? 'rbac.authorization.k8s.io'}`,
+    `  kind: ${parts.refKind ?? 'ClusterRole'}`,
+    `  name: ${parts.refName ?? 'acme:r:full'}`,
+    'subjects:',
+    ...(parts.subject ?? ['- apiGroup: rbac.authorization.k8s.io', '  kind: User', '  name: erin@acme.io']),
+  ];
+}
+
+const ERIN_PODS = (ns: string) => ['can-i', 'get', 'pods', '-n', ns, '--as', 'erin@acme.io'];
+
+/**
+ * R89-1: objects the API server refuses. Argo CD's sync of their Application fails at the first
+ * (server-side apply: the whole Application, revocations included, stays as it was); both readers
+ * read them as applied, and answered yes through a binding the cluster never holds.
+ */
+describe('R89-1: an object the API server refuses', () => {
+  const long = (n: number) => 'a'.repeat(n);
+  // What each case's object is, the namespace asked about, and the server's rule the refusal names.
+  const refused: Record<string, { ns: string; doc: string[]; rule: RegExp }> = {
+    "a RoleBinding's name holding '/' (RBAC names are path segments)": {
+      ns: 'web',
+      doc: binding({ name: 'acme:r:full/extra' }),
+      rule: /may not contain '\/'/,
+    },
+    "a RoleBinding's name holding '%'": { ns: 'web', doc: binding({ name: '"acme:r:full%extra"' }), rule: /'%'/ },
+    'a RoleBinding in a namespace in capitals': {
+      ns: 'WEB',
+      doc: binding({ namespace: 'WEB' }),
+      rule: /DNS-1123 label/,
+    },
+    'a RoleBinding in a namespace of 64 characters': {
+      ns: long(64),
+      doc: binding({ namespace: long(64) }),
+      rule: /64 characters long \(at most 63\)/,
+    },
+    'a Namespace named in capitals': {
+      ns: 'web',
+      doc: ['apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: Web2'],
+      rule: /DNS-1123 label/,
+    },
+    'a ServiceAccount named with 254 characters': {
+      ns: 'web',
+      doc: ['apiVersion: v1', 'kind: ServiceAccount', 'metadata:', `  name: ${long(254)}`, '  namespace: web'],
+      rule: /254 characters long \(at most 253\)/,
+    },
+    'a subject of a kind the server does not know': {
+      ns: 'web',
+      doc: [
+        ...binding({ name: 'acme:r:full-x' }),
+        '- apiGroup: rbac.authorization.k8s.io',
+        '  kind: Users',
+        '  name: x',
+      ],
+      rule: /subjects\[1\]\.kind.*ServiceAccount, User, Group|kind "Users"/,
+    },
+    "a User subject's apiGroup misspelt": {
+      ns: 'web',
+      doc: binding({
+        subject: ['- apiGroup: rbac.authorizaton.k8s.io', '  kind: User', '  name: erin@acme.io'],
+      }),
+      rule: /subjects\[0\]\.apiGroup/,
+    },
+    "a ServiceAccount subject with the RBAC API group (a ServiceAccount's is '')": {
+      ns: 'web',
+      doc: binding({
+        subject: [
+          '- apiGroup: rbac.authorization.k8s.io',
+          '  kind: ServiceAccount',
+          '  name: token-x',
+          '  namespace: acme-system',
+        ],
+      }),
+      rule: /subjects\[0\]\.apiGroup/,
+    },
+    "the roleRef's apiGroup misspelt": {
+      ns: 'web',
+      doc: binding({ refGroup: 'rbac.authorizaton.k8s.io' }),
+      rule: /roleRef\.apiGroup/,
+    },
+    'a roleRef to a kind that does not exist': {
+      ns: 'web',
+      doc: binding({ refKind: 'ClusterRol' }),
+      rule: /roleRef\.kind/,
+    },
+    "a roleRef's name holding '/'": { ns: 'web', doc: binding({ refName: 'acme:r/full' }), rule: /roleRef\.name/ },
+    'a kind misspelt (the API server knows no such kind; the AppProject allows none)': {
+      ns: 'web',
+      doc: binding().map((l) => (l === 'kind: RoleBinding' ? 'kind: RoleBindng' : l)),
+      rule: /RoleBindng/,
+    },
+    'a Role whose rule names no apiGroups': {
+      ns: 'web',
+      doc: [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: Role',
+        'metadata:',
+        '  name: acme:custom-x',
+        '  namespace: web',
+        'rules:',
+        '- resources:',
+        '  - pods',
+        '  verbs:',
+        '  - get',
+      ],
+      rule: /rules\[0\]\.apiGroups/,
+    },
+    'a ConfigMap over 1 MiB of data': {
+      ns: 'web',
+      doc: [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: big',
+        '  namespace: web',
+        'data:',
+        `  a: ${long(1024 * 1024)}`,
+      ],
+      rule: /1048576 bytes/,
+    },
+  };
+  for (const [what, { ns, doc, rule }] of Object.entries(refused)) {
+    it(`${what}: can-i is refused by both reads, as access refuses it, naming the object and the rule`, async () => {
+      const dir = withDocumentOf(ns, doc);
+      await expectPartialRefusesAsFull(() => run([...ERIN_PODS(ns), '--dir', dir]));
+      const access = await run(['access', '--dir', dir]);
+      expect(access.code, access.stderr).toBe(2);
+      expect(access.stderr).toMatch(rule);
+      expect(access.stderr).toMatch(/API server refuses|AppProject/);
+    });
+  }
+
+  it('a guard: the same binding as the server accepts it (a User subject without apiGroup: defaulted) is answered yes by both', async () => {
+    const dir = withDocumentOf('web', binding({ subject: ['- kind: User', '  name: erin@acme.io'] }));
+    const { full, partial } = await bothReads(() => run([...ERIN_PODS('web'), '--dir', dir]));
+    expect([full.code, full.stdout]).toEqual([0, 'yes']);
+    expect(partial).toEqual(full);
+  });
+
+  it("a guard: the example's dist/ is read by access as before", async () => {
+    const r = await run(['access', '--dir', join(ROOT, 'dist')]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
