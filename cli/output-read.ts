@@ -9,8 +9,9 @@ import { isObj, type ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
+import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
-import { isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
+import { ARGOCD_FOLDER, isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache, type BuildDocument } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
 import { showHidden } from '../model/text.ts';
@@ -91,6 +92,34 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
 }
 
 /**
+ * Why a document of a cluster's file is no object that cluster accepts (red team R89-1), or
+ * undefined: a kind orgctl does not write there, or not in the version it writes (v1), which the
+ * API server may not know and the AppProject refuses; or an object the API server refuses (its
+ * name, namespace, labels, size, rules, roleRef or subjects: objectRefused). Either stops the
+ * file's whole Argo CD Application, so the cluster holds none of what the file says, revocations
+ * included: no answer read from it is the cluster's.
+ */
+function notApplied(path: string, object: Record<string, unknown>): string | undefined {
+  // A document without a kind is no object to orgctl's readers (readRbac skips it): left as before.
+  if (typeof object.kind !== 'string') return undefined;
+  if (path.startsWith(`${ARGOCD_FOLDER}/`)) return objectRefused(object);
+  const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
+  const written = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced].some(
+    (k) => k.group === group && k.kind === object.kind,
+  );
+  if (!written || object.apiVersion !== (group ? `${group}/v1` : 'v1'))
+    return `${showHidden(`${String(object.apiVersion)} ${String(object.kind)}`)} is not a kind orgctl writes (${WRITTEN_KINDS.namespaced
+      .concat(WRITTEN_KINDS.cluster)
+      .map((k) => k.kind)
+      .join(', ')}, each v1): the AppProject refuses it, and the API server may know no such kind`;
+  const refused = objectRefused(object);
+  // Said once: what labels and annotations break says so itself.
+  return (
+    refused && showHidden(refused.endsWith('API server refuses it') ? refused : `${refused}: the API server refuses it`)
+  );
+}
+
+/**
  * Which object a document is to the cluster its file is applied to: the cluster (the file's first
  * folder), the kind's API group, the kind, the namespace (none for a kind orgctl writes cluster-wide,
  * whose namespace the API server ignores) and the name; undefined for a document without a kind
@@ -156,7 +185,12 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache,
       const unwritten = readAsList(object) ?? metadataNotWritten(object);
       const key = appliedAs(f.path, object);
       const first = key === undefined ? undefined : firstAt.get(key);
+      const refused = unwritten ? undefined : notApplied(f.path, object);
       if (unwritten) errors.push(`${f.label}#${index}: ${unwritten}: not an object orgctl writes`);
+      else if (refused)
+        errors.push(
+          `${f.label}#${index}: ${objectShown(object)}: ${refused}, so Argo CD applies nothing of its Application; orgctl writes only what the server accepts`,
+        );
       else if (first !== undefined)
         errors.push(
           `${f.label}#${index}: ${objectShown(object)} written twice (first at ${first}): kubectl and Argo CD apply only the last copy; orgctl writes each object once`,

@@ -20,21 +20,11 @@ import {
   type ManifestDoc,
   type RbacSet,
   readRbac,
-  policyRulesProblem,
   type RoleObject,
   type SubjectObject,
 } from '../analysis/objects.ts';
-import { type RuleDefect, ruleDefects } from '../analysis/rules.ts';
 import { classesOf } from '../analysis/classes.ts';
-import {
-  annotationsBytes,
-  labelProblem,
-  qualifiedNameProblem,
-  REQUEST_MAX_BYTES,
-  WRITTEN_ANNOTATIONS_LIMIT_TEXT,
-  WRITTEN_ANNOTATIONS_MAX_BYTES,
-  requestBytes,
-} from '../policies/org/kubernetes-names.ts';
+import { metadataRefused, rulesRefused, sizeRefused } from '../policies/org/kubernetes-names.ts';
 import type { PolicyRule } from '../model/catalog.ts';
 import { type Finding, sourceText } from '../model/findings.ts';
 import { levelRoleName, systemNamespaceOf, type OrgModel } from '../model/model.ts';
@@ -414,11 +404,8 @@ function comparable(
  * revocations with it.
  */
 function refusedByApiServer(o: Record<string, unknown>): string | undefined {
-  const problem = metadataRefused(o.metadata, '');
+  const problem = metadataRefused(o.metadata, '') ?? sizeRefused(o);
   if (problem) return problem;
-  const bytes = requestBytes(o);
-  if (bytes > REQUEST_MAX_BYTES)
-    return `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
   // An ApplicationSet's Application template is rendered (goTemplate) and each Application applied.
   const template =
     o.kind === 'ApplicationSet' ? (o.spec as { template?: { metadata?: unknown } })?.template : undefined;
@@ -445,28 +432,6 @@ function templateProblem(o: Record<string, unknown>, mine: Record<string, unknow
   return undefined;
 }
 
-/** What the API server refuses in labels and annotations (`where` says whose; `skip`: entries judged elsewhere). */
-function metadataRefused(
-  metadata: unknown,
-  where: string,
-  skip: (key: string, value: unknown) => boolean = () => false,
-): string | undefined {
-  const meta = (metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
-  for (const [k, v] of Object.entries(meta.labels ?? {})) {
-    const bad = skip(k, v) ? undefined : labelProblem(k, v);
-    if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}${where}: the API server refuses it`;
-  }
-  const judged = Object.entries(meta.annotations ?? {}).filter(([k, v]) => !skip(k, v));
-  for (const [k, v] of judged) {
-    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
-    if (bad) return `annotation ${k} ${bad}${where}: the API server refuses it`;
-  }
-  const annotations = annotationsBytes(Object.fromEntries(judged));
-  if (annotations > WRITTEN_ANNOTATIONS_MAX_BYTES)
-    return `its annotations${where} are ${annotations} bytes, over the ${WRITTEN_ANNOTATIONS_LIMIT_TEXT}`;
-  return undefined;
-}
-
 /** Where `o` differs from `mine`, for a person: up to three paths, each with head's value (`none` when head has none). */
 function differences(o: unknown, mine: unknown): string {
   const paths: string[] = [];
@@ -482,28 +447,6 @@ function differences(o: unknown, mine: unknown): string {
   };
   walk(o, mine, '');
   return paths.join(', ');
-}
-
-/** Why a role's rules would be refused by the API server (ruleDefects), for a finding; undefined when they would not. */
-function rulesRefused(o: Record<string, unknown>): string | undefined {
-  // A role whose rules are not PolicyRules is refused whole (a role this engine writes too differs from its counterpart).
-  const notRules = policyRulesProblem(o.rules);
-  if (notRules)
-    return `${notRules}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
-  const rules = Array.isArray(o.rules) ? (o.rules as PolicyRule[]) : [];
-  const SAID: Record<RuleDefect, string> = {
-    'no-verbs': 'names no verbs',
-    'namespaced-urls': 'names non-resource URLs in a namespaced Role',
-    'urls-and-resources': 'names non-resource URLs and resources together',
-    'no-api-groups': 'names no API group',
-    'no-resources': 'names no resource',
-  };
-  for (const [i, rule] of rules.entries()) {
-    const defects = ruleDefects({ ...rule, verbs: Array.isArray(rule.verbs) ? rule.verbs : [] }, o.kind === 'Role');
-    if (defects.length)
-      return `rule ${i} ${defects.map((d) => SAID[d]).join(' and ')}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
-  }
-  return undefined;
 }
 
 /**

@@ -158,7 +158,7 @@ describe('R89-1: an object the API server refuses', () => {
         '  verbs:',
         '  - get',
       ],
-      rule: /rules\[0\]\.apiGroups/,
+      rule: /rule 0 names no API group/,
     },
     'a ConfigMap over 1 MiB of data': {
       ns: 'web',

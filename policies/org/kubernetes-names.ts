@@ -16,9 +16,17 @@
  *   apimachinery `pkg/api/validation/objectmeta.go`, `ValidateAnnotationsSize`).
  * - A ConfigMap's data at most 1 MiB (`MaxSecretSize`, `ValidateConfigMap`: "Too long: may not be
  *   more than 1048576 bytes"); etcd refuses any request over 1.5 MiB (`--max-request-bytes`).
+ * - Bindings: `ValidateRoleBinding` and `ValidateRoleBindingSubject` in `pkg/apis/rbac/validation/
+ *   validation.go`, after v1's defaulting (`pkg/apis/rbac/v1/defaults.go`: an empty roleRef
+ *   apiGroup is RBAC's, an empty subject apiGroup is RBAC's for a User or Group and '' for a
+ *   ServiceAccount); roles' rules: `ValidatePolicyRule` (analysis/rules.ts, ruleDefects).
  */
+import { isObj, policyRulesProblem } from '../../analysis/objects.ts';
+import { type RuleDefect, ruleDefects } from '../../analysis/rules.ts';
+import type { PolicyRule } from '../../model/catalog.ts';
 import { SYSTEM_PREFIX } from '../../model/model.ts';
 import { byteLength } from '../../model/text.ts';
+import { isWrittenNamespaced, RBAC_GROUP } from '../../synth/kinds.ts';
 
 export const DNS1123_LABEL_MAX = 63;
 const DNS1123_SUBDOMAIN_MAX = 253;
@@ -188,4 +196,140 @@ export function qualifiedNameProblem(key: string): string | undefined {
   if (!/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(name))
     return 'must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
   return undefined;
+}
+
+/** A ConfigMap's data as the API server counts it against CONFIGMAP_DATA_MAX_BYTES: keys and values, as UTF-8. */
+export const configMapDataBytes = (data: Readonly<Record<string, unknown>>): number =>
+  Object.entries(data).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(String(v)), 0);
+
+/** What the API server refuses in labels and annotations (`where` says whose; `skip`: entries judged elsewhere). */
+export function metadataRefused(
+  metadata: unknown,
+  where: string,
+  skip: (key: string, value: unknown) => boolean = () => false,
+): string | undefined {
+  const meta = (metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
+  for (const [k, v] of Object.entries(meta.labels ?? {})) {
+    const bad = skip(k, v) ? undefined : labelProblem(k, v);
+    if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}${where}: the API server refuses it`;
+  }
+  const judged = Object.entries(meta.annotations ?? {}).filter(([k, v]) => !skip(k, v));
+  for (const [k, v] of judged) {
+    const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
+    if (bad) return `annotation ${k} ${bad}${where}: the API server refuses it`;
+  }
+  const annotations = annotationsBytes(Object.fromEntries(judged));
+  if (annotations > WRITTEN_ANNOTATIONS_MAX_BYTES)
+    return `its annotations${where} are ${annotations} bytes, over the ${WRITTEN_ANNOTATIONS_LIMIT_TEXT}`;
+  return undefined;
+}
+
+/** Why the API server refuses an object for its size (one request, a ConfigMap's data), or undefined. */
+export function sizeRefused(o: Record<string, unknown>): string | undefined {
+  const bytes = requestBytes(o);
+  if (bytes > REQUEST_MAX_BYTES)
+    return `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
+  if (o.kind !== 'ConfigMap' || !isObj(o.data)) return undefined;
+  const data = configMapDataBytes(o.data);
+  return data > CONFIGMAP_DATA_MAX_BYTES
+    ? `holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) the API server accepts in a ConfigMap`
+    : undefined;
+}
+
+/** Why a role's rules would be refused by the API server (ruleDefects), for a finding; undefined when they would not. */
+export function rulesRefused(o: Record<string, unknown>): string | undefined {
+  const problem = rulesProblem(o);
+  return problem && `${problem}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
+}
+
+/** What in a role's rules the API server refuses (ruleDefects), or undefined. */
+function rulesProblem(o: Record<string, unknown>): string | undefined {
+  // A role whose rules are not PolicyRules is refused whole (a role this engine writes too differs from its counterpart).
+  const notRules = policyRulesProblem(o.rules);
+  if (notRules) return notRules;
+  const rules = Array.isArray(o.rules) ? (o.rules as PolicyRule[]) : [];
+  const SAID: Record<RuleDefect, string> = {
+    'no-verbs': 'names no verbs',
+    'namespaced-urls': 'names non-resource URLs in a namespaced Role',
+    'urls-and-resources': 'names non-resource URLs and resources together',
+    'no-api-groups': 'names no API group',
+    'no-resources': 'names no resource',
+  };
+  for (const [i, rule] of rules.entries()) {
+    const defects = ruleDefects({ ...rule, verbs: Array.isArray(rule.verbs) ? rule.verbs : [] }, o.kind === 'Role');
+    if (defects.length) return `rule ${i} ${defects.map((d) => SAID[d]).join(' and ')}`;
+  }
+  return undefined;
+}
+
+/** An apiGroup as the API server reads it after v1's defaulting: absent or empty is `empty`. */
+const groupOr = (v: unknown, empty: string): unknown => (v === undefined || v === '' ? empty : v);
+
+/** `ValidateRoleBindingSubject` (in a RoleBinding: `namespaced`), after defaulting; undefined when accepted. */
+function subjectRefused(s: unknown, at: string, namespaced: boolean): string | undefined {
+  if (!isObj(s)) return `${at} is not a mapping`;
+  if (typeof s.name !== 'string' || !s.name) return `${at}.name is required`;
+  const group = (expected: string) =>
+    groupOr(s.apiGroup, expected) === expected
+      ? undefined
+      : `${at}.apiGroup ${JSON.stringify(s.apiGroup)} is not supported for a ${String(s.kind)} (only ${JSON.stringify(expected)})`;
+  switch (s.kind) {
+    case 'ServiceAccount': {
+      const bad = dns1123SubdomainProblem(s.name);
+      if (bad) return `${at}.name ${JSON.stringify(s.name)} ${bad}`;
+      if (!namespaced && !s.namespace) return `${at}.namespace is required`;
+      return group('');
+    }
+    case 'User':
+    case 'Group':
+      return group(RBAC_GROUP);
+    default:
+      return `${at}.kind ${JSON.stringify(s.kind)} is not supported (only ServiceAccount, User, Group)`;
+  }
+}
+
+/** `ValidateRoleBinding` (and a ClusterRoleBinding's), after defaulting: its roleRef and subjects; undefined when accepted. */
+function bindingRefused(o: Record<string, unknown>): string | undefined {
+  const ref = isObj(o.roleRef) ? o.roleRef : {};
+  if (groupOr(ref.apiGroup, RBAC_GROUP) !== RBAC_GROUP)
+    return `roleRef.apiGroup ${JSON.stringify(ref.apiGroup)} is not supported (only ${JSON.stringify(RBAC_GROUP)})`;
+  const kinds = o.kind === 'RoleBinding' ? ['Role', 'ClusterRole'] : ['ClusterRole'];
+  if (!kinds.includes(ref.kind as string))
+    return `roleRef.kind ${JSON.stringify(ref.kind)} is not supported (only ${kinds.join(', ')})`;
+  if (typeof ref.name !== 'string' || !ref.name) return 'roleRef.name is required';
+  const badRef = pathSegmentProblem(ref.name);
+  if (badRef) return `roleRef.name ${JSON.stringify(ref.name)} ${badRef}`;
+  const subjects = Array.isArray(o.subjects) ? (o.subjects as unknown[]) : [];
+  for (const [i, s] of subjects.entries()) {
+    const bad = subjectRefused(s, `subjects[${i}]`, o.kind === 'RoleBinding');
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/** Why the API server refuses an object's name for its kind (NAME_RULE) or, of a namespaced kind, its namespace. */
+function namesRefused(o: Record<string, unknown>): string | undefined {
+  const meta = isObj(o.metadata) ? o.metadata : {};
+  const kind = String(o.kind);
+  const name =
+    Object.hasOwn(NAME_RULE, kind) && typeof meta.name === 'string' ? NAME_RULE[kind]!(meta.name) : undefined;
+  if (name) return `metadata.name ${JSON.stringify(meta.name)} ${name} (the API server's rule for a ${kind})`;
+  if (!isWrittenNamespaced(o.apiVersion, o.kind) || typeof meta.namespace !== 'string') return undefined;
+  const ns = dns1123LabelProblem(meta.namespace);
+  return ns && `metadata.namespace ${JSON.stringify(meta.namespace)} ${ns} (the API server's rule for a namespace)`;
+}
+
+/**
+ * Why the API server refuses an object of a kind orgctl writes, whatever wrote it: its name or
+ * namespace, its labels and annotations, its size, a role's rules, a binding's roleRef and
+ * subjects; undefined when it accepts it. One refused object stops its whole Argo CD Application.
+ */
+export function objectRefused(o: Record<string, unknown>): string | undefined {
+  return (
+    namesRefused(o) ??
+    metadataRefused(o.metadata, '') ??
+    sizeRefused(o) ??
+    (o.kind === 'Role' || o.kind === 'ClusterRole' ? rulesProblem(o) : undefined) ??
+    (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding' ? bindingRefused(o) : undefined)
+  );
 }

@@ -11,10 +11,10 @@ import { boundaryObjects } from '../../synth/boundary.ts';
 import { declaredAt, type Manifest } from '../../synth/manifest.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
-import { byteLength } from '../../model/text.ts';
 import {
   annotationsBytes,
   CONFIGMAP_DATA_MAX_BYTES,
+  configMapDataBytes,
   labelProblem,
   NAME_RULE,
   REQUEST_MAX_BYTES,
@@ -140,9 +140,7 @@ export const objectSize: OrgRule = {
           `is ${mib(bytes)}, over the ${mib(REQUEST_MAX_BYTES)} the API server (etcd) accepts in one request; split what it holds`,
         );
       if (o.kind === 'ConfigMap') {
-        let data = 0;
-        for (const [k, v] of Object.entries((o as { data?: Record<string, string> }).data ?? {}))
-          data += byteLength(k) + byteLength(v);
+        const data = configMapDataBytes((o as { data?: Record<string, string> }).data ?? {});
         if (data > CONFIGMAP_DATA_MAX_BYTES)
           report(
             `holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) a ConfigMap may hold`,
