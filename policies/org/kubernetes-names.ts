@@ -203,25 +203,59 @@ export const configMapDataBytes = (data: Readonly<Record<string, unknown>>): num
   Object.entries(data).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(String(v)), 0);
 
 /** What the API server refuses in labels and annotations (`where` says whose; `skip`: entries judged elsewhere). */
-export function metadataRefused(
-  metadata: unknown,
-  where: string,
-  skip: (key: string, value: unknown) => boolean = () => false,
-): string | undefined {
+export function metadataRefused(metadata: unknown, where: string, skip: Skip = nothingSkipped): string | undefined {
   const meta = (metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
-  for (const [k, v] of Object.entries(meta.labels ?? {})) {
+  return labelsRefused(meta.labels ?? {}, where, skip) ?? annotationsRefused(meta.annotations ?? {}, where, skip);
+}
+
+type Skip = (key: string, value: unknown) => boolean;
+
+function labelsRefused(labels: Record<string, unknown>, where: string, skip: Skip): string | undefined {
+  for (const [k, v] of Object.entries(labels)) {
     const bad = skip(k, v) ? undefined : labelProblem(k, v);
     if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}${where}: the API server refuses it`;
   }
-  const judged = Object.entries(meta.annotations ?? {}).filter(([k, v]) => !skip(k, v));
+  return undefined;
+}
+
+function annotationsRefused(annotations: Record<string, unknown>, where: string, skip: Skip): string | undefined {
+  const judged = Object.entries(annotations).filter(([k, v]) => !skip(k, v));
   for (const [k, v] of judged) {
     const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
     if (bad) return `annotation ${k} ${bad}${where}: the API server refuses it`;
   }
-  const annotations = annotationsBytes(Object.fromEntries(judged));
-  if (annotations > WRITTEN_ANNOTATIONS_MAX_BYTES)
-    return `its annotations${where} are ${annotations} bytes, over the ${WRITTEN_ANNOTATIONS_LIMIT_TEXT}`;
+  const bytes = annotationsBytes(Object.fromEntries(judged));
+  if (bytes > WRITTEN_ANNOTATIONS_MAX_BYTES)
+    return `its annotations${where} are ${bytes} bytes, over the ${WRITTEN_ANNOTATIONS_LIMIT_TEXT}`;
   return undefined;
+}
+
+/** `judge(value)`, kept in `known` for a frozen value (one that cannot change). */
+export function judgedOnce<V extends object, R>(known: Map<object, R>, value: V, judge: (v: V) => R): R {
+  if (!Object.isFrozen(value)) return judge(value);
+  let r = known.get(value);
+  if (r === undefined) known.set(value, (r = judge(value)));
+  return r;
+}
+
+/**
+ * Verdicts on labels and annotations the YAML reader shares (one frozen object for the labels
+ * every binding carries): judged once each. '' is accepted. A WeakMap: an output's objects go with it.
+ */
+const METADATA_JUDGED = new WeakMap<object, string>() as unknown as Map<object, string>;
+
+const nothingSkipped: Skip = () => false;
+
+/** metadataRefused of an object's own metadata, its shared labels and annotations judged once. */
+function ownMetadataRefused(metadata: unknown): string | undefined {
+  const meta = isObj(metadata) ? metadata : {};
+  const labels = isObj(meta.labels) ? meta.labels : {};
+  const annotations = isObj(meta.annotations) ? meta.annotations : {};
+  return (
+    judgedOnce(METADATA_JUDGED, labels, (l) => labelsRefused(l, '', nothingSkipped) ?? '') ||
+    judgedOnce(METADATA_JUDGED, annotations, (a) => annotationsRefused(a, '', nothingSkipped) ?? '') ||
+    undefined
+  );
 }
 
 /** Why the API server refuses an object for its size (one request, a ConfigMap's data), or undefined. */
@@ -265,27 +299,43 @@ function rulesProblem(o: Record<string, unknown>): string | undefined {
 /** An apiGroup as the API server reads it after v1's defaulting: absent or empty is `empty`. */
 const groupOr = (v: unknown, empty: string): unknown => (v === undefined || v === '' ? empty : v);
 
-/** `ValidateRoleBindingSubject` (in a RoleBinding: `namespaced`), after defaulting; undefined when accepted. */
-function subjectRefused(s: unknown, at: string, namespaced: boolean): string | undefined {
-  if (!isObj(s)) return `${at} is not a mapping`;
-  if (typeof s.name !== 'string' || !s.name) return `${at}.name is required`;
+/**
+ * `ValidateRoleBindingSubject` (in a RoleBinding: `namespaced`), after defaulting: what of the
+ * subject is refused (`.kind ...`, said after its place in the list), or undefined when accepted.
+ */
+function subjectRefused(s: unknown, namespaced: boolean): string | undefined {
+  if (!isObj(s)) return ' is not a mapping';
+  if (typeof s.name !== 'string' || !s.name) return '.name is required';
   const group = (expected: string) =>
     groupOr(s.apiGroup, expected) === expected
       ? undefined
-      : `${at}.apiGroup ${JSON.stringify(s.apiGroup)} is not supported for a ${String(s.kind)} (only ${JSON.stringify(expected)})`;
+      : `.apiGroup ${JSON.stringify(s.apiGroup)} is not supported for a ${String(s.kind)} (only ${JSON.stringify(expected)})`;
   switch (s.kind) {
     case 'ServiceAccount': {
       const bad = dns1123SubdomainProblem(s.name);
-      if (bad) return `${at}.name ${JSON.stringify(s.name)} ${bad}`;
-      if (!namespaced && !s.namespace) return `${at}.namespace is required`;
+      if (bad) return `.name ${JSON.stringify(s.name)} ${bad}`;
+      if (!namespaced && !s.namespace) return '.namespace is required';
       return group('');
     }
     case 'User':
     case 'Group':
       return group(RBAC_GROUP);
     default:
-      return `${at}.kind ${JSON.stringify(s.kind)} is not supported (only ServiceAccount, User, Group)`;
+      return `.kind ${JSON.stringify(s.kind)} is not supported (only ServiceAccount, User, Group)`;
   }
+}
+
+/**
+ * A RoleBinding's subject judged once per subject object: the YAML reader reads a person named in
+ * many bindings as one frozen object (200,000 subjects, some 10,000 objects at size L). '' is accepted.
+ */
+const SUBJECT_JUDGED = new WeakMap<object, string>();
+
+function roleBindingSubjectRefused(s: unknown): string | undefined {
+  if (!isObj(s) || !Object.isFrozen(s)) return subjectRefused(s, true);
+  let judged = SUBJECT_JUDGED.get(s);
+  if (judged === undefined) SUBJECT_JUDGED.set(s, (judged = subjectRefused(s, true) ?? ''));
+  return judged || undefined;
 }
 
 /** `ValidateRoleBinding` (and a ClusterRoleBinding's), after defaulting: its roleRef and subjects; undefined when accepted. */
@@ -300,9 +350,10 @@ function bindingRefused(o: Record<string, unknown>): string | undefined {
   const badRef = pathSegmentProblem(ref.name);
   if (badRef) return `roleRef.name ${JSON.stringify(ref.name)} ${badRef}`;
   const subjects = Array.isArray(o.subjects) ? (o.subjects as unknown[]) : [];
-  for (const [i, s] of subjects.entries()) {
-    const bad = subjectRefused(s, `subjects[${i}]`, o.kind === 'RoleBinding');
-    if (bad) return bad;
+  for (let i = 0; i < subjects.length; i++) {
+    const s = subjects[i];
+    const bad = o.kind === 'RoleBinding' ? roleBindingSubjectRefused(s) : subjectRefused(s, false);
+    if (bad) return `subjects[${i}]${bad}`;
   }
   return undefined;
 }
@@ -327,7 +378,7 @@ function namesRefused(o: Record<string, unknown>): string | undefined {
 export function objectRefused(o: Record<string, unknown>): string | undefined {
   return (
     namesRefused(o) ??
-    metadataRefused(o.metadata, '') ??
+    ownMetadataRefused(o.metadata) ??
     sizeRefused(o) ??
     (o.kind === 'Role' || o.kind === 'ClusterRole' ? rulesProblem(o) : undefined) ??
     (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding' ? bindingRefused(o) : undefined)

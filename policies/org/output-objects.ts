@@ -15,6 +15,7 @@ import {
   annotationsBytes,
   CONFIGMAP_DATA_MAX_BYTES,
   configMapDataBytes,
+  judgedOnce,
   labelProblem,
   NAME_RULE,
   REQUEST_MAX_BYTES,
@@ -113,14 +114,6 @@ const labelsProblems = (labels: Record<string, string>): readonly string[] =>
     const bad = labelProblem(k, v);
     return bad ? [`label ${k}: ${JSON.stringify(v)} ${bad}`] : [];
   });
-
-/** `judge(value)`, kept in `known` for a frozen value (one that cannot change). */
-function judgedOnce<V extends object, R>(known: Map<object, R>, value: V, judge: (v: V) => R): R {
-  if (!Object.isFrozen(value)) return judge(value);
-  let r = known.get(value);
-  if (r === undefined) known.set(value, (r = judge(value)));
-  return r;
-}
 
 /** Every rendered object under the API server's size limits, dist/argocd/'s included (AppProject, ApplicationSet, boundary). */
 export const objectSize: OrgRule = {
