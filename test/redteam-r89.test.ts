@@ -197,3 +197,70 @@ describe('R89-1: an object the API server refuses', () => {
     expect(r.code, r.stderr).toBe(0);
   });
 });
+
+/**
+ * R89-2 (R83's leftover): a binding naming a deactivated or unknown user, forged into another
+ * namespace's shard (kubectl applies it: the cluster binds them there). can-i's partial read trusts
+ * the membership lists and does not look elsewhere, warning "bound to nothing"; the full read finds
+ * the binding, and does not warn.
+ */
+describe('R89-2: a forged binding of a deactivated or unknown user in another shard', () => {
+  /** A RoleBinding in data (not web's shard) giving `user` acme:r:pods. */
+  const forged = (user: string) =>
+    withDocumentOf(
+      'data',
+      binding({
+        name: 'acme:r:pods-extra',
+        namespace: 'data',
+        refName: 'acme:r:pods',
+        subject: ['- apiGroup: rbac.authorization.k8s.io', '  kind: User', `  name: ${user}`],
+      }),
+    );
+
+  it('the two shards differ (else the partial read reads the binding)', () => {
+    expect(shardOf('data', SHARDS)).not.toBe(shardOf('web', SHARDS));
+  });
+
+  for (const user of ['mallory@acme.io', 'nobody@acme.io']) {
+    it(`can-i get pods -n web --as ${user}: the partial read answers and warns as the full read`, async () => {
+      const dir = forged(user);
+      const { full, partial } = await bothReads(() =>
+        run([...ERIN_PODS('web').slice(0, 5), '--as', user, '--dir', dir]),
+      );
+      expect(full.code, full.stderr).toBe(1);
+      expect(partial).toEqual(full);
+    });
+  }
+});
+
+/**
+ * R89-3 (R83's leftover): a copy of an object in a shard file the partial read does not open. A
+ * RoleBinding of web written into data's shard: kubectl applies it wherever it is written (its
+ * Application's AppProject allows every namespace of the organization), so the cluster binds erin in
+ * web; the full read read it and answered yes, the partial read (web's shard alone) no. orgctl
+ * places every namespaced object in its namespace's shard (shardOf): one elsewhere is not its output.
+ */
+describe("R89-3: a binding of web in another namespace's shard", () => {
+  const misplaced = () => withDocumentOf('data', binding());
+
+  it('can-i get pods -n web --as erin@acme.io: both reads refuse, not one yes and one no', async () => {
+    await expectPartialRefusesAsFull(() => run([...ERIN_PODS('web'), '--dir', misplaced()]));
+  });
+
+  it('who-can get pods -n web: both refuse', async () => {
+    await expectPartialRefusesAsFull(() => run(['who-can', 'get', 'pods', '-n', 'web', '--dir', misplaced()]));
+  });
+
+  it('access refuses it, naming the object and where orgctl places it', async () => {
+    const r = await run(['access', '--dir', misplaced()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/RoleBinding web\/acme:r:full-extra.*shard-/);
+  });
+
+  it("a guard: the same binding in web's own shard is answered yes by both", async () => {
+    const dir = withDocumentOf('web', binding());
+    const { full, partial } = await bothReads(() => run([...ERIN_PODS('web'), '--dir', dir]));
+    expect([full.code, full.stdout]).toEqual([0, 'yes']);
+    expect(partial).toEqual(full);
+  });
+});
