@@ -27,9 +27,10 @@ const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n
 
 Answers as the Kubernetes RBAC authorizer would, offline, from the manifests in DIR (default dist/):
 prints yes (exit 0) or no (exit 1). The arguments are kubectl auth can-i's.
-In orgctl's output only the cluster/ shards and the namespace's shard are read: this trusts orgctl's
-layout, which orgctl review's output-proof establishes (a binding placed in the wrong shard by hand
-is caught by orgctl prove/review, not here); anything outside that layout is read whole.
+In orgctl's output only the cluster/ shards and the namespace's shard are parsed; the other files'
+bytes are searched for the namespace and the user, and a file that may hold either is parsed too
+(kubectl applies an object wherever it is written: one placed elsewhere than orgctl places it is
+refused); anything outside orgctl's layout is read whole.
 
   TYPE            pods, po, pod, deployments.apps, widgets.example.com, or * (as kubectl asks it:
                   resource * of the core group)

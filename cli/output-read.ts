@@ -7,11 +7,12 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from '
 import { join } from 'node:path';
 import { isObj, type ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
-import { MEMBERS_FILE } from '../model/membership.ts';
+import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
+import { readMembership } from '../analysis/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
 import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
-import { ARGOCD_FOLDER, isOutputPath, OUTPUT_HEADER } from '../synth/render.ts';
+import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOf } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache, type BuildDocument } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
 import { showHidden } from '../model/text.ts';
@@ -141,6 +142,86 @@ function objectShown(object: Record<string, unknown>): string {
   return showHidden(`${String(object.kind)} ${where}${String(meta.name)}`);
 }
 
+/** The shard orgctl places a namespace's objects in: its own, or the cluster shard for the system namespace. */
+export const shardOfNamespace = (ns: string, shards: number, systemNamespace: string): string =>
+  ns === systemNamespace ? CLUSTER_SHARD : shardOf(ns, shards);
+
+/** What a document is: its kind, name and namespace, each where it is a string. */
+export interface DocumentHead {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** Where orgctl's output is laid out: its shard count and system namespace (from the organization's ConfigMap). */
+export interface Layout {
+  readonly shards: number;
+  readonly systemNamespace: string;
+}
+
+/**
+ * The shard orgctl places an object in, from its kind, name and namespace (a document's head, or an
+ * object read): cluster-wide RBAC in the cluster shard, a Namespace and namespaced RBAC by the
+ * namespace's name; undefined for what is placed by something else (a token's ServiceAccount and
+ * Secret, placed by its id: they hold no RBAC) or cannot be told from what is known.
+ */
+export function shardPlacing(o: DocumentHead, layout: Layout): string | undefined {
+  const byName = (ns: string | undefined) =>
+    ns === undefined ? undefined : shardOfNamespace(ns, layout.shards, layout.systemNamespace);
+  switch (o.kind) {
+    case 'ClusterRole':
+    case 'ClusterRoleBinding':
+      return CLUSTER_SHARD;
+    case 'Namespace':
+      return byName(o.name);
+    case 'Role':
+    case 'RoleBinding':
+      return byName(o.namespace);
+    default:
+      return undefined;
+  }
+}
+
+export const SHARD_FILE = /^([^/]+)\/([^/]+)\/resources\.yaml$/;
+
+/** The shard a file of the output is of ('' for a file of none: members.json, argocd/). */
+export const shardOfFile = (path: string): string => SHARD_FILE.exec(path)?.[2] ?? '';
+
+/** A parsed document's head: its kind, name and namespace, each where it is a string. */
+export function headOf(object: unknown): DocumentHead {
+  if (!isObj(object)) return {};
+  const meta = isObj(object.metadata) ? object.metadata : {};
+  const stringOr = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { kind: stringOr(object.kind), name: stringOr(meta.name), namespace: stringOr(meta.namespace) };
+}
+
+const isOrganizationConfigMap = (object: unknown): boolean => {
+  const head = headOf(object);
+  return head.kind === 'ConfigMap' && head.name === ORGANIZATION_CONFIGMAP;
+};
+
+/**
+ * Each document placed elsewhere than orgctl places it (red team R89-3), as `file#index: what`:
+ * kubectl applies an object wherever it is written (a RoleBinding of web in data's shard binds in
+ * web), while a question about one namespace reads only that namespace's shard (can-i, who-can).
+ * orgctl places each by its namespace's name (shardPlacing); the layout is the organization
+ * ConfigMap's, so an output read without it (one file, as the partial read parses it) is not judged here.
+ */
+function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, string>): string[] {
+  const org = docs.find((d) => isOrganizationConfigMap(d.object));
+  if (!org) return [];
+  const layout = readMembership([org], org.file).org;
+  return docs.flatMap((d) => {
+    const head = headOf(d.object);
+    const placing = shardPlacing(head, layout);
+    const shard = shardOfFile(paths.get(d.file) ?? '');
+    if (placing === undefined || !shard || placing === shard) return [];
+    return [
+      `${d.file}#${d.index}: ${objectShown(d.object as Record<string, unknown>)} is in ${shard}, where orgctl writes none of it: it places it in ${placing} (kubectl applies it wherever it is written, and a question about its namespace reads only that shard)`,
+    ];
+  });
+}
+
 /**
  * orgctl's output read for a verdict: only the layout it writes and only the YAML its writer writes.
  * Anything else (a file elsewhere, an anchor, an alias, a merge key, a tag, a duplicate key, a
@@ -201,6 +282,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache,
       }
     });
   }
+  if (!errors.length) errors.push(...misplaced(docs, new Map(files.map((f) => [f.label, f.path]))));
   if (errors.length) {
     const shown = errors.slice(0, 20);
     throw new InputError(

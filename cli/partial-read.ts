@@ -7,23 +7,28 @@
  * shards of its own; the other members-NN are read only to know whom bindings may name). Token
  * ServiceAccounts, placed by `token:<id>`, hold no RBAC: an answer never needs them.
  *
- * This trusts orgctl's layout, which `orgctl review`'s output-proof establishes for every merged
- * dist/ (a hand-edited binding in the wrong shard is caught by `orgctl prove` and `review`, not
- * here). What is read is still read strictly (parseOutput), every RBAC object read must be where
- * orgctl places it, and anything the layout cannot bound (a file outside it, a shard file the
- * recorded count does not name, no membership, clusters other than those recorded, an object in
- * the wrong file, a malformed object) is answered by reading everything instead: undefined, never
- * a guess.
+ * It does not trust orgctl's layout blindly: kubectl applies an object wherever it is written, so
+ * the bytes of every other file are searched for the namespace's metadata line (or an escape), and
+ * a file that may hold one of its objects is parsed: one placed elsewhere than orgctl places it
+ * (which the full read refuses) leaves the answer to the full read (red team R89-3). Likewise the
+ * subject is looked for in every file whatever the membership lists say of them: a binding forged
+ * for a deactivated or unknown user is applied as any other (R89-2). What is read is read strictly
+ * (parseOutput), every RBAC object read must be where orgctl places it, and anything the layout
+ * cannot bound (a file outside it, a shard file the recorded count does not name, no membership,
+ * clusters other than those recorded, an object in the wrong file, a malformed object) is answered
+ * by reading everything instead: undefined, never a guess. Left: a binding of another namespace in
+ * a members-NN shard (parsed only for the organization's settings) is refused by the full read only.
  *
  * Every file read is parsed whole by the strict reader (parseOutput), as the full read parses it:
  * what it refuses anywhere in the file (a line indented too deep, a key written twice, an anchor,
  * a tag, `0777`, a list's `items`, in a document of another namespace too) is refused here as there,
  * and Go refuses the whole file for it, so its Application applies none of it (red team R83-1;
  * before, documents of other namespaces were skipped unparsed by their heads, and YAML refused below
- * a head was answered: R35-2, R77-3). What is saved is the other files (at size L, 3 of 34) and,
- * of the documents read, the objects of those that cannot answer, checked as strictly but not built
- * (R91, BuildDocument): other namespaces', the membership lists, and the namespace's RoleBindings
- * whose text shows they cannot name the subject.
+ * a head was answered: R35-2, R77-3). What is saved is parsing the other files (at size L, 3 of 34
+ * are parsed; the others' bytes are searched for the namespace, R89-3) and, of the documents
+ * parsed, the objects of those that cannot answer, checked as strictly but not built (R91,
+ * BuildDocument): other namespaces', the membership lists, and the namespace's RoleBindings whose
+ * text shows they cannot name the subject.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,10 +41,10 @@ import {
   type RbacSet,
   type SubjectObject,
 } from '../analysis/objects.ts';
-import { DATED_ACCESS_MARK, readMembership, type Membership } from '../analysis/membership.ts';
+import { DATED_ACCESS_MARK, readMembership } from '../analysis/membership.ts';
 import { datedAccessOfLines, markedLines, type DatedAccess } from '../analysis/ended-access.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { jsonAsIs, showHidden } from '../model/text.ts';
+import { showHidden } from '../model/text.ts';
 import {
   CLUSTER_SHARD,
   isHashPlaced,
@@ -48,10 +53,20 @@ import {
   isShardOfCount,
   outputClusters,
   shardFile,
-  shardOf,
 } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
-import { decodeOutput, isOrgctlOutput, parseOutput } from './output-read.ts';
+import {
+  decodeOutput,
+  type DocumentHead,
+  headOf,
+  isOrgctlOutput,
+  type Layout,
+  parseOutput,
+  SHARD_FILE,
+  shardOfFile,
+  shardOfNamespace,
+  shardPlacing,
+} from './output-read.ts';
 import { listFiles } from './output.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
@@ -88,11 +103,6 @@ export interface PartialRead {
 /** How a file's bytes are read: readFileSync, or a test's counting reader. */
 export type ReadBytes = (file: string) => Buffer;
 
-const SHARD_FILE = /^([^/]+)\/([^/]+)\/resources\.yaml$/;
-
-/** The shard a file of the output is of ('' for a file of none: members.json, argocd/). */
-const shardOfFile = (path: string): string => SHARD_FILE.exec(path)?.[2] ?? '';
-
 /** The cluster folders of an output's file list, when every file is one orgctl writes and each has its cluster shard. */
 function clusterFolders(files: readonly string[]): string[] | undefined {
   if (!files.every(isOutputPath)) return undefined;
@@ -103,26 +113,6 @@ function clusterFolders(files: readonly string[]): string[] | undefined {
 }
 
 const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER_SHARD);
-
-/** The shard orgctl places a namespace's objects in: its own, or the cluster shard for the system namespace. */
-const shardOfNamespace = (ns: string, shards: number, systemNamespace: string): string =>
-  ns === systemNamespace ? CLUSTER_SHARD : shardOf(ns, shards);
-
-/** What a document is: its kind, name and namespace, each where it is a string. */
-interface DocumentHead {
-  readonly kind?: string;
-  readonly name?: string;
-  readonly namespace?: string;
-}
-
-const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** A parsed document's head. */
-function headOf(object: unknown): DocumentHead {
-  if (!isObj(object)) return {};
-  const meta = isObj(object.metadata) ? object.metadata : {};
-  return { kind: stringOr(object.kind), name: stringOr(meta.name), namespace: stringOr(meta.namespace) };
-}
 
 /** Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are and their object. */
 type Keep = (head: DocumentHead, object: unknown) => boolean;
@@ -137,39 +127,8 @@ type MayKeep = (head: DocumentHead, text: string) => boolean;
 const notMembership = (head: DocumentHead): boolean =>
   head.kind !== 'ConfigMap' || head.name === undefined || head.name === ORGANIZATION_CONFIGMAP;
 
-const isConfigMap = (head: DocumentHead): boolean => head.kind === 'ConfigMap' || head.kind === undefined;
-
 /** A document found (by its head) where orgctl does not place it: the full read answers. */
 class NotAsPlaced extends Error {}
-
-/** Where orgctl's output is laid out: its shard count and system namespace (from the organization's ConfigMap). */
-interface Layout {
-  readonly shards: number;
-  readonly systemNamespace: string;
-}
-
-/**
- * The shard orgctl places an object in, from its kind, name and namespace (a document's head, or an
- * object read): cluster-wide RBAC in the cluster shard, a Namespace and namespaced RBAC by the
- * namespace's name; undefined for what is placed by something else (a token's ServiceAccount and
- * Secret, placed by its id: they hold no RBAC) or cannot be told from what is known.
- */
-function shardPlacing(o: DocumentHead, layout: Layout): string | undefined {
-  const byName = (ns: string | undefined) =>
-    ns === undefined ? undefined : shardOfNamespace(ns, layout.shards, layout.systemNamespace);
-  switch (o.kind) {
-    case 'ClusterRole':
-    case 'ClusterRoleBinding':
-      return CLUSTER_SHARD;
-    case 'Namespace':
-      return byName(o.name);
-    case 'Role':
-    case 'RoleBinding':
-      return byName(o.namespace);
-    default:
-      return undefined;
-  }
-}
 
 /** Whether every RBAC object and Namespace read from `file` is where orgctl places it. */
 function placedAsOrgctlPlaces(file: string, rbac: RbacSet, layout: Layout): boolean {
@@ -190,6 +149,18 @@ function writtenForm(name: string): string | undefined {
   if (!name || name.includes('\n')) return undefined;
   const written = scalar(name);
   return written.startsWith('"') ? written.slice(1, -1) : written;
+}
+
+/**
+ * The bytes a file holding an object of namespace `ns` holds, one of them: its metadata line as
+ * orgctl writes it, or in double quotes (the strict reader takes both, as Go does; any other
+ * spelling is an escape, found by its backslash: mayNameBytes). Undefined for a name with a line break.
+ */
+function namespaceLines(ns: string): Buffer[] | undefined {
+  const written = writtenForm(ns);
+  return written === undefined
+    ? undefined
+    : [Buffer.from(`namespace: ${written}\n`), Buffer.from(`namespace: "${written}"`)];
 }
 
 const BACKSLASH = 0x5c;
@@ -235,51 +206,8 @@ const concat = (sets: readonly RbacSet[]): RbacSet => ({
 const names = (bindings: readonly BindingObject[], s: NamedSubject) =>
   namesSubject(bindings, s.kind, s.name, s.namespace);
 
-/**
- * Whether orgctl's output may name this subject in a binding: only its active users (by username)
- * and its tokens' ServiceAccounts (in the system namespace) are ever bound.
- */
-function mayBeBound(membership: Membership, subject: NamedSubject): boolean {
-  if (subject.kind === 'ServiceAccount')
-    return (
-      subject.namespace === membership.org.systemNamespace &&
-      [...membership.tokens.values()].some((t) => t.serviceAccount === subject.name)
-    );
-  return [...membership.users.values()].some((u) => u.status === 'active' && u.username === subject.name);
-}
-
 /** A users line's username field as JSON.stringify writes it: how the lists' bytes are searched for a person. */
 const usernameField = (username: string): string => `"username":${JSON.stringify(username)}`;
-
-/**
- * What the membership lists' bytes (`files`, and `lines`: theirs holding the user's username
- * field) say of `username` as a user, without parsing them: `active` when a line as orgctl writes it (one JSON object a line, `"username":"..."` as JSON.stringify
- * writes it) records them active; `absent` when the name's bytes stand nowhere in them, nor a
- * backslash (an escape may spell it, R83-3), which
- * only a name of printable ASCII without a quote or backslash can tell (JSON and YAML write it
- * unescaped, and orgctl's YAML never folds a line); else `unknown`, and the lists are read whole
- * (mayBeBound), so a line written another way costs time, never an answer. At size L it spares
- * parsing 10,000 users' lines to ask about one.
- */
-function userInLists(
-  files: readonly Buffer[],
-  lines: readonly string[],
-  username: string,
-): 'active' | 'absent' | 'unknown' {
-  for (const text of lines) {
-    try {
-      const line = JSON.parse(text) as { readonly username?: unknown; readonly status?: unknown };
-      if (line.username === username && line.status === 'active') return 'active';
-    } catch {
-      // Not a line of JSON: the whole read decides.
-    }
-  }
-  if (jsonAsIs(username)) {
-    const name = Buffer.from(username);
-    if (!files.some((bytes) => mayNameBytes(bytes, name))) return 'absent';
-  }
-  return 'unknown';
-}
 
 /**
  * The RBAC of the files of orgctl's output folder `dir` that can answer `question`, or undefined
@@ -371,6 +299,11 @@ function readLaidOut(
       return placing === undefined || placing === shard;
     };
   };
+  /** Keeps nothing of a document, and throws for one placed elsewhere than `path`'s shard. */
+  const onlyPlaced = (path: string, head: DocumentHead): boolean => {
+    if (!placedHere(path)(head)) throw new NotAsPlaced();
+    return false;
+  };
   // In the namespace's shard, only its own documents (and any of no namespace), and of its
   // RoleBindings only those that may name the subject (by its name, or a subject of another kind).
   const { subject } = question;
@@ -460,11 +393,22 @@ function readLaidOut(
   // A namespace the organization declares has its Namespace object where the count places it:
   // none read means the count places it elsewhere (one larger than synthesis wrote, R35-4).
   if (org.namespaces.includes(ns) && !sets.some((s) => s.namespaces.includes(ns))) return undefined;
+  // A copy of one of the namespace's objects in another file is applied there too (kubectl applies
+  // an object wherever it is written; the full read refuses it): every other file whose bytes may
+  // name the namespace is parsed, and one placed elsewhere leaves the answer to the full read (R89-3).
+  if (ns) {
+    const lines = namespaceLines(ns);
+    if (!lines) return undefined;
+    for (const path of files) {
+      if (path === MEMBERS_FILE || fileDocs.has(path)) continue;
+      const bytes = bytesOf(path);
+      if (lines.some((line) => mayNameBytes(bytes, line))) docsOf(path, (head) => onlyPlaced(path, head));
+    }
+  }
   // Whether the subject is named anywhere (can-i warns when not): the first other file that names it.
   const searched: string[] = [];
   // The membership lists, the same in every cluster: the first cluster's.
   const memberLists = [clusterShardFile(clusters[0]!), ...membersFiles];
-  /** Whether a binding elsewhere may name the subject: their line found by its bytes, else the lists read. */
   // A user's lines in each list (their username field's bytes found), each list searched once.
   const userLine = subject?.kind === 'User' ? usernameField(subject.name) : undefined;
   const userLines = new Map<string, readonly string[]>();
@@ -473,31 +417,16 @@ function readLaidOut(
     if (!lines) userLines.set(f, (lines = [...markedLines(bytesOf(f), userLine)]));
     return lines;
   };
-  const mayBeBoundElsewhere = (subject: NamedSubject): boolean => {
-    const listed =
-      subject.kind === 'User'
-        ? userInLists(memberLists.map(bytesOf), memberLists.flatMap(linesOf), subject.name)
-        : 'unknown';
-    return (
-      listed === 'active' ||
-      (listed === 'unknown' &&
-        mayBeBound(
-          readMembership(
-            memberLists.flatMap((f) => docsOf(f, isConfigMap, isConfigMap)),
-            dir,
-          ),
-          subject,
-        ))
-    );
-  };
-  if (subject && !sets.some((s) => names(s.bindings, subject)) && mayBeBoundElsewhere(subject)) {
+  // Looked for whatever the membership lists say of them: a binding forged for a deactivated or
+  // unknown user is applied as any other, and the full read finds it (R89-2).
+  if (subject && !sets.some((s) => names(s.bindings, subject))) {
     if (!subjectBytes) return undefined;
     for (const path of files) {
       // The cluster shards were read whole for RBAC; members-NN hold none.
       if (path === MEMBERS_FILE || clusterDocs.has(path) || isMembersFile(path)) continue;
       searched.push(path);
       // The namespace's own shard: its documents not read for the namespace now.
-      const partlyRead = readFiles.has(path);
+      const partlyRead = wanted.includes(path);
       if (!mayNameBytes(readFiles.get(path) ?? readBytes(join(dir, path)), subjectBytes)) continue;
       const rbac = rbacOf(
         path,
