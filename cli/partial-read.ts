@@ -396,13 +396,20 @@ function readLaidOut(
   // A copy of one of the namespace's objects in another file is applied there too (kubectl applies
   // an object wherever it is written; the full read refuses it): every other file whose bytes may
   // name the namespace is parsed, and one placed elsewhere leaves the answer to the full read (R89-3).
+  // Each such file's bytes are read once and kept only when parsed or when they may name the subject
+  // (searched below): the others, most of the output, are named in `namesNeither`, and let go.
+  const namesNeither = new Set<string>();
   if (ns) {
     const lines = namespaceLines(ns);
     if (!lines) return undefined;
     for (const path of files) {
       if (path === MEMBERS_FILE || fileDocs.has(path)) continue;
-      const bytes = bytesOf(path);
-      if (lines.some((line) => mayNameBytes(bytes, line))) docsOf(path, (head) => onlyPlaced(path, head));
+      const bytes = readFiles.get(path) ?? readBytes(join(dir, path));
+      if (lines.some((line) => mayNameBytes(bytes, line))) {
+        readFiles.set(path, bytes);
+        docsOf(path, (head) => onlyPlaced(path, head));
+      } else if (subjectBytes && mayNameBytes(bytes, subjectBytes) && !isMembersFile(path)) readFiles.set(path, bytes);
+      else namesNeither.add(path);
     }
   }
   // Whether the subject is named anywhere (can-i warns when not): the first other file that names it.
@@ -427,6 +434,7 @@ function readLaidOut(
       searched.push(path);
       // The namespace's own shard: its documents not read for the namespace now.
       const partlyRead = wanted.includes(path);
+      if (namesNeither.has(path)) continue;
       if (!mayNameBytes(readFiles.get(path) ?? readBytes(join(dir, path)), subjectBytes)) continue;
       const rbac = rbacOf(
         path,
