@@ -3,6 +3,37 @@
  * leftovers). Argo CD applies dist/ (kubectl semantics, an API server of v1.32); orgctl answers
  * from the strict full read (access, diff, review) and the partial read of one namespace's shard
  * (can-i, who-can). Each hole has its test, then its fix, in separate commits.
+ *
+ * R89-1 (medium, closed): objects the API server refuses (an RBAC name with `/` or `%`, a namespace
+ * in capitals or of 64 characters, a Namespace in capitals, a ServiceAccount name of 254, a subject
+ * kind or apiGroup it refuses, a roleRef's apiGroup, kind or name it refuses, a kind it does not
+ * know, a rule without apiGroups, a ConfigMap over 1 MiB) were read by both readers as applied:
+ * can-i said yes through a binding the cluster never holds, and the refused object stops its whole
+ * Application (revocations included). parseOutput refuses them (exit 2, naming the object and the
+ * rule), by the server's rules' one home, policies/org/kubernetes-names.ts (objectRefused).
+ * R89-2 (low, closed): a binding forged for a deactivated or unknown user in another namespace's
+ * shard: can-i's partial read trusted the membership lists and warned "bound to nothing" where the
+ * full read finds the binding. The partial read now looks for the subject whatever the lists say.
+ * R89-3 (medium, closed): a RoleBinding of web written into data's shard (kubectl applies it there)
+ * was answered yes by the full read and no by can-i. The full read refuses an object outside the
+ * shard orgctl places it in; the partial read searches the other files' bytes for the namespace's
+ * metadata line and parses those that may hold one, so it refuses too. Cost at size L (pair.ts):
+ * can-i for a member 1.25x (R89-1 1.04x), for an unknown user 1.12x.
+ *
+ * What held: an object as the server defaults it (a User subject without apiGroup) is answered by
+ * both; the example's and size L's outputs are read as before; R83's differential test passes.
+ *
+ * Not done.
+ * - A document without a kind is still no object to the readers (kubectl refuses it: "Object 'Kind'
+ *   is missing"); R38-2's cost test uses such documents.
+ * - A RoleBinding of another namespace written into a members-NN shard (only at sizes with
+ *   membership shards): the full read refuses it as misplaced; the partial read reads members-NN
+ *   for the organization's settings only and may answer.
+ * - Fields the API server's strict field validation refuses (an unknown top-level key, a subject's
+ *   unknown key) are not judged by the readers (R83's guard reads `extra:` as applied); not checked
+ *   against a server here.
+ * - An integrity record written with the output (per file, the namespaces it holds) would make
+ *   R89-3's search a lookup; not done (it changes dist/).
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
