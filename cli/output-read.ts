@@ -13,7 +13,7 @@ import type { OutputFileText } from '../review/proof.ts';
 import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOf } from '../synth/render.ts';
-import { readCanonicalYaml, DocumentCache, type BuildDocument } from '../synth/yaml.ts';
+import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
@@ -48,9 +48,8 @@ export function readOrgctlYaml(
   text: string,
   label: string,
   cache?: { readonly documents: DocumentCache; readonly file: string },
-  build?: BuildDocument,
 ): { documents: Record<string, unknown>[] } | { error: string } {
-  const read = readCanonicalYaml(text, cache, build);
+  const read = readCanonicalYaml(text, cache);
   return 'error' in read ? { error: `${label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes` } : read;
 }
 
@@ -228,17 +227,10 @@ function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, stri
  * directive, JSON where YAML belongs, an object written twice) is an InputError naming file, line
  * and what was found: a document another parser reads differently is a way to show the review one
  * thing and apply another.
- *
- * With `keep`, only the documents whose head it keeps are built and returned; every other is
- * checked as strictly, and its head as a built one's (a list's key, its name and namespace, a copy
- * of another), so what is refused is refused alike (BuildDocument).
  */
-export function parseOutput(files: readonly OutputText[], cache?: DocumentCache, keep?: BuildDocument): ManifestDoc[] {
+export function parseOutput(files: readonly OutputText[], cache?: DocumentCache): ManifestDoc[] {
   const errors: string[] = [];
   const docs: ManifestDoc[] = [];
-  // The heads kept, in the order the reader asks (every document's, in order).
-  const kept: boolean[] = [];
-  const build: BuildDocument | undefined = keep && ((head, text) => kept[kept.push(keep(head, text)) - 1]!);
   // Where each object was first read: kubectl applies every copy in turn and Argo CD keeps the last
   // (gitops-engine's DeduplicateTargetObjects), so a cluster holds one copy, never the union the
   // evaluator would read from both (red team R83-2). orgctl writes each object once.
@@ -256,8 +248,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache,
       errors.push(`${f.label}:1: does not begin with orgctl's header (${JSON.stringify(OUTPUT_HEADER)})`);
       continue;
     }
-    kept.length = 0;
-    const read = readOrgctlYaml(f.content, f.label, cache && { documents: cache, file: f.path }, build);
+    const read = readOrgctlYaml(f.content, f.label, cache && { documents: cache, file: f.path });
     if ('error' in read) {
       errors.push(read.error);
       continue;
@@ -278,7 +269,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache,
         );
       else {
         if (key !== undefined) firstAt.set(key, `${f.label}#${index}`);
-        if (!build || kept[index]) docs.push({ file: f.label, index, object });
+        docs.push({ file: f.label, index, object });
       }
     });
   }

@@ -25,10 +25,9 @@
  * and Go refuses the whole file for it, so its Application applies none of it (red team R83-1;
  * before, documents of other namespaces were skipped unparsed by their heads, and YAML refused below
  * a head was answered: R35-2, R77-3). What is saved is parsing the other files (at size L, 3 of 34
- * are parsed; the others' bytes are searched for the namespace, R89-3) and, of the documents
- * parsed, the objects of those that cannot answer, checked as strictly but not built (R91,
- * BuildDocument): other namespaces', the membership lists, and the namespace's RoleBindings whose
- * text shows they cannot name the subject.
+ * are parsed; the others' bytes are searched, R89-3) and,
+ * of the documents parsed, the RBAC of those that cannot answer: other namespaces', and the
+ * namespace's RoleBindings that cannot name the subject.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -117,12 +116,6 @@ const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER
 /** Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are and their object. */
 type Keep = (head: DocumentHead, object: unknown) => boolean;
 
-/**
- * Which documents of a file may be read for RBAC, from their heads and texts: the others are
- * checked, not built (BuildDocument).
- */
-type MayKeep = (head: DocumentHead, text: string) => boolean;
-
 /** Everything but the membership lists: the organization's ConfigMap is kept, the others are not parsed. */
 const notMembership = (head: DocumentHead): boolean =>
   head.kind !== 'ConfigMap' || head.name === undefined || head.name === ORGANIZATION_CONFIGMAP;
@@ -164,23 +157,6 @@ function namespaceLines(ns: string): Buffer[] | undefined {
 }
 
 const BACKSLASH = 0x5c;
-
-/** A binding's subjects, from its top-level key: users only, each as orgctl writes one (its name any text). */
-const USERS_ONLY =
-  /\nsubjects:\n(?:- apiGroup: rbac\.authorization\.k8s\.io\n {2}kind: User\n {2}name: [^\n]*\n)+(?![ -])/y;
-
-/**
- * Whether a RoleBinding's document text shows that it names no subject but users, none written
- * `written` (so none of them is the subject: only an escape, which holds a backslash, spells a name
- * otherwise, R83-3). What it cannot show (another kind, another layout) is read.
- */
-function usersOnlyNotNaming(text: string, written: string): boolean {
-  if (text.includes(written) || text.includes('\\')) return false;
-  const at = text.indexOf('\nsubjects:\n');
-  if (at < 0) return false;
-  USERS_ONLY.lastIndex = at;
-  return USERS_ONLY.test(text);
-}
 
 /**
  * Whether a file's bytes may name a subject whose name orgctl writes as `written`: they hold those
@@ -246,34 +222,28 @@ function readLaidOut(
   };
   const fileDocs = new Map<string, ManifestDoc[]>();
   /**
-   * The file's documents, or only those `wanted` keeps. Each file read is parsed whole, strictly:
-   * what the strict reader refuses anywhere in it (below the head of a document not kept, too)
-   * is refused as the full read refuses it, and Go refuses the whole file for it (R83-1). With
-   * `mayKeep`, only the documents whose heads it keeps are built (the others checked alike); without,
-   * every one, once.
+   * The file's documents, or only those `wanted` keeps. Each file read is parsed whole, strictly,
+   * once: what the strict reader refuses anywhere in it (below the head of a document not kept, too)
+   * is refused as the full read refuses it, and Go refuses the whole file for it (R83-1).
    */
-  const docsOf = (path: string, wanted?: Keep, mayKeep?: MayKeep): ManifestDoc[] => {
+  const docsOf = (path: string, wanted?: Keep): ManifestDoc[] => {
     let docs = fileDocs.get(path);
     if (!docs) {
-      if (!parsed.includes(path)) parsed.push(path);
+      parsed.push(path);
       const label = showHidden(join(dir, path)); // a file name may hold a line break (R30-1)
-      const text = [{ path, content: decodeOutput(bytesOf(path), label), label }];
-      docs = mayKeep ? parseOutput(text, undefined, (head, doc) => mayKeep(headOf(head), doc)) : parseOutput(text);
-      if (!mayKeep) fileDocs.set(path, docs);
+      docs = parseOutput([{ path, content: decodeOutput(bytesOf(path), label), label }]);
+      fileDocs.set(path, docs);
     }
     return wanted ? docs.filter((d) => wanted(headOf(d.object), d.object)) : docs;
   };
   // The cluster shards' RBAC and the organization's settings; the membership lists only when needed.
-  const clusterDocs = new Map(
-    clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c), notMembership, notMembership)]),
-  );
+  const clusterDocs = new Map(clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c), notMembership)]));
   // A large organization's membership has shards of its own (members-NN, the same in every
   // cluster, the organization's ConfigMap first): the first cluster's are read when needed.
   const isMembersFile = (f: string) => isMembersShard(f.split('/')[1] ?? '');
   const membersFiles = files.filter((f) => f.startsWith(`${clusters[0]}/`) && isMembersFile(f));
   const read = [...clusterDocs.values()].flat();
-  if (!read.some(isOrganizationConfigMap) && membersFiles.length)
-    read.push(...docsOf(membersFiles[0]!, notMembership, notMembership));
+  if (!read.some(isOrganizationConfigMap) && membersFiles.length) read.push(...docsOf(membersFiles[0]!, notMembership));
   // The organization's settings only: its users' lists are not needed here (nor parsed).
   const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
   const recorded = [...outputClusters(org)].sort();
@@ -316,36 +286,14 @@ function readLaidOut(
     object.subjects.some(
       (s) => !isObj(s) || s.name === subject.name || (s.kind !== 'User' && s.kind !== 'ServiceAccount'),
     );
-  /** Of a file read for the namespace, what may be its own, by heads: each placed as orgctl places it. */
-  const ofNamespace = (path: string): ((head: DocumentHead) => boolean) => {
-    const placed = placedHere(path);
-    return (head) => {
-      if (!placed(head)) throw new NotAsPlaced();
-      const of = head.kind === 'Namespace' ? head.name : head.namespace;
-      return head.kind === undefined || of === undefined || of === ns;
-    };
-  };
-  /**
-   * What aboutNamespace may keep, by heads and texts: the namespace's documents, but not a
-   * RoleBinding after its first whose text shows it cannot name the subject (usersOnlyNotNaming).
-   */
-  const mayBeAboutNamespace = (path: string): MayKeep => {
-    const own = ofNamespace(path);
-    let bindingSeen = false;
-    return (head, text) => {
-      if (!own(head)) return false;
-      if (head.kind !== 'RoleBinding') return true;
-      const skip = bindingSeen && subjectBytes !== undefined && usersOnlyNotNaming(text, needle!);
-      bindingSeen = true;
-      return !skip;
-    };
-  };
   // The namespace's first RoleBinding is always read: whether it has any is an answer too (can-i warns when not).
   const aboutNamespace = (path: string): Keep => {
-    const own = ofNamespace(path);
+    const placed = placedHere(path);
     let bindingRead = false;
     return (head, object) => {
-      if (!own(head)) return false;
+      if (!placed(head)) throw new NotAsPlaced();
+      const of = head.kind === 'Namespace' ? head.name : head.namespace;
+      if (head.kind !== undefined && of !== undefined && of !== ns) return false;
       if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(object)) {
         bindingRead ||= head.kind === 'RoleBinding';
         return true;
@@ -365,27 +313,13 @@ function readLaidOut(
       return head.kind === 'Role' || head.kind === undefined || mayNameSubject(object);
     };
   };
-  /**
-   * What namingSubject may keep, by heads and texts: not a RoleBinding whose text shows it cannot
-   * name the subject (usersOnlyNotNaming), unless it is the namespace's own in its shard (`read`
-   * chooses among those, from their objects, in order).
-   */
-  const mayNameInSearch = (path: string, partlyRead: boolean): MayKeep => {
-    const placed = placedHere(path);
-    return (head, text) => {
-      if (!placed(head)) throw new NotAsPlaced();
-      if (head.kind !== 'RoleBinding' || head.namespace === undefined || (partlyRead && head.namespace === ns))
-        return true;
-      return !usersOnlyNotNaming(text, needle!);
-    };
-  };
-  const rbacOf = (path: string, only?: Keep, mayKeep?: MayKeep): RbacSet | undefined => {
-    const rbac = readRbac(clusterDocs.get(path) ?? docsOf(path, only, mayKeep));
+  const rbacOf = (path: string, only?: Keep): RbacSet | undefined => {
+    const rbac = readRbac(clusterDocs.get(path) ?? docsOf(path, only));
     return placedAsOrgctlPlaces(path, rbac, org) && !rbac.problems.length ? rbac : undefined;
   };
   const sets: RbacSet[] = [];
   for (const path of wanted) {
-    const rbac = ns ? rbacOf(path, aboutNamespace(path), mayBeAboutNamespace(path)) : rbacOf(path);
+    const rbac = rbacOf(path, ns ? aboutNamespace(path) : undefined);
     if (!rbac) return undefined;
     sets.push(rbac);
   }
@@ -436,11 +370,7 @@ function readLaidOut(
       const partlyRead = wanted.includes(path);
       if (namesNeither.has(path)) continue;
       if (!mayNameBytes(readFiles.get(path) ?? readBytes(join(dir, path)), subjectBytes)) continue;
-      const rbac = rbacOf(
-        path,
-        namingSubject(path, partlyRead ? aboutNamespace(path) : undefined),
-        mayNameInSearch(path, partlyRead),
-      );
+      const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));
       if (!rbac) return undefined;
       if (names(rbac.bindings, subject)) {
         sets.push(rbac);

@@ -286,32 +286,6 @@ interface NotCanonicalAt {
 }
 
 /**
- * The top-level keys a document's head is read from (what it is, where it goes): built for every
- * document, also one only checked (BuildDocument).
- */
-const HEAD_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata']);
-
-/** Whether a document's head is read whole (each of its keys read: another would be a duplicate). */
-const headWhole = (mapping: Record<string, unknown>): boolean => [...HEAD_KEYS].every((k) => Object.hasOwn(mapping, k));
-
-/**
- * What stands for a value checked but not built: in a document whose head its reader's caller
- * did not keep, every top-level key's value but the head's.
- */
-export const NOT_BUILT: unique symbol = Symbol('not built');
-
-/**
- * Which documents to build, asked of each document's head (a mapping of its apiVersion, kind and
- * metadata as read, and of its other top-level keys read before them, each NOT_BUILT) and of its
- * text (from its first line to the next `---` line, or the end): a document not built is
- * checked as strictly as one built (the same walk over its text: every key, scalar, indentation and
- * block scalar, refused where a built one is refused), and returned as that head. It spares the
- * objects of documents a question cannot need: at size L, ns-0's are 57 of its shard's 823
- * documents, and the membership lists 99% of the cluster shard's bytes.
- */
-export type BuildDocument = (head: Readonly<Record<string, unknown>>, text: string) => boolean;
-
-/**
  * The documents of a text in the canonical subset, or where and why it is not: what judges orgctl's
  * output reads nothing else, because what another parser (Go's, in kubectl and Argo CD) might read
  * differently (anchors, aliases, merge keys, tags, duplicate keys, directives) is never written.
@@ -319,12 +293,9 @@ export type BuildDocument = (head: Readonly<Record<string, unknown>>, text: stri
 export function readCanonicalYaml(
   text: string,
   cache?: CachedFile,
-  build?: BuildDocument,
 ): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
-  // A reading a cache keeps holds every document's object (the next reading reuses them).
-  if (cache && build) throw new Error('a cached reading builds every document');
   const reuse = cache && new DocumentReuse(cache.documents.readings(cache.file)[0]);
-  const reader = new CanonicalReader(text, reuse, build);
+  const reader = new CanonicalReader(text, reuse);
   try {
     const documents = reader.documents();
     if (cache) cache.documents.keep(cache.file, reuse!); // it holds this text's documents, each with its text
@@ -374,29 +345,6 @@ function describeLine(line: string): string {
 }
 
 class NotCanonical extends Error {}
-
-/**
- * A run of a binding's subjects (at the top level, as orgctl writes them: a user or group, its
- * apiGroup and name plain scalars of six characters or more, which plainToken reads whatever they
- * hold), each three lines and ended where its mapping ends (the next line is not one of its keys'
- * indentation). The reader reads each as such a mapping (three distinct keys, its values scalars),
- * so a checked document's subjects are passed by the regex engine in one match: walked a character
- * at a time, in the cold code a command runs, they cost more to check than to build from the
- * shared subjects (sharedMapping).
- */
-const VALUE_PLAIN = '[A-Za-z_/][A-Za-z0-9_./@:-]{4,}[A-Za-z0-9_./@-]';
-const SUBJECT_ITEMS = new RegExp(
-  `(?:- apiGroup: ${VALUE_PLAIN}\n  kind: (?:User|Group)\n  name: ${VALUE_PLAIN}\n(?! {2}(?! )))+`,
-  'y',
-);
-
-/** By indentation: a block scalar's lines from a line on, each empty or indented at least so, each ended by a line break. */
-const BLOCK_LINES = new Map<number, RegExp>();
-function blockLines(indent: number): RegExp {
-  let lines = BLOCK_LINES.get(indent);
-  if (!lines) BLOCK_LINES.set(indent, (lines = new RegExp(`(?:(?: {${indent}}[^\\n]*)?\\n)*`, 'y')));
-  return lines;
-}
 
 /**
  * The deepest indentation of a mapping's keys or a sequence's dashes the reader follows (64 levels
@@ -584,19 +532,10 @@ class CanonicalReader {
   private indent = 0;
   /** Where the key just read ends (its `:`). */
   private colon = 0;
-  /** Whether values are built (else only checked: the same walk, NOT_BUILT for each). */
-  private building = true;
-  /** Whether the document being read is built, once chosen (BuildDocument); undefined until its head is read. */
-  private chosen: boolean | undefined = true;
-  /** Whether a key of the document being read was only checked before it was chosen. */
-  private checkedBeforeChoice = false;
-  /** Where the document being read begins. */
-  private documentStart = 0;
 
   constructor(
     text: string,
     private readonly reuse?: DocumentReuse,
-    private readonly build?: BuildDocument,
   ) {
     this.text = text;
     this.length = text.length;
@@ -645,7 +584,7 @@ class CanonicalReader {
     // A first document may go without its `---` (a spec file usually does).
     if (this.indent !== -1 && !this.atDocumentStart()) {
       const start = this.start;
-      const doc = this.document();
+      const doc = this.mapping(0, -1);
       docs.push(doc);
       this.reuse?.add(this.text.slice(start, this.start), doc); // a reading describes every document
     }
@@ -654,41 +593,10 @@ class CanonicalReader {
       if (this.reuse) docs.push(this.reusedDocument(this.reuse));
       else {
         this.nextLine();
-        docs.push(this.document());
+        docs.push(this.mapping(0, -1));
       }
     }
     return docs;
-  }
-
-  /**
-   * The document from this line: built, or, when the caller chooses from heads, checked until its
-   * head is read whole (apiVersion, kind and metadata, built; orgctl writes them first) and then
-   * built or checked as its caller chooses. A document whose head is not whole before another key
-   * (not as orgctl writes it), or at all, is checked whole and read again, built, when chosen.
-   */
-  private document(): Record<string, unknown> {
-    if (!this.build) return this.mapping(0, -1);
-    const start = this.start;
-    this.documentStart = start;
-    this.building = false;
-    this.chosen = undefined;
-    this.checkedBeforeChoice = false;
-    const head = this.mapping(0, -1);
-    this.building = true;
-    const built = this.chosen ?? this.build(head, this.documentText());
-    this.chosen = true;
-    if (!built || !this.checkedBeforeChoice) return head;
-    const end = this.start;
-    this.moveTo(start);
-    const doc = this.mapping(0, -1);
-    if (this.start !== end) throw new Error('a document read twice ended in two places'); // the same walk twice
-    return doc;
-  }
-
-  /** The text of the document being read: from its first line to the next `---` line, or the end. */
-  private documentText(): string {
-    const end = this.text.indexOf('\n---\n', this.start - 1);
-    return this.text.slice(this.documentStart, end < 0 ? this.length : end + 1);
   }
 
   /** The document after this `---` line: the first reading's when its text is the same, else parsed. */
@@ -780,16 +688,7 @@ class CanonicalReader {
       const key = this.key(at);
       if (Object.hasOwn(out, key) || key === '__proto__')
         throw new NotCanonical(`a duplicate key ${JSON.stringify(key)}`);
-      // Until it is chosen, a document's head is built, the rest checked (indentation 0 is a
-      // document's own mapping only); chosen once its head is whole (a later head key is refused).
-      if (indent === 0 && this.chosen === undefined) {
-        const isHead = HEAD_KEYS.has(key);
-        this.building = isHead;
-        out[key] = this.value(indent);
-        this.checkedBeforeChoice ||= !isHead;
-        this.building = false;
-        if (isHead && headWhole(out)) this.building = this.chosen = this.build!(out, this.documentText());
-      } else out[key] = this.value(indent);
+      out[key] = this.value(indent);
       entries++;
       at = -1;
     }
@@ -813,7 +712,7 @@ class CanonicalReader {
         )
           return this.sequence(indent);
       }
-      if (next === indent + 2) return this.nestedMapping(indent + 2, -1);
+      if (next === indent + 2) return this.sharedMapping(indent + 2, -1) ?? this.mapping(indent + 2, -1);
       throw new NotCanonical();
     }
     const from = colon + 2;
@@ -824,48 +723,17 @@ class CanonicalReader {
       const rest = text.slice(from, this.end);
       if (rest === '[]' || rest === '{}' || rest === '|' || rest === '|-') {
         this.nextLine();
-        if (rest === '|' || rest === '|-') return this.block(indent + 2, rest === '|');
-        return !this.building ? NOT_BUILT : rest === '[]' ? [] : {};
+        return rest === '[]' ? [] : rest === '{}' ? {} : this.block(indent + 2, rest === '|');
       }
     }
-    const v = this.scalarAt(from, this.end);
+    const v =
+      knownToken(text, from, this.end) ?? plainToken(text, from, this.end) ?? readScalar(text.slice(from, this.end));
     this.nextLine();
     return v;
   }
 
-  /** The scalar written in [from, to) of the text; when checking, NOT_BUILT once it is one the reader reads. */
-  private scalarAt(from: number, to: number): unknown {
-    const text = this.text;
-    const known = knownToken(text, from, to);
-    if (known !== undefined) return this.building ? known : NOT_BUILT;
-    if (!this.building) {
-      // plainToken's test without its copy; what it leaves, readScalar decides (and refuses) as when building.
-      if (to - from <= 5 || PLAIN_FIRST[text.charCodeAt(from)] !== 1 || text.charCodeAt(to - 1) === COLON)
-        readScalar(text.slice(from, to));
-      else
-        for (let i = from + 1; i < to; i++)
-          if (PLAIN_REST[text.charCodeAt(i)] !== 1) {
-            readScalar(text.slice(from, to));
-            break;
-          }
-      return NOT_BUILT;
-    }
-    return plainToken(text, from, to) ?? readScalar(text.slice(from, to));
-  }
-
-  /**
-   * A nested block mapping: one shared when it is one (sharedMapping, whose text was read as this
-   * is when first met); when checking, read as any mapping, and nothing is kept.
-   */
-  private nestedMapping(indent: number, first: number): unknown {
-    if (this.building) return this.sharedMapping(indent, first) ?? this.mapping(indent, first);
-    this.mapping(indent, first);
-    return NOT_BUILT;
-  }
-
   /** A `|` or `|-` block scalar's lines, from this line on. */
-  private block(indent: number, keepNewline: boolean): unknown {
-    if (!this.building) return this.checkBlock(indent);
+  private block(indent: number, keepNewline: boolean): string {
     const body: string[] = [];
     while (this.indent !== -1) {
       const empty = this.end === this.start;
@@ -876,29 +744,6 @@ class CanonicalReader {
     while (body.length && body[body.length - 1] === '') body.pop();
     if (!body.length || body[0] === '' || body[0]!.startsWith(' ')) throw new NotCanonical();
     return body.join('\n') + (keepNewline ? '\n' : '');
-  }
-
-  /**
-   * A block scalar checked as block() reads it, without its lines: block() refuses one whose
-   * first line is empty or indented deeper than `indent`, or that has no line (whatever follows an
-   * empty first line, the lines kept begin with it or are none). Refused where block() refuses,
-   * after the same lines.
-   */
-  private checkBlock(indent: number): typeof NOT_BUILT {
-    const firstWritten = this.indent === indent && this.end > this.start + indent;
-    // The lines the loop below would pass, each ended by a line break, passed by the regex engine
-    // (a membership list's 10,000 lines, walked a character at a time in unoptimized code, cost more).
-    if (firstWritten) {
-      const lines = blockLines(indent);
-      lines.lastIndex = this.start;
-      if (lines.exec(this.text)) this.moveTo(lines.lastIndex);
-    }
-    while (this.indent !== -1) {
-      if (this.end !== this.start && this.indent < indent) break;
-      this.nextLine();
-    }
-    if (!firstWritten) throw new NotCanonical();
-    return NOT_BUILT;
   }
 
   /**
@@ -943,42 +788,34 @@ class CanonicalReader {
     return read;
   }
 
-  private sequence(indent: number): unknown {
+  private sequence(indent: number): unknown[] {
     withinNesting(indent);
     const out: unknown[] = [];
-    let items = 0;
     const text = this.text;
     for (;;) {
       const dash = this.start + indent;
       if (this.indent !== indent || text.charCodeAt(dash) !== DASH || this.atDocumentStart()) break;
-      items++;
-      if (!this.building && indent === 0) {
-        SUBJECT_ITEMS.lastIndex = this.start;
-        if (SUBJECT_ITEMS.test(text)) {
-          this.moveTo(SUBJECT_ITEMS.lastIndex);
-          continue;
-        }
-      }
-      let item: unknown;
       if (this.end === dash + 1) {
         this.nextLine();
-        item = this.sequence(indent + 2); // `-` alone: a nested sequence follows
-      } else {
-        if (text.charCodeAt(dash + 1) !== SPACE) throw new NotCanonical();
-        const at = dash + 2;
-        const size = this.end - at;
-        if (size === 2 && (text.startsWith('[]', at) || text.startsWith('{}', at))) {
-          item = text.charCodeAt(at) === 91 ? [] : {};
-          this.nextLine();
-        } else if (this.startsMapping(at)) item = this.nestedMapping(indent + 2, at);
-        else {
-          item = this.scalarAt(at, this.end);
-          this.nextLine();
-        }
+        out.push(this.sequence(indent + 2)); // `-` alone: a nested sequence follows
+        continue;
       }
-      if (this.building) out.push(item);
+      if (text.charCodeAt(dash + 1) !== SPACE) throw new NotCanonical();
+      const at = dash + 2;
+      const size = this.end - at;
+      if (size === 2 && (text.startsWith('[]', at) || text.startsWith('{}', at))) {
+        out.push(text.charCodeAt(at) === 91 ? [] : {});
+        this.nextLine();
+      } else if (this.startsMapping(at)) {
+        out.push(this.sharedMapping(indent + 2, at) ?? this.mapping(indent + 2, at));
+      } else {
+        out.push(
+          knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? readScalar(text.slice(at, this.end)),
+        );
+        this.nextLine();
+      }
     }
-    if (!items) throw new NotCanonical();
-    return this.building ? out : NOT_BUILT;
+    if (!out.length) throw new NotCanonical();
+    return out;
   }
 }

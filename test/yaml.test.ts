@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import {
-  NOT_BUILT,
-  parseCanonicalYaml,
-  readCanonicalYaml,
-  scalar,
-  toYamlDocument,
-  toYamlStream,
-  DocumentCache,
-} from '../synth/yaml.ts';
+import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, DocumentCache } from '../synth/yaml.ts';
 
 const TRICKY = [
   '',
@@ -131,17 +123,6 @@ describe('YAML writer', () => {
   });
 });
 
-/** Changes of one line of a text: indented more or less, a space after, written twice, a key after it at two depths, removed. */
-const LINE_CHANGES: readonly ((line: string) => string[])[] = [
-  (l) => [` ${l}`],
-  (l) => [l.replace(/^ /, '')],
-  (l) => [`${l} `],
-  (l) => [l, l],
-  (l) => [l, '  namespace: web'],
-  (l) => [l, '    extra: 1'],
-  () => [],
-];
-
 describe('canonical YAML reader', () => {
   const same = (obj: Record<string, unknown>[]) => {
     const text = toYamlStream(obj, 'header');
@@ -195,11 +176,17 @@ describe('canonical YAML reader', () => {
     expect(parseCanonicalYaml(written)).toEqual([binding, binding]);
     const lines = written.split('\n');
     const changes: ((line: string) => string[])[] = [
-      ...LINE_CHANGES,
+      (l) => [` ${l}`],
+      (l) => [l.replace(/^ /, '')],
+      (l) => [`${l} `],
+      (l) => [l, l],
+      (l) => [l, '  namespace: web'],
+      (l) => [l, '    extra: 1'],
       (l) => [l.replace('User', 'user')],
       (l) => [l.replace(': ', ':  ')],
       (l) => [l.replace('@', ' @')],
       (l) => [l.replace(/"4"/, '4')],
+      () => [],
     ];
     let read = 0;
     // Every change on every line but the header's, each text read after all those before it.
@@ -214,88 +201,6 @@ describe('canonical YAML reader', () => {
         expect(got).toEqual(docs.map((d) => d.toJS()));
       }
     expect(read).toBeGreaterThan(100); // the fast paths were exercised, not only refusals
-  });
-
-  it('checks a document it does not build as strictly as one it builds (R91: can-i builds only what can answer)', () => {
-    const subject = (name: string, kind = 'User') => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
-    const meta = (name: string) => ({
-      annotations: { 'argocd.argoproj.io/sync-wave': '4' },
-      labels: { 'app.kubernetes.io/managed-by': 'orgctl' },
-      name,
-      namespace: 'web',
-    });
-    const docs = [
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: meta('acme:r:pods'),
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:r:pods' },
-        subjects: [subject('ann@acme.io'), subject('bob@acme.io'), subject('devs', 'Group'), subject('carol@acme.io')],
-      },
-      {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: meta('orgctl-users'),
-        data: { 'users.jsonl': '{"username":"ann@acme.io"}\n{"username":"bob@acme.io"}\n', 'n.json': '{}' },
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: meta('acme:token:t'),
-        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }],
-      },
-    ];
-    const lines = toYamlStream(docs, 'header').split('\n');
-    const changes: ((line: string) => string[])[] = [
-      ...LINE_CHANGES,
-      (l) => [l, ''],
-      (l) => [l, 'items: []'],
-      (l) => [l.replace('User', 'yes')],
-      (l) => [l.replace(': ', ': !!str ')],
-      (l) => [l.replace('ann', '"\\u0061nn')],
-      (l) => [l.replace(/\|$/, '|+')],
-    ];
-    // Every choice the caller may make: none built, every one, and one in two.
-    const choices: ((head: Readonly<Record<string, unknown>>) => boolean)[] = [() => false, () => true];
-    let n = 0;
-    choices.push(() => n++ % 2 === 0);
-    const asChecked = (doc: Record<string, unknown>) =>
-      Object.fromEntries(
-        Object.entries(doc).map(([k, v]) => [k, ['apiVersion', 'kind', 'metadata'].includes(k) ? v : NOT_BUILT]),
-      );
-    let read = 0;
-    for (let at = 1; at < lines.length - 1; at++)
-      for (const change of [(l: string) => [l], ...changes]) {
-        const text = [...lines.slice(0, at), ...change(lines[at]!), ...lines.slice(at + 1)].join('\n');
-        const whole = readCanonicalYaml(text);
-        for (const choose of choices) {
-          const built: boolean[] = [];
-          const got = readCanonicalYaml(text, undefined, (head, doc) => {
-            expect(text).toContain(doc);
-            return built[built.push(choose(head)) - 1]!;
-          });
-          if ('error' in whole) {
-            expect(got).toEqual(whole); // refused alike, at the same line, for the same reason
-            continue;
-          }
-          read++;
-          if (!('documents' in got)) throw new Error(`${JSON.stringify(got)} for a text read whole:\n${text}`);
-          expect(got.documents).toEqual(whole.documents.map((d, i) => (built[i] ? d : asChecked(d))));
-        }
-      }
-    expect(read).toBeGreaterThan(300);
-  });
-
-  it('builds a chosen document whose head comes after another key as the whole read does', () => {
-    const text = 'subjects:\n- a: b\nkind: RoleBinding\napiVersion: v1\nmetadata:\n  name: x\n---\nkind: A\n';
-    const whole = readCanonicalYaml(text);
-    expect(readCanonicalYaml(text, undefined, () => true)).toEqual(whole);
-    expect(readCanonicalYaml(text, undefined, () => false)).toEqual({
-      documents: [
-        { subjects: NOT_BUILT, kind: 'RoleBinding', apiVersion: 'v1', metadata: { name: 'x' } },
-        { kind: 'A' },
-      ],
-    });
   });
 
   it('reads a first document without its ---, as the yaml package does', () => {
