@@ -10,10 +10,9 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** The exit code that says the declaration was stopped for its memory (cli/isolated-declaration.ts reads it). */
-const OVER_MEMORY = 86;
-
-const [memoryLimit, ...nodeArguments] = process.argv.slice(2);
+// The memory limit in bytes, and the exit code that says the declaration was stopped for it: both
+// orgctl's (cli/isolated-declaration.ts, which reads the code), then Node's arguments.
+const [memoryLimit, overMemoryCode, ...nodeArguments] = process.argv.slice(2);
 // Its stdout, stderr and message (fd 3) are orgctl's pipes, shared: nothing passes through here.
 const declaration = spawn(process.execPath, nodeArguments, { stdio: ['ignore', 1, 2, 3] });
 const end = () => declaration.kill('SIGKILL');
@@ -47,7 +46,7 @@ process.stdin.on('end', end);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, end);
 declaration.on('error', () => process.exit(1));
 declaration.on('exit', (code, signal) => {
-  if (overMemory) process.exit(OVER_MEMORY);
+  if (overMemory) process.exit(Number(overMemoryCode));
   if (code !== null) process.exit(code);
   process.removeAllListeners(signal);
   process.kill(process.pid, signal); // ends as it did, for orgctl to say so

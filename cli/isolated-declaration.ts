@@ -55,7 +55,7 @@ const TIME_LIMIT_MS = 60_000;
  */
 const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
 
-/** The guard's exit code when it stopped the declaration for its memory (bin/declaration-guard.mjs). */
+/** The guard's exit code when it stopped the declaration for its memory (handed to bin/declaration-guard.mjs). */
 const OVER_MEMORY = 86;
 
 /**
@@ -244,11 +244,15 @@ export function runIsolated(
   return new Promise((resolve, reject) => {
     // Through the guard, which ends it when its stdin (this pipe) closes: when orgctl ends it, or
     // orgctl ends. Never signalled itself: a SIGKILL would leave the declaration running.
-    const child = spawn(process.execPath, [join(engineRoot, GUARD), String(memoryLimitBytes), ...args], {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      env: {},
-      cwd: reach.root ?? reach.folders[0],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(engineRoot, GUARD), String(memoryLimitBytes), String(OVER_MEMORY), ...args],
+      {
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+        env: {},
+        cwd: reach.root ?? reach.folders[0],
+      },
+    );
     const end = (): void => {
       child.stdin!.destroy();
     };
