@@ -278,15 +278,20 @@ export function readRefTree(ref: string): TreeEntry[] {
  * are never read as git's options (R42-2).
  */
 export function changedPathsBetween(base: string, head: string): string[] {
+  // Every merge base, asked once: what merge-tree merges from, and what refuseLargeMerge measures.
+  const bases = git(['merge-base', '--all', '--end-of-options', base, head], { quiet: [1] })
+    .toString('latin1')
+    .split('\n')
+    .filter(Boolean);
   // merge-tree refuses unrelated histories too, in words that do not say what to do.
-  if (!git(['merge-base', '--end-of-options', base, head], { quiet: [1] }).length)
+  if (!bases.length)
     throw new InputError(
       `${base} and ${head} have no commit in common (unrelated histories, or a shallow clone that does not reach one): the paths the change touches are unknown; fetch more history, or give them with --changed-path`,
     );
   // --no-relative: diff.relative would list, asked below the top, only the paths under the current
   // folder; --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
   const options = ['--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
-  const { tree, conflicted } = mergedTree(base, head);
+  const { tree, conflicted } = mergedTree(base, head, bases);
   const rewritten = git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', base, tree, '--'])
     .toString('utf8')
     .split('\0')
@@ -300,8 +305,12 @@ export function changedPathsBetween(base: string, head: string): string[] {
  * whatever this clone's configuration says. Bounded as orgctl's other reads of git (red team R86-3):
  * what it lists, and what it merges (refuseLargeMerge), asked before it runs.
  */
-function mergedTree(base: string, head: string): { readonly tree: string; readonly conflicted: string[] } {
-  refuseLargeMerge(base, head);
+function mergedTree(
+  base: string,
+  head: string,
+  bases: readonly string[],
+): { readonly tree: string; readonly conflicted: string[] } {
+  refuseLargeMerge(base, head, bases);
   const pinned = ['-c', 'merge.renames=true', '-c', 'merge.directoryRenames=conflict'];
   const listed = ['--name-only', '--no-messages', '-z'];
   // git before 2.38 has no --write-tree (its merge-tree prints a usage): said so, with what to do.
@@ -333,14 +342,10 @@ const MERGED = new Set([...REGULAR, '120000']);
  * sides changed of more than orgctl reads of a change's code together (MAX_CHANGED_CODE_BYTES):
  * merge-tree merges those in content, and xdiff takes some 45 times their size in memory (a 100 MB
  * file of text lines changed on both sides, under 1 MB pushed: 77 s and 9.1 GB), writing what it
- * merged as objects. Asked of git's listings (`diff --raw`, bounded) and sizes (`cat-file
- * --batch-check`) before any blob is read.
+ * merged as objects. Asked of git's listings (`diff --raw` since each of `bases`, their merge
+ * bases, bounded) and sizes (`cat-file --batch-check`) before any blob is read.
  */
-function refuseLargeMerge(base: string, head: string): void {
-  const bases = git(['merge-base', '--all', '--end-of-options', base, head], { quiet: [1] })
-    .toString('latin1')
-    .split('\n')
-    .filter(Boolean);
+function refuseLargeMerge(base: string, head: string, bases: readonly string[]): void {
   const raw = ['--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
   /** Each path `side` changed since `from`, and the blob it has there (a file's or a link's). */
   const writtenSince = (from: string, side: string): Map<string, string> => {
