@@ -267,6 +267,21 @@ export function readRefTree(ref: string): TreeEntry[] {
 }
 
 /**
+ * How orgctl's `git diff` lists paths, whatever this clone's configuration says: NUL-separated, a
+ * rename as the path removed and the path added, no external diff or textconv; --no-relative:
+ * diff.relative would list, asked below the top, only the paths under the current folder;
+ * --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
+ */
+const PINNED_DIFF = [
+  '-z',
+  '--no-renames',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-relative',
+  '--ignore-submodules=none',
+];
+
+/**
  * The paths a change from `base` to `head` (git refs) touches: those merging head into base
  * rewrites there, every path from the top, a rename as the path removed and the path added,
  * whatever git's configuration says, and every path the merge conflicts in. The merge's own tree
@@ -288,11 +303,8 @@ export function changedPathsBetween(base: string, head: string): string[] {
     throw new InputError(
       `${base} and ${head} have no commit in common (unrelated histories, or a shallow clone that does not reach one): the paths the change touches are unknown; fetch more history, or give them with --changed-path`,
     );
-  // --no-relative: diff.relative would list, asked below the top, only the paths under the current
-  // folder; --ignore-submodules=none: diff.ignoreSubmodules would leave a submodule's change out.
-  const options = ['--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
   const { tree, conflicted } = mergedTree(base, head, bases);
-  const rewritten = git(['diff', ...options, '--ignore-submodules=none', '--end-of-options', base, tree, '--'])
+  const rewritten = git(['diff', '--name-only', ...PINNED_DIFF, '--end-of-options', base, tree, '--'])
     .toString('utf8')
     .split('\0')
     .filter(Boolean);
@@ -346,11 +358,10 @@ const MERGED = new Set([...REGULAR, '120000']);
  * bases, bounded) and sizes (`cat-file --batch-check`) before any blob is read.
  */
 function refuseLargeMerge(base: string, head: string, bases: readonly string[]): void {
-  const raw = ['--raw', '-z', '--no-abbrev', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
   /** Each path `side` changed since `from`, and the blob it has there (a file's or a link's). */
   const writtenSince = (from: string, side: string): Map<string, string> => {
     // `:old-mode new-mode old-oid new-oid status`, then the path.
-    const fields = git(['diff', ...raw, '--ignore-submodules=none', '--end-of-options', from, side, '--'])
+    const fields = git(['diff', '--raw', '--no-abbrev', ...PINNED_DIFF, '--end-of-options', from, side, '--'])
       .toString('latin1')
       .split('\0');
     const out = new Map<string, string>();
