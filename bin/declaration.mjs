@@ -123,27 +123,26 @@ Module._findPath = function findPathInReach(request, paths, isMain) {
 // Node's modules it may load (R88-4): DECLARATION_BUILTINS, named by orgctl. Its own imports were
 // judged as it was bundled; require (a package's too) and process.getBuiltinModule are here.
 const builtins = new Set(admitted.split(','));
-const builtinRefused = (name) => {
+/** Refuses a module of Node's that is not admitted, by the name it was asked for; anything else passes. */
+function refuseUnadmitted(name) {
+  if (!isBuiltin(name)) return;
   const bare = name.replace(/^node:/, '');
-  return builtins.has(bare.split('/')[0])
-    ? undefined
-    : Object.assign(new Error(`loads node:${bare}: a declaration may not`), {
-        code: 'ERR_ACCESS_DENIED',
-        permission: 'Builtin',
-        resource: bare,
-      });
-};
+  if (!builtins.has(bare.split('/')[0]))
+    throw Object.assign(new Error(`loads node:${bare}: a declaration may not`), {
+      code: 'ERR_ACCESS_DENIED',
+      permission: 'Builtin',
+      resource: bare,
+    });
+}
 const load = Module._load;
 Module._load = function loadAdmitted(request, ...rest) {
-  const refusal = isBuiltin(request) && builtinRefused(request);
-  if (refusal) throw refusal;
+  refuseUnadmitted(request);
   return load.call(this, request, ...rest);
 };
 const getBuiltinModule = process.getBuiltinModule;
 if (getBuiltinModule)
   process.getBuiltinModule = function getBuiltinModuleAdmitted(name) {
-    const refusal = isBuiltin(String(name)) && builtinRefused(String(name));
-    if (refusal) throw refusal;
+    refuseUnadmitted(String(name));
     return getBuiltinModule.call(this, name);
   };
 
@@ -167,8 +166,7 @@ function fileNamed(specifier, parentURL) {
 if (Module.registerHooks)
   Module.registerHooks({
     resolve(specifier, context, nextResolve) {
-      const refusal = isBuiltin(specifier) && builtinRefused(specifier);
-      if (refusal) throw refusal;
+      refuseUnadmitted(specifier);
       const file = fileNamed(specifier, context.parentURL);
       if (file !== undefined && !mayRead(file)) throw readRefused(file);
       return nextResolve(specifier, context);
