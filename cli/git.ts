@@ -372,21 +372,22 @@ function refuseLargeMerge(base: string, head: string, bases: readonly string[]):
     return out;
   };
   const sizeOf = (oids: Iterable<string>) => [...sizesOf([...oids]).values()].reduce((n, size) => n + size, 0);
-  const written = new Map([base, head].map((side) => [side, new Set<string>()]));
-  const merged = new Set<string>();
+  const [wroteBase, wroteHead, merged] = [new Set<string>(), new Set<string>(), new Set<string>()];
   for (const from of bases) {
     const [ours, theirs] = [writtenSince(from, base), writtenSince(from, head)];
-    ours.forEach((oid) => written.get(base)!.add(oid));
-    theirs.forEach((oid) => written.get(head)!.add(oid));
+    ours.forEach((oid) => wroteBase.add(oid));
+    theirs.forEach((oid) => wroteHead.add(oid));
     for (const [path, oid] of theirs) if (ours.has(path)) merged.add(oid).add(ours.get(path)!);
   }
   const refuse = (what: string, size: number, max: number, of: string) =>
     new InputError(
       `${tooLargeToRead(what, size, max).problem} of ${of}: git merge-tree, which would merge it, is not run; bring head up to date with base, or give the paths the change touches with --changed-path`,
     );
-  for (const [side, oids] of written) {
+  for (const [side, other, oids] of [
+    [base, head, wroteBase],
+    [head, base, wroteHead],
+  ] as const) {
     const size = sizeOf(oids);
-    const other = side === base ? head : base;
     if (size > MAX_OUTPUT_BYTES)
       throw refuse(`what ${side} wrote since its merge base with ${other}`, size, MAX_OUTPUT_BYTES, 'an output');
   }
