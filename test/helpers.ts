@@ -530,3 +530,18 @@ export function withNeighbourBinding(metadata: readonly string[], below: readonl
   writeFileSync(path, readFileSync(path, 'utf8') + doc);
   return dir;
 }
+
+/** Small: a few namespaces a shard, so a shard holds other namespaces' documents (red team R83, R93). */
+const GENERATED_SMALL = ['--users', '16', '--namespaces', '48', '--grants', '120', '--tokens', '3'];
+
+/** A generated organization (acme: userN@acme.io, ns-N) synthesized into a dist/ of its own. */
+export async function generatedOutput(seed: number): Promise<string> {
+  const root = tempDir('orgctl-gen-');
+  const made = await run(['generate', ...GENERATED_SMALL, '--seed', String(seed), '--format', 'json']);
+  expect(made.code, made.stderr).toBe(0);
+  writeFileSync(join(root, 'spec.json'), made.stdout);
+  const dist = join(root, 'dist');
+  const synth = await run(['synth', '--spec', join(root, 'spec.json'), '--out', dist]);
+  expect(synth.code, synth.stderr).toBe(0);
+  return dist;
+}

@@ -41,7 +41,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { listFiles } from '../cli/output.ts';
-import { ROOT, run, shardHolding, tempDir, W_FULL_FOR_BOB, withNeighbourBinding } from './helpers.ts';
+import { generatedOutput, ROOT, run, shardHolding, tempDir, W_FULL_FOR_BOB, withNeighbourBinding } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -178,21 +178,6 @@ describe('R83-3: a subject named elsewhere only through an escape', () => {
     expect(partial).toEqual(full);
   });
 });
-
-/** A generated organization (acme: userN@acme.io, ns-N) synthesized into a dist/ of its own. */
-async function generatedOutput(seed: number): Promise<string> {
-  const root = tempDir('orgctl-r83-gen-');
-  const made = await run(['generate', ...GENERATED, '--seed', String(seed), '--format', 'json']);
-  expect(made.code, made.stderr).toBe(0);
-  writeFileSync(join(root, 'spec.json'), made.stdout);
-  const dist = join(root, 'dist');
-  const synth = await run(['synth', '--spec', join(root, 'spec.json'), '--out', dist]);
-  expect(synth.code, synth.stderr).toBe(0);
-  return dist;
-}
-
-/** Small: a few namespaces a shard, so a shard holds other namespaces' documents. */
-const GENERATED = ['--users', '16', '--namespaces', '48', '--grants', '120', '--tokens', '3'];
 
 /** A RoleBinding document of a shard's text (its `---` line first), its namespace and its subjects' names. */
 function firstBinding(text: string): { doc: string; namespace: string; names: string[] } {

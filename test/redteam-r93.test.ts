@@ -1,0 +1,201 @@
+/**
+ * Red team R93 (base 4628e81): the check-only mode of the strict reader (R91). can-i and who-can
+ * build only the documents that can answer: another namespace's documents and the membership lists
+ * are checked, not built, and of the namespace's RoleBindings after its first (and of the bindings
+ * searched elsewhere for the subject) those whose text shows users only, none written as the subject
+ * (usersOnlyNotNaming), are checked only. A forged dist/ might make a document the skip path accepts
+ * and the full read refuses, or one the text test judges unable to name the subject while the
+ * strict reader (and Go) read it as naming them.
+ *
+ * What held.
+ * - The strict reader alike with any choice of documents to build: a generated shard file, each line
+ *   preceded by one of 34 lines (deeper, shallower, blank, a tab, a comment, `---`, `...`, a dash, a
+ *   key, a block scalar's indicator and lines, a quote left open) or changed in one of 14 ways (a
+ *   name or kind made a block scalar, an open quote, `-  `, `-\t`, a trailing space or tab, a leading
+ *   space, a colon, `:  `, a comment): 6,036 texts, each refused or read alike with every, no and
+ *   every other document built (the test below). The same over its cluster shard (the membership
+ *   lists' block scalars): 38,978 texts, alike (run once; 45 s, not kept as a test).
+ * - The namespace's own RoleBindings after its first, and the bindings searched elsewhere: the
+ *   subject written in any spelling the strict reader accepts (double quotes, an escape, a group, a
+ *   service account, an extra key, `kind: "User"`, a block scalar, a flow subject, a trailing space)
+ *   is answered as the full read answers, or refused as it refuses (below).
+ *
+ * Not done (left).
+ * - A malformed RBAC object among the documents not built (a RoleBinding of the namespace after its
+ *   first, naming users only, none the subject, with no roleRef, a roleRef of kind Foo or no name,
+ *   or a subject named "", null, 12, [] or {}): the full read warns "warning manifests ... roleRef
+ *   is missing" (and leaves the binding out), the partial read neither warns nor reads it. The answer
+ *   and exit code are alike; only the warning differs. It is older than R91 (aboutNamespace and
+ *   namingSubject dropped such a binding, built, before readRbac; another namespace's documents were
+ *   never given to readRbac), and the partial read never warns of files it does not read.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { listFiles } from '../cli/output.ts';
+import { readCanonicalYaml, type BuildDocument } from '../synth/yaml.ts';
+import { generatedOutput, run, tempDir } from './helpers.ts';
+import { bothReads } from './partial-read-switch.ts';
+
+// The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
+vi.mock('../cli/partial-read.ts', async (original) =>
+  (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
+);
+
+const documentsOf = (text: string): string[] => text.split(/(?=^---$)/m);
+const namespaceOf = (doc: string): string => /^ {2}namespace: (.*)$/m.exec(doc)![1]!;
+
+/**
+ * Spellings of a binding's first subject as `name` (the asked user), each read by the strict reader
+ * as naming them, as another subject, or refused: never skipped as naming users only, none of them.
+ */
+const SPELLINGS: Record<string, (doc: string, name: string) => string> = {
+  'as orgctl writes it': (d, n) => d.replace(/\n {2}name: user.*\n/, `\n  name: ${n}\n`),
+  'double-quoted': (d, n) => d.replace(/\n {2}name: user.*\n/, `\n  name: "${n}"\n`),
+  '\\u-escaped': (d, n) =>
+    d.replace(/\n {2}name: user.*\n/, `\n  name: "\\u${n.charCodeAt(0).toString(16).padStart(4, '0')}${n.slice(1)}"\n`),
+  'single-quoted': (d, n) => d.replace(/\n {2}name: user.*\n/, `\n  name: '${n}'\n`),
+  'a block scalar': (d, n) => d.replace(/\n {2}name: user.*\n/, `\n  name: |-\n    ${n}\n`),
+  'split over two lines': (d, n) =>
+    d.replace(/\n {2}name: user.*\n/, `\n  name: "${n.slice(0, 3)}\n    ${n.slice(3)}"\n`),
+  'a trailing space': (d, n) => d.replace(/\n {2}name: user.*\n/, `\n  name: ${n} \n`),
+  'its kind quoted': (d, n) => d.replace(/\n {2}kind: User\n {2}name: user.*\n/, `\n  kind: "User"\n  name: ${n}\n`),
+  'a group': (d, n) => d.replace(/\n {2}kind: User\n {2}name: user.*\n/, `\n  kind: Group\n  name: ${n}\n`),
+  'a service account': (d, n) =>
+    d.replace(
+      /\n- apiGroup: .*\n {2}kind: User\n {2}name: user.*\n/,
+      `\n- kind: ServiceAccount\n  name: ${n}\n  namespace: x\n`,
+    ),
+  'a flow subject': (d, n) =>
+    d.replace(/\n- apiGroup: (.*)\n {2}kind: User\n {2}name: user.*\n/, `\n- {apiGroup: $1, kind: User, name: ${n}}\n`),
+  'a flow sequence': (d, n) =>
+    d.replace(/\nsubjects:\n[\s\S]*$/, `\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${n}}]\n`),
+  'keys reordered': (d, n) =>
+    d.replace(
+      /\n- apiGroup: (.*)\n {2}kind: User\n {2}name: user.*\n/,
+      `\n- name: ${n}\n  kind: User\n  apiGroup: $1\n`,
+    ),
+  'an extra key': (d, n) => d.replace(/\n {2}name: user.*\n/, `\n  name: ${n}\n  namespace: x\n`),
+  'the subjects first': (d, n) =>
+    SPELLINGS['as orgctl writes it']!(d, n).replace(/^(---\n)([\s\S]*?\n)(subjects:\n[\s\S]*)$/, '$1$3$2'),
+};
+
+describe('R93: the subject written in a binding the partial read may check only', () => {
+  it('every spelling is answered as the full read answers, or refused alike', async () => {
+    const dist = await generatedOutput(3);
+    const files = listFiles(dist);
+    // A shard whose first namespace has three RoleBindings or more: the last is one usersOnlyNotNaming judges.
+    const shard = files.find((f) => {
+      if (!f.includes('/shard-')) return false;
+      const bindings = documentsOf(readFileSync(join(dist, f), 'utf8')).filter((d) => /^kind: RoleBinding$/m.test(d));
+      return bindings.filter((d) => namespaceOf(d) === namespaceOf(bindings[0]!)).length >= 3;
+    })!;
+    const text = readFileSync(join(dist, shard), 'utf8');
+    const bindings = documentsOf(text).filter((d) => /^kind: RoleBinding$/m.test(d));
+    const ns = namespaceOf(bindings[0]!);
+    const own = bindings.filter((d) => namespaceOf(d) === ns);
+    const later = own[own.length - 1]!;
+    const other = bindings.find((d) => namespaceOf(d) !== ns && /^ {2}name: user/m.test(d))!;
+    // Users named in no binding of the namespace: what a later binding says of them decides.
+    const named = new Set(own.flatMap((d) => [...d.matchAll(/^ {2}name: (user.*)$/gm)].map((m) => m[1]!)));
+    const unbound = Array.from({ length: 16 }, (_, i) => `user${i}@acme.io`).filter((u) => !named.has(u));
+    expect(unbound.length).toBeGreaterThan(0);
+    const asked = unbound[0]!;
+    const differ: string[] = [];
+    const seen: string[] = [];
+    const listed = (dir: string) => run(['can-i', '--list', '-n', ns, '--as', asked, '--dir', dir]);
+    const before = await listed(dist);
+    for (const [where, target] of [
+      ["the namespace's last binding", later],
+      ["another namespace's binding", other],
+    ] as const) {
+      for (const [what, spell] of Object.entries(SPELLINGS)) {
+        const doc = spell(target, asked);
+        expect(doc, `${where}: ${what}`).not.toBe(target);
+        const dir = join(tempDir('orgctl-r93-mut-'), 'dist');
+        cpSync(dist, dir, { recursive: true });
+        writeFileSync(join(dir, shard), text.replace(target, doc));
+        for (const ask of [
+          ['can-i', 'list', 'pods', '-n', ns, '--as', asked],
+          ['can-i', '--list', '-n', ns, '--as', asked],
+          ['can-i', 'get', 'pods', '-n', namespaceOf(other), '--as', asked],
+          ['who-can', 'get', 'pods', '-n', ns],
+        ]) {
+          const { full, partial } = await bothReads(() => run([...ask, '--dir', dir]));
+          if (ask[1] === '--list')
+            seen.push(
+              `${where}: ${what}: ${full.code === 2 ? 'refused' : full.stdout === before.stdout ? 'as before' : 'grants more'}`,
+            );
+          if (JSON.stringify(full) !== JSON.stringify(partial))
+            differ.push(
+              `${where}: ${what}: ${ask.join(' ')}: full ${JSON.stringify(full).slice(0, 200)} / partial ${JSON.stringify(partial).slice(0, 200)}`,
+            );
+        }
+      }
+    }
+    expect(differ).toEqual([]);
+    // Not vacuous: the binding the partial read may check only, naming them as orgctl writes it, grants them more.
+    expect(seen).toContain("the namespace's last binding: as orgctl writes it: grants more");
+    expect(seen).toContain("the namespace's last binding: \\u-escaped: grants more");
+  }, 300_000);
+});
+
+/** Lines put before a line of a shard's text: deeper, shallower, blank, a tab, a comment, a document's bounds, block scalars. */
+const INSERTED = [
+  ...['   x', '    x', '  x', '  ', '   ', ' ', '', '\t', '  \t', '#', ' #c', '---', '...', '- x', '-', '  - x'],
+  ...['    - x', '  x: y', '   x: y', 'x: y', '  kind: User', '  name: abcdefg', '- apiGroup: abcdefg', '  |'],
+  ...['     y', '    y: |', '      z', 'x: |', '  z', 'x: |-', 'x: |+', 'x: >', '  name: "a', '  b"'],
+];
+
+/** Changes of one line: a value made a block scalar or left open, a dash's space doubled or a tab, spaces, a colon, a comment. */
+const CHANGED: readonly (readonly [RegExp, string])[] = [
+  [/^( {2}name: )(.*)$/, '$1|'],
+  [/^( {2}name: )(.*)$/, '$1|-'],
+  [/^( {2}name: )(.*)$/, '$1"$2'],
+  [/^( {2}kind: )(.*)$/, '$1|'],
+  [/^(- apiGroup: )(.*)$/, '$1|'],
+  [/^(- )(.*)$/, '-  $2'],
+  [/^(- )(.*)$/, '-\t$2'],
+  [/^(.*)$/, '$1 '],
+  [/^(.*)$/, '$1\t'],
+  [/^(.*)$/, ' $1'],
+  [/^ (.*)$/, '$1'],
+  [/^(.*)$/, '$1:'],
+  [/^(.*): (.*)$/, '$1:  $2'],
+  [/^(.*)$/, '$1 #c'],
+];
+
+describe('R93: the strict reader alike whichever documents it builds', () => {
+  it("a shard's text with a line put before any line, or any line changed, is refused or read alike", async () => {
+    const dist = await generatedOutput(3);
+    const shard = listFiles(dist).find((f) => f.includes('/shard-'))!;
+    const lines = readFileSync(join(dist, shard), 'utf8').split('\n');
+    const accepted = (text: string, build?: BuildDocument) => !('error' in readCanonicalYaml(text, undefined, build));
+    const differ: string[] = [];
+    const compare = (text: string, what: string) => {
+      let every = true;
+      const choices: Record<string, BuildDocument | undefined> = {
+        all: undefined,
+        none: () => false,
+        every: () => true,
+        'every other': () => (every = !every),
+      };
+      const read = Object.values(choices).map((c) => accepted(text, c));
+      if (new Set(read).size > 1) differ.push(`${what}: ${read.join(' ')}`);
+    };
+    for (let i = 0; i < lines.length; i++) {
+      for (const line of INSERTED)
+        compare(
+          [...lines.slice(0, i), line, ...lines.slice(i)].join('\n'),
+          `${JSON.stringify(line)} before line ${i + 1}`,
+        );
+      for (const [from, to] of CHANGED)
+        if (from.test(lines[i]!))
+          compare(
+            [...lines.slice(0, i), lines[i]!.replace(from, to), ...lines.slice(i + 1)].join('\n'),
+            `line ${i + 1} as ${JSON.stringify(lines[i]!.replace(from, to))}`,
+          );
+    }
+    expect(differ).toEqual([]);
+  }, 120_000);
+});
