@@ -7,6 +7,13 @@
  * and the full read refuses, or one the text test judges unable to name the subject while the
  * strict reader (and Go) read it as naming them.
  *
+ * R93-1 (high): a RoleBinding of the namespace, after its first, naming a token's ServiceAccount as
+ * Kubernetes authenticates it (a User `system:serviceaccount:<ns>:<name>`, which the API server's
+ * authorizer and orgctl's full read match to that ServiceAccount) was left out by can-i's partial
+ * read (mayNameSubject: a User subject names the subject only by the subject's own name): can-i
+ * --list -n ns --as system:serviceaccount:... answered less than the cluster grants. Older than
+ * R91 (the same test on its objects).
+ *
  * What held.
  * - The strict reader alike with any choice of documents to build: a generated shard file, each line
  *   preceded by one of 34 lines (deeper, shallower, blank, a tab, a comment, `---`, `...`, a dash, a
@@ -197,5 +204,42 @@ describe('R93: the strict reader alike whichever documents it builds', () => {
           );
     }
     expect(differ).toEqual([]);
+  }, 120_000);
+});
+
+/**
+ * R93-1: the namespace's last RoleBinding names a token's ServiceAccount as the User Kubernetes
+ * authenticates it as: the full read (and the API server) grant it what that binding grants.
+ */
+describe("R93-1: a ServiceAccount named by its username in one of the namespace's later bindings", () => {
+  it('can-i --list --as system:serviceaccount:... answers as the full read', async () => {
+    const dist = await generatedOutput(3);
+    const files = listFiles(dist);
+    const token = files
+      .map((f) => readFileSync(join(dist, f), 'utf8'))
+      .flatMap((t) => documentsOf(t))
+      .find((d) => /^kind: ServiceAccount$/m.test(d))!;
+    const sa = `system:serviceaccount:${namespaceOf(token)}:${/^ {2}name: (.*)$/m.exec(token)![1]!}`;
+    const shard = files.find((f) => {
+      if (!f.includes('/shard-')) return false;
+      const bindings = documentsOf(readFileSync(join(dist, f), 'utf8')).filter((d) => /^kind: RoleBinding$/m.test(d));
+      return bindings.filter((d) => namespaceOf(d) === namespaceOf(bindings[0]!)).length >= 2;
+    })!;
+    const text = readFileSync(join(dist, shard), 'utf8');
+    const bindings = documentsOf(text).filter((d) => /^kind: RoleBinding$/m.test(d));
+    const ns = namespaceOf(bindings[0]!);
+    const later = bindings.filter((d) => namespaceOf(d) === ns).at(-1)!;
+    for (const name of [sa, `"${sa}"`]) {
+      const dir = join(tempDir('orgctl-r93-1-'), 'dist');
+      cpSync(dist, dir, { recursive: true });
+      writeFileSync(
+        join(dir, shard),
+        text.replace(later, later.replace(/\n {2}name: user.*\n/, `\n  name: ${name}\n`)),
+      );
+      const { full, partial } = await bothReads(() => run(['can-i', '--list', '-n', ns, '--as', sa, '--dir', dir]));
+      const before = await run(['can-i', '--list', '-n', ns, '--as', sa, '--dir', dist]);
+      expect(full.stdout, 'the binding grants the ServiceAccount more').not.toBe(before.stdout);
+      expect(partial, name).toEqual(full);
+    }
   }, 120_000);
 });
