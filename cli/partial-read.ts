@@ -31,7 +31,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { namesSubject } from '../analysis/authorizer.ts';
+import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
 import {
   isObj,
   readRbac,
@@ -279,12 +279,20 @@ function readLaidOut(
   const { subject } = question;
   const needle = subject && writtenForm(subject.name);
   const subjectBytes = needle === undefined ? undefined : Buffer.from(needle);
+  // A ServiceAccount is also the User Kubernetes authenticates it as (appliesToUser matches a User
+  // subject by that name): a binding naming that User may name it (red team R93-1).
+  const subjectUser =
+    subject?.kind === 'ServiceAccount' ? serviceAccountUser(subject.namespace, subject.name) : undefined;
   const mayNameSubject = (object: unknown): boolean =>
     subject === undefined ||
     !isObj(object) ||
     !Array.isArray(object.subjects) ||
     object.subjects.some(
-      (s) => !isObj(s) || s.name === subject.name || (s.kind !== 'User' && s.kind !== 'ServiceAccount'),
+      (s) =>
+        !isObj(s) ||
+        s.name === subject.name ||
+        (s.kind === 'User' && s.name === subjectUser) ||
+        (s.kind !== 'User' && s.kind !== 'ServiceAccount'),
     );
   // The namespace's first RoleBinding is always read: whether it has any is an answer too (can-i warns when not).
   const aboutNamespace = (path: string): Keep => {
