@@ -1,5 +1,7 @@
 /**
- * Red team R93 (base 4628e81): the check-only mode of the strict reader (R91). can-i and who-can
+ * Red team R93 (base 4628e81): the check-only mode of the strict reader (R91; reverted on main in
+ * 5195c97, as R89-1's server checks need each document built: the cases below hold on the partial
+ * read that builds every document it reads, and R93-1 was older than R91). can-i and who-can
  * build only the documents that can answer: another namespace's documents and the membership lists
  * are checked, not built, and of the namespace's RoleBindings after its first (and of the bindings
  * searched elsewhere for the subject) those whose text shows users only, none written as the subject
@@ -16,13 +18,9 @@
  * ServiceAccount authenticates (serviceAccountUser).
  *
  * What held.
- * - The strict reader alike with any choice of documents to build: a generated shard file, each line
- *   preceded by one of 34 lines (deeper, shallower, blank, a tab, a comment, `---`, `...`, a dash, a
- *   key, a block scalar's indicator and lines, a quote left open) or changed in one of 14 ways (a
- *   name or kind made a block scalar, an open quote, `-  `, `-\t`, a trailing space or tab, a leading
- *   space, a colon, `:  `, a comment): 6,036 texts, each refused or read alike with every, no and
- *   every other document built (the test below). The same over its cluster shard (the membership
- *   lists' block scalars): 38,978 texts, alike (run once; 45 s, not kept as a test).
+ * - (R91's check-only mode, reverted) the strict reader alike with any choice of documents to build:
+ *   6,036 texts of a shard, 38,978 of its cluster shard, each refused or read alike; the test went
+ *   with the mode.
  * - The namespace's own RoleBindings after its first, and the bindings searched elsewhere: the
  *   subject written in any spelling the strict reader accepts (double quotes, an escape, a group, a
  *   service account, an extra key, `kind: "User"`, a block scalar, a flow subject, a trailing space)
@@ -44,7 +42,6 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { listFiles } from '../cli/output.ts';
-import { readCanonicalYaml, type BuildDocument } from '../synth/yaml.ts';
 import { generatedOutput, run, tempDir } from './helpers.ts';
 import { bothReads } from './partial-read-switch.ts';
 
@@ -155,66 +152,6 @@ describe('R93: the subject written in a binding the partial read may check only'
     expect(seen).toContain("the namespace's last binding: as orgctl writes it: grants more");
     expect(seen).toContain("the namespace's last binding: \\u-escaped: grants more");
   }, 300_000);
-});
-
-/** Lines put before a line of a shard's text: deeper, shallower, blank, a tab, a comment, a document's bounds, block scalars. */
-const INSERTED = [
-  ...['   x', '    x', '  x', '  ', '   ', ' ', '', '\t', '  \t', '#', ' #c', '---', '...', '- x', '-', '  - x'],
-  ...['    - x', '  x: y', '   x: y', 'x: y', '  kind: User', '  name: abcdefg', '- apiGroup: abcdefg', '  |'],
-  ...['     y', '    y: |', '      z', 'x: |', '  z', 'x: |-', 'x: |+', 'x: >', '  name: "a', '  b"'],
-];
-
-/** Changes of one line: a value made a block scalar or left open, a dash's space doubled or a tab, spaces, a colon, a comment. */
-const CHANGED: readonly (readonly [RegExp, string])[] = [
-  [/^( {2}name: )(.*)$/, '$1|'],
-  [/^( {2}name: )(.*)$/, '$1|-'],
-  [/^( {2}name: )(.*)$/, '$1"$2'],
-  [/^( {2}kind: )(.*)$/, '$1|'],
-  [/^(- apiGroup: )(.*)$/, '$1|'],
-  [/^(- )(.*)$/, '-  $2'],
-  [/^(- )(.*)$/, '-\t$2'],
-  [/^(.*)$/, '$1 '],
-  [/^(.*)$/, '$1\t'],
-  [/^(.*)$/, ' $1'],
-  [/^ (.*)$/, '$1'],
-  [/^(.*)$/, '$1:'],
-  [/^(.*): (.*)$/, '$1:  $2'],
-  [/^(.*)$/, '$1 #c'],
-];
-
-describe('R93: the strict reader alike whichever documents it builds', () => {
-  it("a shard's text with a line put before any line, or any line changed, is refused or read alike", async () => {
-    const dist = await generatedOutput(3);
-    const shard = listFiles(dist).find((f) => f.includes('/shard-'))!;
-    const lines = readFileSync(join(dist, shard), 'utf8').split('\n');
-    const accepted = (text: string, build?: BuildDocument) => !('error' in readCanonicalYaml(text, undefined, build));
-    const differ: string[] = [];
-    const compare = (text: string, what: string) => {
-      let every = true;
-      const choices: Record<string, BuildDocument | undefined> = {
-        all: undefined,
-        none: () => false,
-        every: () => true,
-        'every other': () => (every = !every),
-      };
-      const read = Object.values(choices).map((c) => accepted(text, c));
-      if (new Set(read).size > 1) differ.push(`${what}: ${read.join(' ')}`);
-    };
-    for (let i = 0; i < lines.length; i++) {
-      for (const line of INSERTED)
-        compare(
-          [...lines.slice(0, i), line, ...lines.slice(i)].join('\n'),
-          `${JSON.stringify(line)} before line ${i + 1}`,
-        );
-      for (const [from, to] of CHANGED)
-        if (from.test(lines[i]!))
-          compare(
-            [...lines.slice(0, i), lines[i]!.replace(from, to), ...lines.slice(i + 1)].join('\n'),
-            `line ${i + 1} as ${JSON.stringify(lines[i]!.replace(from, to))}`,
-          );
-    }
-    expect(differ).toEqual([]);
-  }, 120_000);
 });
 
 /**
