@@ -184,9 +184,9 @@ describe('orgctl diff and review --format text', () => {
       '',
       expect.stringMatching(/^output-proof +✅ {2}head dist\/ is /),
     ]);
-    expect(lines).toContain('owner-immutable        ✅  the owner alice@acme.io stays an active admin');
+    expect(lines).toContain('owner-immutable         ✅  the owner alice@acme.io stays an active admin');
     expect(lines).toContain(
-      'settings-change        ❌  settings change (shards 8 → 2): an admin who is not an author must approve the head commit',
+      'settings-change         ❌  settings change (shards 8 → 2): an admin who is not an author must approve the head commit',
     );
     expect(lines).toContain('new_hire@acme.io (GitHub new-hire)');
     const md = (await reviewPair(sides, '--actor', 'alice', '--format', 'md')).stdout;
