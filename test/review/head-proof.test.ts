@@ -152,8 +152,11 @@ describe('an upgrade that changes the output, with its head proof', () => {
     );
     expect(byGroup.code).toBe(1);
     const byCluster = await review(forged(clusterWide), args);
-    expect(byCluster.stdout).toMatch(/ClusterRoleBinding acme:w:full-extra: no orgctl writes one/);
-    expect(byCluster.code).toBe(1);
+    // Since R89 the strict reader refuses it before any proof (exit 2, naming it).
+    expect(byCluster.stderr).toMatch(
+      /ClusterRoleBinding acme:w:full-extra: rbac\.authorization\.k8s\.io\/v1 ClusterRoleBinding is not a kind orgctl writes/,
+    );
+    expect(byCluster.code).toBe(2);
     // The honest upgrade still passes: nothing written there is refused.
     expect((await review(upgraded, args)).code).toBe(0);
   });
@@ -594,6 +597,33 @@ describe('an upgrade that changes the output, with its head proof', () => {
       /ClusterRole acme:r:pods: written differently in .*lga1\/cluster\/resources\.yaml#\d+ and .*ord1\/cluster\/resources\.yaml#\d+/,
     ],
   ];
+  /** The cases the strict reader refuses as input since R89, with what its refusal names. */
+  const REFUSED_AS_INPUT = new Map<string, RegExp>([
+    [
+      'a binding in a namespace the organization does not declare',
+      /RoleBinding default\/acme:w:full-extra is in shard-17, where orgctl writes none of it/,
+    ],
+    [
+      'a binding in a cluster its namespace is not placed in',
+      /RoleBinding ml\/acme:w:full-extra is in shard-17, where orgctl writes none of it/,
+    ],
+    [
+      'a shard moved to a new folder (its Application, left pointing at nothing, never prunes what it applied)',
+      /Namespace web is in shard-30, where orgctl writes none of it: it places it in shard-17/,
+    ],
+    [
+      'a roleRef in another API group (refused by the API server)',
+      /RoleBinding web\/acme:w:full: roleRef\.apiGroup "evil\.example" is not supported/,
+    ],
+    [
+      'a role rule the API server refuses (it would stop the cluster shard syncing)',
+      /ClusterRole acme:r:events: rule 0 names non-resource URLs and resources together: the API server refuses it/,
+    ],
+    [
+      'an orgctl.io label value the API server refuses (the shard would stop syncing, and its revocations with it)',
+      /label orgctl\.io\/engine "9\.0\.0 test -- not a label value!" must be .*: the API server refuses it/,
+    ],
+  ]);
   it.each(
     UNACCOUNTED,
   )('judges head dist/ as written when the head proof vouches for it: %s fails', async (_, path, doc, message) => {
@@ -605,6 +635,14 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(forged).not.toBe(text);
     if (forged !== undefined) writeFileSync(join(dir, path), forged);
     const r = await review(dir, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)]);
+    if (REFUSED_AS_INPUT.has(_)) {
+      // Since R89 the strict reader refuses these (what the API server refuses, an object outside the
+      // shard orgctl places it in) before any proof: exit 2, naming the object.
+      expect(r.stderr).toMatch(/cannot be trusted/);
+      expect(r.stderr).toMatch(REFUSED_AS_INPUT.get(_)!);
+      expect(r.code).toBe(2);
+      return;
+    }
     expect(row(r.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
     expect(row(r.stdout, 'head-policies')).toMatch(message);
     expect(r.code).toBe(1);
