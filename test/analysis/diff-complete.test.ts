@@ -73,9 +73,13 @@ describe('the diff says every gain', () => {
     const at = ml.indexOf('  name: acme:r:full\n  namespace: ml\n');
     const binding = ml.slice(ml.lastIndexOf('apiVersion:', at), ml.indexOf('---', at));
     edit(head, 'ord1/shard-29/resources.yaml', append(binding));
-    const said = await diffOf(join(ROOT, 'dist'), head);
-    expect(said).toContain('erin@acme.io: gains r:full in ml in cluster ord1');
-    expect(said).toContain('token dashboards: gains r:full in ml in cluster ord1');
+    // Since R89-3 no reader takes an object outside the shard orgctl places it in (kubectl applies it
+    // wherever it is written): the diff refuses it, naming it, where it once said the gains.
+    const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head]);
+    expect(r.stderr).toMatch(
+      /ord1\/shard-29\/resources\.yaml#\d+: RoleBinding ml\/acme:r:full is in shard-29, where orgctl writes none of it: it places it in shard-28/,
+    );
+    expect(r.code).toBe(2);
   });
 
   it('a binding to a role that covers no level and no privilege class (delete deployments, PVCs, services): it said No change in access', async () => {
@@ -228,9 +232,11 @@ describe('the rules read access held through another scope as in its namespaces 
       user('eve@evil.example');
     for (const cluster of ['lga1', 'ord1']) edit(head, `${cluster}/cluster/resources.yaml`, append(crb));
     const r = await reviewedByAlice(base, head);
-    expect(r.stdout).toMatch(
-      /eve@<!-- -->evil\.example may write NetworkPolicies in web, through a ClusterRoleBinding.*\(weaker\)/,
+    // Since R89-1 the strict reader refuses a ClusterRoleBinding (orgctl writes none; the AppProject
+    // refuses it) before any rule: the review exits 2 naming it, where guard-rails once failed.
+    expect(r.stderr).toMatch(
+      /ClusterRoleBinding sneaky: rbac\.authorization\.k8s\.io\/v1 ClusterRoleBinding is not a kind orgctl writes/,
     );
-    expect(r.stdout).toMatch(/\| `guard-rails` \| ❌ \|/);
+    expect(r.code).toBe(2);
   });
 });

@@ -339,7 +339,7 @@ describe('orgctl diff', () => {
     expect(review.stdout).toContain('**User eve@<!-- -->evil.example, whom');
   });
 
-  it('says access a ClusterRoleBinding gives as in every namespace (orgctl writes none): it said bob gains w:full in web, and nothing of eve', async () => {
+  it('refuses a ClusterRoleBinding (orgctl writes none; the AppProject refuses it) as input, naming it: it once said bob gains w:full in web, and nothing of eve (since R89-1 no reader takes it)', async () => {
     const head = join(tempDir(), 'dist');
     cpSync(join(ROOT, 'dist'), head, { recursive: true });
     const file = join(head, 'lga1/cluster/resources.yaml');
@@ -348,15 +348,11 @@ describe('orgctl diff', () => {
       `${readFileSync(file, 'utf8')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: sneaky\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:full\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: bob@acme.io\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: eve@evil.example\n`,
     );
     const json = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'json']);
-    expect(json.code, json.stderr).toBe(0);
-    const d = JSON.parse(json.stdout);
-    const texts = (s: { changes: { text: string }[] }) => s.changes.map((c) => c.text);
-    expect(texts(d.people.find((p: { id: string }) => p.id === 'bob@acme.io'))).toContain(
-      'gains w:full in every namespace (cluster-wide) in cluster lga1',
+    expect(json.stderr).toMatch(
+      /lga1\/cluster\/resources\.yaml#\d+: ClusterRoleBinding sneaky: rbac\.authorization\.k8s\.io\/v1 ClusterRoleBinding is not a kind orgctl writes/,
     );
-    expect(texts(d.outsiders.find((o: { id: string }) => o.id === 'User eve@evil.example'))).toContain(
-      'gains w:full in every namespace (cluster-wide) in cluster lga1',
-    );
+    expect(JSON.parse(json.stdout).error).toMatchObject({ kind: 'input', exit: 2 });
+    expect(json.code).toBe(2);
   });
 
   it('reads a side from git objects, without a checkout', async () => {

@@ -877,9 +877,14 @@ describe('a head dist/ that cannot be judged', () => {
     standin = await startStandin(defaultState(alicePr));
     const io = capture(actionsEnv(standin, eventPath));
     const code = await reviewOnGitHub({ base, head: forged }, io, { retryAfterBaseValue: 1, throttle: false });
-    expect(code).toBe(1);
+    // Since R89-1 the strict reader refuses it (orgctl writes no ClusterRoleBinding; the AppProject
+    // refuses it) before output-proof: exit 2, a failing check run, the comment naming it.
+    expect(code).toBe(2);
+    expect(verdicts(standin.state)).toHaveLength(1);
     expect(verdicts(standin.state)[0]!.conclusion).toBe('failure');
-    expect(verdicts(standin.state)[0]!.title).toMatch(/output-proof/);
+    expect(standin.state.comments[0]!.body).toMatch(
+      /ClusterRoleBinding x: .*ClusterRoleBinding is not a kind orgctl writes/,
+    );
   });
 });
 

@@ -202,9 +202,11 @@ describe('the proof against base', () => {
       });
     const head = attack(base);
     expect(head.filter((f, i) => f.content !== base[i]!.content)).toHaveLength(2);
-    const p = proofs(base, head);
-    expect(p.againstBase).toEqual({ proved: false, reason: "the system namespace's RoleBindings change" });
-    expect(p.full).toBe(false);
+    // Since R89-3 the strict reader refuses it before either proof: a binding of the system
+    // namespace belongs in the cluster shard, and kubectl would apply it wherever it is written.
+    expect(() => proofs(base, head)).toThrow(
+      /RoleBinding acme-system\/acme:r:secrets is in shard-\d+, where orgctl writes none of it: it places it in cluster/,
+    );
   });
 
   it('leaves to the full proof, which refuses it: a custom role that runs pods, for a non-admin, written as orgctl would', () => {
