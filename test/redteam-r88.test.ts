@@ -169,7 +169,15 @@ describe('R88-3: orgctl killed (SIGKILL, an OOM kill, a runner that ends the job
   const runningFor = (project: string): number[] =>
     spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
       .stdout.split('\n')
-      .filter((line) => line.includes('declaration.mjs') && line.includes(project) && !/^\s*\d+\s+Z/.test(line))
+      // The guard's own line names declaration.mjs too (its child's arguments), and a fork of it
+      // shows that line until it execs: the declaration is the line that is not the guard's.
+      .filter(
+        (line) =>
+          line.includes('declaration.mjs') &&
+          !line.includes('declaration-guard.mjs') &&
+          line.includes(project) &&
+          !/^\s*\d+\s+Z/.test(line),
+      )
       .map((line) => Number.parseInt(line, 10));
   it('leaves no declaration running, busy or blocked', async () => {
     for (const loop of ['for (;;) {}', 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);']) {
