@@ -203,7 +203,8 @@ const inOther = (change: (doc: string) => string) => (t: string, _b: string, oth
 /**
  * Mutations of a shard file's text: each is refused by the strict reader, or read by it as the same
  * objects (key order, quoting), or is a document Kubernetes reads otherwise (written twice). Those
- * of another namespace's binding are in a document can-i and who-can check but do not build (R91).
+ * of another namespace's binding are in a document can-i and who-can read for nothing (written for
+ * R91's check-only mode, reverted in 5195c97; kept, as the partial read must still refuse them).
  */
 const MUTATIONS: Record<string, (text: string, binding: string, other: string) => string> = {
   'keys reordered': (t) => t.replace(/^ {2}name: (.*)\n {2}namespace: (.*)$/gm, '  namespace: $2\n  name: $1'),
@@ -275,7 +276,8 @@ const MUTATIONS: Record<string, (text: string, binding: string, other: string) =
 
 /**
  * Mutations of the cluster shard's membership lists (users.jsonl, a block scalar of a ConfigMap can-i
- * and who-can check but do not build, R91): each refused by the strict reader, or read as the same.
+ * and who-can read for nothing; written for R91, reverted): each refused by the strict reader, or
+ * read as the same.
  */
 const CLUSTER_MUTATIONS: Record<string, (text: string) => string> = {
   'a users line indented less': (t) => t.replace(/(users\.jsonl: \|\n(?: {4}.*\n){2}) {4}/, '$1   '),
