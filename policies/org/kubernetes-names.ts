@@ -230,8 +230,11 @@ function annotationsRefused(annotations: Record<string, unknown>, where: string,
   return undefined;
 }
 
+/** Where verdicts are kept: a Map, or a WeakMap so an output's objects go with it. */
+type Verdicts<R> = Pick<WeakMap<object, R>, 'get' | 'set'>;
+
 /** `judge(value)`, kept in `known` for a frozen value (one that cannot change). */
-export function judgedOnce<V extends object, R>(known: Map<object, R>, value: V, judge: (v: V) => R): R {
+export function judgedOnce<V extends object, R>(known: Verdicts<R>, value: V, judge: (v: V) => R): R {
   if (!Object.isFrozen(value)) return judge(value);
   let r = known.get(value);
   if (r === undefined) known.set(value, (r = judge(value)));
@@ -242,7 +245,7 @@ export function judgedOnce<V extends object, R>(known: Map<object, R>, value: V,
  * Verdicts on labels and annotations the YAML reader shares (one frozen object for the labels
  * every binding carries): judged once each. '' is accepted. A WeakMap: an output's objects go with it.
  */
-const METADATA_JUDGED = new WeakMap<object, string>() as unknown as Map<object, string>;
+const METADATA_JUDGED = new WeakMap<object, string>();
 
 const nothingSkipped: Skip = () => false;
 
@@ -331,12 +334,8 @@ function subjectRefused(s: unknown, namespaced: boolean): string | undefined {
  */
 const SUBJECT_JUDGED = new WeakMap<object, string>();
 
-function roleBindingSubjectRefused(s: unknown): string | undefined {
-  if (!isObj(s) || !Object.isFrozen(s)) return subjectRefused(s, true);
-  let judged = SUBJECT_JUDGED.get(s);
-  if (judged === undefined) SUBJECT_JUDGED.set(s, (judged = subjectRefused(s, true) ?? ''));
-  return judged || undefined;
-}
+const roleBindingSubjectRefused = (s: unknown): string | undefined =>
+  isObj(s) ? judgedOnce(SUBJECT_JUDGED, s, (v) => subjectRefused(v, true) ?? '') || undefined : subjectRefused(s, true);
 
 /** `ValidateRoleBinding` (and a ClusterRoleBinding's), after defaulting: its roleRef and subjects; undefined when accepted. */
 function bindingRefused(o: Record<string, unknown>): string | undefined {
