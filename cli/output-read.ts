@@ -104,9 +104,8 @@ function notApplied(path: string, object: Record<string, unknown>): string | und
   if (typeof object.kind !== 'string') return undefined;
   if (path.startsWith(`${ARGOCD_FOLDER}/`)) return objectRefused(object);
   const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
-  const written = [...WRITTEN_KINDS.cluster, ...WRITTEN_KINDS.namespaced].some(
-    (k) => k.group === group && k.kind === object.kind,
-  );
+  const written =
+    isKind(WRITTEN_KINDS.cluster, group, object.kind) || isKind(WRITTEN_KINDS.namespaced, group, object.kind);
   if (!written || object.apiVersion !== (group ? `${group}/v1` : 'v1'))
     return `${showHidden(`${String(object.apiVersion)} ${String(object.kind)}`)} is not a kind orgctl writes (${WRITTEN_KINDS.namespaced
       .concat(WRITTEN_KINDS.cluster)
