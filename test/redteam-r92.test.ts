@@ -195,4 +195,16 @@ describe("R92-2: access given to a deactivated user's mailbox gives it back to t
     invite('bob+new@acme.io')(base);
     expect(failedFor((s) => void (s.spec.invites = []), base).failed).toEqual([]);
   });
+
+  it('held: an admin at his mailbox leaving takes away (the token values they keep are a warning, not a gain)', () => {
+    const base = bobDeactivated();
+    base.spec.users.push({ email: 'bob+ops@acme.io', admin: true });
+    const v = judge(
+      base,
+      (s) => void (s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'bob+ops@acme.io')),
+      { actors: ['alice'], approvals: ['frank'] },
+    );
+    expect(v.failed).toEqual([]);
+    expect(v.results.some((r) => (r.rule as string) === 'departing-admin-tokens' && r.warning)).toBe(true);
+  });
 });
