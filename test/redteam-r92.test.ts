@@ -50,6 +50,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, diffOf, judge, token, tokensOf, user, type Spec } from './review/scenarios.ts';
+import { unnamedActor } from '../policies/change/context.ts';
 
 /** The departing-admin-tokens results of `edit`, made by alice and approved by dan (frank is the other admin). */
 function departing(edit: (s: Spec) => void, base: Spec = baseSpec()) {
@@ -111,6 +112,14 @@ describe('R92-1: an admin who leaves keeps the value of every token they could r
       s.spec.tokens.push({ id: 'fresh', name: 'Fresh', namespaces: ['web'], levels: ['r:full'] });
     };
     expect(departing(edit, base)[0]!.warning).toBeFalsy();
+  });
+
+  it('the token values frank keeps are no gain of his: self-edit, with a maker unknown, does not read them as one', () => {
+    const v = judge(baseSpec(), deactivate, {
+      actors: ['alice', unnamedActor('a pusher unknown')],
+      approvals: ['dan'],
+    });
+    expect(v.failed).not.toContain('self-edit');
   });
 
   it('a member deactivated could read no token Secret: nothing to say', () => {
