@@ -619,6 +619,12 @@ export const GAINS: ReadonlySet<string> = new Set([
   'gains-beyond-admin',
 ]);
 
+/**
+ * Whether a change gives its subject nothing: it removes, or it names what an admin who leaves keeps
+ * (token-values-kept: departing-admin-tokens warns of it; it is no gain, yet removes nothing either).
+ */
+export const givesNothing = (c: Change): boolean => !!c.removes || c.kind === 'token-values-kept';
+
 /** What a person's change gives them: access, admin or billing, their account back. */
 const personGain = (c: Change): boolean =>
   GAINS.has(c.kind) ||

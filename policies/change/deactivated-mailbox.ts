@@ -2,23 +2,15 @@ import {
   changeList,
   editsOf,
   gainsOf,
+  givesNothing,
   oneMailboxIn,
   sharingMailbox,
   type ChangeRule,
   type RuleResult,
 } from './context.ts';
 
-/**
- * A person's changes that give nothing: those that only take away, and the token values an admin who
- * leaves keeps (departing-admin-tokens warns of them; they are no gain of the address). All else gives
- * an address something (an invite too).
- */
-const GIVES_NOTHING: ReadonlySet<string> = new Set([
-  'leaves',
-  'invite-withdrawn',
-  'invite-revoked',
-  'token-values-kept',
-]);
+/** A person's changes that only take away: all else gives an address something (an invite too). */
+const TAKES_ONLY: ReadonlySet<string> = new Set(['leaves', 'invite-withdrawn', 'invite-revoked']);
 
 /**
  * A user deactivated in base (and not reactivated in head), or by the change, is meant to hold nothing, yet an
@@ -47,7 +39,7 @@ export const deactivatedMailbox: ChangeRule = {
     };
     const found: { email: string; what: string }[] = [];
     for (const d of input.diff.people.map(editsOf))
-      if (d && theirs(d.id) && d.changes.some((c) => !c.removes && !GIVES_NOTHING.has(c.kind)))
+      if (d && theirs(d.id) && d.changes.some((c) => !givesNothing(c) && !TAKES_ONLY.has(c.kind)))
         found.push({ email: d.id, what: changeList(d) });
     for (const d of input.diff.tokens.map(editsOf)) {
       const owner = d && input.head.tokens.get(d.id)?.owner;

@@ -5,6 +5,7 @@ import {
   changeList,
   clusterReach,
   gainsOf,
+  givesNothing,
   personReach,
   reachedIn,
   reachText,
@@ -108,7 +109,7 @@ export const selfEdit: ChangeRule = {
       const unknownMaker = (who: string, gains: SubjectDiff) =>
         `${who}: ${changeList(gains)}; the maker of ${unknown} is unknown and may be them. An admin's privileges change only by a change another admin makes: ${remedyFor(input)}.`;
       for (const p of people) {
-        const gains = p.changes.filter((c) => !c.removes);
+        const gains = p.changes.filter((c) => !givesNothing(c));
         if (!mine.has(p.id) && gains.length && adminInEither.has(p.id))
           out.push({ rule: this.id, ok: false, message: unknownMaker(adminText(p.id), { ...p, changes: gains }) });
       }
