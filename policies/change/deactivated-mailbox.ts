@@ -1,5 +1,6 @@
 import {
   changeList,
+  earlierSides,
   editsOf,
   gainsOf,
   givesNothing,
@@ -13,26 +14,32 @@ import {
 const TAKES_ONLY: ReadonlySet<string> = new Set(['leaves', 'invite-withdrawn', 'invite-revoked']);
 
 /**
- * A user deactivated in base (and not reactivated in head), or by the change, is meant to hold nothing, yet an
- * invitation, a user or a token's owner at another address of their mailbox (`bob+new@acme.io`) is
- * read by them: given access, it gives their access back, while the comment reads a newcomer. The
- * mailbox is read as self-edit reads an author's (sharingMailbox, base's mail domains); the person
- * may be no author the review can name (a second GitHub account, a colleague's pull request).
+ * A user deactivated in base (and not reactivated in head), or by the change, is meant to hold nothing, and
+ * so is one removed, by the change or since the rolling window's older output (the seed removes a user
+ * "completely": deactivated, then deleted), yet an invitation, a user or a token's owner at another
+ * address of their mailbox (`bob+new@acme.io`) is read by them: given access, it gives their access
+ * back, while the comment reads a newcomer. The mailbox is read as self-edit reads an author's
+ * (sharingMailbox, base's mail domains); the person may be no author the review can name (a second
+ * GitHub account, a colleague's pull request).
  */
 export const deactivatedMailbox: ChangeRule = {
   id: 'deactivated-mailbox',
   check(input) {
-    const { base, head } = input;
-    // Deactivated in base and not reactivated, or deactivated by this change (the same change may not hand them an address).
-    const deactivated = [
-      ...new Set(
-        [...base.users.values(), ...head.users.values()]
-          .filter((u) => u.status === 'deactivated' && head.users.get(u.email)?.status !== 'active')
-          .map((u) => u.email),
-      ),
-    ];
+    const { head } = input;
+    /** Each user meant to hold nothing, to how they left: `deactivated`, `removed`, `removed since <label>`. */
+    const gone = new Map<string, string>();
+    for (const u of head.users.values()) if (u.status === 'deactivated') gone.set(u.email, 'deactivated');
+    for (const { label, side } of earlierSides(input))
+      for (const u of side.users.values()) {
+        const now = head.users.get(u.email);
+        // Deactivated and not reactivated; or removed, which takes more than a deactivation (by this change, if so, first).
+        if (gone.has(u.email)) continue;
+        if (!now) gone.set(u.email, label === 'base' ? 'removed' : `removed since ${label}`);
+        else if (u.status === 'deactivated' && now.status !== 'active') gone.set(u.email, 'deactivated');
+      }
+    const deactivated = [...gone.keys()];
     const personOf = sharingMailbox(input, deactivated);
-    /** The deactivated user whose mailbox `email` reaches, when it is another address. */
+    /** The user gone (deactivated or removed) whose mailbox `email` reaches, when it is another address. */
     const theirs = (email: string): string | undefined => {
       const person = personOf.get(email);
       return person !== undefined && person !== email ? person : undefined;
@@ -48,14 +55,20 @@ export const deactivatedMailbox: ChangeRule = {
     }
     if (!found.length)
       return [
-        { rule: this.id, ok: true, message: "nothing is given to another address of a deactivated user's mailbox" },
+        {
+          rule: this.id,
+          ok: true,
+          message: "nothing is given to another address of a deactivated or removed user's mailbox",
+        },
       ];
     return found.map(({ email, what }): RuleResult => {
       const person = theirs(email)!;
+      const how = gone.get(person)!;
+      const back = how === 'deactivated' ? `reactivate ${person}` : `declare ${person} again`;
       return {
         rule: this.id,
         ok: false,
-        message: `${email} reaches the mailbox of ${person}, deactivated (${oneMailboxIn(input, email, person)}), and gains: ${what}. What it is given goes back to ${person}: reactivate ${person} in this change (the review then says so), or give the access to an address that is not theirs`,
+        message: `${email} reaches the mailbox of ${person}, ${how} (${oneMailboxIn(input, email, person)}), and gains: ${what}. What it is given goes back to ${person}: ${back} in this change (the review then says so), or give the access to an address that is not theirs`,
       };
     });
   },
