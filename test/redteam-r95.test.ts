@@ -11,9 +11,17 @@
  * with one admin's approval, the comment reading `bob@acme.io leaves` and a newcomer joining; and
  * bob removed by an earlier merge was read by nobody. Now the rule reads users removed by the change
  * and, over the rolling window, users its older output declares that head does not.
+ *
+ * R95-2 (low, R92-1 over two pull requests): departing-admin-tokens read the change's own diff, so
+ * the first pull request demoting frank and deactivating the tokens he could read (no value kept:
+ * no warning), and the second reactivating them unrotated, warned of nothing: the second's review
+ * says only that the old value works again if Argo CD has not deleted the ServiceAccount since,
+ * naming nobody who holds it, and a quick second merge (or a sync held up between) hands frank back
+ * every value he read. Over the rolling window the rule now reads the window's diff too, naming the
+ * admins who left since its older output and the tokens head keeps under the same ServiceAccounts.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, judge, reviewSnapshots, snapshotOf, type Spec } from './review/scenarios.ts';
+import { baseSpec, judge, reviewSnapshots, snapshotOf, token, user, type Spec } from './review/scenarios.ts';
 
 /** `s` without bob: his user, his grants, and his token bots (token-owner-inactive asks for that). */
 function withoutBob(s: Spec): void {
@@ -91,5 +99,48 @@ describe("R95-1: access given to a removed user's mailbox gives it back to them"
         s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'bob+x@acme.io');
       }, base).failed,
     ).toEqual([]);
+  });
+});
+
+describe("R95-2: an admin's departure and the tokens' survival split over two pull requests", () => {
+  /** Before: frank an admin; PR1: frank demoted and ci, bots deactivated; PR2: ci, bots reactivated unrotated. */
+  function twoPullRequests() {
+    const window = baseSpec();
+    const base = structuredClone(window);
+    user(base, 'frank@acme.io').admin = false;
+    token(base, 'ci').status = 'deactivated';
+    token(base, 'bots').status = 'deactivated';
+    const head = structuredClone(base);
+    delete token(head, 'ci').status;
+    delete token(head, 'bots').status;
+    return { window: snapshotOf(window), base: snapshotOf(base), head: snapshotOf(head) };
+  }
+  const departing = (results: ReturnType<typeof reviewSnapshots>) =>
+    results.filter((r) => (r.rule as string) === 'departing-admin-tokens' && r.warning);
+
+  it('attack: the second pull request reactivates the tokens frank could read: over the window, the review names him', () => {
+    const { window, base, head } = twoPullRequests();
+    const warned = departing(reviewSnapshots(base, head, window));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.message).toContain('frank@acme.io');
+    expect(warned[0]!.message).toMatch(/tokens bots, ci/);
+    expect(warned[0]!.message).toContain('since origin/main~1');
+  });
+
+  it('held: per change (no window), the second reads no departure; the reactivation line says the old value may work again', () => {
+    const { base, head } = twoPullRequests();
+    expect(departing(reviewSnapshots(base, head))).toEqual([]);
+  });
+
+  it('held: the tokens rotated since frank left, or his departure warned in this change itself, are said once', () => {
+    const { window, base } = twoPullRequests();
+    const rotated = baseSpec();
+    user(rotated, 'frank@acme.io').admin = false;
+    token(rotated, 'ci').rotation = 1;
+    token(rotated, 'bots').rotation = 1;
+    expect(departing(reviewSnapshots(base, snapshotOf(rotated), window))).toEqual([]);
+    const demoted = baseSpec();
+    user(demoted, 'frank@acme.io').admin = false;
+    expect(departing(reviewSnapshots(window, snapshotOf(demoted), window))).toHaveLength(1);
   });
 });
