@@ -510,7 +510,7 @@ export const RULES = [
     stage: 'change',
     severity: 'warning',
     description:
-      "an admin leaves (deactivated, removed or no longer admin) while tokens live in base keep their ServiceAccounts in head: being an admin, they held `w:full` in the system namespace and could read each token's Secret (the hand-over is an admin reading it), and a value read once works until its ServiceAccount goes (the seed: a departing user's API tokens are removed by hand). The person's line names the tokens; one rotated, deactivated, removed or expiring in the change, or created in it, is not named. A warning: the review passes, the comment marks it ⚠️, since whether they read a value is not in git",
+      "an admin leaves (deactivated, removed or no longer admin) while tokens live in base keep their ServiceAccounts in head: being an admin, they held `w:full` in the system namespace and could read each token's Secret (the hand-over is an admin reading it), and a value read once works until its ServiceAccount goes (the seed: a departing user's API tokens are removed by hand). The person's line names the tokens; one rotated, deactivated, removed or expiring in the change, or created in it, is not named. Over the rolling window (`--window`), an admin who left since its older output too, with the tokens head keeps from it (deactivated in one pull request and reactivated unrotated in the next: the old value works if Argo CD did not delete the ServiceAccount in between). A warning: the review passes, the comment marks it ⚠️, since whether they read a value is not in git",
     remediation:
       'raise the rotation of each token named (`rotation`, `.rotate()`) in the same change, or deactivate or remove it, and hand the new tokens over',
   },
