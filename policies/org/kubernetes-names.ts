@@ -279,22 +279,24 @@ export function rulesRefused(o: Record<string, unknown>): string | undefined {
   return problem && `${problem}, which the API server refuses (and Argo CD then applies nothing of the Application)`;
 }
 
+/** How a finding says each rule defect (ruleDefects). */
+const DEFECT_SAID: Readonly<Record<RuleDefect, string>> = {
+  'no-verbs': 'names no verbs',
+  'namespaced-urls': 'names non-resource URLs in a namespaced Role',
+  'urls-and-resources': 'names non-resource URLs and resources together',
+  'no-api-groups': 'names no API group',
+  'no-resources': 'names no resource',
+};
+
 /** What in a role's rules the API server refuses (ruleDefects), or undefined. */
 function rulesProblem(o: Record<string, unknown>): string | undefined {
   // A role whose rules are not PolicyRules is refused whole (a role this engine writes too differs from its counterpart).
   const notRules = policyRulesProblem(o.rules);
   if (notRules) return notRules;
   const rules = Array.isArray(o.rules) ? (o.rules as PolicyRule[]) : [];
-  const SAID: Record<RuleDefect, string> = {
-    'no-verbs': 'names no verbs',
-    'namespaced-urls': 'names non-resource URLs in a namespaced Role',
-    'urls-and-resources': 'names non-resource URLs and resources together',
-    'no-api-groups': 'names no API group',
-    'no-resources': 'names no resource',
-  };
   for (const [i, rule] of rules.entries()) {
     const defects = ruleDefects({ ...rule, verbs: Array.isArray(rule.verbs) ? rule.verbs : [] }, o.kind === 'Role');
-    if (defects.length) return `rule ${i} ${defects.map((d) => SAID[d]).join(' and ')}`;
+    if (defects.length) return `rule ${i} ${defects.map((d) => DEFECT_SAID[d]).join(' and ')}`;
   }
   return undefined;
 }
