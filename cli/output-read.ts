@@ -12,7 +12,7 @@ import { readMembership } from '../analysis/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
 import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
-import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOf } from '../synth/render.ts';
+import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles } from './output.ts';
 import { showHidden } from '../model/text.ts';
@@ -139,10 +139,6 @@ function objectShown(object: Record<string, unknown>): string {
   const where = typeof meta.namespace === 'string' && meta.namespace ? `${meta.namespace}/` : '';
   return showHidden(`${String(object.kind)} ${where}${String(meta.name)}`);
 }
-
-/** The shard orgctl places a namespace's objects in: its own, or the cluster shard for the system namespace. */
-export const shardOfNamespace = (ns: string, shards: number, systemNamespace: string): string =>
-  ns === systemNamespace ? CLUSTER_SHARD : shardOf(ns, shards);
 
 /** What a document is: its kind, name and namespace, each where it is a string. */
 export interface DocumentHead {

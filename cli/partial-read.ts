@@ -52,6 +52,7 @@ import {
   isShardOfCount,
   outputClusters,
   shardFile,
+  shardOfNamespace,
 } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
 import {
@@ -63,7 +64,6 @@ import {
   parseOutput,
   SHARD_FILE,
   shardOfFile,
-  shardOfNamespace,
   shardPlacing,
 } from './output-read.ts';
 import { listFiles } from './output.ts';

@@ -781,6 +781,13 @@ export function isShardOfCount(shard: string, shards: number): boolean {
 
 /** Cluster-wide objects (ClusterRoles) and orgctl's own system namespace live in a shard of their own. */
 export const CLUSTER_SHARD = 'cluster';
+
+/**
+ * The shard orgctl places a namespace's objects in: the cluster shard for its own system namespace,
+ * else the namespace's by its name (shardOf). The readers of the output (cli/output-read.ts) place by it too.
+ */
+export const shardOfNamespace = (ns: string, shards: number, systemNamespace: string): string =>
+  ns === systemNamespace ? CLUSTER_SHARD : shardOf(ns, shards);
 /**
  * The membership ConfigMaps' own shards (`members-00`, ...), written only when the cluster shard
  * would not fit one Argo CD Application with them.
@@ -916,7 +923,7 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
       if (n.clusters.length && !n.clusters.includes(cluster)) continue;
       out.push({
         cluster,
-        shard: shardOf(n.name, model.shards),
+        shard: shardOfNamespace(n.name, model.shards, model.systemNamespace),
         unit: `namespace ${n.name}`,
         key: n.name,
         objects: perNamespace.get(n.name)!,
