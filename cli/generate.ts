@@ -21,13 +21,22 @@ at most ${GENERATE_MOST.toLocaleString('en-US')}.
   --admins A   admins among the users (default users / 500, at least 2)
   --invites I  pending and revoked invitations (default users / 200, at least 1)`;
 
-function count(v: string | undefined, name: string, min = 0, most = GENERATE_MOST): number | undefined {
+/** The largest seed: the generator reads it as an unsigned 32-bit number (seededRandom). */
+const SEED_MOST = 0xffffffff;
+
+/** `--name v` as a whole number of `min` or more, at most `most` (`over` says why not, else generate makes no more). */
+function count(
+  v: string | undefined,
+  name: string,
+  min = 0,
+  most = GENERATE_MOST,
+  over = `is more than generate makes (at most ${most.toLocaleString('en-US')})`,
+): number | undefined {
   if (v === undefined) return undefined;
   const n = wholeNumber(v, min);
   if (n === undefined)
     throw new UsageError(`--${name} ${JSON.stringify(v)} is not a whole number${min ? ` of ${min} or more` : ''}`);
-  if (n > most)
-    throw new UsageError(`--${name} ${n} is more than generate makes (at most ${most.toLocaleString('en-US')})`);
+  if (n > most) throw new UsageError(`--${name} ${n} ${over}`);
   return n;
 }
 
@@ -55,8 +64,7 @@ export const command = defineCommand({
     const admins = flags.admins !== undefined ? count(flags.admins, 'admins', 1)! : undefined;
     if (admins !== undefined && admins > users)
       throw new UsageError(`--admins ${admins} is more than --users ${users}`);
-    const seed = count(flags.seed, 'seed', 0, Number.MAX_SAFE_INTEGER) ?? 1;
-    if (seed > 0xffffffff) throw new UsageError(`--seed ${seed} is too large (at most ${0xffffffff})`);
+    const seed = count(flags.seed, 'seed', 0, SEED_MOST, `is too large (at most ${SEED_MOST})`) ?? 1;
     const spec = generateSpec({
       users,
       namespaces: need('namespaces', 1),
