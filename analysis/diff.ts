@@ -1173,17 +1173,20 @@ function grantsLostBy(b: Cells, h: Cells): number {
 const activeAdmin = (u: MemberUser | undefined): boolean => !!u && u.admin && u.status === 'active';
 
 /**
- * The tokens live in base that head keeps live under the same ServiceAccount in the same system
- * namespace, by id: a value read from base's Secret still works in head. A rotation, deactivation,
- * removal or expiry (or a renamed organization's new system namespace) makes a new value or none.
+ * The tokens live on `today` (isLiveToken) in base that head keeps live under the same ServiceAccount
+ * in the same system namespace, by id: a value read from base's Secret still works in head. A rotation,
+ * deactivation, removal or expiry (or a renamed organization's new system namespace) makes a new
+ * value or none.
  */
-function tokenValuesKeptBy(base: Snapshot, head: Snapshot, live: (t: MemberToken) => boolean): string[] {
+function tokenValuesKeptBy(base: Snapshot, head: Snapshot, today: string): string[] {
   if (base.org.systemNamespace !== head.org.systemNamespace) return [];
   return sorted(
     [...base.tokens.values()]
       .filter((b) => {
         const h = head.tokens.get(b.id);
-        return live(b) && h !== undefined && live(h) && h.serviceAccount === b.serviceAccount;
+        return (
+          isLiveToken(b, today) && h !== undefined && isLiveToken(h, today) && h.serviceAccount === b.serviceAccount
+        );
       })
       .map((t) => t.id),
   );
@@ -1302,7 +1305,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   );
   const roles = { base: base.org.roles ?? [], head: head.org.roles ?? [] };
   const read = readers(base, head);
-  const valuesKept = tokenValuesKeptBy(base, head, liveToken);
+  const valuesKept = tokenValuesKeptBy(base, head, today);
   const people: SubjectDiff[] = [];
   let usersLosing = 0;
   let grantsLost = 0;
