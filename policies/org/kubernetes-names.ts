@@ -153,7 +153,7 @@ export function labelValueProblem(value: string): string | undefined {
 }
 
 /** Why a label is refused: its key (`IsQualifiedName`) or its value (`IsValidLabelValue`); undefined when it is not. */
-export function labelProblem(key: string, value: unknown): string | undefined {
+function labelProblem(key: string, value: unknown): string | undefined {
   return qualifiedNameProblem(key) ?? (typeof value === 'string' ? labelValueProblem(value) : 'is not a string');
 }
 
@@ -210,12 +210,26 @@ export function metadataRefused(metadata: unknown, where: string, skip: Skip = n
 
 type Skip = (key: string, value: unknown) => boolean;
 
+/** A label the API server refuses, and why (labelProblem). */
+interface RefusedLabel {
+  readonly key: string;
+  readonly value: unknown;
+  readonly problem: string;
+}
+
+/** Each label the API server refuses, in order, but those `skip` says are judged elsewhere. */
+export function refusedLabels(labels: Readonly<Record<string, unknown>>, skip: Skip = nothingSkipped): RefusedLabel[] {
+  return Object.entries(labels).flatMap(([key, value]) => {
+    const problem = skip(key, value) ? undefined : labelProblem(key, value);
+    return problem ? [{ key, value, problem }] : [];
+  });
+}
+
 function labelsRefused(labels: Record<string, unknown>, where: string, skip: Skip): string | undefined {
-  for (const [k, v] of Object.entries(labels)) {
-    const bad = skip(k, v) ? undefined : labelProblem(k, v);
-    if (bad) return `label ${k} ${JSON.stringify(v)} ${bad}${where}: the API server refuses it`;
-  }
-  return undefined;
+  const [first] = refusedLabels(labels, skip);
+  return (
+    first && `label ${first.key} ${JSON.stringify(first.value)} ${first.problem}${where}: the API server refuses it`
+  );
 }
 
 function annotationsRefused(annotations: Record<string, unknown>, where: string, skip: Skip): string | undefined {

@@ -16,7 +16,7 @@ import {
   CONFIGMAP_DATA_MAX_BYTES,
   configMapDataBytes,
   judgedOnce,
-  labelProblem,
+  refusedLabels,
   NAME_RULE,
   REQUEST_MAX_BYTES,
   WRITTEN_ANNOTATIONS_LIMIT_TEXT,
@@ -110,10 +110,7 @@ export const invalidObject: OrgRule = {
 };
 
 const labelsProblems = (labels: Record<string, string>): readonly string[] =>
-  Object.entries(labels).flatMap(([k, v]) => {
-    const bad = labelProblem(k, v);
-    return bad ? [`label ${k}: ${JSON.stringify(v)} ${bad}`] : [];
-  });
+  refusedLabels(labels).map((l) => `label ${l.key}: ${JSON.stringify(l.value)} ${l.problem}`);
 
 /** Every rendered object under the API server's size limits, dist/argocd/'s included (AppProject, ApplicationSet, boundary). */
 export const objectSize: OrgRule = {
