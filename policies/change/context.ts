@@ -665,6 +665,23 @@ export function handedOverFrom(d: SubjectDiff, rotationCounts = true): string | 
   return rotationCounts && d.changes.some((c) => c.kind === 'token-rotated') ? undefined : handover.from;
 }
 
+/** A token's edits (editsOf) that give its owner in head something, and what (gainsOf). */
+interface OwnerGain {
+  readonly owner: string;
+  readonly edits: SubjectDiff;
+  readonly gained: SubjectDiff;
+}
+
+/** Each token whose edits give its owner in head something, in the diff's order. */
+export function ownersGains(input: ReviewInput): OwnerGain[] {
+  return input.diff.tokens.flatMap((d) => {
+    const edits = editsOf(d);
+    const owner = edits && input.head.tokens.get(edits.id)?.owner;
+    const gained = owner ? gainsOf(edits, new Set([owner])) : undefined;
+    return owner && gained ? [{ owner, edits, gained }] : [];
+  });
+}
+
 /**
  * Who the change gives something: each person whose own access gains (implied changes aside), the
  * owner, in head, of each token that gains (handed to them included), the old owner of one handed
@@ -674,14 +691,12 @@ export function handedOverFrom(d: SubjectDiff, rotationCounts = true): string | 
 export function beneficiaries(input: ReviewInput): Set<string> {
   const out = new Set<string>();
   for (const p of input.diff.people.map(editsOf)) if (p?.changes.some(personGain)) out.add(p.id);
-  for (const t of input.diff.tokens.map(editsOf).filter((d) => d !== undefined)) {
-    const h = input.head.tokens.get(t.id);
-    if (!h?.owner || !gainsOf(t, new Set([h.owner]))) continue;
-    out.add(h.owner);
+  for (const { owner, edits } of ownersGains(input)) {
+    out.add(owner);
     // Handed over unrotated, the old owner still holds the token value, and what it gains beyond
     // the handover itself (which gives them nothing).
-    const previous = handedOverFrom(t);
-    if (previous && gainsOf(t, new Set())) out.add(previous);
+    const previous = handedOverFrom(edits);
+    if (previous && gainsOf(edits, new Set())) out.add(previous);
   }
   // Access reaching another cluster: everyone holding it in the namespace (an admin, by a grant), and tokens' owners.
   const reach = clusterReach(input);

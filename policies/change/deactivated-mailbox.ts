@@ -2,9 +2,9 @@ import {
   changeList,
   earlierSides,
   editsOf,
-  gainsOf,
   givesNothing,
   oneMailboxIn,
+  ownersGains,
   sharingMailbox,
   type ChangeRule,
   type RuleResult,
@@ -48,11 +48,8 @@ export const deactivatedMailbox: ChangeRule = {
     for (const d of input.diff.people.map(editsOf))
       if (d && theirs(d.id) && d.changes.some((c) => !givesNothing(c) && !TAKES_ONLY.has(c.kind)))
         found.push({ email: d.id, what: changeList(d) });
-    for (const d of input.diff.tokens.map(editsOf)) {
-      const owner = d && input.head.tokens.get(d.id)?.owner;
-      const gained = owner && theirs(owner) ? gainsOf(d, new Set([owner])) : undefined;
-      if (gained) found.push({ email: owner!, what: `token ${d!.id} they own: ${changeList(gained)}` });
-    }
+    for (const { owner, edits, gained } of ownersGains(input))
+      if (theirs(owner)) found.push({ email: owner, what: `token ${edits.id} they own: ${changeList(gained)}` });
     if (!found.length)
       return [
         {
