@@ -1,0 +1,176 @@
+/**
+ * Red team R94 (base bd1eed2): what orgctl prints in a GitHub Actions job's log, read as the
+ * runner reads it. Each test asserts the safe behaviour and fails on the code it was written against.
+ *
+ * orgctl writes no workflow command of its own (no `::error`, no GITHUB_ACTIONS in cli/, report/,
+ * review/). R29-1 and R30-1 kept a value's line break from starting a line of its author's; what
+ * the runner obeys is wider than a line that starts `::`:
+ *
+ * R94-1 (medium; the check job and every admin's `npm run synth` under Actions): a declaration's
+ *     own output (its console.log, process.stdout.write) is forwarded to orgctl's standard error
+ *     as it is (cli/isolated-declaration.ts:271): `::error title=orgctl::…`, `::add-mask::orgctl`
+ *     (every later `orgctl` in the log reads `***`), `::stop-commands::…`, `::group::` folding the
+ *     real findings away; split over two writes too (`:` then `:error::…`).
+ *
+ * R94-2 (low; R29-1's class, a way it did not look): the runner reads the legacy form
+ *     `##[command]data` ANYWHERE in a line (ActionCommand.TryParse: IndexOf("##[")), not only at
+ *     its start. A spec's email may hold `##[` (its pattern is `[^@\s]+@…`), and a file name of
+ *     head's dist/ any byte but NUL and /: a finding that quotes either (`…: ##[error]x@acme.io is
+ *     not a user of acme`, the refusal naming the file) is a workflow command, on one line.
+ *
+ * And the runner reads a line after TrimStart(): `  ::add-mask::…` (R94-1's second line) is a
+ *     command where the tests of R29/R30 (`startsWith('::')`) see none; the model below is the runner's.
+ *
+ * What held: a value's line break or carriage return in a file name, finding or refusal is written
+ * as its code point (`<U+000A>`, R29/R30), and a declaration's standard streams are pipes to orgctl
+ * (never the job's own: bin/declaration-guard.mjs), so all of it passes orgctl's own writes.
+ */
+import { describe, expect, it } from 'vitest';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
+
+/**
+ * The runner's reading of a step's output, modelled from actions/runner:
+ * - src/Runner.Sdk/ProcessInvoker.cs StartReadStream: `reader.ReadLine()` per line, and .NET's
+ *   StreamReader.ReadLine ends a line at `\n`, `\r` or `\r\n`; standard output and standard error
+ *   are two readers, each line handed to ActionCommandManager.TryProcessCommand;
+ * - src/Runner.Worker/ActionCommandManager.cs TryProcessCommand: TryParseV2, else TryParse;
+ * - src/Runner.Common/ActionCommand.cs TryParseV2: `message.TrimStart()` (.NET's char.IsWhiteSpace),
+ *   then StartsWith("::"), the name up to a space before the next "::", registered (case-insensitive);
+ *   TryParse (legacy): IndexOf("##[") anywhere in the line, the name up to the next `]`.
+ * Ordinal comparison here; .NET's culture-sensitive StartsWith/IndexOf only match more (it may skip
+ * a zero-width character), so orgctl never breaks a command with one.
+ */
+const RUNNER_LINE_BREAK = /\r\n|\r|\n/;
+const DOTNET_LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*/;
+const REGISTERED = new Set(
+  'error warning notice debug group endgroup echo add-mask add-matcher remove-matcher set-output save-state set-env add-path stop-commands'.split(
+    ' ',
+  ),
+);
+const registered = (info: string): string | undefined => {
+  const name = info.split(' ')[0]!.toLowerCase();
+  return REGISTERED.has(name) ? name : undefined;
+};
+
+function commandOf(line: string): string | undefined {
+  const trimmed = line.replace(DOTNET_LEADING_SPACE, '');
+  if (trimmed.startsWith('::')) {
+    const end = trimmed.indexOf('::', 2);
+    const name = end < 0 ? undefined : registered(trimmed.slice(2, end));
+    if (name) return name;
+  }
+  const at = line.indexOf('##[');
+  const close = at < 0 ? -1 : line.indexOf(']', at);
+  return close < 0 ? undefined : registered(line.slice(at + 3, close));
+}
+
+/** Every line of `output` the runner would obey as a workflow command. */
+const workflowCommands = (output: string): string[] =>
+  output.split(RUNNER_LINE_BREAK).filter((l) => commandOf(l) !== undefined);
+
+const IN_ACTIONS = { GITHUB_ACTIONS: 'true' };
+const scratch = repoScratch('r94-');
+
+describe('the model of the runner', () => {
+  it('reads what the runner reads, and nothing else', () => {
+    expect(workflowCommands('a\n::error::x\r  ::add-mask::y\nb ##[warning]z\n\u00a0::group::g')).toEqual([
+      '::error::x',
+      '  ::add-mask::y',
+      'b ##[warning]z',
+      '\u00a0::group::g',
+    ]);
+    expect(workflowCommands(': :error::x\n## [error]x\n::nothing::x\nx::error::y')).toEqual([]);
+  });
+});
+
+describe('R94-1: a declaration’s own output under GitHub Actions', () => {
+  const pause = 'await new Promise((r) => setTimeout(r, 100));';
+  const attack = [
+    "console.error('  ::add-mask::orgctl');",
+    pause, // the declaration's two streams are two pipes: what each holds arrives in its order only
+    "console.log('::error title=orgctl::review passed');",
+    "process.stdout.write('x\\r::stop-commands::pause\\nfoo ##[group]folded\\n');",
+    // Two writes, two reads of the pipe: a command whose start is one chunk and its rest the next.
+    `process.stdout.write(':'); ${pause} process.stdout.write(':warning::split\\n');`,
+    `process.stdout.write('#'); ${pause} process.stdout.write('#[notice]split\\n');`,
+  ].join('\n');
+
+  it('no line of check’s output is a workflow command, and the declaration’s text is still shown', () => {
+    const file = declarationRunning(join(scratch(), 'org'), attack);
+    const r = cli(['check', '--spec', file], { env: IN_ACTIONS });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('review passed');
+    expect(r.stderr).toContain('split');
+    expect(workflowCommands(r.stdout)).toEqual([]);
+    expect(workflowCommands(r.stderr)).toEqual([]);
+  });
+
+  it('outside GitHub Actions the declaration’s output is forwarded byte for byte, as before', () => {
+    const file = declarationRunning(join(scratch(), 'org'), attack);
+    const r = cli(['check', '--spec', file], { env: { GITHUB_ACTIONS: '' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('  ::add-mask::orgctl\n::error title=orgctl::review passed\nx\r::stop-commands::');
+    expect(r.stderr).toContain('\n::warning::split\n');
+    expect(r.stderr).toContain('##[notice]split\n');
+  });
+});
+
+describe('R94-2: `##[` inside a line is a command', () => {
+  it('a spec’s email quoted in a finding', () => {
+    const dir = tempDir('orgctl-r94-spec-');
+    const spec = join(dir, 'org.yaml');
+    writeFileSync(
+      spec,
+      [
+        'apiVersion: orgctl/v1',
+        'kind: Organization',
+        'metadata: { name: acme }',
+        'spec:',
+        '  owner: alice@acme.io',
+        '  users:',
+        '    - email: alice@acme.io',
+        '      admin: true',
+        '  namespaces:',
+        '    - name: web',
+        '  grants:',
+        '    - user: "##[error]orgctl-review-passed@acme.io"',
+        '      namespace: web',
+        '      levels: [r:pods]',
+        '',
+      ].join('\n'),
+    );
+    const r = cli(['check', '--spec', spec], { env: IN_ACTIONS });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('unknown-user');
+    expect(workflowCommands(r.stdout)).toEqual([]);
+    expect(workflowCommands(r.stderr)).toEqual([]);
+  });
+
+  it('a file name of head’s dist/ in the refusal', () => {
+    const head = join(tempDir('orgctl-r94-head-'), 'dist');
+    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    writeFileSync(join(head, 'lga1', 'x ##[add-mask]orgctl'), 'x: 1\n');
+    const r = cli(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'md'], { env: IN_ACTIONS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a file orgctl writes');
+    expect(workflowCommands(r.stderr)).toEqual([]);
+  });
+});
+
+describe('what held: a line break of a value is its code point', () => {
+  it.each([
+    ['a line feed and spaces', 'x\n  ::error::forged'],
+    ['a carriage return', 'x\r::error::forged'],
+    ['a line feed and a no-break space', 'x\n\u00a0::add-mask::orgctl'],
+  ])('%s in a file name of head’s dist/', (_, name) => {
+    const head = join(tempDir('orgctl-r94-held-'), 'dist');
+    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    mkdirSync(join(head, 'lga1'), { recursive: true });
+    writeFileSync(join(head, 'lga1', name), 'x: 1\n');
+    const r = cli(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'md'], { env: IN_ACTIONS });
+    expect(r.code).toBe(2);
+    expect(workflowCommands(r.stderr)).toEqual([]);
+  });
+});
