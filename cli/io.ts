@@ -1,6 +1,7 @@
 /** The process's own Io (model/io.ts): stdout, stderr, and a progress line on a terminal only. */
 import type { Io } from '../model/io.ts';
 import { terminalText } from '../model/text.ts';
+import { guardWorkflowLog } from './workflow-log.ts';
 
 interface StatusStream {
   readonly isTTY?: boolean;
@@ -22,6 +23,14 @@ for (const stream of [process.stdout, process.stderr]) {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+}
+
+// In a GitHub Actions job (the runner sets GITHUB_ACTIONS=true in every step) each line orgctl
+// writes, its own and a declaration's it forwards, is a line of the log the runner reads commands
+// from: no text of a pull request's author may be one (R94). Elsewhere the bytes are as they were.
+if (process.env.GITHUB_ACTIONS === 'true') {
+  guardWorkflowLog(process.stdout, 1);
+  guardWorkflowLog(process.stderr, 2);
 }
 
 const status = progressOn(process.stderr);

@@ -26,9 +26,11 @@
  * (never the job's own: bin/declaration-guard.mjs), so all of it passes orgctl's own writes.
  */
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, cpSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
+import { breakCommands } from '../cli/workflow-log.ts';
+import { ROOT, TODAY, acmeSpecWith, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
 
 /**
  * The runner's reading of a step's output, modelled from actions/runner:
@@ -115,32 +117,50 @@ describe('R94-1: a declaration’s own output under GitHub Actions', () => {
     expect(r.stderr).toContain('\n::warning::split\n');
     expect(r.stderr).toContain('##[notice]split\n');
   });
+
+  it('under GitHub Actions a standard error sent to a file (no log) gets the bytes as they are', () => {
+    const file = declarationRunning(join(scratch(), 'org'), attack);
+    const errFile = join(tempDir('orgctl-r94-file-'), 'stderr.txt');
+    const fd = openSync(errFile, 'w');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/orgctl.mjs'), 'check', '--spec', file], {
+      cwd: ROOT,
+      env: { ...process.env, ORGCTL_TODAY: TODAY, ...IN_ACTIONS },
+      stdio: ['ignore', 'pipe', fd],
+    });
+    closeSync(fd);
+    expect(r.status).toBe(0);
+    expect(readFileSync(errFile, 'utf8')).toContain('::error title=orgctl::review passed\nx\r::stop-commands::');
+  });
+});
+
+describe('breakCommands: the one guard of a log line', () => {
+  const hostile = 'a\n::error::x\r  ::add-mask::y\nb ##[warning]z\n\u00a0::group::g\r\n::\n:::x::y ###[debug]w\n';
+
+  it('wherever the writes split the text, no line is a command, and only spaces were added', () => {
+    const whole = breakCommands('', hostile).text;
+    expect(workflowCommands(whole)).toEqual([]);
+    expect(whole.replaceAll(' ', '')).toBe(hostile.replaceAll(' ', ''));
+    for (let i = 0; i <= hostile.length; i++)
+      for (let j = i; j <= hostile.length; j++) {
+        const first = breakCommands('', hostile.slice(0, i));
+        const second = breakCommands(first.carry, hostile.slice(i, j));
+        const third = breakCommands(second.carry, hostile.slice(j));
+        expect(first.text + second.text + third.text).toBe(whole);
+      }
+  });
+
+  it('text with no command form is as it was', () => {
+    const text = 'acme: 0 errors, 0 warnings\n  a: b :: c # [d] ## e\n#\n:';
+    expect(breakCommands('', text).text).toBe(text);
+  });
 });
 
 describe('R94-2: `##[` inside a line is a command', () => {
   it('a spec’s email quoted in a finding', () => {
     const dir = tempDir('orgctl-r94-spec-');
-    const spec = join(dir, 'org.yaml');
-    writeFileSync(
-      spec,
-      [
-        'apiVersion: orgctl/v1',
-        'kind: Organization',
-        'metadata: { name: acme }',
-        'spec:',
-        '  owner: alice@acme.io',
-        '  users:',
-        '    - email: alice@acme.io',
-        '      admin: true',
-        '  namespaces:',
-        '    - name: web',
-        '  grants:',
-        '    - user: "##[error]orgctl-review-passed@acme.io"',
-        '      namespace: web',
-        '      levels: [r:pods]',
-        '',
-      ].join('\n'),
-    );
+    const spec = join(dir, 'org.json');
+    const grants = [{ user: '##[error]orgctl-review-passed@acme.io', namespace: 'web', levels: ['r:pods'] }];
+    writeFileSync(spec, JSON.stringify(acmeSpecWith({ grants })));
     const r = cli(['check', '--spec', spec], { env: IN_ACTIONS });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain('unknown-user');
