@@ -21,6 +21,15 @@
  * And the runner reads a line after TrimStart(): `  ::add-mask::…` (R94-1's second line) is a
  *     command where the tests of R29/R30 (`startsWith('::')`) see none; the model below is the runner's.
  *
+ * R94-4 (low; the privileged review job): a log line is read by the job's problem matchers too, and
+ *     actions/setup-node registers three (.github/tsc.json, eslint-stylish.json, eslint-compact.json:
+ *     `core.info('##[add-matcher]…')` in src/main.ts) for the rest of the job. tsc's pattern takes any
+ *     line not starting with a space with `(1): error TS1: message` in it (`^(?:\s+\d+\>)?([^\s].*)\(…`):
+ *     a role named `x(1): error TS1: orgctl review passed` makes the finding that quotes it an error
+ *     annotation of the author's words, and so would any line of review --github's (`error RULE
+ *     MESSAGE`) quoting such text. No space orgctl writes breaks every matcher a job may add: the
+ *     jobs that run orgctl on a pull request's data remove setup-node's matchers first.
+ *
  * What held: a value's line break or carriage return in a file name, finding or refusal is written
  * as its code point (`<U+000A>`, R29/R30), and a declaration's standard streams are pipes to orgctl
  * (never the job's own: bin/declaration-guard.mjs), so all of it passes orgctl's own writes.
@@ -31,6 +40,7 @@ import { closeSync, cpSync, mkdirSync, openSync, readFileSync, writeFileSync } f
 import { join } from 'node:path';
 import { breakCommands } from '../cli/workflow-log.ts';
 import { ROOT, TODAY, acmeSpecWith, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
+import { shippedWorkflow } from './workflow-lint.ts';
 
 /**
  * The runner's reading of a step's output, modelled from actions/runner:
@@ -192,5 +202,39 @@ describe('what held: a line break of a value is its code point', () => {
     const r = cli(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'md'], { env: IN_ACTIONS });
     expect(r.code).toBe(2);
     expect(workflowCommands(r.stderr)).toEqual([]);
+  });
+});
+
+describe('R94-4: the problem matchers actions/setup-node registers', () => {
+  // actions/setup-node .github/tsc.json (the matcher of owner tsc), as the runner applies it to each line.
+  const TSC =
+    /^(?:\s+\d+>)?([^\s].*)\((\d+)(?:,(\d+)(?:,\d+(?:,\d+)?)?)?\)\s*:\s+(error|warning|info)\s+(\w{1,2}\d+)\s*:\s*(.*)$/;
+  const SETUP_NODE_MATCHERS = ['tsc', 'eslint-stylish', 'eslint-compact'];
+
+  it('the vector: a finding quoting a spec’s role name is a line tsc’s matcher reads as an error', () => {
+    const spec = join(tempDir('orgctl-r94-matcher-'), 'org.json');
+    const grants = [{ user: 'bob@acme.io', namespace: 'web', role: 'x(1): error TS1: orgctl review passed' }];
+    writeFileSync(spec, JSON.stringify(acmeSpecWith({ grants })));
+    const r = cli(['check', '--spec', spec], { env: IN_ACTIONS });
+    expect(r.code).toBe(1);
+    const lines = `${r.stdout}\n${r.stderr}`.split(RUNNER_LINE_BREAK).filter((l) => TSC.test(l));
+    // The matcher reads it: orgctl cannot break every pattern a job may add, the job removes them.
+    expect(lines.map((l) => TSC.exec(l)![6])).toEqual([expect.stringMatching(/^orgctl review passed/)]);
+  });
+
+  it.each([
+    ['orgctl-review.yaml', 'review'],
+    ['orgctl-review-push.yaml', 'left-head'],
+  ])('%s job %s removes them after setup-node, before orgctl reads a pull request', (file, job) => {
+    const steps = shippedWorkflow(file).jobs[job]!.steps ?? [];
+    const setupNode = steps.findIndex((s) => s.uses?.startsWith('actions/setup-node@'));
+    const firstOrgctl = steps.findIndex((s) => s.run?.includes('"$ORGCTL"'));
+    expect(setupNode).toBeGreaterThanOrEqual(0);
+    expect(firstOrgctl).toBeGreaterThan(setupNode);
+    const between = steps
+      .slice(setupNode + 1, firstOrgctl)
+      .map((s) => s.run ?? '')
+      .join('\n');
+    for (const owner of SETUP_NODE_MATCHERS) expect(between).toContain(`echo "::remove-matcher owner=${owner}::"`);
   });
 });
