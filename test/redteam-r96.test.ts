@@ -1,0 +1,216 @@
+/**
+ * Red team R96 (base bd1eed2): answers that differ from what is applied, fourth pass (R89's
+ * leftovers). Argo CD applies dist/ (a directory source per shard, kubectl semantics, an API server
+ * of v1.32); orgctl answers from the strict full read (access, diff, review, who-can) and the partial
+ * read of one namespace's shard (can-i).
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { OUTPUT_HEADER, shardFile, shardOf } from '../synth/render.ts';
+import { ROOT, run, tempDir } from './helpers.ts';
+import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
+
+// The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
+vi.mock('../cli/partial-read.ts', async (original) =>
+  (await import('./partial-read-switch.ts')).fullReadOnDemand(await original()),
+);
+
+/** The example's shard count (its organization ConfigMap's). */
+const SHARDS = 32;
+const CLUSTERS = ['lga1', 'ord1'] as const;
+
+/** A copy of the example's dist/, `change`d. */
+function distCopy(change: (dir: string) => void = () => {}): string {
+  const dir = join(tempDir('orgctl-r96-'), 'dist');
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+
+/** Appends `doc` (lines, without `---`) to `cluster`'s file of `shard` (made, under orgctl's header, when there is none). */
+function appendTo(dir: string, shard: string, doc: readonly string[], cluster = 'lga1'): void {
+  const path = join(dir, shardFile(cluster, shard));
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : `${OUTPUT_HEADER}\n`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${text}---\n${doc.join('\n')}\n`);
+}
+
+const withDocumentIn = (shard: string, doc: readonly string[]): string => distCopy((dir) => appendTo(dir, shard, doc));
+
+const WEB = shardOf('web', SHARDS);
+const DATA = shardOf('data', SHARDS);
+
+/** A RoleBinding in web giving erin (bound to nothing that reads pods there) acme:r:full. */
+const ERIN_FULL_IN_WEB = [
+  'apiVersion: rbac.authorization.k8s.io/v1',
+  'kind: RoleBinding',
+  'metadata:',
+  '  name: acme:r:full-extra',
+  '  namespace: web',
+  'roleRef:',
+  '  apiGroup: rbac.authorization.k8s.io',
+  '  kind: ClusterRole',
+  '  name: acme:r:full',
+  'subjects:',
+  '- apiGroup: rbac.authorization.k8s.io',
+  '  kind: User',
+  '  name: erin@acme.io',
+];
+
+const ERIN_PODS = ['can-i', 'get', 'pods', '-n', 'web', '--as', 'erin@acme.io'];
+
+/**
+ * R96-1: a document without a kind. kubectl refuses the file ("unable to decode: Object 'Kind' is
+ * missing", measured with kubectl 1.32 here) and Argo CD's repo-server does too (its manifests are
+ * decoded as apimachinery's Unstructured, which refuses an object without a kind): the shard's
+ * Application applies nothing, revocations included. Both readers skipped the document and answered.
+ */
+describe('R96-1: a document without a kind', () => {
+  const kindless = () => withDocumentIn(WEB, ['metadata:', '  name: x', '  namespace: web']);
+
+  it('access refuses the output, naming the document', async () => {
+    const r = await run(['access', '--dir', kindless()]);
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toMatch(/without a kind/);
+  });
+
+  it('can-i in the namespace whose shard holds it: both reads refuse (its Application applies none of the shard)', async () => {
+    await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', kindless()]));
+  });
+
+  // Held: what the readers already refuse where kubectl refuses or applies otherwise.
+  const held: Record<string, string[]> = {
+    'a kind without apiVersion': ['kind: RoleBinding', ...ERIN_FULL_IN_WEB.slice(2)],
+    'an empty document (kubectl skips it; the strict reader refuses it)': [],
+    'a null document': ['null'],
+    'a v1 List with items': ['apiVersion: v1', 'kind: List', 'items:', '- apiVersion: v1', '  kind: ConfigMap'],
+  };
+  for (const [what, doc] of Object.entries(held)) {
+    it(`held: ${what} is refused by both reads`, async () => {
+      await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', withDocumentIn(WEB, doc)]));
+    });
+  }
+});
+
+/**
+ * R96-2: R89-3's byte search (a file that may hold one of web's objects is parsed) looked for
+ * `namespace: web` and `namespace: "web"` only: a key written in double quotes (`"namespace": web`,
+ * which the strict reader and Go read as the same key) in data's shard hid web's RoleBinding from
+ * the partial read, which said no where the cluster binds erin (the full read refuses it).
+ */
+describe("R96-2: a binding of web in data's shard, its namespace key quoted", () => {
+  const quoted = ERIN_FULL_IN_WEB.map((l) => (l === '  namespace: web' ? '  "namespace": web' : l));
+
+  it('can-i get pods -n web --as erin@acme.io: both reads refuse', async () => {
+    await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', withDocumentIn(DATA, quoted)]));
+  });
+
+  it("a guard: the same binding in web's own shard is answered yes by both (the quoted key is read)", async () => {
+    const { full, partial } = await bothReads(() => run([...ERIN_PODS, '--dir', withDocumentIn(WEB, quoted)]));
+    expect([full.code, full.stdout]).toEqual([0, 'yes']);
+    expect(partial).toEqual(full);
+  });
+});
+
+/**
+ * R96-3: a ClusterRole written into a namespace's shard (a second acme:r:pods, every verb on pods).
+ * Argo CD applies it with that shard's Application (the AppProject allows ClusterRoles), the two
+ * Applications taking turns at the one object; the full read refuses it (written twice, misplaced).
+ * The partial read looked in other files only for the namespace's metadata line and, when the
+ * subject was bound nowhere it read, for the subject: a ClusterRole holds neither, so can-i answered
+ * from the cluster shard's acme:r:pods alone, no where the cluster may say yes.
+ */
+const EVERY_VERB_ON_PODS = [
+  'apiVersion: rbac.authorization.k8s.io/v1',
+  'kind: ClusterRole',
+  'metadata:',
+  '  name: acme:r:pods',
+  'rules:',
+  '- apiGroups:',
+  '  - ""',
+  '  resources:',
+  '  - pods',
+  '  verbs:',
+  '  - "*"',
+];
+const BOB_DELETES_PODS = ['can-i', 'delete', 'pods', '-n', 'web', '--as', 'bob@acme.io'];
+
+describe("R96-3: a ClusterRole in a namespace's shard", () => {
+  it("a second acme:r:pods in data's shard: can-i delete pods -n web --as bob (r:pods in web) refuses as the full read", async () => {
+    await expectPartialRefusesAsFull(() =>
+      run([...BOB_DELETES_PODS, '--dir', withDocumentIn(DATA, EVERY_VERB_ON_PODS)]),
+    );
+  });
+
+  it('the same with its kind written another way Go reads alike (a quoted key, a quoted value)', async () => {
+    const spelt = (from: string, to: string) => EVERY_VERB_ON_PODS.map((l) => (l === from ? to : l));
+    for (const doc of [
+      spelt('kind: ClusterRole', '"kind": ClusterRole'),
+      spelt('kind: ClusterRole', 'kind: "ClusterRole"'),
+    ])
+      await expectPartialRefusesAsFull(() => run([...BOB_DELETES_PODS, '--dir', withDocumentIn(DATA, doc)]));
+  });
+
+  it('held: a ClusterRoleBinding anywhere is refused by the full read (orgctl writes none; the AppProject refuses it)', async () => {
+    const r = await run([
+      'access',
+      '--dir',
+      withDocumentIn('cluster', [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRoleBinding',
+        ...ERIN_FULL_IN_WEB.slice(2),
+      ]),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ClusterRoleBinding is not a kind orgctl writes/);
+  });
+});
+
+/**
+ * R96-4 (R89's leftover): RBAC written into a members-NN shard (membership ConfigMaps' own shards,
+ * written past tens of thousands of people; made here by moving the example's ConfigMaps there).
+ * Argo CD applies members-NN/resources.yaml as any shard; the full read refuses an RBAC object
+ * there (misplaced). The partial read parses members-00 for the organization's settings (a
+ * misplaced object in that file is refused with it) and searches the others for the namespace's
+ * metadata line only: a ClusterRole there was never read.
+ */
+describe('R96-4: RBAC in a members-NN shard', () => {
+  /** The example's dist/ with each cluster's ConfigMaps moved from its cluster shard into members-00. */
+  const withMembersShard = (change: (dir: string) => void) =>
+    distCopy((dir) => {
+      for (const cluster of CLUSTERS) {
+        const path = join(dir, shardFile(cluster, 'cluster'));
+        const [header, ...docs] = readFileSync(path, 'utf8').split(/^---\n/m);
+        const isConfigMap = (d: string) => /^kind: ConfigMap$/m.test(d);
+        writeFileSync(path, [header, ...docs.filter((d) => !isConfigMap(d))].join('---\n'));
+        const members = join(dir, shardFile(cluster, 'members-00'));
+        mkdirSync(dirname(members), { recursive: true });
+        writeFileSync(members, [header, ...docs.filter(isConfigMap)].join('---\n'));
+      }
+      change(dir);
+    });
+
+  it('a guard: the output so laid out is answered as before, by both reads', async () => {
+    const dir = withMembersShard(() => {});
+    expect((await run(['access', '--dir', dir])).code).toBe(0);
+    const { full, partial } = await bothReads(() => run([...ERIN_PODS, '--dir', dir]));
+    expect([full.code, full.stdout], full.stderr).toEqual([1, 'no']);
+    expect(partial).toEqual(full);
+  });
+
+  it("held: a RoleBinding of web in ord1's members-00 (searched for web's metadata line, then parsed): both reads refuse", async () => {
+    const dir = withMembersShard((d) => appendTo(d, 'members-00', ERIN_FULL_IN_WEB, 'ord1'));
+    await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', dir]));
+  });
+
+  it("held: a RoleBinding of web in lga1's members-00 (parsed for the settings, with the organization's ConfigMap: misplaced): both reads refuse", async () => {
+    const dir = withMembersShard((d) => appendTo(d, 'members-00', ERIN_FULL_IN_WEB, 'lga1'));
+    await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', dir]));
+  });
+
+  it('a second acme:r:pods in a members-01 (a shard the partial read never parses): both reads refuse', async () => {
+    const dir = withMembersShard((d) => appendTo(d, 'members-01', EVERY_VERB_ON_PODS));
+    await expectPartialRefusesAsFull(() => run([...BOB_DELETES_PODS, '--dir', dir]));
+  });
+});
