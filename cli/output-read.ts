@@ -78,10 +78,13 @@ function readAsList(object: Record<string, unknown>): string | undefined {
  * a name (one with `generateName` only, Argo CD creates anew, as a hook; readRbac leaves it out),
  * and for a kind orgctl writes in a namespace, the namespace (Argo CD applies one without it in its
  * Application's destination namespace, the system namespace; readRbac reads it in `default`).
- * A document without a kind is no object to either.
+ * A document without a kind (or an empty one) is no object at all: kubectl and Argo CD's repo-server
+ * decode each document as apimachinery's Unstructured, which refuses it ("Object 'Kind' is
+ * missing"), so the file's Application applies nothing, where readRbac skipped it (red team R96-1).
  */
 function metadataNotWritten(object: Record<string, unknown>): string | undefined {
-  if (typeof object.kind !== 'string') return undefined;
+  if (typeof object.kind !== 'string' || !object.kind)
+    return 'a document without a kind, which kubectl and Argo CD refuse with its whole file ("Object \'Kind\' is missing")';
   const meta = isObj(object.metadata) ? object.metadata : {};
   const kind = showHidden(object.kind);
   if (typeof meta.name !== 'string' || !meta.name)
@@ -100,8 +103,7 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
  * included: no answer read from it is the cluster's.
  */
 function notApplied(path: string, object: Record<string, unknown>): string | undefined {
-  // A document without a kind is no object to orgctl's readers (readRbac skips it): left as before.
-  if (typeof object.kind !== 'string') return undefined;
+  if (typeof object.kind !== 'string') return undefined; // refused before (metadataNotWritten)
   if (path.startsWith(`${ARGOCD_FOLDER}/`)) return objectRefused(object);
   const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
   const written =
