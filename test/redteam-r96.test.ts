@@ -106,6 +106,11 @@ describe("R96-2: a binding of web in data's shard, its namespace key quoted", ()
     await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', withDocumentIn(DATA, quoted)]));
   });
 
+  it('the same with the namespace a block scalar (|-): both reads refuse', async () => {
+    const block = ERIN_FULL_IN_WEB.flatMap((l) => (l === '  namespace: web' ? ['  namespace: |-', '    web'] : [l]));
+    await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', withDocumentIn(DATA, block)]));
+  });
+
   it("a guard: the same binding in web's own shard is answered yes by both (the quoted key is read)", async () => {
     const { full, partial } = await bothReads(() => run([...ERIN_PODS, '--dir', withDocumentIn(WEB, quoted)]));
     expect([full.code, full.stdout]).toEqual([0, 'yes']);
@@ -143,9 +148,10 @@ describe("R96-3: a ClusterRole in a namespace's shard", () => {
     );
   });
 
-  it('the same with its kind written another way Go reads alike (a quoted key, a quoted value)', async () => {
+  it('the same with its kind written another way Go reads alike (a block scalar, a quoted key, a quoted value)', async () => {
     const spelt = (from: string, to: string) => EVERY_VERB_ON_PODS.map((l) => (l === from ? to : l));
     for (const doc of [
+      EVERY_VERB_ON_PODS.flatMap((l) => (l === 'kind: ClusterRole' ? ['kind: |-', '  ClusterRole'] : [l])),
       spelt('kind: ClusterRole', '"kind": ClusterRole'),
       spelt('kind: ClusterRole', 'kind: "ClusterRole"'),
     ])
