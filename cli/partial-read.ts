@@ -146,15 +146,25 @@ function writtenForm(name: string): string | undefined {
 
 /**
  * The bytes a file holding an object of namespace `ns` holds, one of them: its metadata line as
- * orgctl writes it, or in double quotes (the strict reader takes both, as Go does; any other
- * spelling is an escape, found by its backslash: mayNameBytes). Undefined for a name with a line break.
+ * orgctl writes it, or in double quotes; or its key in double quotes, or its value a block scalar,
+ * whatever the name (the strict reader takes each, as Go does, red team R96-2; any other spelling
+ * is an escape, found by its backslash: mayNameBytes). Undefined for a name with a line break.
  */
 function namespaceLines(ns: string): Buffer[] | undefined {
   const written = writtenForm(ns);
   return written === undefined
     ? undefined
-    : [Buffer.from(`namespace: ${written}\n`), Buffer.from(`namespace: "${written}"`)];
+    : [`namespace: ${written}\n`, `namespace: "${written}"`, 'namespace": ', 'namespace: |'].map((b) => Buffer.from(b));
 }
+
+/**
+ * The bytes a file holding cluster-wide RBAC (a ClusterRole, or a ClusterRoleBinding, which the full
+ * read refuses) holds, one of them: its kind line as orgctl writes it (at the line's start: a
+ * roleRef's is indented), its value quoted or a block scalar, or its key quoted (else an escape).
+ * kubectl applies such an object wherever it is written: a second ClusterRole of a name, in a
+ * namespace's shard, is applied by that shard's Application too (red team R96-3).
+ */
+const CLUSTER_RBAC_LINES = ['\nkind: ClusterRole', '\nkind: "', '\nkind: |', '\n"kind"'].map((b) => Buffer.from(b));
 
 const BACKSLASH = 0x5c;
 
@@ -337,7 +347,9 @@ function readLaidOut(
   if (org.namespaces.includes(ns) && !sets.some((s) => s.namespaces.includes(ns))) return undefined;
   // A copy of one of the namespace's objects in another file is applied there too (kubectl applies
   // an object wherever it is written; the full read refuses it): every other file whose bytes may
-  // name the namespace is parsed, and one placed elsewhere leaves the answer to the full read (R89-3).
+  // name the namespace is parsed, and one placed elsewhere leaves the answer to the full read (R89-3);
+  // so is every file that may hold a ClusterRole (R96-3). A question about the cluster (no namespace)
+  // is decided by ClusterRoleBindings alone, which orgctl never writes and the full read refuses anywhere.
   // Each such file's bytes are read once and kept only when parsed or when they may name the subject
   // (searched below): the others, most of the output, are named in `namesNeither`, and let go.
   const namesNeither = new Set<string>();
@@ -347,7 +359,7 @@ function readLaidOut(
     for (const path of files) {
       if (path === MEMBERS_FILE || fileDocs.has(path)) continue;
       const bytes = readFiles.get(path) ?? readBytes(join(dir, path));
-      if (lines.some((line) => mayNameBytes(bytes, line))) {
+      if (lines.concat(CLUSTER_RBAC_LINES).some((line) => mayNameBytes(bytes, line))) {
         readFiles.set(path, bytes);
         docsOf(path, (head) => onlyPlaced(path, head));
       } else if (subjectBytes && mayNameBytes(bytes, subjectBytes) && !isMembersFile(path)) readFiles.set(path, bytes);
