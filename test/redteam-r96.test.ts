@@ -220,3 +220,33 @@ describe('R96-4: RBAC in a members-NN shard', () => {
     await expectPartialRefusesAsFull(() => run([...BOB_DELETES_PODS, '--dir', dir]));
   });
 });
+
+/**
+ * R96-5: fields the API server refuses in an RBAC object. kubectl validates strictly by default since
+ * 1.27 (`--validate=strict`: the server's fieldValidation=Strict refuses a field its schema does not
+ * declare), and a field of the wrong type (subjects as a mapping) fails to decode whatever the
+ * validation: the object is refused, and with it its Application's sync. The readers read past an
+ * unknown field (answering yes through the binding) and warned of a mapping of subjects (answering no).
+ */
+describe('R96-5: an RBAC object with a field the API server refuses', () => {
+  const at = (after: string, lines: readonly string[]) =>
+    ERIN_FULL_IN_WEB.flatMap((l) => (l === after ? [l, ...lines] : [l]));
+  const refused: Record<string, string[]> = {
+    'an unknown top-level field': [...ERIN_FULL_IN_WEB, 'extra: x'],
+    'an unknown field in metadata': at('  namespace: web', ['  extra: x']),
+    'an unknown field in roleRef': at('  name: acme:r:full', ['  extra: x']),
+    'an unknown field in a subject': [...ERIN_FULL_IN_WEB, '  namespaces: web'],
+    'subjects written as a mapping, not a list': ERIN_FULL_IN_WEB.map((l) =>
+      l.replace(/^(- | {2})(apiGroup|kind|name): (rbac|User|erin)/, '  $2: $3'),
+    ),
+  };
+  for (const [what, doc] of Object.entries(refused)) {
+    it(`${what}: both reads refuse, and access names the field`, async () => {
+      const dir = withDocumentIn(WEB, doc);
+      await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', dir]));
+      const r = await run(['access', '--dir', dir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/not declared|is not a list/);
+    });
+  }
+});
