@@ -20,6 +20,8 @@
  *   validation.go`, after v1's defaulting (`pkg/apis/rbac/v1/defaults.go`: an empty roleRef
  *   apiGroup is RBAC's, an empty subject apiGroup is RBAC's for a User or Group and '' for a
  *   ServiceAccount); roles' rules: `ValidatePolicyRule` (analysis/rules.ts, ruleDefects).
+ * - Fields: rbac/v1's types (`k8s.io/api/rbac/v1/types.go`) and ObjectMeta's; a field neither
+ *   declares is refused by strict field validation, kubectl's default since 1.27 (`--validate=strict`).
  */
 import { isObj, policyRulesProblem } from '../../analysis/objects.ts';
 import { type RuleDefect, ruleDefects } from '../../analysis/rules.ts';
@@ -324,6 +326,8 @@ const groupOr = (v: unknown, empty: string): unknown => (v === undefined || v ==
  */
 function subjectRefused(s: unknown, namespaced: boolean): string | undefined {
   if (!isObj(s)) return ' is not a mapping';
+  const field = undeclared(s, SUBJECT_FIELDS);
+  if (field) return `${field}: not declared in the schema of a subject (strict field validation)`;
   if (typeof s.name !== 'string' || !s.name) return '.name is required';
   const group = (expected: string) =>
     groupOr(s.apiGroup, expected) === expected
@@ -373,6 +377,60 @@ function bindingRefused(o: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** ObjectMeta's fields (apimachinery `pkg/apis/meta/v1/types.go`): any other is not in the schema. */
+const OBJECT_META_FIELDS = new Set([
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+]);
+
+/** rbac/v1's fields of each RBAC kind, and of a roleRef (`k8s.io/api/rbac/v1/types.go`). */
+const RBAC_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  Role: new Set(['apiVersion', 'kind', 'metadata', 'rules']),
+  ClusterRole: new Set(['apiVersion', 'kind', 'metadata', 'rules', 'aggregationRule']),
+  RoleBinding: new Set(['apiVersion', 'kind', 'metadata', 'subjects', 'roleRef']),
+  ClusterRoleBinding: new Set(['apiVersion', 'kind', 'metadata', 'subjects', 'roleRef']),
+};
+const ROLE_REF_FIELDS = new Set(['apiGroup', 'kind', 'name']);
+const SUBJECT_FIELDS = new Set(['kind', 'apiGroup', 'name', 'namespace']);
+
+/** The first key of `o` not in `fields`, as `.key`, or undefined. */
+const undeclared = (o: Record<string, unknown>, fields: ReadonlySet<string>): string | undefined => {
+  for (const k in o) if (!fields.has(k)) return `.${k}`;
+  return undefined;
+};
+
+/**
+ * What of an RBAC object its schema does not declare: a field the server's strict field validation
+ * refuses (kubectl's default since 1.27, `--validate=strict`), or subjects that are not a list, which
+ * do not decode at all (red team R96-5); subjects' own fields are judged with each (subjectRefused).
+ */
+function fieldsRefused(o: Record<string, unknown>): string | undefined {
+  const fields = RBAC_FIELDS[String(o.kind)];
+  if (!fields) return undefined;
+  const bad =
+    undeclared(o, fields) ??
+    (isObj(o.metadata) ? undeclared(o.metadata, OBJECT_META_FIELDS)?.replace(/^/, '.metadata') : undefined) ??
+    (isObj(o.roleRef) ? undeclared(o.roleRef, ROLE_REF_FIELDS)?.replace(/^/, '.roleRef') : undefined);
+  if (bad)
+    return `field ${bad.slice(1)} is not declared in the schema of a ${String(o.kind)} (strict field validation)`;
+  return o.subjects === undefined || o.subjects === null || Array.isArray(o.subjects)
+    ? undefined
+    : 'subjects is not a list';
+}
+
 /** Why the API server refuses an object's name for its kind (NAME_RULE) or, of a namespaced kind, its namespace. */
 function namesRefused(o: Record<string, unknown>): string | undefined {
   const meta = isObj(o.metadata) ? o.metadata : {};
@@ -386,12 +444,13 @@ function namesRefused(o: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Why the API server refuses an object of a kind orgctl writes, whatever wrote it: its name or
- * namespace, its labels and annotations, its size, a role's rules, a binding's roleRef and
+ * Why the API server refuses an object of a kind orgctl writes, whatever wrote it: an RBAC object's
+ * fields its schema does not declare, its name or namespace, its labels and annotations, its size, a role's rules, a binding's roleRef and
  * subjects; undefined when it accepts it. One refused object stops its whole Argo CD Application.
  */
 export function objectRefused(o: Record<string, unknown>): string | undefined {
   return (
+    fieldsRefused(o) ??
     namesRefused(o) ??
     ownMetadataRefused(o.metadata) ??
     sizeRefused(o) ??
