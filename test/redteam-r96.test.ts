@@ -3,6 +3,17 @@
  * leftovers). Argo CD applies dist/ (a directory source per shard, kubectl semantics, an API server
  * of v1.32); orgctl answers from the strict full read (access, diff, review, who-can) and the partial
  * read of one namespace's shard (can-i).
+ *
+ * R96-1 (medium, closed): a document without a kind was read past by both readers; kubectl and Argo
+ * CD refuse its file, so its Application applies nothing (revocations included). parseOutput refuses it.
+ * R96-2 (medium, closed): R89-3's search for web's objects in other files missed `"namespace": web`
+ * and `namespace: |-` (read alike by Go): can-i said no where the cluster binds and the full read refuses.
+ * R96-3 (medium, closed): a second ClusterRole of a name in a namespace's shard or a members-NN
+ * (applied by that Application too) was never read by can-i. Both close in cli/partial-read.ts.
+ * R96-4 (held): RoleBindings in members-NN are refused by both; a ClusterRole there is R96-3's.
+ * R96-5 (medium, closed): fields the API server refuses in an RBAC object (undeclared: strict field
+ * validation; subjects as a mapping: no decode) were read past; objectRefused refuses them.
+ * R96-6 (pinned): explain explains the declaration, not dist/; synth --check and the review bind them.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -249,4 +260,24 @@ describe('R96-5: an RBAC object with a field the API server refuses', () => {
       expect(r.stderr).toMatch(/not declared|is not a list/);
     });
   }
+});
+
+/**
+ * R96-6 (pinned, not changed): explain answers from the declaration (and its index, bound to the
+ * declaration's bytes, inode and change time: R7, F5, R73-2, R77-1), never from dist/. A dist/
+ * forged with a binding the full read accepts (can-i says yes, as the cluster would) is not what
+ * explain explains; what makes them one is that dist/ is proven to be the declaration's synthesis
+ * (`synth --check` here, the review's proof on a pull request), which refuses the forged dist/.
+ */
+describe('R96-6 (pinned): explain reads the declaration, not dist/', () => {
+  it('a forged dist/: can-i says yes, explain lists only what the declaration grants, synth --check refuses the dist/', async () => {
+    const dir = withDocumentIn(WEB, ERIN_FULL_IN_WEB);
+    expect((await run([...ERIN_PODS, '--dir', dir])).stdout).toBe('yes');
+    const explained = await run(['explain', 'erin@acme.io', '-n', 'web']);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).not.toMatch(/acme:r:full/);
+    const check = await run(['synth', '--check', '--out', dir]);
+    expect(check.code).not.toBe(0);
+    expect(check.stdout + check.stderr).toMatch(/stale/);
+  }, 60_000);
 });
