@@ -298,9 +298,9 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
 /**
  * A file's bytes, read into `into` when it is large enough, else into a larger buffer that
  * replaces it: the files of an output folder are read one after another into one buffer (a new
- * one for each is new memory the VM faults in, 22 MB at size L), each decoded before the next.
+ * one for each is new memory the VM faults in, 22 MB at size L), each used before the next.
  */
-function readBytes(file: string, into: { buffer: Buffer }): Uint8Array {
+export function readBytesInto(file: string, into: { buffer: Buffer }): Buffer {
   const fd = openSync(file, 'r');
   try {
     const expected = fstatSync(fd).size;
@@ -330,7 +330,7 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
   return relative.map((path) => {
     // As a message shows it: a file name may hold a line break (R30-1).
     const label = showHidden(join(dir, path));
-    return { path, content: decodeOutput(readBytes(join(dir, path), into), label), label };
+    return { path, content: decodeOutput(readBytesInto(join(dir, path), into), label), label };
   });
 }
 
