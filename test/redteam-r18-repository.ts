@@ -51,6 +51,24 @@ export const copyOfH = (number: number, author: string, association: 'MEMBER' | 
 export const inForce = (runs: readonly StandinCheckRun[], sha: string): StandinCheckRun | undefined =>
   runs.filter((r) => r.headSha === sha && r.name === 'orgctl/review').at(-1);
 
+/**
+ * A newer run's `pull` job marks H in progress: its script's one POST check-runs, through the
+ * stand-in's API at `url` (the check run is the last of its name on H until another is posted).
+ */
+export async function newerRunMarks(url: string): Promise<void> {
+  const r = await fetch(`${url}/repos/acme/org/check-runs`, {
+    method: 'POST',
+    headers: { authorization: 'token ghs_test', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'orgctl/review',
+      head_sha: H,
+      status: 'in_progress',
+      output: { title: 'judging', summary: 'orgctl is judging this change: the verdict before it no longer counts.' },
+    }),
+  });
+  expect(r.status).toBe(201);
+}
+
 /** A passing run of another check on H, in check suite `suite` of its own: a pull_request workflow run of a copy. */
 export const otherCheckOnH = (suite: number): StandinCheckRun => ({
   id: 31_000_000 + suite,

@@ -50,7 +50,7 @@ import { changedPathsBetween, MAX_OUTPUT_BYTES } from '../cli/git.ts';
 import { InputError } from '../model/errors.ts';
 import { gitIn, runStep, tempDir } from './helpers.ts';
 import { beforePost } from './redteam-posting-hook.ts';
-import { H, inForce, repositories } from './redteam-r18-repository.ts';
+import { H, inForce, newerRunMarks, repositories } from './redteam-r18-repository.ts';
 import { filesUnder, shippedWorkflow, zipOf, type ZipEntry } from './workflow-lint.ts';
 
 vi.mock('./../github/adapter.ts', async (original) =>
@@ -170,24 +170,6 @@ describe('R86-1: the pull job reads the trigger’s artifact pull-number as data
 });
 
 describe('R86-2: an older run’s verdict never stands over a newer run’s mark', () => {
-  /**
-   * A newer run's `pull` job marks H in progress: its script's one POST check-runs, through the
-   * stand-in's API (the check run is the last of its name on H until another is posted).
-   */
-  async function newerRunMarks(url: string) {
-    const r = await fetch(`${url}/repos/acme/org/check-runs`, {
-      method: 'POST',
-      headers: { authorization: 'token ghs_test', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'orgctl/review',
-        head_sha: H,
-        status: 'in_progress',
-        output: { title: 'judging', summary: 'orgctl is judging this change: the verdict before it no longer counts.' },
-      }),
-    });
-    expect(r.status).toBe(201);
-  }
-
   it('a run a review started read #42 again and posts; alice closes #42 meanwhile, and the `closed` run marks H: the older success must not stand over that mark', async () => {
     const opened = await repository([]);
     beforePost.once = async () => {
