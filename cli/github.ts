@@ -461,7 +461,7 @@ async function successUndone(
   pr: PullRequestFacts,
   judged: CopiesJudged['judged'],
   lender: CopiesJudged['lender'],
-  posted: { readonly mark: number | undefined; readonly check: number },
+  posted: { readonly mark: number; readonly check: number },
   io: Io,
 ): Promise<string | undefined> {
   try {
@@ -474,8 +474,6 @@ async function successUndone(
       if (now.headSha !== pr.headSha && (await failLeftHead(gh, at, now, pr.headSha, io)) === 'unread')
         return `pull request #${pr.number} moved on as its success was posted, and whether that success carried its verdict could not be read: re-run the job`;
     }
-    // Without a mark of its own (GitHub refused it), nothing dates this run's reading: not looked for.
-    if (posted.mark === undefined) return undefined;
     const newer = await reviewRunsBetween(gh, at, pr.headSha, posted.mark, posted.check);
     return newer.length
       ? `a newer run of the review marked ${pr.headSha.slice(0, 12)} in progress while this run judged it (check run ${newer.at(-1)}), before this run's success landed: that run's verdict decides; if none comes, re-run the job`
@@ -644,6 +642,12 @@ export async function reviewOnGitHub(
       const posted: Verdict = lender
         ? { ...lender.verdict, results: [...passesAs(pr, lender.number), ...lender.verdict.results] }
         : own;
+      // A success stands only over this run's own mark: without one (GitHub refused it), nothing dates
+      // this run's reading, and a newer run's mark while it judged is not told from an older one (R98-2).
+      if (posted.ok && mark === undefined)
+        return failHead(
+          `the check run of ${pr.headSha.slice(0, 12)} could not be marked in progress, so a newer run's mark while this one judged could not be told from an earlier one: no success is posted; re-run the job`,
+        );
       const report = fullReportOf(runUrl, env.GITHUB_RUN_ATTEMPT, randomBytes(4).toString('hex'));
       const full = renderMarkdown(diff, own, { maxBytes: 1_000_000 }); // GitHub's step summary: 1 MiB
       if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${report.heading}\n\n${full}\n`);
@@ -656,9 +660,10 @@ export async function reviewOnGitHub(
       // A success records whose verdict it carries: a push of that pull request away fails it (R18-1).
       const carries = posted.ok ? (lender?.number ?? number) : undefined;
       const check = await createCheckRun(gh, at, pr.headSha, posted, summary, runUrl, carries);
-      const undone = posted.ok
-        ? await successUndone(gh, at, pr, copies.judged, lender, { mark: mark?.id, check }, io)
-        : undefined;
+      const undone =
+        posted.ok && mark
+          ? await successUndone(gh, at, pr, copies.judged, lender, { mark: mark.id, check }, io)
+          : undefined;
       if (undone) return failHead(undone);
       const comment = await upsertComment(gh, at, number, botLogin, body);
       const as = lender ? ` (as #${lender.number}'s change; #${number} fails on its own)` : '';

@@ -60,7 +60,8 @@ async function ownSuccessAfterPush(markRefused: boolean) {
     left = (await pushAndLeftHead(opened)).outs.join('\n');
   };
   if (markRefused) opened.state.faults.push({ method: 'POST', path: /\/check-runs$/, status: 403, times: 1 });
-  expect((await opened.review(42)).code).toBe(0);
+  // A run whose mark GitHub refused posts no success: it fails H instead (R98-2).
+  expect((await opened.review(42)).code).toBe(markRefused ? 1 : 0);
   await opened.review(42, reviewStarted);
   return { left, runs: opened.state.checkRuns };
 }
