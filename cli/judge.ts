@@ -25,7 +25,13 @@ import { readRefTree, refOfSide, type LoadedSide } from './git.ts';
 import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
-import { isActiveAdmin, type HeadTree, type OrgCodeRead } from '../policies/change/context.ts';
+import {
+  givenAccountIds,
+  isActiveAdmin,
+  type GivenLogin,
+  type HeadTree,
+  type OrgCodeRead,
+} from '../policies/change/context.ts';
 import {
   baseLockedEngine,
   readBaseLockText,
@@ -49,6 +55,8 @@ export interface ChangeToJudge {
   readonly overriddenBy?: Readonly<Record<string, string>>;
   /** The GitHub account ids named by each login (ReviewInput.accountIds); absent off GitHub. */
   readonly accountIds?: ReadonlyMap<string, readonly number[]>;
+  /** Off GitHub: every login the person gave (actors, approvers), with the account id when given (givenAccountIds). */
+  readonly givenLogins?: readonly GivenLogin[];
   /** An older output of the base branch: mass-removal adds up the removals since then. */
   readonly window?: string;
   /** YYYY-MM-DD for expiry in the proof (default: ORGCTL_TODAY, else today). */
@@ -178,6 +186,8 @@ export function judgeChange(
   // What Argo CD checks out is head's whole commit, not its dist/: a folder names no commit.
   const headRef = change.headTree === undefined ? refOfSide(change.head) : undefined;
   const headTree = change.headTree ?? (headRef !== undefined ? { entries: readRefTree(headRef) } : undefined);
+  const accountIds =
+    change.accountIds ?? (change.givenLogins && givenAccountIds(base.users.values(), change.givenLogins));
   const rules = review({
     base,
     head,
@@ -188,7 +198,7 @@ export function judgeChange(
     changedPaths: change.changedPaths,
     overrides: change.overrides,
     ...(change.overriddenBy !== undefined ? { overriddenBy: change.overriddenBy } : {}),
-    ...(change.accountIds !== undefined ? { accountIds: change.accountIds } : {}),
+    ...(accountIds !== undefined ? { accountIds } : {}),
     ...(installed !== undefined
       ? {
           headEngine:

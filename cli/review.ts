@@ -9,8 +9,9 @@ import { reportFormat, reportIn, requireSides } from './diff.ts';
 import { changedPathsBetween, commitOfSide, readableRef, refOfSide } from './git.ts';
 import { judgeChange } from './judge.ts';
 import { readOrgCode } from './org-code.ts';
+import type { GivenLogin } from '../policies/change/context.ts';
 
-const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN... [--approved-by LOGIN...]
+const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor LOGIN[:ID]... [--approved-by LOGIN[:ID]...]
                      [--changed-path PATH...] [--override RULE...] [--window DIR|REF] [--today YYYY-MM-DD]
                      [--format text|md|json] [--head-proof FILE [--head-lock FILE]] [--full-proof]
        orgctl review --github [--pull N] [--base DIR|REF] [--base-commit SHA] [--head DIR|REF] [--bot-login LOGIN]
@@ -27,6 +28,10 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
 
   --actor LOGIN        the pull request's author, every commit author and who pushed the head (repeatable)
   --approved-by LOGIN  reviewers whose latest review approves the head commit (repeatable)
+                       Either takes LOGIN:ID, the account's id (gh api users/LOGIN --jq .id), judged as
+                       on GitHub: the id is the account (a renamed admin's new login with their declared
+                       id is that admin; a login another account took is nobody). A login alone is
+                       taken for the account its base user declares, by name: give the id to check it
   --changed-path PATH  files the change touches, for engine-change (repeatable; default, when --base and
                        --head are git refs: those merging head into base rewrites, renames followed,
                        and those it conflicts in)
@@ -110,6 +115,23 @@ function changedPaths(given: readonly string[], sides: { readonly base: string; 
   return commit(base, sides.base) && commit(head, sides.head) ? changedPathsBetween(base, head) : undefined;
 }
 
+/**
+ * A login as --actor or --approved-by give it: LOGIN, or LOGIN:ID with its account's id. No GitHub
+ * login holds "@" or ":": an email would be judged as nobody's login, and fail as "not an admin".
+ */
+function givenLogin(flag: string, text: string): GivenLogin {
+  if (text.includes('@'))
+    throw new UsageError(
+      `${flag} ${JSON.stringify(text)} is an email, not a GitHub login: give the person's GitHub login (orgctl members lists it)`,
+    );
+  const m = /^([^:]+)(?::(.*))?$/.exec(text);
+  if (!m || (m[2] !== undefined && !/^[1-9]\d{0,14}$/.test(m[2])))
+    throw new UsageError(
+      `${flag} ${text}: give a GitHub login, or LOGIN:ID with the account's id, a number (gh api users/LOGIN --jq .id)`,
+    );
+  return m[2] === undefined ? { login: m[1]! } : { login: m[1]!, id: Number(m[2]) };
+}
+
 export const command = defineCommand({
   name: 'review',
   summary: 'The change rules (self-edit, admin approvals, ...), judged against base membership.',
@@ -145,17 +167,13 @@ export const command = defineCommand({
         '--base-commit is for --github, where it is checked against the default branch as GitHub has it; here --base is what you give',
       );
     const sides = requireSides(flags);
-    const actors = flags.actor;
-    if (!actors.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
-    // No GitHub login holds "@": an email here would be judged as nobody's login, and fail as "not an admin".
-    for (const [flag, logins] of [
-      ['--actor', actors],
-      ['--approved-by', flags['approved-by']],
-    ] as const)
-      for (const login of logins.filter((l) => l.includes('@')))
-        throw new UsageError(
-          `${flag} ${JSON.stringify(login)} is an email, not a GitHub login: give the person's GitHub login (orgctl members lists it)`,
-        );
+    if (!flags.actor.length) throw new UsageError('--actor LOGIN is required: a change is judged by who made it');
+    const given = {
+      '--actor': flags.actor.map((g) => givenLogin('--actor', g)),
+      '--approved-by': flags['approved-by'].map((g) => givenLogin('--approved-by', g)),
+    };
+    const actors = given['--actor'].map((g) => g.login);
+    const approvals = given['--approved-by'].map((g) => g.login);
     const overrides = flags.override;
     for (const o of overrides) {
       if (OVERRIDABLE_RULES.includes(o as RuleId)) continue;
@@ -169,7 +187,8 @@ export const command = defineCommand({
       {
         ...sides,
         actors,
-        approvals: flags['approved-by'],
+        approvals,
+        givenLogins: [...given['--actor'], ...given['--approved-by']],
         changedPaths: changed,
         orgCode: await readOrgCode(sides.head, changed),
         overrides,
@@ -181,7 +200,7 @@ export const command = defineCommand({
       },
       io,
     );
-    warnLoginsMeant(io, { admins, logins }, { '--actor': actors, '--approved-by': flags['approved-by'] });
+    warnLoginsMeant(io, { admins, logins }, { '--actor': actors, '--approved-by': approvals });
     const format = reportFormat(flags.format, io);
     // Whole, as `orgctl diff`: only what GitHub is sent is cut (cli/github.ts).
     io.out(

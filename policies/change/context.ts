@@ -253,6 +253,32 @@ function renamedUser(input: ReviewInput, login: string): MemberUser | undefined 
   return found;
 }
 
+/** A login as a person gives it off GitHub (`orgctl review --approved-by LOGIN[:ID]`): its account's id when given. */
+export interface GivenLogin {
+  readonly login: string;
+  readonly id?: number;
+}
+
+/**
+ * The account ids a local review names by each login (ReviewInput.accountIds), from what the
+ * person gave, so that the rule GitHub's answers meet (baseUser) is the one rule (red team R98-4):
+ * an id given is the account (a renamed admin's new login and their declared id are that admin; a
+ * freed login given with another account's id is nobody). A login given alone is taken for the
+ * account its base user declares, by name, as before ids could be given: no warning, since an
+ * organization declares every admin's id (admin-github-id) and every such login would warn.
+ */
+export function givenAccountIds(users: Iterable<MemberUser>, given: readonly GivenLogin[]): Map<string, number[]> {
+  const all = [...users];
+  const accountIds = new Map<string, number[]>();
+  for (const { login, id } of given) {
+    const named = id ?? all.find((u) => u.github && sameLogin(u.github, login))?.githubId;
+    if (named === undefined) continue;
+    const ids = accountIds.get(loginKey(login)) ?? [];
+    if (!ids.includes(named)) accountIds.set(loginKey(login), [...ids, named]);
+  }
+  return accountIds;
+}
+
 /** Whether `login` is `u`'s: the base user it names (baseUser). */
 const isLoginOf = (input: ReviewInput, u: MemberUser, login: string): boolean => baseUser(input, login) === u;
 
