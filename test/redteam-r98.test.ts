@@ -187,6 +187,28 @@ describe('R98-4: a local review takes the account id beside a login, as the revi
   });
 });
 
+describe('R98-3: a proof an earlier attempt left is never read beside a later attempt’s head', () => {
+  /** Whether a step's `if` (terms `X == 'v'` joined by &&) holds, with `values` for each X. */
+  const holds = (condition: string, values: Record<string, string>) =>
+    condition.split('&&').every((term) => {
+      const m = /^\s*([\w.-]+) == '([^']*)'\s*$/.exec(term);
+      expect(m, term).not.toBeNull();
+      return values[m![1]!] === m![2];
+    });
+
+  it('head-engine’s code (attempt 1, head A) deletes orgctl-head-files with the run’s artifact token and leaves its own proof; a push of B and "Re-run all jobs": head-engine fails at its upload (409), and the review must not read attempt 1’s proof as B’s', () => {
+    // Attempt 2: the pull job uploads B's files (the name freed) and outputs head-sha B; head-engine
+    // proves B, writes `proved`, and its upload of orgctl-head-proof is refused: attempt 1's holds it.
+    const proof = review.jobs.review!.steps.find((s) => s.id === 'head-proof')!;
+    const attempt2 = { 'needs.head-engine.outputs.proved': 'true', 'needs.head-engine.result': 'failure' };
+    expect(holds(proof.if!, attempt2), 'the review fetches the one orgctl-head-proof the run holds: attempt 1’s').toBe(
+      false,
+    );
+    // A head-engine that succeeded uploaded the proof itself (no name held before it).
+    expect(holds(proof.if!, { ...attempt2, 'needs.head-engine.result': 'success' })).toBe(true);
+  });
+});
+
 describe('R98-3 guards: what held (a proof is paired with its head by the run and the pull job)', () => {
   const reviewJob = review.jobs.review!;
   const text = readFileSync(join(ROOT, 'deploy/github/orgctl-review.yaml'), 'utf8');
@@ -195,7 +217,7 @@ describe('R98-3 guards: what held (a proof is paired with its head by the run an
     const uses = [...JSON.stringify(reviewJob).matchAll(/needs\.head-engine\.outputs\.([\w-]+)/g)].map((m) => m[1]);
     expect(new Set(uses)).toEqual(new Set(['proved']));
     const proof = reviewJob.steps.find((s) => s.id === 'head-proof')!;
-    expect(proof.if).toBe("needs.head-engine.outputs.proved == 'true'");
+    expect(proof.if).toMatch(/needs\.head-engine\.outputs\.proved == 'true'/);
     // The commit the proof is paired with is the pull job's, which runs no code of the pull request.
     const step = reviewJob.steps.find((s) => s.id === 'review')!;
     expect(step.env?.HEAD_PROOF_COMMIT).toBe('${{ needs.pull.outputs.head-sha }}');
