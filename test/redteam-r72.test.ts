@@ -233,6 +233,8 @@ describe('R72 pins: the workflows orgctl ships paste no text of the pull request
   it("head-engine's output, which the pull request's code may write, is only compared in an if:", () => {
     const review = workflowTemplates().get('orgctl-review.yaml')!;
     const uses = review.split('\n').filter((l) => l.includes('needs.head-engine.'));
-    expect(uses).toEqual(["        if: needs.head-engine.outputs.proved == 'true'"]);
+    expect(uses).toEqual([
+      "        if: needs.head-engine.result == 'success' && needs.head-engine.outputs.proved == 'true'",
+    ]);
   });
 });

@@ -51,7 +51,7 @@ describe('R85-1: the review reads the head engine’s artifact as data, never un
   it('is not actions/download-artifact, which writes every entry of any size before anything is checked', () => {
     expect(step.uses, 'download-artifact unpacks whatever the pull request’s code uploaded').toBeUndefined();
     expect(step.run).toBeDefined();
-    expect(step.if).toBe("needs.head-engine.outputs.proved == 'true'");
+    expect(step.if).toBe("needs.head-engine.result == 'success' && needs.head-engine.outputs.proved == 'true'");
     // The proof the review reads is the one file this step writes, outside the workspace.
     expect(reviewStep.env?.HEAD_PROOF).toBe(
       "${{ steps.head-proof.outcome == 'success' && format('{0}/head-proof/head-proof.json', runner.temp) || '' }}",

@@ -686,7 +686,9 @@ describe("an orgctl upgrade: the head's engine proves head's dist/ in a job with
     // Fetched as a zip and read as one bounded entry, never unpacked (R85-1: test/redteam-r85.test.ts).
     const download = review.steps.find((s) => s.id === 'head-proof')!;
     expect(download.run).toContain('unzip -p');
-    expect((download as { if?: string }).if).toBe("needs.head-engine.outputs.proved == 'true'");
+    expect((download as { if?: string }).if).toBe(
+      "needs.head-engine.result == 'success' && needs.head-engine.outputs.proved == 'true'",
+    );
     const run = review.steps.find((s) => /\breview --github/.test(s.run ?? ''))!;
     expect(run.env?.HEAD_PROOF).toContain("steps.head-proof.outcome == 'success'");
     expect(run.run).toContain('${HEAD_PROOF:+--head-proof "$HEAD_PROOF"');
