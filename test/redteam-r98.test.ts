@@ -19,6 +19,18 @@
  *   judged by the one rule (givenAccountIds feeds ReviewInput.accountIds); a login alone is still
  *   taken by name, without a warning (every admin declares an id: each local review would warn).
  *
+ * - R98-3 (medium, needs a writer who re-runs and an admin approving an upgrade's lock): head-engine's
+ *   code holds the run's artifact token, so in attempt 1 (head A) it may delete orgctl-head-files
+ *   and leave its own orgctl-head-proof; after a push of B, "Re-run all jobs" uploads B's files,
+ *   head-engine's upload of its proof is refused (409), and the review, reading the run's one proof
+ *   whenever head-engine wrote `proved`, took attempt 1's as B's. It now reads a proof only from a
+ *   head-engine that succeeded (its own upload made the run's one proof).
+ *
+ * Left: whether GitHub accepts head-engine's artifact token after its job ended (a replayed token
+ * could delete and replace the proof after head-engine's upload: nothing in the artifact says which
+ * job made it; GitHub does not document the token's lifetime), and whether artifacts of an earlier
+ * attempt stay listed beside a re-run's (the stand-in follows upload-artifact's 409 reports).
+ *
  * Held (guards at the end pass as they stand): a proof is paired with its head by the pull job (its
  * output head-sha, set by the job that runs no code of the pull request) and by the run (the review
  * lists this run's artifacts only: another run's, a trigger's or an earlier run of the same pull
