@@ -29,14 +29,12 @@ export const deactivatedMailbox: ChangeRule = {
     /** Each user meant to hold nothing, to how they left: `deactivated`, `removed`, `removed since <label>`. */
     const gone = new Map<string, string>();
     for (const u of head.users.values()) if (u.status === 'deactivated') gone.set(u.email, 'deactivated');
+    // Removed: in an earlier side, not in head (named by base first, by this change). One still in head is
+    // active there (reactivated, then: it holds its own again) or deactivated, and so already gone.
     for (const { label, side } of earlierSides(input))
-      for (const u of side.users.values()) {
-        const now = head.users.get(u.email);
-        // Deactivated and not reactivated; or removed, which takes more than a deactivation (by this change, if so, first).
-        if (gone.has(u.email)) continue;
-        if (!now) gone.set(u.email, label === 'base' ? 'removed' : `removed since ${label}`);
-        else if (u.status === 'deactivated' && now.status !== 'active') gone.set(u.email, 'deactivated');
-      }
+      for (const u of side.users.values())
+        if (!head.users.has(u.email) && !gone.has(u.email))
+          gone.set(u.email, label === 'base' ? 'removed' : `removed since ${label}`);
     const deactivated = [...gone.keys()];
     const personOf = sharingMailbox(input, deactivated);
     /** The user gone (deactivated or removed) whose mailbox `email` reaches, when it is another address. */
