@@ -200,10 +200,15 @@ export const oneMailboxIn = (input: ReviewInput, a: string, b: string): string =
 const mailboxesOf = (input: ReviewInput, emails: readonly string[]): ReadonlySet<string> =>
   new Set(emails.map((email) => mailboxIn(input, email)));
 
+/** The user of `users` whose GitHub login `login` is, whichever account holds it now. */
+function userOfLogin(users: Iterable<MemberUser>, login: string): MemberUser | undefined {
+  for (const u of users) if (u.github && sameLogin(u.github, login)) return u;
+  return undefined;
+}
+
 /** The base user whose GitHub login `login` is, whichever account holds it now. */
 function userByLogin(input: ReviewInput, login: string): MemberUser | undefined {
-  for (const u of input.base.users.values()) if (u.github && sameLogin(u.github, login)) return u;
-  return undefined;
+  return userOfLogin(input.base.users.values(), login);
 }
 
 /**
@@ -271,7 +276,7 @@ export function givenAccountIds(users: Iterable<MemberUser>, given: readonly Giv
   const all = [...users];
   const accountIds = new Map<string, number[]>();
   for (const { login, id } of given) {
-    const named = id ?? all.find((u) => u.github && sameLogin(u.github, login))?.githubId;
+    const named = id ?? userOfLogin(all, login)?.githubId;
     if (named === undefined) continue;
     const ids = accountIds.get(loginKey(login)) ?? [];
     if (!ids.includes(named)) accountIds.set(loginKey(login), [...ids, named]);
