@@ -413,9 +413,9 @@ const RBAC_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
 const ROLE_REF_FIELDS = new Set(['apiGroup', 'kind', 'name']);
 const SUBJECT_FIELDS = new Set(['kind', 'apiGroup', 'name', 'namespace']);
 
-/** The first key of `o` not in `fields`, as `.key`, or undefined. */
-const undeclared = (o: Record<string, unknown>, fields: ReadonlySet<string>): string | undefined => {
-  for (const k in o) if (!fields.has(k)) return `.${k}`;
+/** The first key of `o` not in `fields`, as `<at>.key`, or undefined (a value not a mapping has none). */
+const undeclared = (o: unknown, fields: ReadonlySet<string>, at = ''): string | undefined => {
+  if (isObj(o)) for (const k in o) if (!fields.has(k)) return `${at}.${k}`;
   return undefined;
 };
 
@@ -429,8 +429,8 @@ function fieldsRefused(o: Record<string, unknown>): string | undefined {
   if (!fields) return undefined;
   const bad =
     undeclared(o, fields) ??
-    (isObj(o.metadata) ? undeclared(o.metadata, OBJECT_META_FIELDS)?.replace(/^/, '.metadata') : undefined) ??
-    (isObj(o.roleRef) ? undeclared(o.roleRef, ROLE_REF_FIELDS)?.replace(/^/, '.roleRef') : undefined);
+    undeclared(o.metadata, OBJECT_META_FIELDS, '.metadata') ??
+    undeclared(o.roleRef, ROLE_REF_FIELDS, '.roleRef');
   if (bad)
     return `field ${bad.slice(1)} is not declared in the schema of a ${String(o.kind)} (strict field validation)`;
   return o.subjects === undefined || o.subjects === null || Array.isArray(o.subjects)
