@@ -1,10 +1,13 @@
 import type { AccessDiff } from '../../analysis/diff.ts';
 import type { ChangeRule, RuleResult } from './context.ts';
 
-/** Each admin who leaves in `diff`, with their token-values-kept line (the tokens head keeps under the same ServiceAccounts). */
-const keptIn = (diff: AccessDiff) =>
+/**
+ * Each admin who leaves in `diff`, with their token-values-kept line (the tokens head keeps under
+ * the same ServiceAccounts) and `when` they left, as a finding says it.
+ */
+const keptIn = (diff: AccessDiff, when: string) =>
   diff.people.flatMap((p) =>
-    p.changes.filter((c) => c.kind === 'token-values-kept').map((c) => ({ email: p.id, text: c.text })),
+    p.changes.filter((c) => c.kind === 'token-values-kept').map((c) => ({ email: p.id, text: c.text, when })),
   );
 
 /**
@@ -20,14 +23,12 @@ const keptIn = (diff: AccessDiff) =>
 export const departingAdminTokens: ChangeRule = {
   id: 'departing-admin-tokens',
   check(input) {
-    const here = keptIn(input.diff);
+    const here = keptIn(input.diff, '');
     const window = input.window;
     const since = window
-      ? keptIn(window.diff)
-          .filter((k) => !here.some((h) => h.email === k.email))
-          .map((k) => ({ ...k, when: ` since ${window.label}` }))
+      ? keptIn(window.diff, ` since ${window.label}`).filter((k) => !here.some((h) => h.email === k.email))
       : [];
-    const kept = [...here.map((k) => ({ ...k, when: '' })), ...since];
+    const kept = [...here, ...since];
     if (!kept.length)
       return [{ rule: this.id, ok: true, message: 'no admin who leaves keeps a token value head still accepts' }];
     return kept.map(
