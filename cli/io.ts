@@ -29,8 +29,8 @@ for (const stream of [process.stdout, process.stderr]) {
 // writes, its own and a declaration's it forwards, is a line of the log the runner reads commands
 // from: no text of a pull request's author may be one (R94). Elsewhere the bytes are as they were.
 if (process.env.GITHUB_ACTIONS === 'true') {
-  guardWorkflowLog(process.stdout, 1);
-  guardWorkflowLog(process.stderr, 2);
+  guardWorkflowLog(process.stdout);
+  guardWorkflowLog(process.stderr);
 }
 
 const status = progressOn(process.stderr);

@@ -59,8 +59,8 @@ export function breakCommands(carry: LineCarry, text: string): { readonly text: 
  * (a declaration's `:` and `:error::…` arrive in two reads of its pipe). A regular file is no log
  * (`prove --format json > proof.json`): its bytes stay orgctl's.
  */
-export function guardWorkflowLog(stream: NodeJS.WriteStream, fd: number): void {
-  if (fstatSync(fd).isFile()) return;
+export function guardWorkflowLog(stream: NodeJS.WriteStream & { readonly fd: number }): void {
+  if (fstatSync(stream.fd).isFile()) return;
   const decoder = new StringDecoder('utf8'); // a character split between two buffers is kept whole
   let carry: LineCarry = '';
   const write = stream.write.bind(stream) as (chunk: string, ...rest: unknown[]) => boolean;
