@@ -158,7 +158,7 @@ function writtenForm(name: string): string | undefined {
  * The bytes a file holding an object of namespace `ns` holds, one of them: its metadata line as
  * orgctl writes it, or in double quotes; or its key in double quotes, or its value a block scalar,
  * whatever the name (the strict reader takes each, as Go does, red team R96-2; any other spelling
- * is an escape, found by its backslash: mayNameBytes). Undefined for a name with a line break.
+ * is an escape, found by its backslash: mayHoldAny). Undefined for a name with a line break.
  */
 function namespaceLines(ns: string): Buffer[] | undefined {
   const written = writtenForm(ns);
@@ -179,11 +179,13 @@ const CLUSTER_RBAC_LINES = ['\nkind: ClusterRole', '\nkind: "', '\nkind: |', '\n
 const BACKSLASH = 0x5c;
 
 /**
- * Whether a file's bytes may name a subject whose name orgctl writes as `written`: they hold those
- * bytes, or a backslash. An escape in a double-quoted scalar is the only other spelling the strict
- * reader (and Go) reads as the same name (`"\u0065rin@acme.io"`), and the only way to it: red team R83-3.
+ * Whether a file's bytes may hold any of `written` (a subject's name, a namespace's or a kind's line
+ * as orgctl writes them): they hold one of those bytes, or a backslash, looked for once. An escape in
+ * a double-quoted scalar is the only other spelling the strict reader (and Go) reads as the same
+ * text (`"\u0065rin@acme.io"`), and the only way to it: red team R83-3.
  */
-const mayNameBytes = (bytes: Buffer, written: Buffer): boolean => bytes.includes(written) || bytes.includes(BACKSLASH);
+const mayHoldAny = (bytes: Buffer, written: readonly Buffer[]): boolean =>
+  bytes.includes(BACKSLASH) || written.some((w) => bytes.includes(w));
 
 const isOrganizationConfigMap = (d: ManifestDoc): boolean => {
   const o = d.object as { kind?: unknown; metadata?: { name?: unknown } };
@@ -372,7 +374,7 @@ function readLaidOut(
     for (const path of files) {
       if (path === MEMBERS_FILE || fileDocs.has(path)) continue;
       const bytes = readFiles.get(path) ?? readBytes(join(dir, path), scratch);
-      if (bytes.includes(BACKSLASH) || needles.some((line) => bytes.includes(line))) {
+      if (mayHoldAny(bytes, needles)) {
         if (!readFiles.has(path)) readFiles.set(path, Buffer.copyBytesFrom(bytes));
         docsOf(path, (head) => onlyPlaced(path, head));
       } else if (subjectBytes && bytes.includes(subjectBytes) && !isMembersFile(path)) mayNameIt.add(path);
@@ -403,7 +405,7 @@ function readLaidOut(
       const partlyRead = wanted.includes(path);
       if (namesNeither.has(path)) continue;
       const bytes = mayNameIt.has(path) ? undefined : (readFiles.get(path) ?? readBytes(join(dir, path), scratch));
-      if (bytes && !mayNameBytes(bytes, subjectBytes)) continue;
+      if (bytes && !mayHoldAny(bytes, [subjectBytes])) continue;
       const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));
       if (!rbac) return undefined;
       if (names(rbac.bindings, subject)) {
