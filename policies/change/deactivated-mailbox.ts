@@ -35,8 +35,7 @@ export const deactivatedMailbox: ChangeRule = {
       for (const u of side.users.values())
         if (!head.users.has(u.email) && !gone.has(u.email))
           gone.set(u.email, label === 'base' ? 'removed' : `removed since ${label}`);
-    const deactivated = [...gone.keys()];
-    const personOf = sharingMailbox(input, deactivated);
+    const personOf = sharingMailbox(input, [...gone.keys()]);
     /** The user gone (deactivated or removed) whose mailbox `email` reaches, when it is another address. */
     const theirs = (email: string): string | undefined => {
       const person = personOf.get(email);
