@@ -7,13 +7,20 @@ import * as fs from 'node:fs';
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lockOutput } from '../cli/output.ts';
+import { lockOutput, writeAtomically } from '../cli/output.ts';
+import { headerOf } from '../synth/render.ts';
 import { tempDir } from './helpers.ts';
 
-// Every rename lockOutput makes, seen (a spy on the module's own import).
+// Every rename lockOutput makes, and every look at a path, seen (spies on the module's own import).
 vi.mock('node:fs', async (original) => {
   const real = await original<typeof import('node:fs')>();
-  return { ...real, renameSync: vi.fn(real.renameSync) };
+  return {
+    ...real,
+    renameSync: vi.fn(real.renameSync),
+    existsSync: vi.fn(real.existsSync),
+    statSync: vi.fn(real.statSync),
+    lstatSync: vi.fn(real.lstatSync),
+  };
 });
 
 /** A pid no process has: above Linux's pid_max. */
@@ -38,7 +45,7 @@ function releaseLock(lock: string): void {
 
 afterEach(() => {
   vi.restoreAllMocks();
-  vi.mocked(fs.renameSync).mockClear();
+  for (const spy of [fs.renameSync, fs.existsSync, fs.statSync, fs.lstatSync]) vi.mocked(spy).mockReset();
 });
 
 describe('the output lock changing hands while a waiter looks', () => {
@@ -145,5 +152,48 @@ describe('the output lock changing hands while a waiter looks', () => {
     expect(readdirSync(parent).sort()).toEqual(['.dist.lock', `.dist.lock-dead-${ino}`]);
     release();
     expect(readdirSync(parent)).toEqual([`.dist.lock-dead-${ino}`]); // kept a minute (test/properties/output.test.ts)
+  });
+});
+
+describe('the output folder changing before its writer holds the lock', () => {
+  it("another writer's swap between a writer's looks at the folder, before it holds the lock: the write succeeds", async () => {
+    // writeAtomically asked whether the folder was there before taking the lock, in two calls
+    // (exists, then stat): another writer's swap between them (the folder moved aside, the new one
+    // not yet in) failed a synthesis with ENOENT (the four-writers test on CI, stop 59's run). Here
+    // the other writer's swap is under way from the writer's first look at the folder until just
+    // before its lock is taken, as it is when the other holds the lock meanwhile.
+    const parent = tempDir();
+    const dir = join(parent, 'dist');
+    const lock = join(parent, '.dist.lock');
+    const aside = join(parent, '.dist.old-other');
+    const output = (text: string) => [
+      { path: 'lga1/cluster/resources.yaml', content: `# ${headerOf('org.yaml')}\n# ${text}\n` },
+    ];
+    await writeAtomically(dir, output('first'));
+    const realRename = vi.mocked(fs.renameSync).getMockImplementation()!;
+    let state: 'before' | 'swapping' | 'holding' = 'before';
+    for (const spy of [fs.existsSync, fs.statSync, fs.lstatSync] as ((
+      path: fs.PathLike,
+      ...rest: never[]
+    ) => unknown)[]) {
+      const real = vi.mocked(spy).getMockImplementation()!;
+      vi.mocked(spy).mockImplementation((path: fs.PathLike, ...rest: never[]) => {
+        const answer = real(path, ...rest);
+        if (state === 'before' && String(path) === dir) {
+          state = 'swapping'; // the other writer moves the folder aside
+          realRename(dir, aside);
+        }
+        return answer;
+      });
+    }
+    vi.mocked(fs.renameSync).mockImplementation((from, to) => {
+      if (String(to) === lock && state === 'swapping') realRename(aside, dir); // its new output in, its lock let go
+      realRename(from, to);
+      if (String(to) === lock) state = 'holding';
+    });
+    await expect(writeAtomically(dir, output('second'))).resolves.toBe(true);
+    expect(state).toBe('holding'); // the swap did happen between the looks
+    expect(readFileSync(join(dir, 'lga1/cluster/resources.yaml'), 'utf8')).toMatch(/^# second$/m);
+    expect(readdirSync(parent)).toEqual(['dist']);
   });
 });
