@@ -20,6 +20,7 @@ import {
   type OutputText,
 } from './output-read.ts';
 import { beginsWith, DEFAULT_OUTPUT_DIR } from './output.ts';
+import { isFolder } from './paths.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
 /**
@@ -542,8 +543,7 @@ function refuseUnlessOutputFolder(folder: string, label: string): void {
     );
   if (holdsOutput(folder)) return;
   const inside = join(folder, DEFAULT_OUTPUT_DIR);
-  const hint =
-    existsSync(inside) && statSync(inside).isDirectory() && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
+  const hint = isFolder(inside) && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
   if (!hint && holdsOlderLayout(folder))
     throw new InputError(
       `${label} holds files under orgctl's header but neither ${MEMBERS_FILE} nor ${CLUSTER_SHARD_FILE} in a cluster's folder: ${OLDER_LAYOUT}`,

@@ -29,6 +29,7 @@ import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from 
 import { MEMBERS_FILE } from '../model/membership.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
+import { isFolder } from './paths.ts';
 
 /** What orgctl keeps beside an output folder `dist`: `.dist.tmp-*`, `.dist.old-*`, `.dist.lock-dead-*`. */
 const siblings = (dir: string, kind: 'tmp' | 'old' | 'lock-dead'): string[] => {
@@ -286,10 +287,12 @@ export async function writeAtomically(
   concurrentFrom: number = CONCURRENT_WRITES_FROM,
 ): Promise<boolean> {
   const dir = resolve(outDir);
-  const existed = existsSync(dir) && statSync(dir).isDirectory();
+  // Looked at again once the lock is held: until then another writer may be swapping it in.
+  let existed = isFolder(dir);
   let unlock: (() => void) | undefined;
   try {
     unlock = lockOutput(dir);
+    existed = isFolder(dir);
     return await swapIn(dir, outDir, files, concurrentFrom);
   } catch (e) {
     if (kindOf(e) || !(e as NodeJS.ErrnoException).code) throw e;
