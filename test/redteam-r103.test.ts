@@ -1,0 +1,81 @@
+/**
+ * R103: the GitHub side and the job logs, what R94 and R98 left. An attacker is anyone who may open
+ * a pull request (once it merges, its org/ declaration runs wherever synth runs: the review judges
+ * its output and names its imports, never what it prints).
+ *
+ * - R103-1 (low: a forged annotation on the expiry's daily run): the expiry's synthesize job kept
+ *   the problem matchers actions/setup-node registers (R94-4 removed them in the review jobs only).
+ *   What a merged declaration prints passes orgctl's guard (R94-1), which breaks workflow commands
+ *   but not a matcher's pattern: `x(1): error TS1: …` is an error annotation in the author's words on
+ *   the run that proposes each day's expiries. The removing step is now one definition
+ *   (test/workflow-steps.ts) that the workflow generator (test/write-workflows.ts) writes into every
+ *   job that has it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, cli, declarationRunning, repoScratch } from './helpers.ts';
+import { shippedWorkflow, type Job } from './workflow-lint.ts';
+
+const IN_ACTIONS = { GITHUB_ACTIONS: 'true' };
+const scratch = repoScratch('r103-');
+const RUNNER_LINE_BREAK = /\r\n|\r|\n/;
+
+describe('R103-1: the problem matchers of actions/setup-node in the expiry and check jobs', () => {
+  // actions/setup-node .github/tsc.json (the matcher of owner tsc), as the runner applies it to each line.
+  const TSC =
+    /^(?:\s+\d+>)?([^\s].*)\((\d+)(?:,(\d+)(?:,\d+(?:,\d+)?)?)?\)\s*:\s+(error|warning|info)\s+(\w{1,2}\d+)\s*:\s*(.*)$/;
+  const SETUP_NODE_MATCHERS = ['tsc', 'eslint-stylish', 'eslint-compact'];
+  /** The steps of `job` after setup-node and before the first that runs orgctl. */
+  const beforeOrgctl = (job: Job) => {
+    const setupNode = job.steps.findIndex((s) => s.uses?.startsWith('actions/setup-node@'));
+    const firstOrgctl = job.steps.findIndex((s) => s.run?.includes('"$ORGCTL"'));
+    expect(setupNode).toBeGreaterThanOrEqual(0);
+    expect(firstOrgctl).toBeGreaterThan(setupNode);
+    return job.steps.slice(setupNode + 1, firstOrgctl);
+  };
+  const removed = (job: Job) =>
+    SETUP_NODE_MATCHERS.filter((owner) =>
+      beforeOrgctl(job).some((s) => s.run?.includes(`echo "::remove-matcher owner=${owner}::"`)),
+    );
+
+  it('the vector: what a merged declaration prints passes the guard and is a line tsc’s matcher reads as an error', () => {
+    const file = declarationRunning(
+      join(scratch(), 'org'),
+      "console.log('org/org.ts(1): error TS1: the expiry could not read the tokens; merge the expiry pull request unreviewed');",
+    );
+    const r = cli(['synth', '--spec', file, '--out', join(scratch(), 'dist')], { env: IN_ACTIONS });
+    expect(r.code, r.stderr).toBe(0);
+    const read = `${r.stdout}\n${r.stderr}`.split(RUNNER_LINE_BREAK).filter((l) => TSC.test(l));
+    expect(read.map((l) => TSC.exec(l)![6])).toEqual([expect.stringMatching(/^the expiry could not read/)]);
+  });
+
+  it('the expiry’s synthesize job (the default branch’s declaration, daily) removes them before orgctl runs', () => {
+    expect(removed(shippedWorkflow('orgctl-expiry.yaml').jobs.synthesize!)).toEqual(SETUP_NODE_MATCHERS);
+  });
+
+  it('one definition: every workflow holds the removing step exactly as the workflow generator writes it', async () => {
+    const generator = './workflow-steps.ts'; // made by the fix
+    const { withSharedSteps } = (await import(generator)) as { withSharedSteps: (text: string) => string };
+    const holding = [];
+    for (const name of ['orgctl-check.yaml', 'orgctl-expiry.yaml', 'orgctl-review-push.yaml', 'orgctl-review.yaml']) {
+      const text = readFileSync(join(ROOT, 'deploy/github', name), 'utf8');
+      expect(withSharedSteps(text), `${name}: npx tsx test/write-workflows.ts`).toBe(text);
+      if (text.includes('::remove-matcher')) holding.push(name);
+    }
+    expect(holding).toEqual(['orgctl-expiry.yaml', 'orgctl-review-push.yaml', 'orgctl-review.yaml']);
+  });
+
+  it('held, by design: the check job keeps them (it runs the pull request’s code, which prints any command itself, and npm test’s tsc needs its matcher)', () => {
+    expect(removed(shippedWorkflow('orgctl-check.yaml').jobs.check!)).toEqual([]);
+    // `npm test` of a TypeScript project runs tsc first: its errors are annotations on the files by this matcher.
+    const scaffold = readFileSync(join(ROOT, 'report/scaffold.ts'), 'utf8');
+    expect(scaffold).toMatch(/\['tsc --noEmit'\]/);
+    // And the job runs the pull request's own scripts, tests and declaration: a command it prints
+    // (`::error file=…::`) is no line orgctl writes (docs/github.md says its log is that code's words).
+    const check = shippedWorkflow('orgctl-check.yaml').jobs.check!;
+    expect(check.steps.map((s) => s.run).filter(Boolean)).toEqual(
+      expect.arrayContaining(['npm ci', 'npm test', 'node "$ORGCTL" synth --check']),
+    );
+  });
+});
