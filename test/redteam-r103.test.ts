@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, cli, declarationRunning, repoScratch } from './helpers.ts';
 import { shippedWorkflow, type Job } from './workflow-lint.ts';
+import { withSharedSteps } from './workflow-steps.ts';
 
 const IN_ACTIONS = { GITHUB_ACTIONS: 'true' };
 const scratch = repoScratch('r103-');
@@ -54,9 +55,7 @@ describe('R103-1: the problem matchers of actions/setup-node in the expiry and c
     expect(removed(shippedWorkflow('orgctl-expiry.yaml').jobs.synthesize!)).toEqual(SETUP_NODE_MATCHERS);
   });
 
-  it('one definition: every workflow holds the removing step exactly as the workflow generator writes it', async () => {
-    const generator = './workflow-steps.ts'; // made by the fix
-    const { withSharedSteps } = (await import(generator)) as { withSharedSteps: (text: string) => string };
+  it('one definition: every workflow holds the removing step exactly as the workflow generator writes it', () => {
     const holding = [];
     for (const name of ['orgctl-check.yaml', 'orgctl-expiry.yaml', 'orgctl-review-push.yaml', 'orgctl-review.yaml']) {
       const text = readFileSync(join(ROOT, 'deploy/github', name), 'utf8');

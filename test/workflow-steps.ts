@@ -1,0 +1,46 @@
+/**
+ * A step more than one of orgctl's workflows (deploy/github/) hold, defined once: the workflow
+ * generator (test/write-workflows.ts) writes it, with the comment above it, into every job that has
+ * a step of its name, and test/redteam-r103.test.ts checks that each workflow holds it as written.
+ */
+
+/** A shared step as YAML lines at indentation 0 (the comment above it, then the step), by its name. */
+const SHARED_STEPS: readonly { readonly name: string; readonly lines: readonly string[] }[] = [
+  {
+    name: 'No problem matchers (what orgctl prints quotes the pull request)',
+    lines: [
+      '# actions/setup-node registers three problem matchers (tsc, eslint-stylish, eslint-compact) for',
+      "# the rest of the job: a line orgctl prints that quotes a pull request's text in their form",
+      "# would be an annotation in its author's words (R94-4), a merged declaration's output too (it",
+      '# passes a guard that breaks workflow commands, not a pattern: R103-1). This job compiles and',
+      '# lints nothing.',
+      '- name: No problem matchers (what orgctl prints quotes the pull request)',
+      '  run: |',
+      '    echo "::remove-matcher owner=tsc::"',
+      '    echo "::remove-matcher owner=eslint-stylish::"',
+      '    echo "::remove-matcher owner=eslint-compact::"',
+    ],
+  },
+];
+
+/**
+ * `text` (a workflow) with each shared step it has, found by its `- name:` line, written as defined:
+ * the step's lines and the comment lines right above it at its indentation are replaced.
+ */
+export function withSharedSteps(text: string): string {
+  const lines = text.split('\n');
+  for (const step of SHARED_STEPS) {
+    for (let at = lines.findIndex((l) => l.trimStart() === `- name: ${step.name}`); at >= 0; ) {
+      const indent = lines[at]!.slice(0, lines[at]!.length - lines[at]!.trimStart().length);
+      let start = at;
+      while (start > 0 && lines[start - 1]!.startsWith(`${indent}#`)) start--;
+      let end = at + 1;
+      while (end < lines.length && (lines[end] === '' || lines[end]!.startsWith(`${indent} `))) end++;
+      const written = step.lines.map((l) => indent + l);
+      lines.splice(start, end - start, ...written);
+      const next = lines.slice(start + written.length).findIndex((l) => l.trimStart() === `- name: ${step.name}`);
+      at = next < 0 ? -1 : start + written.length + next;
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,18 @@
+/**
+ * The workflow generator: writes each shared step (test/workflow-steps.ts) into the workflow
+ * templates (deploy/github/), copies them into the repository's own .github/workflows/, and records
+ * them in the workflow history (test/write-workflow-history.ts). Run it after changing a template
+ * or a shared step: `npx tsx test/write-workflows.ts`.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withSharedSteps } from './workflow-steps.ts';
+
+const root = join(import.meta.dirname, '..');
+const [templates, copies] = [join(root, 'deploy/github'), join(root, '.github/workflows')];
+for (const name of readdirSync(templates).filter((f) => /\.ya?ml$/.test(f))) {
+  const text = withSharedSteps(readFileSync(join(templates, name), 'utf8'));
+  writeFileSync(join(templates, name), text);
+  writeFileSync(join(copies, name), text);
+}
+await import('./write-workflow-history.ts');
