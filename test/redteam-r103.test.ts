@@ -10,11 +10,19 @@
  *   the run that proposes each day's expiries. The removing step is now one definition
  *   (test/workflow-steps.ts) that the workflow generator (test/write-workflows.ts) writes into every
  *   job that has it.
+ * - R103-4 (low: a tool reading orgctl's JSON through a pipe in a job): under GitHub Actions every
+ *   pipe is guarded (the runner reads the step's own output through one, so no pipe can be told from
+ *   the log: `| tee`, `| grep` print to it), and the guard broke `##[` with a space inside JSON's
+ *   strings too: `orgctl check --format json | jq -r '.findings[].file'` read a path holding `##[`
+ *   as `## [`, a file that does not exist, and `.subject` a subject the data does not hold. In JSON
+ *   `##[` is only ever inside a string, where `##\u005b` is the same string to every reader: with
+ *   --format json standard output is broken so, losing nothing. A file (`> out.json`) gets the bytes
+ *   as they are, as before (R94); text formats keep the space (a person reads them).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, declarationRunning, repoScratch } from './helpers.ts';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ROOT, acmeSpecWith, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
 import { shippedWorkflow, type Job } from './workflow-lint.ts';
 import { withSharedSteps } from './workflow-steps.ts';
 
@@ -76,5 +84,35 @@ describe('R103-1: the problem matchers of actions/setup-node in the expiry and c
     expect(check.steps.map((s) => s.run).filter(Boolean)).toEqual(
       expect.arrayContaining(['npm ci', 'npm test', 'node "$ORGCTL" synth --check']),
     );
+  });
+});
+
+describe('R103-4: JSON read from a pipe under GitHub Actions holds the data’s own strings', () => {
+  /** A spec in a folder named with `##[`, granting a user named with it (unknown-user: the finding quotes both). */
+  function hostileSpec(): string {
+    const dir = join(tempDir('orgctl-r103-json-'), 'specs ##[warning]x');
+    mkdirSync(dir);
+    const spec = join(dir, 'org.json');
+    const grants = [{ user: '##[error]x@acme.io', namespace: 'web', levels: ['r:pods'] }];
+    writeFileSync(spec, JSON.stringify(acmeSpecWith({ grants })));
+    return spec;
+  }
+
+  it('check --format json | jq: the finding’s file and subject are the spec’s, and no line is a workflow command', () => {
+    const spec = hostileSpec();
+    const r = cli(['check', '--spec', spec, '--format', 'json'], { env: IN_ACTIONS });
+    expect(r.code).toBe(1);
+    const finding = (JSON.parse(r.stdout) as { findings: { file: string; subject: string }[] }).findings[0]!;
+    expect(finding.file).toBe(spec);
+    expect(finding.subject).toBe('users/##[error]x@acme.io → web');
+    expect(r.stdout).not.toContain('##[');
+    expect(r.stderr).not.toContain('##[');
+  });
+
+  it('text for people keeps the space (## [error]), as before', () => {
+    const spec = hostileSpec();
+    const text = cli(['check', '--spec', spec], { env: IN_ACTIONS });
+    expect(`${text.stdout}${text.stderr}`).toContain('## [error]x@acme.io is not a user of acme');
+    expect(`${text.stdout}${text.stderr}`).not.toContain('##[');
   });
 });
