@@ -1,6 +1,7 @@
 /** The process's own Io (model/io.ts): stdout, stderr, and a progress line on a terminal only. */
 import type { Io } from '../model/io.ts';
 import { terminalText } from '../model/text.ts';
+import { wantsJson } from './args.ts';
 import { guardWorkflowLog } from './workflow-log.ts';
 
 interface StatusStream {
@@ -28,8 +29,9 @@ for (const stream of [process.stdout, process.stderr]) {
 // In a GitHub Actions job (the runner sets GITHUB_ACTIONS=true in every step) each line orgctl
 // writes, its own and a declaration's it forwards, is a line of the log the runner reads commands
 // from: no text of a pull request's author may be one (R94). Elsewhere the bytes are as they were.
+// Standard output asked for as JSON is broken as JSON, so a program reading it gets the data (R103-4).
 if (process.env.GITHUB_ACTIONS === 'true') {
-  guardWorkflowLog(process.stdout);
+  guardWorkflowLog(process.stdout, wantsJson(process.argv.slice(2)) ? 'json' : 'text');
   guardWorkflowLog(process.stderr);
 }
 

@@ -5,6 +5,7 @@
 import { ERROR_KINDS, kindOf, unreadableInput, type ErrorKind, type SpecError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { nearestName } from '../model/text.ts';
+import { wantsJson } from './args.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
 // Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.
@@ -42,12 +43,6 @@ Run \`orgctl COMMAND --help\` for one command; \`orgctl --version\` (-V) prints 
 export async function usage(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   return [HEADER, ...usageLines(commands), '', FOOTER].join('\n');
-}
-
-/** Whether the arguments ask for `--format json` (`--format=json`, `-o json`, `--output=json`...). */
-function wantsJson(args: readonly string[]): boolean {
-  const flag = /^(--format|--output|-o)$/;
-  return args.some((a, i) => /^(--format|--output|-o)=json$/.test(a) || (flag.test(a) && args[i + 1] === 'json'));
 }
 
 /** An error as JSON: `{ ok: false, error: { kind, exit, message, problems? } }` (kind `internal` for a bug). */

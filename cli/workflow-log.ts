@@ -4,7 +4,8 @@
  * `orgctl` of the log reads `***`), `::stop-commands::…`, `::group::` folding the findings away.
  * What orgctl prints quotes its author's text (a declaration's own output, a spec's email, a file
  * name of head's dist/), so under Actions every write to standard output and standard error passes
- * one guard, which breaks each command form in it with a space and changes nothing else.
+ * one guard, which breaks each command form in it with a space (in JSON, `##[` with an escape of its
+ * bracket: LogForm) and changes nothing else.
  *
  * How the runner reads (actions/runner):
  * - src/Runner.Sdk/ProcessInvoker.cs StartReadStream: one `reader.ReadLine()` at a time, and .NET's
@@ -35,6 +36,17 @@ const LEADING_SPACE =
 const LINE_COMMAND = new RegExp(`(^|[\\r\\n])(${LEADING_SPACE}*:)(?=:)`, 'g');
 /** TryParse's `##[`, anywhere in a line: the bracket after two number signs. */
 const LEGACY_COMMAND = /(?<=##)\[/g;
+
+/**
+ * What a stream carries, and so how its `##[` is broken. Text, for people: with a space (`## [`).
+ * JSON (`--format json`), for programs (`| jq` in a step): there `##[` is only ever inside a string,
+ * where `##\u005b` is the same string to every JSON reader, so nothing of the data changes (a
+ * space would: a file name or subject the data does not hold). A line of JSON never starts with
+ * `:` (outside its strings, which hold no line break, only white space and JSON's own tokens), so
+ * the line form is never met there.
+ */
+export type LogForm = 'text' | 'json';
+const LEGACY_BREAK: Readonly<Record<LogForm, string>> = { text: ' [', json: '\\u005b' };
 const AT_LINE_START = new RegExp(`^${LEADING_SPACE}*$`);
 const AFTER_FIRST_COLON = new RegExp(`^${LEADING_SPACE}*:$`);
 
@@ -45,12 +57,16 @@ const AFTER_FIRST_COLON = new RegExp(`^${LEADING_SPACE}*:$`);
  */
 export type LineCarry = string;
 
-/** `text` written after a line that stands at `carry`: each command form broken with a space, and where the line then stands. */
-export function breakCommands(carry: LineCarry, text: string): { readonly text: string; readonly carry: LineCarry } {
-  const broken = `${carry}${text}`.replace(LINE_COMMAND, '$1$2 ').replace(LEGACY_COMMAND, ' [');
+/** `text` of `form` written after a line that stands at `carry`: each command form broken, and where the line then stands. */
+export function breakCommands(
+  carry: LineCarry,
+  text: string,
+  form: LogForm = 'text',
+): { readonly text: string; readonly carry: LineCarry } {
+  const broken = `${carry}${text}`.replace(LINE_COMMAND, '$1$2 ').replace(LEGACY_COMMAND, LEGACY_BREAK[form]);
   const line = broken.slice(Math.max(broken.lastIndexOf('\n'), broken.lastIndexOf('\r')) + 1);
   const next = AT_LINE_START.test(line) ? '' : AFTER_FIRST_COLON.test(line) ? ':' : `x${/#{0,2}$/.exec(line)![0]}`;
-  // Every space goes in after the carry (it held no command form whole), so the carry is as written.
+  // Every break goes in after the carry (it held no command form whole), so the carry is as written.
   return { text: broken.slice(carry.length), carry: next };
 }
 
@@ -59,13 +75,13 @@ export function breakCommands(carry: LineCarry, text: string): { readonly text: 
  * (a declaration's `:` and `:error::…` arrive in two reads of its pipe). A regular file is no log
  * (`prove --format json > proof.json`): its bytes stay orgctl's.
  */
-export function guardWorkflowLog(stream: NodeJS.WriteStream & { readonly fd: number }): void {
+export function guardWorkflowLog(stream: NodeJS.WriteStream & { readonly fd: number }, form: LogForm = 'text'): void {
   if (fstatSync(stream.fd).isFile()) return;
   const decoder = new StringDecoder('utf8'); // a character split between two buffers is kept whole
   let carry: LineCarry = '';
   const write = stream.write.bind(stream) as (chunk: string, ...rest: unknown[]) => boolean;
   stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    const guarded = breakCommands(carry, typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const guarded = breakCommands(carry, typeof chunk === 'string' ? chunk : decoder.write(chunk), form);
     carry = guarded.carry;
     return write(guarded.text, ...rest);
   }) as NodeJS.WriteStream['write'];

@@ -25,6 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ROOT, acmeSpecWith, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
 import { shippedWorkflow, type Job } from './workflow-lint.ts';
 import { withSharedSteps } from './workflow-steps.ts';
+import { breakCommands } from '../cli/workflow-log.ts';
 
 const IN_ACTIONS = { GITHUB_ACTIONS: 'true' };
 const scratch = repoScratch('r103-');
@@ -114,5 +115,18 @@ describe('R103-4: JSON read from a pipe under GitHub Actions holds the data’s 
     const text = cli(['check', '--spec', spec], { env: IN_ACTIONS });
     expect(`${text.stdout}${text.stderr}`).toContain('## [error]x@acme.io is not a user of acme');
     expect(`${text.stdout}${text.stderr}`).not.toContain('##[');
+  });
+});
+
+describe('breakCommands of JSON: wherever the writes split it, the same data and no `##[`', () => {
+  it('a string holding ##[ (and ###[, and ##[ at a write’s edge) reads back as it was', () => {
+    const data = { file: 'a ##[warning]x/org.json', subject: '###[error]y ##', list: ['##[', '#', '[##[]'] };
+    const json = JSON.stringify(data, null, 2);
+    for (let i = 0; i <= json.length; i++) {
+      const first = breakCommands('', json.slice(0, i), 'json');
+      const written = first.text + breakCommands(first.carry, json.slice(i), 'json').text;
+      expect(written).not.toContain('##[');
+      expect(JSON.parse(written)).toEqual(data);
+    }
   });
 });
