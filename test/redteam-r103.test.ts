@@ -18,12 +18,27 @@
  *   `##[` is only ever inside a string, where `##\u005b` is the same string to every reader: with
  *   --format json standard output is broken so, losing nothing. A file (`> out.json`) gets the bytes
  *   as they are, as before (R94); text formats keep the space (a person reads them).
+ *
+ * Held (pinned below):
+ * - R103-3, a re-run's listing and a replayed artifact token (R98's leftovers, GitHub documents
+ *   neither): the privileged jobs read three artifacts, each of this run or of the trigger's run
+ *   (the review lists by run id; download-artifact names no other run), fetched by one script that
+ *   refuses a listing of more than one of the name. Whatever a re-run lists (an earlier attempt's
+ *   beside its own: refused; an earlier attempt's alone, its own refused by upload-artifact's 409:
+ *   R98-3, read only from a head-engine that succeeded), and whatever a token replayed after its job
+ *   ended uploads into this run, is no more than the job holding that token could upload in it: the
+ *   trigger's number counts only for the head the trigger ran on (R17-2: a re-run keeps its
+ *   head_sha), and head-engine's proof is read as data, for the pull job's head-sha only, and taken
+ *   only for an engine-change an admin approves. A proof planted in a later run first makes that
+ *   run's head-engine fail at its own upload (409), and then it is not read.
+ * - R103-4's workflows: every orgctl a workflow runs prints to the log or writes a file (`>`), whose
+ *   bytes are never changed; none is piped or captured (`| jq`, `$(…)`).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { ROOT, acmeSpecWith, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
-import { shippedWorkflow, type Job } from './workflow-lint.ts';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ROOT, acmeSpecWith, cli, declarationRunning, repoScratch, runStep, tempDir } from './helpers.ts';
+import { filesUnder, shippedWorkflow, zipOf, type Job } from './workflow-lint.ts';
 import { withSharedSteps } from './workflow-steps.ts';
 import { breakCommands } from '../cli/workflow-log.ts';
 
@@ -127,6 +142,100 @@ describe('breakCommands of JSON: wherever the writes split it, the same data and
       const written = first.text + breakCommands(first.carry, json.slice(i), 'json').text;
       expect(written).not.toContain('##[');
       expect(JSON.parse(written)).toEqual(data);
+    }
+  });
+});
+
+describe('R103-3 held: what a re-run lists, and what a replayed artifact token could upload, is read as data or refused', () => {
+  const review = shippedWorkflow('orgctl-review.yaml');
+  const proofStep = review.jobs.review!.steps.find((s) => s.id === 'head-proof')!;
+
+  /**
+   * The review job's fetch of orgctl-head-proof (run 7, attempt 2) with a stand-in gh whose listing of
+   * the run's artifacts of that name answers `ids` (GitHub's List workflow run artifacts: the run's,
+   * every attempt's), each served as a zip of one head-proof.json.
+   */
+  function fetchProof(ids: readonly string[]) {
+    const root = tempDir();
+    const [workspace, temp, bin] = ['work', 'temp', 'bin'].map((d) => join(root, d));
+    for (const d of [workspace!, temp!, bin!]) mkdirSync(d);
+    const zip = join(root, 'served.zip');
+    zipOf(zip, [{ name: 'head-proof.json', text: '{"proof":"attempt 1"}' }]);
+    writeFileSync(
+      join(bin!, 'gh'),
+      [
+        '#!/bin/bash',
+        'case "$*" in',
+        `  "api repos/acme/org/actions/runs/7/artifacts?name=orgctl-head-proof --jq .artifacts[].id") printf '%s\\n' ${ids.join(' ')} ;;`,
+        `  "api repos/acme/org/actions/artifacts/"*"/zip") cat ${JSON.stringify(zip)} ;;`,
+        '  *) echo "unexpected gh $*" >&2; exit 9 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(bin!, 'gh'), 0o755);
+    const env = { RUNNER_TEMP: temp!, GITHUB_REPOSITORY: 'acme/org', GITHUB_RUN_ID: '7', GH_TOKEN: 'token' };
+    const r = runStep(proofStep.run!, workspace!, bin!, env);
+    return { ...r, files: filesUnder(temp!) };
+  }
+
+  it('a listing of an earlier attempt’s proof beside the re-run’s is refused: nothing is read, the base’s own proof decides', () => {
+    const r = fetchProof(['4343', '4344']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /the artifact orgctl-head-proof: not one artifact of run 7: the review's own proof decides/,
+    );
+    expect(r.files).toEqual({});
+  });
+
+  it('one listed (an earlier attempt’s, its own upload refused) is read: only from a head-engine that succeeded, paired with the pull job’s head', () => {
+    const r = fetchProof(['4343']);
+    expect(r.stderr).toBe('');
+    expect(r.files).toEqual({ 'head-proof/head-proof.json': 21 });
+    // So what decides is the step's condition (R98-3) and the commit the proof must be of.
+    expect(proofStep.if).toBe("needs.head-engine.result == 'success' && needs.head-engine.outputs.proved == 'true'");
+    const step = review.jobs.review!.steps.find((s) => s.id === 'review')!;
+    expect(step.env?.HEAD_PROOF_COMMIT).toBe('${{ needs.pull.outputs.head-sha }}');
+    expect(step.run).toContain('--head-proof-commit "$HEAD_PROOF_COMMIT"');
+  });
+
+  it('a privileged job reads artifacts of this run or of the trigger’s run only, each name uploaded by one job, never over', () => {
+    const listings = [
+      ...readFileSync(join(ROOT, 'deploy/github/orgctl-review.yaml'), 'utf8').matchAll(
+        /^\s*artifact=(\S+) run="([^"]+)"/gm,
+      ),
+    ];
+    expect(listings.map((m) => [m[1], m[2]])).toEqual([
+      ['pull-number', '$RUN_ID'], // the trigger's run (github.event.workflow_run.id), checked against its head_sha
+      ['orgctl-head-proof', '$GITHUB_RUN_ID'],
+    ]);
+    for (const name of ['orgctl-review.yaml', 'orgctl-expiry.yaml']) {
+      const downloads = Object.values(shippedWorkflow(name).jobs)
+        .flatMap((j) => j.steps)
+        .filter((s) => s.uses?.startsWith('actions/download-artifact@'));
+      expect(downloads.length, name).toBeGreaterThan(0);
+      // No run-id, no token: this run's artifact, by its name.
+      for (const d of downloads) expect(Object.keys(d.with ?? {}).sort(), name).toEqual(['name', 'path']);
+    }
+    // A proof planted in a later run before its head-engine uploads makes that upload fail (409, no
+    // overwrite), and a head-engine that failed has its proof unread (the condition above).
+    const upload = review.jobs['head-engine']!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with?.overwrite).toBeUndefined();
+  });
+});
+
+describe('R103-4 held: the workflows pipe no orgctl output, and a file written with > gets the bytes as they are', () => {
+  it('every orgctl a workflow runs prints to the log or redirects to a file', () => {
+    for (const name of ['orgctl-check.yaml', 'orgctl-expiry.yaml', 'orgctl-review-push.yaml', 'orgctl-review.yaml']) {
+      const runs = Object.values(shippedWorkflow(name).jobs)
+        .flatMap((j) => j.steps)
+        .flatMap((s) => (s.run ?? '').split('\n'))
+        .filter((l) => /node "(\$ORGCTL|node_modules\/orgctl\/\$bin)"/.test(l));
+      expect(runs.length, name).toBeGreaterThan(0);
+      for (const l of runs) {
+        expect(l, name).not.toMatch(/\$\(node "(\$ORGCTL|node_modules)/);
+        expect(l.replace(/\|\| rc=\$\?$/, ''), name).not.toMatch(/[^|]\|[^|]/);
+      }
     }
   });
 });
