@@ -31,11 +31,20 @@
  *   head_sha), and head-engine's proof is read as data, for the pull job's head-sha only, and taken
  *   only for an engine-change an admin approves. A proof planted in a later run first makes that
  *   run's head-engine fail at its own upload (409), and then it is not read.
+ * - R103-2, the launcher's ORGCTL_DEBUG trace and Node's own output: a warning is printed through
+ *   process.stderr (console.error), so through the guard; the launcher's one write before the guard
+ *   is the ORGCTL_DEBUG trace of the bundle's own load error (no author's text), and no workflow
+ *   sets ORGCTL_DEBUG or lets a step write GITHUB_ENV but the one naming the orgctl of the base's
+ *   lock. Node prints an uncaught error itself, straight to descriptor 2 (C++, not process.stderr):
+ *   unguarded, pinned below; nothing of an author reaches one (main turns whatever a command throws
+ *   into a line through the guarded streams, ORGCTL_DEBUG's stack included; a declaration runs in a
+ *   process of its own whose streams are pipes to orgctl).
  * - R103-4's workflows: every orgctl a workflow runs prints to the log or writes a file (`>`), whose
  *   bytes are never changed; none is piped or captured (`| jq`, `$(…)`).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ROOT, acmeSpecWith, cli, declarationRunning, repoScratch, runStep, tempDir } from './helpers.ts';
 import { filesUnder, shippedWorkflow, zipOf, type Job } from './workflow-lint.ts';
@@ -236,6 +245,63 @@ describe('R103-4 held: the workflows pipe no orgctl output, and a file written w
         expect(l, name).not.toMatch(/\$\(node "(\$ORGCTL|node_modules)/);
         expect(l.replace(/\|\| rc=\$\?$/, ''), name).not.toMatch(/[^|]\|[^|]/);
       }
+    }
+  });
+});
+
+describe('R103-2 held: the ORGCTL_DEBUG trace and Node’s own output under GitHub Actions', () => {
+  /** A process that loads orgctl's process Io under Actions, emits a warning, then throws an error nothing catches. */
+  function crashing() {
+    const file = join(tempDir('orgctl-r103-node-'), 'crash.mts');
+    writeFileSync(
+      file,
+      [
+        `await import(${JSON.stringify(join(ROOT, 'cli/io.ts'))});`,
+        "process.emitWarning('x\\n::error::from a warning ##[warning]w');",
+        'await new Promise((r) => setTimeout(r, 20));',
+        "throw new Error('\\n::error::from a crash');",
+      ].join('\n'),
+    );
+    return spawnSync(process.execPath, ['--import', 'tsx', file], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...IN_ACTIONS },
+    });
+  }
+
+  it('a warning passes the guard (Node prints it with console.error, through process.stderr)', () => {
+    const r = crashing();
+    expect(r.stderr).toMatch(/Warning: x\n: :error::from a warning ## \[warning\]w/);
+  });
+
+  it('pinned: an uncaught error Node prints itself, unguarded; nothing of an author reaches one', () => {
+    const r = crashing();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('\n::error::from a crash\n');
+    // main catches what a command throws: the line it prints, and ORGCTL_DEBUG's stack, go through processIo.
+    const main = readFileSync(join(ROOT, 'cli/main.ts'), 'utf8');
+    expect(main).toMatch(/catch \(thrown\) \{[\s\S]*io\.err\([\s\S]*ORGCTL_DEBUG \? `\\n\$\{err\.stack\}`/);
+  });
+
+  it('the launcher’s write before the guard is the ORGCTL_DEBUG trace of the bundle’s load alone, and no workflow sets ORGCTL_DEBUG', () => {
+    const launcher = readFileSync(join(ROOT, 'bin/orgctl.mjs'), 'utf8');
+    expect([...launcher.matchAll(/process\.std(out|err)\.write\(|console\.\w+\(/g)].map((m) => m[0])).toEqual([
+      'process.stderr.write(',
+    ]);
+    expect(launcher).toMatch(
+      /if \(process\.env\.ORGCTL_DEBUG\)\n\s+process\.stderr\.write\(`orgctl: the bundle could not be used/,
+    );
+    for (const name of ['orgctl-check.yaml', 'orgctl-expiry.yaml', 'orgctl-review-push.yaml', 'orgctl-review.yaml']) {
+      const text = readFileSync(join(ROOT, 'deploy/github', name), 'utf8');
+      expect(text, name).not.toContain('ORGCTL_DEBUG');
+      // The one step writing the job's environment: the orgctl of the lock (ORGCTL=…), from package.json's own `bin`.
+      const writers = Object.values(shippedWorkflow(name).jobs)
+        .flatMap((j) => j.steps)
+        .filter((s) => s.run?.includes('GITHUB_ENV'));
+      expect(
+        writers.map((s) => s.name),
+        name,
+      ).toEqual(['Which orgctl runs (the one the lock installs, never a command the project names)']);
     }
   });
 });
