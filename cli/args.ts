@@ -9,13 +9,16 @@ import { ownValue } from '../model/own-keys.ts';
 import { ORG_NAME_MAX } from '../policies/org/invalid-name.ts';
 import { dns1123LabelProblem } from '../policies/org/kubernetes-names.ts';
 
-/** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */
-/** Whether the arguments ask for `--format json` (`--format=json`, `-o json`, `--output=json`...). */
+/**
+ * Whether the arguments ask for `--format json` (`--format=json`, `-o json`, `--output=json`...):
+ * main's error is then JSON too, and under GitHub Actions standard output is guarded as JSON (cli/io.ts).
+ */
 export function wantsJson(args: readonly string[]): boolean {
   const flag = /^(--format|--output|-o)$/;
   return args.some((a, i) => /^(--format|--output|-o)=json$/.test(a) || (flag.test(a) && args[i + 1] === 'json'));
 }
 
+/** A flag's kind: a value, a switch, a repeatable value, or one value of a fixed list. */
 export type FlagSpec = 'string' | 'boolean' | 'list' | readonly string[];
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 

@@ -36,6 +36,7 @@ export function withSharedSteps(text: string): string {
       while (start > 0 && lines[start - 1]!.startsWith(`${indent}#`)) start--;
       let end = at + 1;
       while (end < lines.length && (lines[end] === '' || lines[end]!.startsWith(`${indent} `))) end++;
+      while (lines[end - 1] === '') end--; // a blank line after the step is the workflow's, kept
       const written = step.lines.map((l) => indent + l);
       lines.splice(start, end - start, ...written);
       const next = lines.slice(start + written.length).findIndex((l) => l.trimStart() === `- name: ${step.name}`);
