@@ -30,6 +30,19 @@ const stampFrom = (path: string, s: Stats): FileStamp => ({
   dev: s.dev,
 });
 
+/**
+ * What `path` is (a link followed), or undefined when it is not there to be seen: gone, under a file,
+ * or in a folder orgctl may not search. existsSync then statSync, without the moment between them,
+ * when another process (a synthesis swapping dist/ in) may remove it (red team R101-3).
+ */
+export function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `path` as it is now (`link`: the link itself, not what it points to). */
 export function stampOf(path: string, link = false): FileStamp {
   try {

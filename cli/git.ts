@@ -3,7 +3,7 @@
  * `origin/main` means that ref's dist/; `REF:path` names another folder.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import type { TreeEntry } from '../policies/change/context.ts';
@@ -19,8 +19,8 @@ import {
   type DocumentCache,
   type OutputText,
 } from './output-read.ts';
-import { beginsWith, DEFAULT_OUTPUT_DIR } from './output.ts';
-import { isFolder } from './paths.ts';
+import { beginsWith, DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
+import { statOf } from './file-stamp.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
 /**
@@ -441,7 +441,7 @@ function sideAt(
 ): { readonly folder: string } | { readonly ref: string; readonly dir: string } {
   const colon = spec.indexOf(':');
   const ref = colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
-  if (!existsSync(spec) || !statSync(spec).isDirectory()) return ref;
+  if (!statOf(spec)?.isDirectory()) return ref;
   if (/^\.{0,2}\//.test(spec) || ref.ref.startsWith('-')) return { folder: spec };
   const status = verifyTreeish(ref.ref);
   if (status === 0)
@@ -543,7 +543,7 @@ function refuseUnlessOutputFolder(folder: string, label: string): void {
     );
   if (holdsOutput(folder)) return;
   const inside = join(folder, DEFAULT_OUTPUT_DIR);
-  const hint = isFolder(inside) && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
+  const hint = statOf(inside)?.isDirectory() && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
   if (!hint && holdsOlderLayout(folder))
     throw new InputError(
       `${label} holds files under orgctl's header but neither ${MEMBERS_FILE} nor ${CLUSTER_SHARD_FILE} in a cluster's folder: ${OLDER_LAYOUT}`,
@@ -563,26 +563,31 @@ export function loadSide(
   label = spec,
   defaultDir = DEFAULT_OUTPUT_DIR,
 ): LoadedSide {
-  let files: OutputText[];
+  // Read whole (R101-1): a folder swapped in meanwhile, or missing between the swap's renames (then
+  // a branch of the folder's name would be read instead), is read again.
+  const files = readWhole(spec, () => sideFiles(spec, label, defaultDir));
+  if (!holdsOrgctlOutput(files)) throw notOrgctlOutput(label);
+  return { docs: parseOutput(files, cache), problems: [], files };
+}
+
+/** The files of a side (loadSide), as read from its folder or its git ref. */
+function sideFiles(spec: string, label: string, defaultDir: string): OutputText[] {
   const at = sideAt(spec, defaultDir);
   if ('folder' in at) {
     refuseUnlessOutputFolder(at.folder, label);
-    files = readOutputFolder(at.folder);
-  } else {
-    if (!readableRef(at.ref))
-      throw noSide(
-        spec,
-        label,
-        at.ref
-          ? `${JSON.stringify(at.ref)} cannot be a git ref (it starts with -)`
-          : `no git ref before the : of ${spec}`,
-      );
-    try {
-      files = readRefOutput(at.ref, at.dir);
-    } catch (e) {
-      throw unknownRef(at.ref, spec, label) ?? e;
-    }
+    return readOutputFolder(at.folder);
   }
-  if (!holdsOrgctlOutput(files)) throw notOrgctlOutput(label);
-  return { docs: parseOutput(files, cache), problems: [], files };
+  if (!readableRef(at.ref))
+    throw noSide(
+      spec,
+      label,
+      at.ref
+        ? `${JSON.stringify(at.ref)} cannot be a git ref (it starts with -)`
+        : `no git ref before the : of ${spec}`,
+    );
+  try {
+    return readRefOutput(at.ref, at.dir);
+  } catch (e) {
+    throw unknownRef(at.ref, spec, label) ?? e;
+  }
 }

@@ -1,5 +1,5 @@
 /** Reads every manifest under a folder (or a file, or stdin text): YAML streams, JSON, `kind: List`. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isScalar, parseAllDocuments } from 'yaml';
 import { OUTPUT_HEADER } from '../synth/render.ts';
@@ -11,7 +11,8 @@ import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { positionAt, positionText } from '../model/findings.ts';
 import { nearestName, showHidden } from '../model/text.ts';
-import { listFiles } from './output.ts';
+import { listFiles, readWhole } from './output.ts';
+import { statOf } from './file-stamp.ts';
 import { readIfOrgctlFolder, readOrgctlYaml, type OutputText } from './output-read.ts';
 
 export interface LoadedManifests {
@@ -141,8 +142,12 @@ function meantBeside(path: string): string {
  * orgctl's output is read strictly (parseOutput); anything else as manifests of any origin.
  */
 export function loadManifests(path: string): LoadedManifests {
-  if (!existsSync(path)) throw new InputError(`${path}: no such file or folder${meantBeside(path)}`);
-  const stat = statSync(path);
+  return readWhole(path, () => loadManifestsOnce(path));
+}
+
+function loadManifestsOnce(path: string): LoadedManifests {
+  const stat = statOf(path);
+  if (!stat) throw new InputError(`${path}: no such file or folder${meantBeside(path)}`);
   if (!stat.isDirectory() && !stat.isFile()) {
     throw new InputError(`${path} is not a regular file or a folder: orgctl reads regular files only`);
   }

@@ -9,7 +9,7 @@ import { table } from './who-can.ts';
 import { dateFlag } from './args.ts';
 import { datedRole } from '../analysis/ended-access.ts';
 import { daysBetween, isExpired, resolveToday } from '../model/model.ts';
-import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
 
 const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--today YYYY-MM-DD] [--format text|json]
 
@@ -52,11 +52,14 @@ function temporaryAccessRows(m: MembershipData, today: string): string[][] {
 /** DIR/members.json as text: what synthesis wrote for other systems to read. */
 export function readMembersText(dir: string): string {
   const file = join(dir, MEMBERS_FILE);
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file} cannot be read: run orgctl synth first, or give --dir`);
-  }
+  // Missing between the two renames of a synthesis swapping dist/ in: read again (R101-1).
+  return readWhole(dir, () => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      throw new InputError(`${file} cannot be read: run orgctl synth first, or give --dir`);
+    }
+  });
 }
 
 const MEMBERS_FLAGS = { dir: 'string', today: 'string', format: ['text', 'json'] } as const;

@@ -3,7 +3,7 @@
  * writes, only UTF-8. Kept apart from manifests.ts (manifests of any origin, and the full YAML
  * parser they need): the questions answered from a partial read (can-i) load only this.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObj, type ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
@@ -14,7 +14,8 @@ import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
-import { beginsWith, listFiles } from './output.ts';
+import { beginsWith, listFiles, readWhole } from './output.ts';
+import { statOf } from './file-stamp.ts';
 import { showHidden } from '../model/text.ts';
 
 export { DocumentCache };
@@ -340,8 +341,7 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
  * this module never loads).
  */
 export function readIfOrgctlOutput(path: string): OrgctlOutputRead | undefined {
-  if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
-  return readIfOrgctlFolder(path, listFiles(path));
+  return readWhole(path, () => (statOf(path)?.isDirectory() ? readIfOrgctlFolder(path, listFiles(path)) : undefined));
 }
 
 type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputText[] };

@@ -27,6 +27,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
+import { sameStamp, stampOf } from './file-stamp.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { isFolder } from './paths.ts';
@@ -89,6 +90,46 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** Waits `ms`, synchronously (a lock or a read waited for). */
+const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Reads of an output folder made again when a synthesis swapped it in meanwhile, and the wait between. */
+const READ_TRIES = 20;
+const READ_AGAIN_MS = 25;
+
+/**
+ * What `read` makes of the output folder (or manifests) at `path`, all read from one output. A
+ * synthesis swaps its output in by two renames whenever it ends, and a reader takes no lock (dist/
+ * may be read-only to it): a reader listing the folder, then reading its files by their paths,
+ * read the list of one output and files of the next, and found none between the renames (red team
+ * R101-1). The folder's stamp (inode, change time: a rename changes it) is taken before and after:
+ * read again when it changed, or when the folder was missing beside a swap's `.old` sibling.
+ */
+export function readWhole<T>(path: string, read: () => T): T {
+  for (let tries = 1; ; tries++) {
+    const before = stampOf(path);
+    let result: { readonly value: T } | { readonly error: unknown };
+    try {
+      result = { value: read() };
+    } catch (error) {
+      result = { error };
+    }
+    const now = stampOf(path);
+    const aside = now.size === -1 ? siblings(resolve(path), 'old')[0] : undefined;
+    if (sameStamp(now, before) && aside === undefined) {
+      if ('error' in result) throw result.error;
+      return result.value;
+    }
+    if (tries === READ_TRIES)
+      throw new OutputError(
+        aside === undefined
+          ? `${path} was replaced while read, ${READ_TRIES} times: another orgctl synth is writing it; run again once it has finished`
+          : `${path} is missing and ${aside} holds an output set aside: a synthesis is swapping its output in, or was killed between its two renames (the next orgctl synth puts it back)`,
+      );
+    pause(READ_AGAIN_MS);
+  }
+}
+
 export interface Staleness {
   readonly missing: readonly string[];
   readonly extra: readonly string[];
@@ -101,7 +142,10 @@ export interface Staleness {
  * holding one, in a file Go and the strict reader refuse (R57-2).
  */
 export function compareWithDisk(outDir: string, files: readonly OutputFile[]): Staleness {
-  const dir = resolve(outDir);
+  return readWhole(outDir, () => staleness(resolve(outDir), files));
+}
+
+function staleness(dir: string, files: readonly OutputFile[]): Staleness {
   const onDisk = new Set(listFiles(dir));
   const missing: string[] = [];
   const changed: string[] = [];
@@ -272,7 +316,7 @@ export function lockOutput(dir: string): () => void {
       throw new OutputError(
         `another orgctl synth (pid ${seen?.pid ?? '?'}) is writing ${dir}; remove ${lock} if it is not running`,
       );
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    pause(50);
   }
 }
 

@@ -29,7 +29,7 @@
  * of the documents parsed, the RBAC of those that cannot answer: other namespaces', and the
  * namespace's RoleBindings that cannot name the subject.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
 import {
@@ -67,7 +67,8 @@ import {
   shardOfFile,
   shardPlacing,
 } from './output-read.ts';
-import { listFiles } from './output.ts';
+import { listFiles, readWhole } from './output.ts';
+import { statOf } from './file-stamp.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
 export interface NamedSubject {
@@ -216,8 +217,10 @@ export function readForQuestion(
   readBytes: ReadBytes = readFileOrInto,
 ): PartialRead | undefined {
   try {
-    if (!statSync(dir).isDirectory()) return undefined;
-    return readLaidOut(dir, listFiles(dir), question, readBytes);
+    // Read whole (R101-1): a file list of one output and shards of another is no output's answer.
+    return readWhole(dir, () =>
+      statOf(dir)?.isDirectory() ? readLaidOut(dir, listFiles(dir), question, readBytes) : undefined,
+    );
   } catch {
     // Whatever is wrong, the full read says it, naming every file: the partial read never does.
     return undefined;

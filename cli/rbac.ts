@@ -17,7 +17,7 @@ import { InputError, UsageError } from '../model/errors.ts';
 import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
-import { DEFAULT_OUTPUT_DIR } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
@@ -143,9 +143,11 @@ async function readAuthorizer(
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion },
 ): Promise<{ readonly authz: Authorizer; readonly datedOf: () => DatedAccess | undefined }> {
   // The folder nobody named is missing: nothing was synthesized here yet (or this is not the repository).
-  if (dir === DEFAULT_OUTPUT_DIR && !existsSync(dir)) {
-    throw new InputError(`${dir}: no such folder: run orgctl synth first, or give --dir`);
-  }
+  // Missing between the two renames of a synthesis swapping it in, it is looked at again (R101-1).
+  readWhole(dir, () => {
+    if (dir === DEFAULT_OUTPUT_DIR && !existsSync(dir))
+      throw new InputError(`${dir}: no such folder: run orgctl synth first, or give --dir`);
+  });
   io.progress?.(`reading ${dir}/...`);
   // An answer from a dist/ older than the declaration beside it says so (a few stat calls).
   const stale = staleOutputWarning(dir);
