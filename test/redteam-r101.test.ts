@@ -11,15 +11,23 @@
  *   internal error, "set ORGCTL_DEBUG=1"). Now each read is readWhole's (cli/output.ts): the
  *   folder's stamp (inode, change time) before and after; read again when a swap came between (or
  *   the folder was missing beside a swap's `.old` sibling), refused in words after 20 tries.
+ * - R101-2 (medium: code run as the user, answers forged; needs another local user who may write
+ *   orgctl's cache folder): cacheFolder (cli/paths.ts) took a folder of this user's that others may
+ *   write (ORGCTL_CACHE_DIR, node_modules/.cache/orgctl/*; only the tmp fallback had to be private).
+ *   The records there bind each cache to what it was made from, but a writer of the folder writes
+ *   the record too: a declaration's bundle replaced, with its record's hash, ran at the next check;
+ *   an explain index written whole answered explain.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareWithDisk, isUpToDate } from '../cli/output.ts';
 import { kindOf } from '../model/errors.ts';
 import { generateSpec } from '../constructs/generate.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { cacheFolder } from '../cli/paths.ts';
+import { cli, ROOT, run, tempDir } from './helpers.ts';
 
 /** The swapper (test/fixtures/output-swapper.ts) on `dir` and `other` for `ms`: resolves once it holds the lock. */
 function swapping(dir: string, other: string, ms: number, pause = 0): Promise<{ readonly done: Promise<number> }> {
@@ -151,4 +159,55 @@ describe('R101-1: readers of dist/ while a synthesis swaps it in', () => {
   it("the same, swapped under now and then (a synthesis ending): read again, every answer is one output's", async () => {
     expect(await questionsWhileSwapping(150)).toBe(0);
   }, 60_000);
+});
+
+describe('R101-2: a cache folder someone else may write', () => {
+  /** A folder of this user's that everyone may write (chmod 777: a shared runner's cache, a umask of 0). */
+  const everyones = (): string => {
+    const dir = tempDir('orgctl-r101-shared-');
+    chmodSync(dir, 0o777);
+    return dir;
+  };
+
+  it('is not where orgctl keeps its caches (ORGCTL_CACHE_DIR, node_modules/.cache/orgctl)', () => {
+    const named = everyones();
+    const spec = join(ROOT, 'org/org.ts');
+    const saved = process.env.ORGCTL_CACHE_DIR;
+    try {
+      process.env.ORGCTL_CACHE_DIR = named;
+      expect(cacheFolder(spec, 'explain')).toBeUndefined();
+    } finally {
+      process.env.ORGCTL_CACHE_DIR = saved;
+    }
+    // Below node_modules: a .cache/orgctl/explain of this user's that anyone may write.
+    const project = tempDir('orgctl-r101-project-');
+    mkdirSync(join(project, 'node_modules/.cache/orgctl/explain'), { recursive: true });
+    chmodSync(join(project, 'node_modules/.cache/orgctl/explain'), 0o777);
+    delete process.env.ORGCTL_CACHE_DIR;
+    try {
+      expect(cacheFolder(join(project, 'org.json'), 'explain')).not.toBe(
+        join(project, 'node_modules/.cache/orgctl/explain'),
+      );
+    } finally {
+      process.env.ORGCTL_CACHE_DIR = saved;
+    }
+  });
+
+  it("a declaration's bundle replaced there by someone else is never run", () => {
+    const cache = everyones();
+    const env = { ORGCTL_CACHE_DIR: cache };
+    const first = cli(['check', '--spec', 'org/org.ts'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    // Someone who may write the folder swaps the bundle for code of theirs, and its record's hash.
+    const dir = join(cache, 'declarations');
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+      const record = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { code: string; codeSha256: string };
+      const code = `throw new Error('a planted bundle ran');\n${readFileSync(join(dir, record.code), 'utf8')}`;
+      writeFileSync(join(dir, record.code), code);
+      record.codeSha256 = createHash('sha256').update(code).digest('hex');
+      writeFileSync(join(dir, name), JSON.stringify(record));
+    }
+    const again = cli(['check', '--spec', 'org/org.ts'], { env });
+    expect(again.stdout + again.stderr).not.toContain('a planted bundle ran');
+  });
 });
