@@ -145,13 +145,17 @@ const isApart = (id) => APART.some((p) => id === p || id.startsWith(`${p}/`));
  * node_modules/.cache/orgctl, as cli/paths.ts keeps its caches: node_modules may be a link to this
  * user's folder (a shared install); below it, each folder is this user's and no symbolic link (a
  * branch may commit one, and git checks it out in the ignored folder: the code run would be read
- * from, and old bundles pruned in, wherever it points). Else no bundle: the sources run.
+ * from, and old bundles pruned in, wherever it points), and none another user may write to: its
+ * group only when that is the user's own primary group (cli/paths.ts's ownFolder, red team R101-2:
+ * whoever may write there replaces the code run). Else no bundle: the sources run.
  */
 function cacheFolder() {
   const own = (dir) => {
     const s = lstatSync(dir);
     if (!s.isDirectory() || (process.getuid !== undefined && s.uid !== process.getuid()))
       throw new Error(`${dir}: not a folder of this user's`);
+    if ((s.mode & 0o002) !== 0 || ((s.mode & 0o020) !== 0 && s.gid !== process.getgid?.()))
+      throw new Error(`${dir}: another user may write to it`);
   };
   let dir = realpathSync(modules);
   own(dir);

@@ -480,7 +480,7 @@ export async function bundleDeclaration(
   }
   const dir = cacheFolder(file, 'declarations');
   const noCache = {
-    unavailable: `orgctl has no cache folder of its own to bundle it in: set ${CACHE_DIR_VARIABLE} to a folder of yours`,
+    unavailable: `orgctl has no cache folder of its own to bundle it in: set ${CACHE_DIR_VARIABLE} to a folder of yours that nobody else may write to`,
   };
   if (!dir) return noCache;
   const key = sha256Of(file).slice(0, 16);

@@ -67,14 +67,17 @@ export function declarationFile(spec: string | undefined): string {
 /** Whether a declaration is a module (TypeScript or JavaScript: a program) rather than a spec file (data). */
 export const isModuleFile = (file: string): boolean => /\.(ts|mts|js|mjs)$/.test(file);
 
-/** Whether `dir` is a folder of this user's (not a symbolic link), and nobody else may write to it when `private`. */
-function ownFolder(dir: string, private_: boolean): boolean {
+/**
+ * Whether `dir` is a folder of this user's (not a symbolic link) that nobody else may write to: a
+ * cache's records bind it to what it was made from, but whoever may write the folder writes the
+ * records too (a declaration's bundle replaced with its record ran, red team R101-2). Its group may
+ * write to it only when that group is the user's own primary group (a user private group: umask 002
+ * makes node_modules 0775). bin/orgctl.mjs asks the same of the folder of orgctl's own bundle.
+ */
+function ownFolder(dir: string): boolean {
   const s = lstatSync(dir);
-  return (
-    s.isDirectory() &&
-    (process.getuid === undefined || s.uid === process.getuid()) &&
-    (!private_ || (s.mode & 0o022) === 0)
-  );
+  if (!s.isDirectory() || (process.getuid !== undefined && s.uid !== process.getuid())) return false;
+  return (s.mode & 0o002) === 0 && ((s.mode & 0o020) === 0 || s.gid === process.getgid?.());
 }
 
 /** The variable naming the folder orgctl keeps its caches in, instead of node_modules/.cache/orgctl. */
@@ -84,7 +87,7 @@ export const CACHE_DIR_VARIABLE = 'ORGCTL_CACHE_DIR';
  * orgctl's cache folder `name` for a file: `$ORGCTL_CACHE_DIR/<name>` when that is set (the tests
  * set it: a clone's node_modules may be a link to a shared install); else
  * `node_modules/.cache/orgctl/<name>` nearest it; else a
- * private folder in tmp, used only when it is this user's own and nobody else may write to it.
+ * private folder in tmp. Each only when it is this user's own and nobody else may write to it (ownFolder).
  * `node_modules` may be a link to this user's folder (a shared install); below it, every folder is
  * this user's and none is a symbolic link (a branch may commit one, and git checks it out even in
  * an ignored folder: orgctl would write and prune where it points), else the tmp folder is used.
@@ -97,22 +100,22 @@ export function cacheFolder(file: string, name: string): string | undefined {
       // A folder the user named: theirs, made when missing; never one that is not their own.
       const dir = join(resolve(named), name);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      return ownFolder(resolve(named), false) && ownFolder(dir, false) ? dir : undefined;
+      return ownFolder(resolve(named)) && ownFolder(dir) ? dir : undefined;
     }
     if (project) {
       let dir = realpathSync(join(project, 'node_modules'));
-      let own = ownFolder(dir, false);
+      let own = ownFolder(dir);
       for (const part of ['.cache', 'orgctl', name]) {
         if (!own) break;
         dir = join(dir, part);
         if (!lstatSync(dir, { throwIfNoEntry: false })) mkdirSync(dir, { mode: 0o755 });
-        else own = ownFolder(dir, false);
+        else own = ownFolder(dir);
       }
       if (own) return dir;
     }
     const dir = join(tmpdir(), `orgctl-${name}-${process.getuid?.() ?? 'user'}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return ownFolder(dir, true) ? dir : undefined;
+    return ownFolder(dir) ? dir : undefined;
   } catch {
     return undefined;
   }

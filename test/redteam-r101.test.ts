@@ -161,6 +161,26 @@ describe('R101-1: readers of dist/ while a synthesis swaps it in', () => {
   }, 60_000);
 });
 
+describe('R101-1: a synthesis killed between its two renames', () => {
+  it('a reader says where the output is, not that nothing was synthesized', async () => {
+    const parent = tempDir();
+    const aside = join(parent, '.dist.old-123-x');
+    const spec = join(parent, 'org.json');
+    writeFileSync(spec, JSON.stringify(generateSpec({ users: 10, namespaces: 3, grants: 20, tokens: 1, seed: 3 })));
+    expect((await run(['synth', '--spec', spec, '--out', aside])).code).toBe(0);
+    for (const args of [
+      ['can-i', 'get', 'pods', '-n', 'ns-1', '--as', 'user1@acme.io', '--dir', join(parent, 'dist')],
+      ['synth', '--check', '--spec', spec, '--out', join(parent, 'dist')],
+    ]) {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `dist is missing and ${aside} holds an output set aside: a synthesis is swapping its output in, or was killed between its two renames (the next orgctl synth puts it back)`,
+      );
+    }
+  });
+});
+
 describe('R101-2: a cache folder someone else may write', () => {
   /** A folder of this user's that everyone may write (chmod 777: a shared runner's cache, a umask of 0). */
   const everyones = (): string => {
@@ -194,10 +214,12 @@ describe('R101-2: a cache folder someone else may write', () => {
   });
 
   it("a declaration's bundle replaced there by someone else is never run", () => {
-    const cache = everyones();
+    // Made private by orgctl, then opened to everyone.
+    const cache = tempDir('orgctl-r101-cache-');
     const env = { ORGCTL_CACHE_DIR: cache };
     const first = cli(['check', '--spec', 'org/org.ts'], { env });
     expect(first.code, first.stderr).toBe(0);
+    chmodSync(cache, 0o777);
     // Someone who may write the folder swaps the bundle for code of theirs, and its record's hash.
     const dir = join(cache, 'declarations');
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
@@ -209,5 +231,8 @@ describe('R101-2: a cache folder someone else may write', () => {
     }
     const again = cli(['check', '--spec', 'org/org.ts'], { env });
     expect(again.stdout + again.stderr).not.toContain('a planted bundle ran');
+    expect(again.stderr).toContain(
+      'no cache folder of its own to bundle it in: set ORGCTL_CACHE_DIR to a folder of yours that nobody else may write to',
+    );
   });
 });
