@@ -27,7 +27,7 @@ import { compareWithDisk, isUpToDate } from '../cli/output.ts';
 import { kindOf } from '../model/errors.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { cacheFolder } from '../cli/paths.ts';
-import { cli, ROOT, run, tempDir } from './helpers.ts';
+import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
 
 /** The swapper (test/fixtures/output-swapper.ts) on `dir` and `other` for `ms`: resolves once it holds the lock. */
 function swapping(dir: string, other: string, ms: number, pause = 0): Promise<{ readonly done: Promise<number> }> {
@@ -178,6 +178,29 @@ describe('R101-1: a synthesis killed between its two renames', () => {
         `dist is missing and ${aside} holds an output set aside: a synthesis is swapping its output in, or was killed between its two renames (the next orgctl synth puts it back)`,
       );
     }
+  });
+});
+
+describe('R101-3: a look beside the output folder that the system refuses', () => {
+  const scratch = repoScratch('r101-'); // inside the repository: nobody (the unprivileged run) must reach it
+  it('a missing output folder in a folder orgctl may enter but not list is missing, said in words', () => {
+    // readWhole looks for a swap's .old sibling when the folder is missing: a folder that cannot be
+    // listed (mode 311) made that look throw, said as the folder refused (a parent removed meanwhile:
+    // an internal error), where the folder asked for is missing.
+    const parent = scratch();
+    chmodSync(parent, 0o755);
+    const hidden = join(parent, 'hidden');
+    mkdirSync(hidden, { mode: 0o311 });
+    chmodSync(hidden, 0o311);
+    const tmp = join(parent, 'tmp'); // where nobody (the unprivileged run) may write
+    mkdirSync(tmp);
+    chmodSync(tmp, 0o777);
+    const r = cli(['can-i', 'get', 'pods', '--as', 'x', '--dir', join(hidden, 'dist')], {
+      unprivileged: true,
+      env: { TMPDIR: tmp },
+    });
+    expect(r.stderr.slice(0, 400)).not.toContain('ORGCTL_DEBUG');
+    expect(r.stderr.slice(0, 800)).toContain('no such file or folder');
   });
 });
 
