@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { resolveToday } from '../model/model.ts';
 import { applierProblem } from '../constructs/guard-rails.ts';
@@ -10,6 +10,7 @@ import { dateFlag, githubFlag, githubIdFlag, orgFlag, ownerFlag } from './args.t
 import { defineCommand } from './command.ts';
 import { importSpec } from './import.ts';
 import { packageRoot, workflowTemplates } from './workflows.ts';
+import { statOf } from './file-stamp.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const INIT_HELP = `Usage: orgctl init DIR --org NAME --owner EMAIL [--github LOGIN [--github-id ID]] [--spec ts|yaml]
@@ -78,8 +79,9 @@ function tarballNote(dir: string, dependency: string): string {
 
 /** Refuses a folder that holds anything (or a file): init never overwrites. */
 function assertEmptyFolder(dir: string): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new InputError(`${dir} is a file: give a new folder`);
+  const stat = statOf(dir);
+  if (!stat) return;
+  if (!stat.isDirectory()) throw new InputError(`${dir} is a file: give a new folder`);
   const entries = readdirSync(dir);
   if (entries.length)
     throw new InputError(

@@ -4,7 +4,7 @@
  * never written inside a git repository.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_NAMESPACE, isLiveToken, resolveToday, systemNamespaceOf, tokenAccountName } from '../model/model.ts';
 import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE } from '../synth/render.ts';
@@ -20,6 +20,7 @@ import { membershipDataOf } from '../analysis/membership.ts';
 import { nearestName, shellCommand, showHidden } from '../model/text.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { replaceFile } from './replace-file.ts';
+import { statOf } from './file-stamp.ts';
 import { kubectlRefusesAuthorities, STD_BASE64 } from './go-pem.ts';
 
 const KUBECONFIG_HELP = `Usage: orgctl kubeconfig TOKEN_ID --server URL [--secret FILE|-] [--namespace NS] [--cluster NAME]
@@ -160,8 +161,9 @@ export function buildKubeconfig(k: KubeconfigInput): Record<string, unknown> {
  */
 function makeParentFolder(out: string, io: Io): void {
   const parent = dirname(resolve(out));
-  if (existsSync(parent)) {
-    if (!statSync(parent).isDirectory()) throw new InputError(`${out}: ${parent} is not a folder`);
+  const stat = statOf(parent);
+  if (stat) {
+    if (!stat.isDirectory()) throw new InputError(`${out}: ${parent} is not a folder`);
     return;
   }
   const above = dirname(parent);

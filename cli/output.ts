@@ -32,16 +32,22 @@ import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { isFolder } from './paths.ts';
 
-/** What orgctl keeps beside an output folder `dist`: `.dist.tmp-*`, `.dist.old-*`, `.dist.lock-dead-*`. */
-const siblings = (dir: string, kind: 'tmp' | 'old' | 'lock-dead'): string[] => {
+/**
+ * What orgctl keeps beside an output folder `dist`: `.dist.tmp-*`, `.dist.old-*`, `.dist.lock-dead-*`.
+ * None in a parent that is gone (even meanwhile) or that orgctl may not list: a reader looks here
+ * for a swap under way (readWhole), and says the folder it asked for is missing (R101-3).
+ */
+function siblings(dir: string, kind: 'tmp' | 'old' | 'lock-dead'): string[] {
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.${kind}-`;
-  return existsSync(parent)
-    ? readdirSync(parent)
-        .filter((f) => f.startsWith(prefix))
-        .map((f) => join(parent, f))
-    : [];
-};
+  try {
+    return readdirSync(parent)
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => join(parent, f));
+  } catch {
+    return [];
+  }
+}
 
 /** The output folder when none is given: `synth` writes it, the other commands read it. */
 export const DEFAULT_OUTPUT_DIR = 'dist';
