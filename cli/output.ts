@@ -129,7 +129,7 @@ export function readWhole<T>(path: string, read: () => T): T {
     if (tries === READ_TRIES)
       throw new OutputError(
         aside === undefined
-          ? `${path} was replaced while read, ${READ_TRIES} times: another orgctl synth is writing it; run again once it has finished`
+          ? `${path} changed while read, ${READ_TRIES} times (an orgctl synth swapping its output in, or another writer): run again once nothing writes it`
           : `${path} is missing and ${aside} holds an output set aside: a synthesis is swapping its output in, or was killed between its two renames (the next orgctl synth puts it back)`,
       );
     pause(READ_AGAIN_MS);
