@@ -27,10 +27,9 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
-import { sameStamp, stampOf } from './file-stamp.ts';
+import { sameStamp, stampOf, statOf } from './file-stamp.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
-import { isFolder } from './paths.ts';
 
 /**
  * What orgctl keeps beside an output folder `dist`: `.dist.tmp-*`, `.dist.old-*`, `.dist.lock-dead-*`.
@@ -338,11 +337,11 @@ export async function writeAtomically(
 ): Promise<boolean> {
   const dir = resolve(outDir);
   // Looked at again once the lock is held: until then another writer may be swapping it in.
-  let existed = isFolder(dir);
+  let existed = statOf(dir)?.isDirectory() ?? false;
   let unlock: (() => void) | undefined;
   try {
     unlock = lockOutput(dir);
-    existed = isFolder(dir);
+    existed = statOf(dir)?.isDirectory() ?? false;
     return await swapIn(dir, outDir, files, concurrentFrom);
   } catch (e) {
     if (kindOf(e) || !(e as NodeJS.ErrnoException).code) throw e;

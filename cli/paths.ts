@@ -2,7 +2,7 @@
  * Finding things above a file, as Node finds node_modules and npm finds package.json: the
  * declaration a project names, and the folders orgctl keeps its caches in.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../model/errors.ts';
@@ -12,18 +12,6 @@ export function folderAbove(file: string, name: string): string | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (existsSync(join(dir, name))) return dir;
     if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/**
- * Whether `path` is a folder now, in one look that never throws: a look in two calls (exists,
- * then stat) throws when another process moves the folder between them (another writer's swap).
- */
-export function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false; // gone, or under a file, or not ours to look at: as existsSync says
   }
 }
 
