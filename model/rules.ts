@@ -519,9 +519,9 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "an address of a deactivated or removed user's mailbox (as `self-edit` reads a mailbox: a subaddress `bob+new@` is delivered to `bob@`, ...) gains anything: an invitation, a user's access, admin or billing, a token it owns. The user deactivated in base and not reactivated in head, or deactivated by the change, is meant to hold nothing, and so is one removed (the seed removes a user completely), by the change or, over the rolling window (`--window`), since its older output, and whoever reads their mail accepts the invitation or logs in as the address, while the comment reads a newcomer; the person may be no author the review can name (a second GitHub account, a colleague's pull request)",
+      "an address of a deactivated or removed user's mailbox (as `self-edit` reads a mailbox: a subaddress `bob+new@` is delivered to `bob@`, ...) gains anything: an invitation, a user's access, admin or billing, a token it owns. The user deactivated in base and not reactivated in head, or deactivated by the change, is meant to hold nothing, and so is one removed (the seed removes a user completely), by the change or, over the rolling window (`--window`), since its older output, and whoever reads their mail accepts the invitation or logs in as the address, while the comment reads a newcomer; the person may be no author the review can name (a second GitHub account, a colleague's pull request). And the change that deactivates or removes a user fails while such an address stays an active user holding anything (access, admin, billing, a live token) or a pending invitation, declared while they were active: whatever it holds stays with them, while the comment reads that they leave",
     remediation:
-      'reactivate the user (or declare a removed one again) in the same change (the review says so, and judges it as such), or give the access to an address that is not theirs; no approval lifts it',
+      'reactivate the user (or declare a removed one again) in the same change (the review says so, and judges it as such), or give the access to an address that is not theirs; for a user leaving, deactivate or remove each such address (or withdraw or revoke its invitation) in the same change; no approval lifts it',
   },
   {
     id: 'org-code',

@@ -74,6 +74,19 @@ describe('R102-1: a user deactivated or removed while another address of their m
     });
   }
 
+  it('attack: bob deactivated while bob+x@acme.io holds nothing but a live token it owns', () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: bobPlus, github: 'bobx' });
+    base.spec.tokens.push({ id: 'side', name: 'Side', namespaces: ['data'], levels: ['r:full'], owner: bobPlus });
+    expect(byErin(base, deactivateBob).failed).toEqual(['deactivated-mailbox']);
+  });
+
+  it('held: bob+x@acme.io an active user holding nothing (R95 pinned it: its access taken in the change)', () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: bobPlus, github: 'bobx' });
+    expect(byErin(base, deactivateBob).failed).toEqual([]);
+  });
+
   it('held: bob+x deactivated, removed or its invitation withdrawn or revoked in the same change', () => {
     expect(
       byErin(withBobPlusUser(), (s) => {
