@@ -13,9 +13,15 @@
  * and its invitation stood (accepted later with bob removed, and no window, nothing read it).
  * deactivated-mailbox read only what such an address gains, never what it keeps when its person
  * goes.
+ *
+ * R102-2 (low, self-edit's disclosure): a token's declared levels changed while it is deactivated
+ * read `declared levels ..., held once it is reactivated`, and self-edit judges them (frank widening
+ * his own); while it has expired they read as no change: frank's pull request widening the levels of
+ * his own expired token passed with alice's approval, the comment reading nothing. The renewal shows
+ * the whole (and is judged then), but the edit of his own privileges was never one a review saw.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, judge, token, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, judge, token, tokensOf, user, type Spec } from './review/scenarios.ts';
 
 const bobPlus = 'bob+x@acme.io';
 
@@ -128,5 +134,45 @@ describe('R102-1: a user deactivated or removed while another address of their m
     base.spec.users.push({ email: 'bobby@acme.io', github: 'bobby' });
     base.spec.grants.push({ user: 'bobby@acme.io', namespace: 'data', levels: ['r:secrets'] });
     expect(byErin(base, deactivateBob).failed).toEqual([]);
+  });
+});
+
+/** baseSpec with frank's token ft (r:pods in web), expired on 2020-01-01. */
+function franksExpiredToken(): Spec {
+  const s = baseSpec();
+  tokensOf(s).push({
+    id: 'ft',
+    name: 'Frank',
+    namespaces: ['web'],
+    levels: ['r:pods'],
+    owner: 'frank@acme.io',
+    expires: '2020-01-01',
+  });
+  return s;
+}
+
+const widenFt = (s: Spec) => void (token(s, 'ft').levels = ['r:secrets']);
+
+describe("R102-2: an expired token's declared levels widened read as no change", () => {
+  it("attack: frank widens his own expired token's levels (approved by alice): the line says so and self-edit fails", () => {
+    const lines = diffOf(franksExpiredToken(), widenFt)
+      .tokens.filter((t) => t.id === 'ft')
+      .flatMap((t) => t.changes.map((c) => c.text));
+    expect(lines.join('\n')).toMatch(/declared levels r:pods → r:secrets, held once its expiry is extended/);
+    expect(judge(franksExpiredToken(), widenFt, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual([
+      'self-edit',
+    ]);
+  });
+
+  it('held: another admin widening it passes; the renewal shows every level it then holds', () => {
+    expect(judge(franksExpiredToken(), widenFt, { actors: ['alice'], approvals: ['dan'] }).failed).toEqual([]);
+    const widened = franksExpiredToken();
+    widenFt(widened);
+    const renew = (s: Spec) => void (token(s, 'ft').expires = '2030-01-01');
+    const lines = diffOf(widened, renew)
+      .tokens.filter((t) => t.id === 'ft')
+      .flatMap((t) => t.changes.map((c) => c.text));
+    expect(lines).toEqual(expect.arrayContaining(['gains r:secrets in web', 'can now read Secrets in web']));
+    expect(judge(widened, renew, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual(['self-edit']);
   });
 });
