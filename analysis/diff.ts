@@ -8,6 +8,7 @@ import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import { instanceLabelOf } from '../synth/tracking.ts';
 import {
   customRoleName,
+  isExpired,
   isLiveToken,
   LEVELS_BY_STANDING,
   levelRoleName,
@@ -767,7 +768,7 @@ function inviteChanges(
   return [told('invite-changed', 'invitation changed', h)];
 }
 
-function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): Change[] {
+function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined, today: string): Change[] {
   if (!b && h) {
     const created = `is created${h.name ? ` ("${h.name}")` : ''}`;
     // Its end and a deactivated status too, as a user's joining says: a reviewer must not read
@@ -855,17 +856,24 @@ function tokenChanges(b: MemberToken | undefined, h: MemberToken | undefined): C
             }${h.expires ? ` (unless it has expired: it holds through ${h.expires})` : ''}`,
           },
     );
-  // A deactivated token holds nothing, so no access line shows what it would hold again: say it,
-  // with the levels it would gain (`levels`: what self-edit judges), as a live token's gains are.
+  // A deactivated or expired token holds nothing, so no access line shows what it would hold again:
+  // say it, with the levels it would gain (`levels`: what self-edit judges), as a live token's gains
+  // are. An expired one's too: renewed later, it holds them, and this edit was its owner's (R102-2).
   const [before, after] = [sorted(b.levels ?? []), sorted(h.levels ?? [])];
-  if (h.status === 'deactivated' && before.join() !== after.join()) {
+  const once =
+    h.status === 'deactivated'
+      ? 'held once it is reactivated'
+      : isExpired(h.expires, today)
+        ? 'held once its expiry is extended'
+        : undefined;
+  if (once && before.join() !== after.join()) {
     const had = levelsCoveredBy(before);
     out.push({
       kind: 'token-levels',
       from: before,
       to: after,
       levels: [...levelsCoveredBy(after)].filter((l) => !had.has(l)).sort(),
-      text: `declared levels ${codeList(before) || '(none)'} → ${codeList(after) || '(none)'}, held once it is reactivated`,
+      text: `declared levels ${codeList(before) || '(none)'} → ${codeList(after) || '(none)'}, ${once}`,
     });
   }
   return out;
@@ -1366,9 +1374,10 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
         !minus(h.namespaces, b.namespaces).length &&
         minus(b.namespaces, h.namespaces).every((ns) => removedNs.has(ns))) ||
       (c.removes === true && removedNs.has(namespaceOfChange(c, [hCells, bCells]) ?? ''));
-    const changes = [...tokenChanges(b, h), ...accessChanges(bCells, hCells, org, changedRoles, { base, head })].map(
-      (c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c),
-    );
+    const changes = [
+      ...tokenChanges(b, h, today),
+      ...accessChanges(bCells, hCells, org, changedRoles, { base, head }),
+    ].map((c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c));
     if (changes.length) tokens.push({ id, changes });
     if (b && liveToken(b) && changes.some((c) => c.removes)) tokensLosing++;
   }
