@@ -19,9 +19,36 @@
  * his own); while it has expired they read as no change: frank's pull request widening the levels of
  * his own expired token passed with alice's approval, the comment reading nothing. The renewal shows
  * the whole (and is judged then), but the edit of his own privileges was never one a review saw.
+ *
+ * Held (pinned below; one admin approving a member's change unless said): item 1, a deactivated
+ * blank token's custom rules staged, then reactivated: the reactivation lists what every rule gives
+ * (`can now run arbitrary pods, read Secrets`), its owner reactivating it fails self-edit, rules that
+ * run pods need two admins, and a member's token with them is refused (forbidden-grant); so no
+ * split hides a grant a single review would refuse: the activating review shows it whole and is
+ * judged on it. Item 2: a deactivated user's staged grants (two admins for an admin's mailbox), an
+ * expired token renewed, an expired grant extended, an invitation accepted (R95), each list every
+ * gain; an invitation widened reads the whole new one and fails self-edit for an author's mailbox; a
+ * namespace declared adminsOnly removed needs another admin (guard-rails), one declared again being
+ * new (one pull request turning adminsOnly off needs the same). Item 4: a custom role shared with
+ * others or used by his token, his email or GitHub login renamed in the change: self-edit.
+ * Item 3 (judged): the default stays per change: the gate (the shipped workflow) always passes
+ * `--window` (ten commits or a week back), and its `--base` is a folder with no history to default
+ * one from; R102-1 now fails the departure itself, so the three-step invite-then-remove-then-accept
+ * no longer needs a window.
+ *
+ * Left: a deactivated blank token's custom rules, and a deactivated user's or an expired grant's
+ * levels, staged while dormant read no line (the rules are in the declaration only; their owner's
+ * own edit is not seen as one), judged whole at the activation by whoever makes it; without
+ * `--window` (or beyond it: ten commits and a week), a user removed earlier is not read, so an
+ * address of their mailbox given access then passes; an address of a user's mailbox that stays
+ * active holding nothing is left (R95's pin); an invitation restored from revoked reads
+ * `invitation changed (...)`, not `restored`.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseSpec, diffOf, judge, token, tokensOf, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, judge, token, tokensOf, user, withoutBob, type Spec } from './review/scenarios.ts';
+import { reviewSnapshots, snapshotOf } from './review/scenarios.ts';
 
 const bobPlus = 'bob+x@acme.io';
 
@@ -46,20 +73,13 @@ const deactivateBob = (s: Spec): void => {
   token(s, 'bots').status = 'deactivated';
 };
 
-/** bob removed: his user, his grants and his token bots. */
-const removeBob = (s: Spec): void => {
-  s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'bob@acme.io');
-  s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'bob@acme.io');
-  s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
-};
-
 /** The review of `edit` of `base`, made by erin (a member) and approved by alice. */
 const byErin = (base: Spec, edit: (s: Spec) => void) => judge(base, edit, { actors: ['erin'], approvals: ['alice'] });
 
 describe('R102-1: a user deactivated or removed while another address of their mailbox keeps its access', () => {
   for (const [how, edit] of [
     ['deactivated', deactivateBob],
-    ['removed', removeBob],
+    ['removed', withoutBob],
   ] as const) {
     it(`attack: bob ${how} (erin, approved by alice) while bob+x@acme.io stays an active user with r:secrets`, () => {
       const v = byErin(withBobPlusUser(), edit);
@@ -102,7 +122,7 @@ describe('R102-1: a user deactivated or removed while another address of their m
     ).toEqual([]);
     expect(
       byErin(withBobPlusUser(), (s) => {
-        removeBob(s);
+        withoutBob(s);
         s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== bobPlus);
         s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== bobPlus);
       }).failed,
@@ -174,5 +194,204 @@ describe("R102-2: an expired token's declared levels widened read as no change",
       .flatMap((t) => t.changes.map((c) => c.text));
     expect(lines).toEqual(expect.arrayContaining(['gains r:secrets in web', 'can now read Secrets in web']));
     expect(judge(widened, renew, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual(['self-edit']);
+  });
+});
+
+/** A subject's lines in the diff of `edit` of `base`. */
+const linesOf = (base: Spec, edit: (s: Spec) => void, id: string): string[] => {
+  const d = diffOf(base, edit);
+  return [...d.people, ...d.tokens].filter((p) => p.id === id).flatMap((p) => p.changes.map((c) => c.text));
+};
+const configMaps = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+const podsCreate = [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }];
+const secretsRead = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }];
+
+/** baseSpec with a deactivated blank token `blank` (configmaps in web), owned by `owner` (or by nobody). */
+function dormantBlank(owner?: string): Spec {
+  const s = baseSpec();
+  tokensOf(s).push({
+    id: 'blank',
+    name: 'Blank',
+    namespaces: [],
+    status: 'deactivated',
+    ...(owner ? { owner } : {}),
+    rbac: [{ namespace: 'web', rules: configMaps }],
+  });
+  return s;
+}
+const stage = (rules: unknown[]) => (s: Spec) => void (token(s, 'blank').rbac = [{ namespace: 'web', rules }]);
+const reactivate = (s: Spec) => void delete token(s, 'blank').status;
+
+describe('held (item 1): custom rules staged on a deactivated blank token are judged whole at its reactivation', () => {
+  it('left: the staging reads no line (its rules are in the declaration only, not in dist/), even by its owner', () => {
+    expect(linesOf(dormantBlank('frank@acme.io'), stage([...configMaps, ...podsCreate]), 'blank')).toEqual([]);
+    expect(
+      judge(dormantBlank('frank@acme.io'), stage([...configMaps, ...podsCreate]), {
+        actors: ['frank'],
+        approvals: ['alice'],
+      }).failed,
+    ).toEqual([]);
+  });
+
+  it('the reactivation lists what every rule gives (a widening), and is judged on it', () => {
+    const staged = dormantBlank('frank@acme.io');
+    stage([...configMaps, ...podsCreate, ...secretsRead])(staged);
+    expect(linesOf(staged, reactivate, 'blank')).toEqual(
+      expect.arrayContaining([
+        'can now run arbitrary pods, read Secrets in web',
+        'gains custom RBAC acme:token:blank in web',
+      ]),
+    );
+    // Its owner reactivating it edits their own privileges; a member needs two admins for pods.
+    expect(judge(staged, reactivate, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual(['self-edit']);
+    expect(judge(staged, reactivate, { actors: ['erin'], approvals: ['alice'] }).failed).toContain(
+      'admin-change-approval',
+    );
+    // Another admin making it, a third approving, having read every rule: the seed's 'another administrator'.
+    expect(judge(staged, reactivate, { actors: ['alice'], approvals: ['dan'] }).failed).toEqual([]);
+  });
+
+  it("a member's blank token staged with pods: its reactivation is refused (forbidden-grant: owner no admin)", () => {
+    const staged = dormantBlank('erin@acme.io');
+    stage(podsCreate)(staged);
+    expect(() => judge(staged, reactivate, { actors: ['hal'], approvals: ['alice', 'dan'] })).toThrow(
+      /forbidden-grant/,
+    );
+  });
+});
+
+describe('held (item 2): other dormant states, each activation shown whole', () => {
+  it("a deactivated user's grants staged read no line; the reactivation lists every one (two admins for an admin's mailbox)", () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', status: 'deactivated' });
+    const grant = (s: Spec) =>
+      void s.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'data', levels: ['r:secrets'] });
+    expect(linesOf(base, grant, 'frank+ops@acme.io')).toEqual([]);
+    grant(base);
+    const back = (s: Spec) => void delete user(s, 'frank+ops@acme.io').status;
+    expect(linesOf(base, back, 'frank+ops@acme.io')).toEqual([
+      'is reactivated',
+      'gains r:secrets in data',
+      'can now read Secrets in data',
+    ]);
+    expect(judge(base, back, { actors: ['erin'], approvals: ['alice'] }).failed).toEqual(['admin-change-approval']);
+  });
+
+  it("a pending invitation: widened, it reads the whole new invitation (self-edit for an author's mailbox); accepted, every gain", () => {
+    const base = baseSpec();
+    base.spec.invites = [{ email: 'frank+x@acme.io', sso: true, grants: [{ namespace: 'web', levels: ['r:pods'] }] }];
+    const widen = (s: Spec) => void (s.spec.invites[0].grants = [{ namespace: 'data', levels: ['r:secrets'] }]);
+    expect(linesOf(base, widen, 'frank+x@acme.io')).toEqual(['invitation changed (r:secrets in data)']);
+    expect(judge(base, widen, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual(['self-edit']);
+  });
+
+  it('an expired token renewed lists every level it then holds; an expired grant extended, every level', () => {
+    const base = baseSpec();
+    Object.assign(token(base, 'bots'), { expires: '2020-01-01', levels: ['r:full', 'r:secrets'] });
+    expect(linesOf(base, (s) => void (token(s, 'bots').expires = '2030-01-01'), 'bots')).toEqual(
+      expect.arrayContaining(['gains r:full, r:secrets in data', 'can now read Secrets in data']),
+    );
+    const expired = baseSpec();
+    expired.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:secrets'], expires: '2020-01-01' });
+    const extend = (s: Spec) => void (s.spec.grants.at(-1).expires = '2030-01-01');
+    expect(linesOf(expired, extend, 'erin@acme.io')).toEqual([
+      'gains r:secrets in data until 2030-01-01',
+      'can now read Secrets in data',
+    ]);
+  });
+
+  it('a namespace declared adminsOnly, removed and declared again: the removal needs another admin and says it comes back open', () => {
+    const base = baseSpec();
+    base.spec.namespaces.push({ name: 'ops', adminsOnly: true });
+    const v = judge(
+      base,
+      (s) => void (s.spec.namespaces = s.spec.namespaces.filter((n: { name: string }) => n.name !== 'ops')),
+      { actors: ['erin'], approvals: ['alice'] },
+    );
+    expect(v.failed).toEqual(['guard-rails']);
+  });
+});
+
+describe('item 3: without --window, an earlier removal is not read; the review workflow always passes one', () => {
+  const removeThenMailbox = () => {
+    const window = baseSpec();
+    const base = structuredClone(window);
+    withoutBob(base);
+    const head = structuredClone(base);
+    head.spec.users.push({ email: bobPlus, github: 'bobx' });
+    head.spec.grants.push({ user: bobPlus, namespace: 'data', levels: ['r:secrets'] });
+    return { window: snapshotOf(window), base: snapshotOf(base), head: snapshotOf(head) };
+  };
+  const failedRules = (results: ReturnType<typeof reviewSnapshots>) => results.filter((r) => !r.ok).map((r) => r.rule);
+
+  it('left: bob removed in one pull request, bob+x given r:secrets in the next: per change nothing names bob; over the window it fails', () => {
+    const { window, base, head } = removeThenMailbox();
+    expect(failedRules(reviewSnapshots(base, head))).toEqual([]);
+    expect(failedRules(reviewSnapshots(base, head, window))).toEqual(['deactivated-mailbox']);
+  });
+
+  it('held: invited while bob was active, then bob removed: R102-1 fails the removal itself, no window needed', () => {
+    expect(byErin(withBobPlusInvite(), withoutBob).failed).toEqual(['deactivated-mailbox']);
+  });
+
+  it("held: the shipped review workflow passes the window (the gate's default); a folder --base has no history to default one from", () => {
+    const workflow = readFileSync(join(import.meta.dirname, '..', 'deploy', 'github', 'orgctl-review.yaml'), 'utf8');
+    expect(workflow).toMatch(/review --github[^\n]*--base \.\/dist[^\n]*\$\{WINDOW:\+--window "\$WINDOW"\}/);
+  });
+});
+
+describe("held (item 4): self-edit's indirect ways, frank an author approved by alice", () => {
+  const byFrank = (base: Spec, edit: (s: Spec) => void) =>
+    judge(base, edit, { actors: ['frank'], approvals: ['alice'] });
+
+  it('a custom role he shares with erin, widened: his own gain beyond w:full is named', () => {
+    const base = baseSpec();
+    base.spec.customRoles = [{ name: 'cr', rules: configMaps }];
+    base.spec.grants.push(
+      { user: 'frank@acme.io', namespace: 'web', customRole: 'cr' },
+      { user: 'erin@acme.io', namespace: 'web', customRole: 'cr' },
+    );
+    expect(byFrank(base, (s) => void (s.spec.customRoles[0].rules = [...configMaps, ...secretsRead])).failed).toEqual([
+      'self-edit',
+    ]);
+  });
+
+  it('a custom role his token uses, widened', () => {
+    const base = baseSpec();
+    base.spec.customRoles = [{ name: 'cr', rules: configMaps }];
+    tokensOf(base).push({
+      id: 'ft',
+      name: 'F',
+      namespaces: [],
+      owner: 'frank@acme.io',
+      rbac: [{ namespace: 'web', customRole: 'cr' }],
+    });
+    expect(byFrank(base, (s) => void (s.spec.customRoles[0].rules = [...configMaps, ...secretsRead])).failed).toEqual([
+      'self-edit',
+    ]);
+  });
+
+  it('his email or his GitHub login renamed in the change that gives him billing', () => {
+    expect(
+      byFrank(baseSpec(), (s) => {
+        Object.assign(user(s, 'frank@acme.io'), { email: 'frank2@acme.io', billing: true });
+      }).failed,
+    ).toContain('self-edit');
+    expect(
+      byFrank(baseSpec(), (s) => {
+        Object.assign(user(s, 'frank@acme.io'), { github: 'frank2', billing: true });
+      }).failed,
+    ).toContain('self-edit');
+  });
+
+  it('left: a grant staged on a deactivated address of his mailbox reads no line (judged, two admins, at its reactivation)', () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', status: 'deactivated' });
+    expect(
+      byFrank(
+        base,
+        (s) => void s.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'data', levels: ['r:secrets'] }),
+      ).failed,
+    ).toEqual([]);
   });
 });

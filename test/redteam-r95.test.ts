@@ -53,20 +53,10 @@ import {
   token,
   tokensOf,
   user,
+  withoutBob,
+  withoutBobUserOnly,
   type Spec,
 } from './review/scenarios.ts';
-
-/** `s` without bob: his user, his grants, and his token bots (token-owner-inactive asks for that). */
-function withoutBob(s: Spec): void {
-  withoutBobUserOnly(s);
-  s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
-}
-
-/** `s` without bob's user and grants, his token bots left active. */
-function withoutBobUserOnly(s: Spec): void {
-  s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'bob@acme.io');
-  s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'bob@acme.io');
-}
 
 /** baseSpec as the rolling window's older output, `first` merged since (base), and `second` the change (head). */
 function twoMerges(first: (s: Spec) => void, second: (s: Spec) => void) {

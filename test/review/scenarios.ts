@@ -136,6 +136,18 @@ export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: s
 /** A spec's token by id, to edit in place. */
 export const token = (s: Spec, id: string) => s.spec.tokens.find((t: { id: string }) => t.id === id);
 
+/** `s` without bob's user and grants, his token bots left active. */
+export function withoutBobUserOnly(s: Spec): void {
+  s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'bob@acme.io');
+  s.spec.grants = s.spec.grants.filter((g: { user: string }) => g.user !== 'bob@acme.io');
+}
+
+/** `s` without bob: his user, his grants, and his token bots (token-owner-inactive asks for that). */
+export function withoutBob(s: Spec): void {
+  withoutBobUserOnly(s);
+  s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
+}
+
 /**
  * A spec, or a YAML spec's text, synthesized by the CLI into a dist/ folder of its own; throws with
  * the CLI's words when it fails.
