@@ -123,7 +123,7 @@ export const deactivatedMailbox: ChangeRule = {
         {
           rule: this.id,
           ok: true,
-          message: "nothing is given to another address of a deactivated or removed user's mailbox",
+          message: "nothing is given to, or left with, another address of a deactivated or removed user's mailbox",
         },
       ];
     return found.map(({ email, what, kept }): RuleResult => {
