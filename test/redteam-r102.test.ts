@@ -14,6 +14,11 @@
  * deactivated-mailbox read only what such an address gains, never what it keeps when its person
  * goes.
  *
+ * R102-3 (medium, R102-1 for an admin's standing): frank no longer admin (alice, approved by dan)
+ * while frank+ops@acme.io, an address of his mailbox, stays an admin (or an invitation to it as
+ * admin stays pending) read `frank loses w:full in every namespace` and passed, with only
+ * departing-admin-tokens' warning: frank keeps every admin privilege through the other address.
+ *
  * R102-2 (low, self-edit's disclosure): a token's declared levels changed while it is deactivated
  * read `declared levels ..., held once it is reactivated`, and self-edit judges them (frank widening
  * his own); while it has expired they read as no change: frank's pull request widening the levels of
@@ -393,5 +398,41 @@ describe("held (item 4): self-edit's indirect ways, frank an author approved by 
         (s) => void s.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'data', levels: ['r:secrets'] }),
       ).failed,
     ).toEqual([]);
+  });
+});
+
+describe('R102-3: an admin demoted while another address of their mailbox stays an admin', () => {
+  const withFrankOps = (invite = false): Spec => {
+    const s = baseSpec();
+    if (invite) s.spec.invites = [{ email: 'frank+ops@acme.io', sso: true, admin: true, grants: [] }];
+    else s.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', githubId: 99, admin: true });
+    return s;
+  };
+  const demote = (s: Spec) => void (user(s, 'frank@acme.io').admin = false);
+  const byAlice = (base: Spec, edit: (s: Spec) => void) => judge(base, edit, { actors: ['alice'], approvals: ['dan'] });
+
+  it('attack: frank no longer admin while frank+ops@acme.io stays one', () => {
+    const v = byAlice(withFrankOps(), demote);
+    expect(v.failed).toEqual(['deactivated-mailbox']);
+    const message = v.results.find((r) => !r.ok)!.message;
+    expect(message).toContain('frank+ops@acme.io stays an admin');
+    expect(message).toContain('frank@acme.io, no longer admin by this change');
+  });
+
+  it('attack: frank no longer admin while an invitation to frank+ops@acme.io as admin stays pending', () => {
+    expect(byAlice(withFrankOps(true), demote).failed).toEqual(['deactivated-mailbox']);
+  });
+
+  it('held: frank+ops demoted too; or frank+ops a member holding grants (what a member holds is no admin privilege)', () => {
+    expect(
+      byAlice(withFrankOps(), (s) => {
+        demote(s);
+        user(s, 'frank+ops@acme.io').admin = false;
+      }).failed,
+    ).toEqual([]);
+    const member = baseSpec();
+    member.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops' });
+    member.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'web', levels: ['r:pods'] });
+    expect(byAlice(member, demote).failed).toEqual([]);
   });
 });
