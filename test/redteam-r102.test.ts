@@ -423,13 +423,20 @@ describe('R102-3: an admin demoted while another address of their mailbox stays 
     expect(byAlice(withFrankOps(true), demote).failed).toEqual(['deactivated-mailbox']);
   });
 
-  it('held: frank+ops demoted too; or frank+ops a member holding grants (what a member holds is no admin privilege)', () => {
+  it('held: frank+ops demoted too; made admin in the same change (judged as such); or a member holding grants (no admin privilege)', () => {
     expect(
       byAlice(withFrankOps(), (s) => {
         demote(s);
         user(s, 'frank+ops@acme.io').admin = false;
       }).failed,
     ).toEqual([]);
+    const moved = baseSpec();
+    expect(
+      byAlice(moved, (s) => {
+        demote(s);
+        s.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', githubId: 99, admin: true });
+      }).failed,
+    ).not.toContain('deactivated-mailbox');
     const member = baseSpec();
     member.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops' });
     member.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'web', levels: ['r:pods'] });

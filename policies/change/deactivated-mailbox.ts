@@ -23,9 +23,13 @@ interface Found {
   readonly kept?: string;
 }
 
+/** How a user's standing is lowered by this change, short of leaving: they stay, not as an admin. */
+const DEMOTED = 'no longer admin';
+
 /**
- * The users this change makes gone (active in base; deactivated in head, or no longer declared), each
- * to how: the change that takes a person's access is the one to read what their mailbox keeps.
+ * The users this change makes gone (active in base; deactivated in head, or no longer declared), or
+ * no longer admin (R102-3), each to how: the change that takes a person's access is the one to read
+ * what their mailbox keeps.
  */
 function goneByChange(input: ReviewInput): Map<string, string> {
   const out = new Map<string, string>();
@@ -34,6 +38,7 @@ function goneByChange(input: ReviewInput): Map<string, string> {
     const h = input.head.users.get(u.email);
     if (!h) out.set(u.email, 'removed');
     else if (h.status === 'deactivated') out.set(u.email, 'deactivated');
+    else if (u.admin && !h.admin) out.set(u.email, DEMOTED);
   }
   return out;
 }
@@ -50,36 +55,52 @@ const holdsSomething = (side: Snapshot, u: MemberUser): boolean =>
   [...side.tokens.values()].some((t) => t.owner === u.email && t.status !== 'deactivated');
 
 /**
- * R102-1: another address of a user's mailbox declared while they were active (an active user holding something, a
- * pending invitation) is theirs, and harmless then; the change deactivating or removing them leaves
- * it to them, while the comment reads that they leave. One this change gives something is already
- * found (`already`); a deactivated user at such an address is dormant, and its reactivation is judged.
+ * R102-1: another address of a user's mailbox declared while they were active (an active user holding
+ * something, a pending invitation) is theirs, and harmless then; the change deactivating or removing
+ * them leaves it to them, while the comment reads that they leave. R102-3: one no longer admin keeps
+ * being one through such an address that is an admin, or invited as one. One this change gives
+ * something is already found (`already`); a deactivated user at such an address is dormant, and its
+ * reactivation is judged.
  */
 function keptByMailbox(input: ReviewInput, already: readonly Found[]): Found[] {
   const gone = goneByChange(input);
   const personOf = sharingMailbox(input, [...gone.keys()]);
   const seen = new Set(already.map((f) => f.email));
   const out: Found[] = [];
-  const keep = (email: string, kept: (person: string, why: string) => string) => {
+  /** `email`'s person, how they go, and why the address is theirs; undefined when it is no other address of a person gone. */
+  const goneOf = (email: string) => {
     const person = personOf.get(email);
-    if (person === undefined || person === email || seen.has(email)) return;
-    const why = `${person}, ${gone.get(person)!} by this change (${oneMailboxIn(input, email, person)})`;
-    out.push({ email, what: '', kept: kept(person, why) });
+    if (person === undefined || person === email || seen.has(email)) return undefined;
+    const how = gone.get(person)!;
+    return { person, how, why: `${person}, ${how} by this change (${oneMailboxIn(input, email, person)})` };
   };
-  for (const u of input.head.users.values())
-    if (u.status !== 'deactivated' && holdsSomething(input.head, u))
-      keep(
-        u.email,
-        (person, why) =>
-          `${u.email} stays an active user, and reaches the mailbox of ${why}: whatever it holds stays with ${person}: deactivate or remove ${u.email} in this change too (its tokens with it), or keep ${person} active`,
-      );
-  for (const i of input.head.invites.values())
-    if (i.state === 'pending')
-      keep(
-        i.email,
-        (person, why) =>
-          `the invitation to ${i.email} stays pending, and it reaches the mailbox of ${why}: whoever reads that mail accepts it: withdraw or revoke the invitation in this change too, or keep ${person} active`,
-      );
+  for (const u of input.head.users.values()) {
+    const g = u.status === 'deactivated' ? undefined : goneOf(u.email);
+    if (!g) continue;
+    if (g.how === DEMOTED) {
+      // Made admin here, it is judged as such (two admins): an admin moved to another address of theirs.
+      if (u.admin && input.base.users.get(u.email)?.admin)
+        out.push({
+          email: u.email,
+          what: '',
+          kept: `${u.email} stays an admin, and reaches the mailbox of ${g.why}: every admin privilege stays with ${g.person}: make ${u.email} no admin in this change too, or keep ${g.person} an admin`,
+        });
+    } else if (holdsSomething(input.head, u))
+      out.push({
+        email: u.email,
+        what: '',
+        kept: `${u.email} stays an active user, and reaches the mailbox of ${g.why}: whatever it holds stays with ${g.person}: deactivate or remove ${u.email} in this change too (its tokens with it), or keep ${g.person} active`,
+      });
+  }
+  for (const i of input.head.invites.values()) {
+    const g = i.state === 'pending' ? goneOf(i.email) : undefined;
+    if (g && (g.how !== DEMOTED || (i.admin && input.base.invites.get(i.email)?.admin)))
+      out.push({
+        email: i.email,
+        what: '',
+        kept: `the invitation to ${i.email}${i.admin ? ' as admin' : ''} stays pending, and it reaches the mailbox of ${g.why}: whoever reads that mail accepts it: withdraw or revoke the invitation in this change too, or keep ${g.person} ${g.how === DEMOTED ? 'an admin' : 'active'}`,
+      });
+  }
   return out;
 }
 
