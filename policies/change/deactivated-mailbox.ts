@@ -16,13 +16,6 @@ import {
 /** A person's changes that only take away: all else gives an address something (an invite too). */
 const TAKES_ONLY: ReadonlySet<string> = new Set(['leaves', 'invite-withdrawn', 'invite-revoked']);
 
-/** An address found reaching a gone user's mailbox: what it gains, or (kept) the whole message of what it keeps. */
-interface Found {
-  readonly email: string;
-  readonly what: string;
-  readonly kept?: string;
-}
-
 /** How a user's standing is lowered by this change, short of leaving: they stay, not as an admin. */
 const DEMOTED = 'no longer admin';
 
@@ -59,14 +52,13 @@ const holdsSomething = (side: Snapshot, u: MemberUser): boolean =>
  * something, a pending invitation) is theirs, and harmless then; the change deactivating or removing
  * them leaves it to them, while the comment reads that they leave. R102-3: one no longer admin keeps
  * being one through such an address that is an admin, or invited as one. One this change gives
- * something is already found (`already`); a deactivated user at such an address is dormant, and its
+ * something is already found (`seen`); a deactivated user at such an address is dormant, and its
  * reactivation is judged.
  */
-function keptByMailbox(input: ReviewInput, already: readonly Found[]): Found[] {
+function keptByMailbox(input: ReviewInput, seen: ReadonlySet<string>): string[] {
   const gone = goneByChange(input);
   const personOf = sharingMailbox(input, [...gone.keys()]);
-  const seen = new Set(already.map((f) => f.email));
-  const out: Found[] = [];
+  const out: string[] = [];
   /** `email`'s person, how they go, and why the address is theirs; undefined when it is no other address of a person gone. */
   const goneOf = (email: string) => {
     const person = personOf.get(email);
@@ -80,26 +72,20 @@ function keptByMailbox(input: ReviewInput, already: readonly Found[]): Found[] {
     if (g.how === DEMOTED) {
       // Made admin here, it is judged as such (two admins): an admin moved to another address of theirs.
       if (u.admin && input.base.users.get(u.email)?.admin)
-        out.push({
-          email: u.email,
-          what: '',
-          kept: `${u.email} stays an admin, and reaches the mailbox of ${g.why}: every admin privilege stays with ${g.person}: make ${u.email} no admin in this change too, or keep ${g.person} an admin`,
-        });
+        out.push(
+          `${u.email} stays an admin, and reaches the mailbox of ${g.why}: every admin privilege stays with ${g.person}: make ${u.email} no admin in this change too, or keep ${g.person} an admin`,
+        );
     } else if (holdsSomething(input.head, u))
-      out.push({
-        email: u.email,
-        what: '',
-        kept: `${u.email} stays an active user, and reaches the mailbox of ${g.why}: whatever it holds stays with ${g.person}: deactivate or remove ${u.email} in this change too (its tokens with it), or keep ${g.person} active`,
-      });
+      out.push(
+        `${u.email} stays an active user, and reaches the mailbox of ${g.why}: whatever it holds stays with ${g.person}: deactivate or remove ${u.email} in this change too (its tokens with it), or keep ${g.person} active`,
+      );
   }
   for (const i of input.head.invites.values()) {
     const g = i.state === 'pending' ? goneOf(i.email) : undefined;
     if (g && (g.how !== DEMOTED || (i.admin && input.base.invites.get(i.email)?.admin)))
-      out.push({
-        email: i.email,
-        what: '',
-        kept: `the invitation to ${i.email}${i.admin ? ' as admin' : ''} stays pending, and it reaches the mailbox of ${g.why}: whoever reads that mail accepts it: withdraw or revoke the invitation in this change too, or keep ${g.person} ${g.how === DEMOTED ? 'an admin' : 'active'}`,
-      });
+      out.push(
+        `the invitation to ${i.email}${i.admin ? ' as admin' : ''} stays pending, and it reaches the mailbox of ${g.why}: whoever reads that mail accepts it: withdraw or revoke the invitation in this change too, or keep ${g.person} ${g.how === DEMOTED ? 'an admin' : 'active'}`,
+      );
   }
   return out;
 }
@@ -111,7 +97,8 @@ function keptByMailbox(input: ReviewInput, already: readonly Found[]): Found[] {
  * address of their mailbox (`bob+new@acme.io`) is read by them: given access, it gives their access
  * back, while the comment reads a newcomer. The mailbox is read as self-edit reads an author's
  * (sharingMailbox, base's mail domains); the person may be no author the review can name (a second
- * GitHub account, a colleague's pull request).
+ * GitHub account, a colleague's pull request). What such an address keeps when its person leaves or
+ * is no longer admin is read too (keptByMailbox).
  */
 export const deactivatedMailbox: ChangeRule = {
   id: 'deactivated-mailbox',
@@ -132,23 +119,13 @@ export const deactivatedMailbox: ChangeRule = {
       const person = personOf.get(email);
       return person !== undefined && person !== email ? person : undefined;
     };
-    const found: Found[] = [];
+    const found: { email: string; what: string }[] = [];
     for (const d of input.diff.people.map(editsOf))
       if (d && theirs(d.id) && d.changes.some((c) => !givesNothing(c) && !TAKES_ONLY.has(c.kind)))
         found.push({ email: d.id, what: changeList(d) });
     for (const { owner, edits, gained } of ownersGains(input))
       if (theirs(owner)) found.push({ email: owner, what: `token ${edits.id} they own: ${changeList(gained)}` });
-    found.push(...keptByMailbox(input, found));
-    if (!found.length)
-      return [
-        {
-          rule: this.id,
-          ok: true,
-          message: "nothing is given to, or left with, another address of a deactivated or removed user's mailbox",
-        },
-      ];
-    return found.map(({ email, what, kept }): RuleResult => {
-      if (kept) return { rule: this.id, ok: false, message: kept };
+    const gains = found.map(({ email, what }): RuleResult => {
       const person = theirs(email)!;
       const how = gone.get(person)!;
       const back = how === 'deactivated' ? `reactivate ${person}` : `declare ${person} again`;
@@ -158,5 +135,17 @@ export const deactivatedMailbox: ChangeRule = {
         message: `${email} reaches the mailbox of ${person}, ${how} (${oneMailboxIn(input, email, person)}), and gains: ${what}. What it is given goes back to ${person}: ${back} in this change (the review then says so), or give the access to an address that is not theirs`,
       };
     });
+    const kept = keptByMailbox(input, new Set(found.map((f) => f.email))).map(
+      (message): RuleResult => ({ rule: this.id, ok: false, message }),
+    );
+    if (!gains.length && !kept.length)
+      return [
+        {
+          rule: this.id,
+          ok: true,
+          message: "nothing is given to, or left with, another address of a deactivated or removed user's mailbox",
+        },
+      ];
+    return [...gains, ...kept];
   },
 };
