@@ -47,7 +47,11 @@
  * `--window` (or beyond it: ten commits and a week), a user removed earlier is not read, so an
  * address of their mailbox given access then passes; an address of a user's mailbox that stays
  * active holding nothing is left (R95's pin); an invitation restored from revoked reads
- * `invitation changed (...)`, not `restored`.
+ * `invitation changed (...)`, not `restored`; a token removed, then declared again under the same id
+ * (so the same ServiceAccount name) for another owner reads `is created`, though, if the removal never
+ * synced (a quick second merge), the old value its first owner held works again (a reactivation's
+ * line says so; over the window this is judged as a handover only while it matters: its old owner
+ * left, or access reserved for admins).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -441,5 +445,29 @@ describe('R102-3: an admin demoted while another address of their mailbox stays 
     member.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops' });
     member.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'web', levels: ['r:pods'] });
     expect(byAlice(member, demote).failed).toEqual([]);
+  });
+});
+
+describe('left: a token removed, then declared again under the same id', () => {
+  it("per change it reads 'is created' (nothing says its ServiceAccount name held erin's value before)", () => {
+    const window = baseSpec();
+    token(window, 'bots').owner = 'erin@acme.io';
+    const base = structuredClone(window);
+    base.spec.tokens = base.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
+    const again = (s: Spec) =>
+      void s.spec.tokens.push({
+        id: 'bots',
+        name: 'Bots',
+        namespaces: ['data'],
+        levels: ['r:full'],
+        owner: 'hal@acme.io',
+      });
+    expect(linesOf(base, again, 'bots')).toEqual([
+      'is created ("Bots") for data, owner hal@acme.io',
+      'gains r:full in data',
+    ]);
+    const head = structuredClone(base);
+    again(head);
+    expect(reviewSnapshots(snapshotOf(base), snapshotOf(head), snapshotOf(window)).filter((r) => !r.ok)).toEqual([]);
   });
 });
