@@ -30,7 +30,7 @@ import { packageRoot } from './workflows.ts';
 import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 12;
+const BUNDLE_FORMAT = 13;
 
 interface BundleRecord {
   readonly format: number;
@@ -38,8 +38,13 @@ interface BundleRecord {
   readonly file: string;
   /** The bundle's file name: named by its content, never rewritten, so a record always matches its code. */
   readonly code: string;
-  /** The bundle's SHA-256, checked before it runs: a branch may commit a file under its name. */
+  /** The bundle's SHA-256, checked before it is written: a branch may commit a file under its name. */
   readonly codeSha256: string;
+  /**
+   * The bundle's file as this machine wrote it (or found it holding this code), checked before it
+   * runs: a file a branch commits under its name has another change time and inode, as an input.
+   */
+  readonly codeStamp: FileStamp;
   readonly inputs: readonly FileStamp[];
   /** The files esbuild bundled (the declaration, what it imports of its own, orgctl's sources when linked), absolute. */
   readonly sources: readonly string[];
@@ -52,7 +57,9 @@ const readRecord = (path: string): BundleRecord | undefined => {
       Array.isArray(r.inputs) &&
       Array.isArray(r.sources) &&
       typeof r.code === 'string' &&
-      typeof r.codeSha256 === 'string'
+      typeof r.codeSha256 === 'string' &&
+      typeof r.codeStamp === 'object' &&
+      r.codeStamp !== null
       ? r
       : undefined;
   } catch {
@@ -453,15 +460,25 @@ function answersFor(record: BundleRecord, file: string): boolean {
   );
 }
 
-/** The bundle's code, when it is what the record says was bundled; undefined otherwise. */
-function recordedCode(dir: string, record: BundleRecord): string | undefined {
+/** Whether the file under the bundle's name holds `sha256`'s code (read whole: before it is written). */
+function holdsCode(path: string, sha256: string): boolean {
   try {
-    const code = readFileSync(join(dir, record.code), 'utf8');
-    return sha256Of(code) === record.codeSha256 ? code : undefined;
+    return sha256Of(readFileSync(path, 'utf8')) === sha256;
   } catch {
-    return undefined;
+    return false;
   }
 }
+
+/**
+ * Whether the bundle's file is as the record's run left it, by its stamp: reading and hashing the
+ * 1 MB bundle took 60-80 ms of each check; the stamp answers as the inputs' do (a file written
+ * over, in place or anew, has another change time, and a new one another inode).
+ */
+const codeUnchanged = (dir: string, record: BundleRecord): boolean =>
+  record.codeStamp.path === join(dir, record.code) &&
+  record.codeStamp.link === undefined &&
+  record.codeStamp.size !== -1 &&
+  isUnchanged(record.codeStamp);
 
 /**
  * A declaration (TypeScript or JavaScript) bundled with what reads it as data, through a cached
@@ -486,18 +503,19 @@ export async function bundleDeclaration(
   const key = sha256Of(file).slice(0, 16);
   const recordFile = join(dir, `${key}.json`);
   let record = readRecord(recordFile);
-  if (!record || !answersFor(record, file) || recordedCode(dir, record) === undefined) {
+  if (!record || !answersFor(record, file) || !codeUnchanged(dir, record)) {
     const startedAt = Date.now();
     const built = await build(file, dir, bundledReach(reach, engineRoot));
     const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];
     const codeSha256 = sha256Of(built.code);
     const code = `${key}-${codeSha256.slice(0, 12)}.mjs`;
-    record = { format: BUNDLE_FORMAT, file, code, codeSha256, inputs, sources: built.sources };
     try {
       mkdirSync(dir, { recursive: true });
       pruneBundles(dir);
       // Written again when what is there under its name is not this code (planted, damaged).
-      if (recordedCode(dir, record) === undefined) replaceFile(join(dir, code), built.code);
+      if (!holdsCode(join(dir, code), codeSha256)) replaceFile(join(dir, code), built.code);
+      const codeStamp = stampOf(join(dir, code));
+      record = { format: BUNDLE_FORMAT, file, code, codeSha256, codeStamp, inputs, sources: built.sources };
       // An input saved while esbuild read it may be newer than what was bundled: then the record
       // is not kept, and the next run builds again; nor is one of a bundle whose bare imports
       // tsconfig resolved (built each run, as tsx would transpile it).

@@ -177,10 +177,12 @@ export function reachOf(declaration: string): Reach | LeavingLink {
     } catch {
       return;
     }
+    // Joined by hand, as path.join would (dir is absolute and normalized, a name holds no
+    // separator): its normalizing was 60% of a walk of about 1,000 folders (65 -> 27 ms), each check.
+    const under = dir.endsWith(sep) ? dir : `${dir}${sep}`;
     for (const e of entries) {
-      const path = join(dir, e.name);
-      if (e.isSymbolicLink()) links.push(path);
-      else if (e.isDirectory()) walk(path);
+      if (e.isSymbolicLink()) links.push(under + e.name);
+      else if (e.isDirectory()) walk(under + e.name);
     }
   };
   // Each node_modules, and each one a linked package brings in: its links judged once all are known.
