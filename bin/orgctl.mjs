@@ -62,7 +62,9 @@ function sourcesFingerprint() {
   const hash = createHash('sha256');
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(dir, e.name);
+      // As join would name it (dir is absolute and normalized, a name holds no separator), without
+      // its normalizing: about a third of this walk of ~190 files, every command (28 -> 19 ms).
+      const p = `${dir}${sep}${e.name}`;
       if (e.isDirectory()) walk(p);
       else {
         hash.update(`${p}\0${statLine(statSync(p))}\n`);
