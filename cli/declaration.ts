@@ -490,11 +490,6 @@ export async function bundleDeclaration(
   reach: Reach,
   engineRoot: string,
 ): Promise<{ readonly bundle: string; readonly sources: readonly string[] } | { readonly unavailable: string }> {
-  try {
-    await importModule('esbuild');
-  } catch {
-    return { unavailable: 'esbuild, which orgctl runs it with, is not installed (run npm ci)' };
-  }
   const dir = cacheFolder(file, 'declarations');
   const noCache = {
     unavailable: `orgctl has no cache folder of its own to bundle it in: set ${CACHE_DIR_VARIABLE} to a folder of yours that nobody else may write to`,
@@ -504,6 +499,12 @@ export async function bundleDeclaration(
   const recordFile = join(dir, `${key}.json`);
   let record = readRecord(recordFile);
   if (!record || !answersFor(record, file) || !codeUnchanged(dir, record)) {
+    // Loaded only to build: a bundle kept runs without it (its import took 40-130 ms of each check).
+    try {
+      await importModule('esbuild');
+    } catch {
+      return { unavailable: 'esbuild, which orgctl runs it with, is not installed (run npm ci)' };
+    }
     const startedAt = Date.now();
     const built = await build(file, dir, bundledReach(reach, engineRoot));
     const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];
