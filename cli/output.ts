@@ -329,11 +329,14 @@ export function lockOutput(dir: string): () => void {
  * Replaces `outDir` with exactly `files`, atomically. Resolves false when it was already up to date.
  * @param concurrentFrom bytes to write from which files are written WRITES_AT_ONCE at a time
  * @default CONCURRENT_WRITES_FROM
+ * @param whileHeld run once the folder is written (or found up to date), before the lock goes: what
+ *   is recorded about the folder is then about this writer's output, not a writer's that came after
  */
 export async function writeAtomically(
   outDir: string,
   files: readonly OutputFile[],
   concurrentFrom: number = CONCURRENT_WRITES_FROM,
+  whileHeld?: () => void,
 ): Promise<boolean> {
   const dir = resolve(outDir);
   // Looked at again once the lock is held: until then another writer may be swapping it in.
@@ -342,7 +345,9 @@ export async function writeAtomically(
   try {
     unlock = lockOutput(dir);
     existed = statOf(dir)?.isDirectory() ?? false;
-    return await swapIn(dir, outDir, files, concurrentFrom);
+    const written = await swapIn(dir, outDir, files, concurrentFrom);
+    whileHeld?.();
+    return written;
   } catch (e) {
     if (kindOf(e) || !(e as NodeJS.ErrnoException).code) throw e;
     throw outputRefusal(outDir, e, existed);

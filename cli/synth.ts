@@ -8,7 +8,7 @@ import { declarationFile, folderAbove } from './paths.ts';
 import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { earlierWorkflowsNotice } from './workflows.ts';
-import { recordWrittenFrom, synthCommand } from './written-from.ts';
+import { outputFolderStamps, recordWrittenFrom, synthCommand } from './written-from.ts';
 
 /**
  * The declaration as the headers name it: relative to its project (`project`: the nearest folder
@@ -62,9 +62,12 @@ export const command = defineCommand({
       return 1;
     }
     if (flags.check) {
+      // Stamped before the comparison: a synthesis swapping its output in after it leaves stamps
+      // of folders that are gone, and a record nothing matches, not this declaration's over its output.
+      const folders = outputFolderStamps(out);
       const stale = compareWithDisk(out, result.files);
       const fresh = isUpToDate(stale);
-      if (fresh) recordWrittenFrom(out, loaded.sources, startedMs);
+      if (fresh) recordWrittenFrom(out, loaded.sources, startedMs, folders);
       if (json) io.out(JSON.stringify({ ok: fresh, findings: result.findings, ...stale }, null, 2));
       else if (fresh)
         io.out(`${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`);
@@ -76,9 +79,11 @@ export const command = defineCommand({
       }
       return fresh ? 0 : 1;
     }
-    const written = await writeAtomically(out, result.files);
-    // What can-i, who-can and access compare with the declaration as it is when they answer.
-    recordWrittenFrom(out, loaded.sources, startedMs);
+    // What can-i, who-can and access compare with the declaration as it is when they answer:
+    // recorded before the lock goes, so that it is this output's, not the next writer's.
+    const written = await writeAtomically(out, result.files, undefined, () =>
+      recordWrittenFrom(out, loaded.sources, startedMs),
+    );
     if (json)
       io.out(
         JSON.stringify(

@@ -63,11 +63,32 @@ function recordFile(real: string): string | undefined {
 }
 
 /**
+ * The stamps of output folder `out` and every folder below it, taken when the folder is known to be
+ * the output being recorded (under the output's lock, or before the comparison that confirms it):
+ * taken after, they may be another synthesis's folders. Undefined when it cannot be read.
+ */
+export function outputFolderStamps(out: string): FileStamp[] | undefined {
+  try {
+    return foldersOf(realpathSync(out)).map((f) => stampOf(f));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Records that `out` is the synthesis of the declaration read from `sources` (absolute; the
  * declaration first), by a run that began at `startedMs`. A cache that cannot be written is no error.
+ * @param folders the output's folders as stamped while it was known to be this output
+ * @default stamped now (under the output's lock)
  */
-export function recordWrittenFrom(out: string, sources: readonly string[], startedMs: number): void {
+export function recordWrittenFrom(
+  out: string,
+  sources: readonly string[],
+  startedMs: number,
+  folders: readonly FileStamp[] | undefined = outputFolderStamps(out),
+): void {
   try {
+    if (!folders) return;
     const output = realpathSync(out);
     const file = recordFile(output);
     if (!file) return;
@@ -80,7 +101,7 @@ export function recordWrittenFrom(out: string, sources: readonly string[], start
         // Saved while synth ran: what it read is not known, so the file counts as changed.
         return { ...stamp, sha256: stamp.mtimeMs < startedMs && stamp.ctimeMs < startedMs ? sha256Of(path) : '' };
       }),
-      folders: foldersOf(output).map((f) => stampOf(f)),
+      folders,
       writtenMs: Date.now(),
     };
     replaceFile(file, JSON.stringify(record));
