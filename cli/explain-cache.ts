@@ -39,9 +39,16 @@ import {
 } from '../analysis/explain-index.ts';
 import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
-import { sameStamp, stampOf, stampOfOpen, type FileStamp } from './file-stamp.ts';
+import {
+  holdsRecordedBytes,
+  sameStamp,
+  sha256Of,
+  stampOf,
+  stampOfOpen,
+  type FileStamp,
+  type StampedRead,
+} from './file-stamp.ts';
 import { cacheFolder, isModuleFile } from './paths.ts';
-import { mayHaveChangedSince } from './racy.mjs';
 
 const HEAD = 'organization.json';
 const NAMESPACES = 'namespaces.json';
@@ -68,9 +75,7 @@ interface DeclarationRead extends FileStamp {
   readonly sha256: string;
 }
 
-interface MadeFrom extends DeclarationRead {
-  /** When the index was written, ms since the epoch. */
-  readonly writtenMs: number;
+interface MadeFrom extends DeclarationRead, StampedRead {
   /** The index's key (its folder's name): of this file, date and engine. */
   readonly key: string;
   /** Each file of answers as written (its change time and inode: what no checkout can give a file it writes). */
@@ -83,8 +88,6 @@ export interface ExplainIndex {
   /** The declaration's file. */
   readonly file: string;
 }
-
-const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /**
  * Where the index of this declaration file, at this date, by this engine is (or would be):
@@ -124,12 +127,7 @@ function unchanged(index: ExplainIndex, open: OpenIndex): boolean {
   const answered = (name: (typeof ANSWERS)[number]) =>
     sameStamp(stampOfOpen(open[name], join(index.dir, name)), made.answers?.[name]);
   if (!ANSWERS.every(answered)) return false;
-  const now = stampOf(index.file);
-  // Not racily clean (git's word): modified so close to the index's writing that a later edit could keep the time.
-  if (sameStamp(now, made) && !mayHaveChangedSince(made.ctimeMs, made.writtenMs)) return true;
-  // Then its content, but only of the very file the index was made from (its inode and device): a
-  // branch can commit an index naming the hash of the spec it ships, never the inode a checkout gives it (R7).
-  return now.ino === made.ino && now.dev === made.dev && now.size === made.size && sha256Of(index.file) === made.sha256;
+  return holdsRecordedBytes(index.file, made);
 }
 
 /** Parts of one open file, read by position (in bytes) as UTF-8 text. */
@@ -258,11 +256,11 @@ export function writeExplainIndex(
   }
 }
 
-/** An index's folder name (explainIndexOf's key), or one being written; nothing else in the folder is orgctl's to remove. */
+/** A cache's folder name (explainIndexOf's key, verdictCacheOf's), or one being written; nothing else in the folder is orgctl's to remove. */
 const INDEX_NAME = /^[0-9a-f]{32}(\.tmp-\d+-[0-9a-f]{12})?$/;
 
-/** All but the KEPT most recently used indexes are removed, and what an interrupted write left (after a while). */
-function pruneIndexes(root: string, current: string): void {
+/** All but the `kept` most recently used caches in `root` are removed, and what an interrupted write left (after a while). */
+export function pruneIndexes(root: string, current: string, kept = KEPT): void {
   const entries = readdirSync(root, { withFileTypes: true })
     .filter((e) => e.isDirectory() && INDEX_NAME.test(e.name) && join(root, e.name) !== current)
     .map((e) => {
@@ -274,7 +272,7 @@ function pruneIndexes(root: string, current: string): void {
       };
     });
   const indexes = entries.filter((e) => !e.tmp).sort((a, b) => b.used - a.used);
-  for (const e of indexes.slice(KEPT - 1)) rmSync(e.path, { recursive: true, force: true });
+  for (const e of indexes.slice(kept - 1)) rmSync(e.path, { recursive: true, force: true });
   for (const e of entries.filter((e) => e.tmp && Date.now() - e.used > 600_000))
     rmSync(e.path, { recursive: true, force: true });
 }

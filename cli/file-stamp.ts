@@ -5,7 +5,9 @@
  * that answer for what they were made from (the declaration's bundle, what an output was written
  * from, explain's index) keep one per path they read.
  */
-import { fstatSync, lstatSync, type Stats, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fstatSync, lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { mayHaveChangedSince } from './racy.mjs';
 
 export interface FileStamp {
   readonly path: string;
@@ -69,3 +71,26 @@ export const sameStamp = (now: FileStamp, was: FileStamp | undefined): boolean =
 
 /** Whether the path is as `s` recorded it (gone where it was, or there where it was not, is a change). */
 export const isUnchanged = (s: FileStamp): boolean => sameStamp(stampOf(s.path, s.link === true), s);
+
+/** A file's bytes as the caches know them: their SHA-256. */
+export const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** A file as a cache read it: its stamp, the SHA-256 of its bytes, and when (ms since the epoch) the cache was written. */
+export interface StampedRead extends FileStamp {
+  readonly sha256: string;
+  readonly writtenMs: number;
+}
+
+/**
+ * Whether `file` (now) holds the bytes `made` recorded of it. As git knows a file unchanged, a file
+ * whose stamp is the one recorded is not read again, unless it was changed within two seconds of
+ * the record's writing (a later edit in the same clock tick would keep the same times; by the change
+ * time, which nobody can put back). Else its content, but only of the very file recorded (its inode
+ * and device): a branch can commit a record naming the hash of a file it ships, never the inode a
+ * checkout gives it (R7).
+ */
+export function holdsRecordedBytes(file: string, made: StampedRead): boolean {
+  const now = stampOf(file);
+  if (sameStamp(now, made) && !mayHaveChangedSince(made.ctimeMs, made.writtenMs)) return true;
+  return now.ino === made.ino && now.dev === made.dev && now.size === made.size && sha256Of(file) === made.sha256;
+}

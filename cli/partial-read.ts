@@ -29,6 +29,7 @@
  * of the documents parsed, the RBAC of those that cannot answer: other namespaces', and the
  * namespace's RoleBindings that cannot name the subject.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
@@ -69,6 +70,7 @@ import {
 } from './output-read.ts';
 import { listFiles, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
+import type { Judged, Verdicts } from './verdict-cache.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
 export interface NamedSubject {
@@ -165,8 +167,11 @@ function namespaceLines(ns: string): Buffer[] | undefined {
   const written = writtenForm(ns);
   return written === undefined
     ? undefined
-    : [`namespace: ${written}\n`, `namespace: "${written}"`, 'namespace": ', 'namespace: |'].map((b) => Buffer.from(b));
+    : [`namespace: ${written}\n`, `namespace: "${written}"`].map((b) => Buffer.from(b)).concat(ANY_NAMESPACE_LINES);
 }
+
+/** Of namespaceLines, the lines of any namespace: a quoted key, a block scalar. */
+const ANY_NAMESPACE_LINES = ['namespace": ', 'namespace: |'].map((b) => Buffer.from(b));
 
 /**
  * The bytes a file holding cluster-wide RBAC (a ClusterRole, or a ClusterRoleBinding, which the full
@@ -187,6 +192,66 @@ const BACKSLASH = 0x5c;
  */
 const mayHoldAny = (bytes: Buffer, written: readonly Buffer[]): boolean =>
   bytes.includes(BACKSLASH) || written.some((w) => bytes.includes(w));
+
+/**
+ * What a file holds of what the partial read looks for in its bytes, found when it was parsed and
+ * accepted, and kept with its verdict (cli/verdict-cache.ts): a file judged before is then neither
+ * read nor searched for a namespace or a subject its facts rule out. Each stands for the search it
+ * replaces, exactly: where a search would find the bytes and a fact cannot say what follows, the
+ * bytes are read and searched as without it.
+ */
+interface FileFacts {
+  /** The shard count and system namespace `clean` was found under (of the organization's ConfigMap then). */
+  readonly layout: string;
+  /** Every document placed where orgctl places it, and its RBAC read without a problem: a parse of any of its documents keeps the answer. */
+  readonly clean: boolean;
+  /** A backslash, or a line every namespace's search finds (ANY_NAMESPACE_LINES, CLUSTER_RBAC_LINES). */
+  readonly always: boolean;
+  /** What follows each `namespace: ` to its line's end, and each `namespace: "` to the next quote (namespaceLines' two). */
+  readonly lines: readonly string[];
+  readonly quoted: readonly string[];
+  /** Every name its bindings' subjects have, as RBAC reads them (namesSubject's), hashed: 8 hex digits of its SHA-256. */
+  readonly names: readonly string[];
+}
+
+const layoutKey = (layout: Layout): string => JSON.stringify([layout.shards, layout.systemNamespace]);
+
+const nameHash = (name: string): string => createHash('sha256').update(name).digest('hex').slice(0, 8);
+
+/** The text after each `start` in `bytes` up to the next `end` (UTF-8, as a needle's bytes are decoded). */
+function textsAfter(bytes: Buffer, start: string, end: string): string[] {
+  const found = new Set<string>();
+  const from = Buffer.from(start);
+  for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1)) {
+    const stop = bytes.indexOf(end, at + from.length);
+    if (stop >= 0) found.add(bytes.toString('utf8', at + from.length, stop));
+  }
+  return [...found];
+}
+
+/** A file's facts, from its bytes, its documents as parsed, and the layout they are placed by. */
+function factsOf(path: string, bytes: Buffer, docs: readonly ManifestDoc[], layout: Layout): FileFacts {
+  const rbac = readRbac(docs);
+  const shard = shardOfFile(path);
+  const placed = docs.every((d) => {
+    const placing = shardPlacing(headOf(d.object), layout);
+    return placing === undefined || placing === shard;
+  });
+  return {
+    layout: layoutKey(layout),
+    clean: placed && placedAsOrgctlPlaces(path, rbac, layout) && !rbac.problems.length,
+    always: mayHoldAny(bytes, ANY_NAMESPACE_LINES.concat(CLUSTER_RBAC_LINES)),
+    lines: textsAfter(bytes, 'namespace: ', '\n'),
+    quoted: textsAfter(bytes, 'namespace: "', '"'),
+    names: [...new Set(rbac.bindings.flatMap((b) => b.subjects.map((s) => nameHash(s.name))))].sort(),
+  };
+}
+
+/** Whether a file of these facts may hold one of namespaceLines(ns) (`written`: its written form), as mayHoldAny finds them. */
+function factsMayHold(facts: FileFacts, written: string): boolean {
+  const text = Buffer.from(written).toString('utf8'); // as the file's bytes decode
+  return facts.always || facts.lines.includes(text) || written.includes('"') || facts.quoted.includes(text);
+}
 
 const isOrganizationConfigMap = (d: ManifestDoc): boolean => {
   const o = d.object as { kind?: unknown; metadata?: { name?: unknown } };
@@ -215,11 +280,12 @@ export function readForQuestion(
   dir: string,
   question: Question,
   readBytes: ReadBytes = readFileOrInto,
+  verdicts?: Verdicts,
 ): PartialRead | undefined {
   try {
     // Read whole (R101-1): a file list of one output and shards of another is no output's answer.
     return readWhole(dir, () =>
-      statOf(dir)?.isDirectory() ? readLaidOut(dir, listFiles(dir), question, readBytes) : undefined,
+      statOf(dir)?.isDirectory() ? readLaidOut(dir, listFiles(dir), question, readBytes, verdicts) : undefined,
     );
   } catch {
     // Whatever is wrong, the full read says it, naming every file: the partial read never does.
@@ -232,6 +298,7 @@ function readLaidOut(
   files: readonly string[],
   question: Question,
   readBytes: ReadBytes,
+  verdicts: Verdicts | undefined,
 ): PartialRead | undefined {
   const clusters = clusterFolders(files);
   if (!clusters || !isOrgctlOutput(dir, files)) return undefined;
@@ -245,17 +312,33 @@ function readLaidOut(
     return bytes;
   };
   const fileDocs = new Map<string, ManifestDoc[]>();
+  const judgments = new Map<string, Judged | undefined>();
+  /** The file's verdict when it was judged before and is unchanged since (asked once). */
+  const judged = (path: string): Judged | undefined => {
+    if (!verdicts) return undefined;
+    if (!judgments.has(path)) judgments.set(path, verdicts.judged(path));
+    return judgments.get(path);
+  };
+  /** The organization's layout, once read: what a file's facts are found under. */
+  let layout: Layout | undefined;
   /**
    * The file's documents, or only those `wanted` keeps. Each file read is parsed whole, strictly,
    * once: what the strict reader refuses anywhere in it (below the head of a document not kept, too)
-   * is refused as the full read refuses it, and Go refuses the whole file for it (R83-1).
+   * is refused as the full read refuses it, and Go refuses the whole file for it (R83-1). A file
+   * judged before and unchanged since has its documents from the verdicts (cli/verdict-cache.ts).
    */
   const docsOf = (path: string, wanted?: Keep): ManifestDoc[] => {
     let docs = fileDocs.get(path);
     if (!docs) {
       parsed.push(path);
       const label = showHidden(join(dir, path)); // a file name may hold a line break (R30-1)
-      docs = parseOutput([{ path, content: decodeOutput(bytesOf(path), label), label }]);
+      docs = judged(path)?.docs(label);
+      if (!docs) {
+        const bytes = bytesOf(path);
+        const read = parseOutput([{ path, content: decodeOutput(bytes, label), label }]);
+        verdicts?.accepted(path, bytes, read, () => layout && factsOf(path, bytes, read, layout));
+        docs = read;
+      }
       fileDocs.set(path, docs);
     }
     return wanted ? docs.filter((d) => wanted(headOf(d.object), d.object)) : docs;
@@ -270,6 +353,12 @@ function readLaidOut(
   if (!read.some(isOrganizationConfigMap) && membersFiles.length) read.push(...docsOf(membersFiles[0]!, notMembership));
   // The organization's settings only: its users' lists are not needed here (nor parsed).
   const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
+  layout = org;
+  /** A judged file's facts, when found under this layout and clean (FileFacts). */
+  const factsKnown = (path: string): FileFacts | undefined => {
+    const facts = judged(path)?.facts as FileFacts | undefined;
+    return facts?.layout === layoutKey(org) && facts.clean ? facts : undefined;
+  };
   const recorded = [...outputClusters(org)].sort();
   if (recorded.join('\n') !== clusters.join('\n')) return undefined;
   // The shard count names the file read: every shard file must be one of its shards (R35-4: a
@@ -374,8 +463,12 @@ function readLaidOut(
     const lines = namespaceLines(ns);
     if (!lines) return undefined;
     const needles = lines.concat(CLUSTER_RBAC_LINES);
+    const written = writtenForm(ns)!;
     for (const path of files) {
       if (path === MEMBERS_FILE || fileDocs.has(path)) continue;
+      // A file judged clean whose facts hold none of the lines: whether it may name the subject is its facts' too (below).
+      const facts = factsKnown(path);
+      if (facts && !factsMayHold(facts, written)) continue;
       const bytes = readFiles.get(path) ?? readBytes(join(dir, path), scratch);
       if (mayHoldAny(bytes, needles)) {
         if (!readFiles.has(path)) readFiles.set(path, Buffer.copyBytesFrom(bytes));
@@ -407,6 +500,10 @@ function readLaidOut(
       // The namespace's own shard: its documents not read for the namespace now.
       const partlyRead = wanted.includes(path);
       if (namesNeither.has(path)) continue;
+      // A file judged clean none of whose bindings names the subject's name: parsed, it would keep
+      // none that names it (namesSubject), and its kept documents would keep the answer (clean).
+      const facts = factsKnown(path);
+      if (facts && !facts.names.includes(nameHash(subject.name))) continue;
       const bytes = mayNameIt.has(path) ? undefined : (readFiles.get(path) ?? readBytes(join(dir, path), scratch));
       if (bytes && !mayHoldAny(bytes, [subjectBytes])) continue;
       const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));
@@ -422,13 +519,28 @@ function readLaidOut(
   // question about no one, every line recording dated access, of every list; of another subject
   // (a token's ServiceAccount), none: dated access is a person's. No other line is decoded or parsed.
   const linesIn = (lists: readonly string[]) => lists.flatMap(linesOf);
-  const inRead = subject && !userLine ? [] : linesIn(memberLists.filter((f) => readFiles.has(f)));
+  const inRead = subject && !userLine ? [] : linesIn(memberLists.filter((f) => fileDocs.has(f)));
   const whole = subject === undefined || (userLine !== undefined && !inRead.length);
   const dated = datedAccessOfLines(
-    [...inRead, ...(whole ? linesIn(memberLists.filter((f) => !readFiles.has(f))) : [])].filter((l) =>
+    [...inRead, ...(whole ? linesIn(memberLists.filter((f) => !fileDocs.has(f))) : [])].filter((l) =>
       l.includes(DATED_ACCESS_MARK),
     ),
     org.name,
+  );
+  // The files neither judged before nor parsed now are judged after the answer, for the next question.
+  verdicts?.judgeLater(
+    files
+      .filter((path) => path !== MEMBERS_FILE && !fileDocs.has(path) && !judged(path))
+      .map((path) => () => {
+        try {
+          const bytes = readFileSync(join(dir, path));
+          const label = showHidden(join(dir, path));
+          const docs = parseOutput([{ path, content: decodeOutput(bytes, label), label }]);
+          return { path, bytes, docs, facts: () => factsOf(path, bytes, docs, org) };
+        } catch {
+          return undefined; // refused: judged again by the next question that reads it
+        }
+      }),
   );
   return { rbac: concat(sets), parsed, searched, dated };
 }

@@ -62,7 +62,7 @@ export const isModuleFile = (file: string): boolean => /\.(ts|mts|js|mjs)$/.test
  * write to it only when that group is the user's own primary group (a user private group: umask 002
  * makes node_modules 0775). bin/orgctl.mjs asks the same of the folder of orgctl's own bundle.
  */
-function ownFolder(dir: string): boolean {
+export function ownFolder(dir: string): boolean {
   const s = lstatSync(dir);
   if (!s.isDirectory() || (process.getuid !== undefined && s.uid !== process.getuid())) return false;
   return (s.mode & 0o002) === 0 && ((s.mode & 0o020) === 0 || s.gid === process.getgid?.());

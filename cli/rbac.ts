@@ -19,6 +19,7 @@ import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
+import { verdictCacheOf } from './verdict-cache.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { DEFAULT_NAMESPACE, resolveToday, tokenIdsOfAccount } from '../model/model.ts';
@@ -155,12 +156,20 @@ async function readAuthorizer(
   const bootstrap = options.bootstrap ?? true;
   const authorizer = (read: RbacSet) => new Authorizer(bootstrap ? withBootstrap(read) : read);
   const { question } = options;
+  // The files judged before are not parsed again: their verdicts are kept outside dir (cli/verdict-cache.ts).
+  const verdicts = question ? verdictCacheOf(dir) : undefined;
   const partial = question
-    ? readForQuestion(dir, {
-        namespace: question.namespace,
-        ...(question.user !== undefined ? { subject: subjectOf(question.user) } : {}),
-      })
+    ? readForQuestion(
+        dir,
+        {
+          namespace: question.namespace,
+          ...(question.user !== undefined ? { subject: subjectOf(question.user) } : {}),
+        },
+        undefined,
+        verdicts,
+      )
     : undefined;
+  verdicts?.keep();
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
   const answering = partial && authorizer(partial.rbac);
   if (answering && !answering.bindingsWithoutRole().length) {

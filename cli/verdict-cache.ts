@@ -1,0 +1,241 @@
+/**
+ * can-i's and who-can's verdicts on the files of an output folder (cli/partial-read.ts), kept
+ * outside it, in orgctl's cache folder beside explain's index (cacheFolder: `can-i`): for each file
+ * the partial read parsed whole and strictly (R83-1) and with every server check (R89-1), and found
+ * accepted, the documents it read, so that a file already judged is not parsed again (at size L the
+ * two files a question reads, 3 MB, were most of can-i's time). A file refused is never kept: it is
+ * judged again each time, as without a cache, and its refusal left to the full read to tell.
+ *
+ * A verdict answers only for the very bytes it was made from, as explain's index does
+ * (holdsRecordedBytes: a stamp no edit keeps, its change time and inode, or else the SHA-256 of the
+ * same inode), in the output folder it was made of (its real path), by this orgctl (the bundle's
+ * fingerprint): each is in the folder's key, and each record names its key and its file. A record
+ * is written only of bytes read again after the parse, unchanged and older than the racy window,
+ * and only when its documents read back as they were parsed (JSON keeps them exactly). A record
+ * that fails any of this is no verdict: the file is parsed as without a cache.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { ManifestDoc } from '../analysis/objects.ts';
+import { engineId, pruneIndexes } from './explain-cache.ts';
+import { holdsRecordedBytes, sameStamp, stampOf, type StampedRead } from './file-stamp.ts';
+import { cacheFolder, ownFolder } from './paths.ts';
+import { mayHaveChangedSince } from './racy.mjs';
+
+/** Raised when what a record holds, or how it is checked, changes. */
+const VERDICTS_FORMAT = 1;
+/** Output folders whose verdicts are kept: the most recently used. */
+const KEPT = 4;
+
+/** A document of a judged file: its place in the file and its object (its label is the folder's as asked now). */
+interface KeptDocument {
+  readonly index: number;
+  readonly object: unknown;
+}
+
+/** A record's first line; its documents (KeptDocument[]) follow on the second, read only when asked for. */
+interface Verdict {
+  readonly format: number;
+  /** The verdicts' key (their folder's name): of this output folder and engine. */
+  readonly key: string;
+  /** The file, in the output folder. */
+  readonly path: string;
+  /** The file when it was read: its stamp, its bytes' SHA-256, when. */
+  readonly read: StampedRead;
+  /** What the partial read found of it beside its documents (partial-read.ts: FileFacts), if anything. */
+  readonly facts?: unknown;
+}
+
+/** A file judged before and unchanged since: what was found of it, and its documents (read when asked for). */
+export interface Judged {
+  readonly facts: unknown;
+  readonly docs: (label: string) => ManifestDoc[];
+}
+
+/** What a partial read asks of the verdicts, and tells them. */
+export interface Verdicts {
+  /** The file `path` (in the output folder), when it was judged before and is unchanged since. */
+  readonly judged: (path: string) => Judged | undefined;
+  /** A file parsed and accepted now, kept by `keep` with what `facts` then finds of it. */
+  readonly accepted: (path: string, bytes: Buffer, docs: readonly ManifestDoc[], facts: () => unknown) => void;
+  /** Files not judged now, each judged by `keep` in turn (its parse: undefined when refused). */
+  readonly judgeLater: (judges: readonly (() => Parsed | undefined)[]) => void;
+}
+
+export interface VerdictCache extends Verdicts {
+  /** Writes the verdicts of the files accepted now; a cache that cannot be written is no error. */
+  readonly keep: () => void;
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The record's file name for a path of the output folder (one of any characters). */
+const recordName = (path: string): string => `${sha256(Buffer.from(path)).slice(0, 32)}.json`;
+
+const NEWLINE = 0x0a;
+
+/** Reads `length` bytes of an open file from `at`; fewer at its end. */
+function readAt(fd: number, at: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  for (let n = -1; done < length && n !== 0; done += n) n = readSync(fd, buffer, done, length - done, at + done);
+  return buffer.subarray(0, done);
+}
+
+/**
+ * A record, opened from the file itself: not through a link (a branch may commit one where it
+ * points anywhere), never a FIFO that would block the read, and only a regular file. Its first line
+ * is read now, the rest (its documents) through the same descriptor when asked for.
+ */
+function openRecord(file: string, fds: number[]): { readonly head: Verdict; readonly rest: () => string } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  fds.push(fd);
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) return undefined;
+  const { size } = stat;
+  let head = Buffer.alloc(0);
+  let end = -1;
+  while (end < 0 && head.length < size) {
+    head = Buffer.concat([head, readAt(fd, head.length, Math.max(65_536, head.length))]);
+    end = head.indexOf(NEWLINE);
+  }
+  if (end < 0) return undefined;
+  return {
+    head: JSON.parse(head.toString('utf8', 0, end)) as Verdict,
+    rest: () => readAt(fd, end + 1, size - end - 1).toString('utf8'),
+  };
+}
+
+/**
+ * The verdicts kept of output folder `dir` by this engine; undefined when none may be kept (the
+ * sources run through tsx, no cache folder of this user's, a folder that cannot be found).
+ */
+export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache | undefined {
+  if (engine === undefined) return undefined;
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+  const root = cacheFolder(real, 'can-i');
+  if (!root) return undefined;
+  const key = sha256(Buffer.from(`orgctl can-i verdicts\0${VERDICTS_FORMAT}\0${engine}\0${real}`)).slice(0, 32);
+  const folder = join(root, key);
+  // A folder of this user's, not a link: a branch may commit the key as a link to verdicts of another
+  // folder, or to where a write would land anywhere.
+  const usable = () => {
+    try {
+      return ownFolder(folder);
+    } catch {
+      return false;
+    }
+  };
+  let used = false;
+  const fds: number[] = [];
+  const accepted = new Map<string, Parsed>();
+  const later: (() => Parsed | undefined)[] = [];
+  const judged = (path: string): Judged | undefined => {
+    if (!usable()) return undefined;
+    try {
+      const record = openRecord(join(folder, recordName(path)), fds);
+      if (!record) return undefined;
+      const v = record.head;
+      if (v.format !== VERDICTS_FORMAT || v.key !== key || v.path !== path) return undefined;
+      if (!holdsRecordedBytes(join(real, path), { ...v.read, path: join(real, path) })) return undefined;
+      used = true;
+      const docs = (label: string) =>
+        (JSON.parse(record.rest()) as KeptDocument[]).map((d) => ({ file: label, index: d.index, object: d.object }));
+      return { facts: v.facts, docs };
+    } catch {
+      return undefined;
+    }
+  };
+  const keep = () => {
+    for (const fd of fds.splice(0)) closeSync(fd);
+    try {
+      if (used) {
+        const now = new Date();
+        utimesSync(folder, now, now); // recently used: kept when older ones are removed
+      }
+      if (!accepted.size && !later.length) return;
+      if (!usable()) {
+        mkdirSync(folder, { mode: 0o700 });
+        pruneIndexes(root, folder, KEPT);
+      }
+      for (const [path, parsed] of accepted) keepOne(folder, key, real, path, parsed);
+      accepted.clear();
+      // One at a time: the whole folder's documents are not held at once.
+      for (const judge of later.splice(0)) {
+        const parsed = judge();
+        if (parsed) keepOne(folder, key, real, parsed.path, parsed);
+      }
+    } catch {
+      // another run made it first, or no room: no verdicts kept
+    }
+  };
+  return {
+    judged,
+    accepted: (path, bytes, docs, facts) => accepted.set(path, { path, bytes, docs, facts }),
+    judgeLater: (judges) => later.push(...judges),
+    keep,
+  };
+}
+
+export interface Parsed {
+  readonly path: string;
+  readonly bytes: Buffer;
+  readonly docs: readonly ManifestDoc[];
+  readonly facts: () => unknown;
+}
+
+/** Writes one file's verdict, when its bytes now are those parsed, settled, and its documents read back as parsed. */
+function keepOne(folder: string, key: string, real: string, path: string, { bytes, docs, facts }: Parsed): void {
+  const file = join(real, path);
+  const writtenMs = Date.now();
+  const stamp = stampOf(file);
+  // Read again between two equal stamps: the bytes parsed are the file's, and were since its last
+  // change more than the racy window ago (else the next run keeps it).
+  if (mayHaveChangedSince(stamp.ctimeMs, writtenMs)) return;
+  const hash = sha256(bytes);
+  if (sha256(readFileSync(file)) !== hash || !sameStamp(stampOf(file), stamp)) return;
+  const documents: KeptDocument[] = docs.map((d) => ({ index: d.index, object: d.object }));
+  const verdict: Verdict = {
+    format: VERDICTS_FORMAT,
+    key,
+    path,
+    read: { ...stamp, sha256: hash, writtenMs },
+    facts: facts(),
+  };
+  const kept = JSON.stringify(documents);
+  // What JSON cannot hold as it was read (-0, a key __proto__ made a prototype) is not kept.
+  if (!isDeepStrictEqual(JSON.parse(kept), documents)) return;
+  const target = join(folder, recordName(path));
+  const tmp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    writeFileSync(tmp, `${JSON.stringify(verdict)}\n${kept}`, { flag: 'wx', mode: 0o600 });
+    renameSync(tmp, target);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
