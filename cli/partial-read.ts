@@ -70,7 +70,7 @@ import {
 } from './output-read.ts';
 import { listFiles, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
-import type { Judged, Verdicts } from './verdict-cache.ts';
+import type { Found, Judged, Verdicts } from './verdict-cache.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
 export interface NamedSubject {
@@ -210,9 +210,13 @@ interface FileFacts {
   /** What follows each `namespace: ` to its line's end, and each `namespace: "` to the next quote (namespaceLines' two). */
   readonly lines: readonly string[];
   readonly quoted: readonly string[];
-  /** Every name its bindings' subjects have, as RBAC reads them (namesSubject's), hashed: 8 hex digits of its SHA-256. */
-  readonly names: readonly string[];
 }
+
+/**
+ * Every name a file's bindings' subjects have, as RBAC reads them (namesSubject's), hashed (8 hex
+ * digits of its SHA-256): kept beside its facts, read only when a subject is searched for.
+ */
+type SubjectNames = readonly string[];
 
 const layoutKey = (layout: Layout): string => JSON.stringify([layout.shards, layout.systemNamespace]);
 
@@ -229,22 +233,25 @@ function textsAfter(bytes: Buffer, start: string, end: string): string[] {
   return [...found];
 }
 
-/** A file's facts, from its bytes, its documents as parsed, and the layout they are placed by. */
-function factsOf(path: string, bytes: Buffer, docs: readonly ManifestDoc[], layout: Layout): FileFacts {
+/** A file's facts and its subjects' names, from its bytes, its documents as parsed, and the layout they are placed by. */
+function factsOf(path: string, bytes: Buffer, docs: readonly ManifestDoc[], layout: Layout): Found {
   const rbac = readRbac(docs);
   const shard = shardOfFile(path);
   const placed = docs.every((d) => {
     const placing = shardPlacing(headOf(d.object), layout);
     return placing === undefined || placing === shard;
   });
-  return {
+  const facts: FileFacts = {
     layout: layoutKey(layout),
     clean: placed && placedAsOrgctlPlaces(path, rbac, layout) && !rbac.problems.length,
     always: mayHoldAny(bytes, ANY_NAMESPACE_LINES.concat(CLUSTER_RBAC_LINES)),
     lines: textsAfter(bytes, 'namespace: ', '\n'),
     quoted: textsAfter(bytes, 'namespace: "', '"'),
-    names: [...new Set(rbac.bindings.flatMap((b) => b.subjects.map((s) => nameHash(s.name))))].sort(),
   };
+  const names: SubjectNames = [
+    ...new Set(rbac.bindings.flatMap((b) => b.subjects.map((s) => nameHash(s.name)))),
+  ].sort();
+  return { facts, more: names };
 }
 
 /** Whether a file of these facts may hold one of namespaceLines(ns) (`written`: its written form), as mayHoldAny finds them. */
@@ -503,7 +510,7 @@ function readLaidOut(
       // A file judged clean none of whose bindings names the subject's name: parsed, it would keep
       // none that names it (namesSubject), and its kept documents would keep the answer (clean).
       const facts = factsKnown(path);
-      if (facts && !facts.names.includes(nameHash(subject.name))) continue;
+      if (facts && !(judged(path)!.more() as SubjectNames).includes(nameHash(subject.name))) continue;
       const bytes = mayNameIt.has(path) ? undefined : (readFiles.get(path) ?? readBytes(join(dir, path), scratch));
       if (bytes && !mayHoldAny(bytes, [subjectBytes])) continue;
       const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));

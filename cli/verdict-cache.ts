@@ -38,7 +38,7 @@ import { cacheFolder, ownFolder } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 
 /** Raised when what a record holds, or how it is checked, changes. */
-const VERDICTS_FORMAT = 1;
+const VERDICTS_FORMAT = 2;
 /** Output folders whose verdicts are kept: the most recently used. */
 const KEPT = 4;
 
@@ -48,7 +48,10 @@ interface KeptDocument {
   readonly object: unknown;
 }
 
-/** A record's first line; its documents (KeptDocument[]) follow on the second, read only when asked for. */
+/**
+ * A record's first line; then, each on a line of its own and read only when asked for, what else
+ * was found of the file (`moreBytes` long) and its documents (KeptDocument[]).
+ */
 interface Verdict {
   readonly format: number;
   /** The verdicts' key (their folder's name): of this output folder and engine. */
@@ -59,12 +62,21 @@ interface Verdict {
   readonly read: StampedRead;
   /** What the partial read found of it beside its documents (partial-read.ts: FileFacts), if anything. */
   readonly facts?: unknown;
+  /** The length in bytes of the second line: more that was found, asked for less often (the subject names). */
+  readonly moreBytes: number;
 }
 
 /** A file judged before and unchanged since: what was found of it, and its documents (read when asked for). */
 export interface Judged {
   readonly facts: unknown;
+  readonly more: () => unknown;
   readonly docs: (label: string) => ManifestDoc[];
+}
+
+/** What the partial read finds of a file beside its documents: what it asks for each time, and more. */
+export interface Found {
+  readonly facts: unknown;
+  readonly more: unknown;
 }
 
 /** What a partial read asks of the verdicts, and tells them. */
@@ -72,7 +84,12 @@ export interface Verdicts {
   /** The file `path` (in the output folder), when it was judged before and is unchanged since. */
   readonly judged: (path: string) => Judged | undefined;
   /** A file parsed and accepted now, kept by `keep` with what `facts` then finds of it. */
-  readonly accepted: (path: string, bytes: Buffer, docs: readonly ManifestDoc[], facts: () => unknown) => void;
+  readonly accepted: (
+    path: string,
+    bytes: Buffer,
+    docs: readonly ManifestDoc[],
+    facts: () => Found | undefined,
+  ) => void;
   /** Files not judged now, each judged by `keep` in turn (its parse: undefined when refused). */
   readonly judgeLater: (judges: readonly (() => Parsed | undefined)[]) => void;
 }
@@ -89,9 +106,12 @@ const recordName = (path: string): string => `${sha256(Buffer.from(path)).slice(
 
 const NEWLINE = 0x0a;
 
-/** Reads `length` bytes of an open file from `at`; fewer at its end. */
-function readAt(fd: number, at: number, length: number): Buffer {
-  const buffer = Buffer.allocUnsafe(length);
+/** One buffer the records' first lines are read into, one after another: new memory is slow to fault in on this VM. */
+const scratch = { buffer: Buffer.allocUnsafe(65_536) };
+
+/** Reads `length` bytes of an open file from `at` (fewer at its end), into `into` when given. */
+function readAt(fd: number, at: number, length: number, into?: Buffer): Buffer {
+  const buffer = into && into.length >= length ? into : Buffer.allocUnsafe(length);
   let done = 0;
   for (let n = -1; done < length && n !== 0; done += n) n = readSync(fd, buffer, done, length - done, at + done);
   return buffer.subarray(0, done);
@@ -100,9 +120,12 @@ function readAt(fd: number, at: number, length: number): Buffer {
 /**
  * A record, opened from the file itself: not through a link (a branch may commit one where it
  * points anywhere), never a FIFO that would block the read, and only a regular file. Its first line
- * is read now, the rest (its documents) through the same descriptor when asked for.
+ * is read now, the rest through the same descriptor when asked for.
  */
-function openRecord(file: string, fds: number[]): { readonly head: Verdict; readonly rest: () => string } | undefined {
+function openRecord(
+  file: string,
+  fds: number[],
+): { readonly head: Verdict; readonly more: () => string; readonly rest: () => string } | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -113,16 +136,22 @@ function openRecord(file: string, fds: number[]): { readonly head: Verdict; read
   const stat = fstatSync(fd);
   if (!stat.isFile()) return undefined;
   const { size } = stat;
-  let head = Buffer.alloc(0);
-  let end = -1;
-  while (end < 0 && head.length < size) {
-    head = Buffer.concat([head, readAt(fd, head.length, Math.max(65_536, head.length))]);
+  let length = Math.min(size, 4_096);
+  let head = readAt(fd, 0, length, scratch.buffer);
+  let end = head.indexOf(NEWLINE);
+  while (end < 0 && length < size) {
+    length = Math.min(size, length * 4);
+    if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
+    head = readAt(fd, 0, length, scratch.buffer);
     end = head.indexOf(NEWLINE);
   }
   if (end < 0) return undefined;
+  const verdict = JSON.parse(head.toString('utf8', 0, end)) as Verdict;
+  const docsAt = end + 1 + verdict.moreBytes + 1;
   return {
-    head: JSON.parse(head.toString('utf8', 0, end)) as Verdict,
-    rest: () => readAt(fd, end + 1, size - end - 1).toString('utf8'),
+    head: verdict,
+    more: () => readAt(fd, end + 1, verdict.moreBytes).toString('utf8'),
+    rest: () => readAt(fd, docsAt, size - docsAt).toString('utf8'),
   };
 }
 
@@ -166,7 +195,7 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
       used = true;
       const docs = (label: string) =>
         (JSON.parse(record.rest()) as KeptDocument[]).map((d) => ({ file: label, index: d.index, object: d.object }));
-      return { facts: v.facts, docs };
+      return { facts: v.facts, more: () => JSON.parse(record.more()) as unknown, docs };
     } catch {
       return undefined;
     }
@@ -206,7 +235,7 @@ export interface Parsed {
   readonly path: string;
   readonly bytes: Buffer;
   readonly docs: readonly ManifestDoc[];
-  readonly facts: () => unknown;
+  readonly facts: () => Found | undefined;
 }
 
 /** Writes one file's verdict, when its bytes now are those parsed, settled, and its documents read back as parsed. */
@@ -220,12 +249,15 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
   const hash = sha256(bytes);
   if (sha256(readFileSync(file)) !== hash || !sameStamp(stampOf(file), stamp)) return;
   const documents: KeptDocument[] = docs.map((d) => ({ index: d.index, object: d.object }));
+  const found = facts();
+  const more = Buffer.from(JSON.stringify(found?.more ?? null));
   const verdict: Verdict = {
     format: VERDICTS_FORMAT,
     key,
     path,
     read: { ...stamp, sha256: hash, writtenMs },
-    facts: facts(),
+    ...(found ? { facts: found.facts } : {}),
+    moreBytes: more.length,
   };
   const kept = JSON.stringify(documents);
   // What JSON cannot hold as it was read (-0, a key __proto__ made a prototype) is not kept.
@@ -233,7 +265,7 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
   const target = join(folder, recordName(path));
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(verdict)}\n${kept}`, { flag: 'wx', mode: 0o600 });
+    writeFileSync(tmp, `${JSON.stringify(verdict)}\n${more}\n${kept}`, { flag: 'wx', mode: 0o600 });
     renameSync(tmp, target);
   } catch {
     rmSync(tmp, { force: true });

@@ -233,8 +233,12 @@ describe('a cache tampered with, or not of this folder and orgctl, is not truste
     const saved = records(dir).map((f) => [f, readFileSync(f, 'utf8')] as const);
     const forged = (docs: any[]) => docs.filter((d) => d.object?.kind !== 'RoleBinding');
     for (const [f, text] of saved) {
-      const [head, rest] = [text.slice(0, text.indexOf('\n')), text.slice(text.indexOf('\n') + 1)];
-      writeFileSync(f, `${JSON.stringify(edit(JSON.parse(head)))}\n${JSON.stringify(forged(JSON.parse(rest)))}`);
+      // Its first line, the subjects' names, its documents.
+      const [head, more, docs] = text.split('\n');
+      writeFileSync(
+        f,
+        `${JSON.stringify(edit(JSON.parse(head!)))}\n${more}\n${JSON.stringify(forged(JSON.parse(docs!)))}`,
+      );
     }
     expect(saved.length).toBeGreaterThan(1);
     return () => {
