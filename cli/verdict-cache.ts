@@ -2,16 +2,19 @@
  * can-i's and who-can's verdicts on the files of an output folder (cli/partial-read.ts), kept
  * outside it, in orgctl's cache folder beside explain's index (cacheFolder: `can-i`): for each file
  * the partial read parsed whole and strictly (R83-1) and with every server check (R89-1), and found
- * accepted, the documents it read, so that a file already judged is not parsed again (at size L the
- * two files a question reads, 3 MB, were most of can-i's time). A file refused is never kept: it is
- * judged again each time, as without a cache, and its refusal left to the full read to tell.
+ * accepted, the documents it read and what it found of the file's bytes (partial-read.ts: FileFacts,
+ * and its subjects' names), so that a file already judged is neither parsed nor searched again (at
+ * size L, parsing the two files a question reads and searching the 32 others were most of can-i's
+ * time). A question judges, after answering, every file it did not parse (once per output written,
+ * the cost of a full read). A file refused is never kept: it is judged again each time, as without
+ * a cache, and its refusal left to the full read to tell.
  *
  * A verdict answers only for the very bytes it was made from, as explain's index does
  * (holdsRecordedBytes: a stamp no edit keeps, its change time and inode, or else the SHA-256 of the
  * same inode), in the output folder it was made of (its real path), by this orgctl (the bundle's
  * fingerprint): each is in the folder's key, and each record names its key and its file. A record
- * is written only of bytes read again after the parse, unchanged and older than the racy window,
- * and only when its documents read back as they were parsed (JSON keeps them exactly). A record
+ * is written only of bytes read again after the parse, unchanged and older than the racy window
+ * (its documents in JSON, which holds exactly what the strict reader reads). A record
  * that fails any of this is no verdict: the file is parsed as without a cache.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -30,7 +33,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
 import { holdsRecordedBytes, sameStamp, stampOf, type StampedRead } from './file-stamp.ts';
@@ -259,9 +261,9 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
     ...(found ? { facts: found.facts } : {}),
     moreBytes: more.length,
   };
+  // JSON holds exactly what the strict reader reads (synth/yaml.ts): plain mappings without a key
+  // __proto__, lists, strings, booleans, null and finite numbers as String writes them (never -0).
   const kept = JSON.stringify(documents);
-  // What JSON cannot hold as it was read (-0, a key __proto__ made a prototype) is not kept.
-  if (!isDeepStrictEqual(JSON.parse(kept), documents)) return;
   const target = join(folder, recordName(path));
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
