@@ -534,7 +534,7 @@ function readLaidOut(
     ),
     org.name,
   );
-  // The files neither judged before nor parsed now are judged after the answer, for the next question.
+  // The files neither judged before nor parsed now are judged once this answer is read (verdicts.keep), for the next question.
   verdicts?.judgeLater(
     files
       .filter((path) => path !== MEMBERS_FILE && !fileDocs.has(path) && !judged(path))
