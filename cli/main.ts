@@ -5,6 +5,7 @@
 import { ERROR_KINDS, kindOf, unreadableInput, type ErrorKind, type SpecError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
 import { nearestName } from '../model/text.ts';
+import { runAfterAnswer } from './after-answer.ts';
 import { wantsJson } from './args.ts';
 import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
@@ -99,5 +100,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       `orgctl ${command}: ${err.message}${io.env.ORGCTL_DEBUG ? `\n${err.stack}` : ' (set ORGCTL_DEBUG=1 for details)'}`,
     );
     return 2;
+  } finally {
+    // Its answer printed (or its error), what the command left for later runs (cli/after-answer.ts).
+    runAfterAnswer();
   }
 }

@@ -20,6 +20,7 @@ import { readIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { verdictCacheOf } from './verdict-cache.ts';
+import { afterAnswer } from './after-answer.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { DEFAULT_NAMESPACE, resolveToday, tokenIdsOfAccount } from '../model/model.ts';
@@ -169,7 +170,8 @@ async function readAuthorizer(
         verdicts,
       )
     : undefined;
-  verdicts?.keep();
+  // Kept, and the files not parsed now judged, once the answer is printed (a full read's cost, once per output).
+  if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
   const answering = partial && authorizer(partial.rbac);
   if (answering && !answering.bindingsWithoutRole().length) {

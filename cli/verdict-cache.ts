@@ -5,7 +5,7 @@
  * accepted, the documents it read and what it found of the file's bytes (partial-read.ts: FileFacts,
  * and its subjects' names), so that a file already judged is neither parsed nor searched again (at
  * size L, parsing the two files a question reads and searching the 32 others were most of can-i's
- * time). A question judges, before its answer is printed, every file it did not parse (once per output written,
+ * time). A question judges, after its answer is printed (cli/after-answer.ts), every file it did not parse (once per output written,
  * the cost of a full read). A file refused is never kept: it is judged again each time, as without
  * a cache, and its refusal left to the full read to tell.
  *
