@@ -111,7 +111,9 @@ const READ_AGAIN_MS = 25;
  * read again when it changed, or when the folder was missing beside a swap's `.old` sibling.
  */
 export function readWhole<T>(path: string, read: () => T): T {
+  const parent = dirname(resolve(path));
   for (let tries = 1; ; tries++) {
+    const parentBefore = stampOf(parent);
     const before = stampOf(path);
     let result: { readonly value: T } | { readonly error: unknown };
     try {
@@ -121,7 +123,12 @@ export function readWhole<T>(path: string, read: () => T): T {
     }
     const now = stampOf(path);
     const aside = now.size === -1 ? siblings(resolve(path), 'old')[0] : undefined;
-    if (sameStamp(now, before) && aside === undefined) {
+    // Missing at both looks is missing only if nothing was renamed beside it in between: two swaps'
+    // moments without a folder (the read between them failing on a listed file gone) stamp alike,
+    // and their `.old` sibling may be gone again by the second look (under load, 1 read in ~1,000).
+    const settled =
+      now.size === -1 ? before.size === -1 && sameStamp(stampOf(parent), parentBefore) : sameStamp(now, before);
+    if (settled && aside === undefined) {
       if ('error' in result) throw result.error;
       return result.value;
     }
