@@ -48,7 +48,7 @@ export const TARGETS: readonly Target[] = [
   {
     source: NEAR_LEVELS,
     size: 'L',
-    what: 'can-i / levels',
+    what: 'can-i, asked again (the verdicts) / levels',
     metric: ['can-i.ms', 'levels.ms'],
     op: '<=',
     limit: 1.5,
