@@ -103,14 +103,12 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
  * file's whole Argo CD Application, so the cluster holds none of what the file says, revocations
  * included: no answer read from it is the cluster's.
  */
-function notApplied(path: string, object: Record<string, unknown>): string | undefined {
-  if (typeof object.kind !== 'string') return undefined; // refused before (metadataNotWritten)
+function notApplied(path: string, object: Record<string, unknown>, kind: string): string | undefined {
   if (path.startsWith(`${ARGOCD_FOLDER}/`)) return objectRefused(object);
   const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
-  const written =
-    isKind(WRITTEN_KINDS.cluster, group, object.kind) || isKind(WRITTEN_KINDS.namespaced, group, object.kind);
+  const written = isKind(WRITTEN_KINDS.cluster, group, kind) || isKind(WRITTEN_KINDS.namespaced, group, kind);
   if (!written || object.apiVersion !== (group ? `${group}/v1` : 'v1'))
-    return `${showHidden(`${String(object.apiVersion)} ${String(object.kind)}`)} is not a kind orgctl writes (${WRITTEN_KINDS.namespaced
+    return `${showHidden(`${String(object.apiVersion)} ${kind}`)} is not a kind orgctl writes (${WRITTEN_KINDS.namespaced
       .concat(WRITTEN_KINDS.cluster)
       .map((k) => k.kind)
       .join(', ')}, each v1): the AppProject refuses it, and the API server may know no such kind`;
@@ -118,6 +116,22 @@ function notApplied(path: string, object: Record<string, unknown>): string | und
   // Said once: what labels and annotations break says so itself.
   return (
     refused && showHidden(refused.endsWith('API server refuses it') ? refused : `${refused}: the API server refuses it`)
+  );
+}
+
+/**
+ * Why a document of the file at `path` is refused, or undefined. First what makes it no object
+ * orgctl writes (a list, no kind, no name or namespace: metadataNotWritten), then what its cluster
+ * refuses (notApplied). The order lives here alone: notApplied is given the kind, which a document
+ * reaching it always has (the typeof below only says so to TypeScript).
+ */
+function refusal(path: string, object: Record<string, unknown>): string | undefined {
+  const unwritten = readAsList(object) ?? metadataNotWritten(object);
+  if (unwritten) return `${unwritten}: not an object orgctl writes`;
+  const refused = typeof object.kind === 'string' ? notApplied(path, object, object.kind) : undefined;
+  return (
+    refused &&
+    `${objectShown(object)}: ${refused}, so Argo CD applies nothing of its Application; orgctl writes only what the server accepts`
   );
 }
 
@@ -252,15 +266,10 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       continue;
     }
     read.documents.forEach((object, index) => {
-      const unwritten = readAsList(object) ?? metadataNotWritten(object);
+      const refused = refusal(f.path, object);
       const key = appliedAs(f.path, object);
       const first = key === undefined ? undefined : firstAt.get(key);
-      const refused = unwritten ? undefined : notApplied(f.path, object);
-      if (unwritten) errors.push(`${f.label}#${index}: ${unwritten}: not an object orgctl writes`);
-      else if (refused)
-        errors.push(
-          `${f.label}#${index}: ${objectShown(object)}: ${refused}, so Argo CD applies nothing of its Application; orgctl writes only what the server accepts`,
-        );
+      if (refused) errors.push(`${f.label}#${index}: ${refused}`);
       else if (first !== undefined)
         errors.push(
           `${f.label}#${index}: ${objectShown(object)} written twice (first at ${first}): kubectl and Argo CD apply only the last copy; orgctl writes each object once`,
