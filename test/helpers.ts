@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
@@ -26,6 +26,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import type { Finding } from '../model/findings.ts';
 import type { Io } from '../model/io.ts';
 import type { Manifest } from '../synth/manifest.ts';
+import { OUTPUT_HEADER, shardFile } from '../synth/render.ts';
 import { main } from '../cli/main.ts';
 import { listFiles } from '../cli/output.ts';
 
@@ -127,6 +128,26 @@ export function files(root: App | Organization, today = TODAY): Map<string, stri
 export function tempDir(prefix = 'orgctl-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** A copy of the example's committed dist/, as `dist` in a new temporary folder (`prefix`…), `change`d. */
+export function exampleDistCopy(prefix?: string, change: (dir: string) => void = () => {}): string {
+  const dir = join(tempDir(prefix), 'dist');
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+
+/** Appends `doc` (lines, without `---`) to `cluster`'s file of `shard` in `dir` (made, under orgctl's header, when there is none). */
+export function appendDocument(dir: string, shard: string, doc: readonly string[], cluster = 'lga1'): void {
+  const path = join(dir, shardFile(cluster, shard));
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : `${OUTPUT_HEADER}\n`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${text}---\n${doc.join('\n')}\n`);
+}
+
+/** A copy of the example's dist/ with `doc` appended to lga1's file of `shard` (appendDocument). */
+export const withDocumentIn = (shard: string, doc: readonly string[]): string =>
+  exampleDistCopy('orgctl-doc-', (dir) => appendDocument(dir, shard, doc));
 
 /**
  * Scratch folders inside the repository (test-output/`prefix`…), so that a declaration there finds
@@ -513,8 +534,7 @@ export const shardHolding = (dir: string, ns: string) =>
  * another namespace in the shard it reads: its lines are where a forgery hides (R77-3, R83-1).
  */
 export function withNeighbourBinding(metadata: readonly string[], below: readonly string[] = []): string {
-  const dir = join(tempDir('orgctl-neighbour-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const dir = exampleDistCopy('orgctl-neighbour-');
   const path = join(dir, shardHolding(dir, 'web'));
   const doc = [
     '---',

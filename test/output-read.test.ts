@@ -1,9 +1,9 @@
 /** Reading orgctl's output folder: every file whole, one after another through one buffer. */
-import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readOutputFolder } from '../cli/output-read.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { run, tempDir, exampleDistCopy } from './helpers.ts';
 
 describe('readOutputFolder', () => {
   it('reads each file whole and as it is, small or larger than the buffer it began with, in any order', () => {
@@ -62,8 +62,7 @@ describe('a list in orgctl output (R38, seen beside its holes)', () => {
     [['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io']],
     [['access', '--format', 'json']],
   ])('%j refuses the output, naming the list', async (ask) => {
-    const dir = join(tempDir(), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy();
     appendFileSync(join(dir, 'lga1/shard-17/resources.yaml'), LIST);
     const r = await run([...ask, '--dir', dir]);
     expect(r.code, r.stdout).toBe(2);

@@ -41,7 +41,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
 import type { Io } from '../model/io.ts';
-import { ROOT, run, TODAY, tempDir } from './helpers.ts';
+import { ROOT, run, TODAY, tempDir, exampleDistCopy } from './helpers.ts';
 
 /** Runs `script` in bash with `kubectl`, `orgctl`, `npm` and `git` stand-ins printing their words one a line (orgctl what it is piped first). */
 const bash = (script: string) =>
@@ -169,8 +169,7 @@ describe("R27-3: kubeconfig's terminal hint is not built as words", () => {
   }
 
   it('a ServiceAccount members.json names with shell code in it is never printed as a command (R28-3: refused)', async () => {
-    const dir = join(tempDir('orgctl-r27-dist-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy('orgctl-r27-dist-');
     const members = JSON.parse(readFileSync(join(dir, 'members.json'), 'utf8'));
     const account = 'token-ci-deploy$(echo${IFS}RAN>&2)';
     members.tokens.find((t: { id: string }) => t.id === 'ci-deploy').serviceAccount = account;

@@ -40,11 +40,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
 import type { Io } from '../model/io.ts';
-import { ROOT, run, TODAY, tempDir } from './helpers.ts';
+import { ROOT, run, TODAY, tempDir, exampleDistCopy } from './helpers.ts';
 import { baseSpec, distPair } from './review/scenarios.ts';
 import * as standin from './github/standin.ts';
 
@@ -75,8 +75,7 @@ const FORGED = [
  * copies) and its AppProject's description touched, so that a hand-applied command names it.
  */
 function forgedHead(namespace: string): string {
-  const head = join(tempDir('orgctl-r28-head-'), 'dist');
-  cpSync(join(ROOT, 'dist'), head, { recursive: true });
+  const head = exampleDistCopy('orgctl-r28-head-');
   for (const cluster of ['lga1', 'ord1']) {
     const file = join(head, cluster, 'cluster', 'resources.yaml');
     const text = readFileSync(file, 'utf8');
@@ -163,8 +162,7 @@ describe("R28-2: review's did-you-mean takes a member's own login for a mistyped
 describe("R28-3: kubeconfig's terminal hint gives kubectl a ServiceAccount starting with '-' as a flag", () => {
   it('a forged members.json naming --kubeconfig=… as the ServiceAccount: the pasted kubectl never reads it as a flag', async () => {
     const account = '--kubeconfig=dist/k.yaml';
-    const dir = join(tempDir('orgctl-r28-dist-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy('orgctl-r28-dist-');
     const file = join(dir, 'members.json');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('"serviceAccount": "token-ci-deploy"', `"serviceAccount": "${account}"`));

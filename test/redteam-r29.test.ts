@@ -25,9 +25,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, run, TODAY, tempDir } from './helpers.ts';
+import { ROOT, run, TODAY, tempDir, exampleDistCopy } from './helpers.ts';
 import * as standin from './github/standin.ts';
 
 /** A GitHub Actions workflow command, as the runner reads one from any line of a step's output. */
@@ -36,8 +36,7 @@ const linesOf = (texts: readonly string[]) => texts.join('\n').split('\n');
 
 /** The example's dist/ with Argo CD's namespace `namespace` in its membership data (both clusters' copies). */
 function forgedHead(namespace: string): string {
-  const head = join(tempDir('orgctl-r29-head-'), 'dist');
-  cpSync(join(ROOT, 'dist'), head, { recursive: true });
+  const head = exampleDistCopy('orgctl-r29-head-');
   const files = ['lga1', 'ord1'].map((cluster) => join(head, cluster, 'cluster', 'resources.yaml'));
   const texts = files.map((file) => readFileSync(file, 'utf8'));
   files.forEach((file, k) =>
@@ -91,8 +90,7 @@ describe('R29-1: a line break from data in what orgctl prints', () => {
   });
 
   it('(c) orgctl members on a terminal: a token’s name prints no row of the author’s', () => {
-    const dir = join(tempDir('orgctl-r29-tty-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy('orgctl-r29-tty-');
     const file = join(dir, 'members.json');
     const text = readFileSync(file, 'utf8');
     const forgedRow = 'eve@evil.example       eve      yes    yes      active';

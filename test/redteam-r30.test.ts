@@ -28,7 +28,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { ROOT, run, tempDir, exampleDistCopy } from './helpers.ts';
 import * as standin from './github/standin.ts';
 
 /** A GitHub Actions workflow command, as the runner reads one from any line of a step's output. */
@@ -37,8 +37,7 @@ const linesOf = (texts: readonly string[]) => texts.join('\n').split('\n');
 
 /** The example's dist/ with one more file, named `name` (under lga1/). */
 function headWithFile(name: string): string {
-  const head = join(tempDir('orgctl-r30-head-'), 'dist');
-  cpSync(join(ROOT, 'dist'), head, { recursive: true });
+  const head = exampleDistCopy('orgctl-r30-head-');
   writeFileSync(join(head, 'lga1', name), 'x: 1\n');
   return head;
 }

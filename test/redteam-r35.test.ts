@@ -49,11 +49,11 @@
  * rename, never through a link; token never in an error); githubId (two users declaring one id gain
  * nothing: logins are matched first and the id only vetoes; actorEmails matches by login on both sides).
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { cli, ROOT, run, shardHolding, tempDir } from './helpers.ts';
+import { cli, ROOT, run, shardHolding, tempDir, exampleDistCopy } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -66,8 +66,7 @@ const CLUSTER_SHARDS = ['lga1/cluster/resources.yaml', 'ord1/cluster/resources.y
 
 /** The example's dist/ (test/fixtures/specs/acme.yaml synthesized), copied, with `edit` applied to the files `files` names. */
 function editedDist(files: (dir: string) => readonly string[], edit: (text: string) => string): string {
-  const dir = join(tempDir('orgctl-r35-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const dir = exampleDistCopy('orgctl-r35-');
   for (const file of files(dir)) {
     const path = join(dir, file);
     const before = readFileSync(path, 'utf8');

@@ -42,12 +42,12 @@
  * expressions run in linear time (4 MB of short letter lines, one 4 MB line, metadata blocks of
  * deep lines: 44-146 ms).
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { readForQuestion } from '../cli/partial-read.ts';
 import { shardOf } from '../synth/render.ts';
-import { ROOT, run, shardHolding, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
+import { run, shardHolding, W_FULL_FOR_BOB, exampleDistCopy } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -57,8 +57,7 @@ vi.mock('../cli/partial-read.ts', async (original) =>
 
 /** The example's dist/ (test/fixtures/specs/acme.yaml synthesized), copied, with `text` appended to web's shard. */
 function distWithWebShardEnding(text: string): string {
-  const dir = join(tempDir('orgctl-r38-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const dir = exampleDistCopy('orgctl-r38-');
   const path = join(dir, shardHolding(dir, 'web'));
   writeFileSync(path, readFileSync(path, 'utf8') + text);
   return dir;

@@ -54,7 +54,7 @@
  * review's head judgement refuses it (identityProblems). `argocd.argoproj.io/hook: Skip` on an
  * object: Argo CD never applies it, orgctl reads it (over-reports).
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -63,9 +63,9 @@ import {
   ROOT,
   run,
   shardHolding,
-  tempDir,
   upgradedWithDescriptionEnding,
   W_FULL_FOR_BOB,
+  exampleDistCopy,
 } from './helpers.ts';
 import { bothReads } from './partial-read-switch.ts';
 
@@ -76,8 +76,7 @@ vi.mock('../cli/partial-read.ts', async (original) =>
 
 /** The example's dist/ copied, with `text` appended to the file at `path` (`web` for web's shard). */
 function distWith(path: string, text: string): string {
-  const dir = join(tempDir('orgctl-r39-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const dir = exampleDistCopy('orgctl-r39-');
   const file = join(dir, path === 'web' ? shardHolding(dir, 'web') : path);
   writeFileSync(file, readFileSync(file, 'utf8') + text);
   return dir;

@@ -35,11 +35,11 @@
  * re-renders: nothing else in head escapes it.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { ROOT, run, tempDir, exampleDistCopy } from './helpers.ts';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
@@ -78,8 +78,7 @@ subjects:
 
 /** The example's dist/, each cluster's shard of data given one more document. */
 function exampleWith(doc: string): string {
-  const head = join(tempDir('orgctl-r63-'), 'dist');
-  cpSync(join(ROOT, 'dist'), head, { recursive: true });
+  const head = exampleDistCopy('orgctl-r63-');
   for (const cluster of ['lga1', 'ord1']) {
     const file = join(head, cluster, 'shard-05/resources.yaml');
     writeFileSync(file, readFileSync(file, 'utf8') + doc);

@@ -35,7 +35,7 @@
  *   finding after the read, for an upgrade only. The bytes a review reads are bounded by what git
  *   and GitHub accept in a push, not by orgctl.
  */
-import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -44,7 +44,7 @@ import { loadDeclaration } from '../cli/load.ts';
 import { mayHaveChangedSince } from '../cli/racy.mjs';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
-import { ROOT, run, TODAY, tempDir, withNeighbourBinding } from './helpers.ts';
+import { ROOT, run, TODAY, tempDir, withNeighbourBinding, exampleDistCopy } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 import { refusedUpgrade } from './upgrade-judgement.ts';
 
@@ -192,8 +192,7 @@ describe("R77-3: a key Go refuses in another namespace's document of the shard r
 describe("R77-4: an upgrade's head shard past the objects one Argo CD Application takes", () => {
   /** The example's dist/ with `count` unbound ClusterRoles of acme:r:pods's shape (no rules) appended to lga1's cluster shard. */
   function withUnboundRoles(count: number): string {
-    const head = join(tempDir('orgctl-r77-4-'), 'dist');
-    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const head = exampleDistCopy('orgctl-r77-4-');
     const file = join(head, 'lga1/cluster/resources.yaml');
     const text = readFileSync(file, 'utf8');
     const role = text

@@ -41,7 +41,16 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { listFiles } from '../cli/output.ts';
-import { generatedOutput, ROOT, run, shardHolding, tempDir, W_FULL_FOR_BOB, withNeighbourBinding } from './helpers.ts';
+import {
+  generatedOutput,
+  ROOT,
+  run,
+  shardHolding,
+  tempDir,
+  W_FULL_FOR_BOB,
+  withNeighbourBinding,
+  exampleDistCopy,
+} from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -104,8 +113,7 @@ describe("R83-1: what the strict reader refuses below the head of another namesp
 describe('R83-2: an object written twice', () => {
   /** The example's dist/ with web's RoleBinding acme:r:pods (naming bob) written again after it, naming dan only. */
   function withBindingAgain(): string {
-    const dir = join(tempDir('orgctl-r83-2-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy('orgctl-r83-2-');
     const path = join(dir, shardHolding(dir, 'web'));
     const again = [
       ...W_FULL_FOR_BOB.slice(0, 3),
@@ -152,8 +160,7 @@ describe('R83-2: an object written twice', () => {
  */
 describe('R83-3: a subject named elsewhere only through an escape', () => {
   it('can-i -n data --as erin@acme.io warns as the full read does (not at all)', async () => {
-    const dir = join(tempDir('orgctl-r83-3-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy('orgctl-r83-3-');
     for (const f of listFiles(dir).filter((f) => f.includes('/shard-'))) {
       const path = join(dir, f);
       const text = readFileSync(path, 'utf8');
@@ -167,8 +174,7 @@ describe('R83-3: a subject named elsewhere only through an escape', () => {
   });
 
   it('the same when the membership lists spell her name so (her bindings as orgctl writes them)', async () => {
-    const dir = join(tempDir('orgctl-r83-3-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy('orgctl-r83-3-');
     for (const f of listFiles(dir).filter((f) => f.endsWith('/cluster/resources.yaml'))) {
       const path = join(dir, f);
       writeFileSync(path, readFileSync(path, 'utf8').replaceAll('"erin@acme.io"', '"\\u0065rin@acme.io"'));

@@ -35,11 +35,10 @@
  * - An integrity record written with the output (per file, the namespaces it holds) would make
  *   R89-3's search a lookup; not done (it changes dist/).
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { OUTPUT_HEADER, shardFile, shardOf } from '../synth/render.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { shardOf } from '../synth/render.ts';
+import { ROOT, run, withDocumentIn } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -49,20 +48,6 @@ vi.mock('../cli/partial-read.ts', async (original) =>
 
 /** The example's shard count (its organization ConfigMap's). */
 const SHARDS = 32;
-
-/**
- * A copy of the example's dist/ with `doc` (lines, without `---`) appended to lga1's file of the
- * shard `shard` (made, under orgctl's header, when the example has none).
- */
-function withDocumentIn(shard: string, doc: readonly string[]): string {
-  const dir = join(tempDir('orgctl-r89-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  const path = join(dir, shardFile('lga1', shard));
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : `${OUTPUT_HEADER}\n`;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${text}---\n${doc.join('\n')}\n`);
-  return dir;
-}
 
 /** `doc` appended where orgctl places the objects of namespace `ns`. */
 const withDocumentOf = (ns: string, doc: readonly string[]): string => withDocumentIn(shardOf(ns, SHARDS), doc);

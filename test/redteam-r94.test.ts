@@ -36,10 +36,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakCommands } from '../cli/workflow-log.ts';
-import { ROOT, TODAY, acmeSpecWith, cli, declarationRunning, repoScratch, tempDir } from './helpers.ts';
+import {
+  ROOT,
+  TODAY,
+  acmeSpecWith,
+  cli,
+  declarationRunning,
+  repoScratch,
+  tempDir,
+  exampleDistCopy,
+} from './helpers.ts';
 import { shippedWorkflow } from './workflow-lint.ts';
 
 /**
@@ -179,8 +188,7 @@ describe('R94-2: `##[` inside a line is a command', () => {
   });
 
   it('a file name of head’s dist/ in the refusal', () => {
-    const head = join(tempDir('orgctl-r94-head-'), 'dist');
-    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const head = exampleDistCopy('orgctl-r94-head-');
     writeFileSync(join(head, 'lga1', 'x ##[add-mask]orgctl'), 'x: 1\n');
     const r = cli(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'md'], { env: IN_ACTIONS });
     expect(r.code).toBe(2);
@@ -195,8 +203,7 @@ describe('what held: a line break of a value is its code point', () => {
     ['a carriage return', 'x\r::error::forged'],
     ['a line feed and a no-break space', 'x\n\u00a0::add-mask::orgctl'],
   ])('%s in a file name of head’s dist/', (_, name) => {
-    const head = join(tempDir('orgctl-r94-held-'), 'dist');
-    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const head = exampleDistCopy('orgctl-r94-held-');
     mkdirSync(join(head, 'lga1'), { recursive: true });
     writeFileSync(join(head, 'lga1', name), 'x: 1\n');
     const r = cli(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'md'], { env: IN_ACTIONS });

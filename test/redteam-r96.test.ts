@@ -15,11 +15,11 @@
  * validation; subjects as a mapping: no decode) were read past; objectRefused refuses them.
  * R96-6 (pinned): explain explains the declaration, not dist/; synth --check and the review bind them.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { OUTPUT_HEADER, shardFile, shardOf } from '../synth/render.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { shardFile, shardOf } from '../synth/render.ts';
+import { run, appendDocument, exampleDistCopy, withDocumentIn } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -30,24 +30,6 @@ vi.mock('../cli/partial-read.ts', async (original) =>
 /** The example's shard count (its organization ConfigMap's). */
 const SHARDS = 32;
 const CLUSTERS = ['lga1', 'ord1'] as const;
-
-/** A copy of the example's dist/, `change`d. */
-function distCopy(change: (dir: string) => void = () => {}): string {
-  const dir = join(tempDir('orgctl-r96-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  change(dir);
-  return dir;
-}
-
-/** Appends `doc` (lines, without `---`) to `cluster`'s file of `shard` (made, under orgctl's header, when there is none). */
-function appendTo(dir: string, shard: string, doc: readonly string[], cluster = 'lga1'): void {
-  const path = join(dir, shardFile(cluster, shard));
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : `${OUTPUT_HEADER}\n`;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${text}---\n${doc.join('\n')}\n`);
-}
-
-const withDocumentIn = (shard: string, doc: readonly string[]): string => distCopy((dir) => appendTo(dir, shard, doc));
 
 const WEB = shardOf('web', SHARDS);
 const DATA = shardOf('data', SHARDS);
@@ -195,7 +177,7 @@ describe("R96-3: a ClusterRole in a namespace's shard", () => {
 describe('R96-4: RBAC in a members-NN shard', () => {
   /** The example's dist/ with each cluster's ConfigMaps moved from its cluster shard into members-00. */
   const withMembersShard = (change: (dir: string) => void) =>
-    distCopy((dir) => {
+    exampleDistCopy('orgctl-r96-', (dir) => {
       for (const cluster of CLUSTERS) {
         const path = join(dir, shardFile(cluster, 'cluster'));
         const [header, ...docs] = readFileSync(path, 'utf8').split(/^---\n/m);
@@ -217,17 +199,17 @@ describe('R96-4: RBAC in a members-NN shard', () => {
   });
 
   it("held: a RoleBinding of web in ord1's members-00 (searched for web's metadata line, then parsed): both reads refuse", async () => {
-    const dir = withMembersShard((d) => appendTo(d, 'members-00', ERIN_FULL_IN_WEB, 'ord1'));
+    const dir = withMembersShard((d) => appendDocument(d, 'members-00', ERIN_FULL_IN_WEB, 'ord1'));
     await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', dir]));
   });
 
   it("held: a RoleBinding of web in lga1's members-00 (parsed for the settings, with the organization's ConfigMap: misplaced): both reads refuse", async () => {
-    const dir = withMembersShard((d) => appendTo(d, 'members-00', ERIN_FULL_IN_WEB, 'lga1'));
+    const dir = withMembersShard((d) => appendDocument(d, 'members-00', ERIN_FULL_IN_WEB, 'lga1'));
     await expectPartialRefusesAsFull(() => run([...ERIN_PODS, '--dir', dir]));
   });
 
   it('a second acme:r:pods in a members-01 (a shard the partial read never parses): both reads refuse', async () => {
-    const dir = withMembersShard((d) => appendTo(d, 'members-01', EVERY_VERB_ON_PODS));
+    const dir = withMembersShard((d) => appendDocument(d, 'members-01', EVERY_VERB_ON_PODS));
     await expectPartialRefusesAsFull(() => run([...BOB_DELETES_PODS, '--dir', dir]));
   });
 });

@@ -8,18 +8,14 @@
  * issue.)
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { ROOT, run, tempDir, exampleDistCopy } from './helpers.ts';
 
 const walk = (d: string): string[] =>
   readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-const copyDist = () => {
-  const dir = join(tempDir('orgctl-red-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  return dir;
-};
+const copyDist = () => exampleDistCopy('orgctl-red-');
 /** The example organization as a spec (orgctl import of the committed dist/). */
 const exampleSpec = async () =>
   JSON.parse((await run(['import', '--from', join(ROOT, 'dist'), '--format', 'json'])).stdout);

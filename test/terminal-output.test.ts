@@ -6,16 +6,15 @@
  * the bytes as they are (scripts read data exactly).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { terminalText } from '../model/text.ts';
-import { ROOT, TODAY, tempDir } from './helpers.ts';
+import { ROOT, TODAY, exampleDistCopy } from './helpers.ts';
 
 /** dist/ with token ci-deploy's id written with an ESC sequence and a direction override in members.json. */
 function forgedDist(): string {
-  const dir = join(tempDir('orgctl-tty-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const dir = exampleDistCopy('orgctl-tty-');
   const file = join(dir, 'members.json');
   const text = readFileSync(file, 'utf8');
   writeFileSync(

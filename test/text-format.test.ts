@@ -4,14 +4,14 @@
  * comment sees it: no HTML comment (`bob@<!-- -->acme.io`), backslash escape, entity or code-span
  * fence, and no character that acts on the terminal (a forged dist/ may name anything).
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { markdownAsText } from '../report/markdown-text.ts';
 import type { AccessDiff } from '../analysis/diff.ts';
-import { ROOT, TODAY, run, tempDir } from './helpers.ts';
+import { ROOT, TODAY, run, exampleDistCopy } from './helpers.ts';
 import { baseSpec, distPair, reviewPair, type Spec } from './review/scenarios.ts';
 
 /** A character that acts on a terminal rather than showing: C0 and C1 controls, format characters. */
@@ -194,8 +194,7 @@ describe('orgctl diff and review --format text', () => {
   });
 
   it('a forged dist/ naming a token with ESC, CR and U+202E: their code points reach the terminal, never they', async () => {
-    const head = join(tempDir(), 'dist');
-    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const head = exampleDistCopy();
     for (const cluster of ['lga1', 'ord1']) {
       const file = join(head, cluster, 'cluster', 'resources.yaml');
       const forged = readFileSync(file, 'utf8').replace(

@@ -8,15 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, reviewOfExample, ROOT, run, tempDir, W_FULL_FOR_BOB } from './helpers.ts';
+import { cli, reviewOfExample, ROOT, run, tempDir, W_FULL_FOR_BOB, exampleDistCopy } from './helpers.ts';
 
 const SHARD = 'lga1/shard-17/resources.yaml'; // namespace web's shard
 const indent = (lines: readonly string[]) => lines.map((l) => `  ${l}`).join('\n');
 
 /** A copy of the committed dist/ with `edit` applied to one shard file. */
 function forged(edit: (text: string) => string, file = SHARD): string {
-  const dir = join(tempDir('orgctl-forged-'), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const dir = exampleDistCopy('orgctl-forged-');
   writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
   return dir;
 }
@@ -325,8 +324,7 @@ describe('orgctl prove', () => {
   });
 
   it('fails a dist/ missing a file orgctl writes for the organization it describes (a token shard deleted)', async () => {
-    const dir = join(tempDir('orgctl-missing-'), 'dist');
-    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    const dir = exampleDistCopy('orgctl-missing-');
     rmSync(join(dir, 'lga1/shard-04/resources.yaml'));
     const r = await run(['prove', '--dir', dir, '--format', 'json']);
     expect(r.code).toBe(1);

@@ -8,12 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../report/markdown.ts';
 import type { AccessDiff } from '../../analysis/diff.ts';
-import { ROOT, run, tempDir } from '../helpers.ts';
+import { ROOT, run, tempDir, exampleDistCopy } from '../helpers.ts';
 
 /** A copy of orgctl's own dist/, to edit. */
 function distCopy(): string {
-  const dir = join(tempDir(), 'dist');
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const dir = exampleDistCopy();
   return dir;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots, isEmptyDiff } from '../../analysis/diff.ts';
 import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../report/markdown.ts';
-import { ROOT, cli, repoScratch, run, tempDir } from '../helpers.ts';
+import { ROOT, cli, repoScratch, run, tempDir, exampleDistCopy } from '../helpers.ts';
 import { baseSpec, snapshotOf, user, type Spec } from '../review/scenarios.ts';
 import type { RuleResult } from '../../policies/change/context.ts';
 import { TODAY } from '../helpers.ts';
@@ -291,8 +291,7 @@ describe('orgctl diff', () => {
   });
 
   it("names a subject the bindings give access to that the organization's membership does not (a dist/ edited by hand): it said No change in access", async () => {
-    const head = join(tempDir(), 'dist');
-    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const head = exampleDistCopy();
     const file = join(head, 'lga1/shard-05/resources.yaml');
     const text = readFileSync(file, 'utf8');
     // dan's place in data's r:full binding of lga1 given to eve; and web's default ServiceAccount bound too.
@@ -340,8 +339,7 @@ describe('orgctl diff', () => {
   });
 
   it('refuses a ClusterRoleBinding (orgctl writes none; the AppProject refuses it) as input, naming it: it once said bob gains w:full in web, and nothing of eve (since R89-1 no reader takes it)', async () => {
-    const head = join(tempDir(), 'dist');
-    cpSync(join(ROOT, 'dist'), head, { recursive: true });
+    const head = exampleDistCopy();
     const file = join(head, 'lga1/cluster/resources.yaml');
     writeFileSync(
       file,

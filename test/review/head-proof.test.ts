@@ -17,6 +17,7 @@ import {
   run,
   tempDir,
   W_FULL_FOR_BOB,
+  exampleDistCopy,
 } from '../helpers.ts';
 import { describeLocked, lockedEngine } from '../../review/head-proof.ts';
 
@@ -134,8 +135,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
     // What the base cannot recover as a grant (a Group, cluster-wide power) differs from its
     // re-rendering; a lying head engine says ok, and this orgctl still refuses the written bytes.
     const forged = (binding: string) => {
-      const dir = join(tempDir('orgctl-forged-'), 'dist');
-      cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+      const dir = exampleDistCopy('orgctl-forged-');
       const shard = join(dir, 'lga1/shard-17/resources.yaml');
       writeFileSync(shard, `${readFileSync(shard, 'utf8')}---\n${binding}\n`);
       return dir;
