@@ -4,17 +4,24 @@
  * a step of its name, and test/redteam-r103.test.ts checks that each workflow holds it as written.
  */
 
-/** A shared step as YAML lines at indentation 0 (the comment above it, then the step), by its name. */
-const SHARED_STEPS: readonly { readonly name: string; readonly lines: readonly string[] }[] = [
+/** A shared step: its name, the comment above it and its lines after `- name:`, as YAML at indentation 0. */
+interface SharedStep {
+  readonly name: string;
+  readonly comment: readonly string[];
+  readonly body: readonly string[];
+}
+
+const SHARED_STEPS: readonly SharedStep[] = [
   {
     name: 'No problem matchers (what orgctl prints quotes the pull request)',
-    lines: [
+    comment: [
       '# actions/setup-node registers three problem matchers (tsc, eslint-stylish, eslint-compact) for',
       "# the rest of the job: a line orgctl prints that quotes a pull request's text in their form",
       "# would be an annotation in its author's words (R94-4), a merged declaration's output too (it",
       '# passes a guard that breaks workflow commands, not a pattern: R103-1). This job compiles and',
       '# lints nothing.',
-      '- name: No problem matchers (what orgctl prints quotes the pull request)',
+    ],
+    body: [
       '  run: |',
       '    echo "::remove-matcher owner=tsc::"',
       '    echo "::remove-matcher owner=eslint-stylish::"',
@@ -22,6 +29,9 @@ const SHARED_STEPS: readonly { readonly name: string; readonly lines: readonly s
     ],
   },
 ];
+
+/** A shared step's lines as written: the comment, its `- name:` line, the body. */
+const linesOf = (step: SharedStep): string[] => [...step.comment, `- name: ${step.name}`, ...step.body];
 
 /**
  * `text` (a workflow) with each shared step it has, found by its `- name:` line, written as defined:
@@ -37,7 +47,7 @@ export function withSharedSteps(text: string): string {
       let end = at + 1;
       while (end < lines.length && (lines[end] === '' || lines[end]!.startsWith(`${indent} `))) end++;
       while (lines[end - 1] === '') end--; // a blank line after the step is the workflow's, kept
-      const written = step.lines.map((l) => indent + l);
+      const written = linesOf(step).map((l) => indent + l);
       lines.splice(start, end - start, ...written);
       const next = lines.slice(start + written.length).findIndex((l) => l.trimStart() === `- name: ${step.name}`);
       at = next < 0 ? -1 : start + written.length + next;
