@@ -20,11 +20,11 @@ const TAKES_ONLY: ReadonlySet<string> = new Set(['leaves', 'invite-withdrawn', '
 const DEMOTED = 'no longer admin';
 
 /**
- * The users this change makes gone (active in base; deactivated in head, or no longer declared), or
- * no longer admin (R102-3), each to how: the change that takes a person's access is the one to read
- * what their mailbox keeps.
+ * The users whose standing this change lowers, each to how: gone (active in base; deactivated in
+ * head, or no longer declared), or no longer admin (R102-3). The change that takes a person's access
+ * is the one to read what their mailbox keeps.
  */
-function goneByChange(input: ReviewInput): Map<string, string> {
+function loweredByChange(input: ReviewInput): Map<string, string> {
   const out = new Map<string, string>();
   for (const u of input.base.users.values()) {
     if (u.status === 'deactivated') continue;
@@ -56,18 +56,18 @@ const holdsSomething = (side: Snapshot, u: MemberUser): boolean =>
  * reactivation is judged.
  */
 function keptByMailbox(input: ReviewInput, seen: ReadonlySet<string>): string[] {
-  const gone = goneByChange(input);
-  const personOf = sharingMailbox(input, [...gone.keys()]);
+  const lowered = loweredByChange(input);
+  const personOf = sharingMailbox(input, [...lowered.keys()]);
   const out: string[] = [];
-  /** `email`'s person, how they go, and why the address is theirs; undefined when it is no other address of a person gone. */
-  const goneOf = (email: string) => {
+  /** `email`'s person, how they are lowered, and why the address is theirs; undefined when it is no other address of such a person. */
+  const loweredOf = (email: string) => {
     const person = personOf.get(email);
     if (person === undefined || person === email || seen.has(email)) return undefined;
-    const how = gone.get(person)!;
+    const how = lowered.get(person)!;
     return { person, how, why: `${person}, ${how} by this change (${oneMailboxIn(input, email, person)})` };
   };
   for (const u of input.head.users.values()) {
-    const g = u.status === 'deactivated' ? undefined : goneOf(u.email);
+    const g = u.status === 'deactivated' ? undefined : loweredOf(u.email);
     if (!g) continue;
     if (g.how === DEMOTED) {
       // Made admin here, it is judged as such (two admins): an admin moved to another address of theirs.
@@ -81,7 +81,7 @@ function keptByMailbox(input: ReviewInput, seen: ReadonlySet<string>): string[] 
       );
   }
   for (const i of input.head.invites.values()) {
-    const g = i.state === 'pending' ? goneOf(i.email) : undefined;
+    const g = i.state === 'pending' ? loweredOf(i.email) : undefined;
     if (g && (g.how !== DEMOTED || (i.admin && input.base.invites.get(i.email)?.admin)))
       out.push(
         `the invitation to ${i.email}${i.admin ? ' as admin' : ''} stays pending, and it reaches the mailbox of ${g.why}: whoever reads that mail accepts it: withdraw or revoke the invitation in this change too, or keep ${g.person} ${g.how === DEMOTED ? 'an admin' : 'active'}`,
