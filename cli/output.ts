@@ -370,11 +370,7 @@ const keptAs = (outDir: string, existed: boolean): string =>
 /** The first of `path` and the folders above it that exists and is not a folder (a file where a folder must be). */
 function fileOnTheWay(path: string): string | undefined {
   for (let p = path; ; p = dirname(p)) {
-    try {
-      if (!statSync(p).isDirectory()) return p;
-    } catch {
-      // not there (or under a file): look above
-    }
+    if (statOf(p)?.isDirectory() === false) return p;
     if (dirname(p) === p) return undefined;
   }
 }
