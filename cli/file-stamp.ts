@@ -34,8 +34,8 @@ const stampFrom = (path: string, s: Stats): FileStamp => ({
 
 /**
  * What `path` is (a link followed), or undefined when it is not there to be seen: gone, under a file,
- * or in a folder orgctl may not search. existsSync then statSync, without the moment between them,
- * when another process (a synthesis swapping dist/ in) may remove it (red team R101-3).
+ * or in a folder orgctl may not search. One call where existsSync then statSync were two: another
+ * process (a synthesis swapping dist/ in) may remove the path between them (red team R101-3).
  */
 export function statOf(path: string): Stats | undefined {
   try {
