@@ -107,7 +107,7 @@ describe('workflowStatuses', () => {
 describe('deploy/workflow-history.json', () => {
   it.each([
     ...workflowTemplates().keys(),
-  ])('%s as this orgctl ships it is in the history (after changing it: npx tsx test/write-workflow-history.ts)', (name) => {
+  ])('%s as this orgctl ships it is in the history (after changing it: npx tsx test/write-workflows.ts)', (name) => {
     expect(readWorkflowHistory()[name]).toContain(workflowDigest(workflowTemplates().get(name)!));
   });
 

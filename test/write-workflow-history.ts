@@ -1,7 +1,9 @@
 /**
- * Adds the current workflow templates (deploy/github/) to deploy/workflow-history.json: run it
- * after changing a template (`npx tsx test/write-workflow-history.ts`), so that `orgctl workflows`
- * knows the version it replaces as orgctl's own, not an edit. It never removes a version.
+ * Adds the current workflow templates (deploy/github/) to deploy/workflow-history.json, so that
+ * `orgctl workflows` knows the version it replaces as orgctl's own, not an edit. It never removes a
+ * version. The workflow generator (`npx tsx test/write-workflows.ts`, run after changing a template)
+ * runs it last, once it has written the shared steps and copied the workflows to .github/workflows/;
+ * run alone, it does neither.
  * test/workflows-command.test.ts checks that every current template is in the history.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
