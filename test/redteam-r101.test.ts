@@ -19,8 +19,9 @@
  *   an explain index written whole answered explain.
  * - R101-3 (low: a message): R101-1's look for a swap's `.old` sibling listed the parent after
  *   existsSync: a parent that may not be listed (or removed meanwhile) made a missing folder a
- *   refusal of its parent. siblings() now reads the parent in a try; statOf (file-stamp.ts) is
- *   existsSync-then-statSync without the moment between (readers, sideAt, init, kubeconfig).
+ *   refusal of its parent. siblings() now reads the parent in a try; statOf (file-stamp.ts) is one
+ *   call where existsSync then statSync were two, with a moment between (readers, sideAt, init,
+ *   kubeconfig).
  *
  * Held: the lock (mkdir-rename, ids, tombstones: taken over and released under four writers,
  * test/properties/output.test.ts); explain's index (files opened once and bound to their record by
