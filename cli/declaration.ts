@@ -13,7 +13,6 @@
  * are bundled. `import.meta.url` keeps naming each source file. Errors point into the TypeScript
  * sources (inline source maps).
  */
-import { createHash } from 'node:crypto';
 import type { Message } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
@@ -21,7 +20,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
-import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
+import { isUnchanged, sha256Hex, stampOf, type FileStamp } from './file-stamp.ts';
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
 import { mayRead, type Reach, unusedBuiltin } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
@@ -441,8 +440,6 @@ const ownSources = (record: BundleRecord): string[] => {
   ];
 };
 
-const sha256Of = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
-
 /**
  * Whether a record answers for the declaration as it is now. A branch may commit a record and a
  * bundle into the cache folder (org/node_modules/.cache, which npm ci leaves; git checks out files
@@ -463,7 +460,7 @@ function answersFor(record: BundleRecord, file: string): boolean {
 /** Whether the file under the bundle's name holds `sha256`'s code (read whole: before it is written). */
 function holdsCode(path: string, sha256: string): boolean {
   try {
-    return sha256Of(readFileSync(path, 'utf8')) === sha256;
+    return sha256Hex(readFileSync(path, 'utf8')) === sha256;
   } catch {
     return false;
   }
@@ -495,7 +492,7 @@ export async function bundleDeclaration(
     unavailable: `orgctl has no cache folder of its own to bundle it in: set ${CACHE_DIR_VARIABLE} to a folder of yours that nobody else may write to`,
   };
   if (!dir) return noCache;
-  const key = sha256Of(file).slice(0, 16);
+  const key = sha256Hex(file).slice(0, 16);
   const recordFile = join(dir, `${key}.json`);
   let record = readRecord(recordFile);
   if (!record || !answersFor(record, file) || !codeUnchanged(dir, record)) {
@@ -508,7 +505,7 @@ export async function bundleDeclaration(
     const startedAt = Date.now();
     const built = await build(file, dir, bundledReach(reach, engineRoot));
     const inputs = [...built.inputs.map((p) => stampOf(p)), ...built.links.map((p) => stampOf(p, true))];
-    const codeSha256 = sha256Of(built.code);
+    const codeSha256 = sha256Hex(built.code);
     const code = `${key}-${codeSha256.slice(0, 12)}.mjs`;
     try {
       mkdirSync(dir, { recursive: true });

@@ -72,8 +72,11 @@ export const sameStamp = (now: FileStamp, was: FileStamp | undefined): boolean =
 /** Whether the path is as `s` recorded it (gone where it was, or there where it was not, is a change). */
 export const isUnchanged = (s: FileStamp): boolean => sameStamp(stampOf(s.path, s.link === true), s);
 
+/** Bytes (or text, as UTF-8) as the caches know them and name what they keep: their SHA-256, in hex. */
+export const sha256Hex = (bytes: string | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
 /** A file's bytes as the caches know them: their SHA-256. */
-export const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+export const sha256Of = (file: string): string => sha256Hex(readFileSync(file));
 
 /** A file as a cache read it: its stamp, the SHA-256 of its bytes, and when (ms since the epoch) the cache was written. */
 export interface StampedRead extends FileStamp {

@@ -29,7 +29,6 @@
  * of the documents parsed, the RBAC of those that cannot answer: other namespaces', and the
  * namespace's RoleBindings that cannot name the subject.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
@@ -69,7 +68,7 @@ import {
   shardPlacing,
 } from './output-read.ts';
 import { listFiles, readWhole } from './output.ts';
-import { statOf } from './file-stamp.ts';
+import { sha256Hex, statOf } from './file-stamp.ts';
 import type { Found, Judged, Verdicts } from './verdict-cache.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
@@ -220,7 +219,7 @@ type SubjectNames = readonly string[];
 
 const layoutKey = (layout: Layout): string => JSON.stringify([layout.shards, layout.systemNamespace]);
 
-const nameHash = (name: string): string => createHash('sha256').update(name).digest('hex').slice(0, 8);
+const nameHash = (name: string): string => sha256Hex(name).slice(0, 8);
 
 /** The text after each `start` in `bytes` up to the next `end` (UTF-8, as a needle's bytes are decoded). */
 function textsAfter(bytes: Buffer, start: string, end: string): string[] {

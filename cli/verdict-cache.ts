@@ -17,25 +17,12 @@
  * (its documents in JSON, which holds exactly what the strict reader reads). A record
  * that fails any of this is no verdict: the file is parsed as without a cache.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
-import { holdsRecordedBytes, sameStamp, stampOf, type StampedRead } from './file-stamp.ts';
+import { replaceFile } from './replace-file.ts';
+import { holdsRecordedBytes, sameStamp, sha256Hex, sha256Of, stampOf, type StampedRead } from './file-stamp.ts';
 import { cacheFolder, ownFolder } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 
@@ -101,10 +88,8 @@ export interface VerdictCache extends Verdicts {
   readonly keep: () => void;
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 /** The record's file name for a path of the output folder (one of any characters). */
-const recordName = (path: string): string => `${sha256(Buffer.from(path)).slice(0, 32)}.json`;
+const recordName = (path: string): string => `${sha256Hex(path).slice(0, 32)}.json`;
 
 const NEWLINE = 0x0a;
 
@@ -171,7 +156,7 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
   }
   const root = cacheFolder(real, 'can-i');
   if (!root) return undefined;
-  const key = sha256(Buffer.from(`orgctl can-i verdicts\0${VERDICTS_FORMAT}\0${engine}\0${real}`)).slice(0, 32);
+  const key = sha256Hex(`orgctl can-i verdicts\0${VERDICTS_FORMAT}\0${engine}\0${real}`).slice(0, 32);
   const folder = join(root, key);
   // A folder of this user's, not a link: a branch may commit the key as a link to verdicts of another
   // folder, or to where a write would land anywhere.
@@ -248,8 +233,8 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
   // Read again between two equal stamps: the bytes parsed are the file's, and were since its last
   // change more than the racy window ago (else the next run keeps it).
   if (mayHaveChangedSince(stamp.ctimeMs, writtenMs)) return;
-  const hash = sha256(bytes);
-  if (sha256(readFileSync(file)) !== hash || !sameStamp(stampOf(file), stamp)) return;
+  const hash = sha256Hex(bytes);
+  if (sha256Of(file) !== hash || !sameStamp(stampOf(file), stamp)) return;
   const documents: KeptDocument[] = docs.map((d) => ({ index: d.index, object: d.object }));
   const found = facts();
   const more = Buffer.from(JSON.stringify(found?.more ?? null));
@@ -264,12 +249,9 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
   // JSON holds exactly what the strict reader reads (synth/yaml.ts): plain mappings without a key
   // __proto__, lists, strings, booleans, null and finite numbers as String writes them (never -0).
   const kept = JSON.stringify(documents);
-  const target = join(folder, recordName(path));
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(verdict)}\n${more}\n${kept}`, { flag: 'wx', mode: 0o600 });
-    renameSync(tmp, target);
+    replaceFile(join(folder, recordName(path)), `${JSON.stringify(verdict)}\n${more}\n${kept}`, 0o600);
   } catch {
-    rmSync(tmp, { force: true });
+    // this file's verdict not kept: the next question judges it again
   }
 }

@@ -13,12 +13,11 @@
  * of it. Then, as with no record at all (a fresh clone), nothing is said: the declaration and
  * dist/ came together, and `synth --check` is what compares them.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { AskedOutput } from '../analysis/ended-access.ts';
 import { PROJECT_SYNTH, shellCommand } from '../model/text.ts';
-import { isUnchanged, stampOf, type FileStamp } from './file-stamp.ts';
+import { isUnchanged, sha256Hex, sha256Of, stampOf, type FileStamp } from './file-stamp.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { cacheFolder, declarationFile } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
@@ -46,8 +45,6 @@ interface WrittenFrom {
 /** Records kept: the most recently written (one per output folder). */
 const KEPT = 20;
 
-const sha256Of = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
-
 /** The output folder and every folder below it. */
 function foldersOf(dir: string): string[] {
   const out = [dir];
@@ -59,7 +56,7 @@ function foldersOf(dir: string): string[] {
 /** Where the record of output folder `real` (a real path) is kept; undefined when no cache folder may be used. */
 function recordFile(real: string): string | undefined {
   const dir = cacheFolder(real, 'outputs');
-  return dir && join(dir, `${createHash('sha256').update(real).digest('hex').slice(0, 32)}.json`);
+  return dir && join(dir, `${sha256Hex(real).slice(0, 32)}.json`);
 }
 
 /**
