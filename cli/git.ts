@@ -564,19 +564,21 @@ export function loadSide(
   defaultDir = DEFAULT_OUTPUT_DIR,
 ): LoadedSide {
   // Read whole (R101-1): a folder swapped in meanwhile, or missing between the swap's renames (then
-  // a branch of the folder's name would be read instead), is read again.
-  const files = readWhole(spec, () => sideFiles(spec, label, defaultDir));
+  // a branch of the folder's name would be read instead), is read again. A ref's files cannot change
+  // while read: read once, outside (a change beside the folder's name would read it again).
+  const side = readWhole(spec, () => {
+    const at = sideAt(spec, defaultDir);
+    if (!('folder' in at)) return at;
+    refuseUnlessOutputFolder(at.folder, label);
+    return { files: readOutputFolder(at.folder) };
+  });
+  const files = 'files' in side ? side.files : refFiles(spec, label, side);
   if (!holdsOrgctlOutput(files)) throw notOrgctlOutput(label);
   return { docs: parseOutput(files, cache), problems: [], files };
 }
 
-/** The files of a side (loadSide), as read from its folder or its git ref. */
-function sideFiles(spec: string, label: string, defaultDir: string): OutputText[] {
-  const at = sideAt(spec, defaultDir);
-  if ('folder' in at) {
-    refuseUnlessOutputFolder(at.folder, label);
-    return readOutputFolder(at.folder);
-  }
+/** The files of a side (loadSide) at git ref `at.ref`. */
+function refFiles(spec: string, label: string, at: { readonly ref: string; readonly dir: string }): OutputText[] {
   if (!readableRef(at.ref))
     throw noSide(
       spec,
