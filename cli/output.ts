@@ -511,7 +511,8 @@ async function swapIn(
 ): Promise<boolean> {
   recoverInterrupted(dir);
   if (existsSync(dir)) refuseForeignFolder(dir);
-  const stale = existsSync(dir) ? compareWithDisk(dir, files) : undefined;
+  // Under the lock no one swaps the folder: compared as it is, not through readWhole.
+  const stale = existsSync(dir) ? staleness(dir, files) : undefined;
   if (stale && isUpToDate(stale)) return false;
   if (stale) refuseUnremovable(dir, outDir, listFiles(dir));
   // Unchanged files are hard-linked from the current output: creating a file costs far more
