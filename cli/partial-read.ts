@@ -333,15 +333,19 @@ function readLaidOut(
    * is refused as the full read refuses it, and Go refuses the whole file for it (R83-1). A file
    * judged before and unchanged since has its documents from the verdicts (cli/verdict-cache.ts).
    */
+  const labelOf = (path: string) => showHidden(join(dir, path)); // a file name may hold a line break (R30-1)
+  /** A file's bytes parsed whole, strictly, as the full read parses them. */
+  const parseFile = (path: string, bytes: Buffer, label = labelOf(path)) =>
+    parseOutput([{ path, content: decodeOutput(bytes, label), label }]);
   const docsOf = (path: string, wanted?: Keep): ManifestDoc[] => {
     let docs = fileDocs.get(path);
     if (!docs) {
       parsed.push(path);
-      const label = showHidden(join(dir, path)); // a file name may hold a line break (R30-1)
+      const label = labelOf(path);
       docs = judged(path)?.docs(label);
       if (!docs) {
         const bytes = bytesOf(path);
-        const read = parseOutput([{ path, content: decodeOutput(bytes, label), label }]);
+        const read = parseFile(path, bytes, label);
         verdicts?.accepted(path, bytes, read, () => layout && factsOf(path, bytes, read, layout));
         docs = read;
       }
@@ -360,10 +364,11 @@ function readLaidOut(
   // The organization's settings only: its users' lists are not needed here (nor parsed).
   const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
   layout = org;
+  const orgLayout = layoutKey(org);
   /** A judged file's facts, when found under this layout and clean (FileFacts). */
   const factsKnown = (path: string): FileFacts | undefined => {
     const facts = judged(path)?.facts as FileFacts | undefined;
-    return facts?.layout === layoutKey(org) && facts.clean ? facts : undefined;
+    return facts?.layout === orgLayout && facts.clean ? facts : undefined;
   };
   const recorded = [...outputClusters(org)].sort();
   if (recorded.join('\n') !== clusters.join('\n')) return undefined;
@@ -540,8 +545,7 @@ function readLaidOut(
       .map((path) => () => {
         try {
           const bytes = readFileSync(join(dir, path));
-          const label = showHidden(join(dir, path));
-          const docs = parseOutput([{ path, content: decodeOutput(bytes, label), label }]);
+          const docs = parseFile(path, bytes);
           return { path, bytes, docs, facts: () => factsOf(path, bytes, docs, org) };
         } catch {
           return undefined; // refused: judged again by the next question that reads it

@@ -171,8 +171,11 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
   const fds: number[] = [];
   const accepted = new Map<string, Parsed>();
   const later: (() => Parsed | undefined)[] = [];
+  // Looked at once for the reads (a question asks of every file), again before a write (keep).
+  let readable: boolean | undefined;
   const judged = (path: string): Judged | undefined => {
-    if (!usable()) return undefined;
+    readable ??= usable();
+    if (!readable) return undefined;
     try {
       const record = openRecord(join(folder, recordName(path)), fds);
       if (!record) return undefined;
