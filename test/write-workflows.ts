@@ -4,14 +4,15 @@
  * them in the workflow history (test/write-workflow-history.ts). Run it after changing a template
  * or a shared step: `npx tsx test/write-workflows.ts`.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { workflowTemplates } from '../cli/workflows.ts';
 import { withSharedSteps } from './workflow-steps.ts';
 
 const root = join(import.meta.dirname, '..');
 const [templates, copies] = [join(root, 'deploy/github'), join(root, '.github/workflows')];
-for (const name of readdirSync(templates).filter((f) => /\.ya?ml$/.test(f))) {
-  const text = withSharedSteps(readFileSync(join(templates, name), 'utf8'));
+for (const [name, template] of workflowTemplates()) {
+  const text = withSharedSteps(template);
   writeFileSync(join(templates, name), text);
   writeFileSync(join(copies, name), text);
 }
