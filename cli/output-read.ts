@@ -14,8 +14,7 @@ import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
-import { beginsWith, listFiles, readWhole } from './output.ts';
-import { statOf } from './file-stamp.ts';
+import { beginsWith, listFiles, readFolderWhole } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
 export { DocumentCache };
@@ -350,7 +349,7 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
  * this module never loads).
  */
 export function readIfOrgctlOutput(path: string): OrgctlOutputRead | undefined {
-  return readWhole(path, () => (statOf(path)?.isDirectory() ? readIfOrgctlFolder(path, listFiles(path)) : undefined));
+  return readFolderWhole(path, (files) => readIfOrgctlFolder(path, files));
 }
 
 type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputText[] };

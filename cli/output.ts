@@ -142,6 +142,10 @@ export function readWhole<T>(path: string, read: () => T): T {
   }
 }
 
+/** What `read` makes of the files of folder `dir`, read whole (readWhole); undefined when `dir` is not a folder. */
+export const readFolderWhole = <T>(dir: string, read: (files: string[]) => T): T | undefined =>
+  readWhole(dir, () => (statOf(dir)?.isDirectory() ? read(listFiles(dir)) : undefined));
+
 export interface Staleness {
   readonly missing: readonly string[];
   readonly extra: readonly string[];

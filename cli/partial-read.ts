@@ -67,8 +67,8 @@ import {
   shardOfFile,
   shardPlacing,
 } from './output-read.ts';
-import { listFiles, readWhole } from './output.ts';
-import { sha256Hex, statOf } from './file-stamp.ts';
+import { readFolderWhole } from './output.ts';
+import { sha256Hex } from './file-stamp.ts';
 import type { Found, Judged, Verdicts } from './verdict-cache.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
@@ -290,9 +290,7 @@ export function readForQuestion(
 ): PartialRead | undefined {
   try {
     // Read whole (R101-1): a file list of one output and shards of another is no output's answer.
-    return readWhole(dir, () =>
-      statOf(dir)?.isDirectory() ? readLaidOut(dir, listFiles(dir), question, readBytes, verdicts) : undefined,
-    );
+    return readFolderWhole(dir, (files) => readLaidOut(dir, files, question, readBytes, verdicts));
   } catch {
     // Whatever is wrong, the full read says it, naming every file: the partial read never does.
     return undefined;
