@@ -1,8 +1,9 @@
 /**
- * npm run bench: orgctl against the naive cdk8s-plus baseline, sizes S, M and L, each command a
- * separate process run five times in rounds (median). BENCH_SIZES=S,M limits the sizes; BENCH_SIZES=S,M,L,XL
- * adds size XL (minutes: synth, the Argo CD and API server limits of what it wrote, check, levels
- * and can-i, three rounds; never the naive program). BENCH_RUNS overrides the number of runs.
+ * npm run bench: orgctl against the naive cdk8s-plus baseline, sizes S, M, L and XL, each command a
+ * separate process run five times in rounds (median; three at XL). Issue 16 judges its targets on
+ * `npm run bench` alone, so XL is in by default (minutes: synth, the Argo CD and API server limits
+ * of what it wrote, check, levels and can-i; never the naive program). BENCH_SIZES=S,M,L (or any
+ * list) limits the sizes; BENCH_RUNS overrides the number of runs.
  * After the table: issue 16's targets against this run (targets.ts) and how each command grows.
  */
 import { spawnSync } from 'node:child_process';
@@ -412,7 +413,7 @@ for (let i = 0; i < b.length; i += 4096) b[i] = 1; process.stdout.write(String(p
   };
 }
 
-const sizes = (process.env.BENCH_SIZES ?? 'S,M,L').split(',').map((s) => s.trim()) as Size[];
+const sizes = (process.env.BENCH_SIZES ?? 'S,M,L,XL').split(',').map((s) => s.trim()) as Size[];
 for (const s of sizes)
   if (!(s in SIZES)) throw new Error(`BENCH_SIZES: ${s} is not one of ${Object.keys(SIZES).join(', ')}`);
 // Warm orgctl's bundle cache so that no run pays for building it.
