@@ -192,6 +192,7 @@ export function judgeChange(
     base,
     head,
     diff,
+    today,
     actors: change.actors,
     ...(change.proposers !== undefined ? { proposers: change.proposers } : {}),
     approvals: change.approvals,

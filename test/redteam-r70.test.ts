@@ -277,6 +277,7 @@ describe("R70, the brief's (4): an admin's login after a GitHub rename", () => {
       base: b,
       head: h,
       diff: diffSnapshots(b, h, TODAY),
+      today: TODAY,
       actors: ['bob'],
       approvals: ['frank'],
       changedPaths: ['org/org.ts'],

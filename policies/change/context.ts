@@ -29,6 +29,8 @@ export interface ReviewInput {
   readonly base: Snapshot;
   readonly head: Snapshot;
   readonly diff: AccessDiff;
+  /** The review's date (YYYY-MM-DD), as the diff's: which tokens are live on it (isLiveToken). */
+  readonly today: string;
   /** GitHub logins of the pull request's author, of every commit's author and of who pushed its head. */
   readonly actors: readonly string[];
   /**

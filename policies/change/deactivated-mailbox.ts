@@ -1,5 +1,6 @@
 import type { MemberUser } from '../../model/membership.ts';
 import type { Snapshot } from '../../analysis/snapshot.ts';
+import { isLiveToken } from '../../model/model.ts';
 import {
   changeList,
   earlierSides,
@@ -38,14 +39,16 @@ function loweredByChange(input: ReviewInput): Map<string, string> {
 
 /**
  * Whether an active user of `side` holds anything: access its bindings give, admin, billing, Add All,
- * a live token it owns. One holding nothing is left as R95 pinned it (its access taken in the change).
+ * a token it owns that is live on the review's date. One holding nothing is left as R95 pinned it
+ * (its access taken in the change); a dead token is no access, and its renewal or reactivation a
+ * gain this rule judges then (R108-3).
  */
-const holdsSomething = (side: Snapshot, u: MemberUser): boolean =>
+const holdsSomething = (side: Snapshot, u: MemberUser, today: string): boolean =>
   u.admin ||
   u.billing ||
   u.access === 'all' ||
   Object.keys(side.access.get(u.username) ?? {}).length > 0 ||
-  [...side.tokens.values()].some((t) => t.owner === u.email && t.status !== 'deactivated');
+  [...side.tokens.values()].some((t) => t.owner === u.email && isLiveToken(t, today));
 
 /**
  * R102-1: another address of a user's mailbox declared while they were active (an active user holding
@@ -75,7 +78,7 @@ function keptByMailbox(input: ReviewInput, seen: ReadonlySet<string>): string[] 
         out.push(
           `${u.email} stays an admin, and reaches the mailbox of ${g.why}: every admin privilege stays with ${g.person}: make ${u.email} no admin in this change too, or keep ${g.person} an admin`,
         );
-    } else if (holdsSomething(input.head, u))
+    } else if (holdsSomething(input.head, u, input.today))
       out.push(
         `${u.email} stays an active user, and reaches the mailbox of ${g.why}: whatever it holds stays with ${g.person}: deactivate or remove ${u.email} in this change too (its tokens with it), or keep ${g.person} active`,
       );

@@ -40,7 +40,13 @@ describe('diff pair', () => {
         ];
         expect(pairDiff).toEqual(fullDiff);
         const logins = [...full.base.users.values()].map((u) => u.github).filter((g) => g !== undefined);
-        const who = { actors: [logins[0]!], approvals: [logins[1]!], changedPaths: ['org/org.ts'], overrides: [] };
+        const who = {
+          actors: [logins[0]!],
+          approvals: [logins[1]!],
+          changedPaths: ['org/org.ts'],
+          overrides: [],
+          today: TODAY,
+        };
         expect(review({ ...who, ...pair, diff: pairDiff })).toEqual(review({ ...who, ...full, diff: fullDiff }));
         compared++;
       }),

@@ -250,6 +250,7 @@ describe('change rules', () => {
         base,
         head,
         diff: diffSnapshots(base, head, TODAY),
+        today: TODAY,
         actors: ['frank'],
         approvals: ['dan'],
         changedPaths: ['dist/lga1/shard-00/resources.yaml'],

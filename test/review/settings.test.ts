@@ -349,6 +349,7 @@ describe('mass-removal over a rolling window of the base branch', () => {
       base: b,
       head: h,
       diff: diffSnapshots(b, h, TODAY),
+      today: TODAY,
       actors: ['frank'],
       approvals: who.approvals ?? [],
       changedPaths: ['org/org.ts'],

@@ -31,6 +31,7 @@ function judgeWithWindow(old: Spec, base: Spec, head: Spec, who: { actors: strin
     base: b,
     head: h,
     diff: diffSnapshots(b, h, TODAY),
+    today: TODAY,
     actors: who.actors,
     approvals: who.approvals,
     changedPaths: ['org/org.ts'],
