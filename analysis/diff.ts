@@ -754,8 +754,8 @@ function inviteChanges(
 ): Change[] {
   if (becameUser) return [];
   // An invitation's grants are a list: a line cut to fit keeps the first, and counts the rest.
-  const told = (kind: string, verb: string, to: MemberInvite): Change => {
-    const { text, list } = listedSentence([verb, ...describeInvite(to)]);
+  const told = (kind: string, verb: string, to: MemberInvite, after = ''): Change => {
+    const { text, list } = listedSentence([verb, ...describeInvite(to), after]);
     return { kind, ...(b ? { from: b } : {}), to, text, ...(list ? { list } : {}) };
   };
   if (!b && h) return h.state === 'pending' ? [told('invited', 'is invited', h)] : [];
@@ -765,6 +765,14 @@ function inviteChanges(
   if (JSON.stringify(b) === JSON.stringify(h)) return inviteRoleChanges(b, h, roles);
   if (b.state === 'pending' && h.state === 'revoked')
     return [{ kind: 'invite-revoked', from: b, to: h, text: 'invitation revoked' }];
+  // A revoked invitation is dead: restored, it is live again, not an edit of a live one; edited
+  // while revoked, it gives nothing until then (R108-2). Either is judged as what it holds.
+  if (b.state === 'revoked' && h.state === 'pending')
+    return [
+      told('invite-changed', 'invitation restored, revoked before', h, ': whoever reads its mail may accept it again'),
+    ];
+  if (h.state === 'revoked')
+    return [told('invite-changed', 'revoked invitation changed', h, ': given once it is restored')];
   return [told('invite-changed', 'invitation changed', h)];
 }
 
