@@ -15,6 +15,19 @@
  * for whoever reads that mail), while the wider grants it came back with read as a small edit. One
  * edited while revoked read the same, as if it gave something now. (Judged rightly all along: an
  * author's mailbox fails self-edit, an admin invitation restored needs another admin.)
+ *
+ * R108-1 (medium, disclosure; the staging is left): a deactivated user's grants are bound to nothing,
+ * so the output (bindings, membership data) holds none of them: frank (an admin, alone) giving his
+ * deactivated address frank+ops@acme.io r:secrets changes no byte of dist/, reads no line and passes
+ * (so does a deactivated admin's own record, dan staging his grants, alice approving an empty diff).
+ * The reactivation later lists every gain (frank making it fails self-edit; a member needs two
+ * admins), yet read `is reactivated` then `gains r:secrets in data`: a restoration, to an approver
+ * who cannot tell what was held before from what was staged. Now the line says what it gains is
+ * what is declared now, and that a grant declared while deactivated read no line before. What the
+ * output does record of a dormant person (admin, billing, Add All, a deactivated token's levels and
+ * namespaces) is a line, and self-edit's for an author's mailbox. Left: the staging itself (a
+ * deactivated user's grants, a deactivated blank token's custom rules) is not in dist/, so no review
+ * reads it until the reactivation; see the report.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, diffOf, judge, token, user, type Spec } from './review/scenarios.ts';
@@ -111,39 +124,103 @@ describe('R108-2: a revoked invitation restored, or edited while revoked, read a
 });
 
 describe('held (item 2): a token removed and declared again under the same id, wider', () => {
-  it("per change 'is created' lists every gain; over the window it reads as the old token handed over unrotated", () => {
-    const window = baseSpec();
-    token(window, 'bots').owner = 'erin@acme.io';
-    const base = structuredClone(window);
-    base.spec.tokens = base.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
-    const again = (s: Spec) =>
-      void s.spec.tokens.push({
-        id: 'bots',
-        name: 'Bots',
-        namespaces: ['data', 'web'],
-        levels: ['r:full', 'r:secrets'],
-        owner: 'hal@acme.io',
-      });
-    expect(linesOf(base, again, 'bots')).toEqual(
-      expect.arrayContaining([
-        'is created ("Bots") for data, web, owner hal@acme.io',
-        'can now read Secrets in data',
-        'can now read Secrets in web',
-      ]),
+  it("per change it reads 'is created' with every gain (R102 pinned it); over the window, the old token handed over unrotated", () => {
+    // erin's bots, then (removed in between) declared again for hal, in two namespaces with r:secrets.
+    const erins = baseSpec();
+    token(erins, 'bots').owner = 'erin@acme.io';
+    const lines = linesOf(
+      erins,
+      (s) =>
+        void Object.assign(token(s, 'bots'), {
+          namespaces: ['data', 'web'],
+          levels: ['r:full', 'r:secrets'],
+          owner: 'hal@acme.io',
+        }),
+      'bots',
     );
-    expect(
-      linesOf(
-        window,
-        (s) => {
-          s.spec.tokens = s.spec.tokens.filter((t: { id: string }) => t.id !== 'bots');
-          again(s);
-        },
-        'bots',
-      ),
-    ).toEqual(
+    expect(lines).toEqual(
       expect.arrayContaining([
         'owner erin@acme.io → hal@acme.io (not rotated: erin@acme.io still holds the token value)',
+        'can now read Secrets in data',
       ]),
     );
+  });
+});
+
+/** A reactivation with gains, as its line says it: what it gains may have been declared while deactivated. */
+const REACTIVATED =
+  'is reactivated: what they gain is what is declared now, and a grant declared while they were deactivated read no line before';
+
+describe('R108-1: dormant state, step by step (what a reviewer sees)', () => {
+  const frankOps = 'frank+ops@acme.io';
+  /** baseSpec with frank+ops@acme.io, an address of admin frank's mailbox, a deactivated user holding nothing. */
+  const withDormantFrankOps = (): Spec => {
+    const s = baseSpec();
+    s.spec.users.push({ email: frankOps, github: 'frankops', status: 'deactivated' });
+    return s;
+  };
+  const stage = (s: Spec) => void s.spec.grants.push({ user: frankOps, namespace: 'data', levels: ['r:secrets'] });
+  const reactivate = (s: Spec) => void delete user(s, frankOps).status;
+
+  it('left: step 1, frank stages r:secrets on his deactivated address: no line, and it passes (dist/ does not change)', () => {
+    expect(diffOf(withDormantFrankOps(), stage).people).toEqual([]);
+    expect(judge(withDormantFrankOps(), stage, { actors: ['frank'] }).failed).toEqual([]);
+  });
+
+  it('attack: step 2, the reactivation lists every gain, as if restored: it must say they may have been declared while dormant; frank making it fails self-edit; a member needs two admins', () => {
+    const staged = withDormantFrankOps();
+    stage(staged);
+    expect(linesOf(staged, reactivate, frankOps)).toEqual([
+      REACTIVATED,
+      'gains r:secrets in data',
+      'can now read Secrets in data',
+    ]);
+    expect(judge(staged, reactivate, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual(['self-edit']);
+    expect(judge(staged, reactivate, { actors: ['erin'], approvals: ['alice'] }).failed).toEqual([
+      'admin-change-approval',
+    ]);
+    expect(judge(staged, reactivate, { actors: ['alice'], approvals: ['dan'] }).failed).toEqual([]);
+  });
+
+  it("held: what the output records of a dormant address (admin, billing, Add All, a token's levels and namespaces) is a line, and frank's own", () => {
+    const edits: [string, (s: Spec) => void][] = [
+      ['admin', (s) => Object.assign(user(s, frankOps), { admin: true, githubId: 7 })],
+      ['billing', (s) => void (user(s, frankOps).billing = true)],
+      ['Add All', (s) => void (user(s, frankOps).access = 'all')],
+    ];
+    for (const [, edit] of edits)
+      expect(judge(withDormantFrankOps(), edit, { actors: ['frank'], approvals: ['alice'] }).failed).toContain(
+        'self-edit',
+      );
+    const withToken = withDormantFrankOps();
+    withToken.spec.tokens.push({
+      id: 'ops',
+      name: 'Ops',
+      namespaces: ['web'],
+      levels: ['r:pods'],
+      owner: 'frank@acme.io',
+      status: 'deactivated',
+    });
+    expect(
+      judge(withToken, (s) => void (token(s, 'ops').namespaces = ['web', 'data']), {
+        actors: ['frank'],
+        approvals: ['alice'],
+      }).failed,
+    ).toContain('self-edit');
+  });
+
+  it("left: a deactivated admin's own grants staged (dan, alice approving an empty diff); his reactivation lists them", () => {
+    const base = baseSpec();
+    user(base, 'dan@acme.io').status = 'deactivated';
+    const danStage = (s: Spec) =>
+      void s.spec.grants.push({ user: 'dan@acme.io', namespace: 'data', levels: ['r:secrets'] });
+    expect(diffOf(base, danStage).people).toEqual([]);
+    expect(judge(base, danStage, { actors: ['dan'], approvals: ['alice'] }).failed).toEqual([]);
+    danStage(base);
+    const back = (s: Spec) => void delete user(s, 'dan@acme.io').status;
+    expect(linesOf(base, back, 'dan@acme.io').join('\n')).toMatch(
+      /is granted r:secrets in data: covered by w:full while an admin, held once no longer one/,
+    );
+    expect(judge(base, back, { actors: ['dan'], approvals: ['alice'] }).failed).toContain('self-edit');
   });
 });
