@@ -1302,6 +1302,25 @@ function foldAdminStanding(changes: readonly Change[], gains: boolean, admin: Ad
   return changes.filter((c) => !folds(c)).map((c) => (c === anchor ? entry : c));
 }
 
+/** Gains of access a reactivation's lines list (saidAsDeclaredNow). */
+const ACCESS_GAINS: ReadonlySet<string> = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
+
+/**
+ * A reactivation that gains access says what it gains is what is declared now: a deactivated
+ * user's grants are bound to nothing and recorded nowhere in the output, so one added or widened
+ * while they were deactivated read no line in its own review, and `is reactivated` above it read
+ * as a restoration of what they held (R108-1). An admin's entry says w:full everywhere, and their
+ * other grants as `is granted ...`. In place: `changes` is the person's list.
+ */
+function saidAsDeclaredNow(changes: Change[]): void {
+  const at = changes.findIndex((c) => c.kind === 'status' && c.to === 'active');
+  if (at < 0 || !changes.some((c) => ACCESS_GAINS.has(c.kind) && !c.removes)) return;
+  changes[at] = {
+    ...changes[at]!,
+    text: `${changes[at]!.text}: what they gain is what is declared now, and a grant declared while they were deactivated read no line before`,
+  };
+}
+
 /**
  * Who gains or loses what from base to head. `today`, the review's date, says which tokens are
  * live for mass-removal's counts.
@@ -1361,6 +1380,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
           : foldAdminStanding(all, false, { cells: bCells, org: base.org }, hCells);
     // An admin could read every token's Secret in the system namespace: leaving, they keep each value.
     if (activeAdmin(b) && !activeAdmin(h) && valuesKept.length) changes.push(tokenValuesKept(valuesKept, base.org));
+    if (b?.status === 'deactivated' && h?.status === 'active' && !h.admin) saidAsDeclaredNow(changes);
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;
     grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);

@@ -279,7 +279,7 @@ describe('held (item 2): other dormant states, each activation shown whole', () 
     grant(base);
     const back = (s: Spec) => void delete user(s, 'frank+ops@acme.io').status;
     expect(linesOf(base, back, 'frank+ops@acme.io')).toEqual([
-      'is reactivated',
+      'is reactivated: what they gain is what is declared now, and a grant declared while they were deactivated read no line before',
       'gains r:secrets in data',
       'can now read Secrets in data',
     ]);
