@@ -28,9 +28,16 @@
  * namespaces) is a line, and self-edit's for an author's mailbox. Left: the staging itself (a
  * deactivated user's grants, a deactivated blank token's custom rules) is not in dist/, so no review
  * reads it until the reactivation; see the report.
+ *
+ * Item 4 (held, pinned below): a removed user's token left active, or a deactivated user's expired
+ * token, is refused (token-owner-inactive): renewed it would live again; an invitation accepted
+ * under another address reads as a join with every gain, the invitation withdrawn. Found, no hole
+ * (it refuses too much): a deactivated address of an active admin's mailbox (frank+ops@) fails every
+ * gain of frank@ itself in deactivated-mailbox, no approval lifting it, until the address is
+ * removed: the rule cannot tell which address is the person's own.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, diffOf, judge, token, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, judge, token, user, withoutBobUserOnly, type Spec } from './review/scenarios.ts';
 
 const bobPlus = 'bob+x@acme.io';
 
@@ -222,5 +229,40 @@ describe('R108-1: dormant state, step by step (what a reviewer sees)', () => {
       /is granted r:secrets in data: covered by w:full while an admin, held once no longer one/,
     );
     expect(judge(base, back, { actors: ['dan'], approvals: ['alice'] }).failed).toContain('self-edit');
+  });
+});
+
+describe('item 4: other ways through a deactivated, removed or invited state', () => {
+  it("held: a removed user's token left active is refused (token-owner-inactive): tokens outlive their user only deactivated", () => {
+    expect(() => byErin(baseSpec(), withoutBobUserOnly)).toThrow(/token-owner-inactive/);
+    // An expired token of a deactivated owner too: renewed, it would live again.
+    const expired = baseSpec();
+    token(expired, 'bots').expires = '2020-01-01';
+    expect(() => byErin(expired, (s) => void (user(s, 'bob@acme.io').status = 'deactivated'))).toThrow(
+      /token-owner-inactive/,
+    );
+  });
+
+  it("held: an invitation accepted under another address (the identity provider's) reads as a join with every gain, the invitation withdrawn", () => {
+    const base = baseSpec();
+    base.spec.invites = [{ email: 'carol@acme.io', sso: true, grants: [{ namespace: 'data', levels: ['r:secrets'] }] }];
+    const accept = (s: Spec) => {
+      s.spec.invites = [];
+      s.spec.users.push({ email: 'carol.smith@acme.io', github: 'carols' });
+      s.spec.grants.push({ user: 'carol.smith@acme.io', namespace: 'data', levels: ['r:secrets'] });
+    };
+    expect(linesOf(base, accept, 'carol.smith@acme.io')).toEqual([
+      'joins the organization',
+      'gains r:secrets in data',
+      'can now read Secrets in data',
+    ]);
+    expect(linesOf(base, accept, 'carol@acme.io')).toEqual(['invitation withdrawn']);
+  });
+
+  it("found, left (no hole: refuses too much): a deactivated address of an active admin's mailbox fails every gain of the admin", () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', status: 'deactivated' });
+    const billing = (s: Spec) => void (user(s, 'frank@acme.io').billing = true);
+    expect(judge(base, billing, { actors: ['alice'], approvals: ['dan'] }).failed).toEqual(['deactivated-mailbox']);
   });
 });
