@@ -512,10 +512,14 @@ function keyRanks<T>(items: readonly T[], key: (t: T) => string): { ranks: Int32
 /** Positions 0..n-1 stably sorted by `ranks` (a counting sort: ranks are 0..count-1). */
 function countingOrder(positions: Int32Array, ranks: Int32Array, count: number): Int32Array {
   const starts = new Int32Array(count + 1);
-  for (const p of positions) starts[ranks[p]! + 1]++;
+  // Indexed, not for...of: run once, unoptimized, an iterator made a result object per position (16 MB at size L).
+  for (let i = 0; i < positions.length; i++) starts[ranks[positions[i]!]! + 1]++;
   for (let r = 0; r < count; r++) starts[r + 1] += starts[r]!;
   const out = new Int32Array(positions.length);
-  for (const p of positions) out[starts[ranks[p]!]!++] = p;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
+    out[starts[ranks[p]!]!++] = p;
+  }
   return out;
 }
 
@@ -534,12 +538,11 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
     namespaces.ranks,
     namespaces.keys.length,
   );
-  const out: GrantModel[] = [];
+  // Made at its length (map), not grown by push: a list of 100,000 is a large object, and each growth
+  // a new one in memory not touched before (3.4x the list's pages at size L).
+  const out = grants.map((_, k) => grants[order[k]!]!);
   const userRanks = new Int32Array(order.length);
-  for (let k = 0; k < order.length; k++) {
-    out.push(grants[order[k]!]!);
-    userRanks[k] = users.ranks[order[k]!]!;
-  }
+  for (let k = 0; k < order.length; k++) userRanks[k] = users.ranks[order[k]!]!;
   GRANT_USERS.set(out, { ranks: userRanks, declared: users.ranks, keys: users.keys });
   return out;
 }
