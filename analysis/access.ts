@@ -64,19 +64,23 @@ export function levelsCovered(rules: readonly PolicyRule[]): string[] {
   );
 }
 
-// Which level includes which: level A includes B when A's rules cover B.
-const INCLUDES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
-  CATALOG.map((a) => [a.id, new Set(levelsCovered(a.rules).filter((b) => b !== a.id))]),
-);
+// Which level includes which: level A includes B when A's rules cover B. Made on first use, not when
+// the module loads: every level against every other level's requests, which a command that loads
+// this module and never asks (check) paid at each start (about 10-25 ms of CPU here).
+let includes: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+function includesOf(level: string): ReadonlySet<string> | undefined {
+  includes ??= new Map(CATALOG.map((a) => [a.id, new Set(levelsCovered(a.rules).filter((b) => b !== a.id))]));
+  return includes.get(level);
+}
 
 /** Every catalog level a set of levels covers: each one and those it includes (`w:full` covers `r:pods`). */
 export function levelsCoveredBy(levels: readonly string[]): Set<string> {
-  return new Set(levels.flatMap((l) => [l, ...(INCLUDES.get(l) ?? [])]));
+  return new Set(levels.flatMap((l) => [l, ...(includesOf(l) ?? [])]));
 }
 
 /** Drops levels that another covered level includes. */
 export function maximalLevels(covered: readonly string[]): string[] {
-  return covered.filter((b) => !covered.some((a) => a !== b && INCLUDES.get(a)!.has(b)));
+  return covered.filter((b) => !covered.some((a) => a !== b && includesOf(a)!.has(b)));
 }
 
 /** `Kind namespace/name → RoleKind name`: how a cell names a binding in `via`. */
