@@ -37,7 +37,7 @@ function readText(file: string): string {
         `${file}: ${(size / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`,
       ]);
     // Read whole at its size, then decoded: readFileSync(file, 'utf8') reads into buffers it doubles
-    // (2, 4 and 8 MB for an 8 MB spec), each memory this VM charges a first touch for (1,500 pages).
+    // (2, 4 and 8 MB for an 8 MB spec), new memory this VM charges a first touch for (2,000 pages more).
     return readFileSync(file).toString('utf8');
   } catch (e) {
     if (e instanceof SpecError) throw e;
