@@ -5,7 +5,9 @@
 // anew for each of 120 files took about a third of the run (7m05s against 5m15s here). A file that
 // swaps modules or the process's state (vi.mock, vi.resetModules, stubs, spies, fake timers, chdir)
 // would swap them for the files after it, so such a file runs isolated: found by what it calls, so
-// a new one needs no list kept.
+// a new one needs no list kept. Env stubs alone are undone by the file itself (vi.unstubAllEnvs in
+// its afterAll or afterEach; vitest collects and runs one file at a time in a worker): such a file
+// shares its worker, as an isolated one pays a fresh load of those modules (about a second).
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +16,16 @@ import { defineConfig } from 'vitest/config';
 const TEST_FILE = /\.test\.ts$/;
 /** What makes a file change modules, or the process, for the files after it in a shared worker. */
 const SWAPS_MODULES =
-  /\bvi\.(mock|doMock|unmock|doUnmock|resetModules|stubGlobal|stubEnv|spyOn|useFakeTimers)\(|process\.chdir\(/;
+  /\bvi\.(mock|doMock|unmock|doUnmock|resetModules|stubGlobal|spyOn|useFakeTimers)\(|process\.chdir\(/;
+/** Env stubs: they last past the file unless it undoes them. */
+const STUBS_ENV = /\bvi\.stubEnv\(/;
+const UNSTUBS_ENV = /\bvi\.unstubAllEnvs\(/;
+const swaps = (source: string) => SWAPS_MODULES.test(source) || (STUBS_ENV.test(source) && !UNSTUBS_ENV.test(source));
 
 const testFiles = (readdirSync('test', { recursive: true }) as string[])
   .filter((f) => TEST_FILE.test(f))
   .map((f) => join('test', f));
-const isolated = testFiles.filter((f) => SWAPS_MODULES.test(readFileSync(f, 'utf8')));
+const isolated = testFiles.filter((f) => swaps(readFileSync(f, 'utf8')));
 
 export default defineConfig({
   test: {

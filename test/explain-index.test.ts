@@ -18,7 +18,7 @@ import {
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'cdk8s';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
 import {
@@ -37,6 +37,11 @@ import { modelInNamespace, type OrgModel } from '../model/model.ts';
 import { objectsOnce, placeOrganization } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { TODAY, cli, roleBinding, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+
+// The file's env stubs end with it: it shares its worker with the files after it (vitest.config.ts).
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the spec), each test's own.
 vi.stubEnv('ORGCTL_CACHE_DIR', '');

@@ -6,8 +6,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cli, engineCopy, ROOT, run, tempDir } from './helpers.ts';
+
+// The file's env stubs end with it: it shares its worker with the files after it (vitest.config.ts).
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the spec), each test's own.
 vi.stubEnv('ORGCTL_CACHE_DIR', '');

@@ -17,12 +17,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
 import { acmeSpec, onBranchGivingBobFull, synthOf } from './branch-repo.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine and in CI.
 vi.stubEnv('ORGCTL_CACHE_DIR', '');
+afterAll(() => {
+  vi.unstubAllEnvs(); // the file's stubs end with it: it shares its worker with the files after it (vitest.config.ts)
+});
 
 const scratch = repoScratch('redteam-c-');
 const CONSTRUCTS = join(ROOT, 'constructs/index.ts');

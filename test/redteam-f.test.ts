@@ -4,10 +4,15 @@
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cli, files, ROOT, smallOrg, tempDir } from './helpers.ts';
 import { onBranchGivingBobFull } from './branch-repo.ts';
 import type { LimitsModel } from '../model/guard-rails.ts';
+
+// The file's env stubs end with it: it shares its worker with the files after it (vitest.config.ts).
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine.
 vi.stubEnv('ORGCTL_CACHE_DIR', '');

@@ -54,11 +54,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { lockedRepositoryPaths } from '../review/head-proof.ts';
 import { lockedProject, reviewByAliceAlone } from './base-lock-project.ts';
 import { cli, run, tempDir } from './helpers.ts';
+
+// The file's env stubs end with it: it shares its worker with the files after it (vitest.config.ts).
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 /** orgctl vendored as a folder of org/, as npm install file:org/vendor/orgctl locks it. */
 const VENDORED_IN_ORG = {

@@ -33,13 +33,18 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { declarationBefore, explainIndexOf, writeExplainIndex } from '../cli/explain-cache.ts';
 import { loadDeclaration } from '../cli/load.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { judgeLockChange } from './base-lock-project.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
 import { cli, engineCopy, ROOT, TODAY, tempDir } from './helpers.ts';
+
+// The file's env stubs end with it: it shares its worker with the files after it (vitest.config.ts).
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 const SHA512 = `sha512-${'A'.repeat(86)}==`;
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
