@@ -69,7 +69,7 @@ import {
 } from './output-read.ts';
 import { readFolderWhole } from './output.ts';
 import { sha256Hex } from './file-stamp.ts';
-import type { Found, Judged, Verdicts } from './verdict-cache.ts';
+import type { Found, Judged, JudgedDocument, Verdicts } from './verdict-cache.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
 export interface NamedSubject {
@@ -125,8 +125,11 @@ function clusterFolders(files: readonly string[]): string[] | undefined {
 
 const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER_SHARD);
 
-/** Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are and their object. */
-type Keep = (head: DocumentHead, object: unknown) => boolean;
+/**
+ * Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are and their
+ * object, asked for only when the head cannot tell (a judged file's documents are parsed only then).
+ */
+type Keep = (head: DocumentHead, object: () => unknown) => boolean;
 
 /** Everything but the membership lists: the organization's ConfigMap is kept, the others are not parsed. */
 const notMembership = (head: DocumentHead): boolean =>
@@ -315,7 +318,7 @@ function readLaidOut(
     readFiles.set(path, bytes);
     return bytes;
   };
-  const fileDocs = new Map<string, ManifestDoc[]>();
+  const fileDocs = new Map<string, readonly JudgedDocument[]>();
   const judgments = new Map<string, Judged | undefined>();
   /** The file's verdict when it was judged before and is unchanged since (asked once). */
   const judged = (path: string): Judged | undefined => {
@@ -345,11 +348,11 @@ function readLaidOut(
         const bytes = bytesOf(path);
         const read = parseFile(path, bytes, label);
         verdicts?.accepted(path, bytes, read, () => layout && factsOf(path, bytes, read, layout));
-        docs = read;
+        docs = read.map((d) => ({ head: headOf(d.object), doc: () => d }));
       }
       fileDocs.set(path, docs);
     }
-    return wanted ? docs.filter((d) => wanted(headOf(d.object), d.object)) : docs;
+    return (wanted ? docs.filter((d) => wanted(d.head, () => d.doc().object)) : docs).map((d) => d.doc());
   };
   // The cluster shards' RBAC and the organization's settings; the membership lists only when needed.
   const clusterDocs = new Map(clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c), notMembership)]));
@@ -424,7 +427,7 @@ function readLaidOut(
       if (!placed(head)) throw new NotAsPlaced();
       const of = head.kind === 'Namespace' ? head.name : head.namespace;
       if (head.kind !== undefined && of !== undefined && of !== ns) return false;
-      if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(object)) {
+      if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(object())) {
         bindingRead ||= head.kind === 'RoleBinding';
         return true;
       }
@@ -440,7 +443,7 @@ function readLaidOut(
     return (head, object) => {
       if (!placed(head)) throw new NotAsPlaced();
       if (read?.(head, object)) return false;
-      return head.kind === 'Role' || head.kind === undefined || mayNameSubject(object);
+      return head.kind === 'Role' || head.kind === undefined || mayNameSubject(object());
     };
   };
   const rbacOf = (path: string, only?: Keep): RbacSet | undefined => {

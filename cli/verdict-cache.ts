@@ -20,14 +20,15 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
+import { headOf, type DocumentHead } from './output-read.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
 import { replaceFile } from './replace-file.ts';
 import { holdsRecordedBytes, sameStamp, sha256Hex, sha256Of, stampOf, type StampedRead } from './file-stamp.ts';
 import { cacheFolder, ownFolder } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 
-/** Raised when what a record holds, or how it is checked, changes. */
-const VERDICTS_FORMAT = 2;
+/** Raised when what a record holds, or how it is checked, changes (3: its documents' heads and places, a line of their own). */
+const VERDICTS_FORMAT = 3;
 /** Output folders whose verdicts are kept: the most recently used. */
 const KEPT = 4;
 
@@ -39,7 +40,10 @@ interface KeptDocument {
 
 /**
  * A record's first line; then, each on a line of its own and read only when asked for, what else
- * was found of the file (`moreBytes` long) and its documents (KeptDocument[]).
+ * was found of the file (`moreBytes` long), its documents (KeptDocument[], `docsBytes` long) and
+ * where each of them is in that line, with its head (DocumentPlaces, `placesBytes` long): a
+ * question parses only the documents it keeps (at size L, the cluster shard's membership lists
+ * are 1.7 of its 2 MB, and a namespace is some 60 of its shard's 800 documents).
  */
 interface Verdict {
   readonly format: number;
@@ -53,13 +57,25 @@ interface Verdict {
   readonly facts?: unknown;
   /** The length in bytes of the second line: more that was found, asked for less often (the subject names). */
   readonly moreBytes: number;
+  /** The length in bytes of the third line (the documents) and of the fourth (their places). */
+  readonly docsBytes: number;
+  readonly placesBytes: number;
+}
+
+/** Of each document of the third line, in order: its first byte in that line, its length, and its head (kind, name, namespace; null: none). */
+type DocumentPlaces = readonly (readonly [number, number, string | null, string | null, string | null])[];
+
+/** A document of a judged file: its head now, its object parsed when asked for (once). */
+export interface JudgedDocument {
+  readonly head: DocumentHead;
+  readonly doc: () => ManifestDoc;
 }
 
 /** A file judged before and unchanged since: what was found of it, and its documents (read when asked for). */
 export interface Judged {
   readonly facts: unknown;
   readonly more: () => unknown;
-  readonly docs: (label: string) => ManifestDoc[];
+  readonly docs: (label: string) => JudgedDocument[];
 }
 
 /** What the partial read finds of a file beside its documents: what it asks for each time, and more. */
@@ -112,7 +128,15 @@ function readAt(fd: number, at: number, length: number, into?: Buffer): Buffer {
 function openRecord(
   file: string,
   fds: number[],
-): { readonly head: Verdict; readonly more: () => string; readonly rest: () => string } | undefined {
+):
+  | {
+      readonly head: Verdict;
+      readonly more: () => string;
+      readonly docs: (from: number, length: number) => string;
+      readonly places: () => string | undefined;
+      readonly rest: () => string;
+    }
+  | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -135,10 +159,22 @@ function openRecord(
   if (end < 0) return undefined;
   const verdict = JSON.parse(head.toString('utf8', 0, end)) as Verdict;
   const docsAt = end + 1 + verdict.moreBytes + 1;
+  const placesAt = docsAt + verdict.docsBytes + 1;
   return {
     head: verdict,
     more: () => readAt(fd, end + 1, verdict.moreBytes).toString('utf8'),
-    rest: () => readAt(fd, docsAt, size - docsAt).toString('utf8'),
+    docs: (from, length) => readAt(fd, docsAt + from, length, scratch.buffer).toString('utf8'),
+    // Only when the lines are as long as the first says: else the documents are read whole (rest).
+    places: () =>
+      placesAt + verdict.placesBytes === size && readAt(fd, placesAt - 1, 1)[0] === NEWLINE
+        ? readAt(fd, placesAt, verdict.placesBytes).toString('utf8')
+        : undefined,
+    // The documents' line, to the next line break (JSON holds none) or the end.
+    rest: () => {
+      const bytes = readAt(fd, docsAt, size - docsAt);
+      const stop = bytes.indexOf(NEWLINE);
+      return bytes.toString('utf8', 0, stop < 0 ? bytes.length : stop);
+    },
   };
 }
 
@@ -183,8 +219,22 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
       if (v.format !== VERDICTS_FORMAT || v.key !== key || v.path !== path) return undefined;
       if (!holdsRecordedBytes(join(real, path), { ...v.read, path: join(real, path) })) return undefined;
       used = true;
-      const docs = (label: string) =>
-        (JSON.parse(record.rest()) as KeptDocument[]).map((d) => ({ file: label, index: d.index, object: d.object }));
+      const docs = (label: string): JudgedDocument[] => {
+        const doc = (d: KeptDocument): ManifestDoc => ({ file: label, index: d.index, object: d.object });
+        const places = record.places();
+        if (places === undefined)
+          return (JSON.parse(record.rest()) as KeptDocument[]).map((d) => {
+            const read = doc(d);
+            return { head: headOf(d.object), doc: () => read };
+          });
+        return (JSON.parse(places) as DocumentPlaces).map(([from, length, kind, name, namespace]) => {
+          let read: ManifestDoc | undefined;
+          return {
+            head: { kind: kind ?? undefined, name: name ?? undefined, namespace: namespace ?? undefined },
+            doc: () => (read ??= doc(JSON.parse(record.docs(from, length)) as KeptDocument)),
+          };
+        });
+      };
       return { facts: v.facts, more: () => JSON.parse(record.more()) as unknown, docs };
     } catch {
       return undefined;
@@ -238,7 +288,18 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
   if (mayHaveChangedSince(stamp.ctimeMs, writtenMs)) return;
   const hash = sha256Hex(bytes);
   if (sha256Of(file) !== hash || !sameStamp(stampOf(file), stamp)) return;
-  const documents: KeptDocument[] = docs.map((d) => ({ index: d.index, object: d.object }));
+  // Each document's JSON, joined as JSON.stringify writes the list, and where each one is in it.
+  const documents = docs.map((d) => JSON.stringify({ index: d.index, object: d.object } satisfies KeptDocument));
+  const places: [number, number, string | null, string | null, string | null][] = [];
+  let at = 1;
+  for (const [i, text] of documents.entries()) {
+    const length = Buffer.byteLength(text);
+    const { kind, name, namespace } = headOf(docs[i]!.object);
+    places.push([at, length, kind ?? null, name ?? null, namespace ?? null]);
+    at += length + 1;
+  }
+  const kept = `[${documents.join(',')}]`;
+  const placed = JSON.stringify(places satisfies DocumentPlaces);
   const found = facts();
   const more = Buffer.from(JSON.stringify(found?.more ?? null));
   const verdict: Verdict = {
@@ -248,12 +309,13 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
     read: { ...stamp, sha256: hash, writtenMs },
     ...(found ? { facts: found.facts } : {}),
     moreBytes: more.length,
+    docsBytes: Buffer.byteLength(kept),
+    placesBytes: Buffer.byteLength(placed),
   };
   // JSON holds exactly what the strict reader reads (synth/yaml.ts): plain mappings without a key
   // __proto__, lists, strings, booleans, null and finite numbers as String writes them (never -0).
-  const kept = JSON.stringify(documents);
   try {
-    replaceFile(join(folder, recordName(path)), `${JSON.stringify(verdict)}\n${more}\n${kept}`, 0o600);
+    replaceFile(join(folder, recordName(path)), `${JSON.stringify(verdict)}\n${more}\n${kept}\n${placed}`, 0o600);
   } catch {
     // this file's verdict not kept: the next question judges it again
   }
