@@ -22,7 +22,7 @@ import {
 import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { ownValue } from '../model/own-keys.ts';
 import { describeValue, nestedDeeperThan } from '../model/data.ts';
-import { codePoint, firstHidden, showHidden } from '../model/text.ts';
+import { codePoint, firstHidden, jsonMayHoldHidden, showHidden } from '../model/text.ts';
 import { isLiveToken, memberState, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
 import { serviceAccountUser } from './authorizer.ts';
 import { isObj, namespaceOfObject, type ManifestDoc } from './objects.ts';
@@ -502,15 +502,41 @@ export function membershipDataOf(text: string): MembershipData | undefined {
   const lists = [m.users, m.invites, m.tokens].every((l) => Array.isArray(l) && l.every(isObj));
   if (!lists || !isObj(m.organization) || typeof m.organization.name !== 'string') return undefined;
   // Text orgctl never writes, as readMembership refuses it: a name with a line break or an escape.
+  // Walked only when the text may hold any (hiddenTextMayBeIn): at size L the walk of its 2.7 MB
+  // cost more than parsing it, for text orgctl never writes.
   const holdsHidden =
-    hiddenTextProblem(m.organization) !== undefined ||
-    (Object.keys(FREE_TEXT) as MembershipList[]).some((name) =>
-      ((m[name] ?? []) as readonly unknown[]).some(
-        (record) => hiddenTextProblem(record, FREE_TEXT[name]) !== undefined,
-      ),
-    );
+    hiddenTextMayBeIn(text) &&
+    (hiddenTextProblem(m.organization) !== undefined ||
+      (Object.keys(FREE_TEXT) as MembershipList[]).some((name) =>
+        ((m[name] ?? []) as readonly unknown[]).some(
+          (record) => hiddenTextProblem(record, FREE_TEXT[name]) !== undefined,
+        ),
+      ));
   return holdsHidden ? undefined : (m as MembershipData);
 }
+
+/**
+ * Whether hiddenTextProblem may find anything in what a JSON text parses to: text it may hold
+ * (jsonMayHoldHidden), or lists and objects nested more than MAX_NESTING deep (a value the walk
+ * reaches at depth d lies within d + 1 brackets at least). Without a backslash, a string is what
+ * lies between two quotes, so brackets are counted outside them.
+ */
+function hiddenTextMayBeIn(json: string): boolean {
+  if (jsonMayHoldHidden(json)) return true;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === QUOTE) inString = !inString;
+    else if (inString) continue;
+    else if (c === OPEN_LIST || c === OPEN_OBJECT) {
+      if (++depth > MAX_NESTING) return true;
+    } else if (c === CLOSE_LIST || c === CLOSE_OBJECT) depth--;
+  }
+  return false;
+}
+
+const [QUOTE, OPEN_LIST, OPEN_OBJECT, CLOSE_LIST, CLOSE_OBJECT] = [...'"[{]}'].map((c) => c.charCodeAt(0));
 
 /** What Remove All does to a member: `diff` says it of one who joins with it, `explain` and `can-i` of one under it. */
 export const REMOVE_ALL = 'Remove All: bound to no namespace, whatever their grants say, until it is lifted';

@@ -83,6 +83,15 @@ const SHOWN_ONE = new RegExp(SHOWN_SOURCE, 'u'); // no `g`: test() keeps no stat
 /** Whether `text` holds a character showHidden would rewrite. */
 export const hasHidden = (text: string): boolean => SHOWN_ONE.test(text);
 
+const JSON_HIDDEN = new RegExp(String.raw`\\|(?![\t\n\r])` + HIDDEN.source, 'u');
+
+/**
+ * Whether a JSON text may parse to a string or key holding HIDDEN: it holds an escape (a backslash)
+ * or such a character raw, but the whitespace JSON puts between tokens (JSON.parse refuses those
+ * raw in a string). Else every string it parses to is its text between two quotes, as written.
+ */
+export const jsonMayHoldHidden = (json: string): boolean => JSON_HIDDEN.test(json);
+
 /**
  * The first line terminator, control or formatting character of `text` (HIDDEN), but a line break
  * when `lineBreaks` (a token's note may span lines), and its index; undefined when none.
