@@ -486,7 +486,8 @@ export function datedAccessOfLine(line: string): DatedAccessLine | undefined {
   } catch {
     return undefined;
   }
-  if (recordProblem(record, RECORD_FIELDS.users, 'closed') || hiddenTextProblem(record)) return undefined;
+  if (recordProblem(record, RECORD_FIELDS.users, 'closed') || (hiddenTextMayBeIn(line) && hiddenTextProblem(record)))
+    return undefined;
   const { username, expiring } = record as MemberUser;
   return expiring?.length ? { username, expiring } : undefined;
 }
@@ -518,8 +519,9 @@ export function membershipDataOf(text: string): MembershipData | undefined {
 /**
  * Whether hiddenTextProblem may find anything in what a JSON text parses to: text it may hold
  * (jsonMayHoldHidden), or lists and objects nested more than MAX_NESTING deep (a value the walk
- * reaches at depth d lies within d + 1 brackets at least). Without a backslash, a string is what
- * lies between two quotes, so brackets are counted outside them.
+ * reaches at depth d, from a record or members.json's organization, lies within d brackets at
+ * least). Without a backslash, a string is what lies between two quotes, so brackets are counted
+ * outside them.
  */
 function hiddenTextMayBeIn(json: string): boolean {
   if (jsonMayHoldHidden(json)) return true;

@@ -1,10 +1,11 @@
 /**
- * members.json's text is walked for hidden text and deep nesting only when its text may hold either
- * (analysis/membership.ts, hiddenTextMayBeIn): what the walk refuses is refused still, wherever it is
- * and however it is written, and what it accepts is accepted.
+ * members.json's text, and a users list's line of dated access, are walked for hidden text and deep
+ * nesting only when their text may hold either (analysis/membership.ts, hiddenTextMayBeIn): what the
+ * walk refuses is refused still, wherever it is and however it is written, and what it accepts is
+ * accepted.
  */
 import { describe, expect, it } from 'vitest';
-import { membershipDataOf } from '../analysis/membership.ts';
+import { datedAccessOfLine, membershipDataOf } from '../analysis/membership.ts';
 
 /** A members.json as orgctl writes it (indented), with `user` as its one user and `token` its one token. */
 const members = (
@@ -53,5 +54,22 @@ describe('members.json with text orgctl never writes is not used', () => {
 
   it('brackets within a string are text, not nesting', () => {
     expect(membershipDataOf(members({ name: '['.repeat(40) }))).toBeDefined();
+  });
+});
+
+describe('a users line of dated access with text orgctl never writes is not read', () => {
+  const line = (until: string, extra = '') =>
+    `{"email":"u@acme.io","username":"u@acme.io","github":"u","admin":false,"billing":false,"status":"active","expiring":[{"namespace":"ns-1","role":"acme:r:full","until":"${until}"${extra}}]}`;
+
+  it('reads a line as orgctl writes it, and refuses one with a hidden character raw or escaped', () => {
+    expect(datedAccessOfLine(line('2099-12-31'))?.expiring).toEqual([
+      { namespace: 'ns-1', role: 'acme:r:full', until: '2099-12-31' },
+    ]);
+    for (const hidden of [String.raw`\u200b`, String.raw`\u0085`, String.raw`\u2028`, String.raw`\u0000`])
+      for (const written of [hidden, JSON.parse(`"${hidden}"`) as string]) {
+        if (written < ' ') continue; // raw below U+0020: JSON.parse refuses it
+        expect(datedAccessOfLine(line(`2099-12-31${written}`)), JSON.stringify(written)).toBeUndefined();
+        expect(datedAccessOfLine(line('2099-12-31').replace('"u@acme.io"', `"u${written}@acme.io"`))).toBeUndefined();
+      }
   });
 });
