@@ -197,7 +197,8 @@ async function bundled() {
     const cli = await build({
       ...common,
       stdin: {
-        contents: "export { main, isQuick } from './cli/main.ts'; export { processIo } from './cli/io.ts';",
+        contents:
+          "export { main, isQuick } from './cli/main.ts'; export { processIo, endUncaught } from './cli/io.ts';",
         resolveDir: root,
         loader: 'ts',
       },
@@ -319,7 +320,7 @@ function writeAtomically(file, data) {
   }
 }
 
-/** The CLI's exports: main, isQuick, processIo. */
+/** The CLI's exports: main, isQuick, processIo, endUncaught. */
 function loadCli(folder, command) {
   const nodeRequire = createRequire(join(folder, 'orgctl.cjs'));
   let apart;
@@ -338,18 +339,22 @@ const argv = process.argv.slice(2);
 const command = commandName(argv);
 let main;
 let processIo;
+let endUncaught;
 let isQuick = () => false;
 try {
-  ({ main, isQuick, processIo } = loadCli(await bundled(), command));
+  ({ main, isQuick, processIo, endUncaught } = loadCli(await bundled(), command));
 } catch (e) {
   // No cache (read-only install, no esbuild): run the sources through tsx.
   if (process.env.ORGCTL_DEBUG)
     process.stderr.write(`orgctl: the bundle could not be used, running the sources: ${e?.stack ?? e}\n`);
   (await import('tsx/esm/api')).register();
   ({ main, isQuick } = await import('../cli/main.ts'));
-  ({ processIo } = await import('../cli/io.ts'));
+  ({ processIo, endUncaught } = await import('../cli/io.ts'));
   codeToKeep.length = 0;
 }
+// From here on an error nothing catches (a callback's, a promise's nobody awaits) may quote an
+// author's text: printed as orgctl's lines are, through the guard, not by Node past it (R107-1).
+process.on('uncaughtException', endUncaught);
 // A quick command (can-i, levels, who-can -n NS) is over before TurboFan's background compiles of its hottest
 // functions would pay off, and on two cores they compete with it and hold up its exit: V8 tiers up
 // ~15x later for these (can-i at size L: 284 -> 236 ms, median of 11). Longer commands keep V8's default.

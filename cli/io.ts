@@ -1,4 +1,5 @@
 /** The process's own Io (model/io.ts): stdout, stderr, and a progress line on a terminal only. */
+import { inspect } from 'node:util';
 import type { Io } from '../model/io.ts';
 import { terminalText } from '../model/text.ts';
 import { wantsJson } from './args.ts';
@@ -39,6 +40,20 @@ const status = progressOn(process.stderr);
 
 /** A line as a stream shows it: on a terminal, nothing in it drives the terminal (terminalText); elsewhere as it is. */
 const shownOn = (stream: StatusStream, line: string): string => (stream.isTTY ? terminalText(line) : line);
+
+/**
+ * Ends the process on an error nothing caught (thrown in a callback, a promise nobody awaits, main's
+ * own catch failing: main turns what a command throws into a line), said as Node says it (its
+ * inspection: the stack and the error's fields) but written as orgctl's lines are. Left to Node, it
+ * is printed in C++ straight to descriptor 2, past the guard above and past terminalText, and its
+ * message may quote an author's text (a spec value, a file name): a workflow command (R107-1). The
+ * exit code is Node's for it, 1, once the text is written (outside Linux a pipe is written
+ * asynchronously). bin/orgctl.mjs installs it once the CLI is loaded.
+ */
+export function endUncaught(e: unknown): void {
+  status('');
+  process.stderr.write(`${shownOn(process.stderr, inspect(e))}\n`, () => process.exit(1));
+}
 
 export const processIo: Io = {
   out: (line) => {

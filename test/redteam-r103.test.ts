@@ -38,7 +38,8 @@
  *   lock. Node prints an uncaught error itself, straight to descriptor 2 (C++, not process.stderr):
  *   unguarded, pinned below; nothing of an author reaches one (main turns whatever a command throws
  *   into a line through the guarded streams, ORGCTL_DEBUG's stack included; a declaration runs in a
- *   process of its own whose streams are pipes to orgctl).
+ *   process of its own whose streams are pipes to orgctl). R107-1 closed the class: the launcher
+ *   prints whatever nothing caught through the guard (cli/io.ts endUncaught).
  * - R103-4's workflows: every orgctl a workflow runs prints to the log or writes a file (`>`), whose
  *   bytes are never changed; none is piped or captured (`| jq`, `$(…)`).
  */
@@ -274,10 +275,13 @@ describe('R103-2 held: the ORGCTL_DEBUG trace and Node’s own output under GitH
     expect(r.stderr).toMatch(/Warning: x\n: :error::from a warning ## \[warning\]w/);
   });
 
-  it('pinned: an uncaught error Node prints itself, unguarded; nothing of an author reaches one', () => {
+  it('an uncaught error Node prints itself, unguarded: the launcher hands every one to endUncaught (R107-1)', () => {
     const r = crashing();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('\n::error::from a crash\n');
+    expect(readFileSync(join(ROOT, 'bin/orgctl.mjs'), 'utf8')).toContain(
+      "process.on('uncaughtException', endUncaught);",
+    );
     // main catches what a command throws: the line it prints, and ORGCTL_DEBUG's stack, go through processIo.
     const main = readFileSync(join(ROOT, 'cli/main.ts'), 'utf8');
     expect(main).toMatch(/catch \(thrown\) \{[\s\S]*io\.err\([\s\S]*ORGCTL_DEBUG \? `\\n\$\{err\.stack\}`/);
