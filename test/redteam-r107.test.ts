@@ -9,12 +9,37 @@
  *   nobody awaits, main's own catch). Now the launcher prints whatever nothing caught through the
  *   process's guarded standard error, and exits 1 as Node would.
  */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { readHeadProof } from '../cli/head-proof.ts';
+import { loadSpec } from '../cli/load.ts';
 import { ROOT, TODAY, tempDir } from './helpers.ts';
+
+/** What to do right after the first look (lstat, stat, open) at a path: once. */
+let afterFirstLook: { readonly path: string; readonly act: () => void } | undefined;
+vi.mock('node:fs', async (original) => {
+  const fs = await original<typeof import('node:fs')>();
+  const looking =
+    (look: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]): unknown => {
+      const seen = look(...args);
+      const hook = afterFirstLook;
+      if (hook && String(args[0]) === hook.path) {
+        afterFirstLook = undefined;
+        hook.act();
+      }
+      return seen;
+    };
+  const hooked = {
+    lstatSync: looking(fs.lstatSync as (...args: unknown[]) => unknown),
+    statSync: looking(fs.statSync as (...args: unknown[]) => unknown),
+    openSync: looking(fs.openSync as (...args: unknown[]) => unknown),
+  };
+  return { ...fs, ...hooked, default: { ...fs, ...hooked } };
+});
 
 /** How the runner splits a step's output into lines, and what TrimStart() takes before `::`. */
 const RUNNER_LINE_BREAK = /\r\n|\r|\n/;
@@ -63,4 +88,57 @@ describe('R107-1: an error nothing catches, under GitHub Actions', () => {
       expect(r.code).toBe(1);
     });
   }
+});
+
+describe('R107-2: a path checked, then read by its path again', () => {
+  it('--head-proof: the file judged is the one first looked at, never one put at its path after the look', () => {
+    const dir = tempDir('orgctl-r107-proof-');
+    const [proof, other] = ['proof.json', 'other.json'].map((f) => join(dir, f));
+    const looked = '{"not":"a proof"}\n';
+    writeFileSync(other, 'not JSON at all');
+    writeFileSync(proof, looked);
+    const ofLooked = readHeadProof(proof);
+    const ofOther = readHeadProof(other);
+    expect(ofLooked).not.toEqual(ofOther);
+    // A link to another file, put at the path right after orgctl's first look at it (lstat, stat or open).
+    for (const put of [() => symlinkSync(other, proof), () => writeFileSync(proof, readFileSync(other))]) {
+      writeFileSync(proof, looked);
+      afterFirstLook = {
+        path: proof,
+        act: () => {
+          rmSync(proof);
+          put();
+        },
+      };
+      let answer: unknown;
+      try {
+        answer = readHeadProof(proof);
+      } catch (e) {
+        answer = `refused: ${(e as Error).message}`;
+      }
+      expect(answer).toEqual(ofLooked);
+      rmSync(proof);
+    }
+  });
+
+  it('a spec that is a pipe (or a device: a link to /dev/zero) is read up to the limit, not whole', async () => {
+    const dir = tempDir('orgctl-r107-spec-');
+    const fifo = join(dir, 'org.yaml');
+    spawnSync('mkfifo', [fifo]);
+    // 130 MB, 2 more than a spec may be: the size a stat gives a pipe is 0.
+    const writer = spawn('bash', ['-c', `head -c ${130 * 2 ** 20} /dev/zero > '${fifo}'`], { stdio: 'ignore' });
+    const ended = new Promise<number | null>((r) => writer.on('exit', (code) => r(code)));
+    let said: string;
+    try {
+      loadSpec(fifo);
+      said = 'loaded';
+    } catch (e) {
+      said = (e as Error & { problems?: string[] }).problems?.join('\n') ?? String(e);
+    }
+    // Read no further than the limit: the writer's last 2 MB are never read (it ends by SIGPIPE, 141).
+    expect({ said, writer: await ended }).toEqual({
+      said: expect.stringMatching(/larger than a spec may be \(128 MB\)/),
+      writer: 141,
+    });
+  }, 30_000);
 });
