@@ -6,7 +6,17 @@
  * from, explain's index) keep one per path they read.
  */
 import { createHash } from 'node:crypto';
-import { fstatSync, lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { mayHaveChangedSince } from './racy.mjs';
 
 export interface FileStamp {
@@ -42,6 +52,51 @@ export function statOf(path: string): Stats | undefined {
     return statSync(path);
   } catch {
     return undefined;
+  }
+}
+
+/** What readAtMost found at a path instead of the bytes of a file it may read. */
+export type NotRead =
+  /** More than the limit: its size when a regular file says it, else (grown since, a device, a pipe) the bytes read. */
+  | { readonly tooLarge: number }
+  /** With `regularOnly`: what it is instead of a regular file. */
+  | { readonly notRegular: 'a symbolic link' | 'a folder' | 'a device, FIFO or socket' };
+
+/**
+ * The bytes of the file at `path`, by one open: what is judged is the file looked at (an lstat or a
+ * size checked by the path, then a read by the path, read whatever was put there between: another
+ * file, a link to one, a FIFO that hangs; red team R107-2). At most `maxBytes`: a file larger, as
+ * its fstat says or as read (grown since, or a device or pipe whose stat says 0: a link to
+ * /dev/zero), is `tooLarge`, read no further. `regularOnly`: a symbolic link is not followed
+ * (O_NOFOLLOW), a FIFO not waited on (O_NONBLOCK), and anything but a regular file is `notRegular`.
+ * An error opening or reading it is thrown.
+ */
+export function readAtMost(path: string, maxBytes: number, regularOnly = false): Buffer | NotRead {
+  let fd: number;
+  try {
+    fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK : 'r');
+  } catch (e) {
+    if (regularOnly && (e as NodeJS.ErrnoException).code === 'ELOOP') return { notRegular: 'a symbolic link' };
+    throw e;
+  }
+  try {
+    const s = fstatSync(fd);
+    if (regularOnly && !s.isFile()) return { notRegular: s.isDirectory() ? 'a folder' : 'a device, FIFO or socket' };
+    if (s.isFile() && s.size > maxBytes) return { tooLarge: s.size };
+    let buffer = Buffer.allocUnsafe(Math.min(s.size, maxBytes) + 1);
+    let size = 0;
+    for (let n: number; (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) {
+      size += n;
+      if (size > maxBytes) return { tooLarge: size };
+      if (size === buffer.length) {
+        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(larger, 0, 0, size);
+        buffer = larger;
+      }
+    }
+    return buffer.subarray(0, size);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -3,7 +3,6 @@
  * data (review/head-proof.ts judges them). A file that cannot be opened is a usage error (exit 2);
  * one that is too large or is not what it should be is a reason the head proof is not accepted.
  */
-import { lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { unreadableFlagFile, UsageError } from '../model/errors.ts';
 import {
@@ -22,25 +21,22 @@ import {
   type LockedEngine,
 } from '../review/head-proof.ts';
 import { RUNNING_ENGINE } from './engine.ts';
+import { readAtMost } from './file-stamp.ts';
 import { readRefFile, refOfSide, tooLargeToRead, tracks, workTreeOf } from './git.ts';
 import { folderAbove } from './paths.ts';
 
 /**
  * A file's text when it is a regular file of at most `maxBytes`; else what it is instead, or why it
- * is too large. Never opened unless it is a regular file: a FIFO would hang, a link could name any
- * file. An error finding or reading it is thrown.
+ * is too large. Read by one open (readAtMost): a FIFO is not waited on, a link is not followed, and
+ * the file judged is the one looked at. An error finding or reading it is thrown.
  */
 function regularFileText(
   file: string,
   maxBytes: number,
 ): string | { readonly notRegular: string } | { readonly problem: string } {
-  const st = lstatSync(file);
-  if (!st.isFile())
-    return {
-      notRegular: st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'a device, FIFO or socket',
-    };
-  if (st.size > maxBytes) return tooLargeToRead(file, st.size, maxBytes);
-  return readFileSync(file, 'utf8');
+  const read = readAtMost(file, maxBytes, true);
+  if (Buffer.isBuffer(read)) return read.toString('utf8');
+  return 'tooLarge' in read ? tooLargeToRead(file, read.tooLarge, maxBytes) : read;
 }
 
 /** A regular file's text, or why it is too large; a file that cannot be opened is a UsageError naming `flag`. */

@@ -1,11 +1,12 @@
 /** Reads a declaration: a spec file (YAML/JSON) or a TypeScript module such as org/org.ts. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Construct } from 'constructs';
 import { declaredOrganization, type DeclaredOrganization, type ThrownData } from '../constructs/declared.ts';
 import { Organization } from '../constructs/organization.ts';
 import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
 import { bundleDeclaration } from './declaration.ts';
+import { readAtMost } from './file-stamp.ts';
 import { reachOf, runIsolated, unusedBuiltin } from './isolated-declaration.ts';
 import { packageRoot } from './workflows.ts';
 import { DeclarationError, ERROR_KINDS, isKind, ModuleError, unreadableInput, whyUnread } from '../model/errors.ts';
@@ -30,15 +31,13 @@ export const placeFindings = (loaded: Loaded, findings: readonly Finding[]): rea
 
 function readText(file: string): string {
   try {
-    // Refuse before reading: a huge file would be read into memory whole.
-    const size = statSync(file).size;
-    if (size > MAX_SPEC_BYTES.json)
-      throw new SpecError([
-        `${file}: ${(size / 2 ** 20).toFixed(0)} MB is larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`,
-      ]);
-    // Read whole at its size, then decoded: readFileSync(file, 'utf8') reads into buffers it doubles
-    // (2, 4 and 8 MB for an 8 MB spec), new memory this VM charges a first touch for (2,000 pages more).
-    return readFileSync(file).toString('utf8');
+    // Read up to the limit, by one open: a size checked first says 0 of a pipe or a device (a link to
+    // /dev/zero), and a file may grow between the check and the read (R107-2). Read whole at its size,
+    // then decoded: readFileSync(file, 'utf8') reads into buffers it doubles (2, 4 and 8 MB for an
+    // 8 MB spec), new memory this VM charges a first touch for (2,000 pages more).
+    const read = readAtMost(file, MAX_SPEC_BYTES.json);
+    if (Buffer.isBuffer(read)) return read.toString('utf8');
+    throw new SpecError([`${file}: larger than a spec may be (${MAX_SPEC_BYTES.json / 2 ** 20} MB)`]);
   } catch (e) {
     if (e instanceof SpecError) throw e;
     // A path the system will not let orgctl read is said as everywhere else (unreadableInput).

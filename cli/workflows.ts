@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError, whyUnread } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
 import { folderAbove } from './paths.ts';
+import { readAtMost } from './file-stamp.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -134,7 +135,11 @@ function repositoryWorkflows(repo: string): Map<string, string> {
     return new Map(
       readdirSync(dir, { withFileTypes: true })
         .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
-        .map((e) => [e.name, readFileSync(join(dir, e.name), 'utf8')]),
+        // By one open of what was listed as a file: a link or FIFO put there since is not read (R107-2).
+        .flatMap((e) => {
+          const read = readAtMost(join(dir, e.name), Number.POSITIVE_INFINITY, true);
+          return Buffer.isBuffer(read) ? [[e.name, read.toString('utf8')] as const] : [];
+        }),
     );
   } catch (e) {
     throw new InputError(`${dir}: cannot read the workflows (${whyUnread(e)})`);

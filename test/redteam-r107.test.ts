@@ -8,6 +8,19 @@
  *   value, a file name or a namespace, thrown where main does not catch it (a callback, a promise
  *   nobody awaits, main's own catch). Now the launcher prints whatever nothing caught through the
  *   process's guarded standard error, and exits 1 as Node would.
+ * - R107-2 (low: a verdict on a file never looked at, a hang, memory): paths checked, then read by
+ *   their path again. --head-proof's file (lstat: a regular file, small enough) was read by path:
+ *   a link or another file put there between was judged; a spec's size was a stat of its path, 0
+ *   for a pipe or a device, so a spec that is a link to /dev/zero (a branch may commit the link,
+ *   or name /dev/zero in package.json's orgctl.spec) was read without end; `orgctl workflows` read
+ *   by path what its listing saw as files. Nothing of a pull request runs beside the privileged
+ *   job's reads, so the swaps need a local writer; the device needs none. Now each is one open
+ *   (cli/file-stamp.ts readAtMost): the descriptor's fstat judged, read up to the limit;
+ *   O_NOFOLLOW and O_NONBLOCK where only a regular file may be read.
+ *   Held: kubeconfig's --out checked with existsSync then renamed over (replaceFile): a link put
+ *   there between is replaced, never written through, and the token goes to a new file of mode
+ *   0600 created exclusively; a file put there between without --force is replaced, by a rename
+ *   its writer could have undone anyway (it may write the folder).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,7 +29,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { readHeadProof } from '../cli/head-proof.ts';
 import { loadSpec } from '../cli/load.ts';
-import { ROOT, TODAY, tempDir } from './helpers.ts';
+import { cli, ROOT, TODAY, tempDir } from './helpers.ts';
 
 /** What to do right after the first look (lstat, stat, open) at a path: once. */
 let afterFirstLook: { readonly path: string; readonly act: () => void } | undefined;
@@ -140,5 +153,13 @@ describe('R107-2: a path checked, then read by its path again', () => {
       said: expect.stringMatching(/larger than a spec may be \(128 MB\)/),
       writer: 141,
     });
+  }, 30_000);
+
+  it('a spec that is a link to /dev/zero (a branch may commit one, or name /dev/zero in package.json) is refused at the limit', () => {
+    const dir = tempDir('orgctl-r107-zero-');
+    symlinkSync('/dev/zero', join(dir, 'org.yaml'));
+    const r = cli(['check', '--spec', join(dir, 'org.yaml')]);
+    expect(r.stderr).toMatch(/org\.yaml: larger than a spec may be \(128 MB\)/);
+    expect(r.code).toBe(2);
   }, 30_000);
 });
