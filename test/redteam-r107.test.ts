@@ -23,11 +23,14 @@
  *   its writer could have undone anyway (it may write the folder).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
+import { bundleDeclaration } from '../cli/declaration.ts';
 import { readHeadProof } from '../cli/head-proof.ts';
+import { reachOf, type Reach } from '../cli/isolated-declaration.ts';
+import { packageRoot } from '../cli/workflows.ts';
 import { loadSpec } from '../cli/load.ts';
 import { cli, ROOT, TODAY, tempDir } from './helpers.ts';
 
@@ -162,4 +165,30 @@ describe('R107-2: a path checked, then read by its path again', () => {
     expect(r.stderr).toMatch(/org\.yaml: larger than a spec may be \(128 MB\)/);
     expect(r.code).toBe(2);
   }, 30_000);
+});
+
+describe('R107-3: a stamp kept for a file that may have changed while it was read', () => {
+  it("the declaration's bundle: no record binds an input whose change time is within the racy window of the build, whatever its modification time says", async () => {
+    const project = tempDir('orgctl-r107-bundle-');
+    writeFileSync(join(project, 'package.json'), '{"name":"p"}');
+    mkdirSync(join(project, 'org'));
+    const file = join(project, 'org', 'org.ts');
+    // Written now (its change time), its modification time put back an hour (touch -r, cp -p, rsync -t):
+    // a file saved while esbuild read it, whose stamp then is not of what was bundled.
+    writeFileSync(file, "export default 'aaaa';\n");
+    const old = new Date(Date.now() - 3_600_000);
+    for (const p of [file, join(project, 'org'), join(project, 'package.json'), project]) utimesSync(p, old, old);
+    const cache = tempDir('orgctl-r107-cache-');
+    const was = process.env.ORGCTL_CACHE_DIR;
+    process.env.ORGCTL_CACHE_DIR = cache;
+    try {
+      const built = await bundleDeclaration(file, reachOf(file) as Reach, packageRoot());
+      expect(built).toHaveProperty('bundle');
+      // The bundle is run, but no record says it answers for the file's stamp (the next run builds again).
+      expect(readdirSync(join(cache, 'declarations')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    } finally {
+      if (was === undefined) delete process.env.ORGCTL_CACHE_DIR;
+      else process.env.ORGCTL_CACHE_DIR = was;
+    }
+  });
 });
