@@ -22,6 +22,7 @@ import { ModuleError } from '../model/errors.ts';
 import { importModule } from './es-import.ts';
 import { isUnchanged, sha256Hex, stampOf, type FileStamp } from './file-stamp.ts';
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
+import { mayHaveChangedSince } from './racy.mjs';
 import { mayRead, type Reach, unusedBuiltin } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
@@ -517,7 +518,7 @@ export async function bundleDeclaration(
       // An input saved while esbuild read it may be newer than what was bundled: then the record
       // is not kept, and the next run builds again; nor is one of a bundle whose bare imports
       // tsconfig resolved (built each run, as tsx would transpile it).
-      if (!built.unstamped && inputs.every((s) => s.size === -1 || s.mtimeMs < startedAt - 1_000))
+      if (!built.unstamped && inputs.every((s) => s.size === -1 || !mayHaveChangedSince(s.ctimeMs, startedAt)))
         replaceFile(recordFile, JSON.stringify(record));
     } catch {
       return noCache;

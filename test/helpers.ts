@@ -166,6 +166,13 @@ export function repoScratch(prefix: string): () => string {
   };
 }
 
+/**
+ * Waits until what was written before is out of the file systems' racy window (cli/racy.mjs, 2 s):
+ * a cache keeps a record only of files whose change time is older, and a change time cannot be
+ * put back as a modification time can (utimesSync).
+ */
+export const waitOutRacyWindow = (): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_100);
+
 /** Asks `look` every 100 ms until its answer is `done`, or `ms` have passed: its last answer (tests of processes). */
 export async function pollUntil<T>(look: () => T, done: (answer: T) => boolean, ms: number): Promise<T> {
   let answer = look();

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
+import { cli, gitIn, repoScratch, ROOT, run, tempDir, waitOutRacyWindow } from './helpers.ts';
 import { acmeSpec, onBranchGivingBobFull, synthOf } from './branch-repo.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine and in CI.
@@ -66,6 +66,7 @@ describe('C1: a bundle cache entry a branch commits beside the declaration (org/
     // The record is kept only for inputs saved a while before: as a checkout long ago.
     const past = new Date(Date.now() - 60_000);
     for (const p of [file, join(repo, 'org'), join(repo, 'org', 'node_modules')]) utimesSync(p, past, past);
+    waitOutRacyWindow();
     expect(cli(['check', '--spec', file]).code).toBe(0);
     const cache = join(repo, 'org', 'node_modules', '.cache', 'orgctl', 'declarations');
     const code = readdirSync(cache).find((n) => n.endsWith('.mjs'))!;
