@@ -77,7 +77,7 @@ export function readAtMost(path: string, maxBytes: number, regularOnly = false):
     fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK : 'r');
   } catch (e) {
     if (regularOnly && (e as NodeJS.ErrnoException).code === 'ELOOP') return { notRegular: 'a symbolic link' };
-    throw e;
+    throw refusalAsSeen(path, e);
   }
   try {
     const s = fstatSync(fd);
@@ -97,6 +97,23 @@ export function readAtMost(path: string, maxBytes: number, regularOnly = false):
     return buffer.subarray(0, size);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * An open refused, as the path refuses it: when a folder on its path may not be searched, the lstat's
+ * own refusal ("may not look at this path", as a stat first said it), not the open's ("may not read
+ * this file", of a file that may well be readable). A look after the failure, to word it only.
+ */
+function refusalAsSeen(path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== 'EACCES' && code !== 'EPERM') return e;
+  try {
+    lstatSync(path);
+    return e;
+  } catch (looked) {
+    const lookedCode = (looked as NodeJS.ErrnoException).code;
+    return lookedCode === 'EACCES' || lookedCode === 'EPERM' ? looked : e;
   }
 }
 
