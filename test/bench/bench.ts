@@ -327,19 +327,30 @@ function benchSize(size: Size): void {
   record(size, 'diff', 'orgctl diff (1% of grants changed)', diff);
   record(size, 'review', 'orgctl review (1% of grants changed)', review, '', '', against(review, diff, 'diff'));
   record(size, 'levels', 'orgctl levels', levels);
-  // The questions about one namespace, each against the CLI's fixed cost (issue 16: at most 1.5x levels).
-  const questions: [metric: string, run: string, timing: Timing][] = [
-    ['can-i-first', 'orgctl can-i, the first question of an output (judges every file, keeps the verdicts)', canIFirst],
-    ['can-i', 'orgctl can-i, asked again (the verdicts)', canI],
+  recordQuestions(size, levels, [
+    ...canIQuestions(canIFirst, canI),
     ['can-i-elsewhere', 'orgctl can-i, a member bound only elsewhere', canIElsewhere],
     ['can-i-nobody', 'orgctl can-i, a name nobody has', canINobody],
     ['who-can', 'orgctl who-can VERB TYPE -n NS', whoCan],
     ['explain-first', 'orgctl explain USER -n NS, the first question (checks, writes the index)', explainFirst],
     ['explain', 'orgctl explain USER -n NS, asked again (the index)', explain],
-  ];
-  for (const [metric, run, t] of questions) record(size, metric, run, t, '', '', against(t, levels, 'levels'));
+  ]);
   rows.push(...extra);
   process.stderr.write(`bench: ${size} done (${runs} runs)\n`);
+}
+
+/** A question about one namespace: its metric, its row's words, its timing. */
+type Question = readonly [metric: string, run: string, timing: Timing];
+
+/** can-i's two rows at every size: the first question of an output, and the same asked again. */
+const canIQuestions = (first: Timing, again: Timing): Question[] => [
+  ['can-i-first', 'orgctl can-i, the first question of an output (judges every file, keeps the verdicts)', first],
+  ['can-i', 'orgctl can-i, asked again (the verdicts)', again],
+];
+
+/** The questions about one namespace, each against the CLI's fixed cost (issue 16: at most 1.5x levels). */
+function recordQuestions(size: Size, levels: Timing, questions: readonly Question[]): void {
+  for (const [metric, run, t] of questions) record(size, metric, run, t, '', '', against(t, levels, 'levels'));
 }
 
 /**
@@ -391,16 +402,7 @@ function benchXL(): void {
   );
   record(size, 'check', 'orgctl check', check);
   record(size, 'levels', 'orgctl levels', levels);
-  record(
-    size,
-    'can-i-first',
-    'orgctl can-i, the first question of an output (judges every file, keeps the verdicts)',
-    canIFirst,
-    '',
-    '',
-    against(canIFirst, levels, 'levels'),
-  );
-  record(size, 'can-i', 'orgctl can-i, asked again (the verdicts)', canI, '', '', against(canI, levels, 'levels'));
+  recordQuestions(size, levels, canIQuestions(canIFirst, canI));
   rows.push(...extra);
   process.stderr.write(`bench: XL done (${runs} runs)\n`);
 }
