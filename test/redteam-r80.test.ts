@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, cli, declarationRunning as declarationIn, repoScratch, run, tempDir } from './helpers.ts';
 import { runIsolated } from '../cli/isolated-declaration.ts';
+import { ModuleError } from '../model/errors.ts';
 
 const scratch = repoScratch('r80-');
 
@@ -111,30 +112,54 @@ describe('R80-3: a signal through what process.kill wraps', () => {
   });
 });
 
+/**
+ * What orgctl makes of `text` (a JavaScript expression) written on fd 3 by the process that runs a
+ * declaration, which then exits: the child started as for any declaration (runIsolated, through the
+ * guard), its bundle only that write. Reading the message is all these cases vary: bundling a
+ * declaration, loading orgctl's constructs and cdk8s, and the CLI around it are the same for each,
+ * and `throughTheCli` runs them once, with the CLI's printing of the refusal.
+ */
+async function refusedMessage(text: string): Promise<unknown> {
+  const dir = tempDir('orgctl-r80-');
+  const bundle = join(dir, 'bundle.mjs');
+  writeFileSync(bundle, `(await import('node:fs')).writeSync(3, ${text});\nprocess.exit(0);\n`);
+  return runIsolated(bundle, { folders: [dir], files: [] }, ROOT).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+const NOT_A_DECLARATION = /^the process that runs the declaration sent what is not a declaration/;
+/** The CLI's refusal of a declaration writing `text` on fd 3: exit 2, said on the first line, no stack trace. */
+function throughTheCli(text: string, label: string): void {
+  const { file } = declarationRunning(`(await import('node:fs')).writeSync(3, ${text});\nprocess.exit(0);`);
+  const r = cli(['check', '--spec', file]);
+  expect([r.code, r.stderr.split('\n')[0]], label).toEqual([
+    2,
+    expect.stringMatching(new RegExp(`^error declaration ${NOT_A_DECLARATION.source.slice(1)}`)),
+  ]);
+  expect(r.stderr, label).not.toMatch(/^\s+at /m);
+}
+/** Each case refused as the CLI case is: the same ModuleError (printed with no stack), its message the same. */
+async function refusedAlike(text: string, label: string): Promise<void> {
+  const e = await refusedMessage(text);
+  expect(e, label).toBeInstanceOf(ModuleError);
+  expect((e as Error).message, label).toMatch(NOT_A_DECLARATION);
+}
+
 describe('R80-4: a message on file descriptor 3 that is not what bin/declaration.mjs sends', () => {
   // The declaration may write to fd 3 itself and exit: the parent rebuilt an orgctl error from any
   // `kind` it named, and read `stack` and `problems` as given.
-  it('is refused as not a declaration, with no stack trace', () => {
-    for (const message of [
+  it('is refused as not a declaration, with no stack trace', async () => {
+    const messages = [
       { error: { kind: 'spec', message: 'x' } },
       { error: { kind: 'spec', problems: [1, { a: 2 }] } },
       { error: { message: 'x', stack: 5 } },
       { error: 'x' },
       [1],
       null,
-    ]) {
-      const { file } =
-        declarationRunning(`(await import('node:fs')).writeSync(3, ${JSON.stringify(JSON.stringify(message))});
-process.exit(0);`);
-      const r = cli(['check', '--spec', file]);
-      expect([r.code, r.stderr.split('\n')[0]], JSON.stringify(message)).toEqual([
-        2,
-        expect.stringMatching(
-          /^error declaration the process that runs the declaration sent what is not a declaration/,
-        ),
-      ]);
-      expect(r.stderr, JSON.stringify(message)).not.toMatch(/^\s+at /m);
-    }
+    ].map((m) => [JSON.stringify(m), JSON.stringify(JSON.stringify(m))] as const);
+    throughTheCli(messages[2]![1], messages[2]![0]);
+    for (const [label, text] of messages) await refusedAlike(text, label);
   });
 });
 
@@ -142,24 +167,15 @@ describe('R80-4, the re-read: what its shape check does not reach is refused too
   // isThrownData follows `cause` by recursion (a chain 100,000 deep overflows the stack: R13-F3's
   // class) and `declared` is read as sent: what either throws is caught where the message is read
   // (runIsolated), and said as a message that is not a declaration.
-  it('a cause nested deep, or a declared model that is not one, is refused with no stack trace', () => {
-    for (const [label, text] of [
+  it('a cause nested deep, or a declared model that is not one, is refused with no stack trace', async () => {
+    const cases = [
       ['deep cause', `'{"error":' + '{"cause":'.repeat(100000) + '{}' + '}'.repeat(100001)`],
       ['declared, empty', `'{"declared":{}}'`],
       ['declared, model not an object', `'{"declared":{"model":1,"treeFindings":[]}}'`],
       ['declared, users not a list', `'{"declared":{"model":{"users":1},"treeFindings":[]}}'`],
-    ] as const) {
-      const { file } = declarationRunning(`(await import('node:fs')).writeSync(3, ${text});
-process.exit(0);`);
-      const r = cli(['check', '--spec', file]);
-      expect([r.code, r.stderr.split('\n')[0]], label).toEqual([
-        2,
-        expect.stringMatching(
-          /^error declaration the process that runs the declaration sent what is not a declaration/,
-        ),
-      ]);
-      expect(r.stderr, label).not.toMatch(/^\s+at /m);
-    }
+    ] as const;
+    throughTheCli(cases[0][1], cases[0][0]);
+    for (const [label, text] of cases) await refusedAlike(text, label);
   });
 });
 
