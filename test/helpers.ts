@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { buildSync } from 'esbuild';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { toYamlStream } from '../synth/yaml.ts';
@@ -128,6 +129,31 @@ export function files(root: App | Organization, today = TODAY): Map<string, stri
 export function tempDir(prefix = 'orgctl-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/**
+ * A script of test/fixtures (`name`.ts) as one plain JavaScript file, bundled once in a worker, for a
+ * test to spawn with `node` alone: `node --import tsx` transformed it and what it imports in every
+ * process it started (0.8 s of CPU a start, and a writer's 400 writes took twice the CPU under tsx),
+ * and the output lock's tests start a dozen. esbuild bundles it as the launcher bundles orgctl.
+ */
+export function fixtureScript(name: string): string {
+  let file = bundledFixtures.get(name);
+  if (!file) {
+    file = join(tempDir('orgctl-fixture-'), `${name}.mjs`);
+    buildSync({
+      entryPoints: [join(ROOT, 'test/fixtures', `${name}.ts`)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: file,
+      logLevel: 'silent',
+    });
+    bundledFixtures.set(name, file);
+  }
+  return file;
+}
+const bundledFixtures = new Map<string, string>();
 
 /** A copy of the example's committed dist/, as `dist` in a new temporary folder (`prefix`…), `change`d. */
 export function exampleDistCopy(prefix?: string, change: (dir: string) => void = () => {}): string {

@@ -44,15 +44,13 @@ import { compareWithDisk, isUpToDate } from '../cli/output.ts';
 import { kindOf } from '../model/errors.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { cacheFolder } from '../cli/paths.ts';
-import { cli, repoScratch, ROOT, run, tempDir } from './helpers.ts';
+import { cli, fixtureScript, repoScratch, ROOT, run, tempDir } from './helpers.ts';
 
-/** The swapper (test/fixtures/output-swapper.ts) on `dir` and `other` for `ms`: resolves once it holds the lock. */
+/** The swapper (test/fixtures/output-swapper.ts, bundled) on `dir` and `other` for `ms`: resolves once it holds the lock. */
 function swapping(dir: string, other: string, ms: number, pause = 0): Promise<{ readonly done: Promise<number> }> {
-  const p = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test/fixtures/output-swapper.ts'), dir, other, String(ms), String(pause || '')],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const p = spawn(process.execPath, [fixtureScript('output-swapper'), dir, other, String(ms), String(pause || '')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let text = '';
   const done = new Promise<number>((resolve) => p.on('exit', () => resolve(Number(text.split('\n')[1]))));
   return new Promise((ready) =>

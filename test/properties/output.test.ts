@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../../constructs/generate.ts';
 import { listFiles, recoverInterrupted } from '../../cli/output.ts';
-import { ROOT, files, run, tempDir } from '../helpers.ts';
+import { ROOT, files, fixtureScript, run, tempDir } from '../helpers.ts';
 import exampleOrg from '../../org/org.ts';
 import { Construct } from 'constructs';
 import { Organization } from '../../constructs/index.ts';
@@ -41,14 +41,14 @@ const synthProcess = (spec: string, out: string) =>
 const exited = (p: ReturnType<typeof spawn>) =>
   new Promise<number | null>((done) => p.on('exit', (code) => done(code)));
 
-/** Four processes writing `out` `count` times each (test/fixtures/output-writer.ts): what each reports. */
+/** Four processes writing `out` `count` times each (test/fixtures/output-writer.ts, bundled): what each reports. */
 function fourWriters(out: string, count: number, ...flags: string[]): Promise<{ failed: number; first: string[] }[]> {
-  const writer = join(ROOT, 'test/fixtures/output-writer.ts');
+  const writer = fixtureScript('output-writer');
   return Promise.all(
     ['a', 'b', 'c', 'd'].map(
       (name) =>
         new Promise<{ failed: number; first: string[] }>((done, fail) => {
-          const p = spawn(process.execPath, ['--import', 'tsx', writer, out, name, String(count), ...flags], {
+          const p = spawn(process.execPath, [writer, out, name, String(count), ...flags], {
             stdio: ['ignore', 'pipe', 'inherit'],
           });
           let text = '';
