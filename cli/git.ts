@@ -19,7 +19,7 @@ import {
   type DocumentCache,
   type OutputText,
 } from './output-read.ts';
-import { beginsWith, DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
+import { beginsWith, DEFAULT_OUTPUT_DIR, MAX_OUTPUT_BYTES, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
@@ -30,12 +30,6 @@ import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.t
  */
 export const MAX_LISTING_BYTES = 64 * 2 ** 20;
 
-/**
- * The most of an output orgctl reads from git objects, every file together, asked of git's listing
- * before any blob is read: above LARGEST_OUTPUT. A blob of 100 MB (GitHub's largest) of one byte
- * repeated is 100 KB pushed (red team R82-1).
- */
-export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
 /** More than any declaration holds: a larger file of org/ code is said, not read (cli/org-code.ts). */
 export const MAX_CODE_BYTES = 2 ** 20;
 

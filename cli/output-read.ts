@@ -3,7 +3,6 @@
  * writes, only UTF-8. Kept apart from manifests.ts (manifests of any origin, and the full YAML
  * parser they need): the questions answered from a partial read (can-i) load only this.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObj, type ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
@@ -14,7 +13,8 @@ import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
-import { beginsWith, listFiles, readFolderWhole } from './output.ts';
+import { beginsWith, listFiles, MAX_OUTPUT_BYTES, readFolderWhole } from './output.ts';
+import { readAtMost } from './file-stamp.ts';
 import { showHidden } from '../model/text.ts';
 
 export { DocumentCache };
@@ -305,32 +305,21 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
 }
 
 /**
- * A file's bytes, read into `into` when it is large enough, else into a larger buffer that
- * replaces it: the files of an output folder are read one after another into one buffer (a new
- * one for each is new memory the VM faults in, 22 MB at size L), each used before the next.
+ * A file of an output folder's bytes, by one open (readAtMost): the folder was listed by file type
+ * (listFiles), and a link or FIFO put at a listed path since is refused in words, never followed or
+ * waited on; a file larger than a whole output may be is not read (red team R109-3). Given `into`,
+ * read into its buffer, which it replaces when too small: the files of an output folder are read
+ * one after another into one buffer (a new one for each is new memory the VM faults in, 22 MB at
+ * size L), each used before the next.
  */
-export function readBytesInto(file: string, into: { buffer: Buffer }): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const expected = fstatSync(fd).size;
-    if (into.buffer.length <= expected)
-      into.buffer = Buffer.allocUnsafe(Math.max(expected + 1, into.buffer.length * 2));
-    let size = 0;
-    // Read to the end, whatever the size said (a file written meanwhile); a full buffer grows.
-    for (;;) {
-      const n = readSync(fd, into.buffer, size, into.buffer.length - size, null);
-      if (n === 0) break;
-      size += n;
-      if (size === into.buffer.length) {
-        const larger = Buffer.allocUnsafe(into.buffer.length * 2);
-        into.buffer.copy(larger, 0, 0, size);
-        into.buffer = larger;
-      }
-    }
-    return into.buffer.subarray(0, size);
-  } finally {
-    closeSync(fd);
-  }
+export function readBytesInto(file: string, into?: { buffer: Buffer }): Buffer {
+  const read = readAtMost(file, MAX_OUTPUT_BYTES, true, into);
+  if (Buffer.isBuffer(read)) return read;
+  throw new InputError(
+    'notRegular' in read
+      ? `${showHidden(file)} is ${read.notRegular}: orgctl reads and writes regular files only; remove it`
+      : `${showHidden(file)}: ${(read.tooLarge / 2 ** 20).toFixed(0)} MB is larger than an output may be (${MAX_OUTPUT_BYTES / 2 ** 20} MB); orgctl wrote no such file`,
+  );
 }
 
 /** Every file of an output folder as text. */

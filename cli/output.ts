@@ -95,6 +95,14 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * The most of an output orgctl reads, every file together: from git objects, asked of git's listing
+ * before any blob is read (cli/git.ts: above its largest output, LARGEST_OUTPUT; a blob of 100 MB,
+ * GitHub's largest, of one byte repeated is 100 KB pushed, red team R82-1); from a folder, the most
+ * of any one file (readBytesInto: a link to /dev/zero put there is not read without end).
+ */
+export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
+
 /** Waits `ms`, synchronously (a lock or a read waited for). */
 const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 

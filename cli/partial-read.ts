@@ -29,7 +29,6 @@
  * of the documents parsed, the RBAC of those that cannot answer: other namespaces', and the
  * namespace's RoleBindings that cannot name the subject.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
 import {
@@ -103,16 +102,12 @@ export interface PartialRead {
 }
 
 /**
- * How a file's bytes are read: readFileSync, or a test's counting reader. Given `into`, the bytes
- * may be a view of a buffer the next such read reuses: a file only searched is used, then let go.
+ * How a file's bytes are read: readBytesInto (by one open, a link or FIFO put at a listed path
+ * refused), or a test's counting reader. Given `into`, the bytes may be a view of a buffer the next
+ * such read reuses: a file only searched is used, then let go (a new buffer for each is new memory
+ * the VM faults in, 25 MB at size L; reading its 33 YAML files took 152 ms, into one buffer 10).
  */
 export type ReadBytes = (file: string, into?: { buffer: Buffer }) => Buffer;
-
-/**
- * The files only searched land in one reused buffer: a new one for each is new memory the VM
- * faults in, 25 MB at size L (reading its 33 YAML files took 152 ms, into one buffer 10, under load).
- */
-const readFileOrInto: ReadBytes = (file, into) => (into ? readBytesInto(file, into) : readFileSync(file));
 
 /** The cluster folders of an output's file list, when every file is one orgctl writes and each has its cluster shard. */
 function clusterFolders(files: readonly string[]): string[] | undefined {
@@ -288,7 +283,7 @@ const usernameField = (username: string): string => `"username":${JSON.stringify
 export function readForQuestion(
   dir: string,
   question: Question,
-  readBytes: ReadBytes = readFileOrInto,
+  readBytes: ReadBytes = readBytesInto,
   verdicts?: Verdicts,
 ): PartialRead | undefined {
   try {
@@ -545,7 +540,7 @@ function readLaidOut(
       .filter((path) => path !== MEMBERS_FILE && !fileDocs.has(path) && !judged(path))
       .map((path) => () => {
         try {
-          const bytes = readFileSync(join(dir, path));
+          const bytes = readBytesInto(join(dir, path));
           const docs = parseFile(path, bytes);
           return { path, bytes, docs, facts: () => factsOf(path, bytes, docs, org) };
         } catch {

@@ -20,10 +20,10 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
-import { headOf, type DocumentHead } from './output-read.ts';
+import { headOf, readBytesInto, type DocumentHead } from './output-read.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
 import { replaceFile } from './replace-file.ts';
-import { holdsRecordedBytes, sameStamp, sha256Hex, sha256Of, stampOf, type StampedRead } from './file-stamp.ts';
+import { holdsRecordedBytes, sameStamp, sha256Hex, stampOf, type StampedRead } from './file-stamp.ts';
 import { cacheFolder, ownFolder } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 
@@ -284,10 +284,11 @@ function keepOne(folder: string, key: string, real: string, path: string, { byte
   const writtenMs = Date.now();
   const stamp = stampOf(file);
   // Read again between two equal stamps: the bytes parsed are the file's, and were since its last
-  // change more than the racy window ago (else the next run keeps it).
+  // change more than the racy window ago (else the next run keeps it). By one open: a link put there
+  // since (to /dev/zero, whose stamp is old) is refused, not read (red team R109-3).
   if (mayHaveChangedSince(stamp.ctimeMs, writtenMs)) return;
   const hash = sha256Hex(bytes);
-  if (sha256Of(file) !== hash || !sameStamp(stampOf(file), stamp)) return;
+  if (sha256Hex(readBytesInto(file)) !== hash || !sameStamp(stampOf(file), stamp)) return;
   // Each document's JSON, joined as JSON.stringify writes the list, and where each one is in it.
   const documents = docs.map((d) => JSON.stringify({ index: d.index, object: d.object } satisfies KeptDocument));
   const places: [number, number, string | null, string | null, string | null][] = [];

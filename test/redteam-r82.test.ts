@@ -52,7 +52,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkS
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadSide, MAX_LISTING_BYTES, MAX_OUTPUT_BYTES } from '../cli/git.ts';
+import { loadSide, MAX_LISTING_BYTES } from '../cli/git.ts';
+import { MAX_OUTPUT_BYTES } from '../cli/output.ts';
 import { readOrgCode } from '../cli/org-code.ts';
 import { InputError } from '../model/errors.ts';
 import * as standin from './github/standin.ts';
