@@ -9,7 +9,15 @@ import { bundleDeclaration } from './declaration.ts';
 import { readAtMost } from './file-stamp.ts';
 import { reachOf, runIsolated, unusedBuiltin } from './isolated-declaration.ts';
 import { packageRoot } from './workflows.ts';
-import { DeclarationError, ERROR_KINDS, isKind, ModuleError, unreadableInput, whyUnread } from '../model/errors.ts';
+import {
+  DeclarationError,
+  ERROR_FIELDS,
+  ERROR_KINDS,
+  isKind,
+  ModuleError,
+  unreadableInput,
+  whyUnread,
+} from '../model/errors.ts';
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { DEFAULT_ENTRY, declarationFile, folderAbove, isModuleFile } from './paths.ts';
 import { nearestName } from '../model/text.ts';
@@ -172,8 +180,13 @@ function refusedReach(data: ThrownData, folder: string): string | undefined {
 /** An error the declaration threw, as orgctl says it: its own errors as they are, anything else a ModuleError naming the line. */
 async function declarationFailure(file: string, abs: string, data: ThrownData): Promise<Error> {
   const kind = data.kind;
-  if (typeof kind === 'string' && Object.hasOwn(ERROR_KINDS, kind))
-    return Object.assign(new Error(data.message ?? ''), data, { stack: undefined }); // DeclarationError, SpecError...: already says what is wrong
+  // DeclarationError, SpecError...: already says what is wrong. Only its known fields: a result
+  // written by the declaration itself (R80-4) may add any, and `__proto__` made the error no Error,
+  // `code` and `syscall` a read orgctl was refused (red team R109-3).
+  if (typeof kind === 'string' && Object.hasOwn(ERROR_KINDS, kind)) {
+    const known = ERROR_FIELDS.filter((field) => Object.hasOwn(data, field)).map((field) => [field, data[field]]);
+    return Object.assign(new Error(data.message ?? ''), Object.fromEntries(known), { stack: undefined });
+  }
   const refused = refusedReach(data, dirname(abs));
   if (refused) return new ModuleError(`${file}: ${refused}`);
   const missing = missingPackage(data, abs);

@@ -25,6 +25,12 @@ export const ERROR_KINDS = {
 
 export type ErrorKind = keyof typeof ERROR_KINDS;
 
+/**
+ * The fields orgctl's errors carry beside their message (DeclarationError's path and position,
+ * SpecError's problems): all an error rebuilt from a declaration's result takes of it (cli/load.ts).
+ */
+export const ERROR_FIELDS = ['kind', 'name', 'path', 'position', 'problems'] as const;
+
 class OrgctlError extends Error {
   constructor(
     readonly kind: ErrorKind,
