@@ -36,7 +36,17 @@
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -208,6 +218,29 @@ describe('R109-2: can-i with verdicts kept answers as without, after random edit
       ),
       { numRuns: 12 },
     );
+  });
+
+  it('an output folder reached by a link re-pointed after the verdicts were opened: answered as the folder read', () => {
+    for (const q of QUESTIONS) cached(q);
+    // Another output, the same bytes in files of their own (a copy), but user3's grants are user4's.
+    const other = `${dir}-other`;
+    cpSync(dir, other, { recursive: true });
+    for (const f of readdirSync(other, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'))) {
+      const text = readFileSync(join(other, f), 'utf8');
+      writeFileSync(join(other, f), text.replaceAll('user3@acme.io', 'user4@acme.io'));
+    }
+    later();
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    for (const q of QUESTIONS) {
+      const verdicts = verdictCacheOf(link, ENGINE); // of dir, its real path now
+      rmSync(link);
+      symlinkSync(other, link);
+      const answer = answerOf(readForQuestion(link, q, undefined, verdicts));
+      expect(answer, JSON.stringify(q)).toEqual(answerOf(readForQuestion(link, q)));
+      rmSync(link);
+      symlinkSync(dir, link);
+    }
   });
 
   it('a record whose places point past its end, or cut a document, is no verdict: the answer is the output’s, or the full read’s', () => {
