@@ -12,7 +12,8 @@
  * A verdict answers only for the very bytes it was made from, as explain's index does
  * (holdsRecordedBytes: a stamp no edit keeps, its change time and inode, or else the SHA-256 of the
  * same inode), in the output folder it was made of (its real path), by this orgctl (the bundle's
- * fingerprint): each is in the folder's key, and each record names its key and its file. A record
+ * fingerprint): each is in the folder's key, and each record names its key and its file, checked
+ * where the partial read reads it (the folder as given: a link to it may be re-pointed). A record
  * is written only of bytes read again after the parse, unchanged and older than the racy window
  * (its documents in JSON, which holds exactly what the strict reader reads). A record
  * that fails any of this is no verdict: the file is parsed as without a cache.
@@ -217,7 +218,10 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
       if (!record) return undefined;
       const v = record.head;
       if (v.format !== VERDICTS_FORMAT || v.key !== key || v.path !== path) return undefined;
-      if (!holdsRecordedBytes(join(real, path), { ...v.read, path: join(real, path) })) return undefined;
+      // The file the partial read reads, by `dir` as given: under the real path taken once, a link to
+      // the output re-pointed since named the first folder's files (red team R109-2). The record's
+      // inode binds it to the very file, whichever folder that is in.
+      if (!holdsRecordedBytes(join(dir, path), { ...v.read, path: join(dir, path) })) return undefined;
       used = true;
       const docs = (label: string): JudgedDocument[] => {
         const doc = (d: KeptDocument): ManifestDoc => ({ file: label, index: d.index, object: d.object });
@@ -252,12 +256,12 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
         mkdirSync(folder, { mode: 0o700 });
         pruneIndexes(root, folder, KEPT);
       }
-      for (const [path, parsed] of accepted) keepOne(folder, key, real, path, parsed);
+      for (const [path, parsed] of accepted) keepOne(folder, key, dir, path, parsed);
       accepted.clear();
       // One at a time: the whole folder's documents are not held at once.
       for (const judge of later.splice(0)) {
         const parsed = judge();
-        if (parsed) keepOne(folder, key, real, parsed.path, parsed);
+        if (parsed) keepOne(folder, key, dir, parsed.path, parsed);
       }
     } catch {
       // another run made it first, or no room: no verdicts kept
@@ -279,8 +283,8 @@ export interface Parsed {
 }
 
 /** Writes one file's verdict, when its bytes now are those parsed, settled, and its documents read back as parsed. */
-function keepOne(folder: string, key: string, real: string, path: string, { bytes, docs, facts }: Parsed): void {
-  const file = join(real, path);
+function keepOne(folder: string, key: string, dir: string, path: string, { bytes, docs, facts }: Parsed): void {
+  const file = join(dir, path); // as it was read (verdictCacheOf's judged)
   const writtenMs = Date.now();
   const stamp = stampOf(file);
   // Read again between two equal stamps: the bytes parsed are the file's, and were since its last
