@@ -11,11 +11,15 @@
  *    unmeasured ConfigMap data: no UTF-16 unit is over 3 bytes, and at the 1 MiB bound it measures.
  *    The strict reader refuses what a verdict's JSON would not carry back (__proto__, -0, 1e400),
  *    so 60a2b46's skipped deep comparison loses nothing (checked by hand, not pinned here).
- * 2. Held: can-i's verdicts (format 3, with document places): random in-place edits of a judged
- *    output, the size and times put back, answered as without verdicts. A record's places are the
- *    user's own cache (a folder only they may write): one past the end, or cutting a document, is
- *    no verdict (the partial read gives up, the full read answers); one pointing at another whole
- *    document is read as its user wrote it, as verdict-cache.test.ts's guard says of any forgery.
+ * 2. can-i's verdicts (format 3, with document places). Closed (low: a local writer re-pointing the
+ *    output's link during a question): verdictCacheOf took the folder's real path once and checked
+ *    each record against the file under it, while the partial read read through the link: a link
+ *    re-pointed in between answered with the first folder's documents. Now checked where read.
+ *    Held: random in-place edits of a judged output, the size and times put back, answered as
+ *    without verdicts. A record's places are the user's own cache (a folder only they may write):
+ *    one past the end, or cutting a document, is no verdict (the partial read gives up, the full
+ *    read answers); one pointing at another whole document is read as its user wrote it, as
+ *    verdict-cache.test.ts's guard says of any forgery. An old format is another key (held before).
  * 3. Leftovers of R107's closing note:
  *    (a) Closed (low: a local writer racing the reader): readBytesInto (cli/output-read.ts) opened
  *        a file of dist/ by its path after the listing: a link put there since was followed, a FIFO
