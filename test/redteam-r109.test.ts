@@ -57,12 +57,25 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datedAccessOfLine, membershipDataOf } from '../analysis/membership.ts';
 import { firstHidden, jsonMayHoldHidden, unicodeEscape } from '../model/text.ts';
 import { readBytesInto } from '../cli/output-read.ts';
+import { compareWithDisk } from '../cli/output.ts';
 import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CONFIGMAP_DATA_MAX_BYTES, configMapDataBytes, sizeRefused } from '../policies/org/kubernetes-names.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { shardFile, shardOf } from '../synth/render.ts';
 import { ROOT, cli, declarationRunning, repoScratch, run, tempDir } from './helpers.ts';
+
+/** Run after orgctl lists a folder (readdirSync), to put something at a listed path before it is read. */
+const listed = vi.hoisted(() => ({ hook: undefined as ((folder: string) => void) | undefined }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readdirSync = ((...args: Parameters<typeof fs.readdirSync>) => {
+    const entries = fs.readdirSync(...args);
+    listed.hook?.(String(args[0]));
+    return entries;
+  }) as typeof fs.readdirSync;
+  return { ...fs, default: { ...fs, readdirSync }, readdirSync };
+});
 
 describe('R109-1: a shortcut passes nothing its full path refuses (held)', () => {
   /** Every code point, a lone surrogate as its one unit. */
@@ -312,6 +325,30 @@ describe('R109-3(a): a file of dist/ read by its path after the listing', () => 
       );
     } finally {
       writer.kill();
+    }
+  });
+});
+
+describe('R109-3(a), the same class: synth --check compares a listed file by its path', () => {
+  const scratch = repoScratch('r109s-');
+
+  it('a link put at a listed path after the listing is refused in words, not read through as up to date', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'c'));
+    writeFileSync(join(dir, 'c', 'a.yaml'), 'old\n');
+    writeFileSync(join(dir, 'elsewhere'), 'new\n');
+    listed.hook = (folder) => {
+      if (folder !== join(dir, 'c')) return;
+      listed.hook = undefined;
+      rmSync(join(dir, 'c', 'a.yaml'));
+      symlinkSync(join(dir, 'elsewhere'), join(dir, 'c', 'a.yaml'));
+    };
+    try {
+      expect(() => compareWithDisk(dir, [{ path: 'c/a.yaml', content: 'new\n' }])).toThrow(
+        `${join(dir, 'c', 'a.yaml')} is a symbolic link: orgctl reads and writes regular files only`,
+      );
+    } finally {
+      listed.hook = undefined;
     }
   });
 });
