@@ -13,8 +13,7 @@ import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
-import { beginsWith, listFiles, MAX_OUTPUT_BYTES, readFolderWhole } from './output.ts';
-import { readAtMost } from './file-stamp.ts';
+import { beginsWith, listFiles, readBytesInto, readFolderWhole } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
 export { DocumentCache };
@@ -302,24 +301,6 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
   } catch {
     throw new InputError(`${label}: not valid UTF-8; orgctl writes UTF-8 only`);
   }
-}
-
-/**
- * A file of an output folder's bytes, by one open (readAtMost): the folder was listed by file type
- * (listFiles), and a link or FIFO put at a listed path since is refused in words, never followed or
- * waited on; a file larger than a whole output may be is not read (red team R109-3). Given `into`,
- * read into its buffer, which it replaces when too small: the files of an output folder are read
- * one after another into one buffer (a new one for each is new memory the VM faults in, 22 MB at
- * size L), each used before the next.
- */
-export function readBytesInto(file: string, into?: { buffer: Buffer }): Buffer {
-  const read = readAtMost(file, MAX_OUTPUT_BYTES, true, into);
-  if (Buffer.isBuffer(read)) return read;
-  throw new InputError(
-    'notRegular' in read
-      ? `${showHidden(file)} is ${read.notRegular}: orgctl reads and writes regular files only; remove it`
-      : `${showHidden(file)}: ${(read.tooLarge / 2 ** 20).toFixed(0)} MB is larger than an output may be (${MAX_OUTPUT_BYTES / 2 ** 20} MB); orgctl wrote no such file`,
-  );
 }
 
 /** Every file of an output folder as text. */

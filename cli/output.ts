@@ -3,7 +3,7 @@
  * then swaps it in with two renames; a failure at any point leaves the previous output, and
  * a run killed between the two renames is repaired by the next one.
  */
-import { firstOf } from '../model/text.ts';
+import { firstOf, showHidden } from '../model/text.ts';
 import {
   accessSync,
   closeSync,
@@ -27,7 +27,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
-import { sameStamp, stampOf, statOf } from './file-stamp.ts';
+import { readAtMost, sameStamp, stampOf, statOf } from './file-stamp.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 
@@ -103,6 +103,24 @@ export function listFiles(dir: string): string[] {
  */
 export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
 
+/**
+ * A file of an output folder's bytes, by one open (readAtMost): the folder was listed by file type
+ * (listFiles, above), and a link or FIFO put at a listed path since is refused in words, never
+ * followed or waited on; a file larger than a whole output may be is not read (red team R109-3).
+ * Given `into`, read into its buffer, which it replaces when too small: the files of an output
+ * folder are read one after another into one buffer (a new one for each is new memory the VM
+ * faults in, 22 MB at size L), each used before the next.
+ */
+export function readBytesInto(file: string, into?: { buffer: Buffer }): Buffer {
+  const read = readAtMost(file, MAX_OUTPUT_BYTES, true, into);
+  if (Buffer.isBuffer(read)) return read;
+  throw new InputError(
+    'notRegular' in read
+      ? `${showHidden(file)} is ${read.notRegular}: orgctl reads and writes regular files only; remove it`
+      : `${showHidden(file)}: ${(read.tooLarge / 2 ** 20).toFixed(0)} MB is larger than an output may be (${MAX_OUTPUT_BYTES / 2 ** 20} MB); orgctl wrote no such file`,
+  );
+}
+
 /** Waits `ms`, synchronously (a lock or a read waited for). */
 const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -175,7 +193,7 @@ function staleness(dir: string, files: readonly OutputFile[]): Staleness {
   const changed: string[] = [];
   for (const f of files) {
     if (!onDisk.has(f.path)) missing.push(f.path);
-    else if (!readFileSync(join(dir, f.path)).equals(Buffer.from(f.content, 'utf8'))) changed.push(f.path);
+    else if (!readBytesInto(join(dir, f.path)).equals(Buffer.from(f.content, 'utf8'))) changed.push(f.path);
     onDisk.delete(f.path);
   }
   return { missing, changed, extra: [...onDisk].sort() };

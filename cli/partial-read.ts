@@ -56,7 +56,6 @@ import {
 import { scalar } from '../synth/yaml.ts';
 import {
   decodeOutput,
-  readBytesInto,
   type DocumentHead,
   headOf,
   isOrgctlOutput,
@@ -66,7 +65,7 @@ import {
   shardOfFile,
   shardPlacing,
 } from './output-read.ts';
-import { readFolderWhole } from './output.ts';
+import { readBytesInto, readFolderWhole } from './output.ts';
 import { sha256Hex } from './file-stamp.ts';
 import type { Found, Judged, JudgedDocument, Verdicts } from './verdict-cache.ts';
 

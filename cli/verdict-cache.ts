@@ -21,7 +21,8 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
-import { headOf, readBytesInto, type DocumentHead } from './output-read.ts';
+import { headOf, type DocumentHead } from './output-read.ts';
+import { readBytesInto } from './output.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
 import { replaceFile } from './replace-file.ts';
 import { holdsRecordedBytes, sameStamp, sha256Hex, stampOf, type StampedRead } from './file-stamp.ts';

@@ -24,6 +24,8 @@
  *    (a) Closed (low: a local writer racing the reader): readBytesInto (cli/output-read.ts) opened
  *        a file of dist/ by its path after the listing: a link put there since was followed, a FIFO
  *        waited on, a device read without end. Now one open (readAtMost), regular files only.
+ *        Its class, closed too: synth --check's comparison (cli/output.ts staleness) read each
+ *        listed file by its path; readBytesInto, moved to cli/output.ts beside listFiles, now.
  *    (b) Closed (low: the declaration's author garbles only their own error): declarationFailure
  *        (cli/load.ts) copied a forged result's every field onto the error: a `__proto__` list made
  *        it no Error (printed as orgctl's own failure, exit 2), `code` and `syscall` a read orgctl
@@ -34,9 +36,9 @@
  *        16 MB YAML spec (the YAML bound) with one comment, 262,000 grants, is read by the yaml
  *        package: check took 93 s and 1.9 GB here under load, within the bound spec.ts states
  *        (about 100 bytes of memory per byte).
- * Left: other reads of dist/ by path after a listing (cli/output.ts staleness, synth --check's
- * comparison; cli/rbac.ts membersIn, members.json) still use readFileSync: readBytesInto, moved
- * to cli/output.ts beside listFiles, would serve them.
+ * Left: cli/rbac.ts membersIn (can-i's warning for a name nobody has) reads members.json by its
+ * path (readFileSync): a link or FIFO put there after the listing is followed or waited on. The fix
+ * is readBytesInto (and its text decoded as UTF-8); no test reaches it without a hook in rbac.ts.
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -56,8 +58,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datedAccessOfLine, membershipDataOf } from '../analysis/membership.ts';
 import { firstHidden, jsonMayHoldHidden, unicodeEscape } from '../model/text.ts';
-import { readBytesInto } from '../cli/output-read.ts';
-import { compareWithDisk } from '../cli/output.ts';
+import { compareWithDisk, readBytesInto } from '../cli/output.ts';
 import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CONFIGMAP_DATA_MAX_BYTES, configMapDataBytes, sizeRefused } from '../policies/org/kubernetes-names.ts';
