@@ -59,6 +59,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { datedAccessOfLine, membershipDataOf } from '../analysis/membership.ts';
 import { firstHidden, jsonMayHoldHidden, unicodeEscape } from '../model/text.ts';
 import { compareWithDisk, readBytesInto } from '../cli/output.ts';
+import { warnUnknown } from '../cli/rbac.ts';
+import { Authorizer } from '../analysis/authorizer.ts';
+import { readRbac } from '../analysis/objects.ts';
 import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CONFIGMAP_DATA_MAX_BYTES, configMapDataBytes, sizeRefused } from '../policies/org/kubernetes-names.ts';
@@ -351,6 +354,33 @@ describe('R109-3(a), the same class: synth --check compares a listed file by its
     } finally {
       listed.hook = undefined;
     }
+  });
+});
+
+describe('R109-3(a), the same class: can-i reads members.json by its path for a name nobody has', () => {
+  const scratch = repoScratch('r109m-');
+
+  it('a link there (put after the listing) is not followed: its membership data says nothing', () => {
+    const dir = scratch();
+    symlinkSync(join(ROOT, 'dist', 'members.json'), join(dir, 'members.json'));
+    const authz = new Authorizer(
+      readRbac([
+        {
+          file: 'f',
+          index: 0,
+          object: {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'RoleBinding',
+            metadata: { name: 'b', namespace: 'web' },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+            subjects: [{ kind: 'User', name: 'bob@acme.io', apiGroup: 'rbac.authorization.k8s.io' }],
+          },
+        },
+      ]),
+    );
+    const err: string[] = [];
+    warnUnknown(authz, { out: () => {}, err: (l) => err.push(l), env: {} }, { user: 'mallory@acme.io', dir });
+    expect(err).toEqual([expect.stringContaining('warning: mallory@acme.io is named in no binding')]);
   });
 });
 
