@@ -1,5 +1,5 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer; with explain, how a question is read. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Authorizer,
@@ -17,7 +17,7 @@ import { InputError, UsageError } from '../model/errors.ts';
 import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput } from './output-read.ts';
-import { DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { verdictCacheOf } from './verdict-cache.ts';
 import { afterAnswer } from './after-answer.ts';
@@ -329,7 +329,8 @@ function tokenMeant(
 function membersIn(dir: string): MembershipData | undefined {
   try {
     // Only orgctl's own shape: a file edited by hand says nothing here (the warning stays generic).
-    return membershipDataOf(readFileSync(join(dir, MEMBERS_FILE), 'utf8'));
+    // By one open: a link or FIFO put there since the output was listed is refused (red team R109-3).
+    return membershipDataOf(readBytesInto(join(dir, MEMBERS_FILE)).toString('utf8'));
   } catch {
     return undefined;
   }

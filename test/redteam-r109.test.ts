@@ -21,11 +21,13 @@
  *    read answers); one pointing at another whole document is read as its user wrote it, as
  *    verdict-cache.test.ts's guard says of any forgery. An old format is another key (held before).
  * 3. Leftovers of R107's closing note:
- *    (a) Closed (low: a local writer racing the reader): readBytesInto (cli/output-read.ts) opened
+ *    (a) Closed (low: a local writer racing the reader): readBytesInto (then cli/output-read.ts) opened
  *        a file of dist/ by its path after the listing: a link put there since was followed, a FIFO
  *        waited on, a device read without end. Now one open (readAtMost), regular files only.
  *        Its class, closed too: synth --check's comparison (cli/output.ts staleness) read each
  *        listed file by its path; readBytesInto, moved to cli/output.ts beside listFiles, now.
+ *        And can-i's warning for a name nobody has (cli/rbac.ts membersIn) read members.json by
+ *        its path: a link put there was followed (another output's reasons given), now refused.
  *    (b) Closed (low: the declaration's author garbles only their own error): declarationFailure
  *        (cli/load.ts) copied a forged result's every field onto the error: a `__proto__` list made
  *        it no Error (printed as orgctl's own failure, exit 2), `code` and `syscall` a read orgctl
@@ -36,9 +38,8 @@
  *        16 MB YAML spec (the YAML bound) with one comment, 262,000 grants, is read by the yaml
  *        package: check took 93 s and 1.9 GB here under load, within the bound spec.ts states
  *        (about 100 bytes of memory per byte).
- * Left: cli/rbac.ts membersIn (can-i's warning for a name nobody has) reads members.json by its
- * path (readFileSync): a link or FIFO put there after the listing is followed or waited on. The fix
- * is readBytesInto (and its text decoded as UTF-8); no test reaches it without a hook in rbac.ts.
+ * Left: nothing of these items. Not looked at: explain's index and the declaration's bundle reads
+ * (R107's, pinned there).
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
