@@ -232,6 +232,22 @@ function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, stri
 }
 
 /**
+ * The documents refusal() accepted, each with the path of the file it was read from: refusal is a
+ * function of that path and the object alone, and a later reading of the same file (a diff's head)
+ * takes the first reading's own object for a document whose text is unchanged (DocumentCache), so
+ * that object's verdict is the one already given. A WeakMap: an output's objects go with it.
+ */
+const ACCEPTED = new WeakMap<object, string>();
+
+/** refusal(), given once per object read from the file at `path`. */
+function refusalOnce(path: string, object: Record<string, unknown>): string | undefined {
+  if (ACCEPTED.get(object) === path) return undefined;
+  const refused = refusal(path, object);
+  if (refused === undefined) ACCEPTED.set(object, path);
+  return refused;
+}
+
+/**
  * orgctl's output read for a verdict: only the layout it writes and only the YAML its writer writes.
  * Anything else (a file elsewhere, an anchor, an alias, a merge key, a tag, a duplicate key, a
  * directive, JSON where YAML belongs, an object written twice) is an InputError naming file, line
@@ -264,7 +280,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       continue;
     }
     read.documents.forEach((object, index) => {
-      const refused = refusal(f.path, object);
+      const refused = refusalOnce(f.path, object);
       const key = appliedAs(f.path, object);
       const first = key === undefined ? undefined : firstAt.get(key);
       if (refused) errors.push(`${f.label}#${index}: ${refused}`);

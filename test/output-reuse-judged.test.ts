@@ -1,0 +1,47 @@
+/**
+ * The second side of a diff takes the first's objects where a document's text is unchanged
+ * (DocumentCache), and those objects are not judged again (cli/output-read.ts refusalOnce): an
+ * edited document is parsed and judged anew, whatever the file's size and times say.
+ */
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSnapshots } from '../cli/diff.ts';
+import { DocumentCache, parseOutput } from '../cli/output-read.ts';
+import { exampleDistCopy } from './helpers.ts';
+
+const SHARD = 'lga1/shard-05/resources.yaml';
+const io = { out: () => {}, err: () => {}, env: {} };
+/** The first RoleBinding's role named with a `/` (the API server refuses it): the same number of bytes. */
+const refusedRoleRef = (text: string) => text.replace('  name: acme:r:full\n', '  name: acme/r:full\n');
+
+describe('documents read again from the first reading are judged as read', () => {
+  it('a head whose one document is edited, same size and times, is refused; unchanged, accepted', () => {
+    const base = exampleDistCopy();
+    const head = exampleDistCopy(undefined, (dir) => {
+      const file = join(dir, SHARD);
+      const before = statSync(file);
+      const edited = refusedRoleRef(readFileSync(file, 'utf8'));
+      expect(edited.length).toBe(before.size);
+      writeFileSync(file, edited);
+      utimesSync(file, before.atime, before.mtime);
+    });
+    expect(statSync(join(head, SHARD)).size).toBe(statSync(join(base, SHARD)).size);
+    expect(() => loadSnapshots(base, head, io)).toThrow(/acme\/r:full/);
+    // Base read first and head unchanged: every head document is base's object, accepted.
+    expect(() => loadSnapshots(base, exampleDistCopy(), io)).not.toThrow();
+  });
+
+  it('a later reading of the same file (parseOutput with one DocumentCache) judges what changed', () => {
+    const text = readFileSync(join(exampleDistCopy(), SHARD), 'utf8');
+    const cache = new DocumentCache();
+    const file = (content: string) => [{ path: SHARD, content, label: SHARD }];
+    const first = parseOutput(file(text), cache);
+    const again = parseOutput(file(text), cache);
+    expect(again.map((d) => d.object)).toEqual(first.map((d) => d.object));
+    expect(again[0]!.object).toBe(first[0]!.object); // the first reading's object, not parsed again
+    expect(() => parseOutput(file(refusedRoleRef(text)), cache)).toThrow(/acme\/r:full/);
+    // The refused reading's other documents are the first's; read once more, the edit is still refused.
+    expect(() => parseOutput(file(refusedRoleRef(text)), cache)).toThrow(/acme\/r:full/);
+  });
+});
