@@ -6,10 +6,10 @@ import type { PolicyRule } from '../model/catalog.ts';
 import { customRoleName, tokenRoleName } from '../model/model.ts';
 import { nameRecord } from '../model/own-keys.ts';
 import { outputClusters } from '../synth/render.ts';
-import { readMembership, type Membership, type OrgInfo } from './membership.ts';
+import { MembershipLines, readMembership, type Membership, type OrgInfo } from './membership.ts';
 
 // Read with the snapshot, and declared apart (analysis/membership.ts) to load without it.
-export { readMembership, type Membership, type OrgInfo };
+export { MembershipLines, readMembership, type Membership, type OrgInfo };
 import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution, type SubjectKind } from './access.ts';
 import { Authorizer, exactServiceAccountOf, SA_PREFIX, serviceAccountUser } from './authorizer.ts';
 import {

@@ -4,7 +4,13 @@ import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { markdownAsText } from '../report/markdown-text.ts';
 import { readRbac } from '../analysis/objects.ts';
-import { readMembership, readSnapshotPair, type SideDocs, type Snapshot } from '../analysis/snapshot.ts';
+import {
+  MembershipLines,
+  readMembership,
+  readSnapshotPair,
+  type SideDocs,
+  type Snapshot,
+} from '../analysis/snapshot.ts';
 import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
@@ -68,11 +74,13 @@ export function loadSnapshots(
   // What did not change is parsed once, and is one object; each file's readings are kept in the
   // order read (base, then head), for the review's proof against base.
   const cache = new DocumentCache();
+  // And a membership list's line unchanged is read once, its record shared.
+  const lines = new MembershipLines();
   const read = (spec: string, label: string) => {
     io.progress?.(`reading ${label} ${spec}...`);
     return onSide(label, () => {
       const side = loadSide(spec, cache, `${label} (${spec})`);
-      const membership = readMembership(side.docs, `${label} (${spec})`);
+      const membership = readMembership(side.docs, `${label} (${spec})`, lines);
       refuseUnrecordedArgoCd(side.files, membership.org, `${label} (${spec})`);
       return { side, membership };
     });

@@ -7,7 +7,7 @@
  * (R28, R29 and R30 each found another): it is refused where the data is read, for every reader.
  */
 import { describe, expect, it } from 'vitest';
-import { membershipDataOf, readMembership } from '../analysis/membership.ts';
+import { MembershipLines, membershipDataOf, readMembership } from '../analysis/membership.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { SnapshotError } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
@@ -40,15 +40,30 @@ const editStrings = (value: unknown, edit: (text: string) => string): unknown =>
         : value;
 
 /** The SnapshotError reading `docs` throws, or undefined when they are read. */
-function refusal(docs: ManifestDoc[]): string | undefined {
+function refusal(docs: ManifestDoc[], lines?: MembershipLines): string | undefined {
   try {
-    readMembership(docs, 'head');
+    readMembership(docs, 'head', lines);
     return undefined;
   } catch (e) {
     if (e instanceof SnapshotError) return e.message;
     throw e;
   }
 }
+
+// Each forged as JSON text (a JSON escape), in the ConfigMaps' JSON lines and in members.json alike.
+const cases = [
+  { what: "a user's email", from: /(bob@acme\.io)"/g, to: '$1\\u202e"', shown: 'U+202E' },
+  { what: "the organization's owner", from: /("owner": ?"alice@acme\.io)"/g, to: '$1\\n"', shown: 'U+000A' },
+  { what: "a token's id", from: /("id": ?"ci)"/g, to: '$1\\u001b[2J"', shown: 'U+001B' },
+  {
+    what: "a token's note, a character but the line break",
+    from: /deploys web/g,
+    to: 'deploys\\rweb',
+    shown: 'U+000D',
+  },
+  { what: 'a guard-rail record', from: /("name": ?"ops)"/g, to: '$1\\u2028"', shown: 'U+2028' },
+  { what: "an annotation's key", from: /acme\.io\/about/g, to: 'acme.io/\\u200babout', shown: 'U+200B' },
+];
 
 describe('membership data holds only text orgctl writes', () => {
   it('reads what orgctl writes: a note spanning lines, an annotation with a tab', () => {
@@ -59,21 +74,6 @@ describe('membership data holds only text orgctl writes', () => {
     const members = membershipDataOf(out.get(MEMBERS_FILE)!);
     expect(members?.tokens[0]?.note).toBe('deploys web\nowner: alice');
   });
-
-  // Each forged as JSON text (a JSON escape), in the ConfigMaps' JSON lines and in members.json alike.
-  const cases = [
-    { what: "a user's email", from: /(bob@acme\.io)"/g, to: '$1\\u202e"', shown: 'U+202E' },
-    { what: "the organization's owner", from: /("owner": ?"alice@acme\.io)"/g, to: '$1\\n"', shown: 'U+000A' },
-    { what: "a token's id", from: /("id": ?"ci)"/g, to: '$1\\u001b[2J"', shown: 'U+001B' },
-    {
-      what: "a token's note, a character but the line break",
-      from: /deploys web/g,
-      to: 'deploys\\rweb',
-      shown: 'U+000D',
-    },
-    { what: 'a guard-rail record', from: /("name": ?"ops)"/g, to: '$1\\u2028"', shown: 'U+2028' },
-    { what: "an annotation's key", from: /acme\.io\/about/g, to: 'acme.io/\\u200babout', shown: 'U+200B' },
-  ];
 
   for (const c of cases)
     it(`refuses ${c.what} holding ${c.shown}, read from the ConfigMaps and from ${MEMBERS_FILE}`, () => {
@@ -89,4 +89,37 @@ describe('membership data holds only text orgctl writes', () => {
       expect(edit(members), 'members.json holds the text forged').not.toBe(members);
       expect(membershipDataOf(edit(members))).toBeUndefined();
     });
+});
+
+describe("a diff's head takes base's record for a line it repeats (MembershipLines)", () => {
+  it('reads the same records as alone, unchanged lines as the same objects', () => {
+    const docs = docsOf(output());
+    const lines = new MembershipLines();
+    const base = readMembership(docs, 'base', lines);
+    const head = readMembership(docsOf(output()), 'head', lines);
+    expect(head).toEqual(readMembership(docsOf(output()), 'head'));
+    expect(head.users.get('bob@acme.io')).toBe(base.users.get('bob@acme.io'));
+    expect(head.tokens.get('ci')).toBe(base.tokens.get('ci'));
+  });
+
+  // A line edited is another text: read and checked again, never base's record.
+  for (const c of cases)
+    it(`refuses ${c.what} holding ${c.shown} in head after base was read`, () => {
+      const lines = new MembershipLines();
+      readMembership(docsOf(output()), 'base', lines);
+      const edit = (text: string) => text.replace(c.from, c.to);
+      const message = refusal(
+        docsOf(output()).map((d) => ({ ...d, object: editStrings(d.object, edit) })),
+        lines,
+      );
+      expect(message).toContain(c.shown);
+    });
+
+  it('reads a line edited to other text of the same length as written', () => {
+    const lines = new MembershipLines();
+    readMembership(docsOf(output()), 'base', lines);
+    const edit = (text: string) => text.replace(/"status": ?"active"/g, (m) => m.replace('active', 'zctive'));
+    const head = docsOf(output()).map((d) => ({ ...d, object: editStrings(d.object, edit) }));
+    expect(readMembership(head, 'head', lines).users.get('bob@acme.io')?.status).toBe('zctive');
+  });
 });
