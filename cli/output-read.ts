@@ -280,7 +280,8 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       continue;
     }
     read.documents.forEach((object, index) => {
-      const refused = refusalOnce(f.path, object);
+      // Only a reading with a cache meets objects read before (a single reading makes every one anew).
+      const refused = cache ? refusalOnce(f.path, object) : refusal(f.path, object);
       const key = appliedAs(f.path, object);
       const first = key === undefined ? undefined : firstAt.get(key);
       if (refused) errors.push(`${f.label}#${index}: ${refused}`);
