@@ -1,0 +1,173 @@
+/**
+ * Dormant grants (R108-1's staging, R102's deactivated blank token): a deactivated user's grants and
+ * a deactivated token's custom rules bind nothing, so the output held none of them, and a pull
+ * request staging them (w:full on a deactivated member, pod-running rules on a deactivated blank
+ * token) read no line in `orgctl diff` or `orgctl review`: only the later reactivation listed them,
+ * judged by whoever approved a one-line change. The membership data records them now (no RBAC
+ * object: no access while deactivated), so the staging reads as a line, is judged as a live grant
+ * is, and the import and both proofs recover them.
+ */
+import { describe, expect, it } from 'vitest';
+import { diffSnapshots } from '../analysis/diff.ts';
+import { readSnapshot } from '../analysis/snapshot.ts';
+import { DocumentCache, parseOutput, type OutputText } from '../cli/output-read.ts';
+import { importRbac } from '../review/import.ts';
+import { proveOutput } from '../review/proof.ts';
+import { baseSpec, diffOf, judge, outputOf, proofsOf, token, tokensOf, user, type Spec } from './review/scenarios.ts';
+import { TODAY } from './helpers.ts';
+
+const bob = 'bob@acme.io';
+
+/** baseSpec with bob deactivated, his token bots with him (token-owner-inactive asks for that). */
+function bobAway(): Spec {
+  const s = baseSpec();
+  user(s, bob).status = 'deactivated';
+  token(s, 'bots').status = 'deactivated';
+  return s;
+}
+
+const stageFor =
+  (email: string, levels: string[], namespace = 'data') =>
+  (s: Spec) =>
+    void s.spec.grants.push({ user: email, namespace, levels });
+
+/** A person's or token's lines in a diff. */
+const linesIn = (d: ReturnType<typeof diffOf>, id: string): string[] =>
+  [...d.people, ...d.tokens].filter((p) => p.id === id).flatMap((p) => p.changes.map((c) => c.text));
+
+const STAGED = (levels: string, ns: string) =>
+  `is granted ${levels} in ${ns} while deactivated: it takes effect on reactivation`;
+
+/** Output files with `from` replaced by `to` in every membership record (users.jsonl and members.json alike). */
+function forged(files: OutputText[], from: string, to: string): OutputText[] {
+  return files.map((f) => {
+    if (f.path === 'members.json') {
+      const text = JSON.stringify(JSON.parse(f.content));
+      return { ...f, content: `${JSON.stringify(JSON.parse(text.replaceAll(from, to)), null, 2)}\n` };
+    }
+    return { ...f, content: f.content.replaceAll(from, to) };
+  });
+}
+
+const snapshotOfFiles = (files: OutputText[], label: string) =>
+  readSnapshot(parseOutput(files, new DocumentCache()), label);
+
+describe("a deactivated user's grants staged read a line and are judged as a live grant", () => {
+  it('the staging reads a line naming the namespace and the level, taking effect on reactivation', () => {
+    expect(linesIn(diffOf(bobAway(), stageFor(bob, ['r:secrets'])), bob)).toEqual([STAGED('r:secrets', 'data')]);
+  });
+
+  it('w:full staged on a deactivated member (a head no honest synth writes) reads a line, and head-policies refuses it (forbidden-grant)', () => {
+    const base = bobAway();
+    const head = structuredClone(base);
+    stageFor(bob, ['r:full'])(head);
+    const record = '{"namespace":"data","levels":["r:full"]}';
+    const files = outputOf(head);
+    expect(JSON.stringify(files.map((f) => f.content))).toContain(record.replaceAll('"', '\\"'));
+    const wFull = forged(files, record, '{"namespace":"data","levels":["w:full"]}');
+    const d = diffSnapshots(snapshotOfFiles(outputOf(base), 'base'), snapshotOfFiles(wFull, 'head'), TODAY);
+    expect(linesIn(d, bob)).toEqual([STAGED('w:full', 'data')]);
+    const proof = proveOutput(wFull, parseOutput(wFull, new DocumentCache()), TODAY);
+    expect(proof.ok).toBe(false);
+    expect(proof.findings.map((f) => `${f.rule} ${f.subject}`)).toContain(`forbidden-grant users/${bob} → data`);
+  });
+
+  it('self-edit: frank staging r:secrets on his own deactivated address fails; erin staging on bob needs what a live grant needs', () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', status: 'deactivated' });
+    expect(
+      judge(base, stageFor('frank+ops@acme.io', ['r:secrets']), { actors: ['frank'], approvals: ['alice'] }).failed,
+    ).toEqual(['self-edit']);
+    expect(judge(bobAway(), stageFor(bob, ['r:secrets']), { actors: ['erin'], approvals: ['alice'] }).failed).toEqual(
+      [],
+    );
+  });
+
+  it('the reactivation of a user whose grants were recorded while deactivated says what it gains, each staging having read its own line', () => {
+    const base = bobAway();
+    stageFor(bob, ['r:secrets'])(base);
+    const back = (s: Spec) => {
+      delete user(s, bob).status;
+      delete token(s, 'bots').status;
+    };
+    expect(linesIn(diffOf(base, back), bob)).toEqual([
+      'is reactivated: what they gain was recorded while they were deactivated (each staging read a line of its own)',
+      'gains r:secrets in data',
+      'can now read Secrets in data',
+    ]);
+  });
+
+  it('a base from before the record (no dormant grants in its membership data): the staging line says whether it is new cannot be known', () => {
+    const base = bobAway();
+    stageFor(bob, ['r:pods'])(base);
+    const head = structuredClone(base);
+    stageFor(bob, ['r:secrets'])(head);
+    const old = outputOf(base).map((f) => ({
+      ...f,
+      content: f.content
+        .replace(/,"dormant":\[[^\]]*\]\}/g, '}')
+        .replace(/,"recordsDormant":true/g, '')
+        .replace(/,\n\s*"dormant": \[[\s\S]*?\n {6}\]/g, '')
+        .replace(/,\n\s*"recordsDormant": true/g, ''),
+    }));
+    const d = diffSnapshots(snapshotOfFiles(old, 'base'), snapshotOfFiles(outputOf(head), 'head'), TODAY);
+    expect(linesIn(d, bob)).toEqual([
+      `${STAGED('r:pods, r:secrets', 'data')} (the base's output records no staged grants: what was staged before cannot be known)`,
+    ]);
+  });
+
+  it('import and both proofs recover the dormant grants', () => {
+    const base = bobAway();
+    const head = structuredClone(base);
+    stageFor(bob, ['r:secrets'])(head);
+    const files = outputOf(head);
+    const { spec } = importRbac(parseOutput(files, new DocumentCache()));
+    expect(spec.spec.grants?.filter((g) => g.user === bob)).toEqual([
+      { user: bob, namespace: 'data', levels: ['r:secrets'] },
+    ]);
+    expect(proofsOf(outputOf(base), files)).toMatchObject({ full: true });
+    expect(proofsOf(outputOf(base), files).againstBase).toMatchObject({ proved: true });
+  });
+});
+
+describe("a deactivated blank token's custom rules staged read a line and are judged as live ones", () => {
+  const configMaps = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }];
+  const podsCreate = [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }];
+  /** baseSpec with a deactivated blank token `blank` (configmaps in web) owned by `owner`. */
+  const dormantBlank = (owner: string): Spec => {
+    const s = baseSpec();
+    tokensOf(s).push({
+      id: 'blank',
+      name: 'Blank',
+      namespaces: [],
+      status: 'deactivated',
+      owner,
+      rbac: [{ namespace: 'web', rules: configMaps }],
+    });
+    return s;
+  };
+  const stage = (s: Spec) =>
+    void (token(s, 'blank').rbac = [{ namespace: 'web', rules: [...configMaps, ...podsCreate] }]);
+
+  it('the staging reads a line saying what the rules allow, taking effect on reactivation', () => {
+    expect(linesIn(diffOf(dormantBlank('frank@acme.io'), stage), 'blank')).toEqual([
+      'custom rules in web changed while deactivated (now can run arbitrary pods in web): they take effect on reactivation',
+    ]);
+  });
+
+  it("its owner staging fails self-edit; a member's token, as a live one, needs two admins for pods", () => {
+    expect(judge(dormantBlank('frank@acme.io'), stage, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual([
+      'self-edit',
+    ]);
+    expect(judge(dormantBlank('alice@acme.io'), stage, { actors: ['erin'], approvals: ['frank'] }).failed).toContain(
+      'admin-change-approval',
+    );
+  });
+
+  it('import and the proof recover its rules', () => {
+    const files = outputOf(dormantBlank('frank@acme.io'));
+    const { spec } = importRbac(parseOutput(files, new DocumentCache()));
+    expect(spec.spec.tokens?.find((t) => t.id === 'blank')?.rbac).toEqual([{ namespace: 'web', rules: configMaps }]);
+    expect(proofsOf(files, files)).toMatchObject({ full: true });
+  });
+});
