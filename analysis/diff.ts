@@ -3,7 +3,7 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import { firstOf } from '../model/text.ts';
-import { findLevel, type PolicyRule } from '../model/catalog.ts';
+import { findLevel, orderedRule, type PolicyRule } from '../model/catalog.ts';
 import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import { instanceLabelOf } from '../synth/tracking.ts';
 import {
@@ -21,9 +21,10 @@ import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCe
 import { serviceAccountOf } from './authorizer.ts';
 import { nameRecord, nameRecordOf } from '../model/own-keys.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
-import { CLASS_BY_ID, CLASSES, SAFE_CLAIM, type ClassId } from './classes.ts';
+import { CLASS_BY_ID, CLASSES, classesOfRule, SAFE_CLAIM, type ClassId } from './classes.ts';
 import {
   expiryKey,
+  type MemberDormantGrant,
   type MemberInvite,
   type MemberInviteGrant,
   type MemberRole,
@@ -31,6 +32,7 @@ import {
   type MemberUser,
 } from '../model/membership.ts';
 import {
+  customRulesOf,
   roleKeyId,
   roleRulesOf,
   rulesOfRole,
@@ -1302,6 +1304,126 @@ function foldAdminStanding(changes: readonly Change[], gains: boolean, admin: Ad
   return changes.filter((c) => !folds(c)).map((c) => (c === anchor ? entry : c));
 }
 
+/** What a subject holds, or is staged to hold, in a namespace: catalog levels covered, custom rules, an end. */
+interface Holding {
+  readonly levels: ReadonlySet<string>;
+  readonly rules: readonly PolicyRule[];
+  readonly until?: string;
+}
+
+/** Dormant records (MemberUser.dormant, MemberToken.dormantRbac) by namespace. */
+const dormantHoldings = (records: readonly Partial<MemberDormantGrant>[] | undefined): Map<string, Holding> =>
+  new Map(
+    (records ?? []).map((r) => [
+      r.namespace!,
+      { levels: levelsCoveredBy(r.levels ?? []), rules: r.rules ?? [], ...(r.until ? { until: r.until } : {}) },
+    ]),
+  );
+
+/** What a side's bindings give, by namespace: its levels and its custom Roles' rules. */
+function liveHoldings(cells: Cells, side: Pick<Snapshot, 'customRoles'>, levels: boolean): Map<string, Holding> {
+  return new Map(
+    Object.entries(cells).map(([ns, c]) => [
+      ns,
+      { levels: new Set(levels ? c.cell.covers : []), rules: customRulesOf(side, c).flat() },
+    ]),
+  );
+}
+
+/** The privilege classes catalog levels and rules give in a namespace. */
+const classesOfHolding = (h: Holding | undefined): Set<ClassId> =>
+  new Set(
+    [...(h?.levels ?? []).values()]
+      .flatMap((l) => findLevel(l)?.rules ?? [])
+      .concat(h?.rules ?? [])
+      .flatMap((r) => classesOfRule(r, 'namespace')),
+  );
+
+/** What the base's output cannot say about a dormant staging: an older orgctl recorded none. */
+const UNKNOWN_BEFORE = " (the base's output records no staged grants: what was staged before cannot be known)";
+
+/**
+ * Grants staged on a deactivated person or token (bound to nothing, recorded in the membership
+ * data), from what `before` held or had staged: one line a namespace for levels, one for rules,
+ * each saying it takes effect on reactivation. The gains are `gains-dormant`, judged as a live
+ * grant's (self-edit, admin-change-approval by their levels and classes); head-policies refuses
+ * what forbidden-grant refuses once the proof declares them again.
+ */
+function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap<string, Holding>, unknown: boolean) {
+  const out: Change[] = [];
+  const suffix = unknown ? UNKNOWN_BEFORE : '';
+  const key = (r: PolicyRule) => JSON.stringify(orderedRule(r));
+  for (const ns of sorted(new Set([...before.keys(), ...after.keys()]))) {
+    const [b, h] = [before.get(ns), after.get(ns)];
+    const [had, has] = [b?.levels ?? new Set<string>(), h?.levels ?? new Set<string>()];
+    const gained = maximalLevels([...has].filter((l) => !had.has(l)).sort());
+    const lost = maximalLevels([...had].filter((l) => !has.has(l)).sort());
+    const oldClasses = classesOfHolding(b);
+    const classes = [...classesOfHolding(h)].filter((c) => !oldClasses.has(c));
+    const until = h?.until ? ` until ${h.until}` : '';
+    if (gained.length)
+      out.push({
+        kind: 'gains-dormant',
+        namespace: ns,
+        levels: gained,
+        classes: classes.filter((c) => classesOfHolding({ levels: levelsCoveredBy(gained), rules: [] }).has(c)),
+        text: `is granted ${codeList(gained)} in ${ns}${until} while deactivated: it takes effect on reactivation${suffix}`,
+      });
+    if (lost.length)
+      out.push({
+        kind: 'loses-dormant',
+        namespace: ns,
+        levels: lost,
+        text: `staged ${codeList(lost)} in ${ns} withdrawn while deactivated (it held nothing)`,
+      });
+    const [oldRules, newRules] = [new Set((b?.rules ?? []).map(key)), new Set((h?.rules ?? []).map(key))];
+    const requests = rulesDelta(h?.rules ?? [], b?.rules ?? []);
+    if ([...newRules].some((r) => !oldRules.has(r)) && requests.length) {
+      const ruleClasses = classes.filter((c) => classesOfHolding({ levels: new Set(), rules: h!.rules }).has(c));
+      const what = ruleClasses.length
+        ? `can ${ruleClasses.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}`
+        : `allows ${showRequests(requests)}`;
+      out.push({
+        kind: 'gains-dormant',
+        namespace: ns,
+        classes: ruleClasses,
+        text: `custom rules in ${ns} changed while deactivated (now ${what}): they take effect on reactivation${suffix}`,
+      });
+    } else if ([...oldRules].some((r) => !newRules.has(r)))
+      out.push({
+        kind: 'loses-dormant',
+        namespace: ns,
+        text: `custom rules in ${ns} narrowed while deactivated (they held nothing)`,
+      });
+  }
+  return out;
+}
+
+/**
+ * What a person or token deactivated in head is staged to gain (dormantChanges): against what base
+ * recorded staged (deactivated there too; an older output recorded nothing: said), what base bound
+ * (deactivated here), nothing (new). Undefined when head holds them live.
+ */
+function stagedChanges(
+  b: { readonly status?: string } | undefined,
+  h: { readonly status?: string } | undefined,
+  records: {
+    readonly base?: readonly Partial<MemberDormantGrant>[];
+    readonly head?: readonly Partial<MemberDormantGrant>[];
+  },
+  base: { readonly snapshot: Snapshot; readonly cells: Cells; readonly levels: boolean },
+): Change[] {
+  if (h?.status !== 'deactivated') return [];
+  const recorded = base.snapshot.org.recordsDormant === true;
+  const before =
+    b === undefined
+      ? new Map<string, Holding>()
+      : b.status === 'deactivated'
+        ? dormantHoldings(records.base)
+        : liveHoldings(base.cells, base.snapshot, base.levels);
+  return dormantChanges(before, dormantHoldings(records.head), b?.status === 'deactivated' && !recorded);
+}
+
 /** Gains of access a reactivation's lines list (saidAsDeclaredNow). */
 const ACCESS_GAINS: ReadonlySet<string> = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
 
@@ -1312,12 +1434,16 @@ const ACCESS_GAINS: ReadonlySet<string> = new Set(['gains', 'gains-class', 'gain
  * as a restoration of what they held (R108-1). An admin's entry says w:full everywhere, and their
  * other grants as `is granted ...`. In place: `changes` is the person's list.
  */
-function saidAsDeclaredNow(changes: Change[]): void {
+function saidAsDeclaredNow(changes: Change[], recorded: boolean): void {
   const at = changes.findIndex((c) => c.kind === 'status' && c.to === 'active');
   if (at < 0 || !changes.some((c) => ACCESS_GAINS.has(c.kind) && !c.removes)) return;
   changes[at] = {
     ...changes[at]!,
-    text: `${changes[at]!.text}: what they gain is what is declared now, and a grant declared while they were deactivated read no line before`,
+    text: `${changes[at]!.text}: ${
+      recorded
+        ? 'what they gain was recorded while they were deactivated (each staging read a line of its own)'
+        : 'what they gain is what is declared now, and a grant declared while they were deactivated read no line before'
+    }`,
   };
 }
 
@@ -1380,7 +1506,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
           : foldAdminStanding(all, false, { cells: bCells, org: base.org }, hCells);
     // An admin could read every token's Secret in the system namespace: leaving, they keep each value.
     if (activeAdmin(b) && !activeAdmin(h) && valuesKept.length) changes.push(tokenValuesKept(valuesKept, base.org));
-    if (b?.status === 'deactivated' && h?.status === 'active' && !h.admin) saidAsDeclaredNow(changes);
+    changes.push(
+      ...stagedChanges(b, h, { base: b?.dormant, head: h?.dormant }, { snapshot: base, cells: bCells, levels: true }),
+    );
+    if (b?.status === 'deactivated' && h?.status === 'active' && !h.admin)
+      saidAsDeclaredNow(changes, base.org.recordsDormant === true);
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;
     grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);
@@ -1405,6 +1535,12 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     const changes = [
       ...tokenChanges(b, h, today),
       ...accessChanges(bCells, hCells, org, changedRoles, { base, head }),
+      ...stagedChanges(
+        b,
+        h,
+        { base: b?.dormantRbac, head: h?.dormantRbac },
+        { snapshot: base, cells: bCells, levels: false },
+      ),
     ].map((c) => (withNamespace(c) ? impliedBy(c, 'with its namespace', true) : c));
     if (changes.length) tokens.push({ id, changes });
     if (b && liveToken(b) && changes.some((c) => c.removes)) tokensLosing++;

@@ -134,6 +134,17 @@ const SCALARS: Readonly<Record<Scalar, { readonly is: (v: unknown) => boolean; r
   texts: { is: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), words: 'a list of texts' },
 };
 
+/** A list of PolicyRule records, as a dormant grant's rules are written (orderedRule). */
+const RULE_RECORDS = {
+  records: {
+    apiGroups: 'texts?',
+    resources: 'texts?',
+    verbs: 'texts',
+    resourceNames: 'texts?',
+    nonResourceURLs: 'texts?',
+  },
+} as const;
+
 /**
  * The records of each membership list as model/membership.ts declares them (MemberUser,
  * MemberInvite, MemberToken, MemberNamespace; FieldsOf ties each to its type): what the readers take for granted. A line of
@@ -161,6 +172,10 @@ const RECORD_FIELDS: {
     status: 'text',
     access: 'text?',
     expiring: { records: { namespace: 'text', role: 'text', until: 'text' }, optional: true },
+    dormant: {
+      records: { namespace: 'text', levels: 'texts?', rules: { ...RULE_RECORDS, optional: true }, until: 'text?' },
+      optional: true,
+    },
   },
   invites: {
     email: 'text',
@@ -182,6 +197,7 @@ const RECORD_FIELDS: {
     namespaces: 'texts',
     levels: 'texts?',
     customRbac: 'texts?',
+    dormantRbac: { records: { namespace: 'text', rules: RULE_RECORDS }, optional: true },
   },
   namespaces: { name: 'text' },
 };
@@ -404,6 +420,7 @@ export function readMembership(docs: readonly ManifestDoc[], label: string, line
     ...(info.safeCustomResources !== undefined
       ? { safeCustomResources: readSafeCustomResources(info.safeCustomResources, label) }
       : {}),
+    ...(info.recordsDormant === true ? { recordsDormant: true } : {}),
   };
   // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
   // none passes the API server's limits; outputs of older orgctl kept invites and tokens in

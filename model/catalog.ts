@@ -26,6 +26,19 @@ export const POLICY_RULE_FIELDS = [
   'nonResourceURLs',
 ] as const satisfies readonly (keyof PolicyRule)[];
 
+/**
+ * A rule with its fields in the order people write them (and a copy of each list): the one form a
+ * rule is recorded in as data (a dormant grant's rules in the membership data), so a rule read back
+ * and written again is the same bytes.
+ */
+export const orderedRule = (r: PolicyRule): PolicyRule => ({
+  ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
+  ...(r.resources ? { resources: [...r.resources] } : {}),
+  ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
+  ...(r.nonResourceURLs ? { nonResourceURLs: [...r.nonResourceURLs] } : {}),
+  verbs: [...r.verbs],
+});
+
 export interface AccessLevel {
   /** `r:<family>` or `w:<family>`. */
   readonly id: string;

@@ -10,6 +10,7 @@
 import type { ArgoCdModel, InviteState, MemberStanding, SafeCustomResource } from './model.ts';
 import type { NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 import type { MailDomain } from './mailbox.ts';
+import type { PolicyRule } from './catalog.ts';
 
 /** `organization.json` in the `orgctl-organization` ConfigMap, and `organization` in members.json. */
 export interface MemberOrganization {
@@ -42,6 +43,11 @@ export interface MemberOrganization {
   readonly namespaceProtection?: NamespaceProtection;
   /** Custom resources declared safe for non-admins to write. Absent when none is declared. */
   readonly safeCustomResources?: readonly SafeCustomResource[];
+  /**
+   * Always true in an output that records dormant grants (MemberUser.dormant, MemberToken.dormantRbac):
+   * an older output, without it, recorded none, so the diff cannot tell what was staged in it.
+   */
+  readonly recordsDormant?: boolean;
 }
 
 /**
@@ -78,6 +84,29 @@ export interface MemberGrantExpiry {
  */
 export const expiryKey = (namespace: string, role: string): string => `${namespace}\u0000${role}`;
 
+/**
+ * What a deactivated person is granted in one namespace, bound to nothing while they are deactivated
+ * (no RBAC object: no access) and held once reactivated: every grant of theirs there that holds
+ * today, merged. Recorded so a pull request staging grants on a deactivated user changes the output,
+ * and reads as a line judged as a live grant is; the import and the proofs declare it again.
+ */
+export interface MemberDormantGrant {
+  readonly namespace: string;
+  /** Catalog levels, named roles' levels spelled out, sorted; absent when none. */
+  readonly levels?: readonly string[];
+  /** Inline rules, then the custom roles' rules, each as orderedRule writes it; absent when none. */
+  readonly rules?: readonly PolicyRule[];
+  /** YYYY-MM-DD: the last day the latest of them holds, when every one of them ends. */
+  readonly until?: string;
+}
+
+/** A deactivated token's custom RBAC in one namespace (as MemberDormantGrant, for a token). */
+export interface MemberDormantRbac {
+  readonly namespace: string;
+  /** Inline rules, then the custom roles' rules, each as orderedRule writes it. */
+  readonly rules: readonly PolicyRule[];
+}
+
 /** One line of `users.jsonl` (`orgctl-users`, `orgctl-users-2`, ...), and an entry of `users` in members.json. */
 export interface MemberUser extends MemberStanding {
   /** Lower-cased email: the user's identity. */
@@ -94,6 +123,8 @@ export interface MemberUser extends MemberStanding {
    * hold through grants ends (a role some grant gives without an end holds for good).
    */
   readonly expiring?: readonly MemberGrantExpiry[];
+  /** A deactivated person's grants, by namespace (MemberDormantGrant); absent while active or when none. */
+  readonly dormant?: readonly MemberDormantGrant[];
 }
 
 /** Access an invite carries to one namespace: levels and named roles (each absent when empty). */
@@ -139,6 +170,8 @@ export interface MemberToken {
   readonly levels?: readonly string[];
   /** Namespaces of its custom RBAC, in declared order; absent when it has none. */
   readonly customRbac?: readonly string[];
+  /** A deactivated token's custom RBAC, by namespace in declared order; absent while active or when none. */
+  readonly dormantRbac?: readonly MemberDormantRbac[];
 }
 
 /** members.json, and the content of the membership ConfigMaps together. */

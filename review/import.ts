@@ -23,7 +23,7 @@
  * look at different subjects still say things in the input's order.
  */
 import { listed } from '../model/text.ts';
-import { CATALOG, type PolicyRule } from '../model/catalog.ts';
+import { CATALOG, orderedRule, type PolicyRule } from '../model/catalog.ts';
 import type { MailDomain } from '../model/mailbox.ts';
 import {
   ADMIN_LEVEL,
@@ -195,13 +195,7 @@ export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
 }
 
 /** A rule in the order people write them. */
-const ordered = (r: PolicyRule): PolicyRule => ({
-  ...(r.apiGroups ? { apiGroups: [...r.apiGroups] } : {}),
-  ...(r.resources ? { resources: [...r.resources] } : {}),
-  ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
-  ...(r.nonResourceURLs ? { nonResourceURLs: [...r.nonResourceURLs] } : {}),
-  verbs: [...r.verbs],
-});
+const ordered = orderedRule;
 
 /** A rule as a string, its fields in one order: two rules alike have one key. */
 const ruleKey = (r: PolicyRule): string => JSON.stringify(ordered(r));
@@ -1110,6 +1104,22 @@ export function grantSpecs(
   return specs;
 }
 
+/**
+ * A deactivated person's grants as the membership records them (MemberUser.dormant), bound to
+ * nothing: per namespace a grant of its levels and one of its rules, each until the record's end,
+ * which synthesis records the same again.
+ */
+function dormantGrantSpecs(membership: Membership | undefined): GrantSpec[] {
+  const specs: GrantSpec[] = [];
+  for (const u of [...(membership?.users.values() ?? [])].sort((a, b) => byString(a.email, b.email)))
+    for (const d of u.dormant ?? []) {
+      const at = { user: u.email, namespace: d.namespace, ...(d.until ? { expires: d.until } : {}) };
+      if (d.levels?.length) specs.push({ ...at, levels: [...d.levels] });
+      if (d.rules?.length) specs.push({ ...at, rules: d.rules.map(ordered) });
+    }
+  return specs;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tokens, invites, namespaces, custom roles
 
@@ -1188,7 +1198,9 @@ export function tokenSpecs(
   for (const t of membership?.tokens.values() ?? []) {
     if (tokens.has(t.id)) continue;
     const levels = t.namespaces.length ? { levels: [...(t.levels ?? [])] } : {};
-    specs.push({ id: t.id, namespaces: [...t.namespaces], ...levels });
+    // A deactivated token's custom RBAC, bound to nothing: the membership records it (dormantRbac).
+    const rbac = t.dormantRbac?.map((r) => ({ namespace: r.namespace, rules: r.rules.map(ordered) }));
+    specs.push({ id: t.id, namespaces: [...t.namespaces], ...levels, ...(rbac ? { rbac } : {}) });
   }
   // A rotation read back from a ServiceAccount's name keeps that ServiceAccount (and the tokens issued for it).
   const rotated = (id: string) => (rotations.has(id) ? { rotation: rotations.get(id)! } : {});
@@ -1407,8 +1419,8 @@ const STOCK_CLUSTER_ROLES = new Set(['admin', 'edit', 'view', 'cluster-admin']);
 
 /**
  * What the input holds, or what orgctl's own output leaves out, that the spec cannot carry over:
- * grant expiry dates and the grants of deactivated or Remove All users (orgctl's output records
- * neither), grants through declared roles (the output binds their levels), roles no binding
+ * grant expiry dates and the grants of Remove All users (orgctl's output records neither; an
+ * older one, without recordsDormant, neither deactivated users' grants nor deactivated tokens' custom RBAC), grants through declared roles (the output binds their levels), roles no binding
  * binds and ServiceAccounts that hold no binding. (A subject of a kind RBAC does not know makes its
  * binding malformed: the report says so.)
  */
@@ -1431,8 +1443,10 @@ function lossesOf(
       losses.push(
         `grants through roles (${roles.join(', ')}): the output binds each role's levels, so such grants are imported as levels (${from})`,
       );
+    // An output recording dormant grants (recordsDormant) holds a deactivated person's and token's.
+    const dormantLost = !membership.org.recordsDormant;
     for (const u of [...membership.users.values()].sort((a, b) => byString(a.email, b.email))) {
-      if (u.status === 'deactivated')
+      if (u.status === 'deactivated' && dormantLost)
         losses.push(
           `the grants of deactivated user ${u.email}: a deactivated user is bound to nothing, so the output holds none of them; declare them again if reactivated (${from})`,
         );
@@ -1442,7 +1456,7 @@ function lossesOf(
         );
     }
     for (const t of [...membership.tokens.values()].sort((a, b) => byString(a.id, b.id)))
-      if (t.status === 'deactivated')
+      if (t.status === 'deactivated' && dormantLost)
         losses.push(
           `the custom RBAC of deactivated token ${t.id}, if it has any: its Roles and bindings are left out of the output with it; declare them again if reactivated (${from})`,
         );
@@ -1528,7 +1542,7 @@ export function importRbac(docs: readonly ManifestDoc[], options: ImportOptions 
     users: userSpecs(people, membership),
     namespaces: namespaces.namespaces,
     customRoles: customRoleSpecs(users.customRoles, tokens.customRoles),
-    grants: grantSpecs(users.grants, people, membership),
+    grants: [...grantSpecs(users.grants, people, membership), ...dormantGrantSpecs(membership)],
     tokens: tokenSpecs(tokens.tokens, membership, tokens.rotations),
     invites: invites.invites,
   });

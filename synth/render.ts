@@ -10,7 +10,7 @@
 import { RBAC_GROUP } from './kinds.ts';
 import { SHARD_NAME_PATTERN } from './tracking.ts';
 import type { k8s } from 'cdk8s-plus-28';
-import { CATALOG, compareLevels, findLevel, type PolicyRule } from '../model/catalog.ts';
+import { CATALOG, compareLevels, findLevel, orderedRule, type PolicyRule } from '../model/catalog.ts';
 import {
   MEMBERS_FILE,
   MEMBERSHIP_LISTS,
@@ -23,6 +23,8 @@ import {
   type MembershipData,
   type MembershipList,
   type MemberGrantExpiry,
+  type MemberDormantGrant,
+  type MemberDormantRbac,
   expiryKey,
   type MemberToken,
   type MemberUser,
@@ -591,6 +593,79 @@ export function namespaceRoleBindings(org: string): (ns: string, roles: readonly
   };
 }
 
+/** Levels, rules and ends gathered for one dormant record. */
+interface DormantParts {
+  readonly levels: Set<string>;
+  readonly rules: PolicyRule[];
+  /** Each grant's last day, '' for one without an end. */
+  readonly ends: string[];
+}
+
+/** The rules of a grant's (or a token's) custom roles, after its inline rules, as orderedRule writes them. */
+function rulesWithCustomRoles(
+  inline: readonly PolicyRule[],
+  customRoles: readonly string[],
+  ruleSets: ReadonlyMap<string, readonly PolicyRule[]>,
+): PolicyRule[] {
+  return [...inline, ...customRoles.flatMap((c) => ruleSets.get(c) ?? NO_ITEMS)].map(orderedRule);
+}
+
+/**
+ * Each deactivated person's grants that hold today, merged by namespace (MemberDormantGrant): they
+ * bind nothing, yet a pull request staging them must change the output, so a review reads it.
+ */
+function dormantGrants(model: OrgModel, today: string): ReadonlyMap<string, readonly MemberDormantGrant[]> {
+  const away = new Set(model.users.filter((u) => u.status === 'deactivated').map((u) => u.key));
+  const out = new Map<string, MemberDormantGrant[]>();
+  if (!away.size) return out;
+  const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
+  const ruleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
+  const parts = new Map<string, Map<string, DormantParts>>();
+  for (const g of model.grants) {
+    if (!away.has(g.user) || isExpired(g.expires, today)) continue;
+    let mine = parts.get(g.user);
+    if (!mine) parts.set(g.user, (mine = new Map()));
+    let at = mine.get(g.namespace);
+    if (!at) mine.set(g.namespace, (at = { levels: new Set(), rules: [], ends: [] }));
+    for (const l of [...g.levels, ...g.roles.flatMap((r) => roleLevels.get(r) ?? NO_ITEMS)])
+      if (findLevel(l)) at.levels.add(l);
+    at.rules.push(...rulesWithCustomRoles(g.rules, g.customRoles, ruleSets));
+    at.ends.push(g.expires ?? '');
+  }
+  for (const [user, byNamespace] of parts) {
+    const records = [...byNamespace]
+      .filter(([, p]) => p.levels.size || p.rules.length)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([namespace, p]): MemberDormantGrant => {
+        const until = p.ends.includes('') ? undefined : [...p.ends].sort().at(-1);
+        return {
+          namespace,
+          ...(p.levels.size ? { levels: [...p.levels].sort() } : {}),
+          ...(p.rules.length ? { rules: p.rules } : {}),
+          ...(until ? { until } : {}),
+        };
+      });
+    if (records.length) out.set(user, records);
+  }
+  return out;
+}
+
+const dormantRbacField = (rbac: MemberDormantRbac[] | undefined) => (rbac ? { dormantRbac: rbac } : {});
+
+/** A deactivated token's custom RBAC by namespace, in declared order (MemberDormantRbac); undefined when none. */
+function dormantRbacOf(model: OrgModel, t: TokenModel): MemberDormantRbac[] | undefined {
+  if (t.status !== 'deactivated' || !t.rbac.length) return undefined;
+  const ruleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
+  const byNamespace = new Map<string, PolicyRule[]>();
+  for (const r of t.rbac)
+    byNamespace.set(r.namespace, [
+      ...(byNamespace.get(r.namespace) ?? []),
+      ...rulesWithCustomRoles(r.rules, r.customRoles, ruleSets),
+    ]);
+  const out = [...byNamespace].filter(([, rules]) => rules.length).map(([namespace, rules]) => ({ namespace, rules }));
+  return out.length ? out : undefined;
+}
+
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
 export function membershipData(model: OrgModel, today: string): MembershipData {
   const organization: MemberOrganization = {
@@ -613,8 +688,11 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
     ...(model.namespaceProtection ? { namespaceProtection: model.namespaceProtection } : {}),
     // What non-admins may write in unknown API groups: the policies judge from it, the diff compares it.
     ...(model.safeCustomResources ? { safeCustomResources: model.safeCustomResources } : {}),
+    // Dormant grants are recorded (users' `dormant`, tokens' `dormantRbac`): an output without this recorded none.
+    recordsDormant: true,
   };
   const expiring = grantExpiries(model, today);
+  const dormant = dormantGrants(model, today);
   const users = model.users.map((u): MemberUser => {
     const ends = expiring.get(u.key);
     return {
@@ -627,6 +705,7 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
       status: u.status,
       ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
       ...(ends ? { expiring: ends } : {}),
+      ...(dormant.has(u.key) ? { dormant: dormant.get(u.key)! } : {}),
     };
   });
   const invites = model.invites.map(
@@ -657,6 +736,7 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
       ...(t.namespaces.length ? { levels: t.levels } : {}),
       // Only while live: a dead token's Roles are left out, so nothing in the output holds its rules.
       ...(t.rbac.length && isLiveToken(t, today) ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
+      ...dormantRbacField(dormantRbacOf(model, t)),
     }),
   );
   const namespaces = model.namespaces

@@ -57,7 +57,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseSpec, diffOf, judge, token, tokensOf, user, withoutBob, type Spec } from './review/scenarios.ts';
-import { reviewSnapshots, snapshotOf } from './review/scenarios.ts';
+import { configMapsGet, dormantBlank, reviewSnapshots, snapshotOf } from './review/scenarios.ts';
 
 const bobPlus = 'bob+x@acme.io';
 
@@ -211,35 +211,24 @@ const linesOf = (base: Spec, edit: (s: Spec) => void, id: string): string[] => {
   const d = diffOf(base, edit);
   return [...d.people, ...d.tokens].filter((p) => p.id === id).flatMap((p) => p.changes.map((c) => c.text));
 };
-const configMaps = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+const configMaps = configMapsGet;
 const podsCreate = [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }];
 const secretsRead = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }];
 
-/** baseSpec with a deactivated blank token `blank` (configmaps in web), owned by `owner` (or by nobody). */
-function dormantBlank(owner?: string): Spec {
-  const s = baseSpec();
-  tokensOf(s).push({
-    id: 'blank',
-    name: 'Blank',
-    namespaces: [],
-    status: 'deactivated',
-    ...(owner ? { owner } : {}),
-    rbac: [{ namespace: 'web', rules: configMaps }],
-  });
-  return s;
-}
 const stage = (rules: unknown[]) => (s: Spec) => void (token(s, 'blank').rbac = [{ namespace: 'web', rules }]);
 const reactivate = (s: Spec) => void delete token(s, 'blank').status;
 
 describe('held (item 1): custom rules staged on a deactivated blank token are judged whole at its reactivation', () => {
-  it('left: the staging reads no line (its rules are in the declaration only, not in dist/), even by its owner', () => {
-    expect(linesOf(dormantBlank('frank@acme.io'), stage([...configMaps, ...podsCreate]), 'blank')).toEqual([]);
+  it('closed (R109): the staging reads a line (the membership data records its rules), and its owner making it fails self-edit', () => {
+    expect(linesOf(dormantBlank('frank@acme.io'), stage([...configMaps, ...podsCreate]), 'blank')).toEqual([
+      'custom rules in web changed while deactivated (now can run arbitrary pods in web): they take effect on reactivation',
+    ]);
     expect(
       judge(dormantBlank('frank@acme.io'), stage([...configMaps, ...podsCreate]), {
         actors: ['frank'],
         approvals: ['alice'],
       }).failed,
-    ).toEqual([]);
+    ).toEqual(['self-edit']);
   });
 
   it('the reactivation lists what every rule gives (a widening), and is judged on it', () => {
@@ -270,16 +259,18 @@ describe('held (item 1): custom rules staged on a deactivated blank token are ju
 });
 
 describe('held (item 2): other dormant states, each activation shown whole', () => {
-  it("a deactivated user's grants staged read no line; the reactivation lists every one (two admins for an admin's mailbox)", () => {
+  it("a deactivated user's grants staged read a line (R109); the reactivation lists every one (two admins for an admin's mailbox)", () => {
     const base = baseSpec();
     base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', status: 'deactivated' });
     const grant = (s: Spec) =>
       void s.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'data', levels: ['r:secrets'] });
-    expect(linesOf(base, grant, 'frank+ops@acme.io')).toEqual([]);
+    expect(linesOf(base, grant, 'frank+ops@acme.io')).toEqual([
+      'is granted r:secrets in data while deactivated: it takes effect on reactivation',
+    ]);
     grant(base);
     const back = (s: Spec) => void delete user(s, 'frank+ops@acme.io').status;
     expect(linesOf(base, back, 'frank+ops@acme.io')).toEqual([
-      'is reactivated: what they gain is what is declared now, and a grant declared while they were deactivated read no line before',
+      'is reactivated: what they gain was recorded while they were deactivated (each staging read a line of its own)',
       'gains r:secrets in data',
       'can now read Secrets in data',
     ]);
@@ -393,7 +384,7 @@ describe("held (item 4): self-edit's indirect ways, frank an author approved by 
     ).toContain('self-edit');
   });
 
-  it('left: a grant staged on a deactivated address of his mailbox reads no line (judged, two admins, at its reactivation)', () => {
+  it('closed (R109): a grant staged on a deactivated address of his mailbox reads a line, and fails self-edit', () => {
     const base = baseSpec();
     base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', status: 'deactivated' });
     expect(
@@ -401,7 +392,7 @@ describe("held (item 4): self-edit's indirect ways, frank an author approved by 
         base,
         (s) => void s.spec.grants.push({ user: 'frank+ops@acme.io', namespace: 'data', levels: ['r:secrets'] }),
       ).failed,
-    ).toEqual([]);
+    ).toEqual(['self-edit']);
   });
 });
 

@@ -27,7 +27,8 @@
  * output does record of a dormant person (admin, billing, Add All, a deactivated token's levels and
  * namespaces) is a line, and self-edit's for an author's mailbox. Left: the staging itself (a
  * deactivated user's grants, a deactivated blank token's custom rules) is not in dist/, so no review
- * reads it until the reactivation; see the report.
+ * reads it until the reactivation; see the report. Closed since (R109, test/dormant-grants.test.ts): the
+ * membership data records dormant grants, so the staging is a line judged as a live grant.
  *
  * Item 4 (held, pinned below): a removed user's token left active, or a deactivated user's expired
  * token, is refused (token-owner-inactive): renewed it would live again; an invitation accepted
@@ -154,9 +155,12 @@ describe('held (item 2): a token removed and declared again under the same id, w
   });
 });
 
-/** A reactivation with gains, as its line says it: what it gains may have been declared while deactivated. */
+/**
+ * A reactivation with gains, as its line says it: what it gains was recorded while deactivated (R109: each
+ * staging read a line of its own; a base from an older orgctl, which recorded none, says they read none).
+ */
 const REACTIVATED =
-  'is reactivated: what they gain is what is declared now, and a grant declared while they were deactivated read no line before';
+  'is reactivated: what they gain was recorded while they were deactivated (each staging read a line of its own)';
 
 describe('R108-1: dormant state, step by step (what a reviewer sees)', () => {
   const frankOps = 'frank+ops@acme.io';
@@ -169,9 +173,13 @@ describe('R108-1: dormant state, step by step (what a reviewer sees)', () => {
   const stage = (s: Spec) => void s.spec.grants.push({ user: frankOps, namespace: 'data', levels: ['r:secrets'] });
   const reactivate = (s: Spec) => void delete user(s, frankOps).status;
 
-  it('left: step 1, frank stages r:secrets on his deactivated address: no line, and it passes (dist/ does not change)', () => {
-    expect(diffOf(withDormantFrankOps(), stage).people).toEqual([]);
-    expect(judge(withDormantFrankOps(), stage, { actors: ['frank'] }).failed).toEqual([]);
+  it('closed (R109): step 1, frank stages r:secrets on his deactivated address: a line, and it fails self-edit', () => {
+    expect(linesOf(withDormantFrankOps(), stage, frankOps)).toEqual([
+      'is granted r:secrets in data while deactivated: it takes effect on reactivation',
+    ]);
+    expect(judge(withDormantFrankOps(), stage, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual([
+      'self-edit',
+    ]);
   });
 
   it('attack: step 2, the reactivation lists every gain, as if restored: it must say they may have been declared while dormant; frank making it fails self-edit; a member needs two admins', () => {
@@ -216,13 +224,15 @@ describe('R108-1: dormant state, step by step (what a reviewer sees)', () => {
     ).toContain('self-edit');
   });
 
-  it("left: a deactivated admin's own grants staged (dan, alice approving an empty diff); his reactivation lists them", () => {
+  it("closed (R109): a deactivated admin's own grants staged (dan) read a line and fail self-edit; his reactivation lists them", () => {
     const base = baseSpec();
     user(base, 'dan@acme.io').status = 'deactivated';
     const danStage = (s: Spec) =>
       void s.spec.grants.push({ user: 'dan@acme.io', namespace: 'data', levels: ['r:secrets'] });
-    expect(diffOf(base, danStage).people).toEqual([]);
-    expect(judge(base, danStage, { actors: ['dan'], approvals: ['alice'] }).failed).toEqual([]);
+    expect(linesOf(base, danStage, 'dan@acme.io')).toEqual([
+      'is granted r:secrets in data while deactivated: it takes effect on reactivation',
+    ]);
+    expect(judge(base, danStage, { actors: ['dan'], approvals: ['alice'] }).failed).toContain('self-edit');
     danStage(base);
     const back = (s: Spec) => void delete user(s, 'dan@acme.io').status;
     expect(linesOf(base, back, 'dan@acme.io').join('\n')).toMatch(

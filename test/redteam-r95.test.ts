@@ -235,7 +235,7 @@ describe('held: tokens surviving their user (bob deactivated, bots deactivated w
     );
   });
 
-  it("a blank token's custom rules changed while deactivated show no line (left); its reactivation shows them and is judged at their grade", () => {
+  it("a blank token's custom rules changed while deactivated show a line judged at their grade (R109); its reactivation shows them and is judged at their grade", () => {
     const base = bobGone();
     tokensOf(base).push({
       id: 'blank',
@@ -248,7 +248,10 @@ describe('held: tokens surviving their user (bob deactivated, bots deactivated w
       void (token(s, 'blank').rbac = [
         { namespace: 'web', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] },
       ]);
-    expect(linesOf(base, podsRule, 'blank')).toEqual([]);
+    expect(linesOf(base, podsRule, 'blank')).toEqual([
+      'custom rules in web changed while deactivated (now can run arbitrary pods in web): they take effect on reactivation',
+    ]);
+    expect(judge(base, podsRule, { actors: ['erin'], approvals: ['alice'] }).failed).toContain('admin-change-approval');
     podsRule(base);
     const v = judge(base, (s) => void delete token(s, 'blank').status, { actors: ['erin'], approvals: ['alice'] });
     expect(v.failed).toContain('admin-change-approval');

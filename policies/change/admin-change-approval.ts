@@ -10,7 +10,8 @@ import {
   type LazyCell,
   type Snapshot,
 } from '../../analysis/snapshot.ts';
-import { CLASS_BY_ID, firstUndeclared } from '../../analysis/classes.ts';
+import { CLASS_BY_ID, firstUndeclared, type ClassId } from '../../analysis/classes.ts';
+import type { Change } from '../../analysis/change.ts';
 import type { SubjectDiff } from '../../analysis/diff.ts';
 import {
   beneficiaries,
@@ -43,6 +44,14 @@ function isAdminGrade(cell: LazyCell | undefined, side: Snapshot): boolean {
   if (c.covers.some(isAdminOnly) || c.classes.some((k) => CLASS_BY_ID.get(k)?.severity === 'error')) return true;
   return customRulesOf(side, cell).some((rules) => firstUndeclared(rules, side.org.safeCustomResources) !== undefined);
 }
+
+/**
+ * A staging on a deactivated token (gains-dormant) of access reserved for admins, held once it is
+ * reactivated: no cell holds it yet, so its own levels and classes say it (a live token's cells would).
+ */
+const stagesAdminGrade = (c: Change): boolean =>
+  c.kind === 'gains-dormant' &&
+  (!!c.levels?.some(isAdminOnly) || !!c.classes?.some((k) => CLASS_BY_ID.get(k as ClassId)?.severity === 'error'));
 
 /** Whether `email` is an active admin on that side. */
 const isActiveAdmin = (side: Snapshot, email: string): boolean => {
@@ -193,7 +202,11 @@ export const adminChangeApproval: ChangeRule = {
       );
       const grade = custody ? Object.keys(cells).filter((ns) => isAdminGrade(cells[ns], input.head)) : [];
       const reserved = [
-        ...new Set([...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)), ...grade]),
+        ...new Set([
+          ...namespaces.filter((ns) => isAdminGrade(cells[ns], input.head)),
+          ...grade,
+          ...t.changes.filter(stagesAdminGrade).map((c) => c.namespace!),
+        ]),
       ].sort();
       if (!reserved.length) continue;
       const previousOwner = input.base.tokens.get(t.id)?.owner;

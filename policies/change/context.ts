@@ -650,6 +650,8 @@ export const GAINS: ReadonlySet<string> = new Set([
   'gains-role',
   'gains-rules',
   'gains-beyond-admin',
+  // Staged on a deactivated person or token: held once reactivated, judged as a live grant.
+  'gains-dormant',
 ]);
 
 /**

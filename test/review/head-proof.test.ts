@@ -342,7 +342,9 @@ describe('an upgrade that changes the output, with its head proof', () => {
       'a deactivated member bound',
       'lga1/shard-17/resources.yaml',
       W_FULL_FOR_BOB.join('\n').replace('bob@acme.io', 'mallory@acme.io').replace('acme:w:full\n', 'acme:r:pods\n'),
-      /binds User mallory@acme\.io to ClusterRole acme:r:pods in web in cluster lga1, which this orgctl's rendering/,
+      // Read back, the binding is a grant of a deactivated user: recorded as dormant (MemberUser.dormant), so the
+      // rendering's membership record of mallory differs from head's first.
+      /user mallory@acme\.io: head dist\/'s membership data says .*this orgctl's rendering of the organization it describes .*"namespace":"web","levels":\\\["r:pods"/,
     ],
     [
       'a token kept bound after its expiry',

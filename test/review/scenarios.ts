@@ -229,6 +229,23 @@ export async function reviewPair(sides: { base: string; head: string }, ...args:
 /** A spec's tokens, for edits. */
 export const tokensOf = (s: Spec) => s.spec.tokens as Record<string, unknown>[];
 
+/** Reads ConfigMaps in web (get). */
+export const configMapsGet = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+
+/** baseSpec with a deactivated blank token `blank` (configMapsGet in web), owned by `owner` (or by nobody). */
+export function dormantBlank(owner?: string): Spec {
+  const s = baseSpec();
+  tokensOf(s).push({
+    id: 'blank',
+    name: 'Blank',
+    namespaces: [],
+    status: 'deactivated',
+    ...(owner ? { owner } : {}),
+    rbac: [{ namespace: 'web', rules: configMapsGet }],
+  });
+  return s;
+}
+
 /** Clusters lga1 and ord1, web and data in lga1 only; no ci or bots, alice's read-only token reader in data. */
 export function pinnedToOneCluster(): Spec {
   const s = baseSpec();
