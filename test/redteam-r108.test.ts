@@ -269,10 +269,19 @@ describe('item 4: other ways through a deactivated, removed or invited state', (
     expect(linesOf(base, accept, 'carol@acme.io')).toEqual(['invitation withdrawn']);
   });
 
-  it("found, left (no hole: refuses too much): a deactivated address of an active admin's mailbox fails every gain of the admin", () => {
+  it("refused too much: a deactivated address of an active admin's mailbox (frank+ops@, delivered to frank@) fails none of frank@'s own gains: the mailbox is frank's", () => {
     const base = baseSpec();
     base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', status: 'deactivated' });
     const billing = (s: Spec) => void (user(s, 'frank@acme.io').billing = true);
-    expect(judge(base, billing, { actors: ['alice'], approvals: ['dan'] }).failed).toEqual(['deactivated-mailbox']);
+    expect(judge(base, billing, { actors: ['alice'], approvals: ['dan'] }).failed).toEqual([]);
+  });
+
+  it('held: the deactivated user whose own address is the mailbox (bob@) still fails what another address of it (bob+x@) gains', () => {
+    const base = baseSpec();
+    user(base, 'bob@acme.io').status = 'deactivated';
+    token(base, 'bots').status = 'deactivated';
+    base.spec.users.push({ email: bobPlus, github: 'bobx' });
+    const gain = (s: Spec) => void s.spec.grants.push({ user: bobPlus, namespace: 'data', levels: ['r:pods'] });
+    expect(byErin(base, gain).failed).toEqual(['deactivated-mailbox']);
   });
 });
