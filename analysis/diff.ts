@@ -1345,7 +1345,8 @@ const UNKNOWN_BEFORE = " (the base's output records no staged grants: what was s
 /**
  * Grants staged on a deactivated person or token (bound to nothing, recorded in the membership
  * data), from what `before` held or had staged: one line a namespace for levels, one for rules,
- * each saying it takes effect on reactivation. The gains are `gains-dormant`, judged as a live
+ * each saying it takes effect on reactivation (a withdrawal, `loses-dormant`, gives nothing: it
+ * removes, though nothing held it). The gains are `gains-dormant`, judged as a live
  * grant's (self-edit, admin-change-approval by their levels and classes); head-policies refuses
  * what forbidden-grant refuses once the proof declares them again.
  */
@@ -1374,6 +1375,7 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
         kind: 'loses-dormant',
         namespace: ns,
         levels: lost,
+        removes: true,
         text: `staged ${codeList(lost)} in ${ns} withdrawn while deactivated (it held nothing)`,
       });
     const [oldRules, newRules] = [new Set((b?.rules ?? []).map(key)), new Set((h?.rules ?? []).map(key))];
@@ -1393,6 +1395,7 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
       out.push({
         kind: 'loses-dormant',
         namespace: ns,
+        removes: true,
         text: `custom rules in ${ns} narrowed while deactivated (they held nothing)`,
       });
   }
@@ -1421,7 +1424,9 @@ function stagedChanges(
       : b.status === 'deactivated'
         ? dormantHoldings(records.base)
         : liveHoldings(base.cells, base.snapshot, base.levels);
-  return dormantChanges(before, dormantHoldings(records.head), b?.status === 'deactivated' && !recorded);
+  const changes = dormantChanges(before, dormantHoldings(records.head), b?.status === 'deactivated' && !recorded);
+  // Deactivated by this change: what they lose is the deactivation's to say; only a staging widening it is new.
+  return b !== undefined && b.status !== 'deactivated' ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
 }
 
 /** Gains of access a reactivation's lines list (saidAsDeclaredNow). */
