@@ -180,7 +180,7 @@ export const sameLogin = (a: string | undefined, b: string | undefined): boolean
  * The mailbox an address reaches, read by base's own mail domains (`identity.mailDomains`) as who
  * is admin is: a change never declares its own aliasing (red team R78-1).
  */
-function mailboxIn(input: ReviewInput, email: string): string {
+export function mailboxIn(input: ReviewInput, email: string): string {
   let known = mailboxesRead.get(input);
   if (!known) mailboxesRead.set(input, (known = new Map()));
   let mailbox = known.get(email);

@@ -6,6 +6,7 @@ import {
   earlierSides,
   editsOf,
   givesNothing,
+  mailboxIn,
   oneMailboxIn,
   ownersGains,
   sharingMailbox,
@@ -117,10 +118,16 @@ export const deactivatedMailbox: ChangeRule = {
         if (!head.users.has(u.email) && !gone.has(u.email))
           gone.set(u.email, label === 'base' ? 'removed' : `removed since ${label}`);
     const personOf = sharingMailbox(input, [...gone.keys()]);
-    /** The user gone (deactivated or removed) whose mailbox `email` reaches, when it is another address. */
+    /**
+     * The user gone (deactivated or removed) whose mailbox `email` reaches, when it is another address
+     * and the mailbox is not an active user's own address: `frank+ops@` deactivated is delivered to
+     * `frank@`'s mailbox, so what `frank@` (active) or another address of it gains stays with frank,
+     * no one gone (R108 item 4: every gain of frank's own failed, no approval lifting it).
+     */
     const theirs = (email: string): string | undefined => {
       const person = personOf.get(email);
-      return person !== undefined && person !== email ? person : undefined;
+      if (person === undefined || person === email) return undefined;
+      return head.users.get(mailboxIn(input, email))?.status === 'active' ? undefined : person;
     };
     const found: { email: string; what: string }[] = [];
     for (const d of input.diff.people.map(editsOf))
