@@ -190,3 +190,17 @@ describe("a deactivated blank token's custom rules staged read a line and are ju
     expect(proofsOf(files, files)).toMatchObject({ full: true });
   });
 });
+
+describe("a cut comment keeps a privileged staging, as a live grant's class line", () => {
+  it('past the limit, the staging with a privilege class is kept before ordinary gains', async () => {
+    const { renderMarkdown } = await import('../report/markdown.ts');
+    const d = diffOf(bobAway(), stageFor(bob, ['r:secrets']));
+    const filler = Array.from({ length: 400 }, (_, i) => ({
+      id: `p${String(i).padStart(3, '0')}@acme.io`,
+      changes: [{ kind: 'gains', text: `gains r:pods in web ${'x'.repeat(150)}` }],
+    }));
+    const text = renderMarkdown({ ...d, people: [...filler, ...d.people] }, undefined, { maxBytes: 20_000 });
+    expect(text).toContain(STAGED('r:secrets', 'data'));
+    expect(text).not.toContain('p399@acme.io');
+  });
+});
