@@ -177,7 +177,12 @@ function movesIn(c: Change): boolean {
 
 /** Whether a change gives what a reviewer must see even in a cut comment (`held`: its classGrants). */
 const mustShow = (c: Change, held: readonly string[]): boolean =>
-  MUST_SHOW.has(c.kind) || makesAdmin(c) || held.length > 0 || (TOKEN_GAINS.has(c.kind) && (!c.removes || movesIn(c)));
+  MUST_SHOW.has(c.kind) ||
+  makesAdmin(c) ||
+  held.length > 0 ||
+  (TOKEN_GAINS.has(c.kind) && (!c.removes || movesIn(c))) ||
+  // Staged on a deactivated person or token with a privilege class: as a live gains-class line would be.
+  (c.kind === 'gains-dormant' && !!c.classes?.length);
 
 /**
  * Which lines of a cut comment are kept first (lower first): the organization's own (owner,
