@@ -491,9 +491,90 @@ export function yamlPositions(text: string): (keys: readonly (string | number)[]
 
 /**
  * The first key that appears twice in one object of valid JSON `text`, with where it is (1-based
- * line and column) and its spec path; undefined when there is none. One pass over the text.
+ * line and column) and its spec path; undefined when there is none. A spec without one (every
+ * spec that loads) is told by mayRepeatKey's pass, which makes nothing per object or key; the
+ * pass that names the key runs only when it may find one.
  */
 function duplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
+  return mayRepeatKey(text) ? firstDuplicateJsonKey(text) : undefined;
+}
+
+/** Keys an object may hold before mayRepeatKey stops comparing each with all before it (a spec's objects hold up to 10). */
+const KEYS_COMPARED = 32;
+
+/**
+ * False when no object of valid JSON `text` holds a key twice; true when one may (two keys of one
+ * spelling, a key with an escape, which may spell another, or an object of more keys than
+ * KEYS_COMPARED). One pass over the text: the open objects' keys are offsets into it, compared in
+ * place, so nothing is made per object or per key (a Set and a key string each cost `check` at
+ * size L 100,000 objects and 330,000 strings before).
+ */
+function mayRepeatKey(text: string): boolean {
+  // Per open { or [: whether an object, and where its keys start in the key stack.
+  let isObject = new Uint8Array(64);
+  let keysFrom: Int32Array<ArrayBuffer> = new Int32Array(64);
+  let depth = 0;
+  // The open objects' keys, as offsets of their first character and past their last.
+  let starts: Int32Array<ArrayBuffer> = new Int32Array(256);
+  let ends: Int32Array<ArrayBuffer> = new Int32Array(256);
+  let keys = 0;
+  let expectKey = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i + 1;
+      i = jsonStringEnd(text, i) - 1; // valid JSON: every string ends
+      if (!expectKey) continue;
+      expectKey = false;
+      const from = keysFrom[depth - 1]!;
+      if (keys - from >= KEYS_COMPARED) return true;
+      for (let j = start; j < i; j++) if (text.charCodeAt(j) === 0x5c /* backslash */) return true;
+      const length = i - start;
+      for (let k = from; k < keys; k++)
+        if (ends[k]! - starts[k]! === length && sameText(text, starts[k]!, start, length)) return true;
+      if (keys === starts.length) {
+        starts = grown(starts);
+        ends = grown(ends);
+      }
+      starts[keys] = start;
+      ends[keys] = i;
+      keys++;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (depth === isObject.length) {
+        const wider = new Uint8Array(depth * 2);
+        wider.set(isObject);
+        isObject = wider;
+        keysFrom = grown(keysFrom);
+      }
+      isObject[depth] = c === 0x7b ? 1 : 0;
+      keysFrom[depth] = keys;
+      depth++;
+      expectKey = c === 0x7b;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+      keys = keysFrom[depth]!;
+      expectKey = false;
+    } else if (c === 0x2c /* , */) expectKey = isObject[depth - 1] === 1;
+  }
+  return false;
+}
+
+/** `list` copied into one twice its length. */
+function grown(list: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const wider = new Int32Array(list.length * 2);
+  wider.set(list);
+  return wider;
+}
+
+/** Whether `text` holds the same `length` characters at `a` and at `b`. */
+function sameText(text: string, a: number, b: number, length: number): boolean {
+  for (let j = 0; j < length; j++) if (text.charCodeAt(a + j) !== text.charCodeAt(b + j)) return false;
+  return true;
+}
+
+/** duplicateJsonKey's answer, by a pass that keeps each object's keys (decoded) to name the one repeated and its path. */
+function firstDuplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
   interface Frame {
     readonly keys?: Set<string>;
     index: number;

@@ -126,6 +126,80 @@ describe('spec and schema', () => {
     ]);
   });
 
+  it('finds a JSON key written twice in any object, however spelled, deep or wide (the quick pass and the naming one agree)', () => {
+    // A key by one of its spellings: "a" and "\u0061" are one key; "ab" and "ba" the same length, "a" a prefix of "ab".
+    const spellings: readonly (readonly [string, string])[] = [
+      ['a', '"a"'],
+      ['a', '"\\u0061"'],
+      ['ab', '"ab"'],
+      ['ba', '"ba"'],
+      ['b"', '"b\\""'],
+      ['{', '"{"'],
+    ];
+    const wide = Array.from({ length: 40 }, (_, i) => [`k${i}`, `"k${i}"`] as const);
+    type Json = { text: string; repeats: boolean };
+    const value = fc.letrec<{ json: Json; object: Json; list: Json; scalar: Json }>((tie) => ({
+      scalar: fc.constantFrom<Json>(
+        { text: '1', repeats: false },
+        { text: '"x"', repeats: false },
+        { text: '"{\\"a\\": 1, \\"a\\": 2}"', repeats: false },
+        { text: 'null', repeats: false },
+      ),
+      list: fc
+        .array(tie('json') as fc.Arbitrary<Json>, { maxLength: 4 })
+        .map((items) => ({ text: `[${items.map((i) => i.text).join(', ')}]`, repeats: items.some((i) => i.repeats) })),
+      object: fc
+        .array(
+          fc.tuple(
+            fc.oneof(fc.constantFrom(...spellings), fc.constantFrom(...wide)),
+            tie('json') as fc.Arbitrary<Json>,
+          ),
+          {
+            maxLength: 45,
+          },
+        )
+        .map((entries) => {
+          const keys = entries.map(([[key]]) => key);
+          return {
+            text: `{${entries.map(([[, spelled], v]) => `${spelled}: ${v.text}`).join(', ')}}`,
+            repeats: new Set(keys).size < keys.length || entries.some(([, v]) => v.repeats),
+          };
+        }),
+      json: fc.oneof(
+        { depthSize: 'small' },
+        tie('scalar') as fc.Arbitrary<Json>,
+        tie('list') as fc.Arbitrary<Json>,
+        tie('object') as fc.Arbitrary<Json>,
+      ),
+    }));
+    fc.assert(
+      fc.property(value.object, ({ text, repeats }) => {
+        let problem: string | undefined;
+        try {
+          parseSpecText(text, 'org.json');
+        } catch (e) {
+          problem = (e as SpecError).problems.join('\n');
+        }
+        expect(problem?.includes('duplicate key') ?? false, `${text}\n${problem}`).toBe(repeats);
+      }),
+      { numRuns: 500 },
+    );
+    // Wider than the quick pass compares key by key: 40 keys, then one of them again.
+    const keys40 = wide.map(([, k], i) => `${k}: ${i}`).join(', ');
+    expect(parseSpecText(`{${keys40}}`, 'org.json')).toBeTruthy();
+    expect(() => parseSpecText(`{${keys40}, "k3": 3}`, 'org.json')).toThrow(/duplicate key "k3"/);
+    // Deeper than the quick pass's first stack (64 open), with more keys open than its first 256.
+    const deep = (n: number, last: string): string =>
+      n === 0
+        ? last
+        : `{${wide
+            .slice(0, 10)
+            .map(([, k]) => `${k}: 1`)
+            .join(', ')}, "in": ${deep(n - 1, last)}}`;
+    expect(parseSpecText(deep(80, '{"a": 1}'), 'org.json')).toBeTruthy();
+    expect(() => parseSpecText(deep(80, '{"a": 1, "b": 2, "a": 3}'), 'org.json')).toThrow(/duplicate key "a"/);
+  });
+
   it('refuses YAML keys that become one key as text (1 and "1", true and "true"), as it refuses a key written twice', () => {
     // A red-team review: the typed keys were unique to the YAML reader, so one value was dropped without a word.
     const labels = (keys: string) =>
