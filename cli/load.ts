@@ -67,7 +67,8 @@ export function loadSpec(file: string, today?: string): Loaded {
   // A bare construct tree: a spec needs no cdk8s App (and skips loading it).
   const root = new Construct(undefined as never, '');
   try {
-    Organization.fromSpec(root, data, { today, where });
+    // Users as records: this organization is seen by no code but orgctl's (its model is what is used).
+    Organization.fromSpec(root, data, { today, where, userRecords: true });
   } catch (e) {
     // A construct's refusal names the spec path; the file position leads it.
     const d = e as Partial<DeclarationError>;

@@ -14,6 +14,7 @@ import {
   type ArgoCdBoundary,
   type ArgoCdSource,
   type GrantModel,
+  type UserModel,
   type OrgModel,
   type SafeCustomResource,
 } from '../model/model.ts';
@@ -23,7 +24,7 @@ import { assertBoolean, assertList, assertText, DeclarationError, freeId, declar
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
 import { sourceText, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
-import { User, type UserOptions } from './user.ts';
+import { specUserModel, User, userModelOf, type UserOptions, type UserProps } from './user.ts';
 import {
   argocdBoundaryOf,
   instanceLabelKeyOf,
@@ -154,6 +155,13 @@ export class Organization extends Construct implements OrganizationLike {
        * @default true
        */
       specPaths?: boolean;
+      /**
+       * @internal Keep the spec's users as the model's records, with no User construct in the tree
+       * (10,000 constructs cost `check` at size L a seventh of its CPU): for callers whose
+       * organization no other code sees (the CLI's loader, the proof).
+       * @default false: each user a User construct, which code may find in the tree and grant to
+       */
+      userRecords?: boolean;
     } = {},
   ): Organization {
     const valid: OrgSpec = options.schema === false ? (spec as OrgSpec) : parseSpec(spec, options.where);
@@ -175,7 +183,7 @@ export class Organization extends Construct implements OrganizationLike {
       today: options.today,
       ...(specPaths ? { source: 'metadata.name' } : {}),
     });
-    declareFromSpec(org, valid, options.where, specPaths);
+    declareFromSpec(org, valid, options.where, specPaths, options.userRecords === true);
     return org;
   }
 
@@ -198,6 +206,10 @@ export class Organization extends Construct implements OrganizationLike {
   public readonly source: Source;
   private readonly today?: string;
   private readonly users: Construct;
+  /** The users a spec declares, as the model's records (specUserModel), before any declared in code. */
+  private readonly specUsers: UserModel[] = [];
+  /** Their construct ids under `users`, as a User of each would have been given (freeId). */
+  private readonly specUserIds = new Set<string>();
   private readonly namespaces: Construct;
   private readonly roles: Construct;
   private readonly customRoles: Construct;
@@ -266,6 +278,7 @@ export class Organization extends Construct implements OrganizationLike {
       orgName: this.orgName,
       addGrant: (p) => this.addGrant(p),
       addSpecGrant: (g, path) => this.addSpecGrant(g, path),
+      addSpecUser: (props, path) => this.addSpecUser(props, path),
       addRole: (name, levels, source) => this.addRole(name, levels, source),
       addCustomRole: (name, rules, source) => this.addCustomRole(name, rules, source),
     };
@@ -311,8 +324,25 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** Declares a user. */
   public user(email: string, options: UserOptions = {}): User {
+    this.assertUserEmail(email);
+    return new User(this.users, freeId(this.users, email, this.specUserIds), { ...options, email });
+  }
+
+  private assertUserEmail(email: unknown): asserts email is string {
     assertText(this, 'user(email)', email, "the user's email, e.g. org.user('bob@acme.io')");
-    return new User(this.users, freeId(this.users, email), { ...options, email });
+  }
+
+  /** A spec's user (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
+  private addSpecUser(props: UserProps, path: string | undefined): void {
+    this.assertUserEmail(props.email);
+    const id = freeId(this.users, props.email, this.specUserIds);
+    this.specUserIds.add(id);
+    this.specUsers.push(
+      specUserModel(
+        props,
+        declaredSource(() => `${this.users.node.path}/${id}`, path),
+      ),
+    );
   }
 
   /** Declares a namespace. */
@@ -455,18 +485,7 @@ export class Organization extends Construct implements OrganizationLike {
       ...(this.safeCustomResources ? { safeCustomResources: this.safeCustomResources } : {}),
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
-      users: kids(this.users, User).map((u) => ({
-        email: u.email,
-        key: u.key,
-        ...(u.github !== undefined ? { github: u.github } : {}),
-        ...(u.githubId !== undefined ? { githubId: u.githubId } : {}),
-        admin: u.admin,
-        billing: u.billing,
-        status: u.status,
-        addAll: u.addsAll,
-        removeAll: u.removesAll,
-        source: u.source,
-      })),
+      users: this.specUsers.concat(kids(this.users, User).map(userModelOf)),
       namespaces: kids(this.namespaces, Namespace).map((n) => ({
         name: n.namespaceName,
         clusters: n.clusters,

@@ -181,13 +181,15 @@ export function assertNonEmpty(scope: Declared, prop: string, values: readonly u
 }
 
 /**
- * A construct id that is free under `scope`: `base`, else `base#2`, `base#3`... (duplicates are a policy's job).
+ * A construct id that is free under `scope` (and not in `alsoTaken`, ids its records hold without a
+ * construct): `base`, else `base#2`, `base#3`... (duplicates are a policy's job).
  * The constructs library keeps children in a plain object: a name Object's prototype holds
  * (`constructor`, a valid namespace or token id) reads as a child there, and adding it throws (R12).
  */
-export function freeId(scope: Construct, base: string): string {
+export function freeId(scope: Construct, base: string, alsoTaken?: ReadonlySet<string>): string {
   const safe = base.replace(/\//g, '∕') || '(empty)';
-  const taken = (id: string) => inheritedKey(id) || scope.node.tryFindChild(id) !== undefined;
+  const taken = (id: string) =>
+    inheritedKey(id) || scope.node.tryFindChild(id) !== undefined || alsoTaken?.has(id) === true;
   if (!taken(safe)) return safe;
   for (let i = 2; ; i++) if (!taken(`${safe}#${i}`)) return `${safe}#${i}`;
 }

@@ -624,27 +624,28 @@ function firstDuplicateJsonKey(text: string): { key: string; path: string; line:
 
 /**
  * Declares every part of a checked spec on `org`, each with its spec path as source, or with its
- * construct path when `specPaths` is false (a spec recovered from an output: see fromSpec).
+ * construct path when `specPaths` is false (a spec recovered from an output: see fromSpec); its
+ * users as the model's records when `userRecords` (fromSpec's option), else as User constructs.
  */
-export function declareFromSpec(org: Organization, { spec }: OrgSpec, where?: SpecWhere, specPaths = true): void {
+export function declareFromSpec(
+  org: Organization,
+  { spec }: OrgSpec,
+  where?: SpecWhere,
+  specPaths = true,
+  userRecords = false,
+): void {
   const at = (path: string): string | undefined => (specPaths ? path : undefined);
-  spec.users?.forEach((u, i) =>
-    org.user(u.email, {
-      github: u.github,
-      githubId: u.githubId,
-      admin: u.admin,
-      billing: u.billing,
-      status: u.status,
-      ...seedAccess(u.access),
-      source: at(`spec.users[${i}]`),
-    }),
-  );
+  // What a spec declares directly (grants as the model's records, roles with unchecked levels, and
+  // users as records when asked), through the Organization's internal scope: not methods people call.
+  const scope = orgOf(org);
+  spec.users?.forEach((u, i) => {
+    const props = { ...u, ...seedAccess(u.access) };
+    if (userRecords) scope.addSpecUser(props, at(`spec.users[${i}]`));
+    else org.user(u.email, { ...props, source: at(`spec.users[${i}]`) });
+  });
   spec.namespaces?.forEach(({ name, ...props }, i) =>
     org.namespace(name, { ...props, source: at(`spec.namespaces[${i}]`) }),
   );
-  // What a spec declares directly (grants to any user, roles with unchecked levels), through the
-  // Organization's internal scope: not methods people call.
-  const scope = orgOf(org);
   spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, at(`spec.roles[${i}]`)));
   spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, at(`spec.customRoles[${i}]`)));
   spec.grants?.forEach((g, i) => scope.addSpecGrant(g, at(`spec.grants[${i}]`)));

@@ -9,6 +9,7 @@ import {
   declaredSource,
 } from './props.ts';
 import type { Source } from '../model/findings.ts';
+import type { UserModel } from '../model/model.ts';
 
 export interface UserOptions {
   /** GitHub login; pull-request authors and reviewers are matched to users by it. @default none */
@@ -65,17 +66,7 @@ export class User extends Construct {
     super(scope, id);
     this.source = declaredSource(this.node.path, props.source);
     const email = props.email;
-    assertEmail(this, 'email', email);
-    if (props.status !== undefined) assertOneOf(this, 'status', props.status, STATUSES);
-    if (props.github !== undefined)
-      assertText(this, 'github', props.github, "the GitHub login, e.g. { github: 'bob' }");
-    assertPositiveWholeNumber(
-      this,
-      'githubId',
-      props.githubId,
-      "the GitHub account's id, e.g. { github: 'bob', githubId: 583231 }",
-    );
-    for (const flag of ['admin', 'billing', 'addAll', 'removeAll'] as const) assertBoolean(this, flag, props[flag]);
+    assertUserProps(this, props);
     this.email = email;
     this.github = props.github;
     this.githubId = props.githubId;
@@ -135,4 +126,59 @@ export class User extends Construct {
     this._billing = true;
     return this;
   }
+}
+
+/** Refuses what a user may not be declared with, said at `scope` (a User, or a spec user's source). */
+function assertUserProps(scope: User | { readonly source: Source }, props: UserProps): void {
+  assertEmail(scope, 'email', props.email);
+  if (props.status !== undefined) assertOneOf(scope, 'status', props.status, STATUSES);
+  if (props.github !== undefined) assertText(scope, 'github', props.github, "the GitHub login, e.g. { github: 'bob' }");
+  assertPositiveWholeNumber(
+    scope,
+    'githubId',
+    props.githubId,
+    "the GitHub account's id, e.g. { github: 'bob', githubId: 583231 }",
+  );
+  for (const flag of ['admin', 'billing', 'addAll', 'removeAll'] as const) assertBoolean(scope, flag, props[flag]);
+}
+
+/** The model's record of a user, a User's or a spec's (one shape: both are read by the same rules). */
+function userModel(p: Omit<UserProps, 'source'> & { readonly source: Source }): UserModel {
+  return {
+    email: p.email,
+    key: p.email.toLowerCase(),
+    ...(p.github !== undefined ? { github: p.github } : {}),
+    ...(p.githubId !== undefined ? { githubId: p.githubId } : {}),
+    admin: p.admin ?? false,
+    billing: p.billing ?? false,
+    status: p.status ?? 'active',
+    addAll: p.addAll ?? false,
+    removeAll: p.removeAll ?? false,
+    source: p.source,
+  };
+}
+
+/** A User as the model holds it. */
+export const userModelOf = (u: User): UserModel =>
+  userModel({
+    email: u.email,
+    github: u.github,
+    githubId: u.githubId,
+    admin: u.admin,
+    billing: u.billing,
+    status: u.status,
+    addAll: u.addsAll,
+    removeAll: u.removesAll,
+    source: u.source,
+  });
+
+/**
+ * A spec's user, checked as a User checks its props, straight into the model's form (as a spec's
+ * grants are, specGrantModel): a User construct of each of 10,000 people (its construct node, its
+ * children's object, its path) cost `check` at size L about 8,000 new pages of memory and most of
+ * a quarter second of CPU, and nothing of a spec reads it. `source` as the User's would be.
+ */
+export function specUserModel(props: UserProps, source: Source): UserModel {
+  assertUserProps({ source }, props);
+  return userModel({ ...props, source });
 }

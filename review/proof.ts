@@ -128,7 +128,7 @@ export function proveOutput(
   const root = new Construct(undefined as never, '');
   try {
     // At construct paths: the recovered spec is no file, and its indices are not the declaration's.
-    Organization.fromSpec(root, spec, { today, schema: false, specPaths: false });
+    Organization.fromSpec(root, spec, { today, schema: false, specPaths: false, userRecords: true });
   } catch (e) {
     return {
       ok: false,
