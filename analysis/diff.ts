@@ -1418,6 +1418,9 @@ function stagedChanges(
 ): Change[] {
   if (h?.status !== 'deactivated') return [];
   const recorded = base.snapshot.org.recordsDormant === true;
+  // Staged alike on both sides (most of an organization's deactivated people, most reviews): no line,
+  // as dormantChanges of equal holdings says, without making them (classes for every rule of each).
+  if (b?.status === 'deactivated' && recorded && sameRecords(records.base, records.head)) return [];
   const before =
     b === undefined
       ? new Map<string, Holding>()
@@ -1428,6 +1431,10 @@ function stagedChanges(
   // Deactivated by this change: what they lose is the deactivation's to say; only a staging widening it is new.
   return b !== undefined && b.status !== 'deactivated' ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
 }
+
+/** Whether two sides' dormant records are the same records, as written. */
+const sameRecords = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean =>
+  a === b || JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 
 /** Gains of access a reactivation's lines list (saidAsDeclaredNow). */
 const ACCESS_GAINS: ReadonlySet<string> = new Set(['gains', 'gains-class', 'gains-role', 'gains-rules']);
