@@ -614,12 +614,15 @@ function rulesWithCustomRoles(
  * Each deactivated person's grants that hold today, merged by namespace (MemberDormantGrant): they
  * bind nothing, yet a pull request staging them must change the output, so a review reads it.
  */
-function dormantGrants(model: OrgModel, today: string): ReadonlyMap<string, readonly MemberDormantGrant[]> {
+function dormantGrants(
+  model: OrgModel,
+  today: string,
+  ruleSets: ReadonlyMap<string, readonly PolicyRule[]>,
+): ReadonlyMap<string, readonly MemberDormantGrant[]> {
   const away = new Set(model.users.filter((u) => u.status === 'deactivated').map((u) => u.key));
   const out = new Map<string, MemberDormantGrant[]>();
   if (!away.size) return out;
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
-  const ruleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
   const parts = new Map<string, Map<string, DormantParts>>();
   for (const g of model.grants) {
     if (!away.has(g.user) || isExpired(g.expires, today)) continue;
@@ -650,20 +653,20 @@ function dormantGrants(model: OrgModel, today: string): ReadonlyMap<string, read
   return out;
 }
 
-const dormantRbacField = (rbac: MemberDormantRbac[] | undefined) => (rbac ? { dormantRbac: rbac } : {});
-
-/** A deactivated token's custom RBAC by namespace, in declared order (MemberDormantRbac); undefined when none. */
-function dormantRbacOf(model: OrgModel, t: TokenModel): MemberDormantRbac[] | undefined {
-  if (t.status !== 'deactivated' || !t.rbac.length) return undefined;
-  const ruleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
+/** A deactivated token's custom RBAC by namespace, in declared order (MemberDormantRbac), as the record's field. */
+function dormantRbacOf(
+  t: TokenModel,
+  ruleSets: ReadonlyMap<string, readonly PolicyRule[]>,
+): { dormantRbac?: MemberDormantRbac[] } {
+  if (t.status !== 'deactivated' || !t.rbac.length) return {};
   const byNamespace = new Map<string, PolicyRule[]>();
-  for (const r of t.rbac)
-    byNamespace.set(r.namespace, [
-      ...(byNamespace.get(r.namespace) ?? []),
-      ...rulesWithCustomRoles(r.rules, r.customRoles, ruleSets),
-    ]);
+  for (const r of t.rbac) {
+    let rules = byNamespace.get(r.namespace);
+    if (!rules) byNamespace.set(r.namespace, (rules = []));
+    rules.push(...rulesWithCustomRoles(r.rules, r.customRoles, ruleSets));
+  }
   const out = [...byNamespace].filter(([, rules]) => rules.length).map(([namespace, rules]) => ({ namespace, rules }));
-  return out.length ? out : undefined;
+  return out.length ? { dormantRbac: out } : {};
 }
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
@@ -692,7 +695,9 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
     recordsDormant: true,
   };
   const expiring = grantExpiries(model, today);
-  const dormant = dormantGrants(model, today);
+  // Custom roles' rules by name, for what deactivated people and tokens are recorded to hold.
+  const ruleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
+  const dormant = dormantGrants(model, today, ruleSets);
   const users = model.users.map((u): MemberUser => {
     const ends = expiring.get(u.key);
     return {
@@ -736,7 +741,7 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
       ...(t.namespaces.length ? { levels: t.levels } : {}),
       // Only while live: a dead token's Roles are left out, so nothing in the output holds its rules.
       ...(t.rbac.length && isLiveToken(t, today) ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
-      ...dormantRbacField(dormantRbacOf(model, t)),
+      ...dormantRbacOf(t, ruleSets),
     }),
   );
   const namespaces = model.namespaces
