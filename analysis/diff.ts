@@ -3,7 +3,7 @@
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
 import { firstOf } from '../model/text.ts';
-import { findLevel, orderedRule, type PolicyRule } from '../model/catalog.ts';
+import { findLevel, ruleKey, type PolicyRule } from '../model/catalog.ts';
 import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import { instanceLabelOf } from '../synth/tracking.ts';
 import {
@@ -1339,6 +1339,12 @@ const classesOfHolding = (h: Holding | undefined): Set<ClassId> =>
       .flatMap((r) => classesOfRule(r, 'namespace')),
   );
 
+/** Those of `classes` that `h` gives too (its classes made once, not once a class). */
+function classesAlso(classes: readonly ClassId[], h: Holding): ClassId[] {
+  const given = classesOfHolding(h);
+  return classes.filter((c) => given.has(c));
+}
+
 /** What the base's output cannot say about a dormant staging: an older orgctl recorded none. */
 const UNKNOWN_BEFORE = " (the base's output records no staged grants: what was staged before cannot be known)";
 
@@ -1353,7 +1359,6 @@ const UNKNOWN_BEFORE = " (the base's output records no staged grants: what was s
 function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap<string, Holding>, unknown: boolean) {
   const out: Change[] = [];
   const suffix = unknown ? UNKNOWN_BEFORE : '';
-  const key = (r: PolicyRule) => JSON.stringify(orderedRule(r));
   for (const ns of sorted(new Set([...before.keys(), ...after.keys()]))) {
     const [b, h] = [before.get(ns), after.get(ns)];
     const [had, has] = [b?.levels ?? new Set<string>(), h?.levels ?? new Set<string>()];
@@ -1367,7 +1372,7 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
         kind: 'gains-dormant',
         namespace: ns,
         levels: gained,
-        classes: classes.filter((c) => classesOfHolding({ levels: levelsCoveredBy(gained), rules: [] }).has(c)),
+        classes: classesAlso(classes, { levels: levelsCoveredBy(gained), rules: [] }),
         text: `is granted ${codeList(gained)} in ${ns}${until} while deactivated: it takes effect on reactivation${suffix}`,
       });
     if (lost.length)
@@ -1378,10 +1383,10 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
         removes: true,
         text: `staged ${codeList(lost)} in ${ns} withdrawn while deactivated (it held nothing)`,
       });
-    const [oldRules, newRules] = [new Set((b?.rules ?? []).map(key)), new Set((h?.rules ?? []).map(key))];
+    const [oldRules, newRules] = [new Set((b?.rules ?? []).map(ruleKey)), new Set((h?.rules ?? []).map(ruleKey))];
     const requests = rulesDelta(h?.rules ?? [], b?.rules ?? []);
     if ([...newRules].some((r) => !oldRules.has(r)) && requests.length) {
-      const ruleClasses = classes.filter((c) => classesOfHolding({ levels: new Set(), rules: h!.rules }).has(c));
+      const ruleClasses = classesAlso(classes, { levels: new Set(), rules: h!.rules });
       const what = ruleClasses.length
         ? `can ${ruleClasses.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}`
         : `allows ${showRequests(requests)}`;

@@ -39,6 +39,9 @@ export const orderedRule = (r: PolicyRule): PolicyRule => ({
   verbs: [...r.verbs],
 });
 
+/** A rule as a string, its fields in one order (orderedRule): two rules alike have one key. */
+export const ruleKey = (r: PolicyRule): string => JSON.stringify(orderedRule(r));
+
 export interface AccessLevel {
   /** `r:<family>` or `w:<family>`. */
   readonly id: string;

@@ -23,7 +23,7 @@
  * look at different subjects still say things in the input's order.
  */
 import { listed } from '../model/text.ts';
-import { CATALOG, orderedRule, type PolicyRule } from '../model/catalog.ts';
+import { CATALOG, orderedRule, ruleKey, type PolicyRule } from '../model/catalog.ts';
 import type { MailDomain } from '../model/mailbox.ts';
 import {
   ADMIN_LEVEL,
@@ -193,12 +193,6 @@ export function exactLevel(rules: readonly PolicyRule[]): string | undefined {
   }
   return undefined;
 }
-
-/** A rule in the order people write them. */
-const ordered = orderedRule;
-
-/** A rule as a string, its fields in one order: two rules alike have one key. */
-const ruleKey = (r: PolicyRule): string => JSON.stringify(ordered(r));
 
 /** A DNS subdomain: lower-case labels of [a-z0-9-], each starting and ending with a letter or digit. */
 const dnsName = (s: string) =>
@@ -1098,7 +1092,7 @@ export function grantSpecs(
           specs.push({ ...at, levels: byEnd.get(end)!, ...(end ? { expires: end } : {}) });
       }
       for (const c of [...g.customRoles].sort()) specs.push({ ...at, customRole: c, ...until(customRoleName(org, c)) });
-      if (g.rules.length) specs.push({ ...at, rules: g.rules.map(ordered), ...until(customRoleName(org, g.user)) });
+      if (g.rules.length) specs.push({ ...at, rules: g.rules.map(orderedRule), ...until(customRoleName(org, g.user)) });
     }
   }
   return specs;
@@ -1115,7 +1109,7 @@ function dormantGrantSpecs(membership: Membership | undefined): GrantSpec[] {
     for (const d of u.dormant ?? []) {
       const at = { user: u.email, namespace: d.namespace, ...(d.until ? { expires: d.until } : {}) };
       if (d.levels?.length) specs.push({ ...at, levels: [...d.levels] });
-      if (d.rules?.length) specs.push({ ...at, rules: d.rules.map(ordered) });
+      if (d.rules?.length) specs.push({ ...at, rules: d.rules.map(orderedRule) });
     }
   return specs;
 }
@@ -1126,7 +1120,7 @@ function dormantGrantSpecs(membership: Membership | undefined): GrantSpec[] {
 /** A token's custom RBAC in one namespace: its rules (levels spelled out as rules), then its custom roles. */
 export function tokenRbacSpecs(namespace: string, access: TokenAccess): TokenRbacSpec[] {
   const levelRules = [...access.levels].flatMap((l) => CATALOG.find((c) => c.id === l)!.rules);
-  const rules = [...access.rules, ...levelRules].map(ordered);
+  const rules = [...access.rules, ...levelRules].map(orderedRule);
   const customRoles = [...access.customRoles].sort().map((customRole) => ({ namespace, customRole }));
   return [...(rules.length ? [{ namespace, rules }] : []), ...customRoles];
 }
@@ -1199,7 +1193,7 @@ export function tokenSpecs(
     if (tokens.has(t.id)) continue;
     const levels = t.namespaces.length ? { levels: [...(t.levels ?? [])] } : {};
     // A deactivated token's custom RBAC, bound to nothing: the membership records it (dormantRbac).
-    const rbac = t.dormantRbac?.map((r) => ({ namespace: r.namespace, rules: r.rules.map(ordered) }));
+    const rbac = t.dormantRbac?.map((r) => ({ namespace: r.namespace, rules: r.rules.map(orderedRule) }));
     specs.push({ id: t.id, namespaces: [...t.namespaces], ...levels, ...(rbac ? { rbac } : {}) });
   }
   // A rotation read back from a ServiceAccount's name keeps that ServiceAccount (and the tokens issued for it).
@@ -1321,7 +1315,7 @@ function guardRailSpec(m: MemberNamespace | undefined): Omit<NamespaceSpec, 'nam
 export function customRoleSpecs(...found: ReadonlyMap<string, readonly PolicyRule[]>[]): CustomRoleSpec[] {
   const all = new Map<string, readonly PolicyRule[]>();
   for (const roles of found) for (const [name, rules] of roles) all.set(name, rules);
-  return [...all].sort(([a], [b]) => byString(a, b)).map(([name, rules]) => ({ name, rules: rules.map(ordered) }));
+  return [...all].sort(([a], [b]) => byString(a, b)).map(([name, rules]) => ({ name, rules: rules.map(orderedRule) }));
 }
 
 // ---------------------------------------------------------------------------------------------
