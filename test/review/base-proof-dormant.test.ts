@@ -1,0 +1,210 @@
+/**
+ * The proof against base and deactivated people's staged grants (MemberUser.dormant): a head whose
+ * membership differs from base's only in such records, each written exactly as synthesis writes it,
+ * is proved by what it changes (as the bench's 1% edit is at size L); every form synthesis would not
+ * write, a copy that differs, or a staging a policy refuses is left to the full proof, which refuses
+ * it. The change rules judge the staging on the diff whichever proof runs (cli/judge.ts).
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { OutputText } from '../../cli/output-read.ts';
+import { run, tempDir, TODAY } from '../helpers.ts';
+import { baseSpec, outputOf as output, proofsOf as proofs, token, user, type Spec } from './scenarios.ts';
+
+const bob = 'bob@acme.io';
+
+/** baseSpec in two clusters with bob deactivated (his token bots with him), a namespace for admins only. */
+function away(edit: (s: Spec) => void = () => {}): Spec {
+  const s = baseSpec();
+  s.spec.clusters = ['lga1', 'ord1'];
+  s.spec.namespaces.push({ name: 'ops', adminsOnly: true });
+  user(s, bob).status = 'deactivated';
+  token(s, 'bots').status = 'deactivated';
+  edit(s);
+  return s;
+}
+
+const stage =
+  (levels: string[], namespace = 'data', expires?: string) =>
+  (s: Spec) =>
+    void s.spec.grants.push({ user: bob, namespace, levels, ...(expires ? { expires } : {}) });
+
+type Rec = Record<string, unknown>;
+
+/**
+ * `files` with `email`'s membership record edited by `edit` (the record as read, to rebuild in any
+ * key order): in the users' ConfigMaps of `clusters`, and in members.json unless `members` is false.
+ */
+function withRecord(
+  files: OutputText[],
+  email: string,
+  edit: (u: Rec) => Rec,
+  { clusters = ['lga1', 'ord1'], members = true }: { clusters?: string[]; members?: boolean } = {},
+): OutputText[] {
+  const line = new RegExp(`^( *)(\\{"email":"${email.replace('.', '\\.')}",.*\\})$`, 'm');
+  return files.map((f) => {
+    if (f.path === 'members.json') {
+      if (!members) return f;
+      const data = JSON.parse(f.content) as { users: Rec[] };
+      data.users = data.users.map((u) => (u.email === email ? edit(u) : u));
+      return { ...f, content: `${JSON.stringify(data, null, 2)}\n` };
+    }
+    if (!clusters.some((c) => f.path === `${c}/cluster/resources.yaml`)) return f;
+    expect(line.test(f.content), `${f.path} records ${email}`).toBe(true);
+    return {
+      ...f,
+      content: f.content.replace(
+        line,
+        (_, indent: string, json: string) => indent + JSON.stringify(edit(JSON.parse(json))),
+      ),
+    };
+  });
+}
+
+/** The user's dormant records replaced by `records`, the record's other fields as they were. */
+const dormantAs = (records: unknown) => (u: Rec) => ({ ...u, dormant: records });
+
+/** Both proofs; an output the strict reader refuses is refused by the review as a whole too. */
+function proofsOrRefused(base: OutputText[], head: OutputText[]) {
+  try {
+    return proofs(base, head);
+  } catch (e) {
+    return { againstBase: { proved: false as const, reason: `read refused: ${(e as Error).message}` }, full: false };
+  }
+}
+
+describe("the proof against base: deactivated people's staged grants", () => {
+  const base = output(away());
+
+  it("proves a head whose only change is a deactivated user's staged levels, as the full proof does", () => {
+    const head = output(away(stage(['r:secrets'])));
+    expect(head.filter((f, i) => f.content !== base[i]!.content).map((f) => f.path)).toEqual([
+      'lga1/cluster/resources.yaml',
+      'members.json',
+      'ord1/cluster/resources.yaml',
+    ]);
+    expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 0, files: 0 }, full: true });
+  });
+
+  it('proves staged levels changed, withdrawn, dated and given another end, and alongside a change of bindings', () => {
+    const staged = output(away(stage(['r:events'], 'data', '2027-01-15')));
+    const heads: [string, (s: Spec) => void][] = [
+      ['other levels where he has some', (s) => (s.spec.grants[0].levels = ['r:events'])],
+      ['every staged grant withdrawn', (s) => (s.spec.grants = s.spec.grants.filter((g: Rec) => g.user !== bob))],
+      ['a staging with an end', stage(['r:secrets'], 'data', '2027-03-01')],
+      [
+        'and erin gains a level (bindings)',
+        (s) => {
+          stage(['r:secrets'])(s);
+          s.spec.grants.push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] });
+        },
+      ],
+    ];
+    for (const [what, edit] of heads) {
+      const p = proofs(base, output(away(edit)));
+      expect(p.againstBase.proved, `${what}: ${p.againstBase.proved ? '' : p.againstBase.reason}`).toBe(true);
+      expect(p.full, what).toBe(true);
+    }
+    const later = output(away(stage(['r:events'], 'data', '2027-02-15')));
+    expect(proofs(staged, later)).toEqual({ againstBase: { proved: true, namespaces: 0, files: 0 }, full: true });
+  });
+
+  // Each attack: bob's record (or another's) forged alike in every copy, unless the attack is the copies.
+  const record = (extra: Rec = {}) => [{ namespace: 'data', levels: ['r:secrets'], ...extra }];
+  const webRecord = { namespace: 'web', levels: ['r:pods', 'w:services'] };
+  const attacks: [string, (files: OutputText[]) => OutputText[]][] = [
+    [
+      'a record with a field synthesis does not write',
+      (f) => withRecord(f, bob, dormantAs([...record({ note: 'x' }), webRecord])),
+    ],
+    [
+      "a record's keys in another order",
+      (f) => withRecord(f, bob, dormantAs([{ levels: ['r:secrets'], namespace: 'data' }, webRecord])),
+    ],
+    ['records out of namespace order', (f) => withRecord(f, bob, dormantAs([webRecord, ...record()]))],
+    [
+      'levels out of order',
+      (f) => withRecord(f, bob, dormantAs([{ namespace: 'data', levels: ['r:secrets', 'r:events'] }, webRecord])),
+    ],
+    [
+      'a level written twice',
+      (f) => withRecord(f, bob, dormantAs([{ namespace: 'data', levels: ['r:pods', 'r:pods'] }, webRecord])),
+    ],
+    ['a namespace written twice', (f) => withRecord(f, bob, dormantAs([...record(), ...record(), webRecord]))],
+    ['no levels and no rules', (f) => withRecord(f, bob, dormantAs([{ namespace: 'data', levels: [] }, webRecord]))],
+    ['no records', (f) => withRecord(f, bob, dormantAs([]))],
+    [
+      'a level that does not exist',
+      (f) => withRecord(f, bob, dormantAs([{ namespace: 'data', levels: ['r:nothing'] }, webRecord])),
+    ],
+    [
+      'a namespace not in the organization',
+      (f) => withRecord(f, bob, dormantAs([{ namespace: 'dat', levels: ['r:pods'] }, webRecord])),
+    ],
+    [
+      'the system namespace',
+      (f) => withRecord(f, bob, dormantAs([{ namespace: 'acme-system', levels: ['r:secrets'] }, webRecord])),
+    ],
+    ['an end already past', (f) => withRecord(f, bob, dormantAs([...record({ until: '2026-11-25' }), webRecord]))],
+    ['an end no calendar has', (f) => withRecord(f, bob, dormantAs([...record({ until: '2027-02-30' }), webRecord]))],
+    [
+      'dormant records before the status (not the last field)',
+      (f) =>
+        withRecord(f, bob, (u) => {
+          const { status, ...rest } = u;
+          return { ...rest, dormant: [...record(), webRecord], status };
+        }),
+    ],
+    ['staged grants on an active user', (f) => withRecord(f, 'erin@acme.io', dormantAs(record()))],
+    [
+      'a level only admins may hold, for a non-admin (forbidden-grant)',
+      (f) => withRecord(f, bob, dormantAs([{ namespace: 'data', levels: ['w:full'] }, webRecord])),
+    ],
+    [
+      'a namespace for admins only, for a non-admin (forbidden-grant)',
+      (f) => withRecord(f, bob, dormantAs([{ namespace: 'ops', levels: ['r:pods'] }, webRecord])),
+    ],
+    [
+      "one cluster's copy only (and members.json)",
+      (f) => withRecord(f, bob, dormantAs([...record(), webRecord]), { clusters: ['ord1'] }),
+    ],
+    [
+      "the ConfigMaps, members.json left as base's",
+      (f) => withRecord(f, bob, dormantAs([...record(), webRecord]), { members: false }),
+    ],
+    ['members.json alone', (f) => withRecord(f, bob, dormantAs([...record(), webRecord]), { clusters: [] })],
+  ];
+  for (const [what, attack] of attacks)
+    it(`leaves to the full proof, which refuses it: ${what}`, () => {
+      const head = attack(base);
+      expect(head.some((f, i) => f.content !== base[i]!.content)).toBe(true);
+      const p = proofsOrRefused(base, head);
+      expect(p.againstBase.proved).toBe(false);
+      expect(p.full).toBe(false);
+    });
+
+  it('w:full staged on a non-admin is refused by forbidden-grant, with or without --full-proof', async () => {
+    const head = withRecord(base, bob, dormantAs([{ namespace: 'data', levels: ['w:full'] }, webRecord]));
+    const write = (files: OutputText[]) => {
+      const dir = join(tempDir(), 'dist');
+      for (const f of files) {
+        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+        writeFileSync(join(dir, f.path), f.content);
+      }
+      return dir;
+    };
+    const [b, h] = [write(base), write(head)];
+    const verdict = async (...extra: string[]) => {
+      const r = await run(['review', '--base', b, '--head', h, '--actor', 'alice', '--format', 'json', ...extra], {
+        ORGCTL_TODAY: TODAY,
+      });
+      const results = JSON.parse(r.stdout).results as { rule: string; ok: boolean; message: string }[];
+      return { code: r.code, failed: results.filter((x) => !x.ok).map((x) => `${x.rule}: ${x.message}`) };
+    };
+    const [asked, full] = [await verdict(), await verdict('--full-proof')];
+    expect(asked.code).toBe(1);
+    expect(asked).toEqual(full);
+    expect(asked.failed.join('\n')).toMatch(/forbidden-grant/);
+  });
+});
