@@ -11,11 +11,17 @@
  * binds, nobody loses what being an admin or Add All gives everywhere, and no changed file outgrows
  * an Argo CD Application. The policies those bindings could break are the ones on who holds a
  * level: a level reserved for admins (exactly those holding what the RBAC analysis refuses
- * non-admins, test/catalog.test.ts) is never taken here for a non-admin. Anything else (a custom role's or token's binding, membership, settings,
+ * non-admins, test/catalog.test.ts) is never taken here for a non-admin. The membership data may
+ * differ in people's dated access and in a deactivated person's staged grants (MemberUser.dormant):
+ * each changed record re-written by synthesis' own functions and compared as text, in every
+ * cluster's copy and members.json alike, a staged level reserved for admins or in a namespace for
+ * admins only never taken for a non-admin, staged custom rules only as base's (the change rules
+ * judge every staging on the diff, whichever proof runs: cli/judge.ts). Anything else (a custom
+ * role's or token's binding, a token's staged rules or other membership, settings,
  * a namespace, a token expired since base, a document moved) is left to the full proof
  * (review/proof.ts), which this can only spare, never overrule: it proves or says why not.
  */
-import { isAdminOnly } from '../model/catalog.ts';
+import { isAdminOnly, type PolicyRule } from '../model/catalog.ts';
 import {
   grantsBound,
   isCalendarDate,
@@ -38,8 +44,12 @@ import {
   CLUSTER_SHARD,
   isHashPlaced,
   isOutputPath,
+  addDormantGrant,
+  dormantRecords,
+  type DormantParts,
   membershipLists,
   membersFileUser,
+  withGrantRecords,
   namespaceRoleBindings,
   type RoleHolders,
   type SubjectRef,
@@ -248,24 +258,89 @@ function judgeNamespace(
 }
 
 /**
- * The users whose dated access (MemberUser.expiring) is all their membership records change, in
- * base's order; a reason when head's users differ in anything else (then the full proof).
+ * The users whose dated access (MemberUser.expiring) or staged grants (MemberUser.dormant) are all
+ * their membership records change, in base's order; a reason when head's users differ in anything
+ * else (then the full proof).
  */
-function datedAccessChanges(
+function grantRecordChanges(
   base: ReadonlyMap<string, MemberUser>,
   head: ReadonlyMap<string, MemberUser>,
 ): { readonly base: MemberUser; readonly head: MemberUser }[] | string {
   if (base.size !== head.size) return 'the membership changes';
   const out: { base: MemberUser; head: MemberUser }[] = [];
-  const rest = (u: MemberUser) => JSON.stringify({ ...u, expiring: undefined });
+  const rest = (u: MemberUser) => JSON.stringify({ ...u, expiring: undefined, dormant: undefined });
   const [bs, hs] = [[...base.values()], [...head.values()]];
   for (let i = 0; i < bs.length; i++) {
     const [b, h] = [bs[i]!, hs[i]!];
     if (b === h) continue;
     if (b.email !== h.email || rest(b) !== rest(h)) return 'the membership changes';
-    if (JSON.stringify(b.expiring) !== JSON.stringify(h.expiring)) out.push({ base: b, head: h });
+    if (
+      JSON.stringify(b.expiring) !== JSON.stringify(h.expiring) ||
+      JSON.stringify(b.dormant) !== JSON.stringify(h.dormant)
+    )
+      out.push({ base: b, head: h });
   }
   return out;
+}
+
+/**
+ * Why a person's staged grants (MemberUser.dormant) that changed are not what synthesis records, or
+ * undefined: on a deactivated person only, in an output that records them; each record of a
+ * namespace the organization declares, its end a calendar date from the review's day on, its custom
+ * rules base's (what rules allow is the full proof's to judge), nothing forbidden-grant refuses a
+ * non-admin (a level reserved for admins, a namespace for admins only); and the person's record
+ * re-written by synthesis' own functions from what it holds (addDormantGrant, dormantRecords,
+ * withGrantRecords: catalog levels, sorted, once, by namespace, the user's last field) is the same text.
+ */
+function stagedGrantsReason(
+  changes: readonly { readonly base: MemberUser; readonly head: MemberUser }[],
+  membership: Membership,
+  today: string,
+): string | undefined {
+  const declared = new Set(membership.org.namespaces);
+  for (const { base: b, head: h } of changes) {
+    if (JSON.stringify(b.dormant) === JSON.stringify(h.dormant)) continue;
+    const who = h.email;
+    const notWritten = `${who}'s staged grants are not written as orgctl writes them`;
+    if (!membership.org.recordsDormant) return `${who}'s staged grants change in an output that records none`;
+    if (h.status !== 'deactivated') return `${who} is not deactivated: orgctl records staged grants only while one is`;
+    const records: readonly unknown[] = Array.isArray(h.dormant) ? h.dormant : [];
+    const baseRules = new Map((b.dormant ?? []).map((d) => [d.namespace, JSON.stringify(d.rules)]));
+    const parts = new Map<string, DormantParts>();
+    for (const d of records) {
+      if (
+        !isObj(d) ||
+        typeof d.namespace !== 'string' ||
+        (d.levels !== undefined && !Array.isArray(d.levels)) ||
+        (d.rules !== undefined && !Array.isArray(d.rules)) ||
+        (d.until !== undefined && !isCalendarDate(d.until))
+      )
+        return notWritten;
+      const { namespace: ns, until } = d;
+      if (!declared.has(ns)) return `${who} is staged grants in ${ns}, which the organization does not declare`;
+      if (until !== undefined && until < today)
+        return `${who}'s staged grants in ${ns} ended on ${until}: orgctl records them no more`;
+      if (d.rules !== undefined && JSON.stringify(d.rules) !== baseRules.get(ns))
+        return `${who}'s staged custom rules in ${ns} change (what rules allow is the full proof's to judge)`;
+      const levels = (d.levels ?? []) as readonly string[];
+      if (!h.admin) {
+        const reserved = levels.find(isAdminOnly);
+        if (reserved) return `${who} is staged ${reserved} in ${ns}: a level only admins may hold`;
+        if (membership.namespaceSettings.get(ns)?.adminsOnly)
+          return `${who} is staged grants in ${ns}: a namespace for admins only`;
+      }
+      let at = parts.get(ns);
+      if (!at) parts.set(ns, (at = { levels: new Set(), rules: [], ends: [] }));
+      addDormantGrant(at, levels, (d.rules ?? []) as readonly PolicyRule[], until as string | undefined);
+    }
+    const { expiring, dormant: _, ...rest } = h;
+    const rewritten = dormantRecords(parts);
+    if (
+      JSON.stringify(withGrantRecords(rest, expiring, rewritten.length ? rewritten : undefined)) !== JSON.stringify(h)
+    )
+      return notWritten;
+  }
+  return undefined;
 }
 
 /** The users' membership ConfigMaps: `orgctl-users`, `orgctl-users-2`, ... */
@@ -402,10 +477,11 @@ export function proveAgainstBase(input: {
       bound.set(expiryKey(e.namespace, e.role), new Set());
       datedIn.add(e.namespace);
     }
-  // Membership may differ from base's in people's dated access alone (a grant made to last longer):
-  // then it is written as synthesis writes it, and each record is judged below.
-  let dated: ReturnType<typeof datedAccessChanges> | undefined;
-  const datedChanges = () => (dated ??= datedAccessChanges(input.baseUsers, membership.users));
+  // Membership may differ from base's in people's dated access (a grant made to last longer) and a
+  // deactivated person's staged grants alone: then it is written as synthesis writes it, and each
+  // record is judged below.
+  let dated: ReturnType<typeof grantRecordChanges> | undefined;
+  const datedChanges = () => (dated ??= grantRecordChanges(input.baseUsers, membership.users));
   let changedFiles = 0;
   // members.json holds what the users' ConfigMaps hold: judged once they are (below the loop).
   let membersFile: { readonly base: string; readonly head: string } | undefined;
@@ -520,6 +596,10 @@ export function proveAgainstBase(input: {
   // (nothing past its end: what a person holds until a day before the review's is bound no more).
   const datedWhy = datedAccessReason(membership.users, bound, org, today);
   if (datedWhy) return no(datedWhy);
+  // And a deactivated person's staged grants, where they changed: as synthesis records them, and
+  // none a policy on who holds a level refuses (the change rules judge the staging on the diff).
+  const stagedWhy = Array.isArray(dated) ? stagedGrantsReason(dated, membership, today) : undefined;
+  if (stagedWhy) return no(stagedWhy);
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
   const context = {
     org,

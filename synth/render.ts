@@ -594,11 +594,46 @@ export function namespaceRoleBindings(org: string): (ns: string, roles: readonly
 }
 
 /** Levels, rules and ends gathered for one dormant record. */
-interface DormantParts {
+export interface DormantParts {
   readonly levels: Set<string>;
   readonly rules: PolicyRule[];
   /** Each grant's last day, '' for one without an end. */
   readonly ends: string[];
+}
+
+/**
+ * Adds one grant to a dormant record's parts: its catalog levels (a name no level has is no level:
+ * dropped), its rules as given, its end ('' for none).
+ */
+export function addDormantGrant(
+  at: DormantParts,
+  levels: readonly string[],
+  rules: readonly PolicyRule[],
+  expires: string | undefined,
+): void {
+  for (const l of levels) if (findLevel(l)) at.levels.add(l);
+  at.rules.push(...rules);
+  at.ends.push(expires ?? '');
+}
+
+/**
+ * A person's dormant records from their parts by namespace, as the membership data writes them: by
+ * namespace, each with something staged, levels sorted, an end only when every grant has one (the
+ * proof against base re-writes a head's records through this too).
+ */
+export function dormantRecords(byNamespace: ReadonlyMap<string, DormantParts>): MemberDormantGrant[] {
+  return [...byNamespace]
+    .filter(([, p]) => p.levels.size || p.rules.length)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([namespace, p]): MemberDormantGrant => {
+      const until = p.ends.includes('') ? undefined : [...p.ends].sort().at(-1);
+      return {
+        namespace,
+        ...(p.levels.size ? { levels: [...p.levels].sort() } : {}),
+        ...(p.rules.length ? { rules: p.rules } : {}),
+        ...(until ? { until } : {}),
+      };
+    });
 }
 
 /** The rules of a grant's (or a token's) custom roles, after its inline rules, as orderedRule writes them. */
@@ -630,24 +665,15 @@ function dormantGrants(
     if (!mine) parts.set(g.user, (mine = new Map()));
     let at = mine.get(g.namespace);
     if (!at) mine.set(g.namespace, (at = { levels: new Set(), rules: [], ends: [] }));
-    for (const l of [...g.levels, ...g.roles.flatMap((r) => roleLevels.get(r) ?? NO_ITEMS)])
-      if (findLevel(l)) at.levels.add(l);
-    at.rules.push(...rulesWithCustomRoles(g.rules, g.customRoles, ruleSets));
-    at.ends.push(g.expires ?? '');
+    addDormantGrant(
+      at,
+      [...g.levels, ...g.roles.flatMap((r) => roleLevels.get(r) ?? NO_ITEMS)],
+      rulesWithCustomRoles(g.rules, g.customRoles, ruleSets),
+      g.expires,
+    );
   }
   for (const [user, byNamespace] of parts) {
-    const records = [...byNamespace]
-      .filter(([, p]) => p.levels.size || p.rules.length)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([namespace, p]): MemberDormantGrant => {
-        const until = p.ends.includes('') ? undefined : [...p.ends].sort().at(-1);
-        return {
-          namespace,
-          ...(p.levels.size ? { levels: [...p.levels].sort() } : {}),
-          ...(p.rules.length ? { rules: p.rules } : {}),
-          ...(until ? { until } : {}),
-        };
-      });
+    const records = dormantRecords(byNamespace);
     if (records.length) out.set(user, records);
   }
   return out;
@@ -668,6 +694,16 @@ function dormantRbacOf(
   const out = [...byNamespace].filter(([, rules]) => rules.length).map(([namespace, rules]) => ({ namespace, rules }));
   return out.length ? { dormantRbac: out } : {};
 }
+
+/**
+ * A user's record with what their grants record after the rest, each left out when there is none:
+ * dated access (MemberUser.expiring), then dormant grants (MemberUser.dormant).
+ */
+export const withGrantRecords = (
+  user: Omit<MemberUser, 'expiring' | 'dormant'>,
+  expiring: readonly MemberGrantExpiry[] | undefined,
+  dormant: readonly MemberDormantGrant[] | undefined,
+): MemberUser => ({ ...user, ...(expiring ? { expiring } : {}), ...(dormant ? { dormant } : {}) });
 
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
 export function membershipData(model: OrgModel, today: string): MembershipData {
@@ -698,21 +734,23 @@ export function membershipData(model: OrgModel, today: string): MembershipData {
   // Custom roles' rules by name, for what deactivated people and tokens are recorded to hold.
   const ruleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
   const dormant = dormantGrants(model, today, ruleSets);
-  const users = model.users.map((u): MemberUser => {
-    const ends = expiring.get(u.key);
-    return {
-      email: u.key,
-      username: usernameOf(model, u.key),
-      ...(u.github !== undefined ? { github: u.github } : {}),
-      ...(u.githubId !== undefined ? { githubId: u.githubId } : {}),
-      admin: u.admin,
-      billing: u.billing,
-      status: u.status,
-      ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
-      ...(ends ? { expiring: ends } : {}),
-      ...(dormant.has(u.key) ? { dormant: dormant.get(u.key)! } : {}),
-    };
-  });
+  const users = model.users.map(
+    (u): MemberUser =>
+      withGrantRecords(
+        {
+          email: u.key,
+          username: usernameOf(model, u.key),
+          ...(u.github !== undefined ? { github: u.github } : {}),
+          ...(u.githubId !== undefined ? { githubId: u.githubId } : {}),
+          admin: u.admin,
+          billing: u.billing,
+          status: u.status,
+          ...(u.addAll ? { access: 'all' } : u.removeAll ? { access: 'none' } : {}),
+        },
+        expiring.get(u.key),
+        dormant.get(u.key),
+      ),
+  );
   const invites = model.invites.map(
     (i): MemberInvite => ({
       email: i.key,
