@@ -328,7 +328,7 @@ export const RULES = [
     stage: 'change',
     severity: 'error',
     description:
-      "head `dist/` is not exactly what orgctl renders from the organization it describes: an object orgctl would not write (a binding to `cluster-admin` or any role outside the catalog and the custom roles, a ClusterRoleBinding, an aggregation label, a missing namespace, an unknown kind, an extra field, an extra document or file), with its file and document index. A change of grants alone is proved against base instead (whom the changed RoleBindings bind, every other byte base's); anything it cannot prove takes the full proof",
+      "head `dist/` is not exactly what orgctl renders from the organization it describes: an object orgctl would not write (a binding to `cluster-admin` or any role outside the catalog and the custom roles, a ClusterRoleBinding, an aggregation label, a missing namespace, an unknown kind, an extra field, an extra document or file), with its file and document index. A change of grants alone is proved against base instead (whom the changed RoleBindings bind, and a deactivated person's staged grants as the membership data records them; every other byte base's); anything it cannot prove takes the full proof",
     remediation:
       "nothing: run `npm run synth` and commit `dist/` as written; for an upgrade of orgctl that renders differently, the head's orgctl proves it (`--head-proof`: the review workflow's `head-engine` job) and the `engine-change` approval trusts that version",
   },
