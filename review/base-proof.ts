@@ -25,6 +25,7 @@ import { isAdminOnly, type PolicyRule } from '../model/catalog.ts';
 import {
   grantsBound,
   isCalendarDate,
+  isExpired,
   isLiveToken,
   levelRoleName,
   LEVELS_BY_STANDING,
@@ -318,7 +319,7 @@ function stagedGrantsReason(
         return notWritten;
       const { namespace: ns, until } = d;
       if (!declared.has(ns)) return `${who} is staged grants in ${ns}, which the organization does not declare`;
-      if (until !== undefined && until < today)
+      if (isExpired(until as string | undefined, today))
         return `${who}'s staged grants in ${ns} ended on ${until}: orgctl records them no more`;
       if (d.rules !== undefined && JSON.stringify(d.rules) !== baseRules.get(ns))
         return `${who}'s staged custom rules in ${ns} change (what rules allow is the full proof's to judge)`;
