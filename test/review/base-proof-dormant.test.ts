@@ -408,3 +408,18 @@ describe('forged staged grants, at random', () => {
     expect(refused).toBeGreaterThan(0);
   });
 });
+
+describe('staged grants dated: what ended since base was written', () => {
+  it('leaves to the full proof, which refuses it, a staging that ended since base was written (orgctl records it no more), though head changed nothing of it', () => {
+    const files = output(away(stage(['r:secrets'], 'data', '2026-12-01')));
+    expect(proofs(files, files).againstBase.proved).toBe(true);
+    const p = proofs(files, files, '2026-12-02');
+    expect(p).toEqual({
+      againstBase: {
+        proved: false,
+        reason: "bob@acme.io's staged grants in data ended on 2026-12-01: orgctl records them no more",
+      },
+      full: false,
+    });
+  });
+});
