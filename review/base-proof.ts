@@ -18,7 +18,7 @@
  * admins only never taken for a non-admin, staged custom rules only as base's (the change rules
  * judge every staging on the diff, whichever proof runs: cli/judge.ts). Anything else (a custom
  * role's or token's binding, a token's staged rules or other membership, settings,
- * a namespace, a token expired since base, a document moved) is left to the full proof
+ * a namespace, a token or staged grant ended since base, a document moved) is left to the full proof
  * (review/proof.ts), which this can only spare, never overrule: it proves or says why not.
  */
 import { isAdminOnly, type PolicyRule } from '../model/catalog.ts';
@@ -287,7 +287,7 @@ function grantRecordChanges(
 /**
  * Why a person's staged grants (MemberUser.dormant) that changed are not what synthesis records, or
  * undefined: on a deactivated person only, in an output that records them; each record of a
- * namespace the organization declares, its end a calendar date from the review's day on, its custom
+ * namespace the organization declares, its end a calendar date (not past: stagingEnded), its custom
  * rules base's (what rules allow is the full proof's to judge), nothing forbidden-grant refuses a
  * non-admin (a level reserved for admins, a namespace for admins only); and the person's record
  * re-written by synthesis' own functions from what it holds (addDormantGrant, dormantRecords,
@@ -296,7 +296,6 @@ function grantRecordChanges(
 function stagedGrantsReason(
   changes: readonly { readonly base: MemberUser; readonly head: MemberUser }[],
   membership: Membership,
-  today: string,
 ): string | undefined {
   const declared = new Set(membership.org.namespaces);
   for (const { base: b, head: h } of changes) {
@@ -319,8 +318,6 @@ function stagedGrantsReason(
         return notWritten;
       const { namespace: ns, until } = d;
       if (!declared.has(ns)) return `${who} is staged grants in ${ns}, which the organization does not declare`;
-      if (isExpired(until as string | undefined, today))
-        return `${who}'s staged grants in ${ns} ended on ${until}: orgctl records them no more`;
       if (d.rules !== undefined && JSON.stringify(d.rules) !== baseRules.get(ns))
         return `${who}'s staged custom rules in ${ns} change (what rules allow is the full proof's to judge)`;
       const levels = (d.levels ?? []) as readonly string[];
@@ -341,6 +338,18 @@ function stagedGrantsReason(
     )
       return notWritten;
   }
+  return undefined;
+}
+
+/**
+ * A staged grant (changed or not) whose end is before the review's day: synthesis records it no
+ * more, so head is not what it writes today (base may have been written before it ended).
+ */
+function stagingEnded(users: ReadonlyMap<string, MemberUser>, today: string): string | undefined {
+  for (const u of users.values())
+    for (const d of u.dormant ?? [])
+      if (isExpired(d.until, today))
+        return `${u.email}'s staged grants in ${d.namespace} ended on ${d.until}: orgctl records them no more`;
   return undefined;
 }
 
@@ -597,9 +606,11 @@ export function proveAgainstBase(input: {
   // (nothing past its end: what a person holds until a day before the review's is bound no more).
   const datedWhy = datedAccessReason(membership.users, bound, org, today);
   if (datedWhy) return no(datedWhy);
-  // And a deactivated person's staged grants, where they changed: as synthesis records them, and
-  // none a policy on who holds a level refuses (the change rules judge the staging on the diff).
-  const stagedWhy = Array.isArray(dated) ? stagedGrantsReason(dated, membership, today) : undefined;
+  // And a deactivated person's staged grants: none ended (changed or not, as tokens and dated
+  // access); where they changed, as synthesis records them, and none a policy on who holds a level
+  // refuses (the change rules judge the staging on the diff).
+  const stagedWhy =
+    stagingEnded(membership.users, today) ?? (Array.isArray(dated) ? stagedGrantsReason(dated, membership) : undefined);
   if (stagedWhy) return no(stagedWhy);
   // Every cluster's copy of a namespace is the same (checked above), so one is judged for all.
   const context = {
