@@ -103,12 +103,21 @@ export interface Contribution {
   readonly alone: readonly Contribution[];
 }
 
+type Allowed = { levels: string[]; covers: string[]; classes: ClassId[]; custom?: readonly string[] };
+
 /** Computes cells, caching by the set of roles (people with the same roles share one result). */
 export class CellMaker {
-  private readonly cache = new Map<
-    string,
-    { levels: string[]; covers: string[]; classes: ClassId[]; custom?: readonly string[] }
-  >();
+  private readonly cache = new Map<string, Allowed>();
+  /**
+   * What roles allow by what they hold: each distinct role's scope and rules, in the order a cell
+   * first gives them (the order its `custom` follows). A custom role is one Role per namespace it is
+   * granted in, each its own key above with the same rules: at size L, 117 keys, 100 of them of
+   * Roles, judged over the whole catalog each.
+   */
+  private readonly byContent = new Map<string, Allowed>();
+  /** A role's rules with a scope as a number, by the role and the scope. */
+  private readonly contentOfRole = new Map<RoleObject, Partial<Record<Scope, number>>>();
+  private readonly contentNumbers = new Map<string, number>();
 
   /** What decides a cell: the set of roles and where they were granted. Same key, same access. */
   static key(contributions: readonly Contribution[]): string {
@@ -134,6 +143,20 @@ export class CellMaker {
       : [...new Set(contributions.map((c) => c.label))].sort();
   }
 
+  /** The number of a role's scope and rules (the same for every role that holds the same rules there). */
+  private contentNumber(role: RoleObject, scope: Scope): number {
+    let byScope = this.contentOfRole.get(role);
+    if (!byScope) this.contentOfRole.set(role, (byScope = {}));
+    let n = byScope[scope];
+    if (n === undefined) {
+      const content = `${scope}\n${JSON.stringify(role.rules)}`;
+      n = this.contentNumbers.get(content);
+      if (n === undefined) this.contentNumbers.set(content, (n = this.contentNumbers.size));
+      byScope[scope] = n;
+    }
+    return n;
+  }
+
   /** What a cell's roles allow, whoever holds them: one object for every cell of the same roles. */
   allowed(contributions: readonly Contribution[]): Omit<AccessCell, 'via'> {
     const key = CellMaker.key(contributions);
@@ -148,17 +171,22 @@ export class CellMaker {
             scope: c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace',
           });
       }
-      const all = [...roles.values()];
-      const rules = all.flatMap((r) => r.role.rules);
-      const covers = levelsCovered(rules);
-      const classes = new Set(all.flatMap((r) => classesOf(r.role.rules, r.scope)));
-      const custom = covers.length ? [] : [...new Set(rules.filter((r) => r.verbs.length).map(describeRule))];
-      result = {
-        covers,
-        levels: maximalLevels(covers),
-        classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id),
-        ...(custom.length ? { custom } : {}),
-      };
+      const content = [...roles.values()].map((r) => this.contentNumber(r.role, r.scope)).join(',');
+      result = this.byContent.get(content);
+      if (!result) {
+        const all = [...roles.values()];
+        const rules = all.flatMap((r) => r.role.rules);
+        const covers = levelsCovered(rules);
+        const classes = new Set(all.flatMap((r) => classesOf(r.role.rules, r.scope)));
+        const custom = covers.length ? [] : [...new Set(rules.filter((r) => r.verbs.length).map(describeRule))];
+        result = {
+          covers,
+          levels: maximalLevels(covers),
+          classes: CLASSES.filter((c) => classes.has(c.id)).map((c) => c.id),
+          ...(custom.length ? { custom } : {}),
+        };
+        this.byContent.set(content, result);
+      }
       this.cache.set(key, result);
     }
     return result;
@@ -452,14 +480,17 @@ const COMMA = 44;
 /** A subject bound by this many bindings or more has its cells kept for whoever has the same. */
 const SHARED_CELLS_FROM = 64;
 
-/** Texts made once, found again by a list of binding numbers. */
-interface TextNode {
-  bytes?: Buffer;
-  next?: Map<number, TextNode>;
+/** Values made once, found again by a list of numbers (of bindings, or of roles). */
+interface NumberTrie<V> {
+  value?: V;
+  next?: Map<number, NumberTrie<V>>;
 }
 
+/** Texts made once, found again by a list of binding numbers. */
+type TextNode = NumberTrie<Buffer>;
+
 /** The node of `numbers[from..to)` under `root`, made on the way where missing. */
-function nodeOf(root: TextNode, numbers: readonly number[], from: number, to: number): TextNode {
+function nodeOf<V>(root: NumberTrie<V>, numbers: ArrayLike<number>, from: number, to: number): NumberTrie<V> {
   let node = root;
   for (let k = from; k < to; k++) {
     const n = numbers[k]!;
@@ -489,26 +520,52 @@ export function accessMatrixJson(
   const { bindings } = index;
   const cells = new CellMaker();
   const ascii = (text: string) => Buffer.from(text, 'latin1');
-  // A cell's text in parts made once: what its roles allow (by the CellMaker's shared result) and
-  // how its bindings are named (each binding's label once, by its number). Key order as shown() writes them.
-  const allowedTexts = new Map<object, readonly [string, string]>();
+  // A cell's text in parts made once: what its roles allow (by the set of their numbers) and how
+  // its bindings are named (each binding's label once, by its number). Key order as shown() writes them.
+  // Numbers, not CellMaker.key's joined text: 20,000 cells' texts at size L, half of them of 2-3
+  // bindings, each a Set, a sort and a new string to hash before.
+  const roleNumbers = new Map<string, number>();
+  const roleNumberOf = new Int32Array(index.bindings.length).fill(-1);
+  const roleNumber = (c: Contribution): number => {
+    const known = roleNumberOf[c.number]!;
+    if (known >= 0) return known;
+    let n = roleNumbers.get(c.roleKey);
+    if (n === undefined) roleNumbers.set(c.roleKey, (n = roleNumbers.size));
+    roleNumberOf[c.number] = n;
+    return n;
+  };
+  const allowedTexts: NumberTrie<readonly [string, string]> = {};
+  const allowedText = (list: readonly Contribution[]): readonly [string, string] => {
+    // The set of the roles' numbers, ascending (CellMaker.key's set, by numbers).
+    const numbers = Int32Array.from(list, roleNumber).sort();
+    let distinct = numbers.length ? 1 : 0;
+    for (let k = 1; k < numbers.length; k++)
+      if (numbers[k] !== numbers[distinct - 1]) numbers[distinct++] = numbers[k]!;
+    const node = nodeOf(allowedTexts, numbers, 0, distinct);
+    if (!node.value) {
+      const result = cells.allowed(list);
+      const custom = result.custom ? `,"custom":${asciiJson(result.custom)}` : '';
+      node.value = [
+        `{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`,
+        `]${custom}}`,
+      ];
+    }
+    return node.value;
+  };
   const labelJsons: string[] = [];
   const labelJson = (c: Contribution) => (labelJsons[c.number] ??= bindingLabelJson(c.binding));
-  // CellMaker.via's labels, each written as the text of a contribution it names (a cell has a few).
-  const viaText = (list: readonly Contribution[]): string =>
-    list.length === 1
-      ? labelJson(list[0]!)
-      : CellMaker.via(list)
-          .map((label) => labelJson(list.find((c) => c.label === label)!))
-          .join(',');
+  // CellMaker.via's labels, each written as the text of the first contribution naming it (a
+  // stable sort keeps the first of equal labels first).
+  const viaText = (list: readonly Contribution[]): string => {
+    if (list.length < 2) return list.length ? labelJson(list[0]!) : '';
+    const sorted = [...list].sort((a, b) => byText(a.label, b.label));
+    let text = labelJson(sorted[0]!);
+    for (let k = 1; k < sorted.length; k++)
+      if (sorted[k]!.label !== sorted[k - 1]!.label) text += `,${labelJson(sorted[k]!)}`;
+    return text;
+  };
   const cellText = (list: readonly Contribution[]): string => {
-    const result = cells.allowed(list);
-    let allowed = allowedTexts.get(result);
-    if (!allowed) {
-      const custom = result.custom ? `,"custom":${asciiJson(result.custom)}` : '';
-      allowed = [`{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`, `]${custom}}`];
-      allowedTexts.set(result, allowed);
-    }
+    const allowed = allowedText(list);
     return allowed[0] + viaText(list) + allowed[1];
   };
   const nsKeys = new Map<string, string>();
@@ -531,7 +588,7 @@ export function accessMatrixJson(
       0,
       list.length,
     );
-    return (node.bytes ??= ascii(cellText(list)));
+    return (node.value ??= ascii(cellText(list)));
   };
   /** The cells of a subject's bindings (ascending numbers), comma-separated. */
   const writeCells = (out: AsciiBytes, numbers: readonly number[]) => {
@@ -548,7 +605,7 @@ export function accessMatrixJson(
       } else {
         const node = nodeOf(runs, numbers, at, end);
         out.bytes(
-          (node.bytes ??= ascii(nsKey(bindings[i]!.namespace) + cellText(numbers.slice(at, end).map(contribution)))),
+          (node.value ??= ascii(nsKey(bindings[i]!.namespace) + cellText(numbers.slice(at, end).map(contribution)))),
         );
       }
       at = end;
