@@ -705,8 +705,22 @@ export const withGrantRecords = (
   dormant: readonly MemberDormantGrant[] | undefined,
 ): MemberUser => ({ ...user, ...(expiring ? { expiring } : {}), ...(dormant ? { dormant } : {}) });
 
+/**
+ * Membership data made once per model and day: placement writes its ConfigMaps and synthesis
+ * members.json from the same records (made twice, 0.3 s of synth at size XL). Shared: read only.
+ */
+const membershipCache = new WeakMap<OrgModel, { today: string; data: MembershipData }>();
+
 /** Membership as plain data: the ConfigMaps' content, and dist/members.json for other systems. */
 export function membershipData(model: OrgModel, today: string): MembershipData {
+  const cached = membershipCache.get(model);
+  if (cached?.today === today) return cached.data;
+  const data = membershipDataOf(model, today);
+  membershipCache.set(model, { today, data });
+  return data;
+}
+
+function membershipDataOf(model: OrgModel, today: string): MembershipData {
   const organization: MemberOrganization = {
     name: model.name,
     owner: model.owner,
