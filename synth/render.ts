@@ -659,8 +659,14 @@ function dormantGrants(
   if (!away.size) return out;
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
   const parts = new Map<string, Map<string, DormantParts>>();
-  for (const g of model.grants) {
-    if (!away.has(g.user) || isExpired(g.expires, today)) continue;
+  // Each grant's person by number (byGrantUser): only the deactivated people's grants are read. A
+  // lookup of every grant's user string (a cache miss each, in sorted order) was 0.3 s of synth at XL.
+  const isAway = byGrantUser(model, (key) => away.has(key), 'model');
+  const grants = model.grants;
+  for (let k = 0; k < grants.length; k++) {
+    if (!isAway(grants[k]!, k)) continue;
+    const g = grants[k]!;
+    if (isExpired(g.expires, today)) continue;
     let mine = parts.get(g.user);
     if (!mine) parts.set(g.user, (mine = new Map()));
     let at = mine.get(g.namespace);
