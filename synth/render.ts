@@ -339,9 +339,17 @@ function grantExpiries(model: OrgModel, today: string): ReadonlyMap<string, read
   // In declaration order, the order grants sit in memory (model/model.ts grantsInMemoryOrder).
   const grants = grantsInMemoryOrder(model);
   for (const grant of grants) if (grant.expires !== undefined && !isExpired(grant.expires, today)) visit(grant, true);
-  if (ends.size)
-    for (const grant of grants)
-      if (grant.expires === undefined && ends.get(grant.user)?.namespaces.has(grant.namespace)) visit(grant, false);
+  if (ends.size) {
+    // Each grant's person by number (byGrantUser): only the grants of people with a dated grant are
+    // read, and each person looked up once (a lookup of every grant's user was most of this walk).
+    const endsOf = byGrantUser(model, (key) => ends.get(key), 'memory');
+    for (let i = 0; i < grants.length; i++) {
+      const dated = endsOf(grants[i]!, i);
+      if (!dated) continue;
+      const grant = grants[i]!;
+      if (grant.expires === undefined && dated.namespaces.has(grant.namespace)) visit(grant, false);
+    }
+  }
   for (const [user, m] of ends) {
     const records: MemberGrantExpiry[] = [];
     for (const k of [...m.roles.keys()].sort()) {
