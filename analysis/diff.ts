@@ -1403,8 +1403,41 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
         removes: true,
         text: `custom rules in ${ns} narrowed while deactivated (they held nothing)`,
       });
+    const ended = b && h ? dormantEndChange(ns, b, h, suffix) : undefined;
+    if (ended) out.push(ended);
   }
   return out;
+}
+
+/** Whether an end `a` holds longer than `b` (undefined: for good). */
+const endsLater = (a: string | undefined, b: string | undefined): boolean =>
+  a !== b && (a === undefined || (b !== undefined && a > b));
+
+const endText = (until: string | undefined): string => (until === undefined ? 'for good' : `until ${until}`);
+
+/**
+ * A staging kept on both sides whose end moved (R113-1): the record changed, so the output did, and
+ * a staging read as ending before any reactivation may now hold for good. Lengthened, it is judged
+ * as the staging was (`gains-dormant`, with what it gives); brought nearer, a withdrawal.
+ */
+function dormantEndChange(ns: string, b: Holding, h: Holding, suffix: string): Change | undefined {
+  const longer = endsLater(h.until, b.until);
+  if (!longer && !endsLater(b.until, h.until)) return undefined;
+  const kept = maximalLevels([...h.levels].filter((l) => b.levels.has(l)).sort());
+  const oldRules = new Set(b.rules.map(ruleKey));
+  const rules = h.rules.filter((r) => oldRules.has(ruleKey(r)));
+  if (!kept.length && !rules.length) return undefined;
+  const what = [...(kept.length ? [codeList(kept)] : []), ...(rules.length ? ['custom rules'] : [])].join(' and ');
+  const text = `staged ${what} in ${ns} holds ${endText(h.until)}, not ${endText(b.until)}, while deactivated`;
+  return longer
+    ? {
+        kind: 'gains-dormant',
+        namespace: ns,
+        ...(kept.length ? { levels: kept } : {}),
+        classes: [...classesOfHolding({ levels: levelsCoveredBy(kept), rules })],
+        text: `${text}: it takes effect on reactivation${suffix}`,
+      }
+    : { kind: 'loses-dormant', namespace: ns, removes: true, text: `${text} (it held nothing)` };
 }
 
 /**

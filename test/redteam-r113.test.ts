@@ -9,7 +9,10 @@
  * `is granted r:secrets in data until 2026-11-27 while deactivated`, an approver passing it as ending
  * before any reactivation. The next pull request dropping that end (or moving it a year on) changed
  * the record, and dist/, yet read no line at all ("No change in access"), where a live grant's end
- * lengthened reads `holds for good, not until ...` (grant-expiry).
+ * lengthened reads `holds for good, not until ...` (grant-expiry). Now dormantChanges compares the
+ * ends of what is staged on both sides: `staged r:secrets in data holds for good, not until
+ * 2026-11-27, while deactivated`, a gains-dormant judged as the staging (self-edit); brought nearer,
+ * a withdrawal.
  */
 import { describe, expect, it } from 'vitest';
 import { baseSpec, diffOf, judge, token, user, type Spec } from './review/scenarios.ts';
