@@ -13,9 +13,19 @@
  * ends of what is staged on both sides: `staged r:secrets in data holds for good, not until
  * 2026-11-27, while deactivated`, a gains-dormant judged as the staging (self-edit); brought nearer,
  * a withdrawal.
+ *
+ * R113-2 (medium, R108-1's class by another door): Remove All. A person with `access: none` is active,
+ * yet their grants are bound to nothing, as a deactivated person's are, and only a deactivated
+ * person's were recorded: a pull request staging r:secrets on bob (Remove All) changed no byte of
+ * dist/, read no line and passed; so did frank staging it on his own address frank+ops@acme.io
+ * (Remove All), alice approving an empty diff. The change lifting Remove All lists every gain then,
+ * as a restoration. The class: whatever the output binds nothing for must still be recorded, or
+ * the review of its staging reads nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSpec, diffOf, judge, token, user, type Spec } from './review/scenarios.ts';
+import { DocumentCache, parseOutput } from '../cli/output-read.ts';
+import { importRbac } from '../review/import.ts';
+import { baseSpec, diffOf, judge, outputOf, proofsOf, token, user, type Spec } from './review/scenarios.ts';
 
 const bob = 'bob@acme.io';
 
@@ -71,5 +81,40 @@ describe("R113-1: a staged grant's end lengthened reads a line, judged as the st
       expires: '2026-11-27',
     });
     expect(judge(base, endingOn(), { actors: ['frank'], approvals: ['alice'] }).failed).toEqual(['self-edit']);
+  });
+});
+
+describe('R113-2: grants staged on a person with Remove All read a line and are judged as live ones', () => {
+  const removeAll = (email: string) => (s: Spec) => void (user(s, email).access = 'none');
+  const stage = (email: string) => (s: Spec) =>
+    void s.spec.grants.push({ user: email, namespace: 'data', levels: ['r:secrets'] });
+
+  it('the staging reads a line naming what it gives and when it takes effect', () => {
+    const base = baseSpec();
+    removeAll(bob)(base);
+    expect(linesIn(diffOf(base, stage(bob)), bob)).toEqual([
+      'is granted r:secrets in data while Remove All holds: it takes effect once Remove All is lifted',
+    ]);
+  });
+
+  it('frank staging r:secrets on his own address with Remove All fails self-edit', () => {
+    const base = baseSpec();
+    base.spec.users.push({ email: 'frank+ops@acme.io', github: 'frankops', access: 'none' });
+    expect(judge(base, stage('frank+ops@acme.io'), { actors: ['frank'], approvals: ['alice'] }).failed).toEqual([
+      'self-edit',
+    ]);
+  });
+
+  it('import and the full proof recover the staged grants', () => {
+    const s = baseSpec();
+    removeAll(bob)(s);
+    stage(bob)(s);
+    const files = outputOf(s);
+    const { spec } = importRbac(parseOutput(files, new DocumentCache()));
+    expect(spec.spec.grants?.filter((g) => g.user === bob)).toEqual([
+      { user: bob, namespace: 'data', levels: ['r:secrets'] },
+      { user: bob, namespace: 'web', levels: ['r:pods', 'w:services'] },
+    ]);
+    expect(proofsOf(files, files)).toMatchObject({ full: true });
   });
 });
