@@ -1345,6 +1345,21 @@ function classesAlso(classes: readonly ClassId[], h: Holding): ClassId[] {
   return classes.filter((c) => given.has(c));
 }
 
+/**
+ * How a staging's lines name the state that binds it to nothing, and when it takes effect: a
+ * deactivated person or token, a person under Remove All (R113-2).
+ */
+interface AwayWords {
+  readonly while: string;
+  readonly effect: string;
+}
+const AWAY_DEACTIVATED: AwayWords = { while: 'while deactivated', effect: 'on reactivation' };
+const AWAY_REMOVE_ALL: AwayWords = { while: 'while Remove All holds', effect: 'once Remove All is lifted' };
+
+/** Why a person's or token's grants are bound to nothing, when they are (grantsBound's words). */
+const awayOf = (m: { readonly status?: string; readonly access?: string } | undefined): AwayWords | undefined =>
+  m?.status === 'deactivated' ? AWAY_DEACTIVATED : m?.access === 'none' ? AWAY_REMOVE_ALL : undefined;
+
 /** What the base's output cannot say about a dormant staging: an older orgctl recorded none. */
 const UNKNOWN_BEFORE = " (the base's output records no staged grants: what was staged before cannot be known)";
 
@@ -1356,7 +1371,12 @@ const UNKNOWN_BEFORE = " (the base's output records no staged grants: what was s
  * grant's (self-edit, admin-change-approval by their levels and classes); head-policies refuses
  * what forbidden-grant refuses once the proof declares them again.
  */
-function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap<string, Holding>, unknown: boolean) {
+function dormantChanges(
+  before: ReadonlyMap<string, Holding>,
+  after: ReadonlyMap<string, Holding>,
+  away: AwayWords,
+  unknown: boolean,
+) {
   const out: Change[] = [];
   const suffix = unknown ? UNKNOWN_BEFORE : '';
   for (const ns of sorted(new Set([...before.keys(), ...after.keys()]))) {
@@ -1373,7 +1393,7 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
         namespace: ns,
         levels: gained,
         classes: classesAlso(classes, { levels: levelsCoveredBy(gained), rules: [] }),
-        text: `is granted ${codeList(gained)} in ${ns}${until} while deactivated: it takes effect on reactivation${suffix}`,
+        text: `is granted ${codeList(gained)} in ${ns}${until} ${away.while}: it takes effect ${away.effect}${suffix}`,
       });
     if (lost.length)
       out.push({
@@ -1381,7 +1401,7 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
         namespace: ns,
         levels: lost,
         removes: true,
-        text: `staged ${codeList(lost)} in ${ns} withdrawn while deactivated (it held nothing)`,
+        text: `staged ${codeList(lost)} in ${ns} withdrawn ${away.while} (it held nothing)`,
       });
     const [oldRules, newRules] = [new Set((b?.rules ?? []).map(ruleKey)), new Set((h?.rules ?? []).map(ruleKey))];
     const requests = rulesDelta(h?.rules ?? [], b?.rules ?? []);
@@ -1394,16 +1414,16 @@ function dormantChanges(before: ReadonlyMap<string, Holding>, after: ReadonlyMap
         kind: 'gains-dormant',
         namespace: ns,
         classes: ruleClasses,
-        text: `custom rules in ${ns} changed while deactivated (now ${what}): they take effect on reactivation${suffix}`,
+        text: `custom rules in ${ns} changed ${away.while} (now ${what}): they take effect ${away.effect}${suffix}`,
       });
     } else if ([...oldRules].some((r) => !newRules.has(r)))
       out.push({
         kind: 'loses-dormant',
         namespace: ns,
         removes: true,
-        text: `custom rules in ${ns} narrowed while deactivated (they held nothing)`,
+        text: `custom rules in ${ns} narrowed ${away.while} (they held nothing)`,
       });
-    const ended = b && h ? dormantEndChange(ns, b, h, suffix) : undefined;
+    const ended = b && h ? dormantEndChange(ns, b, h, away, suffix) : undefined;
     if (ended) out.push(ended);
   }
   return out;
@@ -1420,7 +1440,7 @@ const endText = (until: string | undefined): string => (until === undefined ? 'f
  * a staging read as ending before any reactivation may now hold for good. Lengthened, it is judged
  * as the staging was (`gains-dormant`, with what it gives); brought nearer, a withdrawal.
  */
-function dormantEndChange(ns: string, b: Holding, h: Holding, suffix: string): Change | undefined {
+function dormantEndChange(ns: string, b: Holding, h: Holding, away: AwayWords, suffix: string): Change | undefined {
   const longer = endsLater(h.until, b.until);
   if (!longer && !endsLater(b.until, h.until)) return undefined;
   const kept = maximalLevels([...h.levels].filter((l) => b.levels.has(l)).sort());
@@ -1428,46 +1448,49 @@ function dormantEndChange(ns: string, b: Holding, h: Holding, suffix: string): C
   const rules = h.rules.filter((r) => oldRules.has(ruleKey(r)));
   if (!kept.length && !rules.length) return undefined;
   const what = [...(kept.length ? [codeList(kept)] : []), ...(rules.length ? ['custom rules'] : [])].join(' and ');
-  const text = `staged ${what} in ${ns} holds ${endText(h.until)}, not ${endText(b.until)}, while deactivated`;
+  const text = `staged ${what} in ${ns} holds ${endText(h.until)}, not ${endText(b.until)}, ${away.while}`;
   return longer
     ? {
         kind: 'gains-dormant',
         namespace: ns,
         ...(kept.length ? { levels: kept } : {}),
         classes: [...classesOfHolding({ levels: levelsCoveredBy(kept), rules })],
-        text: `${text}: it takes effect on reactivation${suffix}`,
+        text: `${text}: it takes effect ${away.effect}${suffix}`,
       }
     : { kind: 'loses-dormant', namespace: ns, removes: true, text: `${text} (it held nothing)` };
 }
 
 /**
- * What a person or token deactivated in head is staged to gain (dormantChanges): against what base
- * recorded staged (deactivated there too; an older output recorded nothing: said), what base bound
- * (deactivated here), nothing (new). Undefined when head holds them live.
+ * What a person or token bound to nothing in head (deactivated, or under Remove All: awayOf) is
+ * staged to gain (dormantChanges): against what base recorded staged (bound to nothing there too; an
+ * older output recorded nothing: said), what base bound (bound to nothing from this change), nothing
+ * (new). Empty when head binds their grants.
  */
 function stagedChanges(
-  b: { readonly status?: string } | undefined,
-  h: { readonly status?: string } | undefined,
+  b: { readonly status?: string; readonly access?: string } | undefined,
+  h: { readonly status?: string; readonly access?: string } | undefined,
   records: {
     readonly base?: readonly Partial<MemberDormantGrant>[];
     readonly head?: readonly Partial<MemberDormantGrant>[];
   },
   base: { readonly snapshot: Snapshot; readonly cells: Cells; readonly levels: boolean },
 ): Change[] {
-  if (h?.status !== 'deactivated') return [];
+  const away = awayOf(h);
+  if (!away) return [];
   const recorded = base.snapshot.org.recordsDormant === true;
+  const wasAway = b !== undefined && awayOf(b) !== undefined;
   // Staged alike on both sides (most of an organization's deactivated people, most reviews): no line,
   // as dormantChanges of equal holdings says, without making them (classes for every rule of each).
-  if (b?.status === 'deactivated' && recorded && sameRecords(records.base, records.head)) return [];
+  if (wasAway && recorded && sameRecords(records.base, records.head)) return [];
   const before =
     b === undefined
       ? new Map<string, Holding>()
-      : b.status === 'deactivated'
+      : wasAway
         ? dormantHoldings(records.base)
         : liveHoldings(base.cells, base.snapshot, base.levels);
-  const changes = dormantChanges(before, dormantHoldings(records.head), b?.status === 'deactivated' && !recorded);
-  // Deactivated by this change: what they lose is the deactivation's to say; only a staging widening it is new.
-  return b !== undefined && b.status !== 'deactivated' ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
+  const changes = dormantChanges(before, dormantHoldings(records.head), away, wasAway && !recorded);
+  // Bound to nothing from this change: what they lose is the deactivation's to say; only a staging widening it is new.
+  return b !== undefined && !wasAway ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
 }
 
 /** Whether two sides' dormant records are the same records, as written. */

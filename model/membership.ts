@@ -85,10 +85,11 @@ export interface MemberGrantExpiry {
 export const expiryKey = (namespace: string, role: string): string => `${namespace}\u0000${role}`;
 
 /**
- * What a deactivated person is granted in one namespace, bound to nothing while they are deactivated
- * (no RBAC object: no access) and held once reactivated: every grant of theirs there that holds
- * today, merged. Recorded so a pull request staging grants on a deactivated user changes the output,
- * and reads as a line judged as a live grant is; the import and the proofs declare it again.
+ * What a person bound to nothing (deactivated, or under Remove All) is granted in one namespace,
+ * bound to nothing meanwhile (no RBAC object: no access) and held once reactivated or Remove All is
+ * lifted: every grant of theirs there that holds today, merged. Recorded so a pull request staging
+ * grants on such a person changes the output, and reads as a line judged as a live grant is; the
+ * import and the proofs declare it again.
  */
 export interface MemberDormantGrant {
   readonly namespace: string;
@@ -123,7 +124,7 @@ export interface MemberUser extends MemberStanding {
    * hold through grants ends (a role some grant gives without an end holds for good).
    */
   readonly expiring?: readonly MemberGrantExpiry[];
-  /** A deactivated person's grants, by namespace (MemberDormantGrant); absent while active or when none. */
+  /** The grants of a person deactivated or under Remove All, by namespace (MemberDormantGrant); absent otherwise or when none. */
   readonly dormant?: readonly MemberDormantGrant[];
 }
 

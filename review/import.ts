@@ -1413,8 +1413,8 @@ const STOCK_CLUSTER_ROLES = new Set(['admin', 'edit', 'view', 'cluster-admin']);
 
 /**
  * What the input holds, or what orgctl's own output leaves out, that the spec cannot carry over:
- * grant expiry dates and the grants of Remove All users (orgctl's output records neither; an
- * older one, without recordsDormant, neither deactivated users' grants nor deactivated tokens' custom RBAC), grants through declared roles (the output binds their levels), roles no binding
+ * grant expiry dates and the grants of Remove All users when the output records none (an older
+ * one, without recordsDormant, neither deactivated users' grants nor deactivated tokens' custom RBAC), grants through declared roles (the output binds their levels), roles no binding
  * binds and ServiceAccounts that hold no binding. (A subject of a kind RBAC does not know makes its
  * binding malformed: the report says so.)
  */
@@ -1444,7 +1444,8 @@ function lossesOf(
         losses.push(
           `the grants of deactivated user ${u.email}: a deactivated user is bound to nothing, so the output holds none of them; declare them again if reactivated (${from})`,
         );
-      else if (u.access === 'none')
+      // Remove All's grants are recorded as dormant ones since R113-2: an output from before holds none.
+      else if (u.access === 'none' && !u.dormant)
         losses.push(
           `the grants of ${u.email} (access: none): Remove All binds nothing, so the output holds none of them (${from})`,
         );

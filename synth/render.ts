@@ -654,15 +654,16 @@ function rulesWithCustomRoles(
 }
 
 /**
- * Each deactivated person's grants that hold today, merged by namespace (MemberDormantGrant): they
- * bind nothing, yet a pull request staging them must change the output, so a review reads it.
+ * The grants that hold today of each person bound to nothing (deactivated, or Remove All: not
+ * grantsBound), merged by namespace (MemberDormantGrant): they bind nothing, yet a pull request
+ * staging them must change the output, so a review reads it (R113-2: Remove All's were not).
  */
 function dormantGrants(
   model: OrgModel,
   today: string,
   ruleSets: ReadonlyMap<string, readonly PolicyRule[]>,
 ): ReadonlyMap<string, readonly MemberDormantGrant[]> {
-  const away = new Set(model.users.filter((u) => u.status === 'deactivated').map((u) => u.key));
+  const away = new Set(model.users.filter((u) => !grantsBound(u)).map((u) => u.key));
   const out = new Map<string, MemberDormantGrant[]>();
   if (!away.size) return out;
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));

@@ -20,7 +20,11 @@
  * dist/, read no line and passed; so did frank staging it on his own address frank+ops@acme.io
  * (Remove All), alice approving an empty diff. The change lifting Remove All lists every gain then,
  * as a restoration. The class: whatever the output binds nothing for must still be recorded, or
- * the review of its staging reads nothing.
+ * the review of its staging reads nothing. Now synthesis records the grants of every person it
+ * binds none for (not grantsBound: deactivated or Remove All) as `dormant`, and the diff reads them
+ * with the words of the state (`while Remove All holds: it takes effect once Remove All is lifted`);
+ * import and the proofs declare them again. Left: lifting Remove All lists every gain, without
+ * saying they were recorded (a base written before this recorded none).
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentCache, parseOutput } from '../cli/output-read.ts';

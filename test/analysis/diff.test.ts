@@ -233,13 +233,15 @@ describe('orgctl diff', () => {
       lines(
         changesOf((s) => {
           s.spec.users.push({ email: 'kim@acme.io', github: 'kim', access });
-          // Remove All binds nothing, whatever grants say: the grant is declared, and held by nobody.
+          // Remove All binds nothing, whatever grants say: the grant is declared, held by nobody, and
+          // recorded as staged (R113-2), so it reads a line of its own.
           s.spec.grants.push({ user: 'kim@acme.io', namespace: 'web', levels: ['r:pods'] });
         }),
       ).filter((l) => l.startsWith('kim@acme.io'));
     // In the words explain and can-i say of a member under Remove All (one sentence, one home)
     expect(joined('none')).toEqual([
       'kim@acme.io joins the organization with Remove All: bound to no namespace, whatever their grants say, until it is lifted',
+      'kim@acme.io is granted r:pods in web while Remove All holds: it takes effect once Remove All is lifted',
     ]);
     expect(joined('all')[0]).toBe(
       'kim@acme.io joins the organization with Add All: every level a non-admin may hold, in every namespace',
