@@ -25,11 +25,17 @@
  * with the words of the state (`while Remove All holds: it takes effect once Remove All is lifted`);
  * import and the proofs declare them again. Left: lifting Remove All lists every gain, without
  * saying they were recorded (a base written before this recorded none).
+ *
+ * R113-3 (medium, the same class for tokens): an expired token. Its ServiceAccount and Roles are
+ * left out, and its custom rules were recorded only while deactivated (`dormantRbac`): frank adding
+ * rules that read Secrets to his own expired token changed no byte of dist/, read no line and passed
+ * with alice's approval (R102-2 made its declared levels a line: they are in its record). The
+ * renewal lists every gain, as a restoration.
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentCache, parseOutput } from '../cli/output-read.ts';
 import { importRbac } from '../review/import.ts';
-import { baseSpec, diffOf, judge, outputOf, proofsOf, token, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, judge, outputOf, proofsOf, token, tokensOf, user, type Spec } from './review/scenarios.ts';
 
 const bob = 'bob@acme.io';
 
@@ -119,6 +125,53 @@ describe('R113-2: grants staged on a person with Remove All read a line and are 
       { user: bob, namespace: 'data', levels: ['r:secrets'] },
       { user: bob, namespace: 'web', levels: ['r:pods', 'w:services'] },
     ]);
+    expect(proofsOf(files, files)).toMatchObject({ full: true });
+  });
+});
+
+describe('R113-3: custom rules staged on an expired token read a line and are judged as live ones', () => {
+  const configMapsGet = { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] };
+  const secretsGet = { apiGroups: [''], resources: ['secrets'], verbs: ['get'] };
+  /** baseSpec with frank's blank token ft, its custom rules reading ConfigMaps in web, expired on 2020-01-01. */
+  function franksExpiredBlank(): Spec {
+    const s = baseSpec();
+    tokensOf(s).push({
+      id: 'ft',
+      name: 'Frank',
+      namespaces: [],
+      owner: 'frank@acme.io',
+      expires: '2020-01-01',
+      rbac: [{ namespace: 'web', rules: [configMapsGet] }],
+    });
+    return s;
+  }
+  const widen = (s: Spec) => void token(s, 'ft').rbac[0].rules.push(secretsGet);
+  const tokenLines = (d: ReturnType<typeof diffOf>) =>
+    d.tokens.filter((t) => t.id === 'ft').flatMap((t) => t.changes.map((c) => c.text));
+
+  it('the staging reads a line saying what the rules allow, taking effect once renewed', () => {
+    expect(tokenLines(diffOf(franksExpiredBlank(), widen))).toEqual([
+      'custom rules in web changed while expired (now can read Secrets in web): they take effect once its expiry is extended',
+    ]);
+  });
+
+  it('frank widening his own expired token fails self-edit', () => {
+    expect(judge(franksExpiredBlank(), widen, { actors: ['frank'], approvals: ['alice'] }).failed).toEqual([
+      'self-edit',
+    ]);
+  });
+
+  it('the day it expires is no staging: its rules held live in base read no gain', () => {
+    const s = franksExpiredBlank();
+    token(s, 'ft').expires = '2026-11-26';
+    const d = diffOf(s, (h) => void (token(h, 'ft').expires = '2026-11-25'));
+    expect(d.tokens.flatMap((t) => t.changes).filter((c) => c.kind === 'gains-dormant')).toEqual([]);
+  });
+
+  it('import and the full proof recover its rules', () => {
+    const files = outputOf(franksExpiredBlank());
+    const { spec } = importRbac(parseOutput(files, new DocumentCache()));
+    expect(spec.spec.tokens?.find((t) => t.id === 'ft')?.rbac).toEqual([{ namespace: 'web', rules: [configMapsGet] }]);
     expect(proofsOf(files, files)).toMatchObject({ full: true });
   });
 });
