@@ -1355,10 +1355,23 @@ interface AwayWords {
 }
 const AWAY_DEACTIVATED: AwayWords = { while: 'while deactivated', effect: 'on reactivation' };
 const AWAY_REMOVE_ALL: AwayWords = { while: 'while Remove All holds', effect: 'once Remove All is lifted' };
+const AWAY_EXPIRED: AwayWords = { while: 'while expired', effect: 'once its expiry is extended' };
 
 /** Why a person's or token's grants are bound to nothing, when they are (grantsBound's words). */
 const awayOf = (m: { readonly status?: string; readonly access?: string } | undefined): AwayWords | undefined =>
   m?.status === 'deactivated' ? AWAY_DEACTIVATED : m?.access === 'none' ? AWAY_REMOVE_ALL : undefined;
+
+/**
+ * Why a token's custom RBAC is bound to nothing on `today`, when it is: deactivated, or expired
+ * (R113-3). A record written while it was live (`customRbac`: its Roles are in that output) is
+ * not: base written before it expired holds its rules live, and its expiry stages nothing.
+ */
+const tokenAwayOf = (t: MemberToken | undefined, today: string): AwayWords | undefined =>
+  t === undefined || isLiveToken(t, today) || t.customRbac
+    ? undefined
+    : t.status === 'deactivated'
+      ? AWAY_DEACTIVATED
+      : AWAY_EXPIRED;
 
 /** What the base's output cannot say about a dormant staging: an older orgctl recorded none. */
 const UNKNOWN_BEFORE = " (the base's output records no staged grants: what was staged before cannot be known)";
@@ -1467,30 +1480,27 @@ function dormantEndChange(ns: string, b: Holding, h: Holding, away: AwayWords, s
  * (new). Empty when head binds their grants.
  */
 function stagedChanges(
-  b: { readonly status?: string; readonly access?: string } | undefined,
-  h: { readonly status?: string; readonly access?: string } | undefined,
+  sides: { readonly base: boolean; readonly away?: AwayWords; readonly wasAway: boolean },
   records: {
     readonly base?: readonly Partial<MemberDormantGrant>[];
     readonly head?: readonly Partial<MemberDormantGrant>[];
   },
   base: { readonly snapshot: Snapshot; readonly cells: Cells; readonly levels: boolean },
 ): Change[] {
-  const away = awayOf(h);
+  const { away, wasAway } = sides;
   if (!away) return [];
   const recorded = base.snapshot.org.recordsDormant === true;
-  const wasAway = b !== undefined && awayOf(b) !== undefined;
   // Staged alike on both sides (most of an organization's deactivated people, most reviews): no line,
   // as dormantChanges of equal holdings says, without making them (classes for every rule of each).
   if (wasAway && recorded && sameRecords(records.base, records.head)) return [];
-  const before =
-    b === undefined
-      ? new Map<string, Holding>()
-      : wasAway
-        ? dormantHoldings(records.base)
-        : liveHoldings(base.cells, base.snapshot, base.levels);
+  const before = !sides.base
+    ? new Map<string, Holding>()
+    : wasAway
+      ? dormantHoldings(records.base)
+      : liveHoldings(base.cells, base.snapshot, base.levels);
   const changes = dormantChanges(before, dormantHoldings(records.head), away, wasAway && !recorded);
   // Bound to nothing from this change: what they lose is the deactivation's to say; only a staging widening it is new.
-  return b !== undefined && !wasAway ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
+  return sides.base && !wasAway ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
 }
 
 /** Whether two sides' dormant records are the same records, as written. */
@@ -1580,7 +1590,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     // An admin could read every token's Secret in the system namespace: leaving, they keep each value.
     if (activeAdmin(b) && !activeAdmin(h) && valuesKept.length) changes.push(tokenValuesKept(valuesKept, base.org));
     changes.push(
-      ...stagedChanges(b, h, { base: b?.dormant, head: h?.dormant }, { snapshot: base, cells: bCells, levels: true }),
+      ...stagedChanges(
+        { base: b !== undefined, away: awayOf(h), wasAway: awayOf(b) !== undefined },
+        { base: b?.dormant, head: h?.dormant },
+        { snapshot: base, cells: bCells, levels: true },
+      ),
     );
     if (b?.status === 'deactivated' && h?.status === 'active' && !h.admin)
       saidAsDeclaredNow(changes, base.org.recordsDormant === true);
@@ -1609,8 +1623,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
       ...tokenChanges(b, h, today),
       ...accessChanges(bCells, hCells, org, changedRoles, { base, head }),
       ...stagedChanges(
-        b,
-        h,
+        { base: b !== undefined, away: tokenAwayOf(h, today), wasAway: tokenAwayOf(b, today) !== undefined },
         { base: b?.dormantRbac, head: h?.dormantRbac },
         { snapshot: base, cells: bCells, levels: false },
       ),

@@ -101,7 +101,7 @@ export interface MemberDormantGrant {
   readonly until?: string;
 }
 
-/** A deactivated token's custom RBAC in one namespace (as MemberDormantGrant, for a token). */
+/** The custom RBAC in one namespace of a token that is not live: deactivated or expired (as MemberDormantGrant, for a token). */
 export interface MemberDormantRbac {
   readonly namespace: string;
   /** Inline rules, then the custom roles' rules, each as orderedRule writes it. */
@@ -171,7 +171,7 @@ export interface MemberToken {
   readonly levels?: readonly string[];
   /** Namespaces of its custom RBAC, in declared order; absent when it has none. */
   readonly customRbac?: readonly string[];
-  /** A deactivated token's custom RBAC, by namespace in declared order; absent while active or when none. */
+  /** Its custom RBAC while it is not live (deactivated or expired), by namespace in declared order; absent while live or when none. */
   readonly dormantRbac?: readonly MemberDormantRbac[];
 }
 

@@ -694,12 +694,16 @@ function dormantGrants(
   return out;
 }
 
-/** A deactivated token's custom RBAC by namespace, in declared order (MemberDormantRbac), as the record's field. */
+/**
+ * The custom RBAC of a token that is not live (deactivated, or expired: R113-3) by namespace, in
+ * declared order (MemberDormantRbac), as the record's field: its Roles are left out.
+ */
 function dormantRbacOf(
   t: TokenModel,
   ruleSets: ReadonlyMap<string, readonly PolicyRule[]>,
+  today: string,
 ): { dormantRbac?: MemberDormantRbac[] } {
-  if (t.status !== 'deactivated' || !t.rbac.length) return {};
+  if (isLiveToken(t, today) || !t.rbac.length) return {};
   const byNamespace = new Map<string, PolicyRule[]>();
   for (const r of t.rbac) {
     let rules = byNamespace.get(r.namespace);
@@ -808,7 +812,7 @@ function membershipDataOf(model: OrgModel, today: string): MembershipData {
       ...(t.namespaces.length ? { levels: t.levels } : {}),
       // Only while live: a dead token's Roles are left out, so nothing in the output holds its rules.
       ...(t.rbac.length && isLiveToken(t, today) ? { customRbac: [...new Set(t.rbac.map((r) => r.namespace))] } : {}),
-      ...dormantRbacOf(t, ruleSets),
+      ...dormantRbacOf(t, ruleSets, today),
     }),
   );
   const namespaces = model.namespaces

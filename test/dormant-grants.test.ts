@@ -15,6 +15,7 @@ import { importRbac } from '../review/import.ts';
 import { proveOutput } from '../review/proof.ts';
 import {
   baseSpec,
+  bobAway,
   configMapsGet,
   diffOf,
   dormantBlank,
@@ -28,14 +29,6 @@ import {
 import { TODAY } from './helpers.ts';
 
 const bob = 'bob@acme.io';
-
-/** baseSpec with bob deactivated, his token bots with him (token-owner-inactive asks for that). */
-function bobAway(): Spec {
-  const s = baseSpec();
-  user(s, bob).status = 'deactivated';
-  token(s, 'bots').status = 'deactivated';
-  return s;
-}
 
 const stageFor =
   (email: string, levels: string[], namespace = 'data') =>

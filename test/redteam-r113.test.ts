@@ -30,20 +30,23 @@
  * left out, and its custom rules were recorded only while deactivated (`dormantRbac`): frank adding
  * rules that read Secrets to his own expired token changed no byte of dist/, read no line and passed
  * with alice's approval (R102-2 made its declared levels a line: they are in its record). The
- * renewal lists every gain, as a restoration.
+ * renewal lists every gain, as a restoration. Now synthesis records the custom rules of every token
+ * that is not live (deactivated or expired) as `dormantRbac`, and the diff reads them (`while
+ * expired: they take effect once its expiry is extended`); a base written while the token was live
+ * (its `customRbac`, its Roles) is compared as bound, so a token expiring stages nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentCache, parseOutput } from '../cli/output-read.ts';
 import { importRbac } from '../review/import.ts';
-import { baseSpec, diffOf, judge, outputOf, proofsOf, token, tokensOf, user, type Spec } from './review/scenarios.ts';
+import { baseSpec, diffOf, judge, outputOf, proofsOf, token, user, type Spec } from './review/scenarios.ts';
+// The deactivated scenarios dormant-grants.test.ts stages on.
+import { bobAway, configMapsGet, dormantBlank } from './review/scenarios.ts';
 
 const bob = 'bob@acme.io';
 
 /** baseSpec with bob deactivated, his token bots with him, staged r:secrets in data until 2026-11-27. */
 function bobStagedUntilTomorrow(): Spec {
-  const s = baseSpec();
-  user(s, bob).status = 'deactivated';
-  token(s, 'bots').status = 'deactivated';
+  const s = bobAway();
   s.spec.grants.push({ user: bob, namespace: 'data', levels: ['r:secrets'], expires: '2026-11-27' });
   return s;
 }
@@ -130,19 +133,13 @@ describe('R113-2: grants staged on a person with Remove All read a line and are 
 });
 
 describe('R113-3: custom rules staged on an expired token read a line and are judged as live ones', () => {
-  const configMapsGet = { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] };
   const secretsGet = { apiGroups: [''], resources: ['secrets'], verbs: ['get'] };
-  /** baseSpec with frank's blank token ft, its custom rules reading ConfigMaps in web, expired on 2020-01-01. */
+  /** dormantBlank's token of frank's, `ft` here, expired on 2020-01-01 rather than deactivated. */
   function franksExpiredBlank(): Spec {
-    const s = baseSpec();
-    tokensOf(s).push({
-      id: 'ft',
-      name: 'Frank',
-      namespaces: [],
-      owner: 'frank@acme.io',
-      expires: '2020-01-01',
-      rbac: [{ namespace: 'web', rules: [configMapsGet] }],
-    });
+    const s = dormantBlank('frank@acme.io');
+    const t = token(s, 'blank');
+    delete t.status;
+    Object.assign(t, { id: 'ft', expires: '2020-01-01' });
     return s;
   }
   const widen = (s: Spec) => void token(s, 'ft').rbac[0].rules.push(secretsGet);
@@ -171,7 +168,7 @@ describe('R113-3: custom rules staged on an expired token read a line and are ju
   it('import and the full proof recover its rules', () => {
     const files = outputOf(franksExpiredBlank());
     const { spec } = importRbac(parseOutput(files, new DocumentCache()));
-    expect(spec.spec.tokens?.find((t) => t.id === 'ft')?.rbac).toEqual([{ namespace: 'web', rules: [configMapsGet] }]);
+    expect(spec.spec.tokens?.find((t) => t.id === 'ft')?.rbac).toEqual([{ namespace: 'web', rules: configMapsGet }]);
     expect(proofsOf(files, files)).toMatchObject({ full: true });
   });
 });

@@ -138,6 +138,14 @@ export const user = (s: Spec, email: string) => s.spec.users.find((u: { email: s
 /** A spec's token by id, to edit in place. */
 export const token = (s: Spec, id: string) => s.spec.tokens.find((t: { id: string }) => t.id === id);
 
+/** baseSpec with bob deactivated, his token bots with him (token-owner-inactive asks for that). */
+export function bobAway(): Spec {
+  const s = baseSpec();
+  user(s, 'bob@acme.io').status = 'deactivated';
+  token(s, 'bots').status = 'deactivated';
+  return s;
+}
+
 /** `s` without bob's user and grants, his token bots left active. */
 export function withoutBobUserOnly(s: Spec): void {
   s.spec.users = s.spec.users.filter((u: { email: string }) => u.email !== 'bob@acme.io');
