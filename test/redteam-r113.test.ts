@@ -34,6 +34,12 @@
  * that is not live (deactivated or expired) as `dormantRbac`, and the diff reads them (`while
  * expired: they take effect once its expiry is extended`); a base written while the token was live
  * (its `customRbac`, its Roles) is compared as bound, so a token expiring stages nothing.
+ *
+ * R113-4 (low, disclosure): a standing lost with the deactivation. An admin deactivated and made a
+ * member in one change, r:secrets staged on them: the staging was compared with what base bound
+ * them (w:full everywhere, by being an admin), which covers it, so it read no line; the later
+ * reactivation (as a member) said each staging had read a line of its own, and listed r:secrets
+ * as a gain (judged then). Add All lost with the deactivation is the same.
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentCache, parseOutput } from '../cli/output-read.ts';
@@ -170,5 +176,39 @@ describe('R113-3: custom rules staged on an expired token read a line and are ju
     const { spec } = importRbac(parseOutput(files, new DocumentCache()));
     expect(spec.spec.tokens?.find((t) => t.id === 'ft')?.rbac).toEqual([{ namespace: 'web', rules: configMapsGet }]);
     expect(proofsOf(files, files)).toMatchObject({ full: true });
+  });
+});
+
+describe('R113-4: a staging made as an admin or Add All member is deactivated and loses that standing reads a line', () => {
+  const stage = (email: string) => (s: Spec) =>
+    void s.spec.grants.push({ user: email, namespace: 'data', levels: ['r:secrets'] });
+  const STAGED = 'is granted r:secrets in data while deactivated: it takes effect on reactivation';
+
+  it('frank, an admin, deactivated and made a member with r:secrets staged: the staging reads its line', () => {
+    const d = diffOf(baseSpec(), (s) => {
+      Object.assign(user(s, 'frank@acme.io'), { status: 'deactivated', admin: false });
+      stage('frank@acme.io')(s);
+    });
+    expect(linesIn(d, 'frank@acme.io')).toContain(STAGED);
+  });
+
+  it('gina, with Add All, deactivated and Add All dropped with r:secrets staged: the staging reads its line', () => {
+    const base = baseSpec();
+    user(base, 'gina@acme.io').access = 'all';
+    const d = diffOf(base, (s) => {
+      const gina = user(s, 'gina@acme.io');
+      gina.status = 'deactivated';
+      delete gina.access;
+      stage('gina@acme.io')(s);
+    });
+    expect(linesIn(d, 'gina@acme.io')).toContain(STAGED);
+  });
+
+  it('held: an admin deactivated as an admin stages nothing new (w:full holds again on reactivation)', () => {
+    const d = diffOf(baseSpec(), (s) => {
+      user(s, 'frank@acme.io').status = 'deactivated';
+      stage('frank@acme.io')(s);
+    });
+    expect(linesIn(d, 'frank@acme.io')).not.toContain(STAGED);
   });
 });
