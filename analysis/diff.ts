@@ -12,6 +12,7 @@ import {
   isLiveToken,
   LEVELS_BY_STANDING,
   levelRoleName,
+  memberStanding,
   tokenRoleName,
   type SafeCustomResource,
 } from '../model/model.ts';
@@ -1503,6 +1504,16 @@ function stagedChanges(
   return sides.base && !wasAway ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
 }
 
+/**
+ * Whether what base bound a person measures what head stages on them: not when base bound them by
+ * a standing (an admin's w:full, Add All's levels) head would not give them once active (R113-4:
+ * an admin deactivated and made a member in one change, their staging covered by base's w:full).
+ */
+const standingKept = (b: MemberUser, h: MemberUser | undefined): boolean => {
+  const had = memberStanding(b);
+  return had === undefined || (h !== undefined && memberStanding({ ...h, status: 'active' }) === had);
+};
+
 /** Whether two sides' dormant records are the same records, as written. */
 const sameRecords = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean =>
   a === b || JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
@@ -1591,7 +1602,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     if (activeAdmin(b) && !activeAdmin(h) && valuesKept.length) changes.push(tokenValuesKept(valuesKept, base.org));
     changes.push(
       ...stagedChanges(
-        { base: b !== undefined, away: awayOf(h), wasAway: awayOf(b) !== undefined },
+        { base: b !== undefined && standingKept(b, h), away: awayOf(h), wasAway: awayOf(b) !== undefined },
         { base: b?.dormant, head: h?.dormant },
         { snapshot: base, cells: bCells, levels: true },
       ),

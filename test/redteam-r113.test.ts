@@ -39,7 +39,9 @@
  * member in one change, r:secrets staged on them: the staging was compared with what base bound
  * them (w:full everywhere, by being an admin), which covers it, so it read no line; the later
  * reactivation (as a member) said each staging had read a line of its own, and listed r:secrets
- * as a gain (judged then). Add All lost with the deactivation is the same.
+ * as a gain (judged then). Add All lost with the deactivation is the same. Now a standing base
+ * bound them by that head would not give them once active leaves nothing to compare with: the
+ * staging reads as new (analysis/diff.ts standingKept).
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentCache, parseOutput } from '../cli/output-read.ts';
