@@ -42,6 +42,15 @@
  * as a gain (judged then). Add All lost with the deactivation is the same. Now a standing base
  * bound them by that head would not give them once active leaves nothing to compare with: the
  * staging reads as new (analysis/diff.ts standingKept).
+ *
+ * R113-5 (low, availability of a revocation, and an error no one can act on): sizes. A record is a
+ * line, and a line is never split: a person's dormant record holds every rule of every grant of
+ * theirs, where live each namespace's rules are a Role of their own. bob with 256 inline rules in
+ * each of 40 namespaces synthesizes; deactivating him made synthesis refuse the whole output
+ * (`object-size: holds 1180583 bytes of data, over the 1048576 bytes (1 MiB) a ConfigMap may
+ * hold`, of ConfigMap acme-system/orgctl-users), naming neither bob nor why his deactivation grew
+ * it. Nothing over the limit reaches Argo CD (object-size refuses it; Argo CD applies server-side,
+ * so the 256 KiB of a client-side apply's annotation does not bind). Left: the record is not split.
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentCache, parseOutput } from '../cli/output-read.ts';
@@ -212,5 +221,22 @@ describe('R113-4: a staging made as an admin or Add All member is deactivated an
       stage('frank@acme.io')(s);
     });
     expect(linesIn(d, 'frank@acme.io')).not.toContain(STAGED);
+  });
+});
+
+describe('R113-5: a membership ConfigMap over the limit names the record that fills it, and what to do', () => {
+  it("bob deactivated with 256 inline rules in each of 40 namespaces: object-size names bob's record and his dormant grants", () => {
+    const s = bobAway();
+    const namespaces = Array.from({ length: 40 }, (_, n) => `team-${n}`);
+    s.spec.namespaces.push(...namespaces.map((name) => ({ name })));
+    const rules = Array.from({ length: 256 }, (_, i) => ({
+      apiGroups: [`group-number-${i}.example.com`],
+      resources: [`resources-of-kind-${i}`],
+      verbs: ['get', 'list', 'watch'],
+    }));
+    for (const namespace of namespaces) s.spec.grants.push({ user: bob, namespace, rules });
+    expect(() => outputOf(s)).toThrow(
+      /object-size: .*the record of bob@acme\.io alone holds \d+ bytes.*grants recorded while bound to nothing \(dormant\)/,
+    );
   });
 });
