@@ -318,9 +318,9 @@ export const RULES = [
     stage: 'output',
     severity: 'error',
     description:
-      "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request), the files of `dist/argocd/` included (the AppProject: a destination per namespace and cluster, and each namespace by name under `namedClusterResources`; the boundary: each cluster's namespaces); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them",
+      "from the rendered objects: an object over the API server's limits (1 MiB of ConfigMap data, 1.5 MiB for any request), the files of `dist/argocd/` included (the AppProject: a destination per namespace and cluster, and each namespace by name under `namedClusterResources`; the boundary: each cluster's namespaces); membership lists are split over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) to stay under them, but a record is one line: one that fills a ConfigMap alone is named (a person's grants or a token's custom rules recorded while bound to nothing)",
     remediation:
-      'split what the object holds (fewer rules in one custom role, a shorter note); for the AppProject or the boundary, turn `namedClusterResources` off or split the organization',
+      'split what the object holds (fewer rules in one custom role, a shorter note; for a record named, fewer rules for that person or token); for the AppProject or the boundary, turn `namedClusterResources` off or split the organization',
   },
   // Change: over a base → head diff, in the privileged review.
   {

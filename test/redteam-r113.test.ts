@@ -50,7 +50,9 @@
  * (`object-size: holds 1180583 bytes of data, over the 1048576 bytes (1 MiB) a ConfigMap may
  * hold`, of ConfigMap acme-system/orgctl-users), naming neither bob nor why his deactivation grew
  * it. Nothing over the limit reaches Argo CD (object-size refuses it; Argo CD applies server-side,
- * so the 256 KiB of a client-side apply's annotation does not bind). Left: the record is not split.
+ * so the 256 KiB of a client-side apply's annotation does not bind). Now object-size names the
+ * record that fills a membership ConfigMap alone, why it is that large, and what to do. Left: the
+ * record is not split, so such a person is deactivated only with fewer rules (or removed).
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentCache, parseOutput } from '../cli/output-read.ts';
@@ -236,7 +238,7 @@ describe('R113-5: a membership ConfigMap over the limit names the record that fi
     }));
     for (const namespace of namespaces) s.spec.grants.push({ user: bob, namespace, rules });
     expect(() => outputOf(s)).toThrow(
-      /object-size: .*the record of bob@acme\.io alone holds \d+ bytes.*grants recorded while bound to nothing \(dormant\)/,
+      /object-size: .*the record of bob@acme\.io alone holds \d+ bytes.*grants recorded while bound to nothing \(dormant: deactivated or Remove All\)/,
     );
   });
 });

@@ -11,6 +11,7 @@ import { boundaryObjects } from '../../synth/boundary.ts';
 import { declaredAt, type Manifest } from '../../synth/manifest.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule, PolicyContext } from './context.ts';
+import { byteLength } from '../../model/text.ts';
 import {
   annotationsBytes,
   CONFIGMAP_DATA_MAX_BYTES,
@@ -112,6 +113,27 @@ export const invalidObject: OrgRule = {
 const labelsProblems = (labels: Record<string, string>): readonly string[] =>
   refusedLabels(labels).map((l) => `label ${l.key}: ${JSON.stringify(l.value)} ${l.problem}`);
 
+/**
+ * Why a membership ConfigMap is over the limit, when one record fills it: a record is a line, never
+ * split, and one person's or token's holds every rule recorded while they are bound to nothing
+ * (R113-5: live, each namespace's rules are a Role of their own). '' for any other ConfigMap.
+ */
+function oversizeRecord(data: Record<string, string>): string {
+  let [largest, bytes] = ['', 0];
+  for (const text of Object.values(data))
+    for (const line of String(text).split('\n')) {
+      const n = byteLength(line);
+      if (n > bytes) [largest, bytes] = [line, n];
+    }
+  if (bytes <= CONFIGMAP_DATA_MAX_BYTES / 2 || !largest.startsWith('{')) return '';
+  const record = JSON.parse(largest) as { email?: unknown; id?: unknown };
+  if (typeof record.email === 'string')
+    return `: the record of ${record.email} alone holds ${bytes} bytes, their grants recorded while bound to nothing (dormant: deactivated or Remove All), each rule of each namespace in one line; declare fewer inline or custom-role rules for them, or remove the grants they will not need again`;
+  if (typeof record.id === 'string')
+    return `: the record of token ${record.id} alone holds ${bytes} bytes, its custom rules recorded while it is not live (dormantRbac), in one line; declare fewer rules for it, or remove the ones it will not need again`;
+  return '';
+}
+
 /** Every rendered object under the API server's size limits, dist/argocd/'s included (AppProject, ApplicationSet, boundary). */
 export const objectSize: OrgRule = {
   id: 'object-size',
@@ -130,10 +152,11 @@ export const objectSize: OrgRule = {
           `is ${mib(bytes)}, over the ${mib(REQUEST_MAX_BYTES)} the API server (etcd) accepts in one request; split what it holds`,
         );
       if (o.kind === 'ConfigMap') {
-        const data = configMapDataBytes((o as { data?: Record<string, string> }).data ?? {});
+        const values = (o as { data?: Record<string, string> }).data ?? {};
+        const data = configMapDataBytes(values);
         if (data > CONFIGMAP_DATA_MAX_BYTES)
           report(
-            `holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) a ConfigMap may hold`,
+            `holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) a ConfigMap may hold${oversizeRecord(values)}`,
           );
       }
     }
