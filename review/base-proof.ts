@@ -303,7 +303,8 @@ function stagedGrantsReason(
     const who = h.email;
     const notWritten = `${who}'s staged grants are not written as orgctl writes them`;
     if (!membership.org.recordsDormant) return `${who}'s staged grants change in an output that records none`;
-    if (h.status !== 'deactivated') return `${who} is not deactivated: orgctl records staged grants only while one is`;
+    if (h.status !== 'deactivated')
+      return `${who} is not deactivated: the proof against base takes staged grants on a deactivated person only (under Remove All, the full proof judges them)`;
     const records: readonly unknown[] = Array.isArray(h.dormant) ? h.dormant : [];
     const baseRules = new Map((b.dormant ?? []).map((d) => [d.namespace, JSON.stringify(d.rules)]));
     const parts = new Map<string, DormantParts>();
