@@ -551,15 +551,16 @@ function affectedSubjects(
   // People and tokens whose membership changes (a change rule may read their access).
   const { membership: bm } = base;
   const { membership: hm } = head;
+  // A line head repeats is base's record (MembershipLines): one object, equal without writing it out.
   for (const email of new Set([...bm.users.keys(), ...hm.users.keys()])) {
     const [b, h] = [bm.users.get(email), hm.users.get(email)];
-    if (JSON.stringify(b) === JSON.stringify(h)) continue;
+    if (b === h || JSON.stringify(b) === JSON.stringify(h)) continue;
     if (b) everywhere(b.username);
     if (h) everywhere(h.username);
   }
   for (const id of new Set([...bm.tokens.keys(), ...hm.tokens.keys()])) {
     const [b, h] = [bm.tokens.get(id), hm.tokens.get(id)];
-    if (JSON.stringify(b) === JSON.stringify(h)) continue;
+    if (b === h || JSON.stringify(b) === JSON.stringify(h)) continue;
     if (b) everywhere(tokenIndexName(bo, b));
     if (h) everywhere(tokenIndexName(ho, h));
   }
