@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { parseCanonicalYaml, scalar, toYamlDocument, toYamlStream, DocumentCache } from '../synth/yaml.ts';
+import {
+  parseCanonicalYaml,
+  readCanonicalYaml,
+  scalar,
+  toYamlDocument,
+  toYamlStream,
+  DocumentCache,
+} from '../synth/yaml.ts';
 
 const TRICKY = [
   '',
@@ -248,6 +255,39 @@ describe('canonical YAML reader', () => {
     expect(after).toEqual(many.slice(15));
     expect(after[0]).not.toBe(before[15]);
     expect(parseCanonicalYaml(toYamlStream(many.slice(5), 'header'), wide)![0]).toBe(before[5]);
+  });
+
+  it('refuses in a later reading of a file every raw character a reading of the whole text refuses, with the same error', () => {
+    const docs = [{ kind: 'A', data: { x: 'one' } }, { kind: 'B', list: ['y'] }, { kind: 'C' }];
+    const text = toYamlStream(docs, 'header');
+    const raws = ['\r', '\u2028', '\ufeff', '\u0085', '\ud800', '\udc00', '\u0000'];
+    // Where a character may go: the header, a changed document (a value, its own line), after the
+    // last document, and (parsing fails there too) inside a separator's line.
+    const places = (raw: string) => [
+      text.replace('header', `head${raw}er`),
+      text.replace('y', `y${raw}`),
+      text.replace('kind: B', `kind: B\n# ${raw}`),
+      `${text}${raw}`,
+      text.replace('---\nkind: C', `---${raw}\nkind: C`),
+      // A change before a raw character the whole reading finds first: the same error either way.
+      text
+        .replace('kind: A', 'kind: [')
+        .replace('y', `y${raw}`),
+    ];
+    for (const raw of raws)
+      for (const [i, later] of places(raw).entries()) {
+        const cache = { documents: new DocumentCache(), file: 'lga1/shard-00/resources.yaml' };
+        expect(readCanonicalYaml(text, cache)).toEqual({ documents: docs });
+        const whole = readCanonicalYaml(later);
+        expect('error' in whole, `${i} ${JSON.stringify(raw)}`).toBe(true);
+        expect(readCanonicalYaml(later, cache), `${i} ${JSON.stringify(raw)}`).toEqual(whole);
+      }
+    // A surrogate pair is no raw character, taken or not.
+    const cache = { documents: new DocumentCache(), file: 'lga1/shard-00/resources.yaml' };
+    readCanonicalYaml(text, cache);
+    const paired = text.replace('y', 'y\ud83d\ude00');
+    expect(readCanonicalYaml(paired, cache)).toEqual(readCanonicalYaml(paired));
+    expect('documents' in readCanonicalYaml(paired)).toBe(true);
   });
 
   it('reads a subject as orgctl writes one as one frozen object wherever the same lines name it, and every other item as before', () => {
