@@ -64,7 +64,13 @@ function lockFor(org: string, tarball: string, version?: string): void {
   writeFileSync(join(org, 'package-lock.json'), `${JSON.stringify(out, null, 2)}\n`);
 }
 
-/** Where init's printed next step runs in a test: git with alice's name and nothing configured, npm offline (its cache holds this checkout's dependencies). */
+/**
+ * Where init's printed next step runs in a test: git with alice's name and nothing configured, npm
+ * preferring its cache. Not offline: the step's `npm install` has no lock yet, so it resolves each
+ * dependency's name by the registry's metadata, which `npm ci` (11.19) does not cache (it fetches
+ * tarballs by the lock's URLs): offline, a fresh machine refused it (ENOTCACHED). orgctl itself is
+ * never asked of the registry: each test checks the repository's lock resolves it to the tarball.
+ */
 const NEXT_STEP_ENV = {
   ...process.env,
   GIT_CONFIG_GLOBAL: '/dev/null',
@@ -73,7 +79,7 @@ const NEXT_STEP_ENV = {
   GIT_AUTHOR_EMAIL: 'alice@acme.io',
   GIT_COMMITTER_NAME: 'alice',
   GIT_COMMITTER_EMAIL: 'alice@acme.io',
-  npm_config_offline: 'true',
+  npm_config_prefer_offline: 'true',
   npm_config_audit: 'false',
   npm_config_fund: 'false',
   npm_config_update_notifier: 'false',
@@ -216,6 +222,8 @@ describe('orgctl init: a new organization repository', () => {
     const env = NEXT_STEP_ENV;
     const done = spawnSync('bash', ['--noprofile', '--norc', '-c', next], { cwd: dirname(dir), env, encoding: 'utf8' });
     expect(done.status, done.stderr).toBe(0);
+    const locked = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/orgctl'];
+    expect(locked).toMatchObject({ version: VERSION, resolved: `file:vendor/orgctl-${VERSION}.tgz` });
     // The same files as the tarball it was installed from.
     const listed = (file: string) => sh('tar', ['-tzf', file], ROOT).stdout.split('\n').filter(Boolean).sort();
     expect(listed(join(dir, `vendor/orgctl-${VERSION}.tgz`))).toEqual(listed(tarball));
@@ -528,7 +536,7 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
       `\`npm install ./vendor/orgctl-VERSION.tgz\` here, and remove the old tarball`,
     );
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).not.toContain('npm install orgctl@latest');
-    // As printed, offline (npm's cache holds this checkout's dependencies): the repository holds the
+    // As printed (npm preferring its cache: NEXT_STEP_ENV): the repository holds the
     // tarball, and its lock pins it by integrity, so a pull request cannot swap its bytes alone.
     const next = r.stdout
       .split('\n')
