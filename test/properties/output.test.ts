@@ -102,7 +102,11 @@ describe('all or nothing', () => {
     }
   });
 
-  it('four writers taking turns on one folder hundreds of times: every write succeeds, nothing is left behind', async () => {
+  // The two tests of writers taking turns run at once (each in a folder of its own): their writers
+  // mostly wait for the lock (cli/output.ts pauses 50 ms a try), about 20 s each with a core idle.
+  it.concurrent('four writers taking turns on one folder hundreds of times: every write succeeds, nothing is left behind', async ({
+    expect,
+  }) => {
     // Releasing the lock had a moment when its folder was empty: a waiter's rename took it, and the
     // releaser's rmdir failed (ENOTEMPTY), failing a synthesis that had written its output.
     const parent = tempDir();
@@ -113,7 +117,7 @@ describe('all or nothing', () => {
     expect(readdirSync(parent)).toEqual(['dist']); // no lock, temporary or old folder left
   }, 60_000);
 
-  it('writers taking over dead locks at once: never two holding the lock', async () => {
+  it.concurrent('writers taking over dead locks at once: never two holding the lock', async ({ expect }) => {
     // Two waiters who both saw a killed writer's lock both removed "it": the second removed the lock
     // the first had just taken, and both wrote. With a pause of up to 0.5 ms injected before the
     // removal (a waiter preempted), this failed 3 runs of 3 before a taken-over lock was kept under a
