@@ -59,7 +59,7 @@ import { DocumentCache, parseOutput } from '../cli/output-read.ts';
 import { importRbac } from '../review/import.ts';
 import { baseSpec, diffOf, judge, outputOf, proofsOf, token, user, type Spec } from './review/scenarios.ts';
 // The deactivated scenarios dormant-grants.test.ts stages on.
-import { bobAway, configMapsGet, dormantBlank } from './review/scenarios.ts';
+import { bobAway, bobAwayWithRules, configMapsGet, dormantBlank } from './review/scenarios.ts';
 
 const bob = 'bob@acme.io';
 
@@ -228,15 +228,7 @@ describe('R113-4: a staging made as an admin or Add All member is deactivated an
 
 describe('R113-5: a membership ConfigMap over the limit names the record that fills it, and what to do', () => {
   it("bob deactivated with 256 inline rules in each of 40 namespaces: object-size names bob's record and his dormant grants", () => {
-    const s = bobAway();
-    const namespaces = Array.from({ length: 40 }, (_, n) => `team-${n}`);
-    s.spec.namespaces.push(...namespaces.map((name) => ({ name })));
-    const rules = Array.from({ length: 256 }, (_, i) => ({
-      apiGroups: [`group-number-${i}.example.com`],
-      resources: [`resources-of-kind-${i}`],
-      verbs: ['get', 'list', 'watch'],
-    }));
-    for (const namespace of namespaces) s.spec.grants.push({ user: bob, namespace, rules });
+    const s = bobAwayWithRules(40);
     expect(() => outputOf(s)).toThrow(
       /object-size: .*the record of bob@acme\.io alone holds \d+ bytes.*grants recorded while bound to nothing \(dormant: deactivated or Remove All\)/,
     );

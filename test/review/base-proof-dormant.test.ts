@@ -20,6 +20,8 @@ import {
   proofsOf as proofs,
   token,
   user,
+  withRecord,
+  type Rec,
   type Spec,
 } from './scenarios.ts';
 
@@ -40,38 +42,6 @@ const stage =
   (levels: string[], namespace = 'data', expires?: string) =>
   (s: Spec) =>
     void s.spec.grants.push({ user: bob, namespace, levels, ...(expires ? { expires } : {}) });
-
-type Rec = Record<string, unknown>;
-
-/**
- * `files` with `email`'s membership record edited by `edit` (the record as read, to rebuild in any
- * key order): in the users' ConfigMaps of `clusters`, and in members.json unless `members` is false.
- */
-function withRecord(
-  files: OutputText[],
-  email: string,
-  edit: (u: Rec) => Rec,
-  { clusters = ['lga1', 'ord1'], members = true }: { clusters?: string[]; members?: boolean } = {},
-): OutputText[] {
-  const line = new RegExp(`^( *)(\\{"email":"${email.replace('.', '\\.')}",.*\\})$`, 'm');
-  return files.map((f) => {
-    if (f.path === 'members.json') {
-      if (!members) return f;
-      const data = JSON.parse(f.content) as { users: Rec[] };
-      data.users = data.users.map((u) => (u.email === email ? edit(u) : u));
-      return { ...f, content: `${JSON.stringify(data, null, 2)}\n` };
-    }
-    if (!clusters.some((c) => f.path === `${c}/cluster/resources.yaml`)) return f;
-    expect(line.test(f.content), `${f.path} records ${email}`).toBe(true);
-    return {
-      ...f,
-      content: f.content.replace(
-        line,
-        (_, indent: string, json: string) => indent + JSON.stringify(edit(JSON.parse(json))),
-      ),
-    };
-  });
-}
 
 /** The user's dormant records replaced by `records`, the record's other fields as they were. */
 const dormantAs = (records: unknown) => (u: Rec) => ({ ...u, dormant: records });

@@ -10,6 +10,7 @@ import { readMembership } from '../../analysis/membership.ts';
 import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
 import { proveAgainstBase } from '../../review/base-proof.ts';
 import { proveOutput } from '../../review/proof.ts';
+import { expect } from 'vitest';
 import { TODAY } from '../helpers.ts';
 
 export interface Spec {
@@ -143,6 +144,23 @@ export function bobAway(): Spec {
   const s = baseSpec();
   user(s, 'bob@acme.io').status = 'deactivated';
   token(s, 'bots').status = 'deactivated';
+  return s;
+}
+
+/**
+ * bobAway with 256 inline rules in each of `count` namespaces of his (team-0, team-1, ...): his
+ * dormant record about 29.5 KB a namespace (R113-5, R114's size guard).
+ */
+export function bobAwayWithRules(count: number): Spec {
+  const s = bobAway();
+  const namespaces = Array.from({ length: count }, (_, n) => `team-${n}`);
+  s.spec.namespaces.push(...namespaces.map((name) => ({ name })));
+  const rules = Array.from({ length: 256 }, (_, i) => ({
+    apiGroups: [`group-number-${i}.example.com`],
+    resources: [`resources-of-kind-${i}`],
+    verbs: ['get', 'list', 'watch'],
+  }));
+  for (const namespace of namespaces) s.spec.grants.push({ user: 'bob@acme.io', namespace, rules });
   return s;
 }
 
@@ -299,4 +317,36 @@ export function proofsOf(base: OutputText[], head: OutputText[], today = TODAY) 
   });
   const full = proveOutput(head, docs, today);
   return { againstBase, full: full.differences.length === 0 && !full.findings.some((f) => f.severity === 'error') };
+}
+
+export type Rec = Record<string, unknown>;
+
+/**
+ * `files` with `email`'s membership record edited by `edit` (the record as read, to rebuild in any
+ * key order): in the users' ConfigMaps of `clusters`, and in members.json unless `members` is false.
+ */
+export function withRecord(
+  files: OutputText[],
+  email: string,
+  edit: (u: Rec) => Rec,
+  { clusters = ['lga1', 'ord1'], members = true }: { clusters?: string[]; members?: boolean } = {},
+): OutputText[] {
+  const line = new RegExp(`^( *)(\\{"email":"${email.replace('.', '\\.')}",.*\\})$`, 'm');
+  return files.map((f) => {
+    if (f.path === 'members.json') {
+      if (!members) return f;
+      const data = JSON.parse(f.content) as { users: Rec[] };
+      data.users = data.users.map((u) => (u.email === email ? edit(u) : u));
+      return { ...f, content: `${JSON.stringify(data, null, 2)}\n` };
+    }
+    if (!clusters.some((c) => f.path === `${c}/cluster/resources.yaml`)) return f;
+    expect(line.test(f.content), `${f.path} records ${email}`).toBe(true);
+    return {
+      ...f,
+      content: f.content.replace(
+        line,
+        (_, indent: string, json: string) => indent + JSON.stringify(edit(JSON.parse(json))),
+      ),
+    };
+  });
 }
