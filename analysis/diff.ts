@@ -26,6 +26,7 @@ import { CLASS_BY_ID, CLASSES, classesOfRule, SAFE_CLAIM, type ClassId } from '.
 import {
   expiryKey,
   type MemberDormantGrant,
+  type MemberGrantExpiry,
   type MemberInvite,
   type MemberInviteGrant,
   type MemberRole,
@@ -1331,6 +1332,38 @@ function liveHoldings(cells: Cells, side: Pick<Snapshot, 'customRoles'>, levels:
   );
 }
 
+/**
+ * `live` (liveHoldings) with the end each namespace's holding has by the person's dated access
+ * (MemberUser.expiring), as a dormant record writes it: the latest, when everything bound there
+ * ends (each bound level, and custom rules when some role not a level's ends). A staging compared
+ * with it then reads an end moved as the person is bound to nothing (R114-1).
+ */
+function withLiveEnds(
+  live: Map<string, Holding>,
+  expiring: readonly MemberGrantExpiry[] | undefined,
+  org: string,
+): Map<string, Holding> {
+  if (!expiring?.length) return live;
+  for (const [ns, h] of live) {
+    const dated = expiring.filter((e) => e.namespace === ns);
+    if (!dated.length) continue;
+    const roles = new Set(dated.map((e) => e.role));
+    const levelRoles = new Set([...h.levels].map((l) => levelRoleName(org, l)));
+    const allEnd =
+      maximalLevels([...h.levels]).every((l) => roles.has(levelRoleName(org, l))) &&
+      (!h.rules.length || dated.some((e) => !levelRoles.has(e.role)));
+    if (allEnd)
+      live.set(ns, {
+        ...h,
+        until: dated
+          .map((e) => e.until)
+          .sort()
+          .at(-1)!,
+      });
+  }
+  return live;
+}
+
 /** The privilege classes catalog levels and rules give in a namespace. */
 const classesOfHolding = (h: Holding | undefined): Set<ClassId> =>
   new Set(
@@ -1485,6 +1518,8 @@ function stagedChanges(
   records: {
     readonly base?: readonly Partial<MemberDormantGrant>[];
     readonly head?: readonly Partial<MemberDormantGrant>[];
+    /** Base's dated access of a person (what base bound them ends: withLiveEnds). */
+    readonly baseEnds?: readonly MemberGrantExpiry[];
   },
   base: { readonly snapshot: Snapshot; readonly cells: Cells; readonly levels: boolean },
 ): Change[] {
@@ -1498,7 +1533,7 @@ function stagedChanges(
     ? new Map<string, Holding>()
     : wasAway
       ? dormantHoldings(records.base)
-      : liveHoldings(base.cells, base.snapshot, base.levels);
+      : withLiveEnds(liveHoldings(base.cells, base.snapshot, base.levels), records.baseEnds, base.snapshot.org.name);
   const changes = dormantChanges(before, dormantHoldings(records.head), away, wasAway && !recorded);
   // Bound to nothing from this change: what they lose is the deactivation's to say; only a staging widening it is new.
   return sides.base && !wasAway ? changes.filter((c) => c.kind !== 'loses-dormant') : changes;
@@ -1603,7 +1638,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     changes.push(
       ...stagedChanges(
         { base: b !== undefined && standingKept(b, h), away: awayOf(h), wasAway: awayOf(b) !== undefined },
-        { base: b?.dormant, head: h?.dormant },
+        { base: b?.dormant, head: h?.dormant, baseEnds: b?.expiring },
         { snapshot: base, cells: bCells, levels: true },
       ),
     );

@@ -10,7 +10,10 @@
  * exactly as a deactivation alone ('is deactivated', 'loses r:secrets in data', ...), though his
  * record now stages r:secrets for good and his reactivation binds it so (its review says each
  * staging read a line of its own). The same with Remove All set. R113-1 shows an end moved only
- * between two stagings.
+ * between two stagings. Now the holding base bound carries the end of its dated access, as a
+ * dormant record writes it (analysis/diff.ts withLiveEnds): 'staged r:secrets in data holds for
+ * good, not until 2026-12-10, while deactivated: it takes effect on reactivation', judged as the
+ * staging (gains-dormant).
  *
  * Held (not a hole): a staged level that puts a deactivated person's record over the 1 MiB a
  * ConfigMap may hold. The proof against base checks only the shard's Argo CD limits, but the strict
@@ -103,6 +106,23 @@ describe("R114-1: a live grant's end moved as the person is deactivated or put u
         ).toBe(true);
       }
     });
+  it("deactivated with r:pods held for good beside it in data: the namespace's staging holds for good, as before", () => {
+    const mixed = () => {
+      const s = bobDated();
+      s.spec.grants.push({ user: bob, namespace: 'data', levels: ['r:pods'] });
+      return s;
+    };
+    const alone = textsOf(diffOf(mixed(), deactivated));
+    expect(alone.some((t) => t.includes('holds'))).toBe(false);
+    expect(
+      textsOf(
+        diffOf(mixed(), (s) => {
+          deactivated(s);
+          s.spec.grants.find((g: Rec) => g.expires)!.expires = '2030-01-01';
+        }),
+      ),
+    ).toEqual(alone);
+  });
   it('deactivated with its end kept, or brought nearer: nothing more than the deactivation', () => {
     const alone = textsOf(diffOf(bobDated(), deactivated));
     for (const end of ['2026-12-10', '2026-12-01'])
