@@ -106,6 +106,21 @@ describe("R114-1: a live grant's end moved as the person is deactivated or put u
         ).toBe(true);
       }
     });
+  it('deactivated with dated inline rules, their end dropped: a line says the custom rules hold for good', () => {
+    const s = baseSpec();
+    const rules = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }];
+    s.spec.grants.push({ user: bob, namespace: 'data', rules, expires: '2026-12-10' });
+    expect(
+      textsOf(
+        diffOf(s, (h) => {
+          deactivated(h);
+          endingOn()(h);
+        }),
+      ),
+    ).toContain(
+      'staged custom rules in data holds for good, not until 2026-12-10, while deactivated: it takes effect on reactivation',
+    );
+  });
   it("deactivated with r:pods held for good beside it in data: the namespace's staging holds for good, as before", () => {
     const mixed = () => {
       const s = bobDated();
