@@ -8,11 +8,13 @@ import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import { instanceLabelOf } from '../synth/tracking.ts';
 import {
   customRoleName,
+  grantsBound,
   isExpired,
   isLiveToken,
   LEVELS_BY_STANDING,
   levelRoleName,
   memberStanding,
+  memberState,
   tokenRoleName,
   type SafeCustomResource,
 } from '../model/model.ts';
@@ -1391,9 +1393,13 @@ const AWAY_DEACTIVATED: AwayWords = { while: 'while deactivated', effect: 'on re
 const AWAY_REMOVE_ALL: AwayWords = { while: 'while Remove All holds', effect: 'once Remove All is lifted' };
 const AWAY_EXPIRED: AwayWords = { while: 'while expired', effect: 'once its expiry is extended' };
 
-/** Why a person's or token's grants are bound to nothing, when they are (grantsBound's words). */
-const awayOf = (m: { readonly status?: string; readonly access?: string } | undefined): AwayWords | undefined =>
-  m?.status === 'deactivated' ? AWAY_DEACTIVATED : m?.access === 'none' ? AWAY_REMOVE_ALL : undefined;
+/** Why a person's grants are bound to nothing (not grantsBound, the model's one test), when they are. */
+const awayOf = (m: MemberUser | undefined): AwayWords | undefined =>
+  m === undefined || grantsBound(memberState(m))
+    ? undefined
+    : m.status === 'deactivated'
+      ? AWAY_DEACTIVATED
+      : AWAY_REMOVE_ALL;
 
 /**
  * Why a token's custom RBAC is bound to nothing on `today`, when it is: deactivated, or expired
