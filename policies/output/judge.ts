@@ -102,16 +102,6 @@ interface Holder {
   readonly token?: OrgModel['tokens'][number];
 }
 
-/** Who holds one class through one role, for its aggregated `risky-grant` warning. */
-interface RiskyEntry {
-  readonly role: RoleObject;
-  readonly cls: ClassId;
-  readonly rule: number;
-  readonly users: Set<string>;
-  readonly namespaces: Set<string>;
-  readonly source: string;
-}
-
 /** Findings over the synthesized objects of `model`. */
 export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Finding[] {
   const docs: ManifestDoc[] = objects.map((object, index) => ({ file: 'synthesis', index, object }));
@@ -127,60 +117,17 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
         ? { token: tokens.get(s.name) }
         : {};
   const facts = new Map<string, RoleFacts>();
-  /**
-   * The same, by the role object a binding names: the names' keys are built at a role's first
-   * binding, not at each of them (100,000 at XL; a role object keeps its kind, namespace and name).
-   */
-  const byRole = new Map<
-    RoleObject,
-    {
-      facts: Partial<Record<Scope, RoleFacts>>;
-      seen: Map<string, Set<UserModel>>;
-      entries: Map<RoleFacts, RiskyEntry[]>;
-    }
-  >();
   const out: Finding[] = [];
   // (role, class) → who holds it, for one aggregated warning each
-  const risky = new Map<string, RiskyEntry>();
+  const risky = new Map<
+    string,
+    { role: RoleObject; cls: ClassId; rule: number; users: Set<string>; namespaces: Set<string>; source: string }
+  >();
 
   // Users judged per (namespace, role): a split binding names the same role twice.
   const judged = new Map<string, Set<UserModel>>();
-  /**
-   * A role's (role, class) entries, found or made at its first judged user (whose grant is the
-   * entry's source, as when made per user): their keys are built once per role, not per user and
-   * class (judgeUser 100-118 -> 62 ms of synth at XL, profiled).
-   */
-  const entriesOf = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts): RiskyEntry[] => {
-    const entries: RiskyEntry[] = [];
-    for (const [cls, ruleIndex] of f.classes) {
-      if (CLASS_BY_ID.get(cls)!.severity === 'error') continue;
-      const key = `${role.kind}/${role.namespace}/${role.name}\u0000${cls}`;
-      let entry = risky.get(key);
-      if (!entry)
-        risky.set(
-          key,
-          (entry = {
-            role,
-            cls,
-            rule: ruleIndex,
-            users: new Set(),
-            namespaces: new Set(),
-            source: grantSource(model, user, binding.namespace, role),
-          }),
-        );
-      entries.push(entry);
-    }
-    return entries;
-  };
-  const judgeUser = (
-    user: UserModel,
-    binding: BindingObject,
-    role: RoleObject,
-    f: RoleFacts,
-    seen: Set<UserModel>,
-    entries: RiskyEntry[] | undefined,
-  ): RiskyEntry[] | undefined => {
-    if (seen.has(user)) return entries;
+  const judgeUser = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts, seen: Set<UserModel>) => {
+    if (seen.has(user)) return;
     seen.add(user);
     if (f.refusedBecause)
       out.push({
@@ -190,39 +137,37 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
         source: grantSource(model, user, binding.namespace, role),
         message: `${roleLabel(role, model.name)} ${f.refusedBecause}`,
       });
-    entries ??= entriesOf(user, binding, role, f);
-    for (const entry of entries) {
+    for (const [cls, ruleIndex] of f.classes) {
+      if (CLASS_BY_ID.get(cls)!.severity === 'error') continue;
+      const key = `${role.kind}/${role.namespace}/${role.name}\u0000${cls}`;
+      const entry = risky.get(key) ?? {
+        role,
+        cls,
+        rule: ruleIndex,
+        users: new Set(),
+        namespaces: new Set(),
+        source: grantSource(model, user, binding.namespace, role),
+      };
       entry.users.add(user.key);
       entry.namespaces.add(binding.namespace);
+      risky.set(key, entry);
     }
-    return entries;
   };
 
   for (const binding of authz.set.bindings) {
     const role = authz.roleOf(binding);
     if (!role) continue;
     const scope: Scope = binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace';
-    let known = byRole.get(role);
-    if (!known) byRole.set(role, (known = { facts: {}, seen: new Map(), entries: new Map() }));
-    let f = known.facts[scope];
-    if (!f) {
-      const factsKey = `${scope}:${role.kind}/${role.namespace}/${role.name}`;
-      f = facts.get(factsKey);
-      if (!f) facts.set(factsKey, (f = factsOf(role, model, scope)));
-      known.facts[scope] = f;
-    }
+    const factsKey = `${scope}:${role.kind}/${role.namespace}/${role.name}`;
+    let f = facts.get(factsKey);
+    if (!f) facts.set(factsKey, (f = factsOf(role, model, scope)));
     if (!f.classes.size && f.customPower === undefined && !f.undeclared && binding.kind === 'RoleBinding') continue;
-    let seen = known.seen.get(binding.namespace);
-    if (!seen) {
-      const once = `${binding.namespace}\u0000${role.kind}/${role.name}`;
-      seen = judged.get(once);
-      if (!seen) judged.set(once, (seen = new Set()));
-      known.seen.set(binding.namespace, seen);
-    }
-    let entries = known.entries.get(f);
+    const once = `${binding.namespace}\u0000${role.kind}/${role.name}`;
+    let seen = judged.get(once);
+    if (!seen) judged.set(once, (seen = new Set()));
     for (const s of binding.subjects) {
       const { user, token } = holderOf(s, binding);
-      if (user && !user.admin) entries = judgeUser(user, binding, role, f, seen, entries);
+      if (user && !user.admin) judgeUser(user, binding, role, f, seen);
       else if (token) {
         const label = roleLabel(role, model.name);
         const message =
@@ -243,7 +188,6 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
           });
       }
     }
-    if (entries) known.entries.set(f, entries);
   }
   out.push(...railWriters(model, authz, holderOf));
   for (const r of risky.values()) {
