@@ -140,7 +140,13 @@ export class CellMaker {
   static via(contributions: readonly Contribution[]): readonly string[] {
     return contributions.length === 1
       ? contributions[0]!.labels
-      : [...new Set(contributions.map((c) => c.label))].sort();
+      : CellMaker.firstByLabel(contributions).map((c) => c.label);
+  }
+
+  /** The first contribution naming each of via's labels, in its order (a stable sort keeps the first first). */
+  static firstByLabel(contributions: readonly Contribution[]): Contribution[] {
+    const sorted = [...contributions].sort((a, b) => byText(a.label, b.label));
+    return sorted.filter((c, k) => k === 0 || c.label !== sorted[k - 1]!.label);
   }
 
   /** The number of a role's scope and rules (the same for every role that holds the same rules there). */
@@ -554,16 +560,9 @@ export function accessMatrixJson(
   };
   const labelJsons: string[] = [];
   const labelJson = (c: Contribution) => (labelJsons[c.number] ??= bindingLabelJson(c.binding));
-  // CellMaker.via's labels, each written as the text of the first contribution naming it (a
-  // stable sort keeps the first of equal labels first).
-  const viaText = (list: readonly Contribution[]): string => {
-    if (list.length < 2) return list.length ? labelJson(list[0]!) : '';
-    const sorted = [...list].sort((a, b) => byText(a.label, b.label));
-    let text = labelJson(sorted[0]!);
-    for (let k = 1; k < sorted.length; k++)
-      if (sorted[k]!.label !== sorted[k - 1]!.label) text += `,${labelJson(sorted[k]!)}`;
-    return text;
-  };
+  // CellMaker.via's labels, each written as the text of the first contribution naming it.
+  const viaText = (list: readonly Contribution[]): string =>
+    list.length < 2 ? (list.length ? labelJson(list[0]!) : '') : CellMaker.firstByLabel(list).map(labelJson).join(',');
   const cellText = (list: readonly Contribution[]): string => {
     const allowed = allowedText(list);
     return allowed[0] + viaText(list) + allowed[1];
