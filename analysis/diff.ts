@@ -1366,14 +1366,36 @@ function withLiveEnds(
   return live;
 }
 
-/** The privilege classes catalog levels and rules give in a namespace. */
+/**
+ * The classes a catalog level's rules give in a namespace, in the order its rules give them (each
+ * once): the catalog is constant, so made once a level, not once a person and namespace holding it.
+ */
+const LEVEL_CLASSES = new Map<string, readonly ClassId[]>();
+function levelClasses(level: string): readonly ClassId[] {
+  let classes = LEVEL_CLASSES.get(level);
+  if (!classes) {
+    classes = [...new Set((findLevel(level)?.rules ?? []).flatMap((r) => classesOfRule(r, 'namespace')))];
+    LEVEL_CLASSES.set(level, classes);
+  }
+  return classes;
+}
+
+/**
+ * The privilege classes catalog levels and rules give in a namespace, in the order the levels' rules
+ * and then the custom rules give them (a level's classes in its rules' order, so the same first
+ * occurrences as reading every rule in turn).
+ */
 const classesOfHolding = (h: Holding | undefined): Set<ClassId> =>
-  new Set(
-    [...(h?.levels ?? []).values()]
-      .flatMap((l) => findLevel(l)?.rules ?? [])
-      .concat(h?.rules ?? [])
-      .flatMap((r) => classesOfRule(r, 'namespace')),
-  );
+  new Set([
+    ...[...(h?.levels ?? []).values()].flatMap(levelClasses),
+    ...(h?.rules ?? []).flatMap((r) => classesOfRule(r, 'namespace')),
+  ]);
+
+/** The classes `h` gives that `b` does not, in classesOfHolding's order. */
+function classesGained(b: Holding | undefined, h: Holding | undefined): ClassId[] {
+  const had = classesOfHolding(b);
+  return [...classesOfHolding(h)].filter((c) => !had.has(c));
+}
 
 /** Those of `classes` that `h` gives too (its classes made once, not once a class). */
 function classesAlso(classes: readonly ClassId[], h: Holding): ClassId[] {
@@ -1437,15 +1459,16 @@ function dormantChanges(
     const [had, has] = [b?.levels ?? new Set<string>(), h?.levels ?? new Set<string>()];
     const gained = maximalLevels([...has].filter((l) => !had.has(l)).sort());
     const lost = maximalLevels([...had].filter((l) => !has.has(l)).sort());
-    const oldClasses = classesOfHolding(b);
-    const classes = [...classesOfHolding(h)].filter((c) => !oldClasses.has(c));
+    // Made only for a line that names them (a gain): most namespaces of a staging changed elsewhere make none.
+    let gainedClasses: ClassId[] | undefined;
+    const newClasses = (): ClassId[] => (gainedClasses ??= classesGained(b, h));
     const until = h?.until ? ` until ${h.until}` : '';
     if (gained.length)
       out.push({
         kind: 'gains-dormant',
         namespace: ns,
         levels: gained,
-        classes: classesAlso(classes, { levels: levelsCoveredBy(gained), rules: [] }),
+        classes: classesAlso(newClasses(), { levels: levelsCoveredBy(gained), rules: [] }),
         text: `is granted ${codeList(gained)} in ${ns}${until} ${away.while}: it takes effect ${away.effect}${suffix}`,
       });
     if (lost.length)
@@ -1459,7 +1482,7 @@ function dormantChanges(
     const [oldRules, newRules] = [new Set((b?.rules ?? []).map(ruleKey)), new Set((h?.rules ?? []).map(ruleKey))];
     const requests = rulesDelta(h?.rules ?? [], b?.rules ?? []);
     if ([...newRules].some((r) => !oldRules.has(r)) && requests.length) {
-      const ruleClasses = classesAlso(classes, { levels: new Set(), rules: h!.rules });
+      const ruleClasses = classesAlso(newClasses(), { levels: new Set(), rules: h!.rules });
       const what = ruleClasses.length
         ? `can ${ruleClasses.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}`
         : `allows ${showRequests(requests)}`;
@@ -1589,8 +1612,11 @@ function saidAsDeclaredNow(changes: Change[], recorded: boolean): void {
 export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): AccessDiff {
   const liveToken = (t: MemberToken) => isLiveToken(t, today);
   const org = head.org.name;
-  const addedNs = new Set(minus(head.org.namespaces, base.org.namespaces));
-  const removedNs = new Set(minus(base.org.namespaces, head.org.namespaces));
+  // Looked up in a set: 2,000 namespaces a side at size L, where minus's includes took 4 million steps.
+  const [baseNamespaces, headNamespaces] = [new Set(base.org.namespaces), new Set(head.org.namespaces)];
+  const added = head.org.namespaces.filter((ns) => !baseNamespaces.has(ns));
+  const removed = base.org.namespaces.filter((ns) => !headNamespaces.has(ns));
+  const [addedNs, removedNs] = [new Set(added), new Set(removed)];
   const inAddedOrRemoved = (c: Change, cells: readonly Cells[]) => {
     const ns = namespaceOfChange(c, cells);
     return ns !== undefined && (addedNs.has(ns) || removedNs.has(ns));
@@ -1602,6 +1628,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   const roles = { base: base.org.roles ?? [], head: head.org.roles ?? [] };
   const read = readers(base, head);
   const valuesKept = tokenValuesKeptBy(base, head, today);
+  const recordsDormant = base.org.recordsDormant === true;
   const people: SubjectDiff[] = [];
   let usersLosing = 0;
   let grantsLost = 0;
@@ -1641,15 +1668,17 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
           : foldAdminStanding(all, false, { cells: bCells, org: base.org }, hCells);
     // An admin could read every token's Secret in the system namespace: leaving, they keep each value.
     if (activeAdmin(b) && !activeAdmin(h) && valuesKept.length) changes.push(tokenValuesKept(valuesKept, base.org));
-    changes.push(
-      ...stagedChanges(
-        { base: b !== undefined && standingKept(b, h), away: awayOf(h), wasAway: awayOf(b) !== undefined },
-        { base: b?.dormant, head: h?.dormant, baseEnds: b?.expiring },
-        { snapshot: base, cells: bCells, levels: true },
-      ),
-    );
-    if (b?.status === 'deactivated' && h?.status === 'active' && !h.admin)
-      saidAsDeclaredNow(changes, base.org.recordsDormant === true);
+    // One record on both sides (a line head repeats is base's) stages alike, as stagedChanges' own
+    // shortcut says, without asking for each of 10,000 people why either side binds nothing.
+    if (b !== h || !recordsDormant)
+      changes.push(
+        ...stagedChanges(
+          { base: b !== undefined && standingKept(b, h), away: awayOf(h), wasAway: awayOf(b) !== undefined },
+          { base: b?.dormant, head: h?.dormant, baseEnds: b?.expiring },
+          { snapshot: base, cells: bCells, levels: true },
+        ),
+      );
+    if (b?.status === 'deactivated' && h?.status === 'active' && !h.admin) saidAsDeclaredNow(changes, recordsDormant);
     if (changes.length) people.push({ id: email, ...((h ?? b)?.github ? { github: (h ?? b)!.github } : {}), changes });
     if (b && activeMember(b) && changes.some((c) => c.removes)) usersLosing++;
     grantsLost += grantsLostBy(admin ? withoutNamespaces(bCells, removedNs) : bCells, hCells);
@@ -1686,10 +1715,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
   const outsiders = outsiderChanges(base, head, read.names, org, changedRoles);
   return {
     ...(base.org.owner !== head.org.owner ? { owner: { from: base.org.owner, to: head.org.owner } } : {}),
-    namespaces: {
-      added: minus(head.org.namespaces, base.org.namespaces),
-      removed: minus(base.org.namespaces, head.org.namespaces),
-    },
+    namespaces: { added, removed },
     people,
     tokens,
     ...(outsiders.length ? { outsiders } : {}),

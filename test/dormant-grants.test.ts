@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../analysis/diff.ts';
-import { readSnapshot } from '../analysis/snapshot.ts';
+import { MembershipLines, readMembership, readSnapshot, readSnapshotPair } from '../analysis/snapshot.ts';
 import { DocumentCache, parseOutput, type OutputText } from '../cli/output-read.ts';
 import { importRbac } from '../review/import.ts';
 import { proveOutput } from '../review/proof.ts';
@@ -154,6 +154,45 @@ describe("a deactivated user's grants staged read a line and are judged as a liv
       againstBase: { proved: true, namespaces: 0, files: 0 },
       full: true,
     });
+  });
+});
+
+/** Both sides read as `orgctl diff` reads them: what head repeats is base's object (document and membership line). */
+function readAsDiff(base: Spec, head: Spec) {
+  const [cache, lines] = [new DocumentCache(), new MembershipLines()];
+  const side = (s: Spec, label: string) => {
+    const docs = parseOutput(outputOf(s), cache);
+    return { docs, membership: readMembership(docs, label, lines) };
+  };
+  return readSnapshotPair(side(base, 'base'), side(head, 'head'));
+}
+
+describe("a deactivated person's record head repeats stages nothing, and an edit beside it is still read", () => {
+  it('bob staged more in head reads his line; kim, deactivated with the same record (one object), reads none', () => {
+    const base = bobAway();
+    base.spec.users.push({ email: 'kim@acme.io', github: 'kim', status: 'deactivated' });
+    stageFor('kim@acme.io', ['r:secrets'])(base);
+    const head = structuredClone(base);
+    stageFor(bob, ['r:secrets'])(head);
+    const pair = readAsDiff(base, head);
+    expect(pair.head.users.get('kim@acme.io')).toBe(pair.base.users.get('kim@acme.io'));
+    expect(pair.head.users.get(bob)).not.toBe(pair.base.users.get(bob));
+    const d = diffSnapshots(pair.base, pair.head, TODAY);
+    expect(linesIn(d, bob)).toEqual([STAGED('r:secrets', 'data')]);
+    expect(linesIn(d, 'kim@acme.io')).toEqual([]);
+  });
+
+  it("kim's own staging edited reads her line (her record is no longer base's object)", () => {
+    const base = bobAway();
+    base.spec.users.push({ email: 'kim@acme.io', github: 'kim', status: 'deactivated' });
+    stageFor('kim@acme.io', ['r:pods'])(base);
+    const head = structuredClone(base);
+    stageFor('kim@acme.io', ['r:secrets'], 'web')(head);
+    const pair = readAsDiff(base, head);
+    expect(pair.head.users.get(bob)).toBe(pair.base.users.get(bob));
+    const d = diffSnapshots(pair.base, pair.head, TODAY);
+    expect(linesIn(d, 'kim@acme.io')).toEqual([STAGED('r:secrets', 'web')]);
+    expect(linesIn(d, bob)).toEqual([]);
   });
 });
 
