@@ -357,8 +357,9 @@ function accessChanges(
         removes: true,
         text: `can no longer ${cl.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}`,
       });
-    const rg = minus(customVia(h, org), customVia(b, org));
-    const rl = minus(customVia(b, org), customVia(h, org));
+    const [viaB, viaH] = [customVia(b, org), customVia(h, org)];
+    const rg = minus(viaH, viaB);
+    const rl = minus(viaB, viaH);
     for (const r of rg) out.push({ kind: 'gains-role', namespace: ns, to: r, text: `gains custom RBAC ${r} in ${ns}` });
     for (const r of rl)
       out.push({ kind: 'loses-role', namespace: ns, from: r, removes: true, text: `loses custom RBAC ${r} in ${ns}` });
