@@ -20,6 +20,7 @@ import {
   statSync,
   utimesSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +30,7 @@ import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from 
 import { MEMBERS_FILE } from '../model/membership.ts';
 import { readAtMost, sameStamp, stampOf, statOf } from './file-stamp.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import type { OutputFile } from '../synth/files.ts';
+import type { FileSink, OutputFile } from '../synth/files.ts';
 
 /**
  * What orgctl keeps beside an output folder `dist`: `.dist.tmp-*`, `.dist.old-*`, `.dist.lock-dead-*`.
@@ -533,14 +534,56 @@ async function fewAtATime(tasks: readonly (() => Promise<void>)[]): Promise<void
   if (failures.length) throw failures[0];
 }
 
+/** Under the lock: a folder left by a run that died put back, a foreign one refused. */
+function prepare(dir: string): void {
+  recoverInterrupted(dir);
+  if (existsSync(dir)) refuseForeignFolder(dir);
+}
+
+/** Under the lock, once nothing is written yet: the temporary folder the new output is written into (stale ones removed). */
+function newTemporary(dir: string): { tmp: string; old: string } {
+  for (const stale of siblings(dir, 'tmp')) rmSync(stale, { recursive: true, force: true });
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  return {
+    tmp: join(dirname(dir), `.${basename(dir)}.tmp-${tag}`),
+    old: join(dirname(dir), `.${basename(dir)}.old-${tag}`),
+  };
+}
+
+/** Where `path` of the output is written in `tmp`; refused outside it. */
+function targetIn(tmp: string, path: string): string {
+  const target = join(tmp, path);
+  if (!target.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${path}`);
+  return target;
+}
+
+/** The written folder `tmp` swapped in for `dir` by two renames, the previous output then removed. */
+function swap(dir: string, outDir: string, tmp: string, old: string): void {
+  const hadOld = existsSync(dir);
+  if (hadOld) renameSync(dir, old);
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    if (hadOld) renameSync(old, dir);
+    throw e;
+  }
+  try {
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    // Checked before (refuseUnremovable), so only a change meanwhile gets here: the new output is in.
+    throw new OutputError(
+      `wrote ${outDir}/, but could not remove the previous output, moved to ${old}: ${writeRefusal(e)}; remove it`,
+    );
+  }
+}
+
 async function swapIn(
   dir: string,
   outDir: string,
   files: readonly OutputFile[],
   concurrentFrom: number,
 ): Promise<boolean> {
-  recoverInterrupted(dir);
-  if (existsSync(dir)) refuseForeignFolder(dir);
+  prepare(dir);
   // Under the lock no one swaps the folder: compared as it is, not through readWhole.
   const stale = existsSync(dir) ? staleness(dir, files) : undefined;
   if (stale && isUpToDate(stale)) return false;
@@ -548,10 +591,7 @@ async function swapIn(
   // Unchanged files are hard-linked from the current output: creating a file costs far more
   // than linking one here (0.1-0.6 ms against 0.01 ms), and a change touches few files.
   const rewrite = new Set(stale ? [...stale.missing, ...stale.changed] : files.map((f) => f.path));
-  for (const stale of siblings(dir, 'tmp')) rmSync(stale, { recursive: true, force: true });
-  const tag = `${process.pid}-${Date.now().toString(36)}`;
-  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${tag}`);
-  const old = join(dirname(dir), `.${basename(dir)}.old-${tag}`);
+  const { tmp, old } = newTemporary(dir);
   try {
     mkdirSync(tmp, { recursive: true });
     let bytes = 0;
@@ -559,8 +599,7 @@ async function swapIn(
     const concurrent = bytes >= concurrentFrom;
     const writes: (() => Promise<void>)[] = [];
     for (const f of files) {
-      const target = join(tmp, f.path);
-      if (!target.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
+      const target = targetIn(tmp, f.path);
       if (!rewrite.has(f.path)) {
         mkdirSync(dirname(target), { recursive: true });
         try {
@@ -581,24 +620,151 @@ async function swapIn(
       }
     }
     await fewAtATime(writes);
-    const hadOld = existsSync(dir);
-    if (hadOld) renameSync(dir, old);
-    try {
-      renameSync(tmp, dir);
-    } catch (e) {
-      if (hadOld) renameSync(old, dir);
-      throw e;
-    }
-    try {
-      rmSync(old, { recursive: true, force: true });
-    } catch (e) {
-      // Checked before (refuseUnremovable), so only a change meanwhile gets here: the new output is in.
-      throw new OutputError(
-        `wrote ${outDir}/, but could not remove the previous output, moved to ${old}: ${writeRefusal(e)}; remove it`,
-      );
-    }
+    swap(dir, outDir, tmp, old);
     return true;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The output folder written as synthesis renders it, then swapped in whole (writeAtomically's
+ * lock, folder and swap): each file is written when it is made and its text not kept, where
+ * writeAtomically takes every file's text at once (194 MB at size XL, with as much again encoded
+ * for the writes). The lock is taken at the first file, so a synthesis that fails before any (a
+ * policy) takes none.
+ */
+export interface StreamedOutput extends FileSink {
+  /**
+   * Swaps what was written in, unless the folder holds exactly that already; resolves whether it
+   * was written. `whileHeld` runs before the lock goes (as writeAtomically's).
+   */
+  finish(whileHeld?: () => void): boolean;
+  /** Removes what was written and releases the lock, unless finished: the folder is left as it was. */
+  abandon(): void;
+}
+
+/** Bytes encoded at once before they are written (one buffer, reused for every file). */
+const STREAM_BUFFER_BYTES = 2 ** 20;
+
+export function streamOutput(outDir: string): StreamedOutput {
+  const dir = resolve(outDir);
+  let existed = false;
+  let held: { unlock: () => void; tmp: string; old: string } | undefined;
+  let buffer: Buffer | undefined;
+  // Errors as writeAtomically says them, once what was written is gone and the lock released.
+  const refused = (e: unknown): unknown => {
+    abandon();
+    return kindOf(e) || !(e as NodeJS.ErrnoException).code ? e : outputRefusal(outDir, e, existed);
+  };
+  const start = () => {
+    existed = statOf(dir)?.isDirectory() ?? false;
+    const unlock = lockOutput(dir);
+    held = { unlock, tmp: '', old: '' };
+    existed = statOf(dir)?.isDirectory() ?? false;
+    Object.assign(held, newTemporary(dir));
+    mkdirSync(held.tmp, { recursive: true });
+    return held;
+  };
+  const abandon = () => {
+    if (!held) return;
+    const { unlock, tmp } = held;
+    held = undefined;
+    try {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    } finally {
+      unlock();
+    }
+  };
+  return {
+    write(path, parts) {
+      try {
+        const target = targetIn((held ?? start()).tmp, path);
+        mkdirSync(dirname(target), { recursive: true });
+        buffer ??= Buffer.allocUnsafe(STREAM_BUFFER_BYTES);
+        writeParts(target, parts, buffer);
+      } catch (e) {
+        throw refused(e);
+      }
+    },
+    finish(whileHeld) {
+      try {
+        const { tmp, old } = held ?? start();
+        prepare(dir);
+        // Under the lock no one swaps the folder: compared as it is, not through readWhole.
+        const same = existsSync(dir) && linkUnchanged(dir, tmp);
+        if (!same) {
+          if (existsSync(dir)) refuseUnremovable(dir, outDir, listFiles(dir));
+          swap(dir, outDir, tmp, old);
+        }
+        whileHeld?.();
+        abandon();
+        return !same;
+      } catch (e) {
+        throw refused(e);
+      }
+    },
+    abandon,
+  };
+}
+
+/**
+ * Writes `parts` to a new file `target` through `buffer`: each part encoded into it, the buffer
+ * written when full. No file's bytes are made whole (writeFile of a string encodes it into new
+ * memory, which the VM faults in).
+ */
+function writeParts(target: string, parts: readonly string[], buffer: Buffer): void {
+  const fd = openSync(target, 'wx', 0o644);
+  try {
+    let at = 0;
+    const flush = () => {
+      for (let done = 0; done < at; ) done += writeSync(fd, buffer, done, at - done);
+      at = 0;
+    };
+    for (const part of parts) {
+      // A UTF-16 unit is at most 3 bytes of UTF-8.
+      if (at + part.length * 3 > buffer.length) flush();
+      if (part.length * 3 > buffer.length) {
+        const bytes = Buffer.from(part, 'utf8');
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      } else at += buffer.write(part, at, 'utf8');
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Each file written in `tmp` that `dir` holds with the same bytes made a hard link to the one in
+ * `dir` (as writeAtomically links unchanged files: a file keeps its inode, and what is kept about
+ * it, while its bytes do not change). Returns whether the two hold exactly the same files.
+ */
+function linkUnchanged(dir: string, tmp: string): boolean {
+  const before = listFiles(dir);
+  const written = listFiles(tmp);
+  const there = new Set(before);
+  // Read into two buffers, reused: each file is compared before the next is read.
+  const into = [{ buffer: Buffer.alloc(0) }, { buffer: Buffer.alloc(0) }] as const;
+  let same = before.length === written.length;
+  for (const path of written) {
+    const now = join(tmp, path);
+    const was = join(dir, path);
+    if (
+      !there.has(path) ||
+      statSync(now).size !== statSync(was).size ||
+      !readBytesInto(now, into[0]).equals(readBytesInto(was, into[1]))
+    ) {
+      same = false;
+      continue;
+    }
+    const link = `${now}.link`;
+    try {
+      linkSync(was, link);
+      renameSync(link, now);
+    } catch {
+      rmSync(link, { force: true }); // no hard links on this file system: the copy stays
+    }
+  }
+  return same;
 }

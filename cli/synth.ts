@@ -5,7 +5,7 @@ import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { loadDeclaration, placeFindings } from './load.ts';
 import { declarationFile, folderAbove } from './paths.ts';
-import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, writeAtomically } from './output.ts';
+import { compareWithDisk, DEFAULT_OUTPUT_DIR, isUpToDate, streamOutput } from './output.ts';
 import { printFindings, summary } from '../report/findings.ts';
 import { earlierWorkflowsNotice } from './workflows.ts';
 import { outputFolderStamps, recordWrittenFrom, synthCommand } from './written-from.ts';
@@ -48,54 +48,58 @@ export const command = defineCommand({
     io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
     const project = folderAbove(resolve(loaded.declaredIn), 'package.json');
     const declaredIn = projectPath(loaded.declaredIn, project);
-    const synthesized = synthesize(loaded.declared, { today, declaredIn });
-    const result = { ...synthesized, findings: placeFindings(loaded, synthesized.findings) };
-    io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
-    const objects = result.documents;
+    // Each file written as it is rendered (into the folder swapped in when all is well), not kept:
+    // --check compares the files' texts instead.
+    const output = flags.check ? undefined : streamOutput(out);
+    try {
+      return await synthAndWrite();
+    } finally {
+      output?.abandon();
+    }
 
-    if (!json) printFindings(io, result.findings);
-    const workflows = project === undefined ? undefined : earlierWorkflowsNotice(project);
-    if (workflows) io.err(workflows);
-    if (!result.ok) {
-      if (json) io.out(JSON.stringify({ ok: false, findings: result.findings }, null, 2));
-      else io.err(`synthesis failed: ${summary(result.findings)}; ${out}/ left unchanged`);
-      return 1;
-    }
-    if (flags.check) {
-      // Stamped before the comparison: a synthesis swapping its output in after it leaves stamps
-      // of folders that are gone, and a record nothing matches, not this declaration's over its output.
-      const folders = outputFolderStamps(out);
-      const stale = compareWithDisk(out, result.files);
-      const fresh = isUpToDate(stale);
-      if (fresh) recordWrittenFrom(out, loaded.sources, startedMs, folders);
-      if (json) io.out(JSON.stringify({ ok: fresh, findings: result.findings, ...stale }, null, 2));
-      else if (fresh)
-        io.out(`${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`);
-      else {
-        for (const p of stale.missing) io.err(`missing ${out}/${p}`);
-        for (const p of stale.changed) io.err(`changed ${out}/${p}`);
-        for (const p of stale.extra) io.err(`extra   ${out}/${p}`);
-        io.err(`${out}/ is stale: run \`${synthCommand(loaded.sources[0]!, out)}\` and commit the result`);
+    async function synthAndWrite(): Promise<number> {
+      const synthesized = synthesize(loaded.declared, { today, declaredIn }, output);
+      const result = { ...synthesized, findings: placeFindings(loaded, synthesized.findings) };
+      io.progress?.(`orgctl synth: ${flags.check ? 'comparing with' : 'writing'} ${out}/...`);
+      const objects = result.documents;
+
+      if (!json) printFindings(io, result.findings);
+      const workflows = project === undefined ? undefined : earlierWorkflowsNotice(project);
+      if (workflows) io.err(workflows);
+      if (!result.ok) {
+        if (json) io.out(JSON.stringify({ ok: false, findings: result.findings }, null, 2));
+        else io.err(`synthesis failed: ${summary(result.findings)}; ${out}/ left unchanged`);
+        return 1;
       }
-      return fresh ? 0 : 1;
+      if (flags.check) {
+        // Stamped before the comparison: a synthesis swapping its output in after it leaves stamps
+        // of folders that are gone, and a record nothing matches, not this declaration's over its output.
+        const folders = outputFolderStamps(out);
+        const stale = compareWithDisk(out, result.files);
+        const fresh = isUpToDate(stale);
+        if (fresh) recordWrittenFrom(out, loaded.sources, startedMs, folders);
+        if (json) io.out(JSON.stringify({ ok: fresh, findings: result.findings, ...stale }, null, 2));
+        else if (fresh)
+          io.out(
+            `${out}/ is up to date (${result.files.length} files, ${objects} objects; ${summary(result.findings)})`,
+          );
+        else {
+          for (const p of stale.missing) io.err(`missing ${out}/${p}`);
+          for (const p of stale.changed) io.err(`changed ${out}/${p}`);
+          for (const p of stale.extra) io.err(`extra   ${out}/${p}`);
+          io.err(`${out}/ is stale: run \`${synthCommand(loaded.sources[0]!, out)}\` and commit the result`);
+        }
+        return fresh ? 0 : 1;
+      }
+      // What can-i, who-can and access compare with the declaration as it is when they answer:
+      // recorded before the lock goes, so that it is this output's, not the next writer's.
+      const written = output!.finish(() => recordWrittenFrom(out, loaded.sources, startedMs));
+      if (json) io.out(JSON.stringify({ ok: true, written, findings: result.findings, files: result.paths }, null, 2));
+      else
+        io.out(
+          `${written ? 'wrote' : 'unchanged:'} ${out}/ from ${loaded.declaredIn}: ${result.paths.length} files, ${objects} objects; ${summary(result.findings)}`,
+        );
+      return 0;
     }
-    // What can-i, who-can and access compare with the declaration as it is when they answer:
-    // recorded before the lock goes, so that it is this output's, not the next writer's.
-    const written = await writeAtomically(out, result.files, undefined, () =>
-      recordWrittenFrom(out, loaded.sources, startedMs),
-    );
-    if (json)
-      io.out(
-        JSON.stringify(
-          { ok: true, written, findings: result.findings, files: result.files.map((f) => f.path) },
-          null,
-          2,
-        ),
-      );
-    else
-      io.out(
-        `${written ? 'wrote' : 'unchanged:'} ${out}/ from ${loaded.declaredIn}: ${result.files.length} files, ${objects} objects; ${summary(result.findings)}`,
-      );
-    return 0;
   },
 });

@@ -1,6 +1,7 @@
 /**
  * The whole synthesis as one pure function: construct tree → findings + file contents.
- * Writing files is the CLI's job (atomically); nothing here touches the disk.
+ * Writing files is the CLI's job (atomically); nothing here touches the disk (a sink given is
+ * handed each file's text, and the CLI's writes it).
  */
 import { compareFindings, type Finding, sourceText } from '../model/findings.ts';
 import { analyzeOrganization, type Declaration } from './analyze.ts';
@@ -12,7 +13,8 @@ import { schemaProblems } from '../synth/kubernetes-schema.ts';
 import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, membersFileText } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { toYamlStream } from '../synth/yaml.ts';
-import { type OutputFile, renderFiles, shardFindings } from '../synth/files.ts';
+import { type FileSink, fileParts, type OutputFile, partsBytes, shardFindings } from '../synth/files.ts';
+import { byteLength } from '../model/text.ts';
 import { applicationNameFindings } from '../policies/output/application-names.ts';
 
 export interface SynthOptions {
@@ -26,7 +28,10 @@ export interface SynthResult {
   /** True when no finding is an error: only then are there files. */
   readonly ok: boolean;
   readonly findings: readonly Finding[];
+  /** The files and their contents; none when they were handed to a sink as rendered. */
   readonly files: readonly OutputFile[];
+  /** Every file's path, sorted (with a sink, what it was given once `ok`). */
+  readonly paths: readonly string[];
   /** The organization as policies and synthesis read it. */
   readonly model: OrgModel;
   /** Every synthesized object once (clusters share them), as written: for analysis without re-reading the files. */
@@ -35,12 +40,28 @@ export interface SynthResult {
   readonly documents: number;
 }
 
-/** Policies, then (only when no error) the manifests as YAML file contents. */
-export function synthesize(root: Declaration, options: SynthOptions): SynthResult {
+/**
+ * Policies, then (only when no error) the manifests as YAML file contents. Given a `sink`, each
+ * file goes to it as it is rendered and none is kept (the result's `files` is empty): the shards'
+ * files before the shard limits are judged on them, so a sink must discard what it was given when
+ * the result is not `ok`.
+ */
+export function synthesize(root: Declaration, options: SynthOptions, sink?: FileSink): SynthResult {
   const { findings, model, placed, objects } = analyzeOrganization(root, options);
-  if (!placed || !objects) return { ok: false, findings, files: [], model, documents: 0 };
+  if (!placed || !objects) return { ok: false, findings, files: [], paths: [], model, documents: 0 };
   const rendered = groupIntoFiles(placed);
-  const contents = renderFiles(rendered, options.declaredIn);
+  const parts = fileParts(rendered, options.declaredIn);
+  const contents: OutputFile[] = [];
+  const bytes = rendered.map((f) => {
+    const text = parts(f);
+    if (sink) {
+      sink.write(f.path, text);
+      return partsBytes(text);
+    }
+    const content = text.join('');
+    contents.push({ path: f.path, content });
+    return byteLength(content);
+  });
   // Applied by hand to each cluster, so checked against Kubernetes' schema with the shards' objects.
   const boundary = boundaryObjects(model);
   const judged = [
@@ -55,16 +76,28 @@ export function synthesize(root: Declaration, options: SynthOptions): SynthResul
         source: sourceText(model.source),
       }),
     ),
-    ...shardFindings(model, placed, rendered, contents),
+    ...shardFindings(model, placed, rendered, bytes),
     ...applicationNameFindings(
       model,
       rendered.map((f) => f.path),
     ),
   ].sort(compareFindings);
   if (judged.some((f) => f.severity === 'error'))
-    return { ok: false, findings: judged, files: [], model, documents: 0 };
+    return { ok: false, findings: judged, files: [], paths: [], model, documents: 0 };
   const header = headerOf(options.declaredIn);
   const argo = argoCdObjects(model);
+  const others: OutputFile[] = [
+    { path: MEMBERS_FILE, content: membersFileText(membershipData(model, options.today)) },
+    ...(argo.length
+      ? [
+          { path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) },
+          { path: ARGOCD_FILES.appProject, content: toYamlStream([argo[0]!], header) },
+        ]
+      : []),
+    ...(boundary.length ? [{ path: ARGOCD_FILES.boundary, content: toYamlStream(boundary, header) }] : []),
+  ];
+  if (sink) for (const f of others) sink.write(f.path, [f.content]);
+  const byPath = (a: string, b: string) => (a < b ? -1 : 1);
   return {
     ok: true,
     findings: judged,
@@ -72,16 +105,7 @@ export function synthesize(root: Declaration, options: SynthOptions): SynthResul
     objects,
     // Counted as written, not by reading 200 MB of text again (45 ms at size XL).
     documents: rendered.reduce((n, f) => n + f.objects.length, 0) + argo.length + boundary.length,
-    files: [
-      ...contents,
-      { path: MEMBERS_FILE, content: membersFileText(membershipData(model, options.today)) },
-      ...(argo.length
-        ? [
-            { path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) },
-            { path: ARGOCD_FILES.appProject, content: toYamlStream([argo[0]!], header) },
-          ]
-        : []),
-      ...(boundary.length ? [{ path: ARGOCD_FILES.boundary, content: toYamlStream(boundary, header) }] : []),
-    ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    files: sink ? [] : [...contents, ...others].sort((a, b) => byPath(a.path, b.path)),
+    paths: [...rendered, ...others].map((f) => f.path).sort(byPath),
   };
 }

@@ -12,15 +12,33 @@ import {
   type Placed,
   type RenderedFile,
 } from './render.ts';
-import { type DocumentTexts, toYamlStream } from './yaml.ts';
+import { type DocumentTexts, streamDocument, streamHeader } from './yaml.ts';
 
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
 }
 
+/**
+ * Where a synthesis hands each file as it is rendered, instead of keeping every file's text: the
+ * text in parts (joined, the file's content), each used before the next file is rendered.
+ */
+export interface FileSink {
+  write(path: string, parts: readonly string[]): void;
+}
+
+/** Every file's text, kept whole (fileParts joined): what synth --check compares, and a synthesis without a sink returns. */
 export function renderFiles(files: readonly RenderedFile[], declaredIn: string): OutputFile[] {
-  const header = headerOf(declaredIn);
+  const parts = fileParts(files, declaredIn);
+  return files.map((f) => ({ path: f.path, content: parts(f).join('') }));
+}
+
+/**
+ * Each of `files`' text in parts, its header then its documents (toYamlStream's text, unjoined):
+ * a writer that takes them one file at a time holds no file's text past it (194 MB at size XL).
+ */
+export function fileParts(files: readonly RenderedFile[], declaredIn: string): (f: RenderedFile) => string[] {
+  const head = streamHeader(headerOf(declaredIn));
   // Each object is written once: placement measured some (their texts are kept), and clusters
   // share objects (kept while this runs). Other texts are not kept past their file: keeping every
   // document's text held the output twice (190 MB more at size XL), and the GC copied it.
@@ -32,8 +50,19 @@ export function renderFiles(files: readonly RenderedFile[], declaredIn: string):
     get: (o) => WRITTEN_DOCUMENTS.get(o) ?? sharedTexts.get(o),
     set: (o, text) => shared.has(o) && sharedTexts.set(o, text),
   };
-  return files.map((f) => ({ path: f.path, content: toYamlStream(f.objects, header, texts) }));
+  return (f) => {
+    const parts = [head];
+    for (const o of f.objects) parts.push(streamDocument(o, texts));
+    return parts;
+  };
 }
+
+/** The bytes of a file in parts, as shard-limit measures them. */
+export const partsBytes = (parts: readonly string[]): number => {
+  let bytes = 0;
+  for (const p of parts) bytes += byteLength(p);
+  return bytes;
+};
 
 /** The smallest shard count at which every shard of every cluster fits, by the units' sizes. */
 export function fittingShardCount(model: OrgModel, placed: readonly Placed[]): number | undefined {
@@ -68,12 +97,12 @@ export function shardFindings(
   model: OrgModel,
   placed: readonly Placed[],
   files: readonly RenderedFile[],
-  contents: readonly OutputFile[],
+  fileBytes: readonly number[],
 ): Finding[] {
   const out: Finding[] = [];
   files.forEach((f, i) => {
     // Bytes, as Argo CD's repo-server measures a file: a character beyond ASCII is 2 to 4 (R57-3).
-    const bytes = byteLength(contents[i]!.content);
+    const bytes = fileBytes[i]!;
     if (withinShardLimits(f.objects.length, bytes)) return;
     const over = `${f.objects.length} objects, ${(bytes / 1024 / 1024).toFixed(1)} MB: over the ${SHARD_LIMITS.objects} objects / 4 MB of one Argo CD Application`;
     // The cluster-wide shard is not split by the shard count: saying "raise it" would mislead.

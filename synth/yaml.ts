@@ -206,16 +206,19 @@ export interface DocumentTexts {
  * `cache` remembers each object's text: the same object in several files is written once.
  */
 export function toYamlStream(docs: readonly Record<string, unknown>[], header?: string, cache?: DocumentTexts): string {
-  const head = header
+  const parts: string[] = [streamHeader(header)];
+  for (const d of docs) parts.push(streamDocument(d, cache));
+  return parts.join('');
+}
+
+/** A stream's header comment, each line commented; empty without one. */
+export const streamHeader = (header?: string): string =>
+  header
     ? `${header
         .split('\n')
         .map((l) => `# ${l}`.trimEnd())
         .join('\n')}\n`
     : '';
-  const parts: string[] = [head];
-  for (const d of docs) parts.push(streamDocument(d, cache));
-  return parts.join('');
-}
 
 /** One document of a stream, its `---` line first, from `cache` when it was written before. */
 export function streamDocument(d: Record<string, unknown>, cache?: DocumentTexts): string {
