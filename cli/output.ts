@@ -22,7 +22,6 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
@@ -364,33 +363,22 @@ export function lockOutput(dir: string): () => void {
 }
 
 /**
- * Replaces `outDir` with exactly `files`, atomically. Resolves false when it was already up to date.
- * @param concurrentFrom bytes to write from which files are written WRITES_AT_ONCE at a time
- * @default CONCURRENT_WRITES_FROM
+ * Replaces `outDir` with exactly `files`, atomically: streamOutput given them all at once. Resolves
+ * false when it was already up to date.
  * @param whileHeld run once the folder is written (or found up to date), before the lock goes: what
  *   is recorded about the folder is then about this writer's output, not a writer's that came after
  */
 export async function writeAtomically(
   outDir: string,
   files: readonly OutputFile[],
-  concurrentFrom: number = CONCURRENT_WRITES_FROM,
   whileHeld?: () => void,
 ): Promise<boolean> {
-  const dir = resolve(outDir);
-  // Looked at again once the lock is held: until then another writer may be swapping it in.
-  let existed = statOf(dir)?.isDirectory() ?? false;
-  let unlock: (() => void) | undefined;
+  const output = streamOutput(outDir);
   try {
-    unlock = lockOutput(dir);
-    existed = statOf(dir)?.isDirectory() ?? false;
-    const written = await swapIn(dir, outDir, files, concurrentFrom);
-    whileHeld?.();
-    return written;
-  } catch (e) {
-    if (kindOf(e) || !(e as NodeJS.ErrnoException).code) throw e;
-    throw outputRefusal(outDir, e, existed);
+    for (const f of files) output.write(f.path, [f.content]);
+    return output.finish(whileHeld);
   } finally {
-    unlock?.();
+    output.abandon();
   }
 }
 
@@ -500,40 +488,6 @@ function refuseForeignFolder(dir: string): void {
   }
 }
 
-/**
- * Files written at once, by the thread pool (libuv's default size): each write runs there while
- * the next file is encoded here, and two cores write new pages in parallel. Sequential writes of
- * size XL's 200 MB took 0.64-0.72 s here, four at a time 0.29-0.36 s (pages the file system cache
- * had not used before; the VM gives each one a fault). More would only queue, each holding its
- * encoded bytes.
- */
-const WRITES_AT_ONCE = 4;
-/**
- * Below this much to write, files are written one after another, without waiting on the thread
- * pool: while a command waits there, V8 finishes the garbage collection it had begun (a full
- * one, 10-15 ms, with its marking threads taking the second core): size L's 26 MB were written
- * 60 ms slower concurrently (1,048 -> 1,108 ms, 15 rounds) and size XL's 194 MB 0.7-1.1 s faster.
- */
-const CONCURRENT_WRITES_FROM = 64 * 2 ** 20;
-
-/** Runs `tasks`, WRITES_AT_ONCE at a time; rejects with the first failure once every task has ended. */
-async function fewAtATime(tasks: readonly (() => Promise<void>)[]): Promise<void> {
-  const failures: unknown[] = [];
-  let next = 0;
-  const runner = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++]!;
-      try {
-        await task();
-      } catch (e) {
-        failures.push(e);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITES_AT_ONCE, tasks.length) }, runner));
-  if (failures.length) throw failures[0];
-}
-
 /** Under the lock: a folder left by a run that died put back, a foreign one refused. */
 function prepare(dir: string): void {
   recoverInterrupted(dir);
@@ -574,56 +528,6 @@ function swap(dir: string, outDir: string, tmp: string, old: string): void {
     throw new OutputError(
       `wrote ${outDir}/, but could not remove the previous output, moved to ${old}: ${writeRefusal(e)}; remove it`,
     );
-  }
-}
-
-async function swapIn(
-  dir: string,
-  outDir: string,
-  files: readonly OutputFile[],
-  concurrentFrom: number,
-): Promise<boolean> {
-  prepare(dir);
-  // Under the lock no one swaps the folder: compared as it is, not through readWhole.
-  const stale = existsSync(dir) ? staleness(dir, files) : undefined;
-  if (stale && isUpToDate(stale)) return false;
-  if (stale) refuseUnremovable(dir, outDir, listFiles(dir));
-  // Unchanged files are hard-linked from the current output: creating a file costs far more
-  // than linking one here (0.1-0.6 ms against 0.01 ms), and a change touches few files.
-  const rewrite = new Set(stale ? [...stale.missing, ...stale.changed] : files.map((f) => f.path));
-  const { tmp, old } = newTemporary(dir);
-  try {
-    mkdirSync(tmp, { recursive: true });
-    let bytes = 0;
-    for (const f of files) if (rewrite.has(f.path)) bytes += f.content.length;
-    const concurrent = bytes >= concurrentFrom;
-    const writes: (() => Promise<void>)[] = [];
-    for (const f of files) {
-      const target = targetIn(tmp, f.path);
-      if (!rewrite.has(f.path)) {
-        mkdirSync(dirname(target), { recursive: true });
-        try {
-          linkSync(join(dir, f.path), target);
-          continue;
-        } catch {
-          // No hard links on this file system: write the copy.
-        }
-      }
-      if (concurrent)
-        writes.push(async () => {
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, f.content);
-        });
-      else {
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, f.content);
-      }
-    }
-    await fewAtATime(writes);
-    swap(dir, outDir, tmp, old);
-    return true;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

@@ -13,7 +13,7 @@ import {
 import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { listFiles, recoverInterrupted, writeAtomically } from '../cli/output.ts';
+import { listFiles, recoverInterrupted, streamOutput, writeAtomically } from '../cli/output.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import { ROOT, TODAY, cli, nsText, repoScratch, run, tempDir } from './helpers.ts';
 import { main } from '../cli/main.ts';
@@ -122,21 +122,26 @@ describe('orgctl synth', () => {
     expect(snapshot(out)).toEqual(new Map([['a.yaml', 'a: 1\n']]));
   });
 
-  it('writes the same folder one file after another and several at once (from the bytes it is given)', async () => {
-    const files = Array.from({ length: 12 }, (_, i) => ({
-      path: `lga1/shard-${String(i).padStart(2, '0')}/resources.yaml`,
-      content: `# ${i}\n${'x: 1\n'.repeat(1 + i * 500)}`,
-    }));
-    const one = join(tempDir(), 'dist');
-    const several = join(tempDir(), 'dist');
-    expect(await writeAtomically(one, files, Number.POSITIVE_INFINITY)).toBe(true);
-    expect(await writeAtomically(several, files, 0)).toBe(true);
-    const expected = new Map(files.map((f) => [f.path, f.content]));
-    expect(snapshot(one)).toEqual(expected);
-    expect(snapshot(several)).toEqual(expected);
+  it('writes each file whole through its buffer: small ones, one filling it many times, one larger than it, not ASCII', async () => {
+    const files = [
+      ...Array.from({ length: 12 }, (_, i) => ({
+        path: `lga1/shard-${String(i).padStart(2, '0')}/resources.yaml`,
+        content: `# ${i}\n${'x: 1\n'.repeat(1 + i * 500)}`,
+      })),
+      { path: 'lga1/shard-12/resources.yaml', content: `# é\n${'y: "ü€😀"\n'.repeat(400_000)}` },
+    ];
+    const out = join(tempDir(), 'dist');
+    expect(await writeAtomically(out, files)).toBe(true);
+    expect(snapshot(out)).toEqual(new Map(files.map((f) => [f.path, f.content])));
+    const streamed = join(tempDir(), 'dist');
+    const output = streamOutput(streamed);
+    const parts = ['# a\n', 'b'.repeat(3 * 2 ** 20), 'c: 1\n', 'ü'.repeat(2 ** 19)];
+    output.write('a.yaml', parts);
+    expect(output.finish()).toBe(true);
+    expect(readFileSync(join(streamed, 'a.yaml'), 'utf8')).toBe(parts.join(''));
   });
 
-  it('a write that fails among several at once leaves the previous output, and no temporary folder', async () => {
+  it('a write that fails midway leaves the previous output, and no temporary folder', async () => {
     const parent = tempDir();
     const out = join(parent, 'dist');
     const previous = { path: 'lga1/cluster/resources.yaml', content: `${OUTPUT_HEADER}\na: 1\n` };
@@ -147,7 +152,7 @@ describe('orgctl synth', () => {
       { path: 'lga1/b/resources.yaml/d/resources.yaml', content: 'd: 1\n' },
       { path: 'lga1/e/resources.yaml', content: 'e: 1\n' },
     ];
-    await expect(writeAtomically(out, clash, 0)).rejects.toThrow(/cannot write/);
+    await expect(writeAtomically(out, clash)).rejects.toThrow(/cannot write/);
     expect(snapshot(out)).toEqual(new Map([[previous.path, previous.content]]));
     expect(readdirSync(parent).sort()).toEqual(['dist']);
   });
