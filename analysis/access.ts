@@ -483,6 +483,8 @@ export const bindingLabelJson = (b: BindingObject): string =>
   `"${asciiJsonInner(`${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`)} ${ARROW_JSON} ${asciiJsonInner(`${b.roleRef.kind} ${b.roleRef.name}`)}"`;
 
 const COMMA = 44;
+/** Places of bindings in their namespace a run's key holds as bits (30: the key stays an exact number). */
+const RUN_PLACES = 30;
 /** A subject bound by this many bindings or more has its cells kept for whoever has the same. */
 const SHARED_CELLS_FROM = 64;
 
@@ -558,26 +560,41 @@ export function accessMatrixJson(
     }
     return node.value;
   };
+  // A cell of one binding: its role's text, by the role's number (no set of numbers to sort and look up).
+  const allowedOfRole: (readonly [string, string])[] = [];
+  const allowedOne = (c: Contribution) => (allowedOfRole[roleNumber(c)] ??= allowedText([c]));
   const labelJsons: string[] = [];
   const labelJson = (c: Contribution) => (labelJsons[c.number] ??= bindingLabelJson(c.binding));
   // CellMaker.via's labels, each written as the text of the first contribution naming it.
   const viaText = (list: readonly Contribution[]): string =>
     list.length < 2 ? (list.length ? labelJson(list[0]!) : '') : CellMaker.firstByLabel(list).map(labelJson).join(',');
-  const cellText = (list: readonly Contribution[]): string => {
-    const allowed = allowedText(list);
-    return allowed[0] + viaText(list) + allowed[1];
-  };
+  const cellOf = (allowed: readonly [string, string], via: string) => allowed[0] + via + allowed[1];
+  const cellText = (list: readonly Contribution[]): string => cellOf(allowedText(list), viaText(list));
+  const nsKeyText = (ns: string) => `${asciiJson(ns)}:`;
   const nsKeys = new Map<string, string>();
-  const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, `${asciiJson(ns)}:`).get(ns)!;
-  // Bindings of one namespace share a number: a run is found comparing numbers, not names.
+  const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, nsKeyText(ns)).get(ns)!;
+  // Bindings of one namespace share a number (a run is found comparing numbers, not names), and
+  // each has its place among them.
   const nsNumbers = new Int32Array(bindings.length);
-  for (let i = 1; i < bindings.length; i++)
-    nsNumbers[i] = nsNumbers[i - 1]! + (bindings[i]!.namespace === bindings[i - 1]!.namespace ? 0 : 1);
+  const nsPlaces = new Int32Array(bindings.length);
+  for (let i = 1; i < bindings.length; i++) {
+    const same = bindings[i]!.namespace === bindings[i - 1]!.namespace;
+    nsNumbers[i] = nsNumbers[i - 1]! + (same ? 0 : 1);
+    nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
+  }
+  // A namespace's key by its number: looking up 20,000 namespace strings hashes each.
+  const nsKeysByNumber: string[] = [];
+  const nsKeyOf = (i: number) => (nsKeysByNumber[nsNumbers[i]!] ??= nsKeyText(bindings[i]!.namespace));
   // `"namespace":{cell}` of one binding alone (most cells), by its number.
   const aloneTexts: Buffer[] = [];
-  // `"namespace":{cell}` of a run of a subject's bindings in one namespace, by their numbers:
-  // people granted the same roles in a namespace share it.
+  // `"namespace":{cell}` of a run of a subject's bindings in one namespace: people granted the same
+  // roles in a namespace share it. Found by one number, the namespace's and the set of the bindings'
+  // places in it (a cell's text is that of the set: repeats and order change neither its roles nor
+  // its labels), where every place is below RUN_PLACES; else by the bindings' numbers.
+  const runsByPlaces = new Map<number, Buffer>();
   const runs: TextNode = {};
+  const runText = (numbers: readonly number[], at: number, end: number): Buffer =>
+    ascii(nsKeyOf(numbers[at]!) + cellText(numbers.slice(at, end).map(contribution)));
   // Cells of lists merged with groups' and cluster-wide access (any namespace), by their numbers.
   const merged: TextNode = {};
   const listBytes = (list: readonly Contribution[]): Buffer => {
@@ -599,13 +616,26 @@ export function accessMatrixJson(
       if (at) out.byte(COMMA);
       if (end === at + 1) {
         let text = aloneTexts[i];
-        if (!text) aloneTexts[i] = text = ascii(nsKey(bindings[i]!.namespace) + cellText([contribution(i)]));
+        if (!text) {
+          const c = contribution(i);
+          aloneTexts[i] = text = ascii(nsKeyOf(i) + cellOf(allowedOne(c), labelJson(c)));
+        }
         out.bytes(text);
       } else {
-        const node = nodeOf(runs, numbers, at, end);
-        out.bytes(
-          (node.value ??= ascii(nsKey(bindings[i]!.namespace) + cellText(numbers.slice(at, end).map(contribution)))),
-        );
+        let places = 0;
+        for (let k = at; k < end && places >= 0; k++) {
+          const place = nsPlaces[numbers[k]!]!;
+          places = place < RUN_PLACES ? places | (1 << place) : -1;
+        }
+        if (places >= 0) {
+          const key = ns! * 2 ** RUN_PLACES + places;
+          let text = runsByPlaces.get(key);
+          if (!text) runsByPlaces.set(key, (text = runText(numbers, at, end)));
+          out.bytes(text);
+        } else {
+          const node = nodeOf(runs, numbers, at, end);
+          out.bytes((node.value ??= runText(numbers, at, end)));
+        }
       }
       at = end;
     }

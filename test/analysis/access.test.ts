@@ -85,6 +85,56 @@ describe('accessMatrixJson', () => {
     expect(new Set(cells.map((s) => JSON.stringify(s.namespaces))).size).toBe(3);
   });
 
+  it('a run of bindings in a namespace of 30 or more is the same cell as any list of the same bindings, repeats and late places too', () => {
+    // 34 Roles and their RoleBindings in one namespace: a run's places past 29 are found by the bindings' numbers.
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    const people: Record<string, number[]> = {
+      early: [0, 1],
+      again: [1, 0, 1], // named twice in binding 1
+      late: [29, 30, 33],
+      lateAgain: [33, 30, 29, 30],
+      apart: [2, 31],
+    };
+    const docs: ManifestDoc[] = [];
+    for (let k = 0; k < 34; k++) {
+      const names = Object.entries(people).flatMap(([name, at]) => at.filter((a) => a === k).map(() => name));
+      docs.push(
+        {
+          file: 'x.yaml',
+          index: 2 * k,
+          object: {
+            apiVersion: rbac,
+            kind: 'Role',
+            metadata: { name: `r${k}`, namespace: 'web' },
+            rules: [{ apiGroups: [''], resources: [k % 2 ? 'pods' : 'secrets'], verbs: ['get'] }],
+          },
+        },
+        {
+          file: 'x.yaml',
+          index: 2 * k + 1,
+          object: {
+            apiVersion: rbac,
+            kind: 'RoleBinding',
+            metadata: { name: `b${k}`, namespace: 'web' },
+            roleRef: { kind: 'Role', name: `r${k}` },
+            subjects: names.map((name) => ({ kind: 'User', name })),
+          },
+        },
+      );
+    }
+    const authz = new Authorizer(readRbac(docs));
+    const text = jsonText(authz);
+    expect(text).toBe(JSON.stringify(accessMatrix(authz)).replaceAll('→', '\\u2192'));
+    const cell = (name: string) =>
+      (JSON.parse(text) as { name: string; namespaces: Record<string, { via: string[] }> }[]).find(
+        (s) => s.name === name,
+      )!.namespaces.web!;
+    expect(cell('again')).toEqual(cell('early'));
+    expect(cell('lateAgain')).toEqual(cell('late'));
+    expect(cell('late').via).toHaveLength(3);
+    expect(cell('apart').via).toEqual(['RoleBinding web/b2 → Role r2', 'RoleBinding web/b31 → Role r31']);
+  });
+
   it('writes namespaces in sorted order even when a name looks like a number', () => {
     const binding = (ns: string) => ({
       file: 'x.yaml',
