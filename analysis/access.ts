@@ -324,7 +324,9 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
 
 /** A binding with its role, as cells are made of it; one per binding, made when first needed. */
 function contributionsOf({ bindings, roles }: BindingsBySubject): (i: number) => Contribution {
-  const made: Contribution[] = [];
+  // Sized up front, as the arrays by binding number below: an array written at scattered places from
+  // empty is kept as a hash table by V8, each lookup hashing its number.
+  const made = new Array<Contribution>(bindings.length);
   return (i) => {
     let c = made[i];
     if (!c) {
@@ -563,7 +565,7 @@ export function accessMatrixJson(
   // A cell of one binding: its role's text, by the role's number (no set of numbers to sort and look up).
   const allowedOfRole: (readonly [string, string])[] = [];
   const allowedOne = (c: Contribution) => (allowedOfRole[roleNumber(c)] ??= allowedText([c]));
-  const labelJsons: string[] = [];
+  const labelJsons = new Array<string>(bindings.length);
   const labelJson = (c: Contribution) => (labelJsons[c.number] ??= bindingLabelJson(c.binding));
   // CellMaker.via's labels, each written as the text of the first contribution naming it.
   const viaText = (list: readonly Contribution[]): string =>
@@ -583,10 +585,10 @@ export function accessMatrixJson(
     nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
   }
   // A namespace's key by its number: looking up 20,000 namespace strings hashes each.
-  const nsKeysByNumber: string[] = [];
+  const nsKeysByNumber = new Array<string>(bindings.length);
   const nsKeyOf = (i: number) => (nsKeysByNumber[nsNumbers[i]!] ??= nsKeyText(bindings[i]!.namespace));
   // `"namespace":{cell}` of one binding alone (most cells), by its number.
-  const aloneTexts: Buffer[] = [];
+  const aloneTexts = new Array<Buffer>(bindings.length);
   // `"namespace":{cell}` of a run of a subject's bindings in one namespace: people granted the same
   // roles in a namespace share it. Found by one number, the namespace's and the set of the bindings'
   // places in it (a cell's text is that of the set: repeats and order change neither its roles nor
