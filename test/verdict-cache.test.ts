@@ -220,6 +220,77 @@ describe('after every kind of edit of dist/, the answers are the edited outputâ€
   });
 });
 
+describe('a judged binding that names the subject otherwise than as orgctl writes it', () => {
+  /** A RoleBinding of `ns` (of `acme:r:pods`) with these subjects, as YAML lines under `subjects:`. */
+  const binding = (ns: string, name: string, subjects: readonly string[]) =>
+    [
+      '---',
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: RoleBinding',
+      'metadata:',
+      `  name: ${name}`,
+      `  namespace: ${ns}`,
+      'roleRef:',
+      '  apiGroup: rbac.authorization.k8s.io',
+      '  kind: ClusterRole',
+      '  name: acme:r:pods',
+      'subjects:',
+      ...subjects,
+      '',
+    ].join('\n');
+  const subject = (name: string) => ['- apiGroup: rbac.authorization.k8s.io', '  kind: User', `  name: ${name}`];
+  const user12In = (ns: string) => user(ns, 'user12@acme.io');
+
+  const ns2User12 = user12In('ns-2');
+  const token1 = (ns: string): Question => ({
+    namespace: ns,
+    subject: { kind: 'ServiceAccount', name: 'token-1', namespace: 'acme-system' },
+  });
+
+  /**
+   * Each question asked again with the verdicts the first kept of the edited output (its file
+   * `path` judged), as without them; `boundBy` the first, its answer read from the binding named so too.
+   */
+  function expectAnswered(dir: string, path: string, questions: readonly Question[], boundBy: string) {
+    for (const q of questions) cached(dir, q);
+    const verdicts = verdictCacheOf(dir, ENGINE)!;
+    expect(verdicts.judged(path)).toBeDefined();
+    verdicts.keep();
+    for (const q of questions) expect(cached(dir, q), JSON.stringify(q)).toEqual(uncached(dir, q));
+    expect(cached(dir, questions[0]!)?.rbac.bindings.map((b) => b.name)).toContain(boundBy);
+  }
+
+  it.each([
+    [
+      'by an escape (the record holds the name as JSON writes it, whatever the YAML)',
+      'escaped',
+      '"\\u0075ser12@acme.io"',
+    ],
+    ['beside a group (which may name anyone)', 'everyone', undefined],
+  ] as const)('%s', async (_, name, written) => {
+    const dir = await organization(7, 4);
+    const path = shardFile('lga1', shardOf('ns-2', 4));
+    const group = ['- apiGroup: rbac.authorization.k8s.io', '  kind: Group', '  name: system:authenticated'];
+    appendFileSync(
+      join(dir, path),
+      binding('ns-2', name, [...subject('user13@acme.io'), ...(written ? subject(written) : group)]),
+    );
+    later();
+    expectAnswered(dir, path, [ns2User12, token1('ns-2')], name);
+  });
+
+  it("a ServiceAccount's User (red team R93-1), beside a ServiceAccount of its name in another namespace", async () => {
+    const dir = await organization(7, 4);
+    const path = shardFile('lga1', shardOf('ns-3', 4));
+    const f = join(dir, path);
+    const elsewhere = ['- kind: ServiceAccount', '  name: token-1', '  namespace: acme-other'];
+    appendFileSync(f, binding('ns-3', 'sa-elsewhere', elsewhere));
+    appendFileSync(f, binding('ns-3', 'sa-user', subject('system:serviceaccount:acme-system:token-1')));
+    later();
+    expectAnswered(dir, path, [token1('ns-3'), user12In('ns-3')], 'sa-user');
+  });
+});
+
 describe('a cache tampered with, or not of this folder and orgctl, is not trusted', () => {
   let dir: string;
   beforeAll(async () => {
