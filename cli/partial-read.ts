@@ -121,9 +121,22 @@ const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER
 
 /**
  * Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are and their
- * object, asked for only when the head cannot tell (a judged file's documents are parsed only then).
+ * object, asked for only when the head cannot tell (a judged file's documents are parsed only then),
+ * and of a judged document marked when it was judged (subjectsNamedOnly), whether its JSON holds
+ * any of some bytes (JudgedDocument.holdsAny).
  */
-type Keep = (head: DocumentHead, object: () => unknown) => boolean;
+type Keep = (head: DocumentHead, object: () => unknown, holdsAny?: (needles: readonly Buffer[]) => boolean) => boolean;
+
+/**
+ * Whether each subject of a document is a User or a ServiceAccount: then whether it names someone
+ * is decided by their names alone. A judged file's documents are marked by it (factsOf), so that the
+ * JSON of one kept in its verdict, without the name as JSON.stringify writes it, is known to name
+ * neither them nor their ServiceAccount's User, unparsed.
+ */
+const subjectsNamedOnly = (object: unknown): object is { subjects: Record<string, unknown>[] } =>
+  isObj(object) &&
+  Array.isArray(object.subjects) &&
+  object.subjects.every((s) => isObj(s) && (s.kind === 'User' || s.kind === 'ServiceAccount'));
 
 /** Everything but the membership lists: the organization's ConfigMap is kept, the others are not parsed. */
 const notMembership = (head: DocumentHead): boolean =>
@@ -247,7 +260,7 @@ function factsOf(path: string, bytes: Buffer, docs: readonly ManifestDoc[], layo
   const names: SubjectNames = [
     ...new Set(rbac.bindings.flatMap((b) => b.subjects.map((s) => nameHash(s.name)))),
   ].sort();
-  return { facts, more: names };
+  return { facts, more: names, marked: docs.map((d) => subjectsNamedOnly(d.object)) };
 }
 
 /** Whether a file of these facts may hold one of namespaceLines(ns) (`written`: its written form), as mayHoldAny finds them. */
@@ -346,7 +359,7 @@ function readLaidOut(
       }
       fileDocs.set(path, docs);
     }
-    return (wanted ? docs.filter((d) => wanted(d.head, () => d.doc().object)) : docs).map((d) => d.doc());
+    return (wanted ? docs.filter((d) => wanted(d.head, () => d.doc().object, d.holdsAny)) : docs).map((d) => d.doc());
   };
   // The cluster shards' RBAC and the organization's settings; the membership lists only when needed.
   const clusterDocs = new Map(clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c), notMembership)]));
@@ -402,26 +415,28 @@ function readLaidOut(
   // subject by that name): a binding naming that User may name it (red team R93-1).
   const subjectUser =
     subject?.kind === 'ServiceAccount' ? serviceAccountUser(subject.namespace, subject.name) : undefined;
-  const mayNameSubject = (object: unknown): boolean =>
-    subject === undefined ||
-    !isObj(object) ||
-    !Array.isArray(object.subjects) ||
-    object.subjects.some(
-      (s) =>
-        !isObj(s) ||
-        s.name === subject.name ||
-        (s.kind === 'User' && s.name === subjectUser) ||
-        (s.kind !== 'User' && s.kind !== 'ServiceAccount'),
+  // Their names as JSON.stringify writes them, in a judged document's JSON (subjectsNamedOnly).
+  const subjectJson = [subject?.name, subjectUser].flatMap((n) =>
+    n === undefined ? [] : [Buffer.from(JSON.stringify(n))],
+  );
+  const mayNameSubject = (object: () => unknown, holdsAny?: (needles: readonly Buffer[]) => boolean): boolean => {
+    if (subject === undefined) return true;
+    if (holdsAny && !holdsAny(subjectJson)) return false;
+    const o = object();
+    return (
+      !subjectsNamedOnly(o) ||
+      o.subjects.some((s) => s.name === subject.name || (s.kind === 'User' && s.name === subjectUser))
     );
+  };
   // The namespace's first RoleBinding is always read: whether it has any is an answer too (can-i warns when not).
   const aboutNamespace = (path: string): Keep => {
     const placed = placedHere(path);
     let bindingRead = false;
-    return (head, object) => {
+    return (head, object, holdsAny) => {
       if (!placed(head)) throw new NotAsPlaced();
       const of = head.kind === 'Namespace' ? head.name : head.namespace;
       if (head.kind !== undefined && of !== undefined && of !== ns) return false;
-      if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(object())) {
+      if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(object, holdsAny)) {
         bindingRead ||= head.kind === 'RoleBinding';
         return true;
       }
@@ -434,10 +449,10 @@ function readLaidOut(
    */
   const namingSubject = (path: string, read: Keep | undefined): Keep => {
     const placed = placedHere(path);
-    return (head, object) => {
+    return (head, object, holdsAny) => {
       if (!placed(head)) throw new NotAsPlaced();
-      if (read?.(head, object)) return false;
-      return head.kind === 'Role' || head.kind === undefined || mayNameSubject(object());
+      if (read?.(head, object, holdsAny)) return false;
+      return head.kind === 'Role' || head.kind === undefined || mayNameSubject(object, holdsAny);
     };
   };
   const rbacOf = (path: string, only?: Keep): RbacSet | undefined => {

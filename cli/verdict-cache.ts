@@ -29,8 +29,11 @@ import { holdsRecordedBytes, sameStamp, sha256Hex, stampOf, type StampedRead } f
 import { cacheFolder, ownFolder } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 
-/** Raised when what a record holds, or how it is checked, changes (3: its documents' heads and places, a line of their own). */
-const VERDICTS_FORMAT = 3;
+/**
+ * Raised when what a record holds, or how it is checked, changes (3: its documents' heads and places,
+ * a line of their own; 4: each place's mark).
+ */
+const VERDICTS_FORMAT = 4;
 /** Output folders whose verdicts are kept: the most recently used. */
 const KEPT = 4;
 
@@ -64,13 +67,22 @@ interface Verdict {
   readonly placesBytes: number;
 }
 
-/** Of each document of the third line, in order: its first byte in that line, its length, and its head (kind, name, namespace; null: none). */
-type DocumentPlaces = readonly (readonly [number, number, string | null, string | null, string | null])[];
+/**
+ * Of each document of the third line, in order: its first byte in that line, its length, its head
+ * (kind, name, namespace; null: none), and its mark (Found's `marked`: 1, else 0).
+ */
+type DocumentPlaces = readonly (readonly [number, number, string | null, string | null, string | null, 0 | 1])[];
 
 /** A document of a judged file: its head now, its object parsed when asked for (once). */
 export interface JudgedDocument {
   readonly head: DocumentHead;
   readonly doc: () => ManifestDoc;
+  /**
+   * Of a document the partial read marked when it was judged (Found's `marked`): whether its JSON
+   * (the object as JSON.stringify wrote it) holds any of `needles`, read from the record but not
+   * decoded or parsed. Absent for any other.
+   */
+  readonly holdsAny?: (needles: readonly Buffer[]) => boolean;
 }
 
 /** A file judged before and unchanged since: what was found of it, and its documents (read when asked for). */
@@ -84,6 +96,8 @@ export interface Judged {
 export interface Found {
   readonly facts: unknown;
   readonly more: unknown;
+  /** Of each document, in order: whether it is one the partial read asks JudgedDocument.holdsAny of. */
+  readonly marked?: readonly boolean[];
 }
 
 /** What a partial read asks of the verdicts, and tells them. */
@@ -111,7 +125,7 @@ const recordName = (path: string): string => `${sha256Hex(path).slice(0, 32)}.js
 
 const NEWLINE = 0x0a;
 
-/** One buffer the records' first lines are read into, one after another: new memory is slow to fault in on this VM. */
+/** One buffer the records' first lines (and documents) are read into, one after another: new memory is slow to fault in on this VM. */
 const scratch = { buffer: Buffer.allocUnsafe(65_536) };
 
 /** Reads `length` bytes of an open file from `at` (fewer at its end), into `into` when given. */
@@ -135,6 +149,7 @@ function openRecord(
       readonly head: Verdict;
       readonly more: () => string;
       readonly docs: (from: number, length: number) => string;
+      readonly holdsAny: (from: number, length: number, needles: readonly Buffer[]) => boolean;
       readonly places: () => string | undefined;
       readonly rest: () => string;
     }
@@ -166,6 +181,12 @@ function openRecord(
     head: verdict,
     more: () => readAt(fd, end + 1, verdict.moreBytes).toString('utf8'),
     docs: (from, length) => readAt(fd, docsAt + from, length, scratch.buffer).toString('utf8'),
+    // Into the one buffer, grown to the largest document asked of; a short read may hold anything.
+    holdsAny: (from, length, needles) => {
+      if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
+      const bytes = readAt(fd, docsAt + from, length, scratch.buffer);
+      return bytes.length !== length || needles.some((n) => bytes.includes(n));
+    },
     // Only when the lines are as long as the first says: else the documents are read whole (rest).
     places: () =>
       placesAt + verdict.placesBytes === size && readAt(fd, placesAt - 1, 1)[0] === NEWLINE
@@ -232,11 +253,14 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
             const read = doc(d);
             return { head: headOf(d.object), doc: () => read };
           });
-        return (JSON.parse(places) as DocumentPlaces).map(([from, length, kind, name, namespace]) => {
+        return (JSON.parse(places) as DocumentPlaces).map(([from, length, kind, name, namespace, marked]) => {
           let read: ManifestDoc | undefined;
           return {
             head: { kind: kind ?? undefined, name: name ?? undefined, namespace: namespace ?? undefined },
             doc: () => (read ??= doc(JSON.parse(record.docs(from, length)) as KeptDocument)),
+            ...(marked === 1
+              ? { holdsAny: (needles: readonly Buffer[]) => record.holdsAny(from, length, needles) }
+              : {}),
           };
         });
       };
@@ -294,19 +318,20 @@ function keepOne(folder: string, key: string, dir: string, path: string, { bytes
   if (mayHaveChangedSince(stamp.ctimeMs, writtenMs)) return;
   const hash = sha256Hex(bytes);
   if (sha256Hex(readBytesInto(file)) !== hash || !sameStamp(stampOf(file), stamp)) return;
+  const found = facts();
+  const marked = found?.marked?.length === docs.length ? found.marked : undefined;
   // Each document's JSON, joined as JSON.stringify writes the list, and where each one is in it.
   const documents = docs.map((d) => JSON.stringify({ index: d.index, object: d.object } satisfies KeptDocument));
-  const places: [number, number, string | null, string | null, string | null][] = [];
+  const places: [number, number, string | null, string | null, string | null, 0 | 1][] = [];
   let at = 1;
   for (const [i, text] of documents.entries()) {
     const length = Buffer.byteLength(text);
     const { kind, name, namespace } = headOf(docs[i]!.object);
-    places.push([at, length, kind ?? null, name ?? null, namespace ?? null]);
+    places.push([at, length, kind ?? null, name ?? null, namespace ?? null, marked?.[i] ? 1 : 0]);
     at += length + 1;
   }
   const kept = `[${documents.join(',')}]`;
   const placed = JSON.stringify(places satisfies DocumentPlaces);
-  const found = facts();
   const more = Buffer.from(JSON.stringify(found?.more ?? null));
   const verdict: Verdict = {
     format: VERDICTS_FORMAT,

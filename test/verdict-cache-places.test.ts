@@ -1,8 +1,10 @@
 /**
  * can-i's verdicts keep where each document of a judged file is, with its head (cli/verdict-cache.ts,
- * format 3): a question parses only the documents it keeps. The documents read so are the file's as
- * parsed; a record without that line, or whose lines are not the lengths its first says, is read
- * whole; and a record of the format before (its documents one line, no places) is no verdict.
+ * format 3), and mark each binding whose subjects their names decide (format 4): a question parses
+ * only the documents it keeps, and not a marked binding whose JSON does not hold the name asked
+ * about. The documents read so are the file's as parsed; a record without that line, or whose lines
+ * are not the lengths its first says, is read whole; and a record of the format before (its
+ * documents one line, no places) is no verdict.
  */
 import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +87,25 @@ describe("a judged file's documents, read one by one from their places", () => {
       expect(docs.map((d) => d.doc())).toEqual(parsed);
       expect(docs.map((d) => d.head)).toEqual(parsed.map((d) => headOf(d.object)));
     }
+    verdicts.keep();
+  });
+
+  it('mark the bindings whose subjects are each a User or ServiceAccount: their names are found in their JSON unparsed', () => {
+    const verdicts = verdictCacheOf(dir, ENGINE)!;
+    const json = (name: string) => Buffer.from(JSON.stringify(name));
+    let marked = 0;
+    for (const path of records(dir).values()) {
+      for (const d of verdicts.judged(path)!.docs(join(dir, path))) {
+        const { subjects } = d.doc().object as { subjects?: { kind?: string; name: string }[] };
+        const named = subjects?.every((s) => s.kind === 'User' || s.kind === 'ServiceAccount') === true;
+        expect(d.holdsAny !== undefined, JSON.stringify(d.head)).toBe(named);
+        if (!d.holdsAny) continue;
+        marked++;
+        for (const s of subjects!) expect(d.holdsAny([json('nobody@acme.io'), json(s.name)])).toBe(true);
+        expect(d.holdsAny([json('nobody@acme.io')])).toBe(false);
+      }
+    }
+    expect(marked).toBeGreaterThan(10);
     verdicts.keep();
   });
 
