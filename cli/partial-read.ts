@@ -120,12 +120,12 @@ function clusterFolders(files: readonly string[]): string[] | undefined {
 const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER_SHARD);
 
 /**
- * Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are and their
- * object, asked for only when the head cannot tell (a judged file's documents are parsed only then),
- * and of a judged document marked when it was judged (subjectsNamedOnly), whether its JSON holds
- * any of some bytes (JudgedDocument.holdsAny).
+ * Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are (their head)
+ * and their object, asked for only when the head cannot tell (a judged file's documents are parsed
+ * only then), and of a judged document marked when it was judged (subjectsNamedOnly), whether its
+ * JSON holds any of some bytes (JudgedDocument.holdsAny).
  */
-type Keep = (head: DocumentHead, object: () => unknown, holdsAny?: (needles: readonly Buffer[]) => boolean) => boolean;
+type Keep = (d: JudgedDocument) => boolean;
 
 /**
  * Whether each subject of a document is a User or a ServiceAccount: then whether it names someone
@@ -139,7 +139,7 @@ const subjectsNamedOnly = (object: unknown): object is { subjects: Record<string
   object.subjects.every((s) => isObj(s) && (s.kind === 'User' || s.kind === 'ServiceAccount'));
 
 /** Everything but the membership lists: the organization's ConfigMap is kept, the others are not parsed. */
-const notMembership = (head: DocumentHead): boolean =>
+const notMembership = ({ head }: JudgedDocument): boolean =>
   head.kind !== 'ConfigMap' || head.name === undefined || head.name === ORGANIZATION_CONFIGMAP;
 
 /** A document found (by its head) where orgctl does not place it: the full read answers. */
@@ -359,7 +359,7 @@ function readLaidOut(
       }
       fileDocs.set(path, docs);
     }
-    return (wanted ? docs.filter((d) => wanted(d.head, () => d.doc().object, d.holdsAny)) : docs).map((d) => d.doc());
+    return (wanted ? docs.filter(wanted) : docs).map((d) => d.doc());
   };
   // The cluster shards' RBAC and the organization's settings; the membership lists only when needed.
   const clusterDocs = new Map(clusters.map((c) => [clusterShardFile(c), docsOf(clusterShardFile(c), notMembership)]));
@@ -394,7 +394,9 @@ function readLaidOut(
     .filter((f, i, all) => files.includes(f) && all.indexOf(f) === i)
     .sort();
   // A document's head places it, parsed or not: one orgctl put elsewhere means the layout is not orgctl's.
-  const placedHere = (path: string) => {
+  // Of a file judged clean under this layout, every document was found placed (factsOf).
+  const placedHere = (path: string): ((head: DocumentHead) => boolean) => {
+    if (factsKnown(path)) return () => true;
     const shard = shardOfFile(path);
     return (head: DocumentHead): boolean => {
       const placing = shardPlacing(head, org);
@@ -402,9 +404,12 @@ function readLaidOut(
     };
   };
   /** Keeps nothing of a document, and throws for one placed elsewhere than `path`'s shard. */
-  const onlyPlaced = (path: string, head: DocumentHead): boolean => {
-    if (!placedHere(path)(head)) throw new NotAsPlaced();
-    return false;
+  const onlyPlaced = (path: string): Keep => {
+    const placed = placedHere(path);
+    return ({ head }) => {
+      if (!placed(head)) throw new NotAsPlaced();
+      return false;
+    };
   };
   // In the namespace's shard, only its own documents (and any of no namespace), and of its
   // RoleBindings only those that may name the subject (by its name, or a subject of another kind).
@@ -419,10 +424,10 @@ function readLaidOut(
   const subjectJson = [subject?.name, subjectUser].flatMap((n) =>
     n === undefined ? [] : [Buffer.from(JSON.stringify(n))],
   );
-  const mayNameSubject = (object: () => unknown, holdsAny?: (needles: readonly Buffer[]) => boolean): boolean => {
+  const mayNameSubject = (d: JudgedDocument): boolean => {
     if (subject === undefined) return true;
-    if (holdsAny && !holdsAny(subjectJson)) return false;
-    const o = object();
+    if (d.holdsAny?.(subjectJson) === false) return false;
+    const o = d.doc().object;
     return (
       !subjectsNamedOnly(o) ||
       o.subjects.some((s) => s.name === subject.name || (s.kind === 'User' && s.name === subjectUser))
@@ -432,11 +437,12 @@ function readLaidOut(
   const aboutNamespace = (path: string): Keep => {
     const placed = placedHere(path);
     let bindingRead = false;
-    return (head, object, holdsAny) => {
+    return (d) => {
+      const { head } = d;
       if (!placed(head)) throw new NotAsPlaced();
       const of = head.kind === 'Namespace' ? head.name : head.namespace;
       if (head.kind !== undefined && of !== undefined && of !== ns) return false;
-      if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(object, holdsAny)) {
+      if (head.kind !== 'RoleBinding' || !bindingRead || mayNameSubject(d)) {
         bindingRead ||= head.kind === 'RoleBinding';
         return true;
       }
@@ -449,10 +455,10 @@ function readLaidOut(
    */
   const namingSubject = (path: string, read: Keep | undefined): Keep => {
     const placed = placedHere(path);
-    return (head, object, holdsAny) => {
-      if (!placed(head)) throw new NotAsPlaced();
-      if (read?.(head, object, holdsAny)) return false;
-      return head.kind === 'Role' || head.kind === undefined || mayNameSubject(object, holdsAny);
+    return (d) => {
+      if (!placed(d.head)) throw new NotAsPlaced();
+      if (read?.(d)) return false;
+      return d.head.kind === 'Role' || d.head.kind === undefined || mayNameSubject(d);
     };
   };
   const rbacOf = (path: string, only?: Keep): RbacSet | undefined => {
@@ -493,7 +499,7 @@ function readLaidOut(
       const bytes = readFiles.get(path) ?? readBytes(join(dir, path), scratch);
       if (mayHoldAny(bytes, needles)) {
         if (!readFiles.has(path)) readFiles.set(path, Buffer.copyBytesFrom(bytes));
-        docsOf(path, (head) => onlyPlaced(path, head));
+        docsOf(path, onlyPlaced(path));
       } else if (subjectBytes && bytes.includes(subjectBytes) && !isMembersFile(path)) mayNameIt.add(path);
       else namesNeither.add(path);
     }

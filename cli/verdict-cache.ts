@@ -76,13 +76,13 @@ type DocumentPlaces = readonly (readonly [number, number, string | null, string 
 /** A document of a judged file: its head now, its object parsed when asked for (once). */
 export interface JudgedDocument {
   readonly head: DocumentHead;
-  readonly doc: () => ManifestDoc;
+  doc(): ManifestDoc;
   /**
    * Of a document the partial read marked when it was judged (Found's `marked`): whether its JSON
    * (the object as JSON.stringify wrote it) holds any of `needles`, read from the record but not
-   * decoded or parsed. Absent for any other.
+   * decoded or parsed. Undefined (or absent) for any other.
    */
-  readonly holdsAny?: (needles: readonly Buffer[]) => boolean;
+  holdsAny?(needles: readonly Buffer[]): boolean | undefined;
 }
 
 /** A file judged before and unchanged since: what was found of it, and its documents (read when asked for). */
@@ -124,6 +124,36 @@ export interface VerdictCache extends Verdicts {
 const recordName = (path: string): string => `${sha256Hex(path).slice(0, 32)}.json`;
 
 const NEWLINE = 0x0a;
+
+/** A record opened (openRecord): its first line, and the rest read when asked for. */
+type OpenRecord = NonNullable<ReturnType<typeof openRecord>>;
+
+/**
+ * A document of a record's places, read from the record when asked for. One object of a class, not
+ * closures: a question makes one for each document of the files it reads (823 in a shard at L).
+ */
+class PlacedDocument implements JudgedDocument {
+  readonly head: DocumentHead;
+  #read: ManifestDoc | undefined;
+  constructor(
+    private readonly record: OpenRecord,
+    private readonly place: DocumentPlaces[number],
+    private readonly label: string,
+  ) {
+    const [, , kind, name, namespace] = place;
+    this.head = { kind: kind ?? undefined, name: name ?? undefined, namespace: namespace ?? undefined };
+  }
+  doc(): ManifestDoc {
+    if (this.#read) return this.#read;
+    const [from, length] = this.place;
+    const { index, object } = JSON.parse(this.record.docs(from, length)) as KeptDocument;
+    return (this.#read = { file: this.label, index, object });
+  }
+  holdsAny(needles: readonly Buffer[]): boolean | undefined {
+    const [from, length, , , , marked] = this.place;
+    return marked === 1 ? this.record.holdsAny(from, length, needles) : undefined;
+  }
+}
 
 /** One buffer the records' first lines (and documents) are read into, one after another: new memory is slow to fault in on this VM. */
 const scratch = { buffer: Buffer.allocUnsafe(65_536) };
@@ -253,16 +283,7 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
             const read = doc(d);
             return { head: headOf(d.object), doc: () => read };
           });
-        return (JSON.parse(places) as DocumentPlaces).map(([from, length, kind, name, namespace, marked]) => {
-          let read: ManifestDoc | undefined;
-          return {
-            head: { kind: kind ?? undefined, name: name ?? undefined, namespace: namespace ?? undefined },
-            doc: () => (read ??= doc(JSON.parse(record.docs(from, length)) as KeptDocument)),
-            ...(marked === 1
-              ? { holdsAny: (needles: readonly Buffer[]) => record.holdsAny(from, length, needles) }
-              : {}),
-          };
-        });
+        return (JSON.parse(places) as DocumentPlaces).map((place) => new PlacedDocument(record, place, label));
       };
       return { facts: v.facts, more: () => JSON.parse(record.more()) as unknown, docs };
     } catch {
