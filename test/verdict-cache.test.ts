@@ -174,6 +174,22 @@ describe('after every kind of edit of dist/, the answers are the edited outputâ€
     expectSame(dir);
   });
 
+  it('the organizationâ€™s settings in the cluster shard, edited in place (a shard count, the size and times kept; a namespace)', async () => {
+    const { dir } = await judged();
+    const f = join(dir, shardFile('lga1', CLUSTER_SHARD));
+    const before = statSync(f);
+    const text = readFileSync(f, 'utf8');
+    expect(text).toContain('"shards":4');
+    writeFileSync(f, text.replace('"shards":4', '"shards":8'));
+    utimesSync(f, before.atime, before.mtime);
+    expectSame(dir);
+    // ns-0 no longer among the namespaces the organization declares.
+    const declared = '"clusters":["lga1"],"namespaces":["ns-0",';
+    expect(text.split(declared).length).toBe(2);
+    writeFileSync(f, text.replace(declared, '"clusters":["lga1"],"namespaces":['));
+    expectSame(dir);
+  });
+
   it('a file replaced by a rename, with the same bytes and with others', async () => {
     const { dir, file } = await judged();
     const f = file('ns-0');
