@@ -30,6 +30,7 @@
  * namespace's RoleBindings that cannot name the subject.
  */
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
 import {
   isObj,
@@ -39,7 +40,7 @@ import {
   type RbacSet,
   type SubjectObject,
 } from '../analysis/objects.ts';
-import { DATED_ACCESS_MARK, readMembership } from '../analysis/membership.ts';
+import { DATED_ACCESS_MARK, type OrgInfo, readMembership } from '../analysis/membership.ts';
 import { datedAccessOfLines, markedLines, type DatedAccess } from '../analysis/ended-access.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { showHidden } from '../model/text.ts';
@@ -219,6 +220,12 @@ interface FileFacts {
   /** What follows each `namespace: ` to its line's end, and each `namespace: "` to the next quote (namespaceLines' two). */
   readonly lines: readonly string[];
   readonly quoted: readonly string[];
+  /**
+   * The organization readMembership reads from the file's organization ConfigMap, its only one
+   * (as it reads it then, JSON holding it exactly): a question whose one such ConfigMap is this
+   * file's takes it from here, not read and walked for hidden text again.
+   */
+  readonly organization?: OrgInfo;
 }
 
 /**
@@ -250,17 +257,30 @@ function factsOf(path: string, bytes: Buffer, docs: readonly ManifestDoc[], layo
     const placing = shardPlacing(headOf(d.object), layout);
     return placing === undefined || placing === shard;
   });
+  const organization = organizationOf(docs.filter(isOrganizationConfigMap), path);
   const facts: FileFacts = {
     layout: layoutKey(layout),
     clean: placed && placedAsOrgctlPlaces(path, rbac, layout) && !rbac.problems.length,
     always: mayHoldAny(bytes, ANY_NAMESPACE_LINES.concat(CLUSTER_RBAC_LINES)),
     lines: textsAfter(bytes, 'namespace: ', '\n'),
     quoted: textsAfter(bytes, 'namespace: "', '"'),
+    ...(organization ? { organization } : {}),
   };
   const names: SubjectNames = [
     ...new Set(rbac.bindings.flatMap((b) => b.subjects.map((s) => nameHash(s.name)))),
   ].sort();
   return { facts, more: names, marked: docs.map((d) => subjectsNamedOnly(d.object)) };
+}
+
+/** What readMembership reads of the one organization ConfigMap `orgDocs` holds, when JSON holds it exactly; else undefined. */
+function organizationOf(orgDocs: readonly ManifestDoc[], label: string): OrgInfo | undefined {
+  if (orgDocs.length !== 1) return undefined;
+  try {
+    const { org } = readMembership(orgDocs, label);
+    return isDeepStrictEqual(JSON.parse(JSON.stringify(org)), org) ? org : undefined;
+  } catch {
+    return undefined; // refused: read (and refused) again by each question
+  }
 }
 
 /** Whether a file of these facts may hold one of namespaceLines(ns) (`written`: its written form), as mayHoldAny finds them. */
@@ -367,10 +387,15 @@ function readLaidOut(
   // cluster, the organization's ConfigMap first): the first cluster's are read when needed.
   const isMembersFile = (f: string) => isMembersShard(f.split('/')[1] ?? '');
   const membersFiles = files.filter((f) => f.startsWith(`${clusters[0]}/`) && isMembersFile(f));
-  const read = [...clusterDocs.values()].flat();
-  if (!read.some(isOrganizationConfigMap) && membersFiles.length) read.push(...docsOf(membersFiles[0]!, notMembership));
-  // The organization's settings only: its users' lists are not needed here (nor parsed).
-  const { org } = readMembership(read.filter(isOrganizationConfigMap), dir);
+  const settings = new Map(clusterDocs);
+  if (![...settings.values()].flat().some(isOrganizationConfigMap) && membersFiles.length)
+    settings.set(membersFiles[0]!, docsOf(membersFiles[0]!, notMembership));
+  // The organization's settings only: its users' lists are not needed here (nor parsed). When its one
+  // ConfigMap is of a file judged before, as read then (FileFacts' organization).
+  const orgDocs = [...settings.values()].flat().filter(isOrganizationConfigMap);
+  const orgFile = [...settings].find(([, docs]) => orgDocs.length === 1 && docs.includes(orgDocs[0]!))?.[0];
+  const known = orgFile === undefined ? undefined : (judged(orgFile)?.facts as FileFacts | undefined)?.organization;
+  const org = known ?? readMembership(orgDocs, dir).org;
   layout = org;
   const orgLayout = layoutKey(org);
   /** A judged file's facts, when found under this layout and clean (FileFacts). */
