@@ -1,4 +1,3 @@
-import { describeRule } from '../analysis/classes.ts';
 import { userInfo, type Decision } from '../analysis/authorizer.ts';
 import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
@@ -16,7 +15,6 @@ import {
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
-import { table } from './who-can.ts';
 import { showHidden } from '../model/text.ts';
 import { askedOutput } from './written-from.ts';
 import { DEFAULT_NAMESPACE, resolveToday } from '../model/model.ts';
@@ -64,34 +62,39 @@ interface Decided {
   readonly bootstrap: boolean;
 }
 
-function decided(d: Decision): Decided | undefined {
+/** What decides `d`, its rule in words (`ruleText`, when it has one). */
+function decided(d: Decision, ruleText: string): Decided | undefined {
   if (!d.by) return undefined;
-  const { binding, role, rule, ruleIndex } = d.by;
+  const { binding, role, ruleIndex } = d.by;
   return {
     binding: { kind: binding.kind, namespace: binding.namespace, name: binding.name },
     role: { kind: role.kind, name: role.name },
     rule: ruleIndex,
-    ruleText: describeRule(rule),
+    ruleText,
     bootstrap: isBootstrapBinding(binding),
   };
 }
 
-function why(d: Decision, allNamespaces: boolean): string[] {
+function why(d: Decision, allNamespaces: boolean, ruleText: string): string[] {
   if (!d.by)
     return [
       allNamespaces
         ? 'no ClusterRoleBinding of this user allows it (in all namespaces at once only ClusterRoleBindings count)'
         : 'no RoleBinding or ClusterRoleBinding of this user allows it',
     ];
-  const { binding, role, rule, ruleIndex } = d.by;
+  const { binding, role, ruleIndex } = d.by;
   return [
-    `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${describeRule(rule)}`,
+    `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${ruleText}`,
     ...(isBootstrapBinding(binding) ? [`bootstrap: ${bootstrapNote(binding)}`] : []),
   ];
 }
 
-/** Go's tabwriter as kubectl's printers.GetNewTabWriter sets it up: cells padded to the widest plus 3. */
-const tabwriter = (rows: readonly (readonly string[])[]): string => table(rows, 3);
+/**
+ * Go's tabwriter as kubectl's printers.GetNewTabWriter sets it up: cells padded to the widest plus 3
+ * (who-can's table: loaded with it, and analysis/classes.ts, only for --list).
+ */
+const tabwriter = async (rows: readonly (readonly string[])[]): Promise<string> =>
+  (await import('./who-can.ts')).table(rows, 3);
 
 const LIST_HEADER = ['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'];
 
@@ -178,7 +181,7 @@ export const command = defineCommand({
       });
       const rules = listAccess(authz, user, namespace);
       if (json) io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace, rules }, null, 2));
-      else io.out(tabwriter([...(flags['no-headers'] ? [] : [LIST_HEADER]), ...rules.map(listRow)]));
+      else io.out(await tabwriter([...(flags['no-headers'] ? [] : [LIST_HEADER]), ...rules.map(listRow)]));
       return 0;
     }
 
@@ -221,8 +224,11 @@ export const command = defineCommand({
         );
     }
     if (ended) io.err(`warning: ${ended.warning}`);
+    // The deciding rule in words, only for an answer that shows it: analysis/classes.ts is a large module to load.
+    const ruleText =
+      decision.by && (json || flags.why) ? (await import('../analysis/classes.ts')).describeRule(decision.by.rule) : '';
     if (json) {
-      const by = decided(decision);
+      const by = decided(decision, ruleText);
       io.out(
         JSON.stringify(
           {
@@ -232,7 +238,7 @@ export const command = defineCommand({
             allNamespaces,
             request,
             ...(by ? { by } : {}),
-            reason: why(decision, allNamespaces).join('; '),
+            reason: why(decision, allNamespaces, ruleText).join('; '),
             ...(ended ? { ended } : {}),
           },
           null,
@@ -241,7 +247,7 @@ export const command = defineCommand({
       );
     } else {
       io.out(decision.allowed ? 'yes' : 'no');
-      if (flags.why) for (const line of why(decision, allNamespaces)) io.out(showHidden(line)); // a dump's names, on one line (R67-2)
+      if (flags.why) for (const line of why(decision, allNamespaces, ruleText)) io.out(showHidden(line)); // a dump's names, on one line (R67-2)
     }
     return decision.allowed ? 0 : 1;
   },
