@@ -53,22 +53,7 @@ const seam = vi.hoisted(() => ({ before: undefined as ((path: string) => void) |
 
 // Every call by path of the readers here goes through the seam first: a test puts another writer's
 // step between any two of them.
-vi.mock('node:fs', async (original) => {
-  const real = await original<typeof import('node:fs')>();
-  const seen =
-    <F extends (...a: any[]) => any>(f: F) =>
-    (...a: Parameters<F>): ReturnType<F> => {
-      if (typeof a[0] === 'string') seam.before?.(a[0]);
-      return f(...a);
-    };
-  return {
-    ...real,
-    readFileSync: seen(real.readFileSync),
-    openSync: seen(real.openSync),
-    statSync: seen(real.statSync),
-    lstatSync: seen(real.lstatSync),
-  };
-});
+vi.mock('node:fs', async (original) => (await import('./fs-seam.ts')).seamedFs(await original(), seam));
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
 vi.mock('../cli/partial-read.ts', async (original) =>
