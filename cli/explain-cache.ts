@@ -9,13 +9,16 @@
  * as git knows a file unchanged, a file whose size, modification and change times (to the
  * nanosecond), inode and device are those recorded is not read again, unless it was changed within
  * two seconds of the index being written (a later edit in the same clock tick would keep the same
- * times; by the change time, which nobody can put back). Only a
+ * times; by the change time, which nobody can put back). The index is made from the bytes it
+ * records, read once by one open of the file's real path, never from the path read again. Only a
  * declaration that passes `orgctl check` is indexed. A TypeScript declaration (`org/org.ts`) never
  * is: it is a program, which may read anything when it runs, so no bytes identify what it declares.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
+  constants,
+  fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -37,11 +40,13 @@ import {
   type NamespaceView,
   namespaceViewOf,
 } from '../analysis/explain-index.ts';
+import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import {
   holdsRecordedBytes,
   sameStamp,
+  sha256Hex,
   sha256Of,
   stampOf,
   stampOfOpen,
@@ -206,16 +211,33 @@ export function readExplainIndex(index: ExplainIndex, namespace: string, subject
   }
 }
 
+/** The declaration file as `declarationBefore` read it: its stamp and SHA-256, and its text, what is loaded. */
+export interface DeclarationText extends DeclarationRead {
+  readonly text: string;
+}
+
 /**
- * What the declaration file is before it is loaded: `writeExplainIndex` keeps an index only when
- * the file is the same after, its stamp and its bytes (a file saved while it was read is not what
- * was checked, even when put back).
+ * The declaration file read once, before it is loaded: its stamp (of the file opened, not of a
+ * path), its bytes' SHA-256 and their text, which the caller loads (`loadSpec(file, today, text)`).
+ * Loading it again by path would load whatever a link or folder on that path names by then, while
+ * this file, untouched, vouches for it (red team R120-1). `writeExplainIndex` keeps an index only
+ * when the file is the same after, its stamp and its bytes (a file saved while it was read is not
+ * what was read whole). Undefined when it cannot be read so (gone, a link or anything but a
+ * regular file by now, larger than a spec may be): the caller loads the declaration, which says why.
  */
-export function declarationBefore(index: ExplainIndex): DeclarationRead | undefined {
+export function declarationBefore(index: ExplainIndex): DeclarationText | undefined {
+  let fd: number | undefined;
   try {
-    return { ...stampOf(index.file), sha256: sha256Of(index.file) };
+    fd = openSync(index.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const stamp = stampOfOpen(fd, index.file);
+    if (!fstatSync(fd).isFile() || stamp.size > MAX_SPEC_BYTES.json) return undefined;
+    const bytes = readFileSync(fd);
+    if (bytes.length > MAX_SPEC_BYTES.json) return undefined;
+    return { ...stamp, sha256: sha256Hex(bytes), text: bytes.toString('utf8') };
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -241,8 +263,16 @@ export function writeExplainIndex(
     const namespaces = writeParts(join(tmp, NAMESPACES), parts.namespaces);
     const buckets = writeParts(join(tmp, BUCKETS), parts.buckets);
     writeFileSync(join(tmp, HEAD), parts.head(namespaces, buckets));
+    // The file as read, not the text `before` may carry.
+    const { path, size, mtimeMs, ctimeMs, ino, dev, sha256 } = before;
     const made: MadeFrom = {
-      ...before,
+      path,
+      size,
+      mtimeMs,
+      ctimeMs,
+      ino,
+      dev,
+      sha256,
       writtenMs: Date.now(),
       key: basename(index.dir),
       answers: Object.fromEntries(ANSWERS.map((name) => [name, stampOf(join(tmp, name))])),

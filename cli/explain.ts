@@ -81,7 +81,8 @@ export const command = defineCommand({
     // A question about one namespace of a spec file asked about before (the same bytes, date and
     // orgctl) is answered from its index: the checked organization as that namespace sees it, and
     // the objects rendered there (cli/explain-cache.ts).
-    const index = about !== undefined ? explainIndexOf(declarationFile(flags.spec), today) : undefined;
+    const file = declarationFile(flags.spec);
+    const index = about !== undefined ? explainIndexOf(file, today) : undefined;
     const view = index && about !== undefined ? readExplainIndex(index, about, subject) : undefined;
     let model: OrgModel;
     let objects: readonly Manifest[];
@@ -98,9 +99,11 @@ export const command = defineCommand({
       // the rules.
       // An index answering as it is (a name it does not know) is not written again.
       const before = !view && index && declarationBefore(index);
-      const { loadDeclaration, placeFindings } = await import('./load.ts');
+      const { loadDeclaration, loadSpec, placeFindings } = await import('./load.ts');
       const { placeCheckedDeclaration } = await import('../constructs/analyze.ts');
-      const loaded = await loadDeclaration(flags.spec, today);
+      // With an index to write, the text read once, whose stamp and hash the index keeps: the
+      // path read again may name another file by then (a link re-pointed, a folder swapped: R120-1).
+      const loaded = before ? loadSpec(file, today, before.text) : await loadDeclaration(flags.spec, today);
       // With an index to write, every namespace is placed (it holds them all), and the answer reads
       // them too; else, of one namespace, only it and what is cluster-wide.
       const one = about !== undefined && !before ? { namespace: about } : {};

@@ -55,9 +55,11 @@ function readText(file: string): string {
   }
 }
 
-/** Loads a spec file into a fresh App. */
-export function loadSpec(file: string, today?: string): Loaded {
-  const text = readText(file);
+/**
+ * Loads a spec file into a fresh App; `text`: its text as the caller already read it (explain, which
+ * indexes the very bytes it read: cli/explain-cache.ts declarationBefore).
+ */
+export function loadSpec(file: string, today?: string, text: string = readText(file)): Loaded {
   const data = parseSpecText(text, file);
   const locate = specLocator(text);
   const where = (path: string) => {
