@@ -6,14 +6,15 @@
 import type * as fs from 'node:fs';
 
 export interface Seam {
-  before: ((path: string) => void) | undefined;
+  /** `call`: the function's name (openSync, statSync, ...). */
+  before: ((path: string, call: string) => void) | undefined;
 }
 
 export function seamedFs(real: typeof fs, seam: Seam): typeof fs {
   // Each overload kept: the wrapper passes every argument through.
   const seen = <F extends (...a: any[]) => any>(f: F): F =>
     ((...a: Parameters<F>): ReturnType<F> => {
-      if (typeof a[0] === 'string') seam.before?.(a[0]);
+      if (typeof a[0] === 'string') seam.before?.(a[0], f.name);
       return f(...a);
     }) as F;
   return {

@@ -6,11 +6,21 @@
  * the declaration by the path it was given: a link on that path re-pointed while it loaded (or a
  * folder on it renamed away, another put there, then put back) had the index of another file's
  * organization kept as this file's, answered by every later question until the file changes.
+ * R120-2 (low): can-i's verdicts (cli/verdict-cache.ts keepOne) stamped a file of the output by
+ * path, read it again by path and stamped it again: a folder of the output swapped for another's
+ * while the file was parsed and while it was read again kept the other file's documents as this
+ * file's verdict (the same class as R120-1: a stamp by path vouching for bytes read by path).
  */
-import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { explainIndexOf } from '../cli/explain-cache.ts';
+import { readBytesInto } from '../cli/output.ts';
+import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
+import { verdictCacheOf } from '../cli/verdict-cache.ts';
+import { generateSpec } from '../constructs/generate.ts';
+import { shardFile, shardOf } from '../synth/render.ts';
+import type { Seam } from './fs-seam.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
 import { run, TODAY, tempDir } from './helpers.ts';
 
@@ -20,7 +30,7 @@ afterAll(() => {
 });
 
 /** Called before each file system call the code under test makes by path (armed by a test, then disarmed). */
-const seam = vi.hoisted(() => ({ before: undefined as ((path: string) => void) | undefined }));
+const seam = vi.hoisted((): Seam => ({ before: undefined }));
 
 vi.mock('node:fs', async (original) => (await import('./fs-seam.ts')).seamedFs(await original(), seam));
 
@@ -51,7 +61,7 @@ const SWAPS: Record<string, (dir: string) => Swap> = {
     writeFileSync(join(dir, 'b.json'), bobHolds('r:full'));
     const spec = join(dir, 'org.json');
     const point = (to: string) => {
-      unlinkSync(spec);
+      rmSync(spec);
       symlinkSync(to, spec);
     };
     symlinkSync('a.json', spec);
@@ -127,4 +137,91 @@ describe('R120-1: the spec path naming another file while the first question loa
       for (const [steps, held] of Object.entries(kept))
         if (held !== undefined) expect([steps, held]).toEqual([steps, ['acme:r:pods']]);
     });
+});
+
+/**
+ * R120-2: can-i's verdicts (cli/verdict-cache.ts keepOne) bind a file's stamp to the bytes parsed by
+ * taking the stamp by path, reading the file again by path, and taking the stamp again: a folder of
+ * the output swapped for another while the file is parsed and while it is read again (renamed away,
+ * another output's folder renamed in, then back: each read by path reads the other's file, each
+ * stamp by path the first's) keeps the other file's documents as this one's verdict, answered by
+ * every later question until the file changes.
+ */
+describe("R120-2: an output's folder swapped while can-i reads and keeps a file", () => {
+  const ENGINE = '0123456789abcdef';
+  const answerOf = (read: PartialRead | undefined) => read && { rbac: read.rbac, dated: read.dated };
+  const later = () => vi.setSystemTime(Date.now() + 5_000);
+  const QUESTIONS: readonly Question[] = ['ns-0', 'ns-1', 'ns-2', 'ns-3'].flatMap((namespace) => [
+    { namespace },
+    ...['user3', 'user4'].map((u) => ({
+      namespace,
+      subject: { kind: 'User' as const, name: `acme:${u}@acme.io`, namespace: '' },
+    })),
+  ]);
+  afterAll(() => vi.useRealTimers());
+
+  it('a later question answers as the output says, not as the other folder did', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.stubEnv('ORGCTL_CACHE_DIR', tempDir('orgctl-r120-2-cache-'));
+    const spec = generateSpec({ users: 20, namespaces: 4, grants: 40, tokens: 2, seed: 120 }) as unknown as {
+      spec: Record<string, any>;
+    };
+    spec.spec.delivery = { shards: 1 };
+    const folder = tempDir('orgctl-r120-2-');
+    writeFileSync(join(folder, 'org.json'), JSON.stringify(spec));
+    const dir = join(folder, 'dist');
+    const r = await run(['synth', '--spec', join(folder, 'org.json'), '--out', dir]);
+    expect(r.code).toBe(0);
+    // The other output: the same files, where user3's grants in the namespaces' shard are user4's (the same lengths).
+    const other = join(folder, 'other');
+    cpSync(dir, other, { recursive: true });
+    const shard = join(dir, shardFile('lga1', shardOf('ns-1', 1)));
+    const copy = join(other, shardFile('lga1', shardOf('ns-1', 1)));
+    expect(readFileSync(shard, 'utf8')).toContain('user3@acme.io');
+    writeFileSync(copy, readFileSync(shard, 'utf8').replaceAll('user3@acme.io', 'user4@acme.io'));
+    later();
+    const cluster = join(dir, 'lga1');
+    let swapped = false;
+    const away = () => {
+      renameSync(cluster, `${cluster}-aside`);
+      renameSync(join(other, 'lga1'), cluster);
+      swapped = true;
+    };
+    const back = () => {
+      renameSync(cluster, join(other, 'lga1'));
+      renameSync(`${cluster}-aside`, cluster);
+      swapped = false;
+    };
+    // The first question (every namespace is in the one shard): the shard parsed while swapped; its
+    // verdict kept with each read of it by path (an open) swapped, put back before the next call.
+    const verdicts = verdictCacheOf(dir, ENGINE)!;
+    const swappedRead = (file: string) => {
+      if (file !== shard) return readBytesInto(file);
+      away();
+      try {
+        return readBytesInto(file);
+      } finally {
+        back();
+      }
+    };
+    readForQuestion(dir, { namespace: 'ns-1' }, swappedRead, verdicts);
+    seam.before = (path, call) => {
+      if (swapped) back();
+      else if (path === shard && call === 'openSync') away();
+    };
+    try {
+      verdicts.keep();
+    } finally {
+      seam.before = undefined;
+      if (swapped) back();
+    }
+    later();
+    // Later questions, each with the verdicts kept: as without them.
+    for (const question of QUESTIONS) {
+      const again = verdictCacheOf(dir, ENGINE)!;
+      expect(answerOf(readForQuestion(dir, question, undefined, again)), JSON.stringify(question)).toEqual(
+        answerOf(readForQuestion(dir, question)),
+      );
+    }
+  });
 });
