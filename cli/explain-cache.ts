@@ -17,8 +17,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
-  constants,
-  fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -45,6 +43,7 @@ import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import {
   holdsRecordedBytes,
+  readStamped,
   sameStamp,
   sha256Hex,
   sha256Of,
@@ -223,22 +222,12 @@ export interface DeclarationText extends DeclarationRead {
  * this file, untouched, vouches for it (red team R120-1). `writeExplainIndex` keeps an index only
  * when the file is the same after, its stamp and its bytes (a file saved while it was read is not
  * what was read whole). Undefined when it cannot be read so (gone, a link or anything but a
- * regular file by now, larger than a spec may be): the caller loads the declaration, which says why.
+ * regular file by now, larger than a spec may be, saved while read): the caller loads the
+ * declaration, which says why.
  */
 export function declarationBefore(index: ExplainIndex): DeclarationText | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(index.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const stamp = stampOfOpen(fd, index.file);
-    if (!fstatSync(fd).isFile() || stamp.size > MAX_SPEC_BYTES.json) return undefined;
-    const bytes = readFileSync(fd);
-    if (bytes.length > MAX_SPEC_BYTES.json) return undefined;
-    return { ...stamp, sha256: sha256Hex(bytes), text: bytes.toString('utf8') };
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const read = readStamped(index.file, MAX_SPEC_BYTES.json);
+  return read && { ...read.stamp, sha256: sha256Hex(read.bytes), text: read.bytes.toString('utf8') };
 }
 
 /**

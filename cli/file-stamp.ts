@@ -142,6 +142,34 @@ export function stampOf(path: string, link = false): FileStamp {
  */
 export const stampOfOpen = (fd: number, path: string): FileStamp => stampFrom(path, fstatSync(fd));
 
+/**
+ * A regular file's bytes (at most `maxBytes`) with the stamp of the very file read, by one open: a
+ * stamp by path then a read by path may be of two files (a link re-pointed, a folder on the path
+ * swapped between them and put back: red team R120). Its fstat before and after the read are
+ * equal, or it was written meanwhile. Undefined when it is not so, is no regular file (a link is not
+ * followed, a FIFO not waited on), is larger, or cannot be read.
+ */
+export function readStamped(path: string, maxBytes: number): { bytes: Buffer; stamp: FileStamp } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const s = fstatSync(fd);
+    if (!s.isFile() || s.size > maxBytes) return undefined;
+    const stamp = stampFrom(path, s);
+    // One byte more than the size says: reading to the end finds a file grown since.
+    const bytes = Buffer.allocUnsafe(s.size + 1);
+    let size = 0;
+    for (let n: number; size < bytes.length && (n = readSync(fd, bytes, size, bytes.length - size, size)) > 0; )
+      size += n;
+    if (size !== s.size || !sameStamp(stampFrom(path, fstatSync(fd)), stamp)) return undefined;
+    return { bytes: bytes.subarray(0, size), stamp };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Whether two stamps are of one file, untouched between them (where each was taken aside). */
 export const sameStamp = (now: FileStamp, was: FileStamp | undefined): boolean =>
   was !== undefined &&

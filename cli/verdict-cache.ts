@@ -22,10 +22,9 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpat
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { headOf, type DocumentHead } from './output-read.ts';
-import { readBytesInto } from './output.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
 import { replaceFile } from './replace-file.ts';
-import { holdsRecordedBytes, sameStamp, sha256Hex, stampOf, type StampedRead } from './file-stamp.ts';
+import { holdsRecordedBytes, readStamped, sha256Hex, type StampedRead } from './file-stamp.ts';
 import { cacheFolder, ownFolder } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 
@@ -332,13 +331,15 @@ export interface Parsed {
 function keepOne(folder: string, key: string, dir: string, path: string, { bytes, docs, facts }: Parsed): void {
   const file = join(dir, path); // as it was read (verdictCacheOf's judged)
   const writtenMs = Date.now();
-  const stamp = stampOf(file);
-  // Read again between two equal stamps: the bytes parsed are the file's, and were since its last
-  // change more than the racy window ago (else the next run keeps it). By one open: a link put there
-  // since (to /dev/zero, whose stamp is old) is refused, not read (red team R109-3).
-  if (mayHaveChangedSince(stamp.ctimeMs, writtenMs)) return;
+  // Read again by one open, its stamp the fstat of the very file read (by path, a folder swapped in
+  // and back between the stamps and the read vouched for another file's bytes: red team R120-2):
+  // the bytes parsed are the file's, and were since its last change more than the racy window ago
+  // (else the next run keeps it). A link put there since is refused, not read (R109-3).
+  const again = readStamped(file, bytes.length);
+  if (!again || mayHaveChangedSince(again.stamp.ctimeMs, writtenMs)) return;
+  const { stamp } = again;
   const hash = sha256Hex(bytes);
-  if (sha256Hex(readBytesInto(file)) !== hash || !sameStamp(stampOf(file), stamp)) return;
+  if (sha256Hex(again.bytes) !== hash) return;
   const found = facts();
   const marked = found?.marked?.length === docs.length ? found.marked : undefined;
   // Each document's JSON, joined as JSON.stringify writes the list, and where each one is in it.
