@@ -85,11 +85,10 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
   if (typeof object.kind !== 'string' || !object.kind)
     return 'a document without a kind, which kubectl and Argo CD refuse with its whole file ("Object \'Kind\' is missing")';
   const meta = isObj(object.metadata) ? object.metadata : {};
-  const kind = showHidden(object.kind);
   if (typeof meta.name !== 'string' || !meta.name)
-    return `a ${kind} without metadata.name (Argo CD creates one of generateName anew; orgctl names every object)`;
+    return `a ${showHidden(object.kind)} without metadata.name (Argo CD creates one of generateName anew; orgctl names every object)`;
   if (isWrittenNamespaced(object.apiVersion, object.kind) && (typeof meta.namespace !== 'string' || !meta.namespace))
-    return `a ${kind} without metadata.namespace, which Argo CD applies in its Application's destination namespace (orgctl writes every namespaced object's)`;
+    return `a ${showHidden(object.kind)} without metadata.namespace, which Argo CD applies in its Application's destination namespace (orgctl writes every namespaced object's)`;
   return undefined;
 }
 
@@ -134,18 +133,42 @@ function refusal(path: string, object: Record<string, unknown>): string | undefi
 }
 
 /**
- * Which object a document is to the cluster its file is applied to: the cluster (the file's first
- * folder), the kind's API group, the kind, the namespace (none for a kind orgctl writes cluster-wide,
- * whose namespace the API server ignores) and the name; undefined for a document without a kind
- * or name (refused as such).
+ * Which object a document is to the cluster its file is applied to, but for the cluster (the file's
+ * first folder, its FirstRead's): the kind's API group, the kind, the namespace (none for a kind
+ * orgctl writes cluster-wide, whose namespace the API server ignores) and the name; undefined for a
+ * document without a kind or name (refused as such).
  */
-function appliedAs(path: string, object: Record<string, unknown>): string | undefined {
+function appliedAs(object: Record<string, unknown>): readonly [string, string, string, string] | undefined {
   const meta = isObj(object.metadata) ? object.metadata : {};
   const { kind } = object;
   if (typeof kind !== 'string' || typeof meta.name !== 'string') return undefined;
   const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
   const namespace = isKind(WRITTEN_KINDS.cluster, group, kind) ? '' : String(meta.namespace ?? '');
-  return JSON.stringify([path.split('/')[0], group, kind, namespace, meta.name]);
+  return [group, kind, namespace, meta.name];
+}
+
+/**
+ * Where each object of one cluster was first read, by appliedAs' parts, one Map a part: two objects
+ * share a place only when every part is equal, and no key is written per object (a JSON key each
+ * was most of appliedAs' cost).
+ */
+class FirstRead {
+  private readonly places = new Map<string, Map<string, Map<string, Map<string, string>>>>();
+
+  get([group, kind, namespace, name]: readonly [string, string, string, string]): string | undefined {
+    return this.places.get(group)?.get(kind)?.get(namespace)?.get(name);
+  }
+
+  set([group, kind, namespace, name]: readonly [string, string, string, string], at: string): void {
+    const next = <V>(m: Map<string, V>, k: string, make: () => V): V => {
+      let v = m.get(k);
+      if (v === undefined) m.set(k, (v = make()));
+      return v;
+    };
+    const byKind = next(this.places, group, () => new Map<string, Map<string, Map<string, string>>>());
+    const byNamespace = next(byKind, kind, () => new Map<string, Map<string, string>>());
+    next(byNamespace, namespace, () => new Map<string, string>()).set(name, at);
+  }
 }
 
 /** How a message names an object: its kind, namespace and name. */
@@ -171,12 +194,16 @@ export interface Layout {
 /**
  * The shard orgctl places an object in, from its kind, name and namespace (a document's head, or an
  * object read): cluster-wide RBAC in the cluster shard, a Namespace and namespaced RBAC by the
- * namespace's name; undefined for what is placed by something else (a token's ServiceAccount and
- * Secret, placed by its id: they hold no RBAC) or cannot be told from what is known.
+ * namespace's name (`namespaceShard`: the layout's shardOfNamespace, or one that keeps its answers);
+ * undefined for what is placed by something else (a token's ServiceAccount and Secret, placed by its
+ * id: they hold no RBAC) or cannot be told from what is known.
  */
-export function shardPlacing(o: DocumentHead, layout: Layout): string | undefined {
-  const byName = (ns: string | undefined) =>
-    ns === undefined ? undefined : shardOfNamespace(ns, layout.shards, layout.systemNamespace);
+export function shardPlacing(
+  o: DocumentHead,
+  layout: Layout,
+  namespaceShard = (ns: string): string => shardOfNamespace(ns, layout.shards, layout.systemNamespace),
+): string | undefined {
+  const byName = (ns: string | undefined) => (ns === undefined ? undefined : namespaceShard(ns));
   switch (o.kind) {
     case 'ClusterRole':
     case 'ClusterRoleBinding':
@@ -210,6 +237,20 @@ const isOrganizationConfigMap = (object: unknown): boolean => {
 };
 
 /**
+ * The layout an organization ConfigMap says, read once per object: a diff's head takes base's
+ * ConfigMap object when its text is unchanged (DocumentCache), and reading it walks the organization's
+ * record (its namespaces, 2,000 at size L). Only a layout read is kept: a ConfigMap refused is read,
+ * and refused, again.
+ */
+const LAYOUTS = new WeakMap<object, Layout>();
+
+function layoutOf(org: ManifestDoc): Layout {
+  let layout = LAYOUTS.get(org.object as object);
+  if (!layout) LAYOUTS.set(org.object as object, (layout = readMembership([org], org.file).org));
+  return layout;
+}
+
+/**
  * Each document placed elsewhere than orgctl places it (red team R89-3), as `file#index: what`:
  * kubectl applies an object wherever it is written (a RoleBinding of web in data's shard binds in
  * web), while a question about one namespace reads only that namespace's shard (can-i, who-can).
@@ -219,11 +260,21 @@ const isOrganizationConfigMap = (object: unknown): boolean => {
 function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, string>): string[] {
   const org = docs.find((d) => isOrganizationConfigMap(d.object));
   if (!org) return [];
-  const layout = readMembership([org], org.file).org;
+  const layout = layoutOf(org);
+  // Each file's shard and each namespace's found once: 24,000 documents at size L are in 34 files
+  // and 2,000 namespaces.
+  const shards = new Map<string, string>();
+  const namespaceShards = new Map<string, string>();
+  const namespaceShard = (ns: string): string => {
+    let shard = namespaceShards.get(ns);
+    if (shard === undefined)
+      namespaceShards.set(ns, (shard = shardOfNamespace(ns, layout.shards, layout.systemNamespace)));
+    return shard;
+  };
   return docs.flatMap((d) => {
-    const head = headOf(d.object);
-    const placing = shardPlacing(head, layout);
-    const shard = shardOfFile(paths.get(d.file) ?? '');
+    const placing = shardPlacing(headOf(d.object), layout, namespaceShard);
+    let shard = shards.get(d.file);
+    if (shard === undefined) shards.set(d.file, (shard = shardOfFile(paths.get(d.file) ?? '')));
     if (placing === undefined || !shard || placing === shard) return [];
     return [
       `${d.file}#${d.index}: ${objectShown(d.object as Record<string, unknown>)} is in ${shard}, where orgctl writes none of it: it places it in ${placing} (kubectl applies it wherever it is written, and a question about its namespace reads only that shard)`,
@@ -260,7 +311,7 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
   // Where each object was first read: kubectl applies every copy in turn and Argo CD keeps the last
   // (gitops-engine's DeduplicateTargetObjects), so a cluster holds one copy, never the union the
   // evaluator would read from both (red team R83-2). orgctl writes each object once.
-  const firstAt = new Map<string, string>();
+  const firstAt = new Map<string, FirstRead>();
   let older = false;
   for (const f of files) {
     if (!isOutputPath(f.path)) {
@@ -279,18 +330,25 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
       errors.push(read.error);
       continue;
     }
+    // The cluster a file is applied to: its first folder.
+    const cluster = f.path.split('/')[0]!;
+    let inCluster = firstAt.get(cluster);
+    if (!inCluster) firstAt.set(cluster, (inCluster = new FirstRead()));
     read.documents.forEach((object, index) => {
       // Only a reading with a cache meets objects read before (a single reading makes every one anew).
       const refused = cache ? refusalOnce(f.path, object) : refusal(f.path, object);
-      const key = appliedAs(f.path, object);
-      const first = key === undefined ? undefined : firstAt.get(key);
-      if (refused) errors.push(`${f.label}#${index}: ${refused}`);
-      else if (first !== undefined)
+      if (refused) {
+        errors.push(`${f.label}#${index}: ${refused}`);
+        return;
+      }
+      const key = appliedAs(object);
+      const first = key && inCluster.get(key);
+      if (first !== undefined)
         errors.push(
           `${f.label}#${index}: ${objectShown(object)} written twice (first at ${first}): kubectl and Argo CD apply only the last copy; orgctl writes each object once`,
         );
       else {
-        if (key !== undefined) firstAt.set(key, `${f.label}#${index}`);
+        if (key !== undefined) inCluster.set(key, `${f.label}#${index}`);
         docs.push({ file: f.label, index, object });
       }
     });

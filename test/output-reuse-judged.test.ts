@@ -7,7 +7,7 @@ import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSnapshots } from '../cli/diff.ts';
-import { DocumentCache, parseOutput } from '../cli/output-read.ts';
+import { DocumentCache, parseOutput, readOutputFolder } from '../cli/output-read.ts';
 import { exampleDistCopy } from './helpers.ts';
 
 const SHARD = 'lga1/shard-05/resources.yaml';
@@ -30,6 +30,17 @@ describe('documents read again from the first reading are judged as read', () =>
     expect(() => loadSnapshots(base, head, io)).toThrow(/acme\/r:full/);
     // Base read first and head unchanged: every head document is base's object, accepted.
     expect(() => loadSnapshots(base, exampleDistCopy(), io)).not.toThrow();
+  });
+
+  it('a later reading whose organization ConfigMap says another layout places every document by that layout', () => {
+    // The layout is read once per ConfigMap object (output-read.ts layoutOf): an edited one is another object.
+    const files = readOutputFolder(exampleDistCopy());
+    const cache = new DocumentCache();
+    expect(parseOutput(files, cache).length).toBeGreaterThan(0);
+    const edited = files.map((f) => ({ ...f, content: f.content.replace('"shards":32', '"shards":31') }));
+    expect(edited.filter((f, i) => f.content !== files[i]!.content).length).toBeGreaterThan(0);
+    expect(() => parseOutput(edited, cache)).toThrow(/where orgctl writes none of it: it places it in shard-/);
+    expect(() => parseOutput(files, cache)).not.toThrow();
   });
 
   it('a later reading of the same file (parseOutput with one DocumentCache) judges what changed', () => {

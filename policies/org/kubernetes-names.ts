@@ -138,6 +138,8 @@ export function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MA
 
 /** `path.ValidatePathSegmentName(name, false)`: RBAC object names. */
 export function pathSegmentProblem(name: string): string | undefined {
+  // The usual name, longer than '..' and holding neither character, is accepted without the list below.
+  if (name.length > 2 && !name.includes('/') && !name.includes('%')) return undefined;
   if (name.length === 0) return 'is empty';
   if (name === '.' || name === '..') return `may not be '${name}'`;
   const bad = ['/', '%'].filter((c) => name.includes(c));
@@ -364,21 +366,26 @@ const SUBJECT_JUDGED = new WeakMap<object, string>();
 const roleBindingSubjectRefused = (s: unknown): string | undefined =>
   isObj(s) ? judgedOnce(SUBJECT_JUDGED, s, (v) => subjectRefused(v, true) ?? '') || undefined : subjectRefused(s, true);
 
+/** The kinds a RoleBinding's and a ClusterRoleBinding's roleRef may name. */
+const ROLE_BINDING_REFS: readonly string[] = ['Role', 'ClusterRole'];
+const CLUSTER_ROLE_BINDING_REFS: readonly string[] = ['ClusterRole'];
+
 /** `ValidateRoleBinding` (and a ClusterRoleBinding's), after defaulting: its roleRef and subjects; undefined when accepted. */
 function bindingRefused(o: Record<string, unknown>): string | undefined {
   const ref = isObj(o.roleRef) ? o.roleRef : {};
   if (groupOr(ref.apiGroup, RBAC_GROUP) !== RBAC_GROUP)
     return `roleRef.apiGroup ${JSON.stringify(ref.apiGroup)} is not supported (only ${JSON.stringify(RBAC_GROUP)})`;
-  const kinds = o.kind === 'RoleBinding' ? ['Role', 'ClusterRole'] : ['ClusterRole'];
+  const kinds = o.kind === 'RoleBinding' ? ROLE_BINDING_REFS : CLUSTER_ROLE_BINDING_REFS;
   if (!kinds.includes(ref.kind as string))
     return `roleRef.kind ${JSON.stringify(ref.kind)} is not supported (only ${kinds.join(', ')})`;
   if (typeof ref.name !== 'string' || !ref.name) return 'roleRef.name is required';
   const badRef = pathSegmentProblem(ref.name);
   if (badRef) return `roleRef.name ${JSON.stringify(ref.name)} ${badRef}`;
   const subjects = Array.isArray(o.subjects) ? (o.subjects as unknown[]) : [];
+  const namespaced = o.kind === 'RoleBinding';
   for (let i = 0; i < subjects.length; i++) {
     const s = subjects[i];
-    const bad = o.kind === 'RoleBinding' ? roleBindingSubjectRefused(s) : subjectRefused(s, false);
+    const bad = namespaced ? roleBindingSubjectRefused(s) : subjectRefused(s, false);
     if (bad) return `subjects[${i}]${bad}`;
   }
   return undefined;
