@@ -7,8 +7,10 @@ import { generateSpec } from '../constructs/generate.ts';
 import { App } from 'cdk8s';
 import { Organization } from '../constructs/index.ts';
 import { byteLength } from '../model/text.ts';
-import { jsonBytesAtMost } from '../policies/org/kubernetes-names.ts';
-import { objectsOnce, placeOrganization } from '../synth/render.ts';
+import { parseOutput } from '../cli/output-read.ts';
+import { jsonBytesAtMost, REQUEST_MAX_BYTES } from '../policies/org/kubernetes-names.ts';
+import { OUTPUT_HEADER, objectsOnce, placeOrganization } from '../synth/render.ts';
+import { DocumentCache, toYamlStream } from '../synth/yaml.ts';
 import { TODAY, withEveryKindOfBinding } from './helpers.ts';
 
 const exact = (value: unknown): number => byteLength(JSON.stringify(value) ?? 'null');
@@ -58,5 +60,38 @@ describe('jsonBytesAtMost', () => {
     // Twice: the second pass reads the bounds kept for shared (frozen) subjects.
     for (let pass = 0; pass < 2; pass++)
       for (const o of objects) expect(jsonBytesAtMost(o)).toBeGreaterThanOrEqual(exact(o));
+  });
+});
+
+describe("the strict reader of orgctl's output (parseOutput) and one request's limit", () => {
+  it('refuses an object over it with its exact size, read alone or beside a first reading, and accepts one under it', () => {
+    const binding = (subjects: number) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'acme:r:pods', namespace: 'web' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:r:pods' },
+      subjects: Array.from({ length: subjects }, (_, i) => ({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'User',
+        name: `user${i}@acme.io`,
+      })),
+    });
+    const path = 'lga1/shard-00/resources.yaml';
+    const file = (o: Record<string, unknown>) => [
+      { path, label: path, content: toYamlStream([o], OUTPUT_HEADER.slice(2)) },
+    ];
+    // Over the limit by a few subjects (each about 80 bytes of JSON).
+    const over = binding(Math.ceil(REQUEST_MAX_BYTES / 70));
+    const bytes = exact(over);
+    expect(bytes).toBeGreaterThan(REQUEST_MAX_BYTES);
+    const refused = `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
+    expect(() => parseOutput(file(over))).toThrow(refused);
+    // A later reading takes the first's object for the same text: judged, and refused, again.
+    const cache = new DocumentCache();
+    expect(() => parseOutput(file(over), cache)).toThrow(refused);
+    expect(() => parseOutput(file(over), cache)).toThrow(refused);
+    const under = binding(Math.floor(REQUEST_MAX_BYTES / 90));
+    expect(exact(under)).toBeLessThan(REQUEST_MAX_BYTES);
+    expect(parseOutput(file(under))).toHaveLength(1);
   });
 });
