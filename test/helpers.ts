@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
@@ -190,6 +190,29 @@ export function repoScratch(prefix: string): () => string {
     made.push(dir);
     return dir;
   };
+}
+
+/**
+ * A cache folder of the calling test file's own (`prefix`…), named by ORGCTL_CACHE_DIR while its
+ * tests run, then removed and the name put back. The run's folder (global-setup.ts) is shared by
+ * the files running at once in other workers: orgctl keeps the verdicts of the 4 output folders
+ * last asked (cli/verdict-cache.ts), so another file's questions removed this file's, and a test
+ * that edits the records it finds there edited another file's (which then gave up a question).
+ */
+export function cacheFolderOfItsOwn(prefix: string): () => string {
+  let folder: string | undefined;
+  let named: string | undefined;
+  beforeAll(() => {
+    named = process.env.ORGCTL_CACHE_DIR;
+    folder = tempDir(prefix);
+    process.env.ORGCTL_CACHE_DIR = folder;
+  });
+  afterAll(() => {
+    if (named === undefined) delete process.env.ORGCTL_CACHE_DIR;
+    else process.env.ORGCTL_CACHE_DIR = named;
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+  return () => folder!;
 }
 
 /**

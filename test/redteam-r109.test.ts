@@ -68,7 +68,7 @@ import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CONFIGMAP_DATA_MAX_BYTES, configMapDataBytes, sizeRefused } from '../policies/org/kubernetes-names.ts';
 import { generateSpec } from '../constructs/generate.ts';
 import { shardFile, shardOf } from '../synth/render.ts';
-import { ROOT, cli, declarationRunning, repoScratch, run, tempDir } from './helpers.ts';
+import { ROOT, cacheFolderOfItsOwn, cli, declarationRunning, repoScratch, run, tempDir } from './helpers.ts';
 
 /** Run after orgctl lists a folder (readdirSync), to put something at a listed path before it is read. */
 const listed = vi.hoisted(() => ({ hook: undefined as ((folder: string) => void) | undefined }));
@@ -174,6 +174,7 @@ describe('R109-1: a shortcut passes nothing its full path refuses (held)', () =>
 
 describe('R109-2: can-i with verdicts kept answers as without, after random edits (held)', () => {
   const ENGINE = '0123456789abcdef';
+  const cache = cacheFolderOfItsOwn('orgctl-r109-cache-');
   let dir: string;
   const answerOf = (read: PartialRead | undefined) => read && { rbac: read.rbac, dated: read.dated };
   const cached = (q: Question) => {
@@ -267,8 +268,10 @@ describe('R109-2: can-i with verdicts kept answers as without, after random edit
 
   it('a record whose places point past its end, or cut a document, is no verdict: the answer is the output’s, or the full read’s', () => {
     for (const q of QUESTIONS) cached(q);
-    const root = join(process.env.ORGCTL_CACHE_DIR!, 'can-i');
-    // This output's records: those whose file the verdicts now judge.
+    const root = join(cache(), 'can-i');
+    // This output's records: those whose file the verdicts now judge. Told by the file's path
+    // alone, so in this file's own cache folder: in the run's, another output's record of the
+    // same path was taken too, and edited while that file's test asked with it.
     const ours = readdirSync(root, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.json'))
       .map((f) => join(root, f))

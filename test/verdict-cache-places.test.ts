@@ -15,9 +15,10 @@ import { readForQuestion, type PartialRead, type Question } from '../cli/partial
 import { sha256Hex } from '../cli/file-stamp.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CLUSTER_SHARD, shardFile } from '../synth/render.ts';
-import { run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import { cacheFolderOfItsOwn, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 const ENGINE = '0123456789abcdef';
+const cache = cacheFolderOfItsOwn('orgctl-verdict-places-cache-');
 
 const answerOf = (read: PartialRead | undefined) => read && { rbac: read.rbac, dated: read.dated };
 
@@ -37,9 +38,9 @@ const QUESTIONS: readonly Question[] = ['ns-0', 'ns-3', 'ns-7', ''].flatMap((ns)
   { namespace: ns },
 ]);
 
-/** The records of `dir` by ENGINE, by the path of the file each judges. */
+/** The records of `dir` by ENGINE in this file's cache folder, by the path of the file each judges. */
 function records(dir: string): Map<string, string> {
-  const root = join(process.env.ORGCTL_CACHE_DIR!, 'can-i');
+  const root = join(cache(), 'can-i');
   const found = new Map<string, string>();
   for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.json'))) {
     const text = readFileSync(join(root, f), 'utf8');

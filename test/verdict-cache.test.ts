@@ -24,9 +24,10 @@ import { generateSpec } from '../constructs/generate.ts';
 import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CLUSTER_SHARD, shardFile, shardOf } from '../synth/render.ts';
-import { run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import { cacheFolderOfItsOwn, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 const ENGINE = '0123456789abcdef';
+const cache = cacheFolderOfItsOwn('orgctl-verdicts-cache-');
 
 /** A generated organization with every kind of binding orgctl writes, synthesized into a folder. */
 async function organization(seed: number, shards: number): Promise<string> {
@@ -73,9 +74,9 @@ const QUESTIONS: readonly Question[] = [
   { namespace: 'ns-3', subject: { kind: 'ServiceAccount', name: 'token-1', namespace: 'acme-system' } },
 ];
 
-/** The record files kept of `dir` (by ENGINE), in the cache folder the tests name. */
+/** The record files kept of `dir` (by ENGINE), in this file's cache folder. */
 function records(dir: string): string[] {
-  const root = join(process.env.ORGCTL_CACHE_DIR!, 'can-i');
+  const root = join(cache(), 'can-i');
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter(
       (f) =>
