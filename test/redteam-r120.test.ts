@@ -32,10 +32,11 @@
  *   keep indexes of their own; a record names its key, the answers their fstat (R77-1, F5).
  * - A spec changed after the index was written, its size and modification time put back: its
  *   change time (or inode) differs, and within the racy window the bytes are hashed (R77-2, H2).
- * Noticed, left: test/verdict-cache.test.ts and verdict-cache-places.test.ts run in one vitest
- * with redteam-r109 (workers sharing one ORGCTL_CACHE_DIR) fail a question or two, the partial
- * read with verdicts giving up (NotAsPlaced) where without it answers, at 6e4d233 as after these
- * changes; each passes alone. Giving up is safe (the full read answers); its cause is not found.
+ * Noticed: test/verdict-cache.test.ts, verdict-cache-places.test.ts and redteam-r109 run in one
+ * vitest failed a question or two, the partial read with verdicts giving up (NotAsPlaced): the
+ * workers shared one ORGCTL_CACHE_DIR, where r109 tampered with other files' records and the
+ * four-key pruning took each other's verdicts. Each now keeps a folder of its own (32b4dc9's
+ * cacheFolderOfItsOwn); verdict-cache.ts was not at fault (giving up on a tampered record is right).
  * And explain's resolveWho (analysis/explain.ts) lowers a name with toLowerCase, so a Kelvin sign
  * for K names kate@acme.io, whose Kubernetes username it is not: outside this red team's files.
  */

@@ -43,7 +43,13 @@ const work = mkdtempSync(join(tmpdir(), 'orgctl-bench-'));
  * sets it for its network proxy, and Node reads the file it names at every start, before any of
  * orgctl's code, which orgctl's CI does not pay (the machine line prints its cost).
  */
-const { NODE_EXTRA_CA_CERTS, ...ENV } = process.env;
+const { NODE_EXTRA_CA_CERTS, ...INHERITED } = process.env;
+/**
+ * Its caches (can-i's verdicts, explain's index) in a folder of the run's own: the default for an
+ * output outside a project is one tmp folder per user, which keeps the four outputs last asked
+ * about, so another run on the machine could prune this one's and make "asked again" a first question.
+ */
+const ENV = { ...INHERITED, ORGCTL_CACHE_DIR: join(work, 'cache') };
 
 interface Timing {
   readonly ms: number;
