@@ -1,0 +1,179 @@
+/**
+ * Red team R121: this session's two shortcuts on what is answered and applied.
+ * 1. can-i asked again rules a judged RoleBinding out by its subjects' names' bytes in the record's
+ *    JSON (JudgedDocument.holdsAny, verdicts format 4) and takes the organization's settings from
+ *    the verdict of the file holding its one ConfigMap (FileFacts.organization).
+ * 2. synth writes each file as rendered into a temporary folder swapped in whole (streamOutput).
+ */
+import { appendFileSync, existsSync, linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateSpec } from '../constructs/generate.ts';
+import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
+import { verdictCacheOf } from '../cli/verdict-cache.ts';
+import { shardFile, shardOf } from '../synth/render.ts';
+import { cacheFolderOfItsOwn, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+
+const ENGINE = '0123456789abcdef';
+cacheFolderOfItsOwn('orgctl-r121-cache-');
+
+async function organization(seed: number, shards: number): Promise<{ spec: string; out: string }> {
+  const spec = generateSpec({ users: 30, namespaces: 8, grants: 80, tokens: 6, seed }) as unknown as {
+    spec: Record<string, any>;
+  };
+  spec.spec.delivery = { shards };
+  withEveryKindOfBinding(spec.spec, 20);
+  const dir = tempDir('orgctl-r121-');
+  const file = join(dir, 'org.json');
+  writeFileSync(file, JSON.stringify(spec));
+  const out = join(dir, 'dist');
+  const r = await run(['synth', '--spec', file, '--out', out]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { spec: file, out };
+}
+
+const answerOf = (read: PartialRead | undefined) => read && { rbac: read.rbac, dated: read.dated };
+
+function cached(dir: string, question: Question) {
+  const verdicts = verdictCacheOf(dir, ENGINE);
+  const read = readForQuestion(dir, question, undefined, verdicts);
+  verdicts?.keep();
+  return answerOf(read);
+}
+const uncached = (dir: string, question: Question) => answerOf(readForQuestion(dir, question));
+const later = () => vi.setSystemTime(Date.now() + 5_000);
+
+const user = (namespace: string, name: string): Question => ({
+  namespace,
+  subject: { kind: 'User', name, namespace: '' },
+});
+
+/** A RoleBinding of `ns` (of acme:r:pods) with these YAML lines under `subjects:`. */
+const binding = (ns: string, name: string, subjects: readonly string[]) =>
+  [
+    '---',
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: RoleBinding',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${ns}`,
+    'roleRef:',
+    '  apiGroup: rbac.authorization.k8s.io',
+    '  kind: ClusterRole',
+    '  name: acme:r:pods',
+    ...(subjects.length ? ['subjects:', ...subjects] : []),
+    '',
+  ].join('\n');
+const userSubject = (written: string) => [
+  '- apiGroup: rbac.authorization.k8s.io',
+  '  kind: User',
+  `  name: ${written}`,
+];
+
+describe('R121 part 1: a judged binding ruled out by its subjects names bytes answers as without verdicts', () => {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+
+  /** Asked first (verdicts kept), the file asserted judged, then asked again: as without verdicts, and bound by `boundBy`. */
+  function expectAnswered(dir: string, path: string, questions: readonly Question[], boundBy?: string) {
+    for (const q of questions) cached(dir, q);
+    later();
+    for (const q of questions) cached(dir, q);
+    const verdicts = verdictCacheOf(dir, ENGINE)!;
+    expect(verdicts.judged(path)).toBeDefined();
+    verdicts.keep();
+    for (const q of questions) expect(cached(dir, q), JSON.stringify(q)).toEqual(uncached(dir, q));
+    if (boundBy) expect(cached(dir, questions[0]!)?.rbac.bindings.map((b) => b.name)).toContain(boundBy);
+  }
+
+  // Names JSON.stringify writes otherwise than their text (a quote, a backslash), or that JSON leaves
+  // as they are where YAML does not (U+2028, non-ASCII), and names one of another's prefix or suffix.
+  it.each([
+    ['a double quote', '"o\\"brien@acme.io"', 'o"brien@acme.io'],
+    ['a backslash', '"back\\\\slash@acme.io"', 'back\\slash@acme.io'],
+    ['a line separator', '"line\\u2028sep@acme.io"', 'line\u2028sep@acme.io'],
+    ['non-ASCII, quoted', '"zoë@acme.io"', 'zoë@acme.io'],
+    ['non-ASCII by an escape', '"zo\\u00eb@acme.io"', 'zoë@acme.io'],
+    ['a prefix of a bound name', 'user1@acme.io', 'user1@acme.io'],
+    ['a tab by an escape', '"tab\\tname@acme.io"', 'tab\tname@acme.io'],
+  ] as const)('a user named with %s', async (_, written, name) => {
+    const { out } = await organization(7, 4);
+    const path = shardFile('lga1', shardOf('ns-2', 4));
+    appendFileSync(
+      join(out, path),
+      binding('ns-2', 'forged', [...userSubject('user13@acme.io'), ...userSubject(written)]),
+    );
+    later();
+    expectAnswered(out, path, [user('ns-2', name), user('ns-2', 'user13@acme.io'), user('ns-2', `${name}x`)], 'forged');
+  });
+
+  it('a ServiceAccount subject without a namespace (the binding is its namespace), asked as a ServiceAccount', async () => {
+    const { out } = await organization(7, 4);
+    const path = shardFile('lga1', shardOf('ns-3', 4));
+    appendFileSync(join(out, path), binding('ns-3', 'sa-local', ['- kind: ServiceAccount', '  name: builder']));
+    later();
+    const sa: Question = { namespace: 'ns-3', subject: { kind: 'ServiceAccount', name: 'builder', namespace: 'ns-3' } };
+    expectAnswered(out, path, [sa], 'sa-local');
+  });
+
+  it('a binding with no subjects (marked: every one of none is a User), beside one that binds', async () => {
+    const { out } = await organization(7, 4);
+    const path = shardFile('lga1', shardOf('ns-2', 4));
+    appendFileSync(join(out, path), binding('ns-2', 'empty', []));
+    appendFileSync(join(out, path), binding('ns-2', 'bound', userSubject('user14@acme.io')));
+    later();
+    expectAnswered(out, path, [user('ns-2', 'user14@acme.io'), { namespace: 'ns-2' }], 'bound');
+  });
+});
+
+describe('R121 part 2: a synthesis that fails, is killed or races leaves dist/ whole', () => {
+  const SIBLING = /^\.dist\.(tmp|lock)/;
+  const siblings = (out: string) => readdirSync(join(out, '..')).filter((f) => SIBLING.test(f));
+  /** Every file of `out` and its bytes. */
+  const snapshot = (out: string) =>
+    Object.fromEntries(
+      readdirSync(out, { recursive: true, encoding: 'utf8' })
+        .filter((f) => statSync(join(out, f)).isFile())
+        .sort()
+        .map((f) => [f, readFileSync(join(out, f), 'utf8')]),
+    );
+  const respec = (file: string, edit: (s: Record<string, any>) => void) => {
+    const spec = JSON.parse(readFileSync(file, 'utf8'));
+    edit(spec.spec);
+    writeFileSync(file, JSON.stringify(spec));
+  };
+
+  it('over the shard limit after its shards were streamed: dist/ as it was, nothing left beside it', async () => {
+    const { spec, out } = await organization(11, 8);
+    const before = snapshot(out);
+    respec(spec, (s) => {
+      s.delivery = { shards: 1 };
+      for (let i = 0; i < 800; i++) s.namespaces.push({ name: `extra-${i}` });
+    });
+    const r = await run(['synth', '--spec', spec, '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/shard-limit|over the 1500 objects/);
+    expect(snapshot(out)).toEqual(before);
+    expect(siblings(out)).toEqual([]);
+  });
+
+  it('a file of dist/ hard-linked from outside: not written through, and not linked into the new output', async () => {
+    const { spec, out } = await organization(12, 4);
+    const kept = shardFile('lga1', shardOf('ns-2', 4));
+    const outside = join(tempDir('orgctl-r121-outside-'), 'kept.yaml');
+    linkSync(join(out, kept), outside);
+    const text = readFileSync(outside, 'utf8');
+    // Another namespace's grant changes another file: the linked one is unchanged, so linked anew.
+    respec(spec, (s) => {
+      s.users.push({ email: 'newcomer@acme.io', github: 'newcomer' });
+    });
+    const r = await run(['synth', '--spec', spec, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^wrote /);
+    expect(readFileSync(outside, 'utf8')).toBe(text);
+    expect(readFileSync(join(out, kept), 'utf8')).toBe(text);
+    expect(statSync(join(out, kept)).ino).not.toBe(statSync(outside).ino);
+    expect(existsSync(outside)).toBe(true);
+  });
+});
