@@ -640,9 +640,9 @@ function writeParts(target: string, parts: readonly string[], buffer: Buffer): v
 }
 
 /**
- * Each file written in `tmp` that `dir` holds with the same bytes made a hard link to the one in
- * `dir` (as writeAtomically links unchanged files: a file keeps its inode, and what is kept about
- * it, while its bytes do not change). Returns whether the two hold exactly the same files.
+ * Each file written in `tmp` that `dir` holds with the same bytes, and no other folder links,
+ * made a hard link to the one in `dir` (a file keeps its inode, and what is kept about it, while
+ * its bytes do not change). Returns whether the two hold exactly the same files.
  */
 function linkUnchanged(dir: string, tmp: string): boolean {
   const before = listFiles(dir);
@@ -654,14 +654,18 @@ function linkUnchanged(dir: string, tmp: string): boolean {
   for (const path of written) {
     const now = join(tmp, path);
     const was = join(dir, path);
+    const current = there.has(path) ? statSync(was) : undefined;
     if (
-      !there.has(path) ||
-      statSync(now).size !== statSync(was).size ||
+      !current ||
+      statSync(now).size !== current.size ||
       !readBytesInto(now, into[0]).equals(readBytesInto(was, into[1]))
     ) {
       same = false;
       continue;
     }
+    // Only a file that is the output's alone: one linked from elsewhere too would make the new
+    // output that file, edited in place wherever it is edited (red team R121-1); it keeps the copy.
+    if (current.nlink !== 1) continue;
     const link = `${now}.link`;
     try {
       linkSync(was, link);
