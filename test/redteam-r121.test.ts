@@ -8,39 +8,24 @@
 import { appendFileSync, existsSync, linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateSpec } from '../constructs/generate.ts';
-import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
+import type { Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { shardFile, shardOf } from '../synth/render.ts';
-import { cacheFolderOfItsOwn, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import { cacheFolderOfItsOwn, run, tempDir } from './helpers.ts';
+import {
+  cached,
+  roleBindingText,
+  synthesizedOrganization,
+  TEST_ENGINE as ENGINE,
+  uncached,
+  userSubjectLines,
+} from './verdict-questions.ts';
 
-const ENGINE = '0123456789abcdef';
 cacheFolderOfItsOwn('orgctl-r121-cache-');
 
-async function organization(seed: number, shards: number): Promise<{ spec: string; out: string }> {
-  const spec = generateSpec({ users: 30, namespaces: 8, grants: 80, tokens: 6, seed }) as unknown as {
-    spec: Record<string, any>;
-  };
-  spec.spec.delivery = { shards };
-  withEveryKindOfBinding(spec.spec, 20);
-  const dir = tempDir('orgctl-r121-');
-  const file = join(dir, 'org.json');
-  writeFileSync(file, JSON.stringify(spec));
-  const out = join(dir, 'dist');
-  const r = await run(['synth', '--spec', file, '--out', out]);
-  if (r.code !== 0) throw new Error(r.stderr);
-  return { spec: file, out };
-}
+const organization = (seed: number, shards: number) =>
+  synthesizedOrganization({ users: 30, namespaces: 8, grants: 80, tokens: 6 }, seed, shards, 20);
 
-const answerOf = (read: PartialRead | undefined) => read && { rbac: read.rbac, dated: read.dated };
-
-function cached(dir: string, question: Question) {
-  const verdicts = verdictCacheOf(dir, ENGINE);
-  const read = readForQuestion(dir, question, undefined, verdicts);
-  verdicts?.keep();
-  return answerOf(read);
-}
-const uncached = (dir: string, question: Question) => answerOf(readForQuestion(dir, question));
 const later = () => vi.setSystemTime(Date.now() + 5_000);
 
 const user = (namespace: string, name: string): Question => ({
@@ -48,27 +33,8 @@ const user = (namespace: string, name: string): Question => ({
   subject: { kind: 'User', name, namespace: '' },
 });
 
-/** A RoleBinding of `ns` (of acme:r:pods) with these YAML lines under `subjects:`. */
-const binding = (ns: string, name: string, subjects: readonly string[]) =>
-  [
-    '---',
-    'apiVersion: rbac.authorization.k8s.io/v1',
-    'kind: RoleBinding',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${ns}`,
-    'roleRef:',
-    '  apiGroup: rbac.authorization.k8s.io',
-    '  kind: ClusterRole',
-    '  name: acme:r:pods',
-    ...(subjects.length ? ['subjects:', ...subjects] : []),
-    '',
-  ].join('\n');
-const userSubject = (written: string) => [
-  '- apiGroup: rbac.authorization.k8s.io',
-  '  kind: User',
-  `  name: ${written}`,
-];
+const binding = roleBindingText;
+const userSubject = userSubjectLines;
 
 describe('R121 part 1: a judged binding ruled out by its subjects names bytes answers as without verdicts', () => {
   beforeAll(() => {

@@ -11,25 +11,15 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { headOf, parseOutput } from '../cli/output-read.ts';
-import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
+import { readForQuestion, type Question } from '../cli/partial-read.ts';
 import { sha256Hex } from '../cli/file-stamp.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CLUSTER_SHARD, shardFile } from '../synth/render.ts';
 import { cacheFolderOfItsOwn, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import { answerOf, cached, uncached } from './verdict-questions.ts';
 
 const ENGINE = '0123456789abcdef';
 const cache = cacheFolderOfItsOwn('orgctl-verdict-places-cache-');
-
-const answerOf = (read: PartialRead | undefined) => read && { rbac: read.rbac, dated: read.dated };
-
-function cached(dir: string, question: Question) {
-  const verdicts = verdictCacheOf(dir, ENGINE);
-  const read = readForQuestion(dir, question, undefined, verdicts);
-  verdicts?.keep();
-  return answerOf(read);
-}
-
-const uncached = (dir: string, question: Question) => answerOf(readForQuestion(dir, question));
 
 const QUESTIONS: readonly Question[] = ['ns-0', 'ns-3', 'ns-7', ''].flatMap((ns) => [
   { namespace: ns, subject: { kind: 'User', name: 'user0@acme.io', namespace: '' } },

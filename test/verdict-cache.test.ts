@@ -20,43 +20,26 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateSpec } from '../constructs/generate.ts';
-import { readForQuestion, type PartialRead, type Question } from '../cli/partial-read.ts';
+import { readForQuestion, type Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { CLUSTER_SHARD, shardFile, shardOf } from '../synth/render.ts';
-import { cacheFolderOfItsOwn, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import {
+  answerOf,
+  cached,
+  roleBindingText,
+  synthesizedOrganization,
+  uncached,
+  userSubjectLines,
+} from './verdict-questions.ts';
+import { cacheFolderOfItsOwn, tempDir } from './helpers.ts';
 
 const ENGINE = '0123456789abcdef';
 const cache = cacheFolderOfItsOwn('orgctl-verdicts-cache-');
 
 /** A generated organization with every kind of binding orgctl writes, synthesized into a folder. */
 async function organization(seed: number, shards: number): Promise<string> {
-  const spec = generateSpec({ users: 40, namespaces: 12, grants: 120, tokens: 12, seed }) as unknown as {
-    spec: Record<string, any>;
-  };
-  spec.spec.delivery = { shards };
-  withEveryKindOfBinding(spec.spec, 30);
-  const dir = tempDir('orgctl-verdicts-');
-  const file = join(dir, 'org.json');
-  writeFileSync(file, JSON.stringify(spec));
-  const out = join(dir, 'dist');
-  const r = await run(['synth', '--spec', file, '--out', out]);
-  if (r.code !== 0) throw new Error(r.stderr);
-  return out;
+  return (await synthesizedOrganization({ users: 40, namespaces: 12, grants: 120, tokens: 12 }, seed, shards, 30)).out;
 }
-
-/** What an answer is made of (which files were parsed aside). */
-const answerOf = (read: PartialRead | undefined) => read && { rbac: read.rbac, dated: read.dated };
-
-/** The partial read with the verdicts of `dir` by `engine`, which are then kept. */
-function cached(dir: string, question: Question, engine = ENGINE) {
-  const verdicts = verdictCacheOf(dir, engine);
-  const read = readForQuestion(dir, question, undefined, verdicts);
-  verdicts?.keep();
-  return answerOf(read);
-}
-
-const uncached = (dir: string, question: Question) => answerOf(readForQuestion(dir, question));
 
 const user = (namespace: string, name: string): Question => ({
   namespace,
@@ -238,24 +221,8 @@ describe('after every kind of edit of dist/, the answers are the edited outputâ€
 });
 
 describe('a judged binding that names the subject otherwise than as orgctl writes it', () => {
-  /** A RoleBinding of `ns` (of `acme:r:pods`) with these subjects, as YAML lines under `subjects:`. */
-  const binding = (ns: string, name: string, subjects: readonly string[]) =>
-    [
-      '---',
-      'apiVersion: rbac.authorization.k8s.io/v1',
-      'kind: RoleBinding',
-      'metadata:',
-      `  name: ${name}`,
-      `  namespace: ${ns}`,
-      'roleRef:',
-      '  apiGroup: rbac.authorization.k8s.io',
-      '  kind: ClusterRole',
-      '  name: acme:r:pods',
-      'subjects:',
-      ...subjects,
-      '',
-    ].join('\n');
-  const subject = (name: string) => ['- apiGroup: rbac.authorization.k8s.io', '  kind: User', `  name: ${name}`];
+  const binding = roleBindingText;
+  const subject = userSubjectLines;
   const user12In = (ns: string) => user(ns, 'user12@acme.io');
 
   const ns2User12 = user12In('ns-2');
