@@ -12,7 +12,19 @@
  *    Found: a file hard-linked from outside was linked into the new output (R121-1, closed). Held: a
  *    synthesis over the shard limit, one killed mid-stream, two at once.
  */
-import { appendFileSync, existsSync, linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -150,6 +162,36 @@ describe('R121 part 2: a synthesis that fails, is killed or races leaves dist/ w
     expect(readFileSync(join(out, kept), 'utf8')).toBe(text);
     expect(statSync(join(out, kept)).ino).not.toBe(statSync(outside).ino);
     expect(existsSync(outside)).toBe(true);
+  });
+
+  it('an unchanged output whose files are hard-linked from outside is made its own: written, not left linked', async () => {
+    const { spec, out } = await organization(15, 4);
+    const kept = shardFile('lga1', shardOf('ns-2', 4));
+    const outside = join(tempDir('orgctl-r121-outside-'), 'kept.yaml');
+    linkSync(join(out, kept), outside);
+    const r = await run(['synth', '--spec', spec, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(join(out, kept)).ino).not.toBe(statSync(outside).ino);
+    expect(statSync(outside).nlink).toBe(1);
+  });
+
+  it('dist/ itself a symbolic link to a folder outside: its files are not linked into the new output, the folder left', async () => {
+    const { spec, out } = await organization(16, 4);
+    const elsewhere = join(tempDir('orgctl-r121-elsewhere-'), 'dist');
+    cpSync(out, elsewhere, { recursive: true });
+    const before = snapshot(elsewhere);
+    renameSync(out, `${out}-was`);
+    symlinkSync(elsewhere, out);
+    const kept = shardFile('lga1', shardOf('ns-2', 4));
+    respec(spec, (s) => {
+      s.users.push({ email: 'newcomer@acme.io', github: 'newcomer' });
+    });
+    const r = await run(['synth', '--spec', spec, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(out).isDirectory()).toBe(true);
+    expect(snapshot(elsewhere)).toEqual(before);
+    expect(statSync(join(out, kept)).ino).not.toBe(statSync(join(elsewhere, kept)).ino);
+    expect(statSync(join(elsewhere, kept)).nlink).toBe(1);
   });
 
   /** `orgctl synth` of `spec` into `out` in a process of its own: its exit code (null: killed) once it ends. */
