@@ -10,6 +10,7 @@ import {
   constants,
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -595,8 +596,11 @@ export function streamOutput(outDir: string): StreamedOutput {
       try {
         const { tmp, old } = held ?? start();
         prepare(dir);
-        // Under the lock no one swaps the folder: compared as it is, not through readWhole.
-        const same = existsSync(dir) && linkUnchanged(dir, tmp);
+        // Under the lock no one swaps the folder: compared as it is, not through readWhole. Only a
+        // folder of its own (not a link to one elsewhere, whose files would become the new output's:
+        // red team R121-2) is linked from, or left as it is; a link is replaced by the folder written.
+        const own = lstatSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+        const same = own && linkUnchanged(dir, tmp);
         if (!same) {
           if (existsSync(dir)) refuseUnremovable(dir, outDir, listFiles(dir));
           swap(dir, outDir, tmp, old);
@@ -642,7 +646,7 @@ function writeParts(target: string, parts: readonly string[], buffer: Buffer): v
 /**
  * Each file written in `tmp` that `dir` holds with the same bytes, and no other folder links,
  * made a hard link to the one in `dir` (a file keeps its inode, and what is kept about it, while
- * its bytes do not change). Returns whether the two hold exactly the same files.
+ * its bytes do not change). Returns whether the two hold exactly the same files, each `dir`'s alone.
  */
 function linkUnchanged(dir: string, tmp: string): boolean {
   const before = listFiles(dir);
@@ -664,8 +668,12 @@ function linkUnchanged(dir: string, tmp: string): boolean {
       continue;
     }
     // Only a file that is the output's alone: one linked from elsewhere too would make the new
-    // output that file, edited in place wherever it is edited (red team R121-1); it keeps the copy.
-    if (current.nlink !== 1) continue;
+    // output that file, edited in place wherever it is edited (red team R121-1); it keeps the copy,
+    // and the output is written even when nothing else changed (R121-2).
+    if (current.nlink !== 1) {
+      same = false;
+      continue;
+    }
     const link = `${now}.link`;
     try {
       linkSync(was, link);
