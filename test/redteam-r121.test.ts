@@ -9,8 +9,10 @@
  *    trusted by design (the cache folder is the user's own, 0700): flipping a mark is no more than
  *    taking a binding out of its documents' line, which the cache already trusts.
  * 2. synth writes each file as rendered into a temporary folder swapped in whole (streamOutput).
- *    Found: a file hard-linked from outside was linked into the new output (R121-1, closed). Held: a
- *    synthesis over the shard limit, one killed mid-stream, two at once.
+ *    Found: a file hard-linked from outside was linked into the new output (R121-1), and left there
+ *    when nothing else changed, and dist/ a symbolic link had the folder it points to's files linked
+ *    into the new output (R121-2): both closed, the output folder synth leaves is its own folder of
+ *    its own files. Held: a synthesis over the shard limit, one killed mid-stream, two at once.
  */
 import {
   appendFileSync,
