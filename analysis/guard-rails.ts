@@ -344,28 +344,37 @@ function railWrites(side: Snapshot): (cell: LazyCell | undefined, rail: RailKind
  * would. Read from head's access; a subject either snapshot leaves out holds the same on both sides.
  */
 function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
-  const admins = new Set([...head.users.values()].filter((u) => u.admin).map((u) => u.username));
-  const names = new Map<string, string>([
-    ...[...head.users.values()].map((u) => [u.username, u.email] as const),
-    ...[...head.tokens.values()].map((t) => [tokenSubject(head.org, t), `token ${t.id}`] as const),
-  ]);
-  const out: GuardRailChange[] = [];
+  // The guard rails each namespace declares: a namespace without settings declares what the
+  // organization's defaults give every such namespace (most namespaces, all of them at size L).
+  const declaredIn = (settings: NamespaceSettings | undefined) =>
+    RAIL_KINDS.flatMap((rail) => {
+      const declared = railDeclared(rail, settings, head.org);
+      return declared ? [{ rail, declared }] : [];
+    });
+  const bare = declaredIn(undefined);
+  const railed = new Map<string, typeof bare>();
+  for (const ns of head.org.namespaces) {
+    const settings = head.namespaceSettings.get(ns);
+    const rails = settings === undefined ? bare : declaredIn(settings);
+    if (rails.length) railed.set(ns, rails);
+  }
+  // No namespace declares one: no write undoes any.
+  if (!railed.size) return [];
   const [baseWrites, headWrites] = [railWrites(base), railWrites(head)];
-  // The guard rails each namespace declares, looked up for each subject's cells there.
-  const railed = new Map(
-    head.org.namespaces.map((ns) => [
-      ns,
-      RAIL_KINDS.flatMap((rail) => {
-        const declared = railDeclared(rail, head.namespaceSettings.get(ns), head.org);
-        return declared ? [{ rail, declared }] : [];
-      }),
-    ]),
-  );
+  const admins = new Set([...head.users.values()].filter((u) => u.admin).map((u) => u.username));
+  // Who a line names, made for the first line (most diffs say none).
+  let names: Map<string, string> | undefined;
+  const nameOf = (subject: string) =>
+    (names ??= new Map<string, string>([
+      ...[...head.users.values()].map((u) => [u.username, u.email] as const),
+      ...[...head.tokens.values()].map((t) => [tokenSubject(head.org, t), `token ${t.id}`] as const),
+    ])).get(subject) ?? subject;
   // Users and ServiceAccounts by username, then Groups (another kind of name: Snapshot.groupAccess).
   const subjects = [
-    ...[...head.access].map(([s, cells]) => [names.get(s) ?? s, cells, base.access.get(s), admins.has(s)] as const),
-    ...[...head.groupAccess].map(([g, cells]) => [`Group ${g}`, cells, base.groupAccess.get(g), false] as const),
+    ...[...head.access].map(([s, cells]) => [() => nameOf(s), cells, base.access.get(s), admins.has(s)] as const),
+    ...[...head.groupAccess].map(([g, cells]) => [() => `Group ${g}`, cells, base.groupAccess.get(g), false] as const),
   ];
+  const out: GuardRailChange[] = [];
   for (const [who, cells, before, admin] of subjects) {
     if (admin) continue;
     // A cell's scope is a namespace, or every namespace (namespacesOf).
@@ -377,7 +386,7 @@ function railWriterChanges(base: Snapshot, head: Snapshot): GuardRailChange[] {
             kind: 'guard-rail',
             namespace: ns,
             weakens: true,
-            text: `${who} may write ${rail.what} in ${whereHeld(cell.scope, ns)}, which declares ${declared}: ${rail.undoes} (weaker)`,
+            text: `${who()} may write ${rail.what} in ${whereHeld(cell.scope, ns)}, which declares ${declared}: ${rail.undoes} (weaker)`,
           });
         }
   }
