@@ -432,7 +432,8 @@ export function guardRailChanges(base: Snapshot, head: Snapshot): GuardRailChang
     const h = head.namespaceSettings.get(ns);
     const bps = effectivePodSecurity(b, base.org.namespaceDefaults);
     const hps = effectivePodSecurity(h, head.org.namespaceDefaults);
-    out.push(...namespaceChanges(ns, b, h, bps, hps));
+    // The same settings on both sides (none, at size L) compare equal throughout: nothing to say.
+    if (b !== h || bps !== hps) out.push(...namespaceChanges(ns, b, h, bps, hps));
   }
   for (const ns of base.org.namespaces.filter((n) => !headNamespaces.has(n)).sort())
     out.push(...removedNamespaceChanges(ns, base.namespaceSettings.get(ns)));
