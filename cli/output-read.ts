@@ -160,15 +160,15 @@ class FirstRead {
   }
 
   set([group, kind, namespace, name]: readonly [string, string, string, string], at: string): void {
-    const next = <V>(m: Map<string, V>, k: string, make: () => V): V => {
-      let v = m.get(k);
-      if (v === undefined) m.set(k, (v = make()));
-      return v;
-    };
-    const byKind = next(this.places, group, () => new Map<string, Map<string, Map<string, string>>>());
-    const byNamespace = next(byKind, kind, () => new Map<string, Map<string, string>>());
-    next(byNamespace, namespace, () => new Map<string, string>()).set(name, at);
+    mapAt(mapAt(mapAt(this.places, group), kind), namespace).set(name, at);
   }
+}
+
+/** The Map `m` holds under `k`, made empty when it holds none (no closure made per object set). */
+function mapAt<V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = new Map<string, V>()));
+  return v;
 }
 
 /** How a message names an object: its kind, namespace and name. */
