@@ -138,13 +138,13 @@ export function dns1123SubdomainProblem(name: string, max = DNS1123_SUBDOMAIN_MA
 
 /** `path.ValidatePathSegmentName(name, false)`: RBAC object names. */
 export function pathSegmentProblem(name: string): string | undefined {
-  // The usual name, longer than '..' and holding neither character, is accepted without the list below.
-  if (name.length > 2 && !name.includes('/') && !name.includes('%')) return undefined;
   if (name.length === 0) return 'is empty';
   if (name === '.' || name === '..') return `may not be '${name}'`;
-  const bad = ['/', '%'].filter((c) => name.includes(c));
-  if (bad.length) return bad.map((c) => `may not contain '${c}'`).join(' and ');
-  return undefined;
+  // Each character looked for once, and no list made for the usual name, which holds neither.
+  const slash = name.includes('/');
+  const percent = name.includes('%');
+  if (!slash && !percent) return undefined;
+  return [slash ? "may not contain '/'" : '', percent ? "may not contain '%'" : ''].filter(Boolean).join(' and ');
 }
 
 /** `IsValidLabelValue`. */
