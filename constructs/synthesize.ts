@@ -14,7 +14,6 @@ import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, membersFileText
 import type { Manifest } from '../synth/manifest.ts';
 import { toYamlStream } from '../synth/yaml.ts';
 import { type FileSink, fileParts, type OutputFile, partsBytes, shardFindings } from '../synth/files.ts';
-import { byteLength } from '../model/text.ts';
 import { applicationNameFindings } from '../policies/output/application-names.ts';
 
 export interface SynthOptions {
@@ -51,16 +50,13 @@ export function synthesize(root: Declaration, options: SynthOptions, sink?: File
   if (!placed || !objects) return { ok: false, findings, files: [], paths: [], model, documents: 0 };
   const rendered = groupIntoFiles(placed);
   const parts = fileParts(rendered, options.declaredIn);
+  // Without a sink, one that keeps each file's text: the result's files.
   const contents: OutputFile[] = [];
+  const to: FileSink = sink ?? { write: (path, text) => void contents.push({ path, content: text.join('') }) };
   const bytes = rendered.map((f) => {
     const text = parts(f);
-    if (sink) {
-      sink.write(f.path, text);
-      return partsBytes(text);
-    }
-    const content = text.join('');
-    contents.push({ path: f.path, content });
-    return byteLength(content);
+    to.write(f.path, text);
+    return partsBytes(text);
   });
   // Applied by hand to each cluster, so checked against Kubernetes' schema with the shards' objects.
   const boundary = boundaryObjects(model);
@@ -96,7 +92,7 @@ export function synthesize(root: Declaration, options: SynthOptions, sink?: File
       : []),
     ...(boundary.length ? [{ path: ARGOCD_FILES.boundary, content: toYamlStream(boundary, header) }] : []),
   ];
-  if (sink) for (const f of others) sink.write(f.path, [f.content]);
+  for (const f of others) to.write(f.path, [f.content]);
   const byPath = (a: string, b: string) => (a < b ? -1 : 1);
   return {
     ok: true,
@@ -105,7 +101,7 @@ export function synthesize(root: Declaration, options: SynthOptions, sink?: File
     objects,
     // Counted as written, not by reading 200 MB of text again (45 ms at size XL).
     documents: rendered.reduce((n, f) => n + f.objects.length, 0) + argo.length + boundary.length,
-    files: sink ? [] : [...contents, ...others].sort((a, b) => byPath(a.path, b.path)),
+    files: contents.sort((a, b) => byPath(a.path, b.path)),
     paths: [...rendered, ...others].map((f) => f.path).sort(byPath),
   };
 }
