@@ -366,18 +366,12 @@ export function lockOutput(dir: string): () => void {
 /**
  * Replaces `outDir` with exactly `files`, atomically: streamOutput given them all at once. Resolves
  * false when it was already up to date.
- * @param whileHeld run once the folder is written (or found up to date), before the lock goes: what
- *   is recorded about the folder is then about this writer's output, not a writer's that came after
  */
-export async function writeAtomically(
-  outDir: string,
-  files: readonly OutputFile[],
-  whileHeld?: () => void,
-): Promise<boolean> {
+export async function writeAtomically(outDir: string, files: readonly OutputFile[]): Promise<boolean> {
   const output = streamOutput(outDir);
   try {
     for (const f of files) output.write(f.path, [f.content]);
-    return output.finish(whileHeld);
+    return output.finish();
   } finally {
     output.abandon();
   }
@@ -541,8 +535,10 @@ function swap(dir: string, outDir: string, tmp: string, old: string): void {
  */
 export interface StreamedOutput extends FileSink {
   /**
-   * Swaps what was written in, unless the folder holds exactly that already; resolves whether it
-   * was written. `whileHeld` runs before the lock goes (as writeAtomically's).
+   * Swaps what was written in, unless the folder holds exactly that already; returns whether it
+   * was written.
+   * @param whileHeld run once the folder is written (or found up to date), before the lock goes: what
+   *   is recorded about the folder is then about this writer's output, not a writer's that came after
    */
   finish(whileHeld?: () => void): boolean;
   /** Removes what was written and releases the lock, unless finished: the folder is left as it was. */
