@@ -27,7 +27,7 @@ export interface FileSink {
   write(path: string, parts: readonly string[]): void;
 }
 
-/** Every file's text, kept whole (fileParts joined): what synth --check compares, and a synthesis without a sink returns. */
+/** Every file's text, kept whole (fileParts joined), as synthesize's result holds it without a sink: for tests of rendering alone. */
 export function renderFiles(files: readonly RenderedFile[], declaredIn: string): OutputFile[] {
   const parts = fileParts(files, declaredIn);
   return files.map((f) => ({ path: f.path, content: parts(f).join('') }));
