@@ -13,6 +13,7 @@ import { listFiles } from '../cli/output.ts';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
 import { CLUSTER_SHARD, shardFile, shardOf } from '../synth/render.ts';
 import { run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import { synthesizedInto } from './verdict-questions.ts';
 
 // The full read, on demand: readForQuestion answering "cannot bound" is what can-i does then.
 const force = vi.hoisted(() => ({ full: false, partial: 0 }));
@@ -61,12 +62,7 @@ async function organization(
     );
   }
   withEveryKindOfBinding(s, 30);
-  const dir = tempDir('orgctl-partial-');
-  const file = join(dir, 'org.json');
-  writeFileSync(file, JSON.stringify(spec));
-  const out = join(dir, 'dist');
-  const r = await run(['synth', '--spec', file, '--out', out]);
-  if (r.code !== 0) throw new Error(r.stderr);
+  const { out } = await synthesizedInto(spec, 'orgctl-partial-');
   return { dir: out, namespaces: s.namespaces.map((n: { name: string }) => n.name) };
 }
 

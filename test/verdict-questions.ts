@@ -63,7 +63,15 @@ export async function synthesizedOrganization(
   const spec = generateSpec({ ...size, seed }) as unknown as { spec: Record<string, any> };
   spec.spec.delivery = { shards };
   withEveryKindOfBinding(spec.spec, first);
-  const dir = tempDir('orgctl-verdicts-');
+  return synthesizedInto(spec, 'orgctl-verdicts-');
+}
+
+/** A spec written to a temporary folder (named from `prefix`) and synthesized there: its file and output folder. */
+export async function synthesizedInto(
+  spec: unknown,
+  prefix: string,
+): Promise<{ readonly spec: string; readonly out: string }> {
+  const dir = tempDir(prefix);
   const file = join(dir, 'org.json');
   writeFileSync(file, JSON.stringify(spec));
   const out = join(dir, 'dist');
