@@ -81,7 +81,7 @@ export function readAtMost(
 ): Buffer | NotRead {
   let fd: number;
   try {
-    fd = openSync(path, regularOnly ? constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK : 'r');
+    fd = openSync(path, regularOnly ? REGULAR_ONLY : 'r');
   } catch (e) {
     if (regularOnly && (e as NodeJS.ErrnoException).code === 'ELOOP') return { notRegular: 'a symbolic link' };
     throw refusalAsSeen(path, e);
@@ -89,25 +89,33 @@ export function readAtMost(
   try {
     const s = fstatSync(fd);
     if (regularOnly && !s.isFile()) return { notRegular: s.isDirectory() ? 'a folder' : 'a device, FIFO or socket' };
-    if (s.isFile() && s.size > maxBytes) return { tooLarge: s.size };
-    // One byte more than the size says: reading to the end finds a file grown since.
-    const wanted = Math.min(s.size, maxBytes) + 1;
-    let buffer = into && into.buffer.length >= wanted ? into.buffer : Buffer.allocUnsafe(wanted);
-    let size = 0;
-    for (let n: number; (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) {
-      size += n;
-      if (size > maxBytes) return { tooLarge: size };
-      if (size === buffer.length) {
-        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
-        buffer.copy(larger, 0, 0, size);
-        buffer = larger;
-      }
-    }
-    if (into) into.buffer = buffer;
-    return buffer.subarray(0, size);
+    return readOpen(fd, s, maxBytes, into);
   } finally {
     closeSync(fd);
   }
+}
+
+/** An open of a regular file only: a symbolic link is not followed, a FIFO not waited on. */
+const REGULAR_ONLY = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** The bytes of the file open as `fd`, whose fstat is `s`, at most `maxBytes` (readAtMost's reading). */
+function readOpen(fd: number, s: Stats, maxBytes: number, into?: { buffer: Buffer }): Buffer | NotRead {
+  if (s.isFile() && s.size > maxBytes) return { tooLarge: s.size };
+  // One byte more than the size says: reading to the end finds a file grown since.
+  const wanted = Math.min(s.size, maxBytes) + 1;
+  let buffer = into && into.buffer.length >= wanted ? into.buffer : Buffer.allocUnsafe(wanted);
+  let size = 0;
+  for (let n: number; (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) {
+    size += n;
+    if (size > maxBytes) return { tooLarge: size };
+    if (size === buffer.length) {
+      const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+      buffer.copy(larger, 0, 0, size);
+      buffer = larger;
+    }
+  }
+  if (into) into.buffer = buffer;
+  return buffer.subarray(0, size);
 }
 
 /**
@@ -152,17 +160,14 @@ export const stampOfOpen = (fd: number, path: string): FileStamp => stampFrom(pa
 export function readStamped(path: string, maxBytes: number): { bytes: Buffer; stamp: FileStamp } | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(path, REGULAR_ONLY);
     const s = fstatSync(fd);
-    if (!s.isFile() || s.size > maxBytes) return undefined;
+    if (!s.isFile()) return undefined;
+    const bytes = readOpen(fd, s, maxBytes);
     const stamp = stampFrom(path, s);
-    // One byte more than the size says: reading to the end finds a file grown since.
-    const bytes = Buffer.allocUnsafe(s.size + 1);
-    let size = 0;
-    for (let n: number; size < bytes.length && (n = readSync(fd, bytes, size, bytes.length - size, size)) > 0; )
-      size += n;
-    if (size !== s.size || !sameStamp(stampFrom(path, fstatSync(fd)), stamp)) return undefined;
-    return { bytes: bytes.subarray(0, size), stamp };
+    if (!Buffer.isBuffer(bytes) || bytes.length !== s.size || !sameStamp(stampFrom(path, fstatSync(fd)), stamp))
+      return undefined;
+    return { bytes, stamp };
   } catch {
     return undefined;
   } finally {
