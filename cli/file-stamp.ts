@@ -55,6 +55,12 @@ export function statOf(path: string): Stats | undefined {
   }
 }
 
+/**
+ * The flags of an open of a regular file only: a symbolic link is not followed (the open fails,
+ * ELOOP), a FIFO not waited on; the caller checks by fstat that what it opened is a regular file.
+ */
+export const REGULAR_ONLY = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 /** What readAtMost found at a path instead of the bytes of a file it may read. */
 export type NotRead =
   /** More than the limit: its size when a regular file says it, else (grown since, a device, a pipe) the bytes read. */
@@ -94,9 +100,6 @@ export function readAtMost(
     closeSync(fd);
   }
 }
-
-/** An open of a regular file only: a symbolic link is not followed, a FIFO not waited on. */
-const REGULAR_ONLY = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** The bytes of the file open as `fd`, whose fstat is `s`, at most `maxBytes` (readAtMost's reading). */
 function readOpen(fd: number, s: Stats, maxBytes: number, into?: { buffer: Buffer }): Buffer | NotRead {

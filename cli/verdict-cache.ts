@@ -18,13 +18,13 @@
  * (its documents in JSON, which holds exactly what the strict reader reads). A record
  * that fails any of this is no verdict: the file is parsed as without a cache.
  */
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, utimesSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, realpathSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { headOf, type DocumentHead } from './output-read.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
 import { replaceFile } from './replace-file.ts';
-import { holdsRecordedBytes, readStamped, sha256Hex, type StampedRead } from './file-stamp.ts';
+import { holdsRecordedBytes, REGULAR_ONLY, readStamped, sha256Hex, type StampedRead } from './file-stamp.ts';
 import { cacheFolder, ownFolder } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 
@@ -185,7 +185,7 @@ function openRecord(
   | undefined {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(file, REGULAR_ONLY);
   } catch {
     return undefined;
   }
