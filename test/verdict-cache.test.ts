@@ -221,8 +221,6 @@ describe('after every kind of edit of dist/, the answers are the edited outputâ€
 });
 
 describe('a judged binding that names the subject otherwise than as orgctl writes it', () => {
-  const binding = roleBindingText;
-  const subject = userSubjectLines;
   const user12In = (ns: string) => user(ns, 'user12@acme.io');
 
   const ns2User12 = user12In('ns-2');
@@ -257,7 +255,10 @@ describe('a judged binding that names the subject otherwise than as orgctl write
     const group = ['- apiGroup: rbac.authorization.k8s.io', '  kind: Group', '  name: system:authenticated'];
     appendFileSync(
       join(dir, path),
-      binding('ns-2', name, [...subject('user13@acme.io'), ...(written ? subject(written) : group)]),
+      roleBindingText('ns-2', name, [
+        ...userSubjectLines('user13@acme.io'),
+        ...(written ? userSubjectLines(written) : group),
+      ]),
     );
     later();
     expectAnswered(dir, path, [ns2User12, token1('ns-2')], name);
@@ -268,8 +269,11 @@ describe('a judged binding that names the subject otherwise than as orgctl write
     const path = shardFile('lga1', shardOf('ns-3', 4));
     const f = join(dir, path);
     const elsewhere = ['- kind: ServiceAccount', '  name: token-1', '  namespace: acme-other'];
-    appendFileSync(f, binding('ns-3', 'sa-elsewhere', elsewhere));
-    appendFileSync(f, binding('ns-3', 'sa-user', subject('system:serviceaccount:acme-system:token-1')));
+    appendFileSync(f, roleBindingText('ns-3', 'sa-elsewhere', elsewhere));
+    appendFileSync(
+      f,
+      roleBindingText('ns-3', 'sa-user', userSubjectLines('system:serviceaccount:acme-system:token-1')),
+    );
     later();
     expectAnswered(dir, path, [token1('ns-3'), user12In('ns-3')], 'sa-user');
   });
