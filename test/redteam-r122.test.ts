@@ -427,3 +427,89 @@ describe("R122: parseOutput's shortcuts (written-twice places by parts, the layo
     expect(refusedAfterBase(base, head)).toMatch(/ClusterRole \S+ written twice/);
   });
 });
+
+describe('R122 through `orgctl review`: a head written by hand, mostly base text (base objects and lines), refused for what it stages', () => {
+  /** `files` written as an output folder. */
+  const folderOf = async (files: readonly OutputText[]): Promise<string> => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname, join } = await import('node:path');
+    const { tempDir } = await import('./helpers.ts');
+    const dir = join(tempDir(), 'dist');
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    return dir;
+  };
+  /** baseSpec with bob and kim deactivated, kim's staged r:secrets in data one line on both sides. */
+  const withKim = (): PropertySpec => {
+    const s = bobAway() as unknown as PropertySpec;
+    s.spec.users.push({ email: 'kim@acme.io', github: 'kim', status: 'deactivated' });
+    s.spec.grants.push({ user: 'kim@acme.io', namespace: 'data', levels: ['r:secrets'] });
+    return s;
+  };
+
+  it.each([
+    [
+      'w:pods staged on the deactivated bob',
+      ['w:pods'],
+      /head-policies.*forbidden-grant users\/bob@.*acme\.io → web: w:pods/,
+    ],
+    [
+      'w:full staged on the deactivated bob',
+      ['w:full'],
+      /head-policies.*forbidden-grant users\/bob@.*acme\.io → web: w:full/,
+    ],
+  ])('%s: refused, whoever approves', async (_what, levels, rule) => {
+    const { run } = await import('./helpers.ts');
+    const head = structuredClone(withKim());
+    head.spec.grants.push({ user: bob, namespace: 'web', levels });
+    const [bf, hf] = [unjudgedFiles(withKim())!, unjudgedFiles(head)!];
+    // kim's line is the same text on both sides (read once, one record).
+    const kim = (files: OutputText[]) =>
+      files.flatMap((f) => f.content.split('\n')).find((l) => l.includes('"email":"kim@acme.io"'));
+    expect(kim(hf)).toBe(kim(bf));
+    const r = await run([
+      'review',
+      '--base',
+      await folderOf(bf),
+      '--head',
+      await folderOf(hf),
+      '--changed-path',
+      'org/org.ts',
+      '--actor',
+      'alice',
+      '--approved-by',
+      'frank',
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(rule);
+    expect(r.stdout).toMatch(/is granted w:\S+ in web while deactivated/);
+  });
+});
+
+describe("R122: access's cells judged once per distinct rules, on an organization's output", () => {
+  it('each subject, in the whole matrix written as JSON, is the matrix of that subject alone', async () => {
+    const { Authorizer } = await import('../analysis/authorizer.ts');
+    const { readRbac } = await import('../analysis/objects.ts');
+    const { accessMatrix, accessMatrixJson } = await import('../analysis/access.ts');
+    const s = organization(3);
+    const cm = s.spec.customRoles[0].rules;
+    // The custom role in several namespaces, inline rules of the same text beside it and alone, a
+    // role of the same rules under another name: Roles of one content under many keys.
+    s.spec.customRoles.push({ name: 'cm-too', rules: structuredClone(cm) });
+    s.spec.users.slice(4, 14).forEach((u: { email: string }, i: number) => {
+      s.spec.grants.push({ user: u.email, namespace: `ns-${i % 8}`, customRole: i % 2 ? 'cm-reader' : 'cm-too' });
+      if (i % 3 === 0)
+        s.spec.grants.push({ user: u.email, namespace: `ns-${(i + 1) % 8}`, rules: structuredClone(cm) });
+    });
+    const docs = parseOutput(unjudgedFiles(s)!);
+    const authz = new Authorizer(readRbac(docs));
+    const whole = JSON.parse(Buffer.concat(accessMatrixJson(authz)).toString()) as { kind: string; name: string }[];
+    expect(whole.length).toBeGreaterThan(40);
+    for (const subject of whole) {
+      const alone = accessMatrix(new Authorizer(readRbac(docs)), { only: new Map([[subject.name, true]]) });
+      expect(subject, subject.name).toEqual(alone.find((a) => a.kind === subject.kind));
+    }
+  });
+});
