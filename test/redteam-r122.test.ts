@@ -5,6 +5,15 @@
  * keeps that identity while the meaning around it changes, reads the pair as `orgctl diff` and
  * `orgctl review` read it (one cache, one MembershipLines: head takes base's objects), and compares
  * the diff and the change rules' verdicts with those of two fresh readings (no object shared).
+ *
+ * No hole found: every probe is a guard. Why each shortcut holds: an object is shared only for the
+ * same text at the same place (a document: the same file, so the same cluster and shard; a line: the
+ * same membership list), and what each skip compares is a function of that text alone. A person's
+ * staging (awayOf, the dormant records) reads only their record; a namespace's guard rails read its
+ * settings and the effective Pod Security, compared too (the organization's defaults are other
+ * objects on each side); a layout is the organization ConfigMap's text; a cell's access is its
+ * roles' scope and rules (scope in the key, rules as JSON); the written-twice check skipped only
+ * refused documents, whose refusal already stops the reading.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
