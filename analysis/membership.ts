@@ -358,28 +358,18 @@ function inItsSystemNamespace(c: Obj): boolean {
   return name === undefined || ns === systemNamespaceOf(name);
 }
 
-/** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */
-export function readMembership(docs: readonly ManifestDoc[], label: string, lines?: MembershipLines): Membership {
-  const configMaps = docs
-    .map((d) => d.object)
-    .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
-  const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
-  // Every cluster of the output carries the same membership: one copy is enough. orgctl writes it
-  // in its organization's system namespace, which only admins reach: a ConfigMap of that name in
-  // any other namespace is anyone's (a namespace admin's), not the organization's membership.
-  const orgMap = [
-    ...new Map(
-      named(ORGANIZATION_CONFIGMAP)
-        .filter(inItsSystemNamespace)
-        .map((c) => [JSON.stringify(c.data), c]),
-    ).values(),
-  ];
-  if (orgMap.length !== 1) {
-    throw new SnapshotError(
-      `${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`,
-    );
-  }
-  const data = orgMap[0]!.data as Obj;
+/**
+ * The organization an organization ConfigMap records, read once per object: a diff reads it on
+ * each side, and the strict reader first for its layout (cli/output-read.ts' misplaced), and head
+ * takes base's object when its text is unchanged (the document cache). Only an organization read is
+ * kept: a ConfigMap refused is read, and refused, again, under the label of that reading.
+ */
+const ORGANIZATIONS = new WeakMap<Obj, OrgInfo>();
+
+function organizationOf(configMap: Obj, label: string): OrgInfo {
+  const known = ORGANIZATIONS.get(configMap);
+  if (known) return known;
+  const data = configMap.data as Obj;
   let info: Obj;
   try {
     info = JSON.parse(String(data[ORGANIZATION_KEY])) as Obj;
@@ -393,8 +383,7 @@ export function readMembership(docs: readonly ManifestDoc[], label: string, line
   if (problem) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} is not what orgctl writes: ${problem}`);
   const hidden = hiddenTextProblem(info);
   if (hidden) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} holds text orgctl never writes: ${hidden}`);
-  const namespaced = namespaceOfObject(orgMap[0]!) !== undefined;
-  const systemNamespace = namespaceOfObject(orgMap[0]!) ?? systemNamespaceOf(info.name);
+  const systemNamespace = namespaceOfObject(configMap) ?? systemNamespaceOf(info.name);
   const org: OrgInfo = {
     name: info.name,
     owner: info.owner,
@@ -422,6 +411,34 @@ export function readMembership(docs: readonly ManifestDoc[], label: string, line
       : {}),
     ...(info.recordsDormant === true ? { recordsDormant: true } : {}),
   };
+  ORGANIZATIONS.set(configMap, org);
+  return org;
+}
+
+/** orgctl's membership data (its ConfigMaps) in synthesized output; a SnapshotError when there is none. */
+export function readMembership(docs: readonly ManifestDoc[], label: string, lines?: MembershipLines): Membership {
+  const configMaps = docs
+    .map((d) => d.object)
+    .filter((o): o is Obj => isObj(o) && o.kind === 'ConfigMap' && isObj(o.metadata) && isObj(o.data));
+  const named = (name: string) => configMaps.filter((c) => (c.metadata as Obj).name === name);
+  // Every cluster of the output carries the same membership: one copy is enough. orgctl writes it
+  // in its organization's system namespace, which only admins reach: a ConfigMap of that name in
+  // any other namespace is anyone's (a namespace admin's), not the organization's membership.
+  const orgMap = [
+    ...new Map(
+      named(ORGANIZATION_CONFIGMAP)
+        .filter(inItsSystemNamespace)
+        .map((c) => [JSON.stringify(c.data), c]),
+    ).values(),
+  ];
+  if (orgMap.length !== 1) {
+    throw new SnapshotError(
+      `${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`,
+    );
+  }
+  const org = organizationOf(orgMap[0]!, label);
+  const namespaced = namespaceOfObject(orgMap[0]!) !== undefined;
+  const { systemNamespace } = org;
   // Each list is spread over numbered ConfigMaps (`orgctl-invites`, `orgctl-invites-2`, ...) so that
   // none passes the API server's limits; outputs of older orgctl kept invites and tokens in
   // orgctl-organization itself, which is read too.

@@ -123,3 +123,23 @@ describe("a diff's head takes base's record for a line it repeats (MembershipLin
     expect(readMembership(head, 'head', lines).users.get('bob@acme.io')?.status).toBe('zctive');
   });
 });
+
+describe('the organization ConfigMap read once per object', () => {
+  const isOrg = (d: ManifestDoc) =>
+    (d.object as { metadata?: { name?: string } }).metadata?.name === 'orgctl-organization';
+
+  it('reads one object on both sides once, the organization then the same object', () => {
+    const docs = docsOf(output());
+    const head = docs.map((d) => (isOrg(d) ? d : { ...d, object: structuredClone(d.object) }));
+    expect(readMembership(head, 'head').org).toBe(readMembership(docs, 'base').org);
+  });
+
+  // Another text is another object: read, and refused, on its own, whatever was read before.
+  it('refuses an organization edited in head after base was read, under head', () => {
+    readMembership(docsOf(output()), 'base');
+    const edit = (text: string) => text.replace(/("owner": ?"alice@acme\.io)"/g, '$1\\u202e"');
+    const head = docsOf(output()).map((d) => (isOrg(d) ? { ...d, object: editStrings(d.object, edit) } : d));
+    expect(() => readMembership(head, 'head')).toThrow(/^head: .*U\+202E/);
+    expect(() => readMembership(head, 'again')).toThrow(/^again: .*U\+202E/);
+  });
+});

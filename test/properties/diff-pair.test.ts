@@ -107,6 +107,25 @@ function docsOf(): ManifestDoc[] {
     .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
 }
 
+describe('a Group only head names, in a binding edited in place', () => {
+  it("makes the pair read everyone (a Group's reach is its members'), its diff the full snapshots'", () => {
+    const base = docsOf();
+    // Head's other documents are base's own objects, as a diff's document cache reads them.
+    const target = base.find((d) => (d.object as { kind?: string }).kind === 'RoleBinding')!;
+    const edited = structuredClone(target.object) as { subjects: unknown[] };
+    edited.subjects = [...edited.subjects, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'everyone' }];
+    const head = base.map((d) => (d === target ? { ...d, object: edited } : d));
+    const pair = readSnapshotPair(
+      { docs: base, membership: readMembership(base, 'base') },
+      { docs: head, membership: readMembership(head, 'head') },
+    );
+    expect(pair.base.grantCount).toBeUndefined();
+    const d = diffSnapshots(pair.base, pair.head, TODAY);
+    expect(d).toEqual(diffSnapshots(readSnapshot(base, 'base'), readSnapshot(head, 'head'), TODAY));
+    expect(d.outsiders?.map((o) => o.id)).toEqual(['Group everyone']);
+  });
+});
+
 describe('a hand-written head: a User subject that is a ServiceAccount (a red team)', () => {
   it('token ci gains w:full in data through a User subject system:serviceaccount:acme-system:token-ci', () => {
     const base = docsOf();
