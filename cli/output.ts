@@ -612,10 +612,14 @@ export function streamOutput(outDir: string): StreamedOutput {
   };
 }
 
+/** Whether a UTF-16 unit is the first half of a surrogate pair. */
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+
 /**
  * Writes `parts` to a new file `target` through `buffer`: each part encoded into it, the buffer
  * written when full. No file's bytes are made whole (writeFile of a string encodes it into new
- * memory, which the VM faults in).
+ * memory, which the VM faults in), nor a part's: one larger than the buffer (members.json, 20 MB at
+ * size XL) is encoded a slice at a time, never between the halves of a pair.
  */
 function writeParts(target: string, parts: readonly string[], buffer: Buffer): void {
   const fd = openSync(target, 'wx', 0o644);
@@ -628,10 +632,20 @@ function writeParts(target: string, parts: readonly string[], buffer: Buffer): v
     for (const part of parts) {
       // A UTF-16 unit is at most 3 bytes of UTF-8.
       if (at + part.length * 3 > buffer.length) flush();
-      if (part.length * 3 > buffer.length) {
-        const bytes = Buffer.from(part, 'utf8');
-        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
-      } else at += buffer.write(part, at, 'utf8');
+      if (part.length * 3 <= buffer.length) {
+        at += buffer.write(part, at, 'utf8');
+        continue;
+      }
+      for (let from = 0; from < part.length; ) {
+        let to = Math.min(part.length, from + Math.floor((buffer.length - at) / 3));
+        if (to < part.length && isHighSurrogate(part.charCodeAt(to - 1))) to--;
+        if (to <= from) {
+          flush();
+          continue;
+        }
+        at += buffer.write(part.slice(from, to), at, 'utf8');
+        from = to;
+      }
     }
     flush();
   } finally {

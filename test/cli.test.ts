@@ -141,6 +141,22 @@ describe('orgctl synth', () => {
     expect(readFileSync(join(streamed, 'a.yaml'), 'utf8')).toBe(parts.join(''));
   });
 
+  it('writes a part larger than its buffer a slice at a time, the same bytes: no pair split, a lone half as Buffer.from writes it', () => {
+    const streamed = join(tempDir(), 'dist');
+    const output = streamOutput(streamed);
+    // Pairs at every parity of offset after a short part, and lone halves, across many slices.
+    const parts = [
+      'x',
+      '😀'.repeat(2 ** 19),
+      `a${'é😀'.repeat(2 ** 18)}\ud800b\udc00`,
+      '😀'.repeat(2 ** 18),
+      'end\ud83d',
+    ];
+    output.write('members.json', parts);
+    expect(output.finish()).toBe(true);
+    expect(readFileSync(join(streamed, 'members.json')).equals(Buffer.from(parts.join(''), 'utf8'))).toBe(true);
+  });
+
   it('a write that fails midway leaves the previous output, and no temporary folder', async () => {
     const parent = tempDir();
     const out = join(parent, 'dist');
