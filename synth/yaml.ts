@@ -139,7 +139,8 @@ function writeMapping(obj: Record<string, unknown>, pad: string, out: string[], 
     } else if (isCollection(v)) {
       out.push(`${key} ${Array.isArray(v) ? '[]' : '{}'}`);
     } else {
-      const block = typeof v === 'string' ? blockScalar(v, `${pad}  `) : undefined;
+      // Its indentation made only for a text of several lines (most values are one).
+      const block = typeof v === 'string' && v.includes('\n') ? blockScalar(v, `${pad}  `) : undefined;
       out.push(`${key} ${block ?? scalar(v)}`);
     }
   }
@@ -174,6 +175,12 @@ function writeFrozen(obj: Record<string, unknown>, pad: string, out: string[], a
 // Sequences sit at their key's indentation (kubectl style): `- ` then the item.
 function writeSequence(items: readonly unknown[], pad: string, out: string[]): void {
   for (const item of items) {
+    // A person's subject, written before at this indentation (in each of their bindings): its text.
+    const known = isCollection(item) ? FROZEN_TEXT.item.get(item) : undefined;
+    if (known?.pad === pad) {
+      out.push(known.text);
+      continue;
+    }
     if (isCollection(item) && !isEmpty(item)) {
       if (Array.isArray(item)) {
         out.push(`${pad}-`);
