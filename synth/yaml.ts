@@ -14,6 +14,7 @@ import { clipShown, codePoint, unicodeEscape, withThousands } from '../model/tex
 
 // Words YAML 1.1 (Go) or 1.2 read as booleans or null.
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
+const RESERVED_MAX_LENGTH = Math.max(...[...RESERVED].map((w) => w.length));
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@:-]*$/;
 
 /**
@@ -77,7 +78,9 @@ export function scalar(value: unknown): string {
   if (typeof value !== 'string') throw new Error(`cannot write a ${typeof value} as a YAML scalar`);
   let text = SCALAR_TEXT.get(value);
   if (text === undefined) {
-    text = PLAIN.test(value) && !RESERVED.has(value.toLowerCase()) && !value.endsWith(':') ? value : quote(value);
+    // RESERVED's words are short: a longer name is not lowered to be looked for (a new string each).
+    const reserved = value.length <= RESERVED_MAX_LENGTH && RESERVED.has(value.toLowerCase());
+    text = PLAIN.test(value) && !reserved && !value.endsWith(':') ? value : quote(value);
     if (SCALAR_TEXT.size < SCALAR_TEXT_MAX && value.length <= 64) SCALAR_TEXT.set(value, text);
   }
   return text;
