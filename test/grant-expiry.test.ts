@@ -195,6 +195,22 @@ describe('grant expiry in the output', () => {
           (u.expiring as { until: string }[])[2]!.until = '2026-11-01';
         },
       ],
+      [
+        // The proof asks a dated role's binding for those holding it until a date: frank is, bob not.
+        'a role head binds to another until a date, in its place among his records',
+        (u: Record<string, unknown>) => {
+          const records = u.expiring as { namespace: string; role: string }[];
+          records.push({ namespace: 'data', role: 'acme:r:pods', until: '2099-12-31' } as never);
+          records.sort((a, b) => (`${a.namespace}\u0000${a.role}` < `${b.namespace}\u0000${b.role}` ? -1 : 1));
+        },
+      ],
+      [
+        // Beside records whose dates are calendar dates (each date's verdict is kept while the proof reads).
+        'an end no calendar has',
+        (u: Record<string, unknown>) => {
+          (u.expiring as { until: string }[])[2]!.until = '2099-02-30';
+        },
+      ],
     ])('a forged record (%s) is never proved against base, and the full proof refuses it', async (_name, edit) => {
       const r = await reviewPair(
         { base: await distOf(datedSpec()), head: await forged(edit) },
