@@ -131,9 +131,23 @@ function groupsOf(run: { readonly texts: readonly string[]; readonly docs: reado
   return groups;
 }
 
-/** Who one role's RoleBindings bind; a reason when a binding is not one orgctl could write. */
-function holdersOf(group: RoleGroup, namespace: string): RoleHolders | string {
+/** Who one role's RoleBindings bind, with the keys of the people and tokens' accounts among them. */
+interface Held {
+  readonly holders: RoleHolders;
+  /** Usernames; `namespace/name` of each ServiceAccount. */
+  readonly users: ReadonlySet<string>;
+  readonly accounts: ReadonlySet<string>;
+}
+
+/**
+ * Who one role's RoleBindings bind (their subjects and keys read in one pass: a changed role's
+ * subjects are most of what the proof reads; base's are only compared, so `keysOnly` lists none
+ * of them); a reason when a binding is not one orgctl could write.
+ */
+function holdersOf(group: RoleGroup, namespace: string, keysOnly = false): Held | string {
   const subjects: SubjectRef[] = [];
+  const users = new Set<string>();
+  const accounts = new Set<string>();
   const ref = group.docs[0]!.roleRef as Obj;
   if (ref.kind !== 'ClusterRole' && ref.kind !== 'Role')
     return `a RoleBinding in namespace ${namespace} has a roleRef orgctl does not write`;
@@ -144,39 +158,41 @@ function holdersOf(group: RoleGroup, namespace: string): RoleHolders | string {
     for (const s of b.subjects as unknown[]) {
       if (!isObj(s) || typeof s.name !== 'string')
         return `a RoleBinding in namespace ${namespace} names a subject without a name`;
-      if (s.kind === 'User') subjects.push({ kind: 'User', name: s.name });
-      else if (s.kind === 'ServiceAccount' && typeof s.namespace === 'string')
-        subjects.push({ kind: 'ServiceAccount', name: s.name, namespace: s.namespace });
-      else return `a RoleBinding in namespace ${namespace} binds a ${String(s.kind)}, which orgctl does not bind`;
+      if (s.kind === 'User') {
+        if (!keysOnly) subjects.push({ kind: 'User', name: s.name });
+        users.add(s.name);
+      } else if (s.kind === 'ServiceAccount' && typeof s.namespace === 'string') {
+        if (!keysOnly) subjects.push({ kind: 'ServiceAccount', name: s.name, namespace: s.namespace });
+        accounts.add(`${s.namespace}/${s.name}`);
+      } else return `a RoleBinding in namespace ${namespace} binds a ${String(s.kind)}, which orgctl does not bind`;
     }
   }
-  return { roleKind: ref.kind, roleName: group.roleName, subjects };
+  return { holders: { roleKind: ref.kind, roleName: group.roleName, subjects }, users, accounts };
 }
 
-const keysOf = (holders: RoleHolders | undefined, kind: SubjectRef['kind']) =>
-  new Set(
-    (holders?.subjects ?? [])
-      .filter((s) => s.kind === kind)
-      .map((s) => (s.kind === 'User' ? s.name : `${s.namespace}/${s.name}`)),
-  );
-const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+const NOBODY: ReadonlySet<string> = new Set();
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
 
 /** Why a change of who holds one role in a namespace is not one this proof takes, or undefined when it is. */
 function judgeHolders(
   namespace: string,
-  h: RoleHolders | undefined,
-  b: RoleHolders | undefined,
+  h: Held | undefined,
+  b: Held | undefined,
   org: string,
   members: ReadonlyMap<string, MemberUser>,
   adminsOnly: boolean,
 ): string | undefined {
-  const roleName = (h ?? b)!.roleName;
-  if (!sameSet(keysOf(h, 'ServiceAccount'), keysOf(b, 'ServiceAccount')))
+  const roleName = (h ?? b)!.holders.roleName;
+  if (!sameSet(h?.accounts ?? NOBODY, b?.accounts ?? NOBODY))
     return `a token's binding to ${roleName} in namespace ${namespace} changes`;
-  const [hUsers, bUsers] = [keysOf(h, 'User'), keysOf(b, 'User')];
+  const [hUsers, bUsers] = [h?.users ?? NOBODY, b?.users ?? NOBODY];
   const role = orgRoleOf(org, roleName);
-  if ((h ?? b)!.roleKind !== 'ClusterRole' || role.kind !== 'level') {
-    if (h?.roleKind !== b?.roleKind || !sameSet(hUsers, bUsers))
+  if ((h ?? b)!.holders.roleKind !== 'ClusterRole' || role.kind !== 'level') {
+    if (h?.holders.roleKind !== b?.holders.roleKind || !sameSet(hUsers, bUsers))
       return `who holds ${roleName} in namespace ${namespace} changes (a custom role or custom rules)`;
     return undefined;
   }
@@ -234,7 +250,7 @@ function judgeNamespace(
   for (const name of new Set([...headGroups.keys(), ...baseGroups.keys()])) {
     const [h, b] = [headGroups.get(name), baseGroups.get(name)];
     if (h && b && sameTexts(h.texts, b.texts)) continue;
-    const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace)];
+    const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace, true)];
     if (typeof hh === 'string') return hh;
     if (typeof bh === 'string') return `base: ${bh}`;
     const why = judgeHolders(
@@ -249,11 +265,11 @@ function judgeNamespace(
     if (
       hh &&
       !sameTexts(
-        context.render(namespace, [hh]).map((o) => toYamlDocument(o)),
+        context.render(namespace, [hh.holders]).map((o) => toYamlDocument(o)),
         h!.texts,
       )
     )
-      return `namespace ${namespace}'s RoleBindings of ${hh.roleName} are not written as orgctl writes them for who they bind`;
+      return `namespace ${namespace}'s RoleBindings of ${hh.holders.roleName} are not written as orgctl writes them for who they bind`;
   }
   return undefined;
 }
@@ -368,6 +384,14 @@ function datedAccessReason(
   org: string,
   today: string,
 ): string | undefined {
+  // Thousands of records share a few dates: each text checked once (isCalendarDate makes a Date).
+  const checked = new Map<string, boolean>();
+  const isDate = (v: unknown): boolean => {
+    if (typeof v !== 'string') return false;
+    let ok = checked.get(v);
+    if (ok === undefined) checked.set(v, (ok = isCalendarDate(v)));
+    return ok;
+  };
   for (const u of members.values()) {
     if (u.expiring === undefined) continue;
     // Exactly as synthesis writes them (read as data, they are re-written as they were read, and
@@ -383,7 +407,7 @@ function datedAccessReason(
         Object.keys(e).join() !== 'namespace,role,until' ||
         typeof e.namespace !== 'string' ||
         typeof e.role !== 'string' ||
-        !isCalendarDate(e.until)
+        !isDate(e.until)
       )
         return `${u.email}'s dated access is not written as orgctl writes it`;
     if (!grantsBound(memberState(u))) return `${u.email} holds dated access but orgctl binds none of their grants`;
@@ -479,13 +503,21 @@ export function proveAgainstBase(input: {
   // Namespace → its RoleBindings' texts in head, per file: every cluster's copy must be the same.
   const copies = new Map<string, string[]>();
   const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
-  // Who head binds to each role a person holds until a date (MemberUser.expiring), by expiryKey.
+  // Who holds each role until a date (MemberUser.expiring), by expiryKey; and of them, whom head
+  // binds to it (only they are asked: a dated role's binding names everyone holding it there).
+  const datedHolders = new Map<string, Set<string>>();
   const bound = new Map<string, Set<string>>();
   // The namespaces of those roles: only their bindings are looked up (a key is a string made per binding).
   const datedIn = new Set<string>();
   for (const u of membership.users.values())
     for (const e of u.expiring ?? []) {
-      bound.set(expiryKey(e.namespace, e.role), new Set());
+      const key = expiryKey(e.namespace, e.role);
+      let holders = datedHolders.get(key);
+      if (!holders) {
+        datedHolders.set(key, (holders = new Set()));
+        bound.set(key, new Set());
+      }
+      holders.add(u.username);
       datedIn.add(e.namespace);
     }
   // Membership may differ from base's in people's dated access (a grant made to last longer) and a
@@ -556,9 +588,11 @@ export function proveAgainstBase(input: {
         // Every cluster's copy is the same (checked below): one is read for whom dated roles bind.
         if (datedIn.has(namespace))
           for (const d of hrun.docs) {
-            const held = isObj(d.roleRef) ? bound.get(expiryKey(namespace, String(d.roleRef.name))) : undefined;
-            if (held && Array.isArray(d.subjects))
-              for (const s of d.subjects) if (isObj(s) && s.kind === 'User') held.add(String(s.name));
+            const key = isObj(d.roleRef) ? expiryKey(namespace, String(d.roleRef.name)) : undefined;
+            const [asked, held] = key === undefined ? [] : [datedHolders.get(key), bound.get(key)];
+            if (asked && held && Array.isArray(d.subjects))
+              for (const s of d.subjects)
+                if (isObj(s) && s.kind === 'User' && asked.has(String(s.name))) held.add(String(s.name));
           }
       } else if (!sameTexts(known, hrun.texts))
         return no(`namespace ${namespace}'s RoleBindings differ between the clusters holding it`);
