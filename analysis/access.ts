@@ -242,24 +242,24 @@ interface AccessOptions {
  * Every subject named in a binding and the bindings naming it, as numbers: bindings are numbered
  * in namespace order (stable), so a subject's list is ascending and its bindings in one namespace
  * are one run of it. Numbers, not objects, because an organization of 10,000 people has 200,000
- * of these pairs.
+ * of these pairs; and in one array for all subjects, not one array each grown by a push.
  */
 interface BindingsBySubject {
   /** The bindings whose role exists, in namespace order. */
   readonly bindings: readonly BindingObject[];
   /** `roles[i]` is the role of `bindings[i]`. */
   readonly roles: readonly RoleObject[];
-  /** Kind → name → the numbers of the bindings naming it, ascending (twice if named twice). */
-  readonly byKind: ReadonlyMap<SubjectKind, ReadonlyMap<string, readonly number[]>>;
+  /** Kind → name → the subject's number (its bindings: `bindingsOf`). */
+  readonly byKind: ReadonlyMap<SubjectKind, ReadonlyMap<string, number>>;
+  /** The numbers of the bindings naming each subject, ascending (twice if named twice), subject after subject. */
+  readonly numbers: Int32Array;
+  /** Where each subject's numbers start in `numbers` (and end: the next one's start). */
+  readonly starts: Int32Array;
 }
 
-/** A subject as bindingsBySubject knows it: its name, where `only` keeps it, and its list once it has one. */
-interface SubjectSlot {
-  readonly names: Map<string, number[]>;
-  readonly name: string;
-  readonly scopes: ReadonlySet<string> | true | undefined;
-  list?: number[];
-}
+/** The numbers of the bindings naming subject `k`. */
+const bindingsOf = ({ numbers, starts }: BindingsBySubject, k: number): Int32Array =>
+  numbers.subarray(starts[k], starts[k + 1]);
 
 function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
   const bindings: BindingObject[] = [];
@@ -279,18 +279,27 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
       bindings.push(binding);
       roles.push(role);
     }
-  // One map per kind spares a joined key per subject.
-  const byKind = new Map<SubjectKind, Map<string, number[]>>([
+  // A number per subject (kind and name); one map per kind spares a joined key per subject.
+  const numberOf = new Map<SubjectKind, Map<string, number>>([
     ['Group', new Map()],
     ['ServiceAccount', new Map()],
     ['User', new Map()],
   ]);
-  const slot = (kind: SubjectKind, name: string): SubjectSlot => ({
-    names: byKind.get(kind)!,
-    name,
-    scopes: only ? only.get(name) : true,
-  });
-  // Each subject's slot, made once for all its bindings (bySubject), not looked up by name in each.
+  const kinds: SubjectKind[] = [];
+  const names: string[] = [];
+  const scopesKept: (ReadonlySet<string> | true | undefined)[] = [];
+  const slot = (kind: SubjectKind, name: string): number => {
+    const numbers = numberOf.get(kind)!;
+    let k = numbers.get(name);
+    if (k === undefined) {
+      numbers.set(name, (k = names.length));
+      kinds.push(kind);
+      names.push(name);
+      scopesKept.push(only ? only.get(name) : true);
+    }
+    return k;
+  };
+  // Each subject's number, found once for all its bindings (bySubject), not looked up by name in each.
   // A User subject named as a ServiceAccount's username is that ServiceAccount (appliesToUser in
   // rule.go matches the name): one row, with the ServiceAccount groups' access too.
   const slotOf = bySubject(bindings, (s) => {
@@ -298,28 +307,44 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
     const account = s.kind === 'User' ? exactServiceAccountOf(s.name) : undefined;
     return account ? slot('ServiceAccount', account) : slot(s.kind, s.name);
   });
+  let named = 0;
+  for (const binding of bindings) named += binding.subjects.length;
+  // Each (subject, binding) pair kept, in binding order; then counted by subject, and placed.
+  const pairSubject = new Int32Array(named);
+  const pairBinding = new Int32Array(named);
+  let pairs = 0;
   for (let i = 0; i < bindings.length; i++) {
     const scope = bindings[i]!.namespace;
     for (const s of bindings[i]!.subjects) {
-      let subject: SubjectSlot;
+      let k: number;
       if (s.kind === 'ServiceAccount' && !s.namespace) {
         // Named without a namespace: the account of the binding's own (none for a ClusterRoleBinding).
         if (!scope) continue;
-        subject = slot(s.kind, `${scope}:${s.name}`);
-      } else subject = slotOf(s);
-      const scopes = subject.scopes;
+        k = slot(s.kind, `${scope}:${s.name}`);
+      } else k = slotOf(s);
+      const scopes = scopesKept[k];
       if (!scopes || (scopes !== true && !scopes.has(scope))) continue;
-      // Subjects of other texts may have the same name: they share its list, found on the first binding kept.
-      let list = subject.list;
-      if (!list) {
-        list = subject.names.get(subject.name);
-        if (!list) subject.names.set(subject.name, (list = []));
-        subject.list = list;
-      }
-      list.push(i);
+      pairSubject[pairs] = k;
+      pairBinding[pairs++] = i;
     }
   }
-  return { bindings, roles, byKind };
+  const starts = new Int32Array(names.length + 1);
+  for (let p = 0; p < pairs; p++) starts[pairSubject[p]! + 1]!++;
+  for (let k = 0; k < names.length; k++) starts[k + 1] = starts[k + 1]! + starts[k]!;
+  const next = starts.slice(0, names.length);
+  const numbers = new Int32Array(pairs);
+  // Subjects by kind and name, each listed from its first binding kept (one never kept is no subject).
+  const byKind = new Map<SubjectKind, Map<string, number>>([
+    ['Group', new Map()],
+    ['ServiceAccount', new Map()],
+    ['User', new Map()],
+  ]);
+  for (let p = 0; p < pairs; p++) {
+    const k = pairSubject[p]!;
+    if (next[k] === starts[k]) byKind.get(kinds[k]!)!.set(names[k]!, k);
+    numbers[next[k]!++] = pairBinding[p]!;
+  }
+  return { bindings, roles, byKind, numbers, starts };
 }
 
 /** A binding with its role, as cells are made of it; one per binding, made when first needed. */
@@ -352,13 +377,14 @@ function contributionsOf({ bindings, roles }: BindingsBySubject): (i: number) =>
 
 /** The scopes a subject's bindings reach, in order, each with its bindings (a run of the numbers). */
 function scopesOf(
-  numbers: readonly number[],
+  numbers: ArrayLike<number>,
   { bindings }: BindingsBySubject,
   contribution: (i: number) => Contribution,
 ): [string, Contribution[]][] {
   const scopes: [string, Contribution[]][] = [];
   let last: [string, Contribution[]] | undefined;
-  for (const i of numbers) {
+  for (let k = 0; k < numbers.length; k++) {
+    const i = numbers[k]!;
     const c = contribution(i);
     const scope = bindings[i]!.namespace;
     // A binding alone in a scope shares its list (`alone`); a second one there makes a list of their own.
@@ -379,8 +405,8 @@ function inheritedFromGroups(
   apart: AccessOptions['apart'],
 ): Map<string, (readonly [string, Contribution[]])[]> {
   const inherited = new Map<string, (readonly [string, Contribution[]])[]>();
-  for (const [name, numbers] of index.byKind.get('Group')!) {
-    const scopes = scopesOf(numbers, index, contribution);
+  for (const [name, k] of index.byKind.get('Group')!) {
+    const scopes = scopesOf(bindingsOf(index, k), index, contribution);
     const kept = apart
       ? scopes
           .map(([scope, list]) => [scope, list.filter((c) => !apart(c.binding))] as const)
@@ -440,7 +466,7 @@ export function accessIndex(authz: Authorizer, options: AccessOptions = {}): Ind
   const out: IndexedSubject[] = [];
   for (const [kind, names] of index.byKind) {
     for (const name of sortedNames(names.keys())) {
-      const own = scopesOf(names.get(name)!, index, contribution);
+      const own = scopesOf(bindingsOf(index, names.get(name)!), index, contribution);
       out.push({ kind, name, scopes: withInherited(kind, name, own, groups) ?? own });
     }
   }
@@ -484,7 +510,26 @@ const ARROW_JSON = unicodeEscape('→');
 export const bindingLabelJson = (b: BindingObject): string =>
   `"${asciiJsonInner(`${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`)} ${ARROW_JSON} ${asciiJsonInner(`${b.roleRef.kind} ${b.roleRef.name}`)}"`;
 
+/** What a cell's roles allow, as the JSON before and after its `via` (key order as shown() writes them). */
+function allowedJson(result: Omit<AccessCell, 'via'>): readonly [string, string] {
+  const custom = result.custom ? `,"custom":${asciiJson(result.custom)}` : '';
+  return [`{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`, `]${custom}}`];
+}
+
+/** A name JSON writes as it is that holds no space, `!` or `"`: printable ASCII from `#`, but `\\`. */
+const PLAIN_NAME = /^[\x23-\x5b\x5d-\x7e]*$/;
+
+/** Whether a binding's label has no space but the four of its form, and no `!`, `"` or `\\`. */
+const plainLabel = (b: BindingObject): boolean =>
+  (b.kind === 'RoleBinding' || b.kind === 'ClusterRoleBinding') &&
+  (b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') &&
+  PLAIN_NAME.test(b.namespace) &&
+  PLAIN_NAME.test(b.name) &&
+  PLAIN_NAME.test(b.roleRef.name);
+
 const COMMA = 44;
+/** Up to this many, a list is sorted by insertion (no call per comparison, nothing allocated). */
+const FEW = 16;
 /** Places of bindings in their namespace a run's key holds as bits (30: the key stays an exact number). */
 const RUN_PLACES = 30;
 /** A subject bound by this many bindings or more has its cells kept for whoever has the same. */
@@ -527,76 +572,129 @@ export function accessMatrixJson(
   const index = bindingsBySubject(authz, options.only);
   const contribution = contributionsOf(index);
   const groups = inheritedFromGroups(index, contribution, options.apart);
-  const { bindings } = index;
+  const { bindings, roles } = index;
+  const count = bindings.length;
   const cells = new CellMaker();
   const ascii = (text: string) => Buffer.from(text, 'latin1');
+  // Each binding's role as a number, the same for every binding of the same role and scope
+  // (CellMaker.key's roleKey, made once per role object and scope, not once per binding).
+  const roleNumbers = new Map<string, number>();
+  const roleNumberOf = new Int32Array(count);
+  const numbersOfRole = new Map<RoleObject, [namespace: number, cluster: number]>();
+  for (let i = 0; i < count; i++) {
+    const role = roles[i]!;
+    const cluster = bindings[i]!.kind === 'ClusterRoleBinding' ? 1 : 0;
+    let numbers = numbersOfRole.get(role);
+    if (!numbers) numbersOfRole.set(role, (numbers = [-1, -1]));
+    let n = numbers[cluster]!;
+    if (n < 0) {
+      const key = `${cluster ? 'cluster' : 'namespace'}:${roleId(role)}`;
+      n = roleNumbers.get(key) ?? -1;
+      if (n < 0) roleNumbers.set(key, (n = roleNumbers.size));
+      numbers[cluster] = n;
+    }
+    roleNumberOf[i] = n;
+  }
   // A cell's text in parts made once: what its roles allow (by the set of their numbers) and how
   // its bindings are named (each binding's label once, by its number). Key order as shown() writes them.
-  // Numbers, not CellMaker.key's joined text: 20,000 cells' texts at size L, half of them of 2-3
-  // bindings, each a Set, a sort and a new string to hash before.
-  const roleNumbers = new Map<string, number>();
-  const roleNumberOf = new Int32Array(index.bindings.length).fill(-1);
-  const roleNumber = (c: Contribution): number => {
-    const known = roleNumberOf[c.number]!;
-    if (known >= 0) return known;
-    let n = roleNumbers.get(c.roleKey);
-    if (n === undefined) roleNumbers.set(c.roleKey, (n = roleNumbers.size));
-    roleNumberOf[c.number] = n;
-    return n;
-  };
   const allowedTexts: NumberTrie<readonly [string, string]> = {};
-  const allowedText = (list: readonly Contribution[]): readonly [string, string] => {
+  let numbers = new Int32Array(64);
+  /**
+   * What the roles of these bindings (ascending numbers) allow, as text: found by the set of their
+   * roles' numbers; on a miss, CellMaker decides from their contributions in this order (the
+   * order `custom` follows), as for the first cell that holds them.
+   */
+  const allowedText = (members: ArrayLike<number>, from: number, to: number): readonly [string, string] => {
     // The set of the roles' numbers, ascending (CellMaker.key's set, by numbers).
-    const numbers = Int32Array.from(list, roleNumber).sort();
-    let distinct = numbers.length ? 1 : 0;
-    for (let k = 1; k < numbers.length; k++)
-      if (numbers[k] !== numbers[distinct - 1]) numbers[distinct++] = numbers[k]!;
+    // In one array kept between calls, by an insertion sort: a cell has a few roles, mostly.
+    if (to - from > numbers.length) numbers = new Int32Array(2 * (to - from));
+    for (let k = 0; k < to - from; k++) {
+      const n = roleNumberOf[members[from + k]!]!;
+      let j = k;
+      if (to - from <= FEW) for (; j > 0 && numbers[j - 1]! > n; j--) numbers[j] = numbers[j - 1]!;
+      numbers[j] = n;
+    }
+    if (to - from > FEW) numbers.subarray(0, to - from).sort();
+    let distinct = to > from ? 1 : 0;
+    for (let k = 1; k < to - from; k++) if (numbers[k] !== numbers[distinct - 1]) numbers[distinct++] = numbers[k]!;
     const node = nodeOf(allowedTexts, numbers, 0, distinct);
     if (!node.value) {
-      const result = cells.allowed(list);
-      const custom = result.custom ? `,"custom":${asciiJson(result.custom)}` : '';
-      node.value = [
-        `{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`,
-        `]${custom}}`,
-      ];
+      const list: Contribution[] = [];
+      for (let k = from; k < to; k++) list.push(contribution(members[k]!));
+      node.value = allowedJson(cells.allowed(list));
     }
     return node.value;
   };
   // A cell of one binding: its role's text, by the role's number (no set of numbers to sort and look up).
   const allowedOfRole: (readonly [string, string])[] = [];
-  const allowedOne = (c: Contribution) => (allowedOfRole[roleNumber(c)] ??= allowedText([c]));
-  const labelJsons = new Array<string>(bindings.length);
-  const labelJson = (c: Contribution) => (labelJsons[c.number] ??= bindingLabelJson(c.binding));
-  // CellMaker.via's labels, each written as the text of the first contribution naming it.
-  const viaText = (list: readonly Contribution[]): string =>
-    list.length < 2 ? (list.length ? labelJson(list[0]!) : '') : CellMaker.firstByLabel(list).map(labelJson).join(',');
-  const cellOf = (allowed: readonly [string, string], via: string) => allowed[0] + via + allowed[1];
-  const cellText = (list: readonly Contribution[]): string => cellOf(allowedText(list), viaText(list));
-  const nsKeyText = (ns: string) => `${asciiJson(ns)}:`;
-  const nsKeys = new Map<string, string>();
-  const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, nsKeyText(ns)).get(ns)!;
+  const allowedOne = (i: number) => (allowedOfRole[roleNumberOf[i]!] ??= allowedText([i], 0, 1));
   // Bindings of one namespace share a number (a run is found comparing numbers, not names), and
-  // each has its place among them.
-  const nsNumbers = new Int32Array(bindings.length);
-  const nsPlaces = new Int32Array(bindings.length);
-  for (let i = 1; i < bindings.length; i++) {
+  // each has its place among them; `nsFirst` is each namespace's first binding.
+  const nsNumbers = new Int32Array(count);
+  const nsPlaces = new Int32Array(count);
+  const nsFirst: number[] = count ? [0] : [];
+  for (let i = 1; i < count; i++) {
     const same = bindings[i]!.namespace === bindings[i - 1]!.namespace;
     nsNumbers[i] = nsNumbers[i - 1]! + (same ? 0 : 1);
     nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
+    if (!same) nsFirst.push(i);
   }
+  nsFirst.push(count);
+  // via is a cell's bindings sorted by label, each label once (CellMaker.via). Two bindings whose
+  // names (and their roles' names) JSON writes as they are, with no space, `!` or `"`, compare by
+  // their labels' JSON as by their labels: the arrow, the one character past ASCII, then meets
+  // only the other's arrow, and a label ending where another goes on ends its JSON with `"`, before
+  // any character either holds. Others compare by their labels (made for them alone).
+  const plain = new Uint8Array(count);
+  const labelJsons = new Array<string>(count);
+  const labelJson = (i: number) => {
+    let json = labelJsons[i];
+    if (json === undefined) {
+      const b = bindings[i]!;
+      labelJsons[i] = json = bindingLabelJson(b);
+      plain[i] = plainLabel(b) ? 1 : 0;
+    }
+    return json;
+  };
+  const byLabel = (a: number, b: number): number => {
+    const [x, y] = [labelJson(a), labelJson(b)];
+    return plain[a] && plain[b] ? byText(x, y) : byText(bindingLabel(bindings[a]!), bindingLabel(bindings[b]!));
+  };
+  /** How a run of bindings of one namespace (ascending numbers, distinct) names them: CellMaker.via's order. */
+  const runVia = (members: number[]): string => {
+    // An insertion sort (a run is a few bindings): equal labels keep their order, the first first.
+    if (members.length > FEW) members.sort((a, b) => byLabel(a, b) || a - b);
+    else
+      for (let k = 1; k < members.length; k++) {
+        const m = members[k]!;
+        let j = k;
+        for (; j > 0 && byLabel(members[j - 1]!, m) > 0; j--) members[j] = members[j - 1]!;
+        members[j] = m;
+      }
+    let via = labelJson(members[0]!);
+    for (let k = 1; k < members.length; k++)
+      if (byLabel(members[k - 1]!, members[k]!) !== 0) via += `,${labelJson(members[k]!)}`;
+    return via;
+  };
+  const nsKeyText = (ns: string) => `${asciiJson(ns)}:`;
+  const nsKeys = new Map<string, string>();
+  const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, nsKeyText(ns)).get(ns)!;
   // A namespace's key by its number: looking up 20,000 namespace strings hashes each.
-  const nsKeysByNumber = new Array<string>(bindings.length);
+  const nsKeysByNumber = new Array<string>(nsFirst.length);
   const nsKeyOf = (i: number) => (nsKeysByNumber[nsNumbers[i]!] ??= nsKeyText(bindings[i]!.namespace));
   // `"namespace":{cell}` of one binding alone (most cells), by its number.
-  const aloneTexts = new Array<Buffer>(bindings.length);
+  const aloneTexts = new Array<Buffer>(count);
   // `"namespace":{cell}` of a run of a subject's bindings in one namespace: people granted the same
   // roles in a namespace share it. Found by one number, the namespace's and the set of the bindings'
   // places in it (a cell's text is that of the set: repeats and order change neither its roles nor
   // its labels), where every place is below RUN_PLACES; else by the bindings' numbers.
   const runsByPlaces = new Map<number, Buffer>();
   const runs: TextNode = {};
-  const runText = (numbers: readonly number[], at: number, end: number): Buffer =>
-    ascii(nsKeyOf(numbers[at]!) + cellText(numbers.slice(at, end).map(contribution)));
+  /** The text of a run: its bindings, distinct, ascending. */
+  const runText = (members: number[]): Buffer => {
+    const allowed = allowedText(members, 0, members.length);
+    return ascii(nsKeyOf(members[0]!) + allowed[0] + runVia(members) + allowed[1]);
+  };
   // Cells of lists merged with groups' and cluster-wide access (any namespace), by their numbers.
   const merged: TextNode = {};
   const listBytes = (list: readonly Contribution[]): Buffer => {
@@ -606,10 +704,22 @@ export function accessMatrixJson(
       0,
       list.length,
     );
-    return (node.value ??= ascii(cellText(list)));
+    if (!node.value) {
+      const allowed = allowedText(
+        list.map((c) => c.number),
+        0,
+        list.length,
+      );
+      const via =
+        list.length < 2
+          ? list.map((c) => labelJson(c.number))
+          : CellMaker.firstByLabel(list).map((c) => labelJson(c.number));
+      node.value = ascii(allowed[0] + via.join(',') + allowed[1]);
+    }
+    return node.value;
   };
   /** The cells of a subject's bindings (ascending numbers), comma-separated. */
-  const writeCells = (out: AsciiBytes, numbers: readonly number[]) => {
+  const writeCells = (out: AsciiBytes, numbers: Int32Array) => {
     for (let at = 0; at < numbers.length; ) {
       const i = numbers[at]!;
       const ns = nsNumbers[i];
@@ -619,8 +729,8 @@ export function accessMatrixJson(
       if (end === at + 1) {
         let text = aloneTexts[i];
         if (!text) {
-          const c = contribution(i);
-          aloneTexts[i] = text = ascii(nsKeyOf(i) + cellOf(allowedOne(c), labelJson(c)));
+          const allowed = allowedOne(i);
+          aloneTexts[i] = text = ascii(nsKeyOf(i) + allowed[0] + labelJson(i) + allowed[1]);
         }
         out.bytes(text);
       } else {
@@ -632,11 +742,16 @@ export function accessMatrixJson(
         if (places >= 0) {
           const key = ns! * 2 ** RUN_PLACES + places;
           let text = runsByPlaces.get(key);
-          if (!text) runsByPlaces.set(key, (text = runText(numbers, at, end)));
+          if (!text) {
+            const members: number[] = [];
+            for (let bits = places; bits; bits &= bits - 1)
+              members.push(i - nsPlaces[i]! + 31 - Math.clz32(bits & -bits));
+            runsByPlaces.set(key, (text = runText(members)));
+          }
           out.bytes(text);
         } else {
           const node = nodeOf(runs, numbers, at, end);
-          out.bytes((node.value ??= runText(numbers, at, end)));
+          out.bytes((node.value ??= runText([...new Set(numbers.subarray(at, end))])));
         }
       }
       at = end;
@@ -648,8 +763,8 @@ export function accessMatrixJson(
   let first = true;
   for (const [kind, names] of index.byKind) {
     for (const name of sortedNames(names.keys())) {
-      const numbers = names.get(name)!;
-      out.text(`${first ? '' : ','}{"kind":"${kind}","name":${asciiJson(name)},`);
+      const numbers = bindingsOf(index, names.get(name)!);
+      out.text(`${first ? '' : ','}{"kind":"${kind}","name":${jsonAsIs(name) ? `"${name}"` : asciiJson(name)},`);
       first = false;
       const merged = inheritsMore(kind, name, bindings[numbers[0]!]!.namespace, groups)
         ? withInherited(kind, name, scopesOf(numbers, index, contribution), groups)

@@ -135,6 +135,54 @@ describe('accessMatrixJson', () => {
     expect(cell('apart').via).toEqual(['RoleBinding web/b2 → Role r2', 'RoleBinding web/b31 → Role r31']);
   });
 
+  it("names a cell's bindings in the order of their labels, not of their JSON, when a name holds a space, `!` or more", () => {
+    // `web/x y` sorts before `web/x →` (y before the arrow), `web/x \u2192` before `web/x y` (\ before y);
+    // `Role a` before `Role a!` (a prefix first), `Role a"` after `Role a!` in JSON (" after !).
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    const bound = [
+      ['x', 'a'],
+      ['x y', 'a'],
+      ['x!', 'a!'],
+      ['w', 'a'],
+      ['w ', 'a!'],
+      ['v', 'é'],
+      ['v"', 'a'],
+      ['u', 'a'],
+    ] as const;
+    const docs: ManifestDoc[] = [
+      ...['a', 'a!', 'é'].map((name, k) => ({
+        file: 'x.yaml',
+        index: k,
+        object: {
+          apiVersion: rbac,
+          kind: 'Role',
+          metadata: { name, namespace: 'web' },
+          rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+        },
+      })),
+      ...bound.map(([name, role], k) => ({
+        file: 'x.yaml',
+        index: 3 + k,
+        object: {
+          apiVersion: rbac,
+          kind: 'RoleBinding',
+          metadata: { name, namespace: 'web' },
+          roleRef: { kind: 'Role', name: role },
+          // everyone in pairs of neighbours, and one person in all of them
+          subjects: [`p${k}`, `p${k + 1}`, 'all'].map((user) => ({ kind: 'User', name: user })),
+        },
+      })),
+    ];
+    const authz = new Authorizer(readRbac(docs));
+    const text = jsonText(authz);
+    expect(text).toBe(JSON.stringify(accessMatrix(authz)).replace(/[\u0080-\uffff]/g, unicodeEscape));
+    const all = (JSON.parse(text) as { name: string; namespaces: Record<string, { via: string[] }> }[]).find(
+      (s) => s.name === 'all',
+    )!.namespaces.web!.via;
+    expect(all).toEqual(bound.map(([name, role]) => `RoleBinding web/${name} → Role ${role}`).sort());
+    expect(all.indexOf('RoleBinding web/x y → Role a')).toBeLessThan(all.indexOf('RoleBinding web/x → Role a'));
+  });
+
   it('writes namespaces in sorted order even when a name looks like a number', () => {
     const binding = (ns: string) => ({
       file: 'x.yaml',
