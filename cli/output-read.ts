@@ -10,7 +10,7 @@ import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { readMembership } from '../analysis/membership.ts';
 import type { OutputFileText } from '../review/proof.ts';
 import { objectRefused } from '../policies/org/kubernetes-names.ts';
-import { groupOf, isKind, isWrittenNamespaced, WRITTEN_KINDS } from '../synth/kinds.ts';
+import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
 import { beginsWith, listFiles, readBytesInto, readFolderWhole } from './output.ts';
@@ -87,7 +87,7 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
   const meta = isObj(object.metadata) ? object.metadata : {};
   if (typeof meta.name !== 'string' || !meta.name)
     return `a ${showHidden(object.kind)} without metadata.name (Argo CD creates one of generateName anew; orgctl names every object)`;
-  if (isWrittenNamespaced(object.apiVersion, object.kind) && (typeof meta.namespace !== 'string' || !meta.namespace))
+  if (kindRead(object.apiVersion, object.kind).namespaced && (typeof meta.namespace !== 'string' || !meta.namespace))
     return `a ${showHidden(object.kind)} without metadata.namespace, which Argo CD applies in its Application's destination namespace (orgctl writes every namespaced object's)`;
   return undefined;
 }
@@ -102,9 +102,7 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
  */
 function notApplied(path: string, object: Record<string, unknown>, kind: string): string | undefined {
   if (path.startsWith(`${ARGOCD_FOLDER}/`)) return objectRefused(object);
-  const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
-  const written = isKind(WRITTEN_KINDS.cluster, group, kind) || isKind(WRITTEN_KINDS.namespaced, group, kind);
-  if (!written || object.apiVersion !== (group ? `${group}/v1` : 'v1'))
+  if (!kindRead(object.apiVersion, kind).applied)
     return `${showHidden(`${String(object.apiVersion)} ${kind}`)} is not a kind orgctl writes (${WRITTEN_KINDS.namespaced
       .concat(WRITTEN_KINDS.cluster)
       .map((k) => k.kind)
@@ -142,9 +140,52 @@ function appliedAs(object: Record<string, unknown>): readonly [string, string, s
   const meta = isObj(object.metadata) ? object.metadata : {};
   const { kind } = object;
   if (typeof kind !== 'string' || typeof meta.name !== 'string') return undefined;
-  const group = typeof object.apiVersion === 'string' ? groupOf(object.apiVersion) : '';
-  const namespace = isKind(WRITTEN_KINDS.cluster, group, kind) ? '' : String(meta.namespace ?? '');
-  return [group, kind, namespace, meta.name];
+  const { group, cluster } = kindRead(object.apiVersion, kind);
+  return [group, kind, cluster ? '' : String(meta.namespace ?? ''), meta.name];
+}
+
+/** What the reader's checks ask of a document's apiVersion and kind (a string's). */
+interface KindRead {
+  /** The API group (groupOf), '' for an apiVersion that is no string. */
+  readonly group: string;
+  /** A kind orgctl writes cluster-wide, or in a namespace (WRITTEN_KINDS), in any version. */
+  readonly cluster: boolean;
+  readonly namespaced: boolean;
+  /** Written, and in the version orgctl writes (v1). */
+  readonly applied: boolean;
+}
+
+function readKind(apiVersion: unknown, kind: string): KindRead {
+  const group = typeof apiVersion === 'string' ? groupOf(apiVersion) : '';
+  const cluster = isKind(WRITTEN_KINDS.cluster, group, kind);
+  // isWrittenNamespaced: only of a string's group.
+  const namespaced = typeof apiVersion === 'string' && isKind(WRITTEN_KINDS.namespaced, group, kind);
+  const written = cluster || isKind(WRITTEN_KINDS.namespaced, group, kind);
+  return { group, cluster, namespaced, applied: written && apiVersion === (group ? `${group}/v1` : 'v1') };
+}
+
+/**
+ * KindRead by apiVersion and kind, found once per pair: every document repeats one of a few (the
+ * reader's own strings), and three checks ask each. Bounded: a text of many made-up kinds is read
+ * without keeping them.
+ */
+const KIND_READS = new Map<string, Map<string, KindRead>>();
+const KIND_READS_MAX = 256;
+let kindReads = 0;
+
+function kindRead(apiVersion: unknown, kind: string): KindRead {
+  if (typeof apiVersion !== 'string') return readKind(apiVersion, kind);
+  let byKind = KIND_READS.get(apiVersion);
+  let read = byKind?.get(kind);
+  if (read === undefined) {
+    read = readKind(apiVersion, kind);
+    if (kindReads < KIND_READS_MAX) {
+      if (!byKind) KIND_READS.set(apiVersion, (byKind = new Map()));
+      byKind.set(kind, read);
+      kindReads++;
+    }
+  }
+  return read;
 }
 
 /**
@@ -271,15 +312,18 @@ function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, stri
       namespaceShards.set(ns, (shard = shardOfNamespace(ns, layout.shards, layout.systemNamespace)));
     return shard;
   };
-  return docs.flatMap((d) => {
+  const found: string[] = [];
+  for (const d of docs) {
     const placing = shardPlacing(headOf(d.object), layout, namespaceShard);
+    if (placing === undefined) continue;
     let shard = shards.get(d.file);
     if (shard === undefined) shards.set(d.file, (shard = shardOfFile(paths.get(d.file) ?? '')));
-    if (placing === undefined || !shard || placing === shard) return [];
-    return [
-      `${d.file}#${d.index}: ${objectShown(d.object as Record<string, unknown>)} is in ${shard}, where orgctl writes none of it: it places it in ${placing} (kubectl applies it wherever it is written, and a question about its namespace reads only that shard)`,
-    ];
-  });
+    if (shard && placing !== shard)
+      found.push(
+        `${d.file}#${d.index}: ${objectShown(d.object as Record<string, unknown>)} is in ${shard}, where orgctl writes none of it: it places it in ${placing} (kubectl applies it wherever it is written, and a question about its namespace reads only that shard)`,
+      );
+  }
+  return found;
 }
 
 /**

@@ -257,9 +257,12 @@ type Verdicts<R> = Pick<WeakMap<object, R>, 'get' | 'set'>;
 
 /** `judge(value)`, kept in `known` for a frozen value (one that cannot change). */
 export function judgedOnce<V extends object, R>(known: Verdicts<R>, value: V, judge: (v: V) => R): R {
-  if (!Object.isFrozen(value)) return judge(value);
+  // Looked up first: only a frozen value is kept, and frozen it stays.
   let r = known.get(value);
-  if (r === undefined) known.set(value, (r = judge(value)));
+  if (r === undefined) {
+    r = judge(value);
+    if (Object.isFrozen(value)) known.set(value, r);
+  }
   return r;
 }
 
