@@ -18,10 +18,10 @@ export interface OrgScope {
   readonly orgName: string;
   addGrant(props: GrantProps): Grant;
   /**
-   * A grant as loaded from a spec, at its spec path (undefined: at its construct path): kept as the
-   * model's record (Organization.grants makes a Grant of it when asked).
+   * The grants of a spec, each at its spec path `path(i)` (no `path`: at its construct path): kept
+   * as the model's records (Organization.grants makes a Grant of each when asked).
    */
-  addSpecGrant(grant: SpecGrant, path: string | undefined): void;
+  addSpecGrants(grants: readonly SpecGrant[], path?: (i: number) => string): void;
   /** A user as loaded from a spec, at its spec path (undefined: at its construct path): kept as the model's record. */
   addSpecUser(props: UserProps, path: string | undefined): void;
   /** A role bundle as loaded from a spec (levels unchecked: policies report them). */

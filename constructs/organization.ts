@@ -22,7 +22,7 @@ import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource } from './props.ts';
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
-import { sourceText, type Source } from '../model/findings.ts';
+import { sourceText, specSource, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { specUserModel, User, userModelOf, type UserOptions, type UserProps } from './user.ts';
 import {
@@ -217,7 +217,9 @@ export class Organization extends Construct implements OrganizationLike {
    * Every grant in declaration order: a Grant when declared in code, the model's record when loaded
    * from a spec (a Grant of it is made when `grants` is read).
    */
-  private readonly grantList: (Grant | GrantModel)[] = [];
+  private grantList: (Grant | GrantModel)[] = [];
+  /** Whether `grantList` may hold a Grant (one declared in code, or made by `grants`). */
+  private grantsMade = false;
   /** A spec grant's user as declared, where it is not the model's lower-cased email. */
   private readonly declaredUsers = new Map<number, string>();
   /**
@@ -277,7 +279,7 @@ export class Organization extends Construct implements OrganizationLike {
     const scopeApi: OrgScope = {
       orgName: this.orgName,
       addGrant: (p) => this.addGrant(p),
-      addSpecGrant: (g, path) => this.addSpecGrant(g, path),
+      addSpecGrants: (grants, path) => this.addSpecGrants(grants, path),
       addSpecUser: (props, path) => this.addSpecUser(props, path),
       addRole: (name, levels, source) => this.addRole(name, levels, source),
       addCustomRole: (name, rules, source) => this.addCustomRole(name, rules, source),
@@ -378,16 +380,37 @@ export class Organization extends Construct implements OrganizationLike {
   /** Grants are declared through `Namespace.grant`; spec loading reaches this through OrgScope. */
   private addGrant(props: GrantProps): Grant {
     const grant = new Grant(this.grantPath(this.grantList.length, props.user, props.namespace), props);
+    this.grantsMade = true;
     this.grantList.push(grant);
     return grant;
   }
 
   /** A spec's grant (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
   private addSpecGrant(declared: SpecGrant, path: string | undefined): void {
-    const source = declaredSource(this.grantPath(this.grantList.length, declared.user, declared.namespace), path);
+    this.grantList.push(this.specGrant(declared, this.grantList.length, path));
+  }
+
+  /**
+   * A spec's grants, as addSpecGrant keeps each. The first grants declared are made into a list at
+   * its length: 100,000 pushed grow it into five larger objects one after another (a list that
+   * large is never moved, so each is memory not touched before: 470 pages more at size L).
+   */
+  private addSpecGrants(grants: readonly SpecGrant[], path?: (i: number) => string): void {
+    // At a construct path, each grant's ordinal counts the grants listed before it: one by one.
+    if (path && this.grantList.length === 0) this.grantList = grants.map((g, i) => this.specGrant(g, i, path(i)));
+    else for (let i = 0; i < grants.length; i++) this.addSpecGrant(grants[i]!, path?.(i));
+  }
+
+  /** The model's record of a spec's grant declared as the grant at `index`. */
+  private specGrant(declared: SpecGrant, index: number, path: string | undefined): GrantModel {
+    // The construct path's closure only where it is the source (100,000 made and dropped at size L).
+    const source =
+      path !== undefined
+        ? specSource(path)
+        : declaredSource(this.grantPath(index, declared.user, declared.namespace), path);
     const grant = specGrantModel(declared, source);
-    if (grant.user !== declared.user) this.declaredUsers.set(this.grantList.length, declared.user);
-    this.grantList.push(grant);
+    if (grant.user !== declared.user) this.declaredUsers.set(index, declared.user);
+    return grant;
   }
 
   /** The nth grant of a user in a namespace is `<user> → <namespace>#n`; the path is written only when read. */
@@ -425,6 +448,7 @@ export class Organization extends Construct implements OrganizationLike {
 
   /** Every grant declared, in declaration order. */
   public get grants(): readonly Grant[] {
+    this.grantsMade = true;
     return this.grantList.map((g, i) => {
       if (g instanceof Grant) return g;
       // A spec's grant, made a Grant for the code that asks (and kept as one: `until` may change it).
@@ -498,8 +522,9 @@ export class Organization extends Construct implements OrganizationLike {
         rules: r.rules,
         source: r.source,
       })),
-      // A spec's grants are the model's records already.
-      grants: this.grantList.map((g) => (g instanceof Grant ? grantModelOf(g) : g)),
+      // A spec's grants are the model's records already: the list is given as it is when it holds no
+      // Grant (finalizeModel makes the model's lists of it, and keeps none of it).
+      grants: this.grantsMade ? this.grantList.map((g) => (g instanceof Grant ? grantModelOf(g) : g)) : this.grantList,
       tokens: kids(this.tokens, AccessToken).map((t) => ({
         id: t.tokenId,
         ...(t.displayName !== undefined ? { name: t.displayName } : {}),

@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import schema from '../schema/org.schema.json' with { type: 'json' };
-import { Organization, SpecError, parseSpec, parseSpecText } from '../constructs/index.ts';
+import { type Namespace, Organization, SpecError, parseSpec, parseSpecText } from '../constructs/index.ts';
 import { EMAIL_PATTERN, DATE_PATTERN } from '../constructs/props.ts';
 import { SPEC_AJV_OPTIONS, specPath } from '../constructs/spec.ts';
 import { APPLIED_BY_PATTERN } from '../model/guard-rails.ts';
@@ -15,7 +15,7 @@ import { validate as generatedValidate } from '../schema/org.schema.validate.js'
 import { generateSpec } from '../constructs/generate.ts';
 import { parseCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
 import exampleOrg from '../org/org.ts';
-import { ROOT, TODAY, files, run, synth, tempDir } from './helpers.ts';
+import { ROOT, TODAY, acmeSpecWith, files, run, synth, tempDir } from './helpers.ts';
 import { writeFileSync } from 'node:fs';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
@@ -83,6 +83,48 @@ describe('spec and schema', () => {
     expect(m.invites.find((i) => i.key === 'carol@acme.io')?.grants[0]?.source).toEqual({
       spec: 'spec.invites[0].grants[0]',
     });
+  });
+
+  it("names a spec's repeated grants by ordinal at construct paths, and by index at spec paths", () => {
+    // The grants are declared in one pass (a list made at its length, with spec paths): each keeps its
+    // own path, its ordinal among one person's grants in one namespace, and its user as declared.
+    const spec = acmeSpecWith({
+      users: [{ email: 'alice@acme.io', admin: true }, { email: 'Bob@acme.io' }],
+      namespaces: [{ name: 'web' }, { name: 'api' }],
+      grants: [
+        { user: 'Bob@acme.io', namespace: 'web', levels: ['r:pods'] },
+        { user: 'Bob@acme.io', namespace: 'api', levels: ['r:pods'] },
+        { user: 'Bob@acme.io', namespace: 'web', levels: ['w:services'], expires: '2099-12-31' },
+      ],
+    });
+    const sources = (org: Organization) => org.toModel().grants.map((g) => [g.user, g.namespace, g.source]);
+    const recovered = Organization.fromSpec(new App(), spec, { today: TODAY, specPaths: false });
+    expect(sources(recovered)).toEqual([
+      ['bob@acme.io', 'api', { construct: 'acme/grants/Bob@acme.io → api' }],
+      ['bob@acme.io', 'web', { construct: 'acme/grants/Bob@acme.io → web' }],
+      ['bob@acme.io', 'web', { construct: 'acme/grants/Bob@acme.io → web#2' }],
+    ]);
+    const read = Organization.fromSpec(new App(), spec, { today: TODAY });
+    expect(sources(read)).toEqual([
+      ['bob@acme.io', 'api', { spec: 'spec.grants[1]' }],
+      ['bob@acme.io', 'web', { spec: 'spec.grants[0]' }],
+      ['bob@acme.io', 'web', { spec: 'spec.grants[2]' }],
+    ]);
+    // Asked for in code, each is a Grant with its user as declared; one granted after them is the third of bob in web.
+    expect(read.grants.map((g) => [g.user, g.path, g.expires])).toEqual([
+      ['Bob@acme.io', 'acme/grants/Bob@acme.io → web', undefined],
+      ['Bob@acme.io', 'acme/grants/Bob@acme.io → api', undefined],
+      ['Bob@acme.io', 'acme/grants/Bob@acme.io → web#2', '2099-12-31'],
+    ]);
+    const web = read.node.findChild('namespaces').node.findChild('web') as Namespace;
+    web.grant({ email: 'Bob@acme.io' } as never, 'r:full');
+    expect(read.grants[3]?.path).toBe('acme/grants/Bob@acme.io → web#3');
+    expect(
+      read
+        .toModel()
+        .grants.filter((g) => g.namespace === 'web')
+        .map((g) => g.levels),
+    ).toEqual([['r:pods'], ['w:services'], ['r:full']]);
   });
 
   it('tells spec paths and construct paths apart by type, not text: an organization named spectrum', () => {
