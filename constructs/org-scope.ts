@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import type { PolicyRule } from '../model/catalog.ts';
 import type { AccessRole, CustomRole } from './access-role.ts';
 import type { Grant, GrantProps, SpecGrant } from './grant.ts';
-import type { UserProps } from './user.ts';
+import type { SpecUser } from './user.ts';
 import { DeclarationError } from './props.ts';
 
 /**
@@ -23,7 +23,7 @@ export interface OrgScope {
    */
   addSpecGrants(grants: readonly SpecGrant[], path?: (i: number) => string): void;
   /** A user as loaded from a spec, at its spec path (undefined: at its construct path): kept as the model's record. */
-  addSpecUser(props: UserProps, path: string | undefined): void;
+  addSpecUser(user: SpecUser, path: string | undefined): void;
   /** A role bundle as loaded from a spec (levels unchecked: policies report them). */
   addRole(name: string, levels: readonly string[], source: string | undefined): AccessRole;
   addCustomRole(name: string, rules: readonly PolicyRule[], source: string | undefined): CustomRole;

@@ -24,7 +24,7 @@ import { assertBoolean, assertList, assertText, DeclarationError, freeId, declar
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
 import { sourceText, specSource, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
-import { specUserModel, User, userModelOf, type UserOptions, type UserProps } from './user.ts';
+import { specUserModel, User, userModelOf, type SpecUser, type UserOptions } from './user.ts';
 import {
   argocdBoundaryOf,
   instanceLabelKeyOf,
@@ -280,7 +280,7 @@ export class Organization extends Construct implements OrganizationLike {
       orgName: this.orgName,
       addGrant: (p) => this.addGrant(p),
       addSpecGrants: (grants, path) => this.addSpecGrants(grants, path),
-      addSpecUser: (props, path) => this.addSpecUser(props, path),
+      addSpecUser: (user, path) => this.addSpecUser(user, path),
       addRole: (name, levels, source) => this.addRole(name, levels, source),
       addCustomRole: (name, rules, source) => this.addCustomRole(name, rules, source),
     };
@@ -335,13 +335,13 @@ export class Organization extends Construct implements OrganizationLike {
   }
 
   /** A spec's user (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
-  private addSpecUser(props: UserProps, path: string | undefined): void {
-    this.assertUserEmail(props.email);
-    const id = freeId(this.users, props.email, this.specUserIds);
+  private addSpecUser(user: SpecUser, path: string | undefined): void {
+    this.assertUserEmail(user.email);
+    const id = freeId(this.users, user.email, this.specUserIds);
     this.specUserIds.add(id);
     this.specUsers.push(
       specUserModel(
-        props,
+        user,
         declaredSource(() => `${this.users.node.path}/${id}`, path),
       ),
     );

@@ -647,9 +647,8 @@ export function declareFromSpec(
   // users as records when asked), through the Organization's internal scope: not methods people call.
   const scope = orgOf(org);
   spec.users?.forEach((u, i) => {
-    const props = { ...u, ...seedAccess(u.access) };
-    if (userRecords) scope.addSpecUser(props, entry('users', i));
-    else org.user(u.email, { ...props, source: entry('users', i) });
+    if (userRecords) scope.addSpecUser(u, entry('users', i));
+    else org.user(u.email, { ...u, ...seedAccess(u.access), source: entry('users', i) });
   });
   spec.namespaces?.forEach(({ name, ...props }, i) =>
     org.namespace(name, { ...props, source: entry('namespaces', i) }),

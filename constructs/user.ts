@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { STATUSES, type UserStatus } from '../model/model.ts';
+import { seedAccess, STATUSES, type UserStatus } from '../model/model.ts';
 import {
   assertBoolean,
   assertEmail,
@@ -142,43 +142,60 @@ function assertUserProps(scope: User | { readonly source: Source }, props: UserP
   for (const flag of ['admin', 'billing', 'addAll', 'removeAll'] as const) assertBoolean(scope, flag, props[flag]);
 }
 
-/** The model's record of a user, a User's or a spec's (one shape: both are read by the same rules). */
-function userModel(p: Omit<UserProps, 'source'> & { readonly source: Source }): UserModel {
-  return {
-    email: p.email,
-    key: p.email.toLowerCase(),
-    ...(p.github !== undefined ? { github: p.github } : {}),
-    ...(p.githubId !== undefined ? { githubId: p.githubId } : {}),
-    admin: p.admin ?? false,
-    billing: p.billing ?? false,
-    status: p.status ?? 'active',
-    addAll: p.addAll ?? false,
-    removeAll: p.removeAll ?? false,
-    source: p.source,
-  };
+/**
+ * The model's record of a user, a User's or a spec's (one shape: both are read by the same rules).
+ * A literal for each of the optional fields' four cases, not spreads of conditional objects: the
+ * spreads made a spec's 10,000 users cost `check` at size L about 25 ms more (one copy of the
+ * spec's object, two of the props and one per field given).
+ */
+function userModel(
+  p: Pick<UserProps, 'email' | 'github' | 'githubId' | 'admin' | 'billing' | 'status'>,
+  seed: Pick<UserModel, 'addAll' | 'removeAll'>,
+  source: Source,
+): UserModel {
+  const { email, github, githubId } = p;
+  const key = email.toLowerCase();
+  const admin = p.admin ?? false;
+  const billing = p.billing ?? false;
+  const status = p.status ?? 'active';
+  const { addAll, removeAll } = seed;
+  if (github !== undefined)
+    return githubId !== undefined
+      ? { email, key, github, githubId, admin, billing, status, addAll, removeAll, source }
+      : { email, key, github, admin, billing, status, addAll, removeAll, source };
+  return githubId !== undefined
+    ? { email, key, githubId, admin, billing, status, addAll, removeAll, source }
+    : { email, key, admin, billing, status, addAll, removeAll, source };
 }
 
 /** A User as the model holds it. */
 export const userModelOf = (u: User): UserModel =>
-  userModel({
+  userModel(u, { addAll: u.addsAll, removeAll: u.removesAll }, u.source);
+
+/** A user as a spec writes it (`spec.users[i]`): seed access by its own key. */
+export interface SpecUser extends Omit<UserProps, 'addAll' | 'removeAll' | 'source'> {
+  readonly access?: 'all' | 'none';
+}
+
+/**
+ * A spec's user, checked as a User checks its props, straight into the model's form (as a spec's
+ * grants are, specGrantModel): a User construct of each of 10,000 people (its construct node, its
+ * children's object, its path) cost `check` at size L about 8,000 new pages of memory and most of
+ * a quarter second of CPU, and nothing of a spec reads it. `source` as the User's would be. Read
+ * from the spec's own object into props of one shape (a spread of it copied each of its shapes).
+ */
+export function specUserModel(u: SpecUser, source: Source): UserModel {
+  const { addAll, removeAll } = seedAccess(u.access);
+  const props: UserProps = {
     email: u.email,
     github: u.github,
     githubId: u.githubId,
     admin: u.admin,
     billing: u.billing,
     status: u.status,
-    addAll: u.addsAll,
-    removeAll: u.removesAll,
-    source: u.source,
-  });
-
-/**
- * A spec's user, checked as a User checks its props, straight into the model's form (as a spec's
- * grants are, specGrantModel): a User construct of each of 10,000 people (its construct node, its
- * children's object, its path) cost `check` at size L about 8,000 new pages of memory and most of
- * a quarter second of CPU, and nothing of a spec reads it. `source` as the User's would be.
- */
-export function specUserModel(props: UserProps, source: Source): UserModel {
+    addAll,
+    removeAll,
+  };
   assertUserProps({ source }, props);
-  return userModel({ ...props, source });
+  return userModel(props, { addAll, removeAll }, source);
 }

@@ -85,6 +85,47 @@ describe('spec and schema', () => {
     });
   });
 
+  it("keeps a spec's users as records equal to User constructs' models, key order and refusals too", () => {
+    const users = [
+      { email: 'alice@acme.io', github: 'alice', githubId: 7, admin: true },
+      { email: 'Bob@acme.io', github: 'bob', billing: true, access: 'all' },
+      { email: 'carl@acme.io', githubId: 9, status: 'deactivated', access: 'none' },
+      { email: 'dan@acme.io' },
+    ];
+    const model = (userRecords: boolean, given: readonly object[], schema = true) =>
+      Organization.fromSpec(new App(), acmeSpecWith({ users: given }), { today: TODAY, userRecords, schema }).toModel()
+        .users;
+    expect(JSON.stringify(model(true, users))).toBe(JSON.stringify(model(false, users)));
+    expect(model(true, users).map((u) => [u.key, u.addAll, u.removeAll, u.status])).toEqual([
+      ['alice@acme.io', false, false, 'active'],
+      ['bob@acme.io', true, false, 'active'],
+      ['carl@acme.io', false, true, 'deactivated'],
+      ['dan@acme.io', false, false, 'active'],
+    ]);
+    // Unchecked by the schema (as the proof's recovered spec is), each prop is refused as a User refuses it.
+    const refusal = (userRecords: boolean, user: object) => {
+      try {
+        model(userRecords, [user], false);
+        return 'accepted';
+      } catch (e) {
+        return (e as Error).message.replace(/acme\/users\/[^ ]*/, 'USER');
+      }
+    };
+    for (const bad of [
+      { email: 'not-an-address' },
+      { email: 'e@acme.io', status: 'gone' },
+      { email: 'e@acme.io', github: 7 },
+      { email: 'e@acme.io', githubId: -1 },
+      { email: 'e@acme.io', admin: 'yes' },
+      { email: 'e@acme.io', billing: 1 },
+      { email: 7 },
+    ]) {
+      const said = refusal(true, bad);
+      expect(said, JSON.stringify(bad)).not.toBe('accepted');
+      expect(said).toBe(refusal(false, bad));
+    }
+  });
+
   it("names a spec's repeated grants by ordinal at construct paths, and by index at spec paths", () => {
     // The grants are declared in one pass (a list made at its length, with spec paths): each keeps its
     // own path, its ordinal among one person's grants in one namespace, and its user as declared.
