@@ -3,7 +3,7 @@
  * then swaps it in with two renames; a failure at any point leaves the previous output, and
  * a run killed between the two renames is repaired by the next one.
  */
-import { firstOf, showHidden } from '../model/text.ts';
+import { firstOf, showHidden, splitsPair } from '../model/text.ts';
 import {
   accessSync,
   closeSync,
@@ -612,9 +612,6 @@ export function streamOutput(outDir: string): StreamedOutput {
   };
 }
 
-/** Whether a UTF-16 unit is the first half of a surrogate pair. */
-const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
-
 /**
  * Writes `parts` to a new file `target` through `buffer`: each part encoded into it, the buffer
  * written when full. No file's bytes are made whole (writeFile of a string encodes it into new
@@ -638,7 +635,7 @@ function writeParts(target: string, parts: readonly string[], buffer: Buffer): v
       }
       for (let from = 0; from < part.length; ) {
         let to = Math.min(part.length, from + Math.floor((buffer.length - at) / 3));
-        if (to < part.length && isHighSurrogate(part.charCodeAt(to - 1))) to--;
+        if (splitsPair(part, to)) to--;
         if (to <= from) {
           flush();
           continue;
