@@ -200,9 +200,19 @@ function writeSequence(items: readonly unknown[], pad: string, out: string[]): v
 
 /** One YAML document for a JSON object (no `---`), ending with a newline. */
 export function toYamlDocument(obj: Record<string, unknown>): string {
-  const out: string[] = [];
+  return documentText(obj, []);
+}
+
+/**
+ * `obj`'s lines after `out`'s (none, or a stream's `---`), in one join, ending with a newline: an
+ * empty mapping writes no line, and is an empty one.
+ */
+function documentText(obj: Record<string, unknown>, out: string[]): string {
+  const before = out.length;
   writeMapping(obj, '', out);
-  return `${out.join('\n')}\n`;
+  if (out.length === before) out.push('');
+  out.push('');
+  return out.join('\n');
 }
 
 /** Where documents' texts are kept by object (a WeakMap, or what a writer keeps for a while). */
@@ -236,11 +246,7 @@ export function streamDocument(d: Record<string, unknown>, cache?: DocumentTexts
   if (text === undefined) {
     // One join, `---` its first line: `---\n` before toYamlDocument's text made each document a
     // second string, copied again where it is written or measured (200 MB at size XL).
-    const out = ['---'];
-    writeMapping(d, '', out);
-    if (out.length === 1) out.push(''); // an empty mapping: `---` and an empty line, as toYamlDocument's
-    out.push('');
-    text = out.join('\n');
+    text = documentText(d, ['---']);
     cache?.set(d, text);
   }
   return text;
