@@ -88,6 +88,9 @@ export const bindingLabel = (b: BindingObject) =>
   `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
 /** A role's identity in the analysis: `Kind/namespace/name` (namespace empty for ClusterRoles). */
 export const roleId = (r: RoleObject): string => `${r.kind}/${r.namespace}/${r.name}`;
+/** Contribution.roleKey: the role, and whether its binding is cluster-wide (a ClusterRoleBinding). */
+const roleKeyOf = (clusterWide: boolean, role: RoleObject): string =>
+  `${clusterWide ? 'cluster' : 'namespace'}:${roleId(role)}`;
 
 export interface Contribution {
   readonly role: RoleObject;
@@ -365,7 +368,7 @@ function contributionsOf({ bindings, roles }: BindingsBySubject): (i: number) =>
         number: i,
         label,
         labels: [label],
-        roleKey: `${binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace'}:${roleId(role)}`,
+        roleKey: roleKeyOf(binding.kind === 'ClusterRoleBinding', role),
         alone,
       };
       alone.push(c);
@@ -588,7 +591,7 @@ export function accessMatrixJson(
     if (!numbers) numbersOfRole.set(role, (numbers = [-1, -1]));
     let n = numbers[cluster]!;
     if (n < 0) {
-      const key = `${cluster ? 'cluster' : 'namespace'}:${roleId(role)}`;
+      const key = roleKeyOf(cluster === 1, role);
       n = roleNumbers.get(key) ?? -1;
       if (n < 0) roleNumbers.set(key, (n = roleNumbers.size));
       numbers[cluster] = n;
