@@ -88,9 +88,10 @@ export const bindingLabel = (b: BindingObject) =>
   `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
 /** A role's identity in the analysis: `Kind/namespace/name` (namespace empty for ClusterRoles). */
 export const roleId = (r: RoleObject): string => `${r.kind}/${r.namespace}/${r.name}`;
-/** Contribution.roleKey: the role, and whether its binding is cluster-wide (a ClusterRoleBinding). */
-const roleKeyOf = (clusterWide: boolean, role: RoleObject): string =>
-  `${clusterWide ? 'cluster' : 'namespace'}:${roleId(role)}`;
+/** Where a binding's role holds: a ClusterRoleBinding's reaches cluster-scoped objects too. */
+const scopeOf = (b: BindingObject): Scope => (b.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace');
+/** Contribution.roleKey: the role, and its scope (scopeOf its binding). */
+const roleKeyOf = (scope: Scope, role: RoleObject): string => `${scope}:${roleId(role)}`;
 
 export interface Contribution {
   readonly role: RoleObject;
@@ -177,7 +178,7 @@ export class CellMaker {
         if (!roles.has(c.roleKey))
           roles.set(c.roleKey, {
             role: c.role,
-            scope: c.binding.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace',
+            scope: scopeOf(c.binding),
           });
       }
       const content = [...roles.values()].map((r) => this.contentNumber(r.role, r.scope)).join(',');
@@ -368,7 +369,7 @@ function contributionsOf({ bindings, roles }: BindingsBySubject): (i: number) =>
         number: i,
         label,
         labels: [label],
-        roleKey: roleKeyOf(binding.kind === 'ClusterRoleBinding', role),
+        roleKey: roleKeyOf(scopeOf(binding), role),
         alone,
       };
       alone.push(c);
@@ -586,12 +587,13 @@ export function accessMatrixJson(
   const numbersOfRole = new Map<RoleObject, [namespace: number, cluster: number]>();
   for (let i = 0; i < count; i++) {
     const role = roles[i]!;
-    const cluster = bindings[i]!.kind === 'ClusterRoleBinding' ? 1 : 0;
+    const scope = scopeOf(bindings[i]!);
+    const cluster = scope === 'cluster' ? 1 : 0;
     let numbers = numbersOfRole.get(role);
     if (!numbers) numbersOfRole.set(role, (numbers = [-1, -1]));
     let n = numbers[cluster]!;
     if (n < 0) {
-      const key = roleKeyOf(cluster === 1, role);
+      const key = roleKeyOf(scope, role);
       n = roleNumbers.get(key) ?? -1;
       if (n < 0) roleNumbers.set(key, (n = roleNumbers.size));
       numbers[cluster] = n;
