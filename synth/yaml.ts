@@ -160,18 +160,23 @@ const FROZEN_TEXT = {
   value: new WeakMap<object, { pad: string; text: string }>(),
 };
 
+/** The text kept of a frozen mapping written before as `as` at indentation `pad`, if any. */
+function frozenText(obj: object, pad: string, as: 'item' | 'value'): string | undefined {
+  const known = FROZEN_TEXT[as].get(obj);
+  return known?.pad === pad ? known.text : undefined;
+}
+
 function writeFrozen(obj: Record<string, unknown>, pad: string, out: string[], as: 'item' | 'value'): void {
-  const kept = FROZEN_TEXT[as];
-  const known = kept.get(obj);
-  if (known?.pad === pad) {
-    out.push(known.text);
+  const known = frozenText(obj, pad, as);
+  if (known !== undefined) {
+    out.push(known);
     return;
   }
   const lines: string[] = [];
   if (as === 'item') writeMapping(obj, `${pad}  `, lines, `${pad}- `);
   else writeMapping(obj, pad, lines);
   const text = lines.join('\n');
-  if (Object.values(obj).every((v) => !isCollection(v))) kept.set(obj, { pad, text });
+  if (Object.values(obj).every((v) => !isCollection(v))) FROZEN_TEXT[as].set(obj, { pad, text });
   out.push(text);
 }
 
@@ -179,9 +184,9 @@ function writeFrozen(obj: Record<string, unknown>, pad: string, out: string[], a
 function writeSequence(items: readonly unknown[], pad: string, out: string[]): void {
   for (const item of items) {
     // A person's subject, written before at this indentation (in each of their bindings): its text.
-    const known = isCollection(item) ? FROZEN_TEXT.item.get(item) : undefined;
-    if (known?.pad === pad) {
-      out.push(known.text);
+    const known = isCollection(item) ? frozenText(item, pad, 'item') : undefined;
+    if (known !== undefined) {
+      out.push(known);
       continue;
     }
     if (isCollection(item) && !isEmpty(item)) {
