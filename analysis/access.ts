@@ -603,7 +603,7 @@ export function accessMatrixJson(
   // A cell's text in parts made once: what its roles allow (by the set of their numbers) and how
   // its bindings are named (each binding's label once, by its number). Key order as shown() writes them.
   const allowedTexts: NumberTrie<readonly [string, string]> = {};
-  let numbers = new Int32Array(64);
+  let roleSet = new Int32Array(64);
   /**
    * What the roles of these bindings (ascending numbers) allow, as text: found by the set of their
    * roles' numbers; on a miss, CellMaker decides from their contributions in this order (the
@@ -612,17 +612,17 @@ export function accessMatrixJson(
   const allowedText = (members: ArrayLike<number>, from: number, to: number): readonly [string, string] => {
     // The set of the roles' numbers, ascending (CellMaker.key's set, by numbers).
     // In one array kept between calls, by an insertion sort: a cell has a few roles, mostly.
-    if (to - from > numbers.length) numbers = new Int32Array(2 * (to - from));
+    if (to - from > roleSet.length) roleSet = new Int32Array(2 * (to - from));
     for (let k = 0; k < to - from; k++) {
       const n = roleNumberOf[members[from + k]!]!;
       let j = k;
-      if (to - from <= FEW) for (; j > 0 && numbers[j - 1]! > n; j--) numbers[j] = numbers[j - 1]!;
-      numbers[j] = n;
+      if (to - from <= FEW) for (; j > 0 && roleSet[j - 1]! > n; j--) roleSet[j] = roleSet[j - 1]!;
+      roleSet[j] = n;
     }
-    if (to - from > FEW) numbers.subarray(0, to - from).sort();
+    if (to - from > FEW) roleSet.subarray(0, to - from).sort();
     let distinct = to > from ? 1 : 0;
-    for (let k = 1; k < to - from; k++) if (numbers[k] !== numbers[distinct - 1]) numbers[distinct++] = numbers[k]!;
-    const node = nodeOf(allowedTexts, numbers, 0, distinct);
+    for (let k = 1; k < to - from; k++) if (roleSet[k] !== roleSet[distinct - 1]) roleSet[distinct++] = roleSet[k]!;
+    const node = nodeOf(allowedTexts, roleSet, 0, distinct);
     if (!node.value) {
       const list: Contribution[] = [];
       for (let k = from; k < to; k++) list.push(contribution(members[k]!));
