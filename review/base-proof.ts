@@ -133,9 +133,11 @@ function groupsOf(run: { readonly texts: readonly string[]; readonly docs: reado
 
 /** Who one role's RoleBindings bind, with the keys of the people and tokens' accounts among them. */
 interface Held {
+  /** The role, and the subjects to render its bindings for: none when read `keysOnly` (base's). */
   readonly holders: RoleHolders;
-  /** Usernames; `namespace/name` of each ServiceAccount. */
+  /** Usernames. */
   readonly users: ReadonlySet<string>;
+  /** `namespace/name` of each ServiceAccount. */
   readonly accounts: ReadonlySet<string>;
 }
 
