@@ -634,17 +634,14 @@ export function accessMatrixJson(
   const allowedOfRole: (readonly [string, string])[] = [];
   const allowedOne = (i: number) => (allowedOfRole[roleNumberOf[i]!] ??= allowedText([i], 0, 1));
   // Bindings of one namespace share a number (a run is found comparing numbers, not names), and
-  // each has its place among them; `nsFirst` is each namespace's first binding.
+  // each has its place among them.
   const nsNumbers = new Int32Array(count);
   const nsPlaces = new Int32Array(count);
-  const nsFirst: number[] = count ? [0] : [];
   for (let i = 1; i < count; i++) {
     const same = bindings[i]!.namespace === bindings[i - 1]!.namespace;
     nsNumbers[i] = nsNumbers[i - 1]! + (same ? 0 : 1);
     nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
-    if (!same) nsFirst.push(i);
   }
-  nsFirst.push(count);
   // via is a cell's bindings sorted by label, each label once (CellMaker.via). Two bindings whose
   // names (and their roles' names) JSON writes as they are, with no space, `!` or `"`, compare by
   // their labels' JSON as by their labels: the arrow, the one character past ASCII, then meets
@@ -685,7 +682,7 @@ export function accessMatrixJson(
   const nsKeys = new Map<string, string>();
   const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, nsKeyText(ns)).get(ns)!;
   // A namespace's key by its number: looking up 20,000 namespace strings hashes each.
-  const nsKeysByNumber = new Array<string>(nsFirst.length);
+  const nsKeysByNumber = new Array<string>(count ? nsNumbers[count - 1]! + 1 : 0);
   const nsKeyOf = (i: number) => (nsKeysByNumber[nsNumbers[i]!] ??= nsKeyText(bindings[i]!.namespace));
   // `"namespace":{cell}` of one binding alone (most cells), by its number.
   const aloneTexts = new Array<Buffer>(count);
