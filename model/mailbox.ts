@@ -175,6 +175,15 @@ interface Parts {
   readonly host?: MailHost;
 }
 
+/** Where the first of `+` and `separators` is in `local` (each UTF-16 unit read alone), or -1. */
+function separatorAt(local: string, separators: readonly string[] | undefined): number {
+  for (let i = 0; i < local.length; i++) {
+    const c = local[i]!;
+    if (c === '+' || separators?.includes(c)) return i;
+  }
+  return -1;
+}
+
 /** Where an address's name ends and its domain starts, by `hosts`, or undefined for no address (a forged dist/'s). */
 function partsOf(email: string, hosts: ReadonlyMap<string, MailHost>): Parts | undefined {
   const at = email.lastIndexOf('@');
@@ -187,20 +196,68 @@ function partsOf(email: string, hosts: ReadonlyMap<string, MailHost>): Parts | u
   const host = hosts.get(domain);
   // The first separator in the name splits it (Postfix's recipient_delimiter); one first is part of the name.
   const local = email.slice(0, at);
-  const split = local.split('').findIndex((c) => c === '+' || !!host?.separators?.includes(c));
+  const split = separatorAt(local, host?.separators);
   const tag = split > 0 ? local[split] : undefined;
   return { name: tag ? local.slice(0, split) : local, ...(tag ? { tag } : {}), subdomain: false, domain, host };
 }
+
+/**
+ * Each domain as domainOf read it, once a process: a review reads 20,000 addresses on a few domains,
+ * and domainToUnicode costs about as much as the rest of mailboxOf.
+ */
+const domainsRead = new Map<string, string>();
 
 /**
  * A domain as mail delivery reads it: one written in IDNA's ASCII form is the domain it decodes to
  * (`xn--bcher-kva.de` is `bücher.de`, RFC 5891), so both spellings reach one mailbox (red team
  * R66-1). A domain that decodes to nothing stays as written.
  */
-const domainOf = (domain: string): string => domainToUnicode(domain) || domain;
+function domainOf(domain: string): string {
+  let read = domainsRead.get(domain);
+  if (read === undefined) domainsRead.set(domain, (read = domainToUnicode(domain) || domain));
+  return read;
+}
 
 /** Whether a domain is written in IDNA's ASCII form: `domainOf` reads it as another spelling. */
 const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
+
+/**
+ * Whether `email` is its own mailbox, read without taking it apart: nothing routes it (no `%` or
+ * `!`), no `+` after its first character splits a subaddress off, and its domain is plain
+ * (plainDomain). Most addresses of an organization are (a review reads 20,000); any other is read
+ * in full by mailboxOf, which gives the same answer for these.
+ */
+function isOwnMailbox(email: string, hosts: ReadonlyMap<string, MailHost>): boolean {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return false;
+  for (let i = 0; i < at; i++) {
+    const c = email.charCodeAt(i);
+    // `%`, `!`, and `+` (a `+` first is part of the name: partsOf).
+    if (c === 0x25 || c === 0x21 || (c === 0x2b && i > 0)) return false;
+  }
+  return plainDomain(email.slice(at + 1), hosts);
+}
+
+/**
+ * Whether a domain is read as written by `hosts`: no IDNA ASCII form (domainOf), no host of it (a
+ * provider's or the organization's, which may read its names or split them on other separators),
+ * and no subdomain addressing above it. Each domain worked out once for each set of hosts.
+ */
+function plainDomain(domain: string, hosts: ReadonlyMap<string, MailHost>): boolean {
+  let plain = plainDomains.get(hosts);
+  if (!plain) plainDomains.set(hosts, (plain = new Map()));
+  let is = plain.get(domain);
+  if (is === undefined) {
+    const dot = domain.indexOf('.');
+    is =
+      domainOf(domain) === domain && !hosts.has(domain) && !(dot >= 1 && hosts.get(domain.slice(dot + 1))?.subdomains);
+    plain.set(domain, is);
+  }
+  return is;
+}
+
+/** Each set of hosts' plainDomain answers. */
+const plainDomains = new WeakMap<ReadonlyMap<string, MailHost>, Map<string, boolean>>();
 
 /**
  * The mailbox a (lower-cased) address reaches: a subaddress (RFC 5233, `frank+ops@acme.io`) is
@@ -211,8 +268,10 @@ const isAsciiForm = (domain: string): boolean => domainOf(domain) !== domain;
  * the one it is sent on to (deliveredTo). An address without an @ is its own mailbox.
  */
 export function mailboxOf(email: string, declared?: readonly MailDomain[]): string {
+  const hosts = hostsOf(declared);
+  if (isOwnMailbox(email, hosts)) return email;
   const sent = deliveredTo(email);
-  const parts = partsOf(sent, hostsOf(declared));
+  const parts = partsOf(sent, hosts);
   if (!parts) return sent;
   const { name, domain, host } = parts;
   if (!host) return `${name}@${domain}`;

@@ -1,0 +1,39 @@
+/**
+ * mailboxOf's shortcut (isOwnMailbox): an address it reads as its own mailbox without taking it apart
+ * must be one the full reading reads so too. Each address here is asked after a plain one of its
+ * domain (the shortcut's answer for the domain kept), and must still reach the mailbox it reaches.
+ */
+import { describe, expect, it } from 'vitest';
+import { type MailDomain, mailboxOf } from '../model/mailbox.ts';
+
+describe('mailboxOf: an address read as its own mailbox is one', () => {
+  it('reads a plain address as itself, and the same string', () => {
+    const email = 'frank@acme.io';
+    expect(mailboxOf(email)).toBe(email);
+    expect(mailboxOf('+frank@acme.io')).toBe('+frank@acme.io');
+  });
+
+  it.each([
+    ['frank+ops@acme.io', 'frank@acme.io'],
+    ['frank%acme.io@relay.io', 'frank@acme.io'],
+    ['acme.io!frank@relay.io', 'frank@acme.io'],
+    ['frank@xn--bcher-kva.de', 'frank@bücher.de'],
+    ['f.rank@googlemail.com', 'frank@gmail.com'],
+    ['f_rank@pm.me', 'frank@proton.me'],
+    ['x@frank.fastmail.com', 'frank@fastmail.com'],
+  ])('reads %s, after a plain address of its domain, as %s', (email, mailbox) => {
+    mailboxOf(`plain@${email.slice(email.lastIndexOf('@') + 1)}`);
+    expect(mailboxOf(email)).toBe(mailbox);
+  });
+
+  it("reads the organization's own mail by its declaration, a domain read plain without one", () => {
+    const declared: MailDomain[] = [
+      { domains: ['acme.io', 'acme.com'], subaddressSeparators: ['-'], subdomainAddressing: true },
+    ];
+    expect(mailboxOf('frank-ops@acme.io')).toBe('frank-ops@acme.io');
+    expect(mailboxOf('frank-ops@acme.com')).toBe('frank-ops@acme.com');
+    expect(mailboxOf('frank-ops@acme.io', declared)).toBe('frank@acme.io');
+    expect(mailboxOf('frank@acme.com', declared)).toBe('frank@acme.io');
+    expect(mailboxOf('x@frank.acme.io', declared)).toBe('frank@acme.io');
+  });
+});
