@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { schemaProblems } from '../synth/kubernetes-schema.ts';
+import { plainSubject, schemaProblems } from '../synth/kubernetes-schema.ts';
+import { Subject } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Subject';
 import { placeOrganization, shardOf } from '../synth/render.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
 import type { Manifest } from '../synth/manifest.ts';
@@ -145,6 +146,33 @@ describe('schemas', () => {
     expect(schemaProblems([binding('d', { kind: 'User', name: 'x' })])).toEqual([
       'RoleBinding web/d: subjects must be array',
     ]);
+  });
+
+  it("a subject passed without the validator is one Subject's schema passes (it reads no more of it)", () => {
+    const strings = ['', 'User', 'Group', 'ServiceAccount', 'not a kind', 'x'.repeat(300)];
+    const optional = [undefined, '', 'rbac.authorization.k8s.io', 'web'];
+    const extra = [{}, { extra: 1 }, { kind2: null }];
+    let passed = 0;
+    for (const kind of strings)
+      for (const name of strings)
+        for (const apiGroup of optional)
+          for (const namespace of optional)
+            for (const more of extra) {
+              const s = { ...more, kind, name, ...(apiGroup === undefined ? {} : { apiGroup }), namespace };
+              expect(plainSubject(s)).toBe(true);
+              expect(() => Subject.prototype.validate.call(s)).not.toThrow();
+              passed++;
+            }
+    expect(passed).toBeGreaterThan(1000);
+    // Anything else goes to the validator (its words): missing, non-string, null, arrays.
+    for (const s of [null, 'User', [], Object.assign([], { kind: 'User', name: 'a' }), { kind: 'User' }, { name: 'a' }])
+      expect(plainSubject(s)).toBe(false);
+    for (const v of [null, 7, {}, ['a']]) {
+      expect(plainSubject({ kind: v, name: 'a' })).toBe(false);
+      expect(plainSubject({ kind: 'User', name: v })).toBe(false);
+      expect(plainSubject({ kind: 'User', name: 'a', apiGroup: v })).toBe(false);
+      expect(plainSubject({ kind: 'User', name: 'a', namespace: v })).toBe(false);
+    }
   });
 
   it("the Argo CD files validate against Argo CD's CRD schemas and say what they must", () => {
