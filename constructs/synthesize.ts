@@ -10,7 +10,7 @@ import type { OrgModel } from '../model/model.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
 import { boundaryObjects } from '../synth/boundary.ts';
 import { schemaProblems } from '../synth/kubernetes-schema.ts';
-import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, membersFileText } from '../synth/render.ts';
+import { ARGOCD_FILES, groupIntoFiles, headerOf, membershipData, membersFileParts } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import { toYamlStream } from '../synth/yaml.ts';
 import { type FileSink, fileParts, type OutputFile, partsBytes, shardFindings } from '../synth/files.ts';
@@ -82,8 +82,9 @@ export function synthesize(root: Declaration, options: SynthOptions, sink?: File
     return { ok: false, findings: judged, files: [], paths: [], model, documents: 0 };
   const header = headerOf(options.declaredIn);
   const argo = argoCdObjects(model);
+  // members.json as parts: its 20 MB at size XL never made one string.
+  to.write(MEMBERS_FILE, membersFileParts(membershipData(model, options.today)));
   const others: OutputFile[] = [
-    { path: MEMBERS_FILE, content: membersFileText(membershipData(model, options.today)) },
     ...(argo.length
       ? [
           { path: ARGOCD_FILES.applicationSet, content: toYamlStream([argo[1]!], header) },
@@ -102,6 +103,9 @@ export function synthesize(root: Declaration, options: SynthOptions, sink?: File
     // Counted as written, not by reading 200 MB of text again (45 ms at size XL).
     documents: rendered.reduce((n, f) => n + f.objects.length, 0) + argo.length + boundary.length,
     files: contents.sort((a, b) => byPath(a.path, b.path)),
-    paths: [...rendered, ...others].map((f) => f.path).sort(byPath),
+    paths: [...rendered, ...others]
+      .map((f) => f.path)
+      .concat(MEMBERS_FILE)
+      .sort(byPath),
   };
 }

@@ -854,11 +854,40 @@ export function membershipLists(
 
 const MEMBERS_INDENT = '  ';
 
-/** dist/members.json: the membership data as JSON, two spaces an indent. */
-export const membersFileText = (data: MembershipData): string => `${JSON.stringify(data, null, MEMBERS_INDENT)}\n`;
+/** Records of a list written as one part: at size XL's 50,000 users, about 50 parts of 400 KB. */
+const MEMBERS_PART_RECORDS = 1024;
 
 /**
- * A user's entry as membersFileText writes it inside `users` (two indents deep, from its line's
+ * dist/members.json: the membership data as JSON, two spaces an indent (`JSON.stringify(data,
+ * null, '  ')` and a line break), as parts, for a sink to write without the whole (20 MB at size
+ * XL, made once by JSON.stringify and again with its last line break). Each list's records are written a
+ * part at a time as JSON.stringify writes them two levels deep, from `[[...records]]` (its
+ * `[\n  [` and `\n  ]\n]` cut off), each other value from `{key: value}` (its `{` and `\n}`).
+ */
+export function membersFileParts(data: MembershipData): string[] {
+  const parts: string[] = ['{'];
+  let first = true;
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (!first) parts.push(',');
+    first = false;
+    if (!Array.isArray(value) || !value.length) {
+      parts.push(JSON.stringify({ [key]: value }, null, MEMBERS_INDENT).slice(1, -2));
+      continue;
+    }
+    parts.push(`\n${MEMBERS_INDENT}${JSON.stringify(key)}: [`);
+    for (let i = 0; i < value.length; i += MEMBERS_PART_RECORDS) {
+      if (i) parts.push(',');
+      parts.push(JSON.stringify([value.slice(i, i + MEMBERS_PART_RECORDS)], null, MEMBERS_INDENT).slice(5, -6));
+    }
+    parts.push(`\n${MEMBERS_INDENT}]`);
+  }
+  parts.push(first ? '}\n' : '\n}\n');
+  return parts;
+}
+
+/**
+ * A user's entry as membersFileParts writes it inside `users` (two indents deep, from its line's
  * start): the proof against base puts head's in place of base's without writing the file again.
  */
 export const membersFileUser = (u: MemberUser): string =>
