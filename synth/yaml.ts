@@ -15,6 +15,8 @@ import { clipShown, codePoint, unicodeEscape, withThousands } from '../model/tex
 // Words YAML 1.1 (Go) or 1.2 read as booleans or null.
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
 const RESERVED_MAX_LENGTH = Math.max(...[...RESERVED].map((w) => w.length));
+/** One of RESERVED's words in any case. They are short: a longer text is not lowered to be looked for (a new string each). */
+const isReserved = (text: string): boolean => text.length <= RESERVED_MAX_LENGTH && RESERVED.has(text.toLowerCase());
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./@:-]*$/;
 
 /**
@@ -78,9 +80,7 @@ export function scalar(value: unknown): string {
   if (typeof value !== 'string') throw new Error(`cannot write a ${typeof value} as a YAML scalar`);
   let text = SCALAR_TEXT.get(value);
   if (text === undefined) {
-    // RESERVED's words are short: a longer name is not lowered to be looked for (a new string each).
-    const reserved = value.length <= RESERVED_MAX_LENGTH && RESERVED.has(value.toLowerCase());
-    text = PLAIN.test(value) && !reserved && !value.endsWith(':') ? value : quote(value);
+    text = PLAIN.test(value) && !isReserved(value) && !value.endsWith(':') ? value : quote(value);
     if (SCALAR_TEXT.size < SCALAR_TEXT_MAX && value.length <= 64) SCALAR_TEXT.set(value, text);
   }
   return text;
@@ -442,7 +442,7 @@ function parseScalar(token: string): unknown {
       );
     return n;
   }
-  if (PLAIN.test(token) && !RESERVED.has(token.toLowerCase()) && !token.endsWith(':')) return token;
+  if (PLAIN.test(token) && !isReserved(token) && !token.endsWith(':')) return token;
   throw new NotCanonical();
 }
 
