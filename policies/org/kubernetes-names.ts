@@ -241,12 +241,15 @@ function labelsRefused(labels: Record<string, unknown>, where: string, skip: Ski
 }
 
 function annotationsRefused(annotations: Record<string, unknown>, where: string, skip: Skip): string | undefined {
-  const judged = Object.entries(annotations).filter(([k, v]) => !skip(k, v));
-  for (const [k, v] of judged) {
+  // One pass: each judged entry checked and its bytes counted as annotationsBytes counts them
+  // (every value counted is a string: any other was refused first), no copies of the entries.
+  let bytes = 0;
+  for (const [k, v] of Object.entries(annotations)) {
+    if (skip(k, v)) continue;
     const bad = qualifiedNameProblem(k) ?? (typeof v === 'string' ? undefined : 'is not a string');
     if (bad) return `annotation ${k} ${bad}${where}: the API server refuses it`;
+    bytes += byteLength(k) + byteLength(v as string);
   }
-  const bytes = annotationsBytes(Object.fromEntries(judged));
   if (bytes > WRITTEN_ANNOTATIONS_MAX_BYTES)
     return `its annotations${where} are ${bytes} bytes, over the ${WRITTEN_ANNOTATIONS_LIMIT_TEXT}`;
   return undefined;
