@@ -306,7 +306,7 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
   // Each subject's number, found once for all its bindings (bySubject), not looked up by name in each.
   // A User subject named as a ServiceAccount's username is that ServiceAccount (appliesToUser in
   // rule.go matches the name): one row, with the ServiceAccount groups' access too.
-  const slotOf = bySubject(bindings, (s) => {
+  const slotOf = bySubject((s) => {
     if (s.kind === 'ServiceAccount') return slot(s.kind, `${s.namespace}:${s.name}`);
     const account = s.kind === 'User' ? exactServiceAccountOf(s.name) : undefined;
     return account ? slot('ServiceAccount', account) : slot(s.kind, s.name);

@@ -589,7 +589,7 @@ function grantCountOf(membership: Membership, rbac: RbacSet): number {
   const place = new Map([...membership.users.values()].map((u, k) => [u.username, k]));
   const lastCounted = new Int32Array(place.size).fill(-1);
   // A person's place found once for all their bindings (bySubject), -1 for no member.
-  const placeOf = bySubject(rbac.bindings, (s) => place.get(s.name) ?? -1);
+  const placeOf = bySubject((s) => place.get(s.name) ?? -1);
   let n = 0;
   let id = 0;
   for (const group of groups.values()) {

@@ -11,7 +11,7 @@ import { synthesize } from '../../constructs/synthesize.ts';
 import { parseCanonicalYaml, toYamlStream } from '../../synth/yaml.ts';
 import { accessIndex, accessMatrix, accessMatrixJson } from '../../analysis/access.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
-import { readRbac, subjectId, type ManifestDoc } from '../../analysis/objects.ts';
+import { bySubject, readRbac, subjectId, type ManifestDoc } from '../../analysis/objects.ts';
 import { isBootstrapBinding, withBootstrap } from '../../analysis/bootstrap.ts';
 import { roleBinding, TODAY } from '../helpers.ts';
 
@@ -78,6 +78,23 @@ describe('subject numbers', () => {
     expect(readRbac(unnumbered(docsOf(EDGES))).bindings.flatMap((b) => b.subjects.map(subjectId))).toEqual(
       Array(13).fill(undefined),
     );
+  });
+
+  it('answer once per subject read before, and each time for one numbered after', () => {
+    const asked: string[] = [];
+    const before = readRbac(docsOf(EDGES)).bindings.flatMap((b) => b.subjects);
+    const nameOf = bySubject((s) => {
+      asked.push(s.name);
+      return s.name;
+    });
+    const after = readRbac(docsOf(toYamlStream([roleBinding('d', 'b5', 'pods', [user('cyd')])]))).bindings[0]!.subjects;
+    expect(subjectId(after[0]!)).toBeGreaterThan(Math.max(...before.map((s) => subjectId(s)!)));
+    expect([...before, ...before, ...after, ...after].map(nameOf)).toEqual(
+      [...before, ...before, ...after, ...after].map((s) => s.name),
+    );
+    // Each subject read before asked once (by its object); cyd, numbered after, each time.
+    expect(asked.filter((n) => n === 'cyd')).toHaveLength(2);
+    expect(asked.length).toBe(new Set(before).size + 2);
   });
 
   it('index subjects with numbers as by name: two texts of one person, accounts without a namespace, repeats', () => {
