@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOutput } from '../cli/output-read.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
+import { userSubjectLines } from './verdict-questions.ts';
 
 const PATH = 'c1/shard-00/resources.yaml';
 
@@ -27,9 +28,7 @@ const binding = (name: string, apiVersion = 'rbac.authorization.k8s.io/v1', kind
     '  kind: ClusterRole',
     '  name: acme:r:full',
     'subjects:',
-    '- apiGroup: rbac.authorization.k8s.io',
-    '  kind: User',
-    '  name: ann@acme.io',
+    ...userSubjectLines('ann@acme.io'),
     '',
   ].join('\n');
 
