@@ -158,10 +158,11 @@ interface KindRead {
 function readKind(apiVersion: unknown, kind: string): KindRead {
   const group = typeof apiVersion === 'string' ? groupOf(apiVersion) : '';
   const cluster = isKind(WRITTEN_KINDS.cluster, group, kind);
+  const inNamespace = isKind(WRITTEN_KINDS.namespaced, group, kind);
   // isWrittenNamespaced: only of a string's group.
-  const namespaced = typeof apiVersion === 'string' && isKind(WRITTEN_KINDS.namespaced, group, kind);
-  const written = cluster || isKind(WRITTEN_KINDS.namespaced, group, kind);
-  return { group, cluster, namespaced, applied: written && apiVersion === (group ? `${group}/v1` : 'v1') };
+  const namespaced = typeof apiVersion === 'string' && inNamespace;
+  const applied = (cluster || inNamespace) && apiVersion === (group ? `${group}/v1` : 'v1');
+  return { group, cluster, namespaced, applied };
 }
 
 /**
