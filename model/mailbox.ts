@@ -184,15 +184,26 @@ function separatorAt(local: string, separators: readonly string[] | undefined): 
   return -1;
 }
 
+/**
+ * The host whose subdomain addressing reads `domain` (`frank.fastmail.com`: Fastmail's), or
+ * undefined: a domain that is a host's own is read as that host's, not as a subdomain.
+ */
+function subdomainHostOf(domain: string, hosts: ReadonlyMap<string, MailHost>): MailHost | undefined {
+  const dot = domain.indexOf('.');
+  const parent = hosts.has(domain) || dot < 1 ? undefined : hosts.get(domain.slice(dot + 1));
+  return parent?.subdomains ? parent : undefined;
+}
+
 /** Where an address's name ends and its domain starts, by `hosts`, or undefined for no address (a forged dist/'s). */
 function partsOf(email: string, hosts: ReadonlyMap<string, MailHost>): Parts | undefined {
   const at = email.lastIndexOf('@');
   if (at < 1) return undefined;
   const domain = domainOf(email.slice(at + 1));
-  const dot = domain.indexOf('.');
-  const parent = hosts.has(domain) || dot < 1 ? undefined : hosts.get(domain.slice(dot + 1));
-  if (parent?.subdomains)
+  const parent = subdomainHostOf(domain, hosts);
+  if (parent) {
+    const dot = domain.indexOf('.');
     return { name: domain.slice(0, dot), subdomain: true, domain: domain.slice(dot + 1), host: parent };
+  }
   const host = hosts.get(domain);
   // The first separator in the name splits it (Postfix's recipient_delimiter); one first is part of the name.
   const local = email.slice(0, at);
@@ -248,9 +259,7 @@ function plainDomain(domain: string, hosts: ReadonlyMap<string, MailHost>): bool
   if (!plain) plainDomains.set(hosts, (plain = new Map()));
   let is = plain.get(domain);
   if (is === undefined) {
-    const dot = domain.indexOf('.');
-    is =
-      domainOf(domain) === domain && !hosts.has(domain) && !(dot >= 1 && hosts.get(domain.slice(dot + 1))?.subdomains);
+    is = domainOf(domain) === domain && !hosts.has(domain) && !subdomainHostOf(domain, hosts);
     plain.set(domain, is);
   }
   return is;
