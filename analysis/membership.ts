@@ -424,13 +424,11 @@ export function readMembership(docs: readonly ManifestDoc[], label: string, line
   // Every cluster of the output carries the same membership: one copy is enough. orgctl writes it
   // in its organization's system namespace, which only admins reach: a ConfigMap of that name in
   // any other namespace is anyone's (a namespace admin's), not the organization's membership.
-  const orgMap = [
-    ...new Map(
-      named(ORGANIZATION_CONFIGMAP)
-        .filter(inItsSystemNamespace)
-        .map((c) => [JSON.stringify(c.data), c]),
-    ).values(),
-  ];
+  // Copies are told apart by their data only when there are several: one (a single cluster's, the
+  // strict reader's for its layout) is not written out again.
+  const candidates = named(ORGANIZATION_CONFIGMAP).filter(inItsSystemNamespace);
+  const orgMap =
+    candidates.length < 2 ? candidates : [...new Map(candidates.map((c) => [JSON.stringify(c.data), c])).values()];
   if (orgMap.length !== 1) {
     throw new SnapshotError(
       `${label} has ${orgMap.length ? 'more than one' : 'no'} ${ORGANIZATION_CONFIGMAP} ConfigMap: it is not a dist/ synthesized by orgctl, so membership (who is admin) is unknown`,

@@ -279,20 +279,6 @@ const isOrganizationConfigMap = (object: unknown): boolean => {
 };
 
 /**
- * The layout an organization ConfigMap says, read once per object: a diff's head takes base's
- * ConfigMap object when its text is unchanged (DocumentCache), and reading it walks the organization's
- * record (its namespaces, 2,000 at size L). Only a layout read is kept: a ConfigMap refused is read,
- * and refused, again.
- */
-const LAYOUTS = new WeakMap<object, Layout>();
-
-function layoutOf(org: ManifestDoc): Layout {
-  let layout = LAYOUTS.get(org.object as object);
-  if (!layout) LAYOUTS.set(org.object as object, (layout = readMembership([org], org.file).org));
-  return layout;
-}
-
-/**
  * Each document placed elsewhere than orgctl places it (red team R89-3), as `file#index: what`:
  * kubectl applies an object wherever it is written (a RoleBinding of web in data's shard binds in
  * web), while a question about one namespace reads only that namespace's shard (can-i, who-can).
@@ -302,7 +288,9 @@ function layoutOf(org: ManifestDoc): Layout {
 function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, string>): string[] {
   const org = docs.find((d) => isOrganizationConfigMap(d.object));
   if (!org) return [];
-  const layout = layoutOf(org);
+  // Its organization is read once per object (membership.ts' organizationOf): a diff's head takes
+  // base's ConfigMap object when its text is unchanged (DocumentCache).
+  const layout: Layout = readMembership([org], org.file).org;
   // Each file's shard and each namespace's found once: 24,000 documents at size L are in 34 files
   // and 2,000 namespaces.
   const shards = new Map<string, string>();
