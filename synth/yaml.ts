@@ -183,23 +183,19 @@ function writeFrozen(obj: Record<string, unknown>, pad: string, out: string[], a
 // Sequences sit at their key's indentation (kubectl style): `- ` then the item.
 function writeSequence(items: readonly unknown[], pad: string, out: string[]): void {
   for (const item of items) {
-    // A person's subject, written before at this indentation (in each of their bindings): its text.
-    const known = isCollection(item) ? frozenText(item, pad, 'item') : undefined;
-    if (known !== undefined) {
-      out.push(known);
+    if (!isCollection(item)) {
+      out.push(`${pad}- ${scalar(item)}`);
       continue;
     }
-    if (isCollection(item) && !isEmpty(item)) {
-      if (Array.isArray(item)) {
-        out.push(`${pad}-`);
-        writeSequence(item, `${pad}  `, out);
-      } else if (Object.isFrozen(item)) writeFrozen(item as Record<string, unknown>, pad, out, 'item');
-      else writeMapping(item as Record<string, unknown>, `${pad}  `, out, `${pad}- `);
-    } else if (isCollection(item)) {
-      out.push(`${pad}- ${Array.isArray(item) ? '[]' : '{}'}`);
-    } else {
-      out.push(`${pad}- ${scalar(item)}`);
-    }
+    // A person's subject, written before at this indentation (in each of their bindings): its text.
+    const known = frozenText(item, pad, 'item');
+    if (known !== undefined) out.push(known);
+    else if (isEmpty(item)) out.push(`${pad}- ${Array.isArray(item) ? '[]' : '{}'}`);
+    else if (Array.isArray(item)) {
+      out.push(`${pad}-`);
+      writeSequence(item, `${pad}  `, out);
+    } else if (Object.isFrozen(item)) writeFrozen(item as Record<string, unknown>, pad, out, 'item');
+    else writeMapping(item as Record<string, unknown>, `${pad}  `, out, `${pad}- `);
   }
 }
 
