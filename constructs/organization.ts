@@ -385,20 +385,18 @@ export class Organization extends Construct implements OrganizationLike {
     return grant;
   }
 
-  /** A spec's grant (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
-  private addSpecGrant(declared: SpecGrant, path: string | undefined): void {
-    this.grantList.push(this.specGrant(declared, this.grantList.length, path));
-  }
-
   /**
-   * A spec's grants, as addSpecGrant keeps each. The first grants declared are made into a list at
-   * its length: 100,000 pushed grow it into five larger objects one after another (a list that
-   * large is never moved, so each is memory not touched before: 470 pages more at size L).
+   * A spec's grants (spec loading reaches this through OrgScope): each checked, and kept as the
+   * model's record (specGrant). The first grants declared are made into a list at its length:
+   * 100,000 pushed grow it into five larger objects one after another (a list that large is never
+   * moved, so each is memory not touched before: 470 pages more at size L).
    */
   private addSpecGrants(grants: readonly SpecGrant[], path?: (i: number) => string): void {
     // At a construct path, each grant's ordinal counts the grants listed before it: one by one.
     if (path && this.grantList.length === 0) this.grantList = grants.map((g, i) => this.specGrant(g, i, path(i)));
-    else for (let i = 0; i < grants.length; i++) this.addSpecGrant(grants[i]!, path?.(i));
+    else
+      for (let i = 0; i < grants.length; i++)
+        this.grantList.push(this.specGrant(grants[i]!, this.grantList.length, path?.(i)));
   }
 
   /** The model's record of a spec's grant declared as the grant at `index`. */
