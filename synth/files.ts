@@ -12,7 +12,7 @@ import {
   type Placed,
   type RenderedFile,
 } from './render.ts';
-import { type DocumentTexts, streamDocument, streamHeader } from './yaml.ts';
+import { type DocumentTexts, streamHeader, streamParts } from './yaml.ts';
 
 export interface OutputFile {
   readonly path: string;
@@ -50,11 +50,7 @@ export function fileParts(files: readonly RenderedFile[], declaredIn: string): (
     get: (o) => WRITTEN_DOCUMENTS.get(o) ?? sharedTexts.get(o),
     set: (o, text) => shared.has(o) && sharedTexts.set(o, text),
   };
-  return (f) => {
-    const parts = [head];
-    for (const o of f.objects) parts.push(streamDocument(o, texts));
-    return parts;
-  };
+  return (f) => streamParts(f.objects, head, texts);
 }
 
 /** The bytes of a file in parts, as shard-limit measures them. */

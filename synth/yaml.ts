@@ -227,9 +227,17 @@ export interface DocumentTexts {
  * `cache` remembers each object's text: the same object in several files is written once.
  */
 export function toYamlStream(docs: readonly Record<string, unknown>[], header?: string, cache?: DocumentTexts): string {
-  const parts: string[] = [streamHeader(header)];
+  return streamParts(docs, streamHeader(header), cache).join('');
+}
+
+/**
+ * A stream's text in parts, unjoined: `head` (streamHeader's) then each document (streamDocument's),
+ * for a writer that takes a file's parts and keeps no whole text of it.
+ */
+export function streamParts(docs: readonly Record<string, unknown>[], head: string, cache?: DocumentTexts): string[] {
+  const parts = [head];
   for (const d of docs) parts.push(streamDocument(d, cache));
-  return parts.join('');
+  return parts;
 }
 
 /** A stream's header comment, each line commented; empty without one. */
