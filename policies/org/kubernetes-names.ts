@@ -255,38 +255,41 @@ function annotationsRefused(annotations: Record<string, unknown>, where: string,
   return undefined;
 }
 
-/** Where verdicts are kept: a Map, or a WeakMap so an output's objects go with it. */
-type Verdicts<R> = Pick<WeakMap<object, R>, 'get' | 'set'>;
-
-/** `judge(value)`, kept in `known` for a frozen value (one that cannot change). */
-export function judgedOnce<V extends object, R>(known: Verdicts<R>, value: V, judge: (v: V) => R): R {
-  // Looked up first: only a frozen value is kept, and frozen it stays.
-  let r = known.get(value);
-  if (r === undefined) {
-    r = judge(value);
-    if (Object.isFrozen(value)) known.set(value, r);
-  }
-  return r;
+/**
+ * `judge`, each frozen value's verdict kept (one that cannot change): the store is the judge's own,
+ * so no two judges can share one. A verdict kept by object for labels and for annotations alike was
+ * read for the other: the YAML reader reads one text as one frozen object wherever it is written,
+ * and annotations accepted made the same text accepted as labels (red team R123-1). A WeakMap: an
+ * output's objects go with it.
+ */
+export function judgedEach<V extends object, R>(judge: (v: V) => R): (v: V) => R {
+  const known = new WeakMap<V, R>();
+  return (value) => {
+    // Looked up first: only a frozen value is kept, and frozen it stays.
+    let r = known.get(value);
+    if (r === undefined) {
+      r = judge(value);
+      if (Object.isFrozen(value)) known.set(value, r);
+    }
+    return r;
+  };
 }
 
-/**
- * Verdicts on labels and annotations the YAML reader shares (one frozen object for the labels
- * every binding carries): judged once each. '' is accepted. A WeakMap: an output's objects go with it.
- */
-const METADATA_JUDGED = new WeakMap<object, string>();
-
 const nothingSkipped: Skip = () => false;
+
+/**
+ * Verdicts on labels and on annotations the YAML reader shares (one frozen object for the labels
+ * every binding carries), each judged once by its own rules. '' is accepted.
+ */
+const labelsJudged = judgedEach((l: Record<string, unknown>) => labelsRefused(l, '', nothingSkipped) ?? '');
+const annotationsJudged = judgedEach((a: Record<string, unknown>) => annotationsRefused(a, '', nothingSkipped) ?? '');
 
 /** metadataRefused of an object's own metadata, its shared labels and annotations judged once. */
 function ownMetadataRefused(metadata: unknown): string | undefined {
   const meta = isObj(metadata) ? metadata : {};
   const labels = isObj(meta.labels) ? meta.labels : {};
   const annotations = isObj(meta.annotations) ? meta.annotations : {};
-  return (
-    judgedOnce(METADATA_JUDGED, labels, (l) => labelsRefused(l, '', nothingSkipped) ?? '') ||
-    judgedOnce(METADATA_JUDGED, annotations, (a) => annotationsRefused(a, '', nothingSkipped) ?? '') ||
-    undefined
-  );
+  return labelsJudged(labels) || annotationsJudged(annotations) || undefined;
 }
 
 /** Why the API server refuses an object for its size (one request, a ConfigMap's data), or undefined. */
@@ -367,10 +370,10 @@ function subjectRefused(s: unknown, namespaced: boolean): string | undefined {
  * A RoleBinding's subject judged once per subject object: the YAML reader reads a person named in
  * many bindings as one frozen object (200,000 subjects, some 10,000 objects at size L). '' is accepted.
  */
-const SUBJECT_JUDGED = new WeakMap<object, string>();
+const subjectJudged = judgedEach((s: Record<string, unknown>) => subjectRefused(s, true) ?? '');
 
 const roleBindingSubjectRefused = (s: unknown): string | undefined =>
-  isObj(s) ? judgedOnce(SUBJECT_JUDGED, s, (v) => subjectRefused(v, true) ?? '') || undefined : subjectRefused(s, true);
+  isObj(s) ? subjectJudged(s) || undefined : subjectRefused(s, true);
 
 /** The kinds a RoleBinding's and a ClusterRoleBinding's roleRef may name. */
 const ROLE_BINDING_REFS: readonly string[] = ['Role', 'ClusterRole'];

@@ -16,7 +16,7 @@ import {
   annotationsBytes,
   CONFIGMAP_DATA_MAX_BYTES,
   configMapDataBytes,
-  judgedOnce,
+  judgedEach,
   refusedLabels,
   NAME_RULE,
   REQUEST_MAX_BYTES,
@@ -86,8 +86,7 @@ export const invalidObject: OrgRule = {
     const report = (o: Manifest, message: string) =>
       out.push({ severity: 'error', rule: this.id, subject: describeObject(o), message, source: sourceOf(model, o) });
     // Objects share their labels and their kind's annotations (frozen: they cannot change): each judged once.
-    const labelProblems = new Map<object, readonly string[]>();
-    const annotationBytes = new Map<object, number>();
+    const [labelProblems, annotationBytes] = [judgedEach(labelsProblems), judgedEach(annotationsBytes)];
     for (const o of objectsOf(model, ctx)) {
       const rule = NAME_RULE[o.kind];
       const problem = rule ? rule(o.metadata.name) : `is of kind ${o.kind}, which orgctl does not write`;
@@ -97,8 +96,8 @@ export const invalidObject: OrgRule = {
           `name ${JSON.stringify(o.metadata.name)} ${problem}, which the API server refuses for a ${o.kind}; ${NAME_ADVICE[o.kind] ?? 'change the declaration'}`,
         );
       const meta = o.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
-      if (meta.labels) for (const message of judgedOnce(labelProblems, meta.labels, labelsProblems)) report(o, message);
-      const bytes = meta.annotations ? judgedOnce(annotationBytes, meta.annotations, annotationsBytes) : 0;
+      if (meta.labels) for (const message of labelProblems(meta.labels)) report(o, message);
+      const bytes = meta.annotations ? annotationBytes(meta.annotations) : 0;
       if (bytes > WRITTEN_ANNOTATIONS_MAX_BYTES) {
         report(
           o,
