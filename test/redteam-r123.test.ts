@@ -12,9 +12,9 @@
  * Closed with its class: each judge keeps its own verdicts (judgedEach), none can share a store.
  *
  * Held (guards below, passing): (1) a declared text (an annotation, a token's name and note, a label,
- * a custom role's name and rules, the username prefix) that Go's YAML 1.1 reading would take as a
+ * a custom role's name and rules, a non-resource URL, the username prefix, an email's name) that Go's YAML 1.1 reading would take as a
  * boolean, null, number, timestamp, merge key, comment, other line break or other text: each is
- * refused by synth or written so that orgctl's strict reader, the `yaml` package in YAML 1.1 mode
+ * refused by synth or written so that orgctl's strict reader (the API server's rules included), the `yaml` package in YAML 1.1 mode
  * and divergentConstruct read the text as declared (scalar quotes every reserved word: none is
  * longer than five characters, and a plain scalar never starts with a digit, sign or dot); a part
  * larger than the writer's buffer is written as its bytes, pairs across each slice boundary. (2)
@@ -141,6 +141,13 @@ const FIELDS: Record<string, (s: Spec, text: string) => void> = {
   usernamePrefix: (s, t) => {
     s.spec.identity = { usernamePrefix: t };
   },
+  nonResourceURL: (s, t) => {
+    s.spec.customRoles = [{ name: 'reader', rules: [{ nonResourceURLs: [t], verbs: ['get'] }] }];
+    s.spec.grants.push({ user: 'bob@acme.io', namespace: 'data', customRole: 'reader' });
+  },
+  email: (s, t) => {
+    s.spec.users.push({ email: `${t}@acme.io`, github: 'zed' });
+  },
 };
 
 /**
@@ -162,6 +169,9 @@ function misread(field: string, text: string): string | undefined {
     return /^(TypeError|RangeError|ReferenceError)/.test(String(e)) ? `crashed: ${String(e)}` : undefined;
   }
   if (!r.ok) return r.findings.some((f) => f.severity === 'error' && f.message) ? undefined : 'refused, no words';
+  // What the API server refuses of it, as the strict reader judges dist/ (objectRefused: subjects, names, labels...).
+  const judged = refusedBy(r.files.map((f) => ({ ...f, label: f.path })));
+  if (judged) return `written, and refused as dist/: ${judged}`;
   const read: unknown[] = [];
   for (const f of r.files) {
     if (f.path.endsWith('.json')) {
