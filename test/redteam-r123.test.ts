@@ -35,7 +35,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { divergentConstruct } from '../cli/go-yaml.ts';
 import { streamOutput } from '../cli/output.ts';
-import { parseOutput, type OutputText } from '../cli/output-read.ts';
+import { DocumentCache, parseOutput, type OutputText } from '../cli/output-read.ts';
 import { Organization } from '../constructs/index.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import { mailboxOf, type MailDomain } from '../model/mailbox.ts';
@@ -84,6 +84,15 @@ describe('R123-1: labels and annotations of the same text are judged each by its
     );
     expect(refused).toContain('ConfigMap web/labelled: label acme.io/r123-1b');
     expect(refused).not.toContain('ConfigMap web/noted');
+  });
+
+  it("held: base's annotations do not make the same text accepted as head's labels (one reading's cache, as a diff's)", () => {
+    const entry = '    acme.io/r123-1e: "not a label value"\n';
+    const cache = new DocumentCache();
+    expect(() => parseOutput(forged(configMap('noted', `  annotations:\n${entry}`)), cache)).not.toThrow();
+    expect(() => parseOutput(forged(configMap('labelled', `  labels:\n${entry}`)), cache)).toThrow(
+      'ConfigMap web/labelled: label acme.io/r123-1e "not a label value" must be empty',
+    );
   });
 
   it('held: the text alone, as labels refused, as annotations accepted', () => {
