@@ -316,6 +316,132 @@ describe('the proof against base', () => {
     });
 });
 
+/** `text` with the RoleBinding of `role` in `ns` (its first part) changed by `edit`; the edit must change it. */
+const inBinding = (ns: string, role: string, edit: (binding: string) => string) => (text: string) => {
+  const docs = text.split('\n---\n');
+  const at = docs.findIndex(
+    (d) => d.includes(`kind: RoleBinding\n`) && d.includes(`  name: acme:${role}\n  namespace: ${ns}\n`),
+  );
+  expect(at, `no binding of ${role} in ${ns}`).toBeGreaterThanOrEqual(0);
+  const changed = edit(docs[at]!);
+  expect(changed).not.toBe(docs[at]);
+  docs[at] = changed;
+  return docs.join('\n---\n');
+};
+
+describe("the proof against base, where it writes a changed binding from base's text", () => {
+  // bob leaves r:pods and w:services in web and gains r:events there (a new binding), and joins
+  // lee and token bots in data's r:full (a binding base has: the subjects added and removed are
+  // all that changes in it).
+  const base = output(spec());
+  const head = output(
+    spec((s) => {
+      s.spec.grants[0].levels = ['r:events'];
+      s.spec.grants.push({ user: 'bob@acme.io', namespace: 'data', levels: ['r:full'] });
+    }),
+  );
+  const both = (ns: string, role: string, edit: (binding: string) => string) => {
+    const change = inBinding(ns, role, edit);
+    return forged(forged(head, ns, change), ns, change, 'ord1');
+  };
+  const entry = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}\n`;
+
+  it('proves the change, as the full proof does', () => {
+    expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 2, files: 4 }, full: true });
+  });
+
+  it('takes a member added by hand, written as orgctl writes it, as the full proof does: a grant', () => {
+    // dist/ records grants as bindings: erin is a member orgctl binds, r:full no level only admins
+    // hold; what she gains is a change of access the change rules judge on the diff.
+    const added = both('data', 'r:full', (b) =>
+      b.replace(entry('lee@acme.io'), `${entry('erin@acme.io')}${entry('lee@acme.io')}`),
+    );
+    expect(proofs(base, added)).toEqual({ againstBase: { proved: true, namespaces: 2, files: 4 }, full: true });
+  });
+
+  // Each forgery of head beside that change: refused by the strict reader, or left by the proof
+  // against base to the full proof, which refuses it.
+  const forgeries: [string, OutputText[]][] = [
+    [
+      'a member added by hand at the end, after the tokens',
+      both('data', 'r:full', (b) => `${b}\n${entry('erin@acme.io').trimEnd()}`),
+    ],
+    [
+      'a subject added out of order',
+      both('data', 'r:full', (b) =>
+        b.replace(`${entry('bob@acme.io')}${entry('lee@acme.io')}`, `${entry('lee@acme.io')}${entry('bob@acme.io')}`),
+      ),
+    ],
+    [
+      'a subject named twice',
+      both('data', 'r:full', (b) => b.replace(entry('lee@acme.io'), `${entry('lee@acme.io')}${entry('lee@acme.io')}`)),
+    ],
+    [
+      'a subject named twice where nobody else changes',
+      both('web', 'r:pods', (b) =>
+        b.replace(entry('erin@acme.io'), `${entry('erin@acme.io')}${entry('erin@acme.io')}`),
+      ),
+    ],
+    [
+      'two subjects swapped in a binding that loses one',
+      both('web', 'r:pods', (b) =>
+        b.replace(
+          `${entry('erin@acme.io')}${entry('gina@acme.io')}`,
+          `${entry('gina@acme.io')}${entry('erin@acme.io')}`,
+        ),
+      ),
+    ],
+    [
+      "a person's subject in another apiGroup",
+      both('data', 'r:full', (b) =>
+        b.replace(entry('lee@acme.io'), entry('lee@acme.io').replace('rbac.authorization.k8s.io', 'rbac.example.io')),
+      ),
+    ],
+    [
+      "a person's subject with a namespace",
+      both('data', 'r:full', (b) => b.replace(entry('lee@acme.io'), `${entry('lee@acme.io')}  namespace: data\n`)),
+    ],
+    [
+      "a token's subject in another namespace",
+      both('data', 'r:full', (b) =>
+        b.replace('  name: token-bots\n  namespace: acme-system', '  name: token-bots\n  namespace: data'),
+      ),
+    ],
+    ['a name quoted', both('data', 'r:full', (b) => b.replace('  name: lee@acme.io\n', '  name: "lee@acme.io"\n'))],
+    [
+      'a name quoted where nobody else changes',
+      both('web', 'r:pods', (b) => b.replace('  name: erin@acme.io\n', "  name: 'erin@acme.io'\n")),
+    ],
+    ['a space more', both('data', 'r:full', (b) => b.replace('  name: lee@acme.io\n', '  name:  lee@acme.io\n'))],
+    [
+      'a space at the end of a line',
+      both('data', 'r:full', (b) => b.replace('  name: bob@acme.io\n', '  name: bob@acme.io \n')),
+    ],
+    [
+      'a subject written in flow style',
+      both('data', 'r:full', (b) =>
+        b.replace(entry('lee@acme.io'), '- {apiGroup: rbac.authorization.k8s.io, kind: User, name: lee@acme.io}\n'),
+      ),
+    ],
+    [
+      'the roleRef a Role of the same name',
+      both('data', 'r:full', (b) => b.replace('  kind: ClusterRole\n', '  kind: Role\n')),
+    ],
+  ];
+  for (const [what, forgery] of forgeries)
+    it(`refuses a forged head: ${what}`, () => {
+      expect(forgery.some((f, i) => f.content !== head[i]!.content)).toBe(true);
+      let p: ReturnType<typeof proofs>;
+      try {
+        p = proofs(base, forgery);
+      } catch {
+        return; // the strict reader refuses it before either proof
+      }
+      expect(p.againstBase.proved, 'the proof against base takes it').toBe(false);
+      expect(p.full).toBe(false);
+    });
+});
+
 describe('orgctl review and the proof against base', () => {
   it('says which proof it ran; --full-proof re-renders head whole', async () => {
     const dirs = await distPair(baseSpec(), (s) => (s.spec.grants[0].levels = ['r:events']));
