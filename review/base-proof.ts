@@ -6,10 +6,11 @@
  * proved it exactly what this engine renders. So when head differs from base only in the
  * RoleBindings of some namespaces, head is what orgctl renders from it when (and this module
  * checks each) every other byte is base's, every namespace's bindings are written as synthesis
- * writes them for who they bind (re-rendered by the renderer's own function and compared as text,
- * in every cluster's copy alike), each person gaining a level is a member whose grants orgctl
- * binds, nobody loses what being an admin or Add All gives everywhere, and no changed file outgrows
- * an Argo CD Application. The policies those bindings could break are the ones on who holds a
+ * writes them for who they bind (compared as text, in every cluster's copy alike: a binding base
+ * has, one part on either side, is base's text with the people added and removed spliced in by the
+ * renderer's own entry and order; any other re-rendered by the renderer's own function), each
+ * person gaining a level is a member whose grants orgctl binds, nobody loses what being an admin
+ * or Add All gives everywhere, and no changed file outgrows an Argo CD Application. The policies those bindings could break are the ones on who holds a
  * level: a level reserved for admins (exactly those holding what the RBAC analysis refuses
  * non-admins, test/catalog.test.ts) is never taken here for a non-admin. The membership data may
  * differ in people's dated access and in a deactivated person's staged grants (MemberUser.dormant):
@@ -41,6 +42,7 @@ import type { RuleResult } from '../policies/change/context.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import {
   bindingOrder,
+  fitsOneBinding,
   headerOf,
   CLUSTER_SHARD,
   isHashPlaced,
@@ -52,7 +54,12 @@ import {
   membersFileUser,
   withGrantRecords,
   namespaceRoleBindings,
+  refBytes,
   type RoleHolders,
+  subjectEntry,
+  subjectKey,
+  SUBJECTS_LINE,
+  surelyOneBinding,
   type SubjectRef,
 } from '../synth/render.ts';
 import { toYamlDocument, type FileDocuments } from '../synth/yaml.ts';
@@ -133,7 +140,7 @@ function groupsOf(run: { readonly texts: readonly string[]; readonly docs: reado
 
 /** Who one role's RoleBindings bind, with the keys of the people and tokens' accounts among them. */
 interface Held {
-  /** The role, and the subjects to render its bindings for: none when read `keysOnly` (base's). */
+  /** The role, and the subjects to render its bindings for: none when read `keysOnly`. */
   readonly holders: RoleHolders;
   /** Usernames. */
   readonly users: ReadonlySet<string>;
@@ -143,8 +150,9 @@ interface Held {
 
 /**
  * Who one role's RoleBindings bind (their subjects and keys read in one pass: a changed role's
- * subjects are most of what the proof reads; base's are only compared, so `keysOnly` lists none
- * of them); a reason when a binding is not one orgctl could write.
+ * subjects are most of what the proof reads; `keysOnly` lists none of them, for base's, compared
+ * only, and head's when its bindings are spliced, not rendered); a reason when a binding is not one
+ * orgctl could write.
  */
 function holdersOf(group: RoleGroup, namespace: string, keysOnly = false): Held | string {
   const subjects: SubjectRef[] = [];
@@ -222,10 +230,87 @@ function judgeHolders(
   return undefined;
 }
 
+/** A subject of a binding as read (holdersOf checked its kind and names). */
+const refOf = (s: Obj): SubjectRef =>
+  s.kind === 'User'
+    ? { kind: 'User', name: s.name as string }
+    : { kind: 'ServiceAccount', name: s.name as string, namespace: s.namespace as string };
+
+/**
+ * The one RoleBinding of a role in a namespace as orgctl writes it when its people are base's but
+ * `removed`, plus `added`: base's text (written by orgctl and proved when it merged, as every byte
+ * this proof leaves as base's) with the removed people's entries cut out and the added ones'
+ * written in where the render orders them, by the render's own entry and order (subjectEntry,
+ * subjectKey), so that only what changed is written, not the whole binding again. Undefined when
+ * base's text is not one entry per subject after SUBJECTS_LINE, or when the result is more than
+ * one part (then the renderer writes it whole).
+ */
+function splicedBinding(
+  baseText: string,
+  baseDoc: Obj,
+  added: readonly string[],
+  removed: ReadonlySet<string>,
+  /** Added people's entries, by name: written once a proof. */
+  entries: Map<string, string>,
+): string | undefined {
+  const subjects = baseDoc.subjects as Obj[];
+  const at = baseText.indexOf(`\n${SUBJECTS_LINE}`);
+  if (at < 0 || !subjects.length || !baseText.endsWith('\n')) return undefined;
+  // Each entry begins a line with `- ` (its other lines are indented): one per subject.
+  const starts = [at + 1 + SUBJECTS_LINE.length];
+  for (let p = baseText.indexOf('\n- ', starts[0]!); p >= 0; p = baseText.indexOf('\n- ', p + 1)) starts.push(p + 1);
+  if (starts.length !== subjects.length || !baseText.startsWith('- ', starts[0]!)) return undefined;
+  starts.push(baseText.length);
+  const adds = added.map((name) => {
+    const ref = { kind: 'User', name } as const;
+    let entry = entries.get(name);
+    if (entry === undefined) entries.set(name, (entry = subjectEntry(ref)));
+    return { key: subjectKey(ref), entry, bytes: refBytes(ref) };
+  });
+  adds.sort((a, b) => (a.key < b.key ? -1 : 1));
+  const pieces = [baseText.slice(0, starts[0])];
+  const kept: Obj[] = [];
+  let next = 0;
+  for (let i = 0; i < subjects.length; i++) {
+    const s = subjects[i]!;
+    // Keys made only while an added person is still to be placed.
+    if (next < adds.length) {
+      const key = subjectKey(refOf(s));
+      for (; next < adds.length && adds[next]!.key < key; next++) pieces.push(adds[next]!.entry);
+    }
+    if (s.kind === 'User' && removed.has(s.name as string)) continue;
+    pieces.push(baseText.slice(starts[i], starts[i + 1]));
+    kept.push(s);
+  }
+  for (; next < adds.length; next++) pieces.push(adds[next]!.entry);
+  const text = pieces.join('');
+  if (surelyOneBinding(text.length - starts[0]!)) return text;
+  // Large: its subjects' bytes counted as the render counts them.
+  let bytes = 0;
+  for (const a of adds) bytes += a.bytes;
+  for (const s of kept) bytes += refBytes(refOf(s));
+  return fitsOneBinding(bytes) ? text : undefined;
+}
+
+/** Names in `a` but not in `b`. */
+const without = (a: ReadonlySet<string>, b: ReadonlySet<string>): string[] => [...a].filter((x) => !b.has(x));
+
+/** A role's RoleBindings in a namespace as the renderer writes them for who `group` binds; a reason when they are not read. */
+function renderedTexts(
+  group: RoleGroup,
+  namespace: string,
+  render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[],
+): string[] | string {
+  const held = holdersOf(group, namespace);
+  if (typeof held === 'string') return held;
+  return render(namespace, [held.holders]).map((o) => toYamlDocument(o));
+}
+
 /**
  * Why a namespace's changed RoleBindings are not proved, or undefined when they are: in orgctl's
- * order, one run per role, every role whose bindings changed judged (judgeHolders) and re-rendered
- * by synthesis' own function, compared as text; a role's bindings unchanged from base are base's.
+ * order, one run per role, every role whose bindings changed judged (judgeHolders) and written as
+ * synthesis writes them (splicedBinding, else re-rendered by its own function), compared as text; a
+ * role's bindings unchanged from base are base's.
  */
 function judgeNamespace(
   namespace: string,
@@ -238,6 +323,8 @@ function judgeNamespace(
     readonly namespaceSettings: Membership['namespaceSettings'];
     readonly order: (a: string, b: string) => number;
     readonly render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[];
+    /** Added people's entries in bindings (splicedBinding), by name. */
+    readonly entries: Map<string, string>;
   },
 ): string | undefined {
   const [hg, bg] = [groupsOf(head, namespace), groupsOf(base, namespace)];
@@ -252,7 +339,7 @@ function judgeNamespace(
   for (const name of new Set([...headGroups.keys(), ...baseGroups.keys()])) {
     const [h, b] = [headGroups.get(name), baseGroups.get(name)];
     if (h && b && sameTexts(h.texts, b.texts)) continue;
-    const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace, true)];
+    const [hh, bh] = [h && holdersOf(h, namespace, true), b && holdersOf(b, namespace, true)];
     if (typeof hh === 'string') return hh;
     if (typeof bh === 'string') return `base: ${bh}`;
     const why = judgeHolders(
@@ -264,13 +351,22 @@ function judgeNamespace(
       !!context.namespaceSettings.get(namespace)?.adminsOnly,
     );
     if (why) return why;
-    if (
-      hh &&
-      !sameTexts(
-        context.render(namespace, [hh.holders]).map((o) => toYamlDocument(o)),
-        h!.texts,
-      )
-    )
+    if (!hh) continue;
+    // One part on either side, of the same kind of role: base's text with who changed spliced in;
+    // else (a new role here, parts) every subject rendered by the renderer.
+    const spliced =
+      b && bh && h!.texts.length === 1 && b.texts.length === 1 && bh.holders.roleKind === hh.holders.roleKind
+        ? splicedBinding(
+            b.texts[0]!,
+            b.docs[0]!,
+            without(hh.users, bh.users),
+            new Set(without(bh.users, hh.users)),
+            context.entries,
+          )
+        : undefined;
+    const written = spliced !== undefined ? [spliced] : renderedTexts(h!, namespace, context.render);
+    if (typeof written === 'string') return written;
+    if (!sameTexts(written, h!.texts))
       return `namespace ${namespace}'s RoleBindings of ${hh.holders.roleName} are not written as orgctl writes them for who they bind`;
   }
   return undefined;
@@ -656,6 +752,7 @@ export function proveAgainstBase(input: {
     namespaceSettings: membership.namespaceSettings,
     order: bindingOrder(org),
     render: namespaceRoleBindings(org),
+    entries: new Map<string, string>(),
   };
   for (const [namespace, c] of changed) {
     const why = judgeNamespace(namespace, c.head, c.base, context);

@@ -48,7 +48,7 @@ import {
   type OrgModel,
   type TokenModel,
 } from '../model/model.ts';
-import { escapeSkipMarker, streamDocument } from './yaml.ts';
+import { escapeSkipMarker, streamDocument, toYamlDocument } from './yaml.ts';
 import { byteLength, unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionAppliedByHand, protectionObjects } from './guard-rails.ts';
@@ -158,17 +158,16 @@ class Subjects {
 
   constructor(private readonly model: Pick<OrgModel, 'usernamePrefix'>) {}
 
-  private made(s: Subject, sortKey: string): number {
-    Object.freeze(s);
+  private made(ref: SubjectRef, sortKey: string): number {
+    const s = subjectObject(ref);
     const n = this.subjects.length;
     if (n && !(this.sortKeys[n - 1]! < sortKey)) this.inKeyOrder = false;
     this.subjects.push(s);
     this.sortKeys.push(sortKey);
-    this.sizes.push(byteLength(JSON.stringify(s)) + 8); // bytes, as the annotation limit counts them
+    this.sizes.push(subjectBytes(s));
     return n;
   }
 
-  // Users first, by name; then service accounts by namespace and name.
   user(userKey: string): number {
     return this.userNamed(usernameOf(this.model, userKey));
   }
@@ -176,15 +175,18 @@ class Subjects {
   /** A person's subject by their Kubernetes username: one object per name, so a binding names them once. */
   userNamed(name: string): number {
     let n = this.named.get(name);
-    if (n === undefined)
-      this.named.set(name, (n = this.made({ apiGroup: RBAC_GROUP, kind: 'User', name }, `0\u0000${name}`)));
+    if (n === undefined) {
+      const ref = { kind: 'User', name } as const;
+      this.named.set(name, (n = this.made(ref, subjectKey(ref))));
+    }
     return n;
   }
 
   serviceAccount(namespace: string, name: string): number {
-    const key = `1\u0000${namespace}\u0000${name}`;
+    const ref = { kind: 'ServiceAccount', name, namespace } as const;
+    const key = subjectKey(ref);
     let n = this.accounts.get(key);
-    if (n === undefined) this.accounts.set(key, (n = this.made({ kind: 'ServiceAccount', name, namespace }, key)));
+    if (n === undefined) this.accounts.set(key, (n = this.made(ref, key)));
     return n;
   }
 
@@ -535,7 +537,7 @@ function roleBindings(
           manifest(RBAC_V1, 'RoleBinding', {
             metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
             roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
-            subjects: chunk,
+            subjects: chunk, // last: the text after SUBJECTS_LINE is the subjects' entries alone
           } satisfies k8s.KubeRoleBindingProps),
           roleSources.get(roleKey(ns, roleName)),
         ),
@@ -568,6 +570,49 @@ function customRoleObjects(
 export type SubjectRef =
   | { readonly kind: 'User'; readonly name: string }
   | { readonly kind: 'ServiceAccount'; readonly name: string; readonly namespace: string };
+
+/** The subject object a binding holds for `ref` (frozen: the writer keeps its text), its keys in the order written. */
+const subjectObject = (ref: SubjectRef): Subject =>
+  Object.freeze(
+    ref.kind === 'User'
+      ? { apiGroup: RBAC_GROUP, kind: 'User', name: ref.name }
+      : { kind: 'ServiceAccount', name: ref.name, namespace: ref.namespace },
+  );
+
+/**
+ * Where a subject is ordered among a binding's (Subjects.sorted): people first, by name; then
+ * service accounts, by namespace and name.
+ */
+export const subjectKey = (ref: SubjectRef): string =>
+  ref.kind === 'User' ? `0\u0000${ref.name}` : `1\u0000${ref.namespace}\u0000${ref.name}`;
+
+/** A subject's bytes as a binding's size limit counts them (chunkBySize against MAX_OBJECT_BYTES). */
+const subjectBytes = (s: Subject): number => byteLength(JSON.stringify(s)) + 8;
+export const refBytes = (ref: SubjectRef): number => subjectBytes(subjectObject(ref));
+
+/** Whether subjects of `bytes` in all (refBytes) are one RoleBinding, not parts (chunkBySize). */
+export const fitsOneBinding = (bytes: number): boolean => bytes <= MAX_OBJECT_BYTES;
+
+/**
+ * Whether subjects whose entries (subjectEntry) are `length` characters in all surely are one
+ * RoleBinding, their bytes not counted: a subject's bytes (subjectBytes: its JSON, each UTF-16 unit
+ * of a name at most 6 bytes, `\uXXXX`, with fewer than 6 times as many bytes of keys and quotes) are
+ * at most 6 times its entry's characters (the same names, each at least as long, with longer keys:
+ * test/render-subjects.test.ts).
+ */
+export const surelyOneBinding = (length: number): boolean => 6 * length <= MAX_OBJECT_BYTES;
+
+/** The line a RoleBinding's subjects follow: its last key, so the text after it is theirs alone. */
+export const SUBJECTS_LINE = 'subjects:\n';
+
+/**
+ * One subject's entry in a RoleBinding's subjects, as the writer writes the object the render puts
+ * there (subjectObject, at the top level): a binding's text is its text up to SUBJECTS_LINE, then
+ * its subjects' entries in order (the review's proof against base splices a changed binding's from
+ * these).
+ */
+export const subjectEntry = (ref: SubjectRef): string =>
+  toYamlDocument({ subjects: [subjectObject(ref)] }).slice(SUBJECTS_LINE.length);
 
 /** Who one role binds in a namespace. */
 export interface RoleHolders {

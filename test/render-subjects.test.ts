@@ -1,0 +1,72 @@
+/**
+ * How synth/render.ts writes a binding's subjects, as the review's proof against base splices them
+ * (review/base-proof.ts): a RoleBinding's text is its text up to SUBJECTS_LINE, then each
+ * subject's entry (subjectEntry) in subjectKey's order; and surelyOneBinding's bound holds for any
+ * name.
+ */
+import { describe, expect, it } from 'vitest';
+import * as render from '../synth/render.ts';
+import type { SubjectRef } from '../synth/render.ts';
+import { toYamlDocument } from '../synth/yaml.ts';
+
+// Names any writer's escape or quoting touches: YAML's reserved words and indicators, JSON's
+// escapes, characters orgctl never writes raw, lone and paired surrogates, a long one.
+const NAMES = [
+  'bob@acme.io',
+  'true',
+  'null',
+  '- x',
+  'a: b',
+  '#x',
+  ' lead',
+  'trail ',
+  'line\nbreak',
+  'q"uote\\back',
+  "it's",
+  '\u0000\u0001\u001f',
+  '\u2028\u2029\ufeff\ufffe\uffff',
+  '\ud800',
+  '\udc00x',
+  '😀',
+  'é',
+  'x'.repeat(300),
+];
+const refs: SubjectRef[] = NAMES.flatMap((name) => [
+  { kind: 'User', name },
+  { kind: 'ServiceAccount', name, namespace: name },
+  { kind: 'ServiceAccount', name: 'token-ci', namespace: name },
+]);
+
+describe("a RoleBinding's subjects as written", () => {
+  it('are its text up to SUBJECTS_LINE, then each entry in subjectKey order, each subject once', () => {
+    const bindings = render.namespaceRoleBindings('acme');
+    const subjects = [...refs].reverse();
+    const [binding, ...more] = bindings('web', [
+      { roleKind: 'ClusterRole', roleName: 'acme:r:pods', subjects: [...subjects, ...subjects] },
+    ]).map((o) => toYamlDocument(o));
+    expect(more).toEqual([]);
+    const at = binding!.indexOf(`\n${render.SUBJECTS_LINE}`) + 1 + render.SUBJECTS_LINE.length;
+    const ordered = [...new Map(refs.map((r) => [render.subjectKey(r), r])).entries()].sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    );
+    expect(binding!.slice(at)).toBe(ordered.map(([, r]) => render.subjectEntry(r)).join(''));
+  });
+
+  it("count a subject's bytes at most 6 times its entry's characters (surelyOneBinding)", () => {
+    for (const r of refs)
+      expect(render.refBytes(r), JSON.stringify(r)).toBeLessThanOrEqual(6 * render.subjectEntry(r).length);
+    expect(render.surelyOneBinding(32 * 1024)).toBe(true);
+    expect(render.surelyOneBinding(32 * 1024 + 1)).toBe(false);
+  });
+
+  it('split into parts where their bytes pass the limit, which surelyOneBinding never says of one part', () => {
+    const bindings = render.namespaceRoleBindings('acme');
+    const many = Array.from({ length: 4000 }, (_, i): SubjectRef => ({ kind: 'User', name: `user-${i}@acme.io` }));
+    const parts = bindings('web', [{ roleKind: 'ClusterRole', roleName: 'acme:r:pods', subjects: many }]).map((o) =>
+      toYamlDocument(o),
+    );
+    expect(parts.length).toBeGreaterThan(1);
+    const entries = many.map((r) => render.subjectEntry(r).length).reduce((a, b) => a + b);
+    expect(render.surelyOneBinding(entries)).toBe(false);
+  });
+});
