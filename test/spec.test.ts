@@ -85,6 +85,28 @@ describe('spec and schema', () => {
     });
   });
 
+  it("names each entry by its index, past every count of digits (one text's slices)", () => {
+    const grants = Array.from({ length: 1001 }, () => ({
+      user: 'alice@acme.io',
+      namespace: 'web',
+      levels: ['r:pods'],
+    }));
+    const users = Array.from({ length: 11 }, (_, i) => ({ email: `user${i}@acme.io` }));
+    const org = Organization.fromSpec(
+      new App(),
+      acmeSpecWith({ grants, users: [{ email: 'alice@acme.io', admin: true }, ...users] }),
+      {
+        today: TODAY,
+        userRecords: true,
+      },
+    );
+    const m = org.toModel();
+    // One user in one namespace: the model keeps the grants in the order declared.
+    expect(m.grants.map((g) => g.source)).toEqual(grants.map((_, i) => ({ spec: `spec.grants[${i}]` })));
+    expect(m.users.find((u) => u.key === 'user10@acme.io')?.source).toEqual({ spec: 'spec.users[11]' });
+    expect(m.users.find((u) => u.key === 'user8@acme.io')?.source).toEqual({ spec: 'spec.users[9]' });
+  });
+
   it("keeps a spec's users as records equal to User constructs' models, key order and refusals too", () => {
     const users = [
       { email: 'alice@acme.io', github: 'alice', githubId: 7, admin: true },
