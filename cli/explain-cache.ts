@@ -38,7 +38,6 @@ import {
   type NamespaceView,
   namespaceViewOf,
 } from '../analysis/explain-index.ts';
-import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 import type { OrgModel } from '../model/model.ts';
 import type { Manifest } from '../synth/manifest.ts';
 import {
@@ -222,11 +221,12 @@ export interface DeclarationText extends DeclarationRead {
  * this file, untouched, vouches for it (red team R120-1). `writeExplainIndex` keeps an index only
  * when the file is the same after, its stamp and its bytes (a file saved while it was read is not
  * what was read whole). Undefined when it cannot be read so (gone, a link or anything but a
- * regular file by now, larger than a spec may be, saved while read): the caller loads the
- * declaration, which says why.
+ * regular file by now, larger than `maxBytes` (the caller's MAX_SPEC_BYTES.json: constructs/spec.ts is
+ * not loaded by an answer from the index, it and the YAML reader it loads are 1-2 ms of a question),
+ * saved while read): the caller loads the declaration, which says why.
  */
-export function declarationBefore(index: ExplainIndex): DeclarationText | undefined {
-  const read = readStamped(index.file, MAX_SPEC_BYTES.json);
+export function declarationBefore(index: ExplainIndex, maxBytes: number): DeclarationText | undefined {
+  const read = readStamped(index.file, maxBytes);
   return read && { ...read.stamp, sha256: sha256Hex(read.bytes), text: read.bytes.toString('utf8') };
 }
 

@@ -98,8 +98,9 @@ export const command = defineCommand({
       // them nor YAML. Loaded only here: an answer from the index needs neither the constructs nor
       // the rules.
       // An index answering as it is (a name it does not know) is not written again.
-      const before = !view && index && declarationBefore(index);
       const { loadDeclaration, loadSpec, placeFindings } = await import('./load.ts');
+      const { MAX_SPEC_BYTES } = await import('../constructs/spec.ts');
+      const before = !view && index && declarationBefore(index, MAX_SPEC_BYTES.json);
       const { placeCheckedDeclaration } = await import('../constructs/analyze.ts');
       // With an index to write, the text read once, whose stamp and hash the index keeps: the
       // path read again may name another file by then (a link re-pointed, a folder swapped: R120-1).

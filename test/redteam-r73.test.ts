@@ -36,6 +36,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { declarationBefore, explainIndexOf, writeExplainIndex } from '../cli/explain-cache.ts';
 import { loadDeclaration } from '../cli/load.ts';
+import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { judgeLockChange } from './base-lock-project.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
@@ -115,7 +116,7 @@ describe('R73-2: a spec file saved while explain loads it, then put back', () =>
     const index = explainIndexOf(file, TODAY, 'abcdef0123456789')!;
     expect(index).toBeDefined();
     // explain's steps (cli/explain.ts), with the file saved (in place) and put back while it loads.
-    const before = declarationBefore(index)!;
+    const before = declarationBefore(index, MAX_SPEC_BYTES.json)!;
     writeFileSync(file, b);
     const loaded = await loadDeclaration(file, TODAY);
     writeFileSync(file, a);
@@ -133,7 +134,7 @@ describe('R73-2: a spec file saved while explain loads it, then put back', () =>
     const file = join(tempDir('orgctl-r73-2-'), 'org.json');
     writeFileSync(file, bobHolds('r:pods'));
     const index = explainIndexOf(file, TODAY, 'abcdef0123456789')!;
-    const before = declarationBefore(index)!;
+    const before = declarationBefore(index, MAX_SPEC_BYTES.json)!;
     const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).declared, { today: TODAY });
     writeExplainIndex(index, before, placed.model!, placed.objects!);
     expect(bobInIndex(index)).toEqual(['acme:r:pods']);

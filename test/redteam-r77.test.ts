@@ -41,6 +41,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { declarationBefore, explainIndexOf, writeExplainIndex, type ExplainIndex } from '../cli/explain-cache.ts';
 import { loadDeclaration } from '../cli/load.ts';
+import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 import { mayHaveChangedSince } from '../cli/racy.mjs';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
@@ -67,7 +68,7 @@ async function indexed(text: string): Promise<ExplainIndex> {
   const file = join(tempDir('orgctl-r77-1-'), 'org.json');
   writeFileSync(file, text);
   const index = explainIndexOf(file, TODAY, ENGINE)!;
-  const before = declarationBefore(index)!;
+  const before = declarationBefore(index, MAX_SPEC_BYTES.json)!;
   const placed = placeCheckedDeclaration((await loadDeclaration(file, TODAY)).declared, { today: TODAY });
   expect(placed.ok).toBe(true);
   writeExplainIndex(index, before, placed.model!, placed.objects!);
