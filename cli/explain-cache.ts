@@ -133,8 +133,8 @@ function unchanged(index: ExplainIndex, open: OpenIndex): boolean {
   return holdsRecordedBytes(index.file, made);
 }
 
-/** Parts of one open file, read by position (in bytes) as UTF-8 text. */
-function readParts(fd: number, path: string): (start: number, end: number) => string {
+/** Parts of one open file, read by position (in bytes): a namespace's part is searched as bytes (namespaceViewOf). */
+function readParts(fd: number, path: string): (start: number, end: number) => Buffer {
   return (start, end) => {
     const buffer = Buffer.allocUnsafe(end - start);
     let done = 0;
@@ -143,7 +143,7 @@ function readParts(fd: number, path: string): (start: number, end: number) => st
       if (n === 0) throw new Error(`${path}: shorter than its index says`);
       done += n;
     }
-    return buffer.toString('utf8');
+    return buffer;
   };
 }
 
@@ -188,11 +188,12 @@ export function readExplainIndex(index: ExplainIndex, namespace: string, subject
       [BUCKETS]: opened(BUCKETS),
     };
     if (!unchanged(index, open)) return undefined;
+    const bucketParts = readParts(open[BUCKETS], join(index.dir, BUCKETS));
     const view = namespaceViewOf(
       readFileSync(open[HEAD], 'utf8'),
       {
         namespaces: readParts(open[NAMESPACES], join(index.dir, NAMESPACES)),
-        buckets: readParts(open[BUCKETS], join(index.dir, BUCKETS)),
+        buckets: (start, end) => bucketParts(start, end).toString('utf8'),
       },
       namespace,
       subject,

@@ -179,7 +179,7 @@ describe('the explain index answers what the declaration answers', () => {
       // Positions are in bytes of UTF-8 (a token's name below is not ASCII).
       const bytes = { namespaces: Buffer.from(texts.namespaces), buckets: Buffer.from(texts.buckets) };
       const read = {
-        namespaces: (s: number, e: number) => bytes.namespaces.subarray(s, e).toString(),
+        namespaces: (s: number, e: number) => bytes.namespaces.subarray(s, e),
         buckets: (s: number, e: number) => bytes.buckets.subarray(s, e).toString(),
       };
       const declared = model.namespaces.map((n) => n.name);
@@ -199,7 +199,7 @@ describe('the explain index answers what the declaration answers', () => {
     });
   }
 
-  it("reads of a namespace's bindings those that can name the subject: its own, any Group's, and the first (the namespace has bindings)", () => {
+  it("reads of a namespace's bindings those that can name the subject: its own, any Group's, and, when none, its shortest (the namespace has bindings)", () => {
     const model = modelOf(1);
     const binding = (name: string, subjects: object[]) => roleBinding('ns-1', name, 'acme:r:pods', subjects);
     const user = model.grants.find((g) => g.namespace === 'ns-1' && !/^user[89]@/.test(g.user))!.user;
@@ -212,14 +212,35 @@ describe('the explain index answers what the declaration answers', () => {
     const texts = inMemory(explainIndexParts(model, objects));
     const bytes = Buffer.from(texts.namespaces); // positions are in bytes
     const read = {
-      namespaces: (s: number, e: number) => bytes.subarray(s, e).toString(),
+      namespaces: (s: number, e: number) => bytes.subarray(s, e),
       buckets: () => '{"users":[],"invites":[],"tokens":[]}',
     };
     const view = namespaceViewOf(texts.head, read, 'ns-1', user.toUpperCase())!;
-    expect(view.objects.map((o) => o.metadata.name)).toEqual(['first', 'group', 'own']);
+    expect(view.objects.map((o) => o.metadata.name)).toEqual(['group', 'own']);
     // Its grants there, of everyone's.
     expect(view.model.grants.length).toBeGreaterThan(0);
     expect(view.model.grants.every((g) => g.user === user)).toBe(true);
+    // None naming them: one binding, the shortest, wherever it is.
+    const others = [
+      binding(
+        'many',
+        [8, 7, 6].map((n) => ({ kind: 'User', name: `acme:user${n}@acme.io` })),
+      ),
+      binding('one', [{ kind: 'User', name: 'acme:user9@acme.io' }]),
+      binding(
+        'two',
+        [8, 9].map((n) => ({ kind: 'User', name: `acme:user${n}@acme.io` })),
+      ),
+    ];
+    const otherTexts = inMemory(explainIndexParts(model, others));
+    const otherBytes = Buffer.from(otherTexts.namespaces);
+    const otherView = namespaceViewOf(
+      otherTexts.head,
+      { ...read, namespaces: (s: number, e: number) => otherBytes.subarray(s, e) },
+      'ns-1',
+      user,
+    )!;
+    expect(otherView.objects.map((o) => o.metadata.name)).toEqual(['one']);
   });
 
   it('a head of another format is not read', () => {
@@ -227,7 +248,7 @@ describe('the explain index answers what the declaration answers', () => {
     const texts = inMemory(explainIndexParts(model, []));
     const other = texts.head.replace(/^\{"format":\d+,/, `{"format":${EXPLAIN_INDEX_FORMAT + 1},`);
     expect(other).not.toBe(texts.head);
-    const read = { namespaces: () => '', buckets: () => '' };
+    const read = { namespaces: () => Buffer.alloc(0), buckets: () => '' };
     expect(namespaceViewOf(other, read, 'ns-1', 'user1@acme.io')).toBeUndefined();
   });
 });
