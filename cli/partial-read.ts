@@ -29,6 +29,7 @@
  * of the documents parsed, the RBAC of those that cannot answer: other namespaces', and the
  * namespace's RoleBindings that cannot name the subject.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
@@ -66,8 +67,8 @@ import {
   shardOfFile,
   shardPlacing,
 } from './output-read.ts';
-import { readBytesInto, readFolderWhole } from './output.ts';
-import { sha256Hex } from './file-stamp.ts';
+import { MAX_OUTPUT_BYTES, readBytesInto, readFolderWhole } from './output.ts';
+import { REGULAR_ONLY, sha256Hex } from './file-stamp.ts';
 import type { Found, Judged, JudgedDocument, Verdicts } from './verdict-cache.ts';
 
 /** A subject as bindings name it: a user by name, a service account by namespace and name. */
@@ -308,6 +309,51 @@ const names = (bindings: readonly BindingObject[], s: NamedSubject) =>
 /** A users line's username field as JSON.stringify writes it: how the lists' bytes are searched for a person. */
 const usernameField = (username: string): string => `"username":${JSON.stringify(username)}`;
 
+/** The buffer markedLinesOfFile reads each part of a list into: 16 pages, where a list read whole is 450 new ones at L. */
+const LINES_SCRATCH = Buffer.allocUnsafe(65_536);
+
+/**
+ * markedLines of a file's bytes, read a part at a time into one small buffer, by one open of a
+ * regular file (a link is not followed, a FIFO not waited on: as readBytesInto reads it): each part
+ * up to its last line break, the rest carried into the next, so every line is searched whole, as in
+ * the whole file. Only the lines holding `mark` are decoded. Throws as a read of the file would (the
+ * partial read then answers nothing: the full read says why).
+ */
+export function markedLinesOfFile(file: string, mark: string | undefined): string[] {
+  const fd = openSync(file, REGULAR_ONLY);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${showHidden(file)}: not a regular file`);
+    const lines: string[] = [];
+    let carried = Buffer.alloc(0);
+    let total = 0;
+    for (let n: number; (n = readSync(fd, LINES_SCRATCH, 0, LINES_SCRATCH.length, null)) > 0; ) {
+      total += n;
+      if (total > MAX_OUTPUT_BYTES) throw new Error(`${showHidden(file)}: larger than an output may be`);
+      const part = LINES_SCRATCH.subarray(0, n);
+      // The line carried ends at this part's first line break: it alone is joined (no part is copied whole).
+      let from = 0;
+      if (carried.length) {
+        const first = part.indexOf(NEWLINE);
+        if (first < 0) {
+          carried = Buffer.concat([carried, part]);
+          continue;
+        }
+        lines.push(...markedLines(Buffer.concat([carried, part.subarray(0, first + 1)]), mark));
+        from = first + 1;
+      }
+      const end = Math.max(from, part.lastIndexOf(NEWLINE) + 1);
+      lines.push(...markedLines(part.subarray(from, end), mark));
+      carried = Buffer.from(part.subarray(end)); // a copy: the buffer is read into again
+    }
+    lines.push(...markedLines(carried, mark));
+    return lines;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const NEWLINE = 0x0a;
+
 /**
  * The RBAC of the files of orgctl's output folder `dir` that can answer `question`, or undefined
  * when the folder is not orgctl's output laid out as it writes it (then read everything).
@@ -536,9 +582,14 @@ function readLaidOut(
   // A user's lines in each list (their username field's bytes found), each list searched once.
   const userLine = subject?.kind === 'User' ? usernameField(subject.name) : undefined;
   const userLines = new Map<string, readonly string[]>();
+  // A list not read already is read through one small buffer (markedLinesOfFile), not whole.
   const linesOf = (f: string): readonly string[] => {
     let lines = userLines.get(f);
-    if (!lines) userLines.set(f, (lines = [...markedLines(bytesOf(f), userLine)]));
+    if (!lines) {
+      const read = readFiles.get(f);
+      lines = read ? [...markedLines(read, userLine)] : markedLinesOfFile(join(dir, f), userLine);
+      userLines.set(f, lines);
+    }
     return lines;
   };
   // Looked for whatever the membership lists say of them: a binding forged for a deactivated or

@@ -4,11 +4,12 @@
  * answer, warning and exit code equals the full read's; it parses fewer files; and what it cannot
  * bound falls back to the full read.
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
-import { readForQuestion } from '../cli/partial-read.ts';
+import { markedLinesOfFile, readForQuestion } from '../cli/partial-read.ts';
+import { markedLines } from '../analysis/ended-access.ts';
 import { listFiles } from '../cli/output.ts';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
 import { CLUSTER_SHARD, shardFile, shardOf } from '../synth/render.ts';
@@ -516,5 +517,33 @@ describe('what the partial read skips unparsed, Kubernetes and the strict reader
       const { partial, full } = await both(['who-can', 'delete', 'pods', '-n', ns, '--dir', dir, '--format', 'json']);
       expect(partial).toEqual(full);
     }
+  });
+});
+
+describe("a membership list's marked lines, read a part at a time", () => {
+  it('are the lines the whole file holds, lines across parts and a last line without a break too', () => {
+    const dir = tempDir('orgctl-marked-lines-');
+    // Lines of many lengths, some longer than a part (64 KiB), a mark now and then, near every part's edge.
+    const lines = Array.from({ length: 6_000 }, (_, i) =>
+      i % 7 === 0 ? `  {"username":"u${i}","expiring":[${'x'.repeat(i % 301)}]}` : `  ${'y'.repeat((i * 37) % 211)}`,
+    );
+    lines.splice(3_000, 0, `  "expiring":[${'z'.repeat(70_000)}]`);
+    for (const [name, text] of [
+      ['list.yaml', `${lines.join('\n')}\n`],
+      ['open.yaml', `${lines.join('\n')}\n  "expiring":[last]`],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      for (const mark of [undefined, '"username":"u42"', '"username":"u43"'])
+        expect(markedLinesOfFile(file, mark), `${name} ${mark}`).toEqual([...markedLines(readFileSync(file), mark)]);
+    }
+    expect(markedLinesOfFile(join(dir, 'open.yaml'), undefined).at(-1)).toBe('"expiring":[last]');
+  });
+
+  it('are read from a regular file only: a link is not followed', () => {
+    const dir = tempDir('orgctl-marked-lines-');
+    writeFileSync(join(dir, 'list.yaml'), '  "expiring":[]\n');
+    symlinkSync(join(dir, 'list.yaml'), join(dir, 'link.yaml'));
+    expect(() => markedLinesOfFile(join(dir, 'link.yaml'), undefined)).toThrow();
   });
 });
