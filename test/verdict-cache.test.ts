@@ -349,6 +349,39 @@ describe('a cache tampered with, or not of this folder and orgctl, is not truste
     rmSync(copy, { recursive: true, force: true });
   });
 
+  it('a record whose subjects’ names spell each name with an escape (the same JSON) answers as the output says', () => {
+    // The names' line is read for whether it holds a name: JSON that spells one otherwise is the
+    // same list, and a search of its bytes for the name as JSON.stringify writes it must not miss it.
+    const saved = records(dir).map((f) => [f, readFileSync(f, 'utf8')] as const);
+    try {
+      for (const [f, text] of saved) {
+        const [head, more, ...rest] = text.split('\n');
+        const escaped = more!.replace(/(^\[|,)"([0-9a-f])/g, (_, before: string, c: string) => {
+          return `${before}"\\u00${c.charCodeAt(0).toString(16)}`;
+        });
+        expect(JSON.parse(escaped)).toEqual(JSON.parse(more!));
+        const h = JSON.parse(head!);
+        writeFileSync(
+          f,
+          [JSON.stringify({ ...h, moreBytes: Buffer.byteLength(escaped) }), escaped, ...rest].join('\n'),
+        );
+      }
+      expect(saved.some(([f]) => readFileSync(f, 'utf8').includes('\\u00'))).toBe(true);
+      for (const q of QUESTIONS) {
+        const read = answerOf(readForQuestion(dir, q, undefined, verdictCacheOf(dir, ENGINE)));
+        // Undefined: the full read answers.
+        if (read !== undefined) expect(read, JSON.stringify(q)).toEqual(uncached(dir, q));
+      }
+      // The question a spelled name would mislead: a member bound only elsewhere, found there.
+      const elsewhere = user('ns-0', 'user31@acme.io');
+      expect(answerOf(readForQuestion(dir, elsewhere, undefined, verdictCacheOf(dir, ENGINE)))).toEqual(
+        uncached(dir, elsewhere),
+      );
+    } finally {
+      for (const [f, text] of saved) writeFileSync(f, text);
+    }
+  });
+
   it('a record that is a link, and a key folder that is a link, are not read', () => {
     const [first] = records(dir);
     const text = readFileSync(first!, 'utf8');
