@@ -576,6 +576,8 @@ function readLaidOut(
     }
   }
   // Whether the subject is named anywhere (can-i warns when not): the first other file that names it.
+  // A judged file's names (SubjectNames) are searched for its name's hash as JSON.stringify writes it.
+  const subjectHash = subject && Buffer.from(JSON.stringify(nameHash(subject.name)));
   const searched: string[] = [];
   // The membership lists, the same in every cluster: the first cluster's.
   const memberLists = [clusterShardFile(clusters[0]!), ...membersFiles];
@@ -606,7 +608,7 @@ function readLaidOut(
       // A file judged clean none of whose bindings names the subject's name: parsed, it would keep
       // none that names it (namesSubject), and its kept documents would keep the answer (clean).
       const facts = factsKnown(path);
-      if (facts && !(judged(path)!.more() as SubjectNames).includes(nameHash(subject.name))) continue;
+      if (facts && !judged(path)!.moreMayHold(subjectHash!)) continue;
       const bytes = mayNameIt.has(path) ? undefined : (readFiles.get(path) ?? readBytes(join(dir, path), scratch));
       if (bytes && !mayHoldAny(bytes, [subjectBytes])) continue;
       const rbac = rbacOf(path, namingSubject(path, partlyRead ? aboutNamespace(path) : undefined));

@@ -87,7 +87,11 @@ export interface JudgedDocument {
 /** A file judged before and unchanged since: what was found of it, and its documents (read when asked for). */
 export interface Judged {
   readonly facts: unknown;
-  readonly more: () => unknown;
+  /**
+   * Whether what else was found (Found's `more`, as JSON) may hold `needle` (JSON text): its bytes
+   * hold it, or a backslash (an escape may spell it otherwise), searched in the record, not parsed.
+   */
+  readonly moreMayHold: (needle: Buffer) => boolean;
   readonly docs: (label: string) => JudgedDocument[];
 }
 
@@ -123,6 +127,8 @@ export interface VerdictCache extends Verdicts {
 const recordName = (path: string): string => `${sha256Hex(path).slice(0, 32)}.json`;
 
 const NEWLINE = 0x0a;
+/** In JSON text, the start of every escape: the one way to spell a string otherwise. */
+const BACKSLASH = 0x5c;
 
 /** A record opened (openRecord): its first line, and the rest read when asked for. */
 type OpenRecord = NonNullable<ReturnType<typeof openRecord>>;
@@ -176,7 +182,7 @@ function openRecord(
 ):
   | {
       readonly head: Verdict;
-      readonly more: () => string;
+      readonly moreMayHold: (needle: Buffer) => boolean;
       readonly docs: (from: number, length: number) => string;
       readonly holdsAny: (from: number, length: number, needles: readonly Buffer[]) => boolean;
       readonly places: () => string | undefined;
@@ -208,7 +214,13 @@ function openRecord(
   const placesAt = docsAt + verdict.docsBytes + 1;
   return {
     head: verdict,
-    more: () => readAt(fd, end + 1, verdict.moreBytes).toString('utf8'),
+    // Into the one buffer, not parsed: at L a shard's names are some 100 KB of JSON, read for one
+    // name. A short read may hold anything.
+    moreMayHold: (needle) => {
+      if (scratch.buffer.length < verdict.moreBytes) scratch.buffer = Buffer.allocUnsafe(verdict.moreBytes);
+      const bytes = readAt(fd, end + 1, verdict.moreBytes, scratch.buffer);
+      return bytes.length !== verdict.moreBytes || bytes.includes(BACKSLASH) || bytes.includes(needle);
+    },
     docs: (from, length) => readAt(fd, docsAt + from, length, scratch.buffer).toString('utf8'),
     // Into the one buffer, grown to the largest document asked of; a short read may hold anything.
     holdsAny: (from, length, needles) => {
@@ -284,7 +296,7 @@ export function verdictCacheOf(dir: string, engine = engineId()): VerdictCache |
           });
         return (JSON.parse(places) as DocumentPlaces).map((place) => new PlacedDocument(record, place, label));
       };
-      return { facts: v.facts, more: () => JSON.parse(record.more()) as unknown, docs };
+      return { facts: v.facts, moreMayHold: record.moreMayHold, docs };
     } catch {
       return undefined;
     }
