@@ -25,6 +25,8 @@ const NAMES = [
   "it's",
   '\u0000\u0001\u001f',
   '\u2028\u2029\ufeff\ufffe\uffff',
+  '\u007f\u0085\u009f', // DEL, NEL and C1: escaped for Go, 6 characters each
+  '+argocd:skip-file-rendering', // its `+` written `\u002b`
   '\ud800',
   '\udc00x',
   '😀',

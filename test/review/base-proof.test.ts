@@ -427,6 +427,25 @@ describe("the proof against base, where it writes a changed binding from base's 
       'the roleRef a Role of the same name',
       both('data', 'r:full', (b) => b.replace('  kind: ClusterRole\n', '  kind: Role\n')),
     ],
+    // The splice keeps base's text but for the subjects: whatever else changes in the binding is head's own.
+    [
+      'the roleRef another level of the same kind, the binding keeping its name',
+      both('data', 'r:full', (b) =>
+        b.replace('  kind: ClusterRole\n  name: acme:r:full\n', '  kind: ClusterRole\n  name: acme:r:pods\n'),
+      ),
+    ],
+    [
+      "the binding's labels changed beside its subjects",
+      both('data', 'r:full', (b) =>
+        b.replace('orgctl.io/organization: acme\n', 'orgctl.io/organization: acme\n    team: data\n'),
+      ),
+    ],
+    [
+      "the binding's sync wave changed beside its subjects",
+      both('data', 'r:full', (b) =>
+        b.replace('argocd.argoproj.io/sync-wave: "4"', 'argocd.argoproj.io/sync-wave: "5"'),
+      ),
+    ],
   ];
   for (const [what, forgery] of forgeries)
     it(`refuses a forged head: ${what}`, () => {
