@@ -359,6 +359,24 @@ describe("the proof against base, where it writes a changed binding from base's 
     expect(proofs(base, added)).toEqual({ againstBase: { proved: true, namespaces: 2, files: 4 }, full: true });
   });
 
+  it("proves the reverse change, as the full proof does: a binding's last person leaves, and it is gone", () => {
+    expect(proofs(head, base)).toEqual({ againstBase: { proved: true, namespaces: 2, files: 4 }, full: true });
+  });
+
+  it('leaves to the full proof, which refuses it, a binding kept with no subjects when its last person leaves', () => {
+    const emptied = (text: string) =>
+      inBinding('web', 'r:events', (b) => b.replace(`subjects:\n${entry('bob@acme.io')}`, 'subjects: []\n'))(text);
+    const forgery = forged(forged(head, 'web', emptied), 'web', emptied, 'ord1');
+    let p: ReturnType<typeof proofs>;
+    try {
+      p = proofs(head, forgery);
+    } catch {
+      return; // the strict reader refuses it before either proof
+    }
+    expect(p.againstBase.proved).toBe(false);
+    expect(p.full).toBe(false);
+  });
+
   // Each forgery of head beside that change: refused by the strict reader, or left by the proof
   // against base to the full proof, which refuses it.
   const forgeries: [string, OutputText[]][] = [
