@@ -548,6 +548,12 @@ export interface StreamedOutput extends FileSink {
 /** Bytes encoded at once before they are written (one buffer, reused for every file). */
 const STREAM_BUFFER_BYTES = 2 ** 20;
 
+/**
+ * The least buffer writeParts can fill: a slice is cut at 3 bytes a UTF-16 unit, and never between
+ * the halves of a pair, so a smaller one fits no slice of two units and writeParts would never end.
+ */
+export const MIN_WRITE_BUFFER_BYTES = 6;
+
 export function streamOutput(outDir: string): StreamedOutput {
   const dir = resolve(outDir);
   let existed = false;
@@ -616,9 +622,14 @@ export function streamOutput(outDir: string): StreamedOutput {
  * Writes `parts` to a new file `target` through `buffer`: each part encoded into it, the buffer
  * written when full. No file's bytes are made whole (writeFile of a string encodes it into new
  * memory, which the VM faults in), nor a part's: one larger than the buffer (members.json, 20 MB at
- * size XL) is encoded a slice at a time, never between the halves of a pair.
+ * size XL) is encoded a slice at a time, never between the halves of a pair. A buffer under
+ * MIN_WRITE_BUFFER_BYTES is refused before the file is made.
  */
-function writeParts(target: string, parts: readonly string[], buffer: Buffer): void {
+export function writeParts(target: string, parts: readonly string[], buffer: Buffer): void {
+  if (buffer.length < MIN_WRITE_BUFFER_BYTES)
+    throw new RangeError(
+      `writeParts: a write buffer of ${buffer.length} bytes is too small; it takes at least ${MIN_WRITE_BUFFER_BYTES} (a pair of UTF-16 units, 3 bytes each)`,
+    );
   const fd = openSync(target, 'wx', 0o644);
   try {
     let at = 0;
