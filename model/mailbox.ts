@@ -214,9 +214,11 @@ function partsOf(email: string, hosts: ReadonlyMap<string, MailHost>): Parts | u
 
 /**
  * Each domain as domainOf read it, once a process: a review reads 20,000 addresses on a few domains,
- * and domainToUnicode costs about as much as the rest of mailboxOf.
+ * and domainToUnicode costs about as much as the rest of mailboxOf. Bounded, as plainDomains' answers
+ * for each set of hosts: a forged input of many made-up domains is read without keeping them.
  */
 const domainsRead = new Map<string, string>();
+const DOMAINS_READ_MAX = 1024;
 
 /**
  * A domain as mail delivery reads it: one written in IDNA's ASCII form is the domain it decodes to
@@ -225,7 +227,10 @@ const domainsRead = new Map<string, string>();
  */
 function domainOf(domain: string): string {
   let read = domainsRead.get(domain);
-  if (read === undefined) domainsRead.set(domain, (read = domainToUnicode(domain) || domain));
+  if (read === undefined) {
+    read = domainToUnicode(domain) || domain;
+    if (domainsRead.size < DOMAINS_READ_MAX) domainsRead.set(domain, read);
+  }
   return read;
 }
 
@@ -260,7 +265,7 @@ function plainDomain(domain: string, hosts: ReadonlyMap<string, MailHost>): bool
   let is = plain.get(domain);
   if (is === undefined) {
     is = domainOf(domain) === domain && !hosts.has(domain) && !subdomainHostOf(domain, hosts);
-    plain.set(domain, is);
+    if (plain.size < DOMAINS_READ_MAX) plain.set(domain, is);
   }
   return is;
 }

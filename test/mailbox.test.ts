@@ -37,3 +37,30 @@ describe('mailboxOf: an address read as its own mailbox is one', () => {
     expect(mailboxOf('x@frank.acme.io', declared)).toBe('frank@acme.io');
   });
 });
+
+describe('mailboxOf past the bound of its domain caches (domainOf, plainDomain: 1,024 domains each)', () => {
+  it('a domain first read past the bound reads as one read before it, asked once or again', () => {
+    // Three times the bound of distinct domains, plain and in IDNA's ASCII form: most never kept.
+    const read = (i: number) => [
+      mailboxOf(`frank@d${i}.example`),
+      mailboxOf(`frank+ops@d${i}.example`),
+      mailboxOf(`frank+ops@xn--bcher-kva.d${i}.de`),
+    ];
+    const want = (i: number) => [`frank@d${i}.example`, `frank@d${i}.example`, `frank@bücher.d${i}.de`];
+    for (const pass of [1, 2]) {
+      const wrong = Array.from({ length: 3_072 }, (_, i) => i).filter((i) => read(i).join(' ') !== want(i).join(' '));
+      expect({ pass, wrong }).toEqual({ pass, wrong: [] });
+    }
+    // Domains first read now, past the bound: a provider's, IDNA's, the organization's declared mail.
+    expect(mailboxOf('f.rank+x@googlemail.com')).toBe('frank@gmail.com');
+    expect(mailboxOf('x@frank.fastmail.com')).toBe('frank@fastmail.com');
+    expect(mailboxOf('frank@xn--bcher-kva.late.de')).toBe('frank@bücher.late.de');
+    const declared: MailDomain[] = [
+      { domains: ['late.example', 'xn--bcher-kva.late.io'], subaddressSeparators: ['-'] },
+    ];
+    expect(mailboxOf('frank-ops@late.example')).toBe('frank-ops@late.example');
+    expect(mailboxOf('frank-ops@late.example', declared)).toBe('frank@late.example');
+    expect(mailboxOf('frank@bücher.late.io', declared)).toBe('frank@late.example');
+    expect(mailboxOf('frank-x@xn--bcher-kva.late.io', declared)).toBe('frank@late.example');
+  });
+});
