@@ -3,55 +3,51 @@
  * anything staged in a state the review judges harmless (a deactivated token or user, a pending
  * invitation, an expired token, another address of a person's mailbox) that later becomes access,
  * and the self-edit policy's indirect ways. The attacker: a member or admin who opens pull requests,
- * or a person whose access the organization means to remove.
+ * or a person whose access the organization means to remove. Each finding below says what was found
+ * at base, then what the tests here check now.
  *
  * R102-1 (medium, R92-2's class, staged before the departure): an address of bob's mailbox
- * (`bob+x@acme.io`: a subaddress is delivered to bob@acme.io) declared while bob was active, as a
- * user given r:secrets or as a pending invitation, harms nothing then: it is bob's. The change that
- * deactivates or removes bob read `bob@acme.io is deactivated` (or `leaves`) and passed with one
- * admin's approval, the organization believing bob to hold nothing, while bob+x kept every grant
- * and its invitation stood (accepted later with bob removed, and no window, nothing read it).
- * deactivated-mailbox read only what such an address gains, never what it keeps when its person
- * goes.
+ * (`bob+x@acme.io`: a subaddress is delivered to bob@acme.io), an active user given r:secrets or a
+ * pending invitation, outlived bob's deactivation or removal, which passed with one admin's approval.
+ * Now: that change fails deactivated-mailbox, naming bob+x, why it is bob's mailbox, and what to do
+ * (deactivate or remove it; withdraw or revoke the invitation); so does a live token bob+x owns.
+ * Held: bob+x deactivated, removed, or its invitation withdrawn or revoked in the same change; bob+x
+ * holding nothing (R95's pin); bob+x already deactivated (its reactivation fails then); another
+ * person (bobby@acme.io).
  *
- * R102-3 (medium, R102-1 for an admin's standing): frank no longer admin (alice, approved by dan)
- * while frank+ops@acme.io, an address of his mailbox, stays an admin (or an invitation to it as
- * admin stays pending) read `frank loses w:full in every namespace` and passed, with only
- * departing-admin-tokens' warning: frank keeps every admin privilege through the other address.
+ * R102-3 (medium, R102-1 for an admin's standing): frank no longer admin while frank+ops@acme.io, an
+ * address of his mailbox, stays an admin (or an invitation to it as admin stays pending) passed.
+ * Now: it fails deactivated-mailbox ('frank+ops@acme.io stays an admin'). Held: frank+ops demoted
+ * too, made admin in the same change, or a member holding grants.
  *
- * R102-2 (low, self-edit's disclosure): a token's declared levels changed while it is deactivated
- * read `declared levels ..., held once it is reactivated`, and self-edit judges them (frank widening
- * his own); while it has expired they read as no change: frank's pull request widening the levels of
- * his own expired token passed with alice's approval, the comment reading nothing. The renewal shows
- * the whole (and is judged then), but the edit of his own privileges was never one a review saw.
+ * R102-2 (low, self-edit's disclosure): a token's declared levels widened while it has expired read
+ * as no change, and frank widening his own expired token passed with alice's approval. Now: the line
+ * reads `declared levels r:pods → r:secrets, held once its expiry is extended` and self-edit fails;
+ * another admin widening it passes, and the renewal lists every level it then holds.
  *
- * Held (pinned below; one admin approving a member's change unless said): item 1, a deactivated
- * blank token's custom rules staged, then reactivated: the reactivation lists what every rule gives
- * (`can now run arbitrary pods, read Secrets`), its owner reactivating it fails self-edit, rules that
- * run pods need two admins, and a member's token with them is refused (forbidden-grant); so no
- * split hides a grant a single review would refuse: the activating review shows it whole and is
- * judged on it. Item 2: a deactivated user's staged grants (two admins for an admin's mailbox), an
- * expired token renewed, an expired grant extended, an invitation accepted (R95), each list every
- * gain; an invitation widened reads the whole new one and fails self-edit for an author's mailbox; a
- * namespace declared adminsOnly removed needs another admin (guard-rails), one declared again being
- * new (one pull request turning adminsOnly off needs the same). Item 4: a custom role shared with
- * others or used by his token, his email or GitHub login renamed in the change: self-edit.
- * Item 3 (judged): the default stays per change: the gate (the shipped workflow) always passes
- * `--window` (ten commits or a week back), and its `--base` is a folder with no history to default
- * one from; R102-1 now fails the departure itself, so the three-step invite-then-remove-then-accept
- * no longer needs a window.
+ * Held (one admin approving a member's change unless said): item 1, custom rules staged on a
+ * deactivated blank token read a line (the membership data records them; closed since, R109), its
+ * owner staging them fails self-edit; the reactivation lists what every rule gives
+ * (`can now run arbitrary pods, read Secrets`), its owner making it fails self-edit, a member's needs
+ * two admins, another admin's passes, and a member's token with pod rules is refused
+ * (forbidden-grant). Item 2: a deactivated user's staged grant reads a line and the reactivation
+ * lists every gain (two admins for an admin's mailbox); a pending invitation widened reads the whole
+ * new one (self-edit for an author's mailbox); an expired token renewed and an expired grant extended
+ * list every level; an adminsOnly namespace removed fails guard-rails. Item 3 (judged): without
+ * `--window` a user removed in an earlier pull request is not read, and over the window the change
+ * fails deactivated-mailbox; an invitation standing when bob is removed fails the removal itself;
+ * the shipped review workflow always passes `--window`. Item 4: self-edit fails for a custom role
+ * frank shares with erin or his token uses, widened; his email or GitHub login renamed in the change
+ * giving him billing; a grant staged on a deactivated address of his mailbox (R109).
  *
- * Left: a deactivated blank token's custom rules, and a deactivated user's or an expired grant's
- * levels, staged while dormant read no line (the rules are in the declaration only; their owner's
- * own edit is not seen as one), judged whole at the activation by whoever makes it; without
- * `--window` (or beyond it: ten commits and a week), a user removed earlier is not read, so an
- * address of their mailbox given access then passes; an address of a user's mailbox that stays
- * active holding nothing is left (R95's pin); an invitation restored from revoked reads
- * `invitation changed (...)`, not `restored`; a token removed, then declared again under the same id
- * (so the same ServiceAccount name) for another owner reads `is created`, though, if the removal never
- * synced (a quick second merge), the old value its first owner held works again (a reactivation's
- * line says so; over the window this is judged as a handover only while it matters: its old owner
- * left, or access reserved for admins).
+ * Left: without `--window` (or beyond it: ten commits and a week), a user removed earlier is not
+ * read (pinned in item 3); an expired grant's levels changed while it has expired read no line (not
+ * pinned here; the extension lists every level, item 2); a token removed, then declared again under
+ * the same id (so the same ServiceAccount name) for another owner reads `is created` per change, and
+ * over the window passes when its old owner stays and its access is not reserved for admins (pinned
+ * last), though, if the removal never synced, the old value its first owner held works again.
+ * Closed since: a revoked invitation restored reads `invitation restored, ...` (R108-2,
+ * test/redteam-r108.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -277,7 +273,7 @@ describe('held (item 2): other dormant states, each activation shown whole', () 
     expect(judge(base, back, { actors: ['erin'], approvals: ['alice'] }).failed).toEqual(['admin-change-approval']);
   });
 
-  it("a pending invitation: widened, it reads the whole new invitation (self-edit for an author's mailbox); accepted, every gain", () => {
+  it("a pending invitation widened reads the whole new invitation (self-edit for an author's mailbox)", () => {
     const base = baseSpec();
     base.spec.invites = [{ email: 'frank+x@acme.io', sso: true, grants: [{ namespace: 'web', levels: ['r:pods'] }] }];
     const widen = (s: Spec) => void (s.spec.invites[0].grants = [{ namespace: 'data', levels: ['r:secrets'] }]);
@@ -300,7 +296,7 @@ describe('held (item 2): other dormant states, each activation shown whole', () 
     ]);
   });
 
-  it('a namespace declared adminsOnly, removed and declared again: the removal needs another admin and says it comes back open', () => {
+  it('a namespace declared adminsOnly, removed: guard-rails fails (another admin must approve)', () => {
     const base = baseSpec();
     base.spec.namespaces.push({ name: 'ops', adminsOnly: true });
     const v = judge(
