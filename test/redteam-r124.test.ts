@@ -1,0 +1,155 @@
+/**
+ * Red team R124: what `access` names and what the reader of dist/ accepts.
+ *
+ * R124-1: a cell's `via` (the bindings that give a subject its access in a namespace) kept one
+ * binding per LABEL text. RBAC names may hold spaces and `→`, so two bindings to different roles
+ * can share a label (`RoleBinding web/a → Role b` to Role `c`, and `RoleBinding web/a` to Role
+ * `b → Role c`): the report named one, and hid a binding that grants access.
+ */
+import { describe, expect, it } from 'vitest';
+import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
+import { Authorizer } from '../analysis/authorizer.ts';
+import { readRbac, type BindingObject, type ManifestDoc } from '../analysis/objects.ts';
+import { accessHtml } from '../report/access-html.ts';
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+const GROUP = 'rbac.authorization.k8s.io';
+
+/** Documents of `objects`, one file. */
+const docsOf = (objects: readonly Record<string, unknown>[]): ManifestDoc[] =>
+  objects.map((object, index) => ({ file: 'forged.yaml', index, object }));
+
+const role = (kind: 'Role' | 'ClusterRole', name: string, namespace: string | undefined, resource: string) => ({
+  apiVersion: RBAC,
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+  rules: [{ apiGroups: [''], resources: [resource], verbs: ['get'] }],
+});
+
+const binding = (
+  kind: 'RoleBinding' | 'ClusterRoleBinding',
+  name: string,
+  namespace: string | undefined,
+  roleRef: readonly [kind: 'Role' | 'ClusterRole', name: string],
+  subjects: readonly (readonly [kind: 'User' | 'Group', name: string])[],
+) => ({
+  apiVersion: RBAC,
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+  roleRef: { apiGroup: GROUP, kind: roleRef[0], name: roleRef[1] },
+  subjects: subjects.map(([k, n]) => ({ apiGroup: GROUP, kind: k, name: n })),
+});
+
+/**
+ * Two bindings with one label in web (to Role `c`: get pods; to Role `b → Role c`: get secrets),
+ * and two ClusterRoleBindings with one label (get nodes; get configmaps):
+ * - frank is named in both RoleBindings (a run of one subject's bindings in one namespace);
+ * - erin in the first, and system:authenticated (every user) in the second (a cell merged with a group's);
+ * - gina in both ClusterRoleBindings (the cluster-wide cell, and every namespace's of hers).
+ */
+function forged(): ManifestDoc[] {
+  return docsOf([
+    role('Role', 'c', 'web', 'pods'),
+    role('Role', 'b → Role c', 'web', 'secrets'),
+    binding(
+      'RoleBinding',
+      'a → Role b',
+      'web',
+      ['Role', 'c'],
+      [
+        ['User', 'frank'],
+        ['User', 'erin'],
+      ],
+    ),
+    binding(
+      'RoleBinding',
+      'a',
+      'web',
+      ['Role', 'b → Role c'],
+      [
+        ['User', 'frank'],
+        ['Group', 'system:authenticated'],
+      ],
+    ),
+    role('ClusterRole', 'y', undefined, 'nodes'),
+    role('ClusterRole', 'x → ClusterRole y', undefined, 'configmaps'),
+    binding('ClusterRoleBinding', 'x → ClusterRole x', undefined, ['ClusterRole', 'y'], [['User', 'gina']]),
+    binding('ClusterRoleBinding', 'x', undefined, ['ClusterRole', 'x → ClusterRole y'], [['User', 'gina']]),
+  ]);
+}
+
+const label = (kind: BindingObject['kind'], name: string, namespace: string, roleRef: readonly [string, string]) =>
+  bindingLabel({
+    kind,
+    name,
+    namespace,
+    roleRef: { kind: roleRef[0] as 'Role', name: roleRef[1] },
+    subjects: [],
+    from: { file: '', index: 0 },
+  });
+
+describe('R124-1: two bindings that share a label are both named in via', () => {
+  const authz = () => new Authorizer(readRbac(forged()));
+  const WEB = label('RoleBinding', 'a', 'web', ['Role', 'b → Role c']);
+  const CLUSTER = label('ClusterRoleBinding', 'x', '', ['ClusterRole', 'x → ClusterRole y']);
+
+  it('the forgery holds: each pair of bindings shares one label', () => {
+    expect(label('RoleBinding', 'a → Role b', 'web', ['Role', 'c'])).toBe(WEB);
+    expect(label('ClusterRoleBinding', 'x → ClusterRole x', '', ['ClusterRole', 'y'])).toBe(CLUSTER);
+  });
+
+  const cellOf =
+    (matrix: readonly { name: string; cluster?: MatrixCell; namespaces: Record<string, MatrixCell> }[]) =>
+    (name: string, ns: string | undefined) => {
+      const s = matrix.find((m) => m.name === name)!;
+      return ns === undefined ? s.cluster! : s.namespaces[ns]!;
+    };
+
+  const cases = [
+    ['frank (both RoleBindings, one run)', 'frank', 'web', WEB],
+    ['erin (one RoleBinding, the other through system:authenticated)', 'erin', 'web', WEB],
+    ['gina cluster-wide (both ClusterRoleBindings)', 'gina', undefined, CLUSTER],
+    ['gina in web (cluster-wide access in every namespace)', 'gina', 'web', CLUSTER],
+  ] as const;
+
+  it.each(cases)('accessMatrix names both bindings for %s', (_what, name, ns, text) => {
+    const via = cellOf(accessMatrix(authz()))(name, ns).via;
+    expect(via.filter((v) => v === text)).toHaveLength(2);
+  });
+
+  it.each(cases)('access --format json (accessMatrixJson) names both bindings for %s', (_what, name, ns, text) => {
+    const a = authz();
+    const json = Buffer.concat(accessMatrixJson(a)).toString();
+    const via = cellOf(JSON.parse(json))(name, ns).via;
+    expect(via.filter((v) => v === text)).toHaveLength(2);
+    expect(json).toBe(JSON.stringify(accessMatrix(a)).replaceAll('→', '\\u2192'));
+  });
+
+  it("the HTML report's tooltip names both of frank's bindings in web", () => {
+    const html = accessHtml(accessMatrix(authz()), { title: 'forged' });
+    const tip = /<td class="[a-z]+" data-ns="web" data-levels="[^"]*" title="([^"]*)">/.exec(
+      html.slice(html.indexOf('<th>frank')),
+    )![1]!;
+    expect(tip.split('&#10;').filter((line) => line === WEB)).toHaveLength(2);
+  });
+
+  it('a guard: one binding named twice for a subject (directly and through a group) is named once', () => {
+    const docs = docsOf([
+      role('Role', 'c', 'web', 'pods'),
+      binding(
+        'RoleBinding',
+        'a',
+        'web',
+        ['Role', 'c'],
+        [
+          ['User', 'erin'],
+          ['User', 'erin'],
+          ['Group', 'system:authenticated'],
+        ],
+      ),
+    ]);
+    const a = new Authorizer(readRbac(docs));
+    for (const matrix of [accessMatrix(a), JSON.parse(Buffer.concat(accessMatrixJson(a)).toString())])
+      expect(cellOf(matrix)('erin', 'web').via).toEqual(['RoleBinding web/a → Role c']);
+  });
+});
