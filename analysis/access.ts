@@ -86,6 +86,14 @@ export function maximalLevels(covered: readonly string[]): string[] {
 /** `Kind namespace/name → RoleKind name`: how a cell names a binding in `via`. */
 export const bindingLabel = (b: BindingObject) =>
   `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
+/**
+ * What identifies a binding: its kind, namespace, name and role. Not its label, text made for
+ * people: names may hold spaces and `→`, so two bindings to different roles can share one (R124-1).
+ */
+const bindingId = (b: BindingObject): string =>
+  JSON.stringify([b.kind, b.namespace, b.name, b.roleRef.kind, b.roleRef.name]);
+/** Two bindings of one label in via's order: by what identifies them (0: the same binding). */
+const byBindingId = (a: BindingObject, b: BindingObject): number => (a === b ? 0 : byText(bindingId(a), bindingId(b)));
 /** A role's identity in the analysis: `Kind/namespace/name` (namespace empty for ClusterRoles). */
 export const roleId = (r: RoleObject): string => `${r.kind}/${r.namespace}/${r.name}`;
 /** Where a binding's role holds: a ClusterRoleBinding's reaches cluster-scoped objects too. */
@@ -144,13 +152,17 @@ export class CellMaker {
   static via(contributions: readonly Contribution[]): readonly string[] {
     return contributions.length === 1
       ? contributions[0]!.labels
-      : CellMaker.firstByLabel(contributions).map((c) => c.label);
+      : CellMaker.firstOfEachBinding(contributions).map((c) => c.label);
   }
 
-  /** The first contribution naming each of via's labels, in its order (a stable sort keeps the first first). */
-  static firstByLabel(contributions: readonly Contribution[]): Contribution[] {
-    const sorted = [...contributions].sort((a, b) => byText(a.label, b.label));
-    return sorted.filter((c, k) => k === 0 || c.label !== sorted[k - 1]!.label);
+  /**
+   * The first contribution of each binding, in via's order: by label, then by what identifies the
+   * binding (bindingId), so two bindings that share a label are both named (a stable sort keeps the first first).
+   */
+  static firstOfEachBinding(contributions: readonly Contribution[]): Contribution[] {
+    const order = (a: Contribution, b: Contribution) => byText(a.label, b.label) || byBindingId(a.binding, b.binding);
+    const sorted = [...contributions].sort(order);
+    return sorted.filter((c, k) => k === 0 || order(sorted[k - 1]!, c) !== 0);
   }
 
   /** The number of a role's scope and rules (the same for every role that holds the same rules there). */
@@ -601,7 +613,7 @@ export function accessMatrixJson(
     roleNumberOf[i] = n;
   }
   // A cell's text in parts made once: what its roles allow (by the set of their numbers) and how
-  // its bindings are named (each binding's label once, by its number). Key order as shown() writes them.
+  // its bindings are named (each binding's label, by its number). Key order as shown() writes them.
   const allowedTexts: NumberTrie<readonly [string, string]> = {};
   let roleSet = new Int32Array(64);
   /**
@@ -642,7 +654,7 @@ export function accessMatrixJson(
     nsNumbers[i] = nsNumbers[i - 1]! + (same ? 0 : 1);
     nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
   }
-  // via is a cell's bindings sorted by label, each label once (CellMaker.via). Two bindings whose
+  // via is a cell's bindings sorted by label, each binding once (CellMaker.via). Two bindings whose
   // names (and their roles' names) JSON writes as they are, with no space, `!` or `"`, compare by
   // their labels' JSON as by their labels: the arrow, the one character past ASCII, then meets
   // only the other's arrow, and a label ending where another goes on ends its JSON with `"`, before
@@ -658,24 +670,26 @@ export function accessMatrixJson(
     }
     return json;
   };
-  const byLabel = (a: number, b: number): number => {
+  const inViaOrder = (a: number, b: number): number => {
     const [x, y] = [labelJson(a), labelJson(b)];
-    return plain[a] && plain[b] ? byText(x, y) : byText(bindingLabel(bindings[a]!), bindingLabel(bindings[b]!));
+    const order = plain[a] && plain[b] ? byText(x, y) : byText(bindingLabel(bindings[a]!), bindingLabel(bindings[b]!));
+    // One label, two bindings (names holding ` → `): each named, as CellMaker.via names them.
+    return order || byBindingId(bindings[a]!, bindings[b]!);
   };
   /** How a run of bindings of one namespace (ascending numbers, distinct) names them: CellMaker.via's order. */
   const runVia = (members: number[]): string => {
-    // An insertion sort (a run is a few bindings): equal labels keep their order, the first first.
-    if (members.length > FEW) members.sort((a, b) => byLabel(a, b) || a - b);
+    // An insertion sort (a run is a few bindings): equals keep their order, the first first.
+    if (members.length > FEW) members.sort((a, b) => inViaOrder(a, b) || a - b);
     else
       for (let k = 1; k < members.length; k++) {
         const m = members[k]!;
         let j = k;
-        for (; j > 0 && byLabel(members[j - 1]!, m) > 0; j--) members[j] = members[j - 1]!;
+        for (; j > 0 && inViaOrder(members[j - 1]!, m) > 0; j--) members[j] = members[j - 1]!;
         members[j] = m;
       }
     let via = labelJson(members[0]!);
     for (let k = 1; k < members.length; k++)
-      if (byLabel(members[k - 1]!, members[k]!) !== 0) via += `,${labelJson(members[k]!)}`;
+      if (inViaOrder(members[k - 1]!, members[k]!) !== 0) via += `,${labelJson(members[k]!)}`;
     return via;
   };
   const nsKeyText = (ns: string) => `${asciiJson(ns)}:`;
@@ -715,7 +729,7 @@ export function accessMatrixJson(
       const via =
         list.length < 2
           ? list.map((c) => labelJson(c.number))
-          : CellMaker.firstByLabel(list).map((c) => labelJson(c.number));
+          : CellMaker.firstOfEachBinding(list).map((c) => labelJson(c.number));
       node.value = ascii(allowed[0] + via.join(',') + allowed[1]);
     }
     return node.value;
