@@ -5,12 +5,23 @@
  * binding per LABEL text. RBAC names may hold spaces and `→`, so two bindings to different roles
  * can share a label (`RoleBinding web/a → Role b` to Role `c`, and `RoleBinding web/a` to Role
  * `b → Role c`): the report named one, and hid a binding that grants access.
+ *
+ * R124-2: the reader of dist/ judged where objects are placed (misplaced) by the layout of the FIRST
+ * organization ConfigMap in file order, not of the one readMembership accepts (its system
+ * namespace's). A decoy first, in a team's namespace, made the reading fail with "has no
+ * orgctl-organization ConfigMap" (there is one) and hid the real finding, a RoleBinding of web
+ * written into the cluster shard; last, it was ignored. A decoy in its own system namespace (another
+ * organization's) gave findings about acme-system's objects, placed where orgctl places them, rather
+ * than "more than one orgctl-organization ConfigMap". No order let a misplaced object through.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { readRbac, type BindingObject, type ManifestDoc } from '../analysis/objects.ts';
 import { accessHtml } from '../report/access-html.ts';
+import { exampleDistCopy, run } from './helpers.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const GROUP = 'rbac.authorization.k8s.io';
@@ -151,5 +162,89 @@ describe('R124-1: two bindings that share a label are both named in via', () => 
     const a = new Authorizer(readRbac(docs));
     for (const matrix of [accessMatrix(a), JSON.parse(Buffer.concat(accessMatrixJson(a)).toString())])
       expect(cellOf(matrix)('erin', 'web').via).toEqual(['RoleBinding web/a → Role c']);
+  });
+});
+
+describe('R124-2: misplaced objects are judged by the organization ConfigMap readMembership accepts, in any file order', () => {
+  const CLUSTER_FILE = 'lga1/cluster/resources.yaml';
+  const real = readFileSync(join(exampleDistCopy('orgctl-r124-'), CLUSTER_FILE), 'utf8');
+  const organizationJson = /organization\.json: \|\n {4}(.*)\n/.exec(real)![1]!;
+  /** An organization ConfigMap in `namespace` recording `json`. */
+  const decoy = (namespace: string, json: string) => [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  annotations:',
+    '    argocd.argoproj.io/sync-wave: "2"',
+    '  labels:',
+    '    app.kubernetes.io/managed-by: orgctl',
+    '    orgctl.io/organization: acme',
+    '  name: orgctl-organization',
+    `  namespace: ${namespace}`,
+    'data:',
+    '  organization.json: |',
+    `    ${json}`,
+  ];
+  /** A RoleBinding of web giving erin acme:r:full: orgctl places it in web's shard, never in the cluster's. */
+  const webBinding = [
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: RoleBinding',
+    'metadata:',
+    '  name: acme:r:full-extra',
+    '  namespace: web',
+    'roleRef:',
+    '  apiGroup: rbac.authorization.k8s.io',
+    '  kind: ClusterRole',
+    '  name: acme:r:full',
+    'subjects:',
+    '- apiGroup: rbac.authorization.k8s.io',
+    '  kind: User',
+    '  name: erin@acme.io',
+  ];
+  /**
+   * The example's dist/ with `doc` first in lga1's cluster file (before the real organization
+   * ConfigMap, the first file read) or last, and `extra` last.
+   */
+  const withDocs = (doc: readonly string[], first: boolean, extra?: readonly string[]) =>
+    exampleDistCopy('orgctl-r124-', (dir) => {
+      const header = real.slice(0, real.indexOf('\n') + 1);
+      const body = real.slice(header.length);
+      const docs = [...(first ? [] : [body]), ...(extra ? [`---\n${extra.join('\n')}\n`] : [])];
+      const text = `${header}${first ? `---\n${doc.join('\n')}\n${body}` : ''}${docs.join('')}${first ? '' : `---\n${doc.join('\n')}\n`}`;
+      writeFileSync(join(dir, CLUSTER_FILE), text);
+    });
+  const access = async (dir: string) => {
+    const r = await run(['access', '--dir', dir]);
+    return { code: r.code, stderr: r.stderr.replaceAll(dir, 'DIR') };
+  };
+
+  it.each([
+    ['first', true],
+    ['last', false],
+  ])('a decoy in web %s in file order: the RoleBinding of web in the cluster shard is the finding', async (_, first) => {
+    const r = await access(withDocs(decoy('web', organizationJson), first, webBinding));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/RoleBinding web\/acme:r:full-extra is in cluster, .*it places it in shard-/);
+    expect(r.stderr).not.toMatch(/has no orgctl-organization ConfigMap/);
+  });
+
+  it('a decoy in web, nothing misplaced: the same verdict first and last in file order', async () => {
+    const [first, last] = [
+      await access(withDocs(decoy('web', organizationJson), true)),
+      await access(withDocs(decoy('web', organizationJson), false)),
+    ];
+    expect(first).toEqual(last);
+  });
+
+  it.each([
+    ['first', true],
+    ['last', false],
+  ])("a decoy in another organization's system namespace %s in file order: more than one organization, no finding about acme-system", async (_, first) => {
+    const r = await access(
+      withDocs(decoy('evil-system', organizationJson.replace('"name":"acme"', '"name":"evil"')), first),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/more than one orgctl-organization ConfigMap/);
+    expect(r.stderr).not.toMatch(/acme-system/);
   });
 });
