@@ -273,10 +273,9 @@ export function headOf(object: unknown): DocumentHead {
   return { kind: stringOr(object.kind), name: stringOr(meta.name), namespace: stringOr(meta.namespace) };
 }
 
-const isOrganizationConfigMap = (object: unknown): boolean => {
-  const head = headOf(object);
-  return head.kind === 'ConfigMap' && head.name === ORGANIZATION_CONFIGMAP;
-};
+/** Whether an object is a ConfigMap named as the organization's (its kind asked first: few documents are ConfigMaps). */
+const isOrganizationConfigMap = (object: unknown): boolean =>
+  isObj(object) && object.kind === 'ConfigMap' && headOf(object).name === ORGANIZATION_CONFIGMAP;
 
 /**
  * Each document placed elsewhere than orgctl places it (red team R89-3), as `file#index: what`:
@@ -286,11 +285,13 @@ const isOrganizationConfigMap = (object: unknown): boolean => {
  * ConfigMap's, so an output read without it (one file, as the partial read parses it) is not judged here.
  */
 function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, string>): string[] {
-  const org = docs.find((d) => isOrganizationConfigMap(d.object));
-  if (!org) return [];
+  // The organization ConfigMap readMembership accepts (its system namespace's), or its error (none
+  // there, several): not the first in file order, which may be anyone's decoy (R124-2).
+  const orgs = docs.filter((d) => isOrganizationConfigMap(d.object));
+  if (!orgs.length) return [];
   // Its organization is read once per object (membership.ts' organizationOf): a diff's head takes
   // base's ConfigMap object when its text is unchanged (DocumentCache).
-  const layout: Layout = readMembership([org], org.file).org;
+  const layout: Layout = readMembership(orgs, orgs[0]!.file).org;
   // Each file's shard and each namespace's found once: 24,000 documents at size L are in 34 files
   // and 2,000 namespaces.
   const shards = new Map<string, string>();

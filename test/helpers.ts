@@ -19,7 +19,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { toYamlStream } from '../synth/yaml.ts';
+import { toYamlDocument, toYamlStream } from '../synth/yaml.ts';
+import { RBAC_GROUP } from '../synth/kinds.ts';
 import { Organization, type OrganizationProps } from '../constructs/index.ts';
 import { synthesize, type SynthResult } from '../constructs/synthesize.ts';
 import { classesOfRule, unsafeDeclaration, type ClassId } from '../analysis/classes.ts';
@@ -170,6 +171,17 @@ export function appendDocument(dir: string, shard: string, doc: readonly string[
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${text}---\n${doc.join('\n')}\n`);
 }
+
+/** A RoleBinding in web giving erin (bound to nothing that reads pods there) acme:r:full, as YAML lines. */
+export const ERIN_FULL_IN_WEB: readonly string[] = toYamlDocument({
+  apiVersion: `${RBAC_GROUP}/v1`,
+  kind: 'RoleBinding',
+  metadata: { name: 'acme:r:full-extra', namespace: 'web' },
+  roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: 'acme:r:full' },
+  subjects: [{ apiGroup: RBAC_GROUP, kind: 'User', name: 'erin@acme.io' }],
+})
+  .trimEnd()
+  .split('\n');
 
 /** A copy of the example's dist/ with `doc` appended to lga1's file of `shard` (appendDocument). */
 export const withDocumentIn = (shard: string, doc: readonly string[]): string =>

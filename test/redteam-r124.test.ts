@@ -21,7 +21,7 @@ import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '.
 import { Authorizer } from '../analysis/authorizer.ts';
 import { readRbac, type BindingObject, type ManifestDoc } from '../analysis/objects.ts';
 import { accessHtml } from '../report/access-html.ts';
-import { exampleDistCopy, run } from './helpers.ts';
+import { ERIN_FULL_IN_WEB, exampleDistCopy, run } from './helpers.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const GROUP = 'rbac.authorization.k8s.io';
@@ -185,22 +185,6 @@ describe('R124-2: misplaced objects are judged by the organization ConfigMap rea
     '  organization.json: |',
     `    ${json}`,
   ];
-  /** A RoleBinding of web giving erin acme:r:full: orgctl places it in web's shard, never in the cluster's. */
-  const webBinding = [
-    'apiVersion: rbac.authorization.k8s.io/v1',
-    'kind: RoleBinding',
-    'metadata:',
-    '  name: acme:r:full-extra',
-    '  namespace: web',
-    'roleRef:',
-    '  apiGroup: rbac.authorization.k8s.io',
-    '  kind: ClusterRole',
-    '  name: acme:r:full',
-    'subjects:',
-    '- apiGroup: rbac.authorization.k8s.io',
-    '  kind: User',
-    '  name: erin@acme.io',
-  ];
   /**
    * The example's dist/ with `doc` first in lga1's cluster file (before the real organization
    * ConfigMap, the first file read) or last, and `extra` last.
@@ -222,7 +206,7 @@ describe('R124-2: misplaced objects are judged by the organization ConfigMap rea
     ['first', true],
     ['last', false],
   ])('a decoy in web %s in file order: the RoleBinding of web in the cluster shard is the finding', async (_, first) => {
-    const r = await access(withDocs(decoy('web', organizationJson), first, webBinding));
+    const r = await access(withDocs(decoy('web', organizationJson), first, ERIN_FULL_IN_WEB));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/RoleBinding web\/acme:r:full-extra is in cluster, .*it places it in shard-/);
     expect(r.stderr).not.toMatch(/has no orgctl-organization ConfigMap/);

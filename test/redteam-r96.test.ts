@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { shardFile, shardOf } from '../synth/render.ts';
-import { run, appendDocument, exampleDistCopy, withDocumentIn } from './helpers.ts';
+import { run, appendDocument, ERIN_FULL_IN_WEB, exampleDistCopy, withDocumentIn } from './helpers.ts';
 import { bothReads, expectPartialRefusesAsFull } from './partial-read-switch.ts';
 
 // The full read on demand: readForQuestion answering "cannot bound" is what can-i and who-can do then.
@@ -33,23 +33,6 @@ const CLUSTERS = ['lga1', 'ord1'] as const;
 
 const WEB = shardOf('web', SHARDS);
 const DATA = shardOf('data', SHARDS);
-
-/** A RoleBinding in web giving erin (bound to nothing that reads pods there) acme:r:full. */
-const ERIN_FULL_IN_WEB = [
-  'apiVersion: rbac.authorization.k8s.io/v1',
-  'kind: RoleBinding',
-  'metadata:',
-  '  name: acme:r:full-extra',
-  '  namespace: web',
-  'roleRef:',
-  '  apiGroup: rbac.authorization.k8s.io',
-  '  kind: ClusterRole',
-  '  name: acme:r:full',
-  'subjects:',
-  '- apiGroup: rbac.authorization.k8s.io',
-  '  kind: User',
-  '  name: erin@acme.io',
-];
 
 const ERIN_PODS = ['can-i', 'get', 'pods', '-n', 'web', '--as', 'erin@acme.io'];
 
