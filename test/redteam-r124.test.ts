@@ -232,3 +232,38 @@ describe('R124-2: misplaced objects are judged by the organization ConfigMap rea
     expect(r.stderr).not.toMatch(/acme-system/);
   });
 });
+
+/**
+ * R124-3 (the class of R124-1: a text made from names where identity is meant): CellMaker.key, by
+ * which cells share what their roles allow, joined a cell's role keys by a line break. A Role name
+ * may hold one (the API server asks only that it be a path segment), so one Role named
+ * `a\nnamespace:Role/web/b` had the key of the two Roles a and b together: whoever came first in
+ * the matrix decided what the other was shown to hold.
+ */
+describe('R124-3: a cell of one role never takes the access of a cell of two', () => {
+  const docs = docsOf([
+    { ...role('Role', 'a', 'web', 'secrets'), rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+    role('Role', 'b', 'web', 'pods'),
+    { ...role('Role', 'a\nnamespace:Role/web/b', 'web', 'pods'), rules: [] },
+    binding('RoleBinding', 'one', 'web', ['Role', 'a\nnamespace:Role/web/b'], [['User', 'aaron']]),
+    binding('RoleBinding', 'ra', 'web', ['Role', 'a'], [['User', 'zed']]),
+    binding('RoleBinding', 'rb', 'web', ['Role', 'b'], [['User', 'zed']]),
+  ]);
+
+  it("zed (Roles a and b: everything in web) is shown what they allow, not what aaron's one empty Role allows", () => {
+    const a = new Authorizer(readRbac(docs));
+    const alone = new Authorizer(
+      readRbac(docs.filter((d) => (d.object as { metadata: { name: string } }).metadata.name !== 'one')),
+    );
+    // What zed holds, read without aaron's binding.
+    const zedAlone = accessMatrix(alone).find((s) => s.name === 'zed')!.namespaces.web!;
+    for (const matrix of [accessMatrix(a), JSON.parse(Buffer.concat(accessMatrixJson(a)).toString())]) {
+      const cell = (name: string) =>
+        (matrix as { name: string; namespaces: Record<string, MatrixCell> }[]).find((s) => s.name === name)!.namespaces
+          .web!;
+      expect(cell('zed').levels).toEqual(zedAlone.levels);
+      expect(cell('zed').classes).toEqual(zedAlone.classes);
+      expect(cell('aaron').levels).toEqual([]);
+    }
+  });
+});
