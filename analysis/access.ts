@@ -131,10 +131,21 @@ export class CellMaker {
   private readonly contentOfRole = new Map<RoleObject, Partial<Record<Scope, number>>>();
   private readonly contentNumbers = new Map<string, number>();
 
-  /** What decides a cell: the set of roles and where they were granted. Same key, same access. */
+  /**
+   * What decides a cell: the set of roles and where they were granted. Same key, same access. A
+   * set of several is its keys as JSON, not joined by a character: a Role's name may hold any
+   * (R124-3), and a JSON array never reads as one role's key (`scope:` first).
+   */
   static key(contributions: readonly Contribution[]): string {
     if (contributions.length === 1) return contributions[0]!.roleKey;
-    return [...new Set(contributions.map((c) => c.roleKey))].sort().join('\n');
+    const keys = CellMaker.roleKeys(contributions);
+    return keys.length === 1 ? keys[0]! : JSON.stringify(keys);
+  }
+
+  /** The roles' keys (Contribution.roleKey) of a cell: each once, sorted. */
+  static roleKeys(contributions: readonly Contribution[]): string[] {
+    if (contributions.length === 1) return [contributions[0]!.roleKey];
+    return [...new Set(contributions.map((c) => c.roleKey))].sort();
   }
 
   cell(contributions: readonly Contribution[]): AccessCell {

@@ -182,7 +182,7 @@ class DeferredCell implements LazyCell {
   }
 
   get roles(): readonly string[] {
-    return (this.roleList ??= this.contributions.length === 1 ? [this.key] : this.key.split('\n'));
+    return (this.roleList ??= CellMaker.roleKeys(this.contributions));
   }
 
   get cell(): AccessCell {
