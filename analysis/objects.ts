@@ -130,13 +130,23 @@ export function policyRulesProblem(v: unknown): string | undefined {
  */
 const SUBJECTS_READ = new WeakMap<readonly unknown[], readonly SubjectObject[]>();
 
-function subjectsOf(list: readonly unknown[] | undefined): readonly SubjectObject[] {
+function subjectsOf(list: readonly unknown[] | undefined, keep: boolean): readonly SubjectObject[] {
   if (!list) return [];
   const known = SUBJECTS_READ.get(list);
   if (known) return known;
   const read = list.map(subject);
-  SUBJECTS_READ.set(list, read);
+  if (keep) SUBJECTS_READ.set(list, read);
   return read;
+}
+
+/** How readRbac reads. */
+interface ReadOptions {
+  /**
+   * Keep each binding's subjects read by its list (default), for a reader of the same documents
+   * after it. Synthesis's objects are read once, each list new: kept, 110,000 lists at XL were
+   * only more entries of a weak map for the collector to trace.
+   */
+  readonly keepLists?: boolean;
 }
 
 /**
@@ -214,7 +224,10 @@ function subjectOf(v: unknown, i: number): SubjectObject {
   return { kind: v.kind, name: v.name, namespace: typeof v.namespace === 'string' ? v.namespace : '' };
 }
 
-function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } | { ns: string } | undefined {
+function readOne(
+  doc: ManifestDoc,
+  keep: boolean,
+): RoleObject | BindingObject | { sa: string } | { ns: string } | undefined {
   const o = doc.object;
   if (!isObj(o) || typeof o.kind !== 'string') return undefined;
   const meta = isObj(o.metadata) ? o.metadata : {};
@@ -260,7 +273,7 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
         name,
         namespace: o.kind === 'RoleBinding' ? namespace || DEFAULT_NAMESPACE : '',
         roleRef: { kind: ref.kind, name: ref.name },
-        subjects: subjectsOf(o.subjects as unknown[] | undefined),
+        subjects: subjectsOf(o.subjects as unknown[] | undefined, keep),
         from,
       };
     }
@@ -270,7 +283,8 @@ function readOne(doc: ManifestDoc): RoleObject | BindingObject | { sa: string } 
 }
 
 /** The RBAC content of a list of documents. */
-export function readRbac(docs: Iterable<ManifestDoc>): RbacSet {
+export function readRbac(docs: Iterable<ManifestDoc>, options: ReadOptions = {}): RbacSet {
+  const keep = options.keepLists ?? true;
   const roles: RoleObject[] = [];
   const bindings: BindingObject[] = [];
   const serviceAccounts: string[] = [];
@@ -278,7 +292,7 @@ export function readRbac(docs: Iterable<ManifestDoc>): RbacSet {
   const problems: string[] = [];
   for (const doc of docs) {
     try {
-      const got = readOne(doc);
+      const got = readOne(doc, keep);
       if (!got) continue;
       if ('sa' in got) serviceAccounts.push(got.sa);
       else if ('ns' in got) namespaces.push(got.ns);

@@ -60,4 +60,18 @@ describe('readRbac: subjects', () => {
       'f.yaml#0: RoleBinding "c": subjects[0].kind "Robot" is not User, Group or ServiceAccount',
     ]);
   });
+
+  it('read without keeping its lists (the output judge), a binding reads as it does kept, and a later reader reads it the same', () => {
+    const bob = Object.freeze({ kind: 'User', name: 'bob@acme.io' });
+    const list = [bob, { kind: 'ServiceAccount', name: 'ci', namespace: 'acme-system' }];
+    const docs = [binding('a', list), binding('b', [{ kind: 'Robot', name: 'r2' }])];
+    const once = readRbac(docs, { keepLists: false });
+    const kept = readRbac(docs);
+    expect(once).toEqual(kept);
+    expect(once.bindings[0]!.subjects[0]).toBe(kept.bindings[0]!.subjects[0]);
+    expect(once.problems).toEqual([
+      'f.yaml#0: RoleBinding "b": subjects[0].kind "Robot" is not User, Group or ServiceAccount',
+    ]);
+    expect(readRbac(docs).bindings[0]!.subjects).toBe(kept.bindings[0]!.subjects);
+  });
 });

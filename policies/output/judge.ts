@@ -105,7 +105,8 @@ interface Holder {
 /** Findings over the synthesized objects of `model`. */
 export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Finding[] {
   const docs: ManifestDoc[] = objects.map((object, index) => ({ file: 'synthesis', index, object }));
-  const authz = new Authorizer(readRbac(docs));
+  // What synthesis made is read once here: no list kept for a later reader.
+  const authz = new Authorizer(readRbac(docs, { keepLists: false }));
   const users = new Map(model.users.map((u) => [usernameOf(model, u.key), u]));
   // By the ServiceAccount a token has now: a rotated one's is `token-<id>-r<N>`.
   const tokens = new Map(model.tokens.map((t) => [tokenAccountName(t.id, t.rotation), t]));
