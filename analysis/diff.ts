@@ -20,7 +20,7 @@ import {
 } from '../model/model.ts';
 import { orgRoleOf, type OrgRole } from './org-roles.ts';
 import { REMOVE_ALL, UNBOUND } from './membership.ts';
-import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms, type AccessCell } from './access.ts';
+import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms } from './access.ts';
 import { serviceAccountOf } from './authorizer.ts';
 import { nameRecord, nameRecordOf } from '../model/own-keys.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
@@ -114,13 +114,16 @@ const tokenNamespaces = (namespaces: readonly string[], levels: readonly string[
   ...eachHolds([codeList(levels)]),
 });
 
-/** Bindings to orgctl's custom and token Roles, for "gains custom role X". */
-function customVia(cell: AccessCell | undefined, org: string): string[] {
-  const [custom, token] = [`Role ${customRoleName(org, '')}`, `Role ${tokenRoleName(org, '')}`];
-  return (cell?.via ?? [])
-    .map((v) => v.split(' → ')[1]!)
-    .filter((r) => r.startsWith(custom) || r.startsWith(token))
-    .map((r) => r.slice('Role '.length));
+/**
+ * orgctl's custom and token Roles a cell's bindings bind, for "gains custom RBAC X": the roles
+ * themselves (LazyCell.boundRoles), not the `via` labels, whose binding names may hold ` → ` (R125-1).
+ */
+function customVia(cell: LazyCell | undefined, org: string): string[] {
+  const [custom, token] = [customRoleName(org, ''), tokenRoleName(org, '')];
+  const names = (cell?.boundRoles ?? [])
+    .filter((r) => r.kind === 'Role' && (r.name.startsWith(custom) || r.name.startsWith(token)))
+    .map((r) => r.name);
+  return sorted(new Set(names));
 }
 
 /**
@@ -357,7 +360,7 @@ function accessChanges(
         removes: true,
         text: `can no longer ${cl.map((c) => CLASS_BY_ID.get(c)!.title).join(', ')} in ${ns}`,
       });
-    const [viaB, viaH] = [customVia(b, org), customVia(h, org)];
+    const [viaB, viaH] = [customVia(base[ns], org), customVia(head[ns], org)];
     const rg = minus(viaH, viaB);
     const rl = minus(viaB, viaH);
     for (const r of rg) out.push({ kind: 'gains-role', namespace: ns, to: r, text: `gains custom RBAC ${r} in ${ns}` });

@@ -43,6 +43,11 @@ export interface LazyCell {
   readonly scope: CellScope;
   /** The roles that apply (grants as people hold them: one per binding's role). */
   readonly roles: readonly string[];
+  /**
+   * The roles that apply, each once, as the bindings name them (kind, name): what a line naming a
+   * role says, never read back from a `via` label, text for people whose names may hold ` → ` (R125-1).
+   */
+  readonly boundRoles: readonly Pick<RoleObject, 'kind' | 'name'>[];
   readonly cell: AccessCell;
 }
 
@@ -171,6 +176,7 @@ export const tokenCells = (
 class DeferredCell implements LazyCell {
   readonly key: string;
   private roleList?: readonly string[];
+  private roleObjects?: readonly RoleObject[];
   private computed?: AccessCell;
 
   constructor(
@@ -183,6 +189,10 @@ class DeferredCell implements LazyCell {
 
   get roles(): readonly string[] {
     return (this.roleList ??= CellMaker.roleKeys(this.contributions));
+  }
+
+  get boundRoles(): readonly RoleObject[] {
+    return (this.roleObjects ??= [...new Map(this.contributions.map((c) => [c.roleKey, c.role])).values()]);
   }
 
   get cell(): AccessCell {

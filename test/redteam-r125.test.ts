@@ -31,6 +31,14 @@ const roleBinding = (
   subjects: [{ apiGroup: GROUP, kind: 'User', name: user }],
 });
 
+/** A custom Role in data (get configmaps), which a forged binding binds. */
+const DEPLOY = {
+  apiVersion: RBAC,
+  kind: 'Role',
+  metadata: { name: 'acme:custom:deploy', namespace: 'data' },
+  rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+};
+
 /** The diff's lines for erin when head is the base organization's output and `objects`. */
 function erinLines(objects: readonly Record<string, unknown>[]): string[] {
   const files = outputOf(baseSpec());
@@ -53,12 +61,7 @@ describe('R125-1: "gains custom RBAC" names the role a binding binds, not text r
 
   it('a binding named `y → Role acme:custom:other` to Role acme:custom:deploy names acme:custom:deploy', () => {
     const lines = erinLines([
-      {
-        apiVersion: RBAC,
-        kind: 'Role',
-        metadata: { name: 'acme:custom:deploy', namespace: 'data' },
-        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
-      },
+      DEPLOY,
       roleBinding('data', 'y → Role acme:custom:other', ['Role', 'acme:custom:deploy'], 'erin@acme.io'),
     ]);
     expect(lines.filter((l) => l.includes('custom'))).toEqual(['gains custom RBAC acme:custom:deploy in data']);
@@ -66,12 +69,7 @@ describe('R125-1: "gains custom RBAC" names the role a binding binds, not text r
 
   it('guard: a binding of an ordinary name to a custom Role reads as before', () => {
     const lines = erinLines([
-      {
-        apiVersion: RBAC,
-        kind: 'Role',
-        metadata: { name: 'acme:custom:deploy', namespace: 'data' },
-        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
-      },
+      DEPLOY,
       roleBinding('data', 'erin-deploy', ['Role', 'acme:custom:deploy'], 'erin@acme.io'),
     ]);
     expect(lines.filter((l) => l.includes('custom'))).toEqual(['gains custom RBAC acme:custom:deploy in data']);
