@@ -6,13 +6,21 @@
  * Role X`), split on ` → `. A binding's name may hold ` → `: one named `x → Role acme:custom:foo`
  * bound to a level's ClusterRole read as a custom role gained, and one named `y → Role
  * acme:custom:other` bound to the custom Role acme:custom:deploy told the reviewer the wrong role.
+ * The class: roleId (`Kind/namespace/name`) is split on '/' in analysis/; the reader of dist/
+ * refuses '/' in names, roleRefs and namespaces, as the API server does (guard tests below).
+ *
+ * R125-2: an object in a namespace not the organization's (a ConfigMap in evil-system) is read by
+ * access and diff; the AppProject's destinations and the review's proof refuse it (guard tests).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../analysis/diff.ts';
 import type { ManifestDoc } from '../analysis/objects.ts';
 import { readSnapshot } from '../analysis/snapshot.ts';
 import { parseOutput } from '../cli/output-read.ts';
-import { TODAY } from './helpers.ts';
+import { toYamlDocument } from '../synth/yaml.ts';
+import { appendDocument, docs, exampleDistCopy, reviewOfExample, ROOT, run, TODAY } from './helpers.ts';
 import { baseSpec, outputOf } from './review/scenarios.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -73,5 +81,80 @@ describe('R125-1: "gains custom RBAC" names the role a binding binds, not text r
       roleBinding('data', 'erin-deploy', ['Role', 'acme:custom:deploy'], 'erin@acme.io'),
     ]);
     expect(lines.filter((l) => l.includes('custom'))).toEqual(['gains custom RBAC acme:custom:deploy in data']);
+  });
+});
+
+/** `object` as the YAML lines of one document, for appendDocument. */
+const yamlLines = (object: Record<string, unknown>): string[] => toYamlDocument(object).trimEnd().split('\n');
+
+/** A copy of the example's dist/ with `objects` appended to lga1's shard-17 (web's). */
+const exampleWith = (...objects: Record<string, unknown>[]): string =>
+  exampleDistCopy('orgctl-r125-', (dir) => {
+    for (const o of objects) appendDocument(dir, 'shard-17', yamlLines(o));
+  });
+
+/**
+ * roleId is `Kind/namespace/name` and the diff and snapshot split it on '/' (roleNameOf: after the
+ * last one; customRulesOf, roleTitle): sound only while no name or namespace read holds one. The API
+ * server refuses both, and so does the reader of dist/, before any analysis.
+ */
+describe("R125-1 (the class): the reader of dist/ refuses '/' in a role's name, a roleRef's and a namespace", () => {
+  const evil = 'evil/acme:custom:configmap-reader';
+  it.each([
+    ['a Role named with one', { ...DEPLOY, metadata: { name: evil, namespace: 'web' } }, "may not contain '/'"],
+    [
+      'a RoleBinding whose roleRef names one',
+      roleBinding('web', 'zz', ['Role', evil], 'bob@acme.io'),
+      `roleRef.name "${evil}" may not contain '/'`,
+    ],
+    [
+      'a RoleBinding in a namespace with one',
+      roleBinding('web/x', 'zz', ['ClusterRole', 'acme:r:pods'], 'bob@acme.io'),
+      'metadata.namespace "web/x" must be lower-case',
+    ],
+  ])('%s', async (_, object, said) => {
+    const r = await run(['access', '--dir', exampleWith(object)]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(said);
+  });
+});
+
+const EVIL_CONFIGMAP = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'x', namespace: 'evil-system' },
+  data: { a: 'b' },
+};
+
+/**
+ * R125-2: the reader of dist/ (access, diff) reads a ConfigMap in evil-system, a namespace not the
+ * organization's. What orgctl promises is that such an object is never applied: the AppProject's
+ * destinations are the organization's namespaces of each cluster, by name (README "second wall";
+ * Argo CD checks each namespaced object's namespace against them and refuses the sync), and the
+ * review's proof refuses a head holding it. The reader is not that wall: what it reads there grants
+ * nothing in the organization's namespaces, and access and diff show what they read.
+ */
+describe("R125-2: an object outside the organization's namespaces is refused by the AppProject and the review", () => {
+  it("the AppProject's destinations are exactly each cluster's Namespaces orgctl writes: no '*', no evil-system", () => {
+    const project = docs(readFileSync(join(ROOT, 'dist/argocd/appproject.yaml'), 'utf8')).find(
+      (d) => d.kind === 'AppProject',
+    )!;
+    const destinations = (project.spec.destinations as { name: string; namespace: string }[])
+      .map((d) => `${d.name}/${d.namespace}`)
+      .sort();
+    const written = readdirSync(join(ROOT, 'dist'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('resources.yaml'))
+      .flatMap((f) =>
+        docs(readFileSync(join(ROOT, 'dist', f), 'utf8'))
+          .filter((d) => d?.kind === 'Namespace')
+          .map((d) => `${f.split('/')[0]}/${d.metadata.name}`),
+      );
+    expect(destinations).toEqual([...new Set(written)].sort());
+    expect(destinations.filter((d) => d.includes('*') || d.endsWith('/evil-system'))).toEqual([]);
+  });
+
+  it('the review refuses a head holding it (output-proof names it)', async () => {
+    const r = await reviewOfExample(exampleWith(EVIL_CONFIGMAP), 'frank', ['--approved-by', 'alice']);
+    expect(r.stdout).toMatch(/\| `output-proof` \| ❌ \|[^\n]*ConfigMap evil-system\/x is not what orgctl renders/);
   });
 });
