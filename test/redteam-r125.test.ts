@@ -93,6 +93,17 @@ const exampleWith = (...objects: Record<string, unknown>[]): string =>
     for (const o of objects) appendDocument(dir, 'shard-17', yamlLines(o));
   });
 
+describe('R125-1 end to end: orgctl diff of a head dist/ holding such a binding', () => {
+  it('a binding named `x → Role acme:custom:foo` to acme:r:pods reads as r:pods gained, no custom RBAC', async () => {
+    const head = exampleWith(
+      roleBinding('web', 'x → Role acme:custom:foo', ['ClusterRole', 'acme:r:pods'], 'hal@acme.io'),
+    );
+    const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'text']);
+    expect(r.stdout).toContain('- gains r:pods in web in cluster lga1');
+    expect(r.stdout).not.toContain('custom RBAC');
+  });
+});
+
 /**
  * roleId is `Kind/namespace/name` and the diff and snapshot split it on '/' (roleNameOf: after the
  * last one; customRulesOf, roleTitle): sound only while no name or namespace read holds one. The API
