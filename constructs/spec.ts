@@ -18,7 +18,7 @@ import { DATE_PATTERN, EMAIL_PATTERN, declaredSource, show } from './props.ts';
 import { APPLIED_BY_PATTERN } from '../model/guard-rails.ts';
 import { orgOf } from './org-scope.ts';
 import { SpecError } from '../model/errors.ts';
-import { parseCanonicalYaml } from '../synth/yaml.ts';
+import { parseBlockYaml } from '../synth/yaml.ts';
 import { nearestName } from '../model/text.ts';
 import { positionAt, positionText, type Position } from '../model/findings.ts';
 import { jsonErrorOffset, jsonPositions, jsonStringEnd, openAtEnd, type JsonPositions } from './json-positions.ts';
@@ -390,9 +390,10 @@ function parseText(text: string, file: string): unknown {
       `${file}: ${(text.length / 2 ** 20).toFixed(0)} MB of YAML is larger than ${MAX_SPEC_BYTES.yaml / 2 ** 20} MB; write large organizations as JSON`,
     ]);
   }
-  // YAML as orgctl writes it (`orgctl generate`) is read by the fast reader; anything else (comments,
+  // Block YAML as orgctl writes it (`orgctl generate`) or as people and the `yaml` package do (lists
+  // indented under their key, dates unquoted) is read by the fast reader; anything else (comments,
   // anchors, other styles) by the `yaml` package, whose messages carry line and column.
-  const plain = parseCanonicalYaml(text);
+  const plain = parseBlockYaml(text);
   if (plain?.length === 1) return plain[0];
   // Keys become strings (1, "1" and true, "true" are one key then): compare them as such, so
   // that two never silently become one.

@@ -312,6 +312,23 @@ export function parseCanonicalYaml(text: string, cache?: CachedFile): Record<str
   return 'documents' in read ? read.documents : undefined;
 }
 
+/**
+ * A spec as people write it in block YAML, read by the canonical reader widened by what changes no
+ * value: a list or a mapping indented deeper than its key (the `yaml` package's own stringify
+ * indents lists), and plain text YAML 1.2 reads as text though Go's 1.1 would not (`2099-12-31`).
+ * Only a spec is read so, never orgctl's output: what is read here is cached apart. Undefined
+ * for anything else (comments, quotes in '', flow style, anchors): the `yaml` package reads it,
+ * 10x slower and 50x larger, with positions for its messages.
+ */
+export function parseBlockYaml(text: string): Record<string, unknown>[] | undefined {
+  try {
+    return new CanonicalReader(text, undefined, true).documents();
+  } catch (e) {
+    if (e instanceof NotCanonical) return undefined;
+    throw e;
+  }
+}
+
 /** Where a text leaves the canonical subset, and what was found there. */
 interface NotCanonicalAt {
   /** 1-based. */
@@ -396,6 +413,8 @@ function withinNesting(indent: number): void {
 
 // Small mappings of scalars already read, by their text (indentation and any item's dash included): one frozen object each.
 const SHARED_MAPPINGS = new Map<string, Readonly<Record<string, unknown>>>();
+// The same for specs read by parseBlockYaml: apart, so that output read later never gets what only a spec may hold.
+const SHARED_SPEC_MAPPINGS = new Map<string, Readonly<Record<string, unknown>>>();
 
 /**
  * A string read from a text, copied into one of its own before a cache keeps it: a slice would
@@ -448,6 +467,42 @@ function parseScalar(token: string): unknown {
   }
   if (PLAIN.test(token) && !isReserved(token) && !token.endsWith(':')) return token;
   throw new NotCanonical();
+}
+
+/**
+ * Plain text the `yaml` package (YAML 1.2, its core schema) reads as that text, which the canonical
+ * subset refuses because Go's YAML 1.1 would not (`2099-12-31`, `yes`, `Token 1`): letters, digits,
+ * `_./@:+-` and single spaces between them (no `: `, no ` #`, none at the end), not ending in `:`,
+ * and none of the core schema's null, booleans or numbers (its
+ * tests, copied: yaml/dist/schema/core/*.js and common/null.js).
+ */
+const SPEC_PLAIN = /^[A-Za-z0-9_/](?:[A-Za-z0-9_./@+-]|:(?! )| (?=[A-Za-z0-9_/.@+-]))*$/;
+const CORE_NOT_TEXT = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
+const isSpecText = (token: string): boolean =>
+  SPEC_PLAIN.test(token) && !token.endsWith(':') && !CORE_NOT_TEXT.some((t) => t.test(token));
+
+// Spec-only text by its token, apart from SCALARS (which output is read by).
+const SPEC_TEXTS = new Set<string>();
+
+/** A scalar of a spec: as the canonical reader reads it, else text YAML 1.2 reads as text. */
+function readSpecScalar(token: string): unknown {
+  if (SPEC_TEXTS.has(token)) return token;
+  try {
+    return readScalar(token);
+  } catch (e) {
+    if (!(e instanceof NotCanonical) || !isSpecText(token)) throw e;
+    if (SPEC_TEXTS.size < 100_000) SPEC_TEXTS.add(ownCopy(token));
+    return token;
+  }
 }
 
 // The keys and values every manifest repeats, by length: recognized in place, without copying
@@ -567,12 +622,19 @@ class CanonicalReader {
   /** Where the key just read ends (its `:`). */
   private colon = 0;
 
+  private readonly scalar: (token: string) => unknown;
+  private readonly shared: Map<string, Readonly<Record<string, unknown>>>;
+
   constructor(
     text: string,
     private readonly reuse?: DocumentReuse,
+    /** A spec (parseBlockYaml): deeper indentation and YAML 1.2's plain text too. */
+    private readonly spec = false,
   ) {
     this.text = text;
     this.length = text.length;
+    this.scalar = spec ? readSpecScalar : readScalar;
+    this.shared = spec ? SHARED_SPEC_MAPPINGS : SHARED_MAPPINGS;
     this.moveTo(0);
   }
 
@@ -681,7 +743,7 @@ class CanonicalReader {
     }
     const known = knownToken(text, at, colon) ?? plainToken(text, at, colon);
     if (known !== undefined) return known;
-    const key = readScalar(text.slice(at, colon));
+    const key = this.scalar(text.slice(at, colon));
     if (typeof key !== 'string') throw new NotCanonical();
     return key;
   }
@@ -737,16 +799,18 @@ class CanonicalReader {
     if (colon + 1 === this.end) {
       this.nextLine();
       const next = this.indent;
-      if (next === indent) {
-        const at = this.start + indent;
+      // A spec's list or mapping may sit deeper than two spaces under its key (a list: any deeper at all).
+      const deeper = this.spec && next > indent;
+      if (next === indent || deeper) {
+        const at = this.start + next;
         if (
           text.charCodeAt(at) === DASH &&
           (this.end === at + 1 || text.charCodeAt(at + 1) === SPACE) &&
           !this.atDocumentStart()
         )
-          return this.sequence(indent);
+          return this.sequence(next);
       }
-      if (next === indent + 2) return this.sharedMapping(indent + 2, -1) ?? this.mapping(indent + 2, -1);
+      if (next === indent + 2 || deeper) return this.sharedMapping(next, -1) ?? this.mapping(next, -1);
       throw new NotCanonical();
     }
     const from = colon + 2;
@@ -761,7 +825,7 @@ class CanonicalReader {
       }
     }
     const v =
-      knownToken(text, from, this.end) ?? plainToken(text, from, this.end) ?? readScalar(text.slice(from, this.end));
+      knownToken(text, from, this.end) ?? plainToken(text, from, this.end) ?? this.scalar(text.slice(from, this.end));
     this.nextLine();
     return v;
   }
@@ -805,7 +869,7 @@ class CanonicalReader {
       if (spaces < indent || lineStart >= this.length) break;
     }
     const body = text.slice(start, lineStart);
-    const known = SHARED_MAPPINGS.get(body);
+    const known = this.shared.get(body);
     if (known) {
       this.moveTo(lineStart);
       return known;
@@ -818,7 +882,7 @@ class CanonicalReader {
     }
     // Frozen whether or not the cache still has room: what a reader returns never depends on what it read before.
     Object.freeze(read);
-    if (SHARED_MAPPINGS.size < 250_000) SHARED_MAPPINGS.set(ownCopy(body), read);
+    if (this.shared.size < 250_000) this.shared.set(ownCopy(body), read);
     return read;
   }
 
@@ -844,7 +908,7 @@ class CanonicalReader {
         out.push(this.sharedMapping(indent + 2, at) ?? this.mapping(indent + 2, at));
       } else {
         out.push(
-          knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? readScalar(text.slice(at, this.end)),
+          knownToken(text, at, this.end) ?? plainToken(text, at, this.end) ?? this.scalar(text.slice(at, this.end)),
         );
         this.nextLine();
       }

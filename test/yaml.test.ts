@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
+  parseBlockYaml,
   parseCanonicalYaml,
   readCanonicalYaml,
   scalar,
@@ -8,6 +9,7 @@ import {
   toYamlStream,
   DocumentCache,
 } from '../synth/yaml.ts';
+import { generateSpec } from '../constructs/generate.ts';
 
 const TRICKY = [
   '',
@@ -130,6 +132,26 @@ describe('YAML writer', () => {
   });
 });
 
+/** Randomly shaped objects of `tokens`, numbers, booleans and nulls, the same for the same seed. */
+function randomShapes(seed: number, tokens: readonly string[]) {
+  const rand = (n: number) => {
+    seed = (seed * 48271) % 2147483647; // Park–Miller: exact in doubles (a larger multiplier loses bits past 2^53)
+    return seed % n;
+  };
+  const value = (depth: number): unknown => {
+    const k = rand(depth > 3 ? 4 : 7);
+    if (k === 0) return tokens[rand(tokens.length)];
+    if (k === 1) return rand(1000) - 500;
+    if (k === 2) return rand(2) === 0;
+    if (k === 3) return null;
+    if (k === 4) return Array.from({ length: rand(4) }, () => value(depth + 1));
+    return Object.fromEntries(
+      Array.from({ length: rand(4) }, (_, i) => [`${tokens[rand(tokens.length)]}${i}`, value(depth + 1)]),
+    );
+  };
+  return { rand, value };
+}
+
 describe('canonical YAML reader', () => {
   const same = (obj: Record<string, unknown>[]) => {
     const text = toYamlStream(obj, 'header');
@@ -145,22 +167,7 @@ describe('canonical YAML reader', () => {
   });
 
   it('reads randomly shaped objects as the yaml package does', () => {
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = (seed * 48271) % 2147483647; // Park–Miller: exact in doubles (a larger multiplier loses bits past 2^53)
-      return seed % n;
-    };
-    const value = (depth: number): unknown => {
-      const k = rand(depth > 3 ? 4 : 7);
-      if (k === 0) return TRICKY[rand(TRICKY.length)];
-      if (k === 1) return rand(1000) - 500;
-      if (k === 2) return rand(2) === 0;
-      if (k === 3) return null;
-      if (k === 4) return Array.from({ length: rand(4) }, () => value(depth + 1));
-      return Object.fromEntries(
-        Array.from({ length: rand(4) }, (_, i) => [`${TRICKY[rand(TRICKY.length)]}${i}`, value(depth + 1)]),
-      );
-    };
+    const { value } = randomShapes(7, TRICKY);
     for (let n = 0; n < 300; n++) same([{ root: value(0) }, { other: value(0) }]);
   });
 
@@ -387,5 +394,73 @@ describe('canonical YAML reader', () => {
     ['a __proto__ key', '---\n__proto__: 1\n'],
   ])('leaves %s to the full parser', (_what, text) => {
     expect(parseCanonicalYaml(text)).toBeUndefined();
+  });
+});
+
+describe('block YAML reader for specs (parseBlockYaml)', () => {
+  /** Read as the yaml package reads it (YAML 1.2, its core schema), or left to it: never another value. */
+  const sameOrLeft = (text: string) => {
+    const read = parseBlockYaml(text);
+    if (read !== undefined) expect(read).toEqual(parseAllDocuments(text).map((d) => d.toJS()));
+    return read;
+  };
+
+  // Plain values YAML 1.2 reads as null, booleans or numbers, or that are not plain text at all.
+  const PLAIN_TOKENS = [
+    ...TRICKY.filter((t) => !t.includes('\n') && t !== ''),
+    ...['True', 'TRUE', 'False', 'NULL', 'Null', 'nUll', 'tRue', '0o17', '0o8', '0x1f', '0xG', '+1', '-1', '1_000'],
+    ...['1.', '.5', '+.5', '1.5e3', '1e+3', '-.inf', '.NaN', '.nan', '.Nan', '2099-12-31', '12:30:00', '1:2:3', 'a:b'],
+    ...['Token 0', 'a  b', 'a b:', 'a: b c', 'a b #c', 'a b# c', '/root', './x', '_x', '@a b', 'x y z', 'v1.2.3', '+x'],
+  ];
+
+  it("reads every plain value, as a key's value, a list item and a key, as the yaml package does or leaves it", () => {
+    for (const t of PLAIN_TOKENS) {
+      sameOrLeft(`a: ${t}\n`);
+      sameOrLeft(`a:\n  - ${t}\n  - x\nb: 1\n`);
+      sameOrLeft(`${t}: 1\n`);
+    }
+    // Text YAML 1.2 reads as text, which the canonical subset refuses for Go: read fast for a spec.
+    for (const t of ['2099-12-31', 'Token 0', 'yes', 'nUll', '1_000', '12:30:00'])
+      expect(sameOrLeft(`a: ${t}\n`)).toEqual([{ a: t }]);
+  });
+
+  it('reads a spec as the yaml package writes it (lists indented under their key) as it reads it', () => {
+    const spec = JSON.parse(
+      JSON.stringify(generateSpec({ users: 40, namespaces: 12, grants: 200, tokens: 8, seed: 3 })),
+    );
+    for (const indentSeq of [true, false]) expect(sameOrLeft(stringify(spec, { indentSeq }))).toEqual([spec]);
+    expect(sameOrLeft('a:\n      - 1\n      - - 2\n        - 3\n    b: 1\nc:\n    d:\n        - x\n')).toBeUndefined();
+    expect(sameOrLeft('a:\n    b:\n        - x\n    c: 1\n')).toEqual([{ a: { b: ['x'], c: 1 } }]);
+  });
+
+  it('reads randomly shaped objects as the yaml package writes and reads them, or leaves them', () => {
+    const { rand, value } = randomShapes(11, PLAIN_TOKENS);
+    let read = 0;
+    for (let n = 0; n < 300; n++)
+      if (sameOrLeft(stringify({ root: value(0), other: value(0) }, { indent: 2 + rand(3) }))) read++;
+    expect(read).toBeGreaterThan(50);
+  });
+
+  it('leaves what the canonical reader leaves, but for indentation and YAML 1.2 text, to the full parser', () => {
+    for (const text of ['a: [1, 2]\n', '---\na: &x 1\nb: *x\n', 'a: 1 # note\n', 'a:\t1\n', 'a: 1\na: 2\n'])
+      expect(sameOrLeft(text)).toBeUndefined();
+    for (const text of ['__proto__: 1\n', 'a: True\n', 'a: 010\n', "a: 'q'\n", 'a:  x\n', 'a: |\n    x\n'])
+      expect(sameOrLeft(text)).toBeUndefined();
+  });
+
+  it('never lets output read later take what only a spec may hold (its shared mappings and texts are apart)', () => {
+    // The same lines, read first as a spec: the output reader still refuses each.
+    const texts = [
+      '---\nitems:\n- a: 2099-12-31\n  b: x\n',
+      '---\nitems:\n- a: Token 0\n',
+      '---\na:\n  - x\n',
+      '---\nlabels:\n    k: v\n',
+      '---\na: yes\n',
+    ];
+    for (const text of texts) {
+      expect(sameOrLeft(text.slice(4))).toBeDefined();
+      expect(parseCanonicalYaml(text)).toBeUndefined();
+      expect(parseCanonicalYaml(text.slice(4))).toBeUndefined();
+    }
   });
 });
