@@ -324,7 +324,8 @@ export function parseSpec(data: unknown, where?: SpecWhere): OrgSpec {
 /**
  * The largest spec read. JSON parses in linear memory; the `yaml` package needs about 100 bytes
  * of memory per byte of YAML (it keeps positions for its messages), so a hostile 100 MB YAML file
- * would exhaust memory: large organizations use JSON (`orgctl generate --format json`).
+ * would exhaust memory: large organizations use JSON (`orgctl generate --format json`). Plain block
+ * YAML is read by the fast reader (parseBlockYaml), but any other YAML still by the `yaml` package.
  */
 export const MAX_SPEC_BYTES = { json: 128 * 1024 * 1024, yaml: 16 * 1024 * 1024 } as const;
 
@@ -391,8 +392,9 @@ function parseText(text: string, file: string): unknown {
     ]);
   }
   // Block YAML as orgctl writes it (`orgctl generate`) or as people and the `yaml` package do (lists
-  // indented under their key, dates unquoted) is read by the fast reader; anything else (comments,
-  // anchors, other styles) by the `yaml` package, whose messages carry line and column.
+  // indented under their key, dates unquoted, comments on lines of their own) is read by the fast
+  // reader; anything else (a comment after a value, anchors, flow style, a mistake) by the `yaml`
+  // package, whose messages carry line and column.
   const plain = parseBlockYaml(text);
   if (plain?.length === 1) return plain[0];
   // Keys become strings (1, "1" and true, "true" are one key then): compare them as such, so

@@ -315,10 +315,11 @@ export function parseCanonicalYaml(text: string, cache?: CachedFile): Record<str
 /**
  * A spec as people write it in block YAML, read by the canonical reader widened by what changes no
  * value: a list or a mapping indented deeper than its key (the `yaml` package's own stringify
- * indents lists), and plain text YAML 1.2 reads as text though Go's 1.1 would not (`2099-12-31`).
- * Only a spec is read so, never orgctl's output: what is read here is cached apart. Undefined
- * for anything else (comments, quotes in '', flow style, anchors): the `yaml` package reads it,
- * 10x slower and 50x larger, with positions for its messages.
+ * indents lists), plain text YAML 1.2 reads as text though Go's 1.1 would not (`2099-12-31`), and
+ * blank lines and comments on lines of their own. Only a spec is read so, never orgctl's output:
+ * what is read here is cached apart. Undefined for anything else (a comment after a value, quotes
+ * in '', flow style, anchors): the `yaml` package reads it, 10x slower and 5x larger, with
+ * positions for its messages.
  */
 export function parseBlockYaml(text: string): Record<string, unknown>[] | undefined {
   try {
@@ -636,6 +637,7 @@ class CanonicalReader {
     this.scalar = spec ? readSpecScalar : readScalar;
     this.shared = spec ? SHARED_SPEC_MAPPINGS : SHARED_MAPPINGS;
     this.moveTo(0);
+    if (spec) this.skipIgnored();
   }
 
   private moveTo(start: number): void {
@@ -661,6 +663,19 @@ class CanonicalReader {
 
   private nextLine(): void {
     this.moveTo(this.end + 1);
+    if (this.spec) this.skipIgnored();
+  }
+
+  /**
+   * A spec's blank lines and lines of a comment alone, passed over: YAML ignores them at any
+   * indentation outside a block scalar (whose lines block() reads). A comment after a value is left.
+   */
+  private skipIgnored(): void {
+    while (
+      this.indent !== -1 &&
+      (this.start + this.indent === this.end || this.text.charCodeAt(this.start + this.indent) === HASH)
+    )
+      this.moveTo(this.end + 1);
   }
 
   private atDocumentStart(): boolean {
@@ -819,9 +834,13 @@ class CanonicalReader {
     const size = this.end - from;
     if (size <= 2) {
       const rest = text.slice(from, this.end);
-      if (rest === '[]' || rest === '{}' || rest === '|' || rest === '|-') {
+      if (rest === '|' || rest === '|-') {
+        this.moveTo(this.end + 1); // a block's lines are its own: none passed over
+        return this.block(indent + 2, rest === '|');
+      }
+      if (rest === '[]' || rest === '{}') {
         this.nextLine();
-        return rest === '[]' ? [] : rest === '{}' ? {} : this.block(indent + 2, rest === '|');
+        return rest === '[]' ? [] : {};
       }
     }
     const v =
@@ -837,8 +856,9 @@ class CanonicalReader {
       const empty = this.end === this.start;
       if (!empty && this.indent < indent) break;
       body.push(empty ? '' : this.text.slice(this.start + indent, this.end));
-      this.nextLine();
+      this.moveTo(this.end + 1);
     }
+    if (this.spec) this.skipIgnored();
     while (body.length && body[body.length - 1] === '') body.pop();
     if (!body.length || body[0] === '' || body[0]!.startsWith(' ')) throw new NotCanonical();
     return body.join('\n') + (keepNewline ? '\n' : '');
@@ -875,6 +895,8 @@ class CanonicalReader {
       return known;
     }
     const read = this.mapping(indent, first);
+    // A spec's mapping may go on past a blank line, which its text above ends at: not shared.
+    if (this.spec && this.start !== lineStart) return read;
     // Only scalars are shared: an empty list or mapping read here is an object of its own.
     for (const key in read) {
       const v = read[key];

@@ -434,11 +434,21 @@ describe('block YAML reader for specs (parseBlockYaml)', () => {
   });
 
   it('reads randomly shaped objects as the yaml package writes and reads them, or leaves them', () => {
-    const { rand, value } = randomShapes(11, PLAIN_TOKENS);
+    const { rand, value } = randomShapes(11, [...PLAIN_TOKENS, 'multi\nline\n', 'line\nbreak', 'trailing\n\n']);
+    // Blank lines and lines of a comment alone, at any place and indentation (a block scalar's lines included).
+    const passedOver = ['', '#', '# note: x', '  # c', '    ', ' '];
+    const withLines = (text: string) =>
+      text
+        .split('\n')
+        .flatMap((line) => (rand(4) === 0 ? [passedOver[rand(passedOver.length)]!, line] : [line]))
+        .join('\n');
     let read = 0;
-    for (let n = 0; n < 300; n++)
-      if (sameOrLeft(stringify({ root: value(0), other: value(0) }, { indent: 2 + rand(3) }))) read++;
-    expect(read).toBeGreaterThan(50);
+    for (let n = 0; n < 300; n++) {
+      const text = stringify({ root: value(0), other: value(0) }, { indent: 2 + rand(3) });
+      if (sameOrLeft(text)) read++;
+      if (sameOrLeft(withLines(text))) read++;
+    }
+    expect(read).toBeGreaterThan(100);
   });
 
   it('leaves what the canonical reader leaves, but for indentation and YAML 1.2 text, to the full parser', () => {
@@ -446,6 +456,19 @@ describe('block YAML reader for specs (parseBlockYaml)', () => {
       expect(sameOrLeft(text)).toBeUndefined();
     for (const text of ['__proto__: 1\n', 'a: True\n', 'a: 010\n', "a: 'q'\n", 'a:  x\n', 'a: |\n    x\n'])
       expect(sameOrLeft(text)).toBeUndefined();
+  });
+
+  it('passes over blank lines and lines of a comment alone, as YAML does, but none in a block scalar', () => {
+    const text = 'a: 1\n\n# c\n  # d\nb:\n  # e\n  - x\n\n  - y\nc: |\n  # kept\n\n  z\n# after\n\nd: 2\n# end\n';
+    expect(sameOrLeft(text)).toEqual([{ a: 1, b: ['x', 'y'], c: '# kept\n\nz\n', d: 2 }]);
+    expect(sameOrLeft('# schema\n\nm:\n  a: x\n\n  b: y\nn:\n  a: x\no: 1\n')).toEqual([
+      { m: { a: 'x', b: 'y' }, n: { a: 'x' }, o: 1 },
+    ]);
+    // A value that goes on over a blank line, a line of spaces in a block: read as the yaml package does, or left to it.
+    for (const t of ['a: foo\n\n  bar\n', 'a: |\n  x\n \n  y\nb: 1\n', 'a:\n  - x\n   \n  - y\n', 'a: 1 # c\n'])
+      sameOrLeft(t);
+    expect(parseCanonicalYaml('---\na: 1\n\nb: 2\n')).toBeUndefined();
+    expect(parseCanonicalYaml('---\na: 1\n# c\nb: 2\n')).toBeUndefined();
   });
 
   it('never lets output read later take what only a spec may hold (its shared mappings and texts are apart)', () => {
@@ -456,6 +479,8 @@ describe('block YAML reader for specs (parseBlockYaml)', () => {
       '---\na:\n  - x\n',
       '---\nlabels:\n    k: v\n',
       '---\na: yes\n',
+      '---\nitems:\n- a: x\n\n  b: y\n',
+      '---\nitems:\n- a: x\n  # c\n  b: y\n',
     ];
     for (const text of texts) {
       expect(sameOrLeft(text.slice(4))).toBeDefined();
