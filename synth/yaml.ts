@@ -491,19 +491,19 @@ const CORE_NOT_TEXT = [
 const isSpecText = (token: string): boolean =>
   SPEC_PLAIN.test(token) && !token.endsWith(':') && !CORE_NOT_TEXT.some((t) => t.test(token));
 
-// Spec-only text by its token, apart from SCALARS (which output is read by).
+// Spec text already told apart (dates repeat), apart from SCALARS (which output is read by).
 const SPEC_TEXTS = new Set<string>();
 
-/** A scalar of a spec: as the canonical reader reads it, else text YAML 1.2 reads as text. */
+/**
+ * A scalar of a spec: text YAML 1.2 reads as text, else as the canonical reader reads it. The same
+ * value either way where both read it (a plain string of the canonical subset is such text; its
+ * numbers, booleans, null and quoted strings are not), and nothing spec-only enters its caches.
+ */
 function readSpecScalar(token: string): unknown {
   if (SPEC_TEXTS.has(token)) return token;
-  try {
-    return readScalar(token);
-  } catch (e) {
-    if (!(e instanceof NotCanonical) || !isSpecText(token)) throw e;
-    if (SPEC_TEXTS.size < 100_000) SPEC_TEXTS.add(ownCopy(token));
-    return token;
-  }
+  if (!isSpecText(token)) return readScalar(token);
+  if (SPEC_TEXTS.size < 100_000) SPEC_TEXTS.add(ownCopy(token));
+  return token;
 }
 
 // The keys and values every manifest repeats, by length: recognized in place, without copying
@@ -892,7 +892,17 @@ class CanonicalReader {
     const known = this.shared.get(body);
     if (known) {
       this.moveTo(lineStart);
-      return known;
+      if (!this.spec) return known;
+      // A spec's mapping may go on past blank and comment lines: then read whole, as when not known.
+      this.skipIgnored();
+      const at = this.start + indent;
+      const ends =
+        this.indent !== indent ||
+        this.atDocumentStart() ||
+        (text.charCodeAt(at) === DASH && text.charCodeAt(at + 1) === SPACE);
+      if (ends) return known;
+      this.moveTo(start);
+      return this.mapping(indent, first);
     }
     const read = this.mapping(indent, first);
     // A spec's mapping may go on past a blank line, which its text above ends at: not shared.

@@ -464,6 +464,11 @@ describe('block YAML reader for specs (parseBlockYaml)', () => {
     expect(sameOrLeft('# schema\n\nm:\n  a: x\n\n  b: y\nn:\n  a: x\no: 1\n')).toEqual([
       { m: { a: 'x', b: 'y' }, n: { a: 'x' }, o: 1 },
     ]);
+    // The same lines read before (a shared mapping), here followed by a blank or comment line: read the same.
+    const items = 'items:\n  - a: x\n    b: y\n';
+    expect(sameOrLeft(`${items}  - c: 1\n`)).toBeDefined();
+    for (const after of ['\n  - c: 1\n', '  # c\n  - c: 1\n', '\n    d: z\n  - c: 1\n', '    # c\n    d: z\n'])
+      expect(sameOrLeft(items + after)).toBeDefined();
     // A value that goes on over a blank line, a line of spaces in a block: read as the yaml package does, or left to it.
     for (const t of ['a: foo\n\n  bar\n', 'a: |\n  x\n \n  y\nb: 1\n', 'a:\n  - x\n   \n  - y\n', 'a: 1 # c\n'])
       sameOrLeft(t);
