@@ -632,30 +632,31 @@ export function accessMatrixJson(
    * roles' numbers; on a miss, CellMaker decides from their contributions in this order (the
    * order `custom` follows), as for the first cell that holds them.
    */
-  const allowedText = (members: ArrayLike<number>, from: number, to: number): readonly [string, string] => {
+  const allowedText = (members: ArrayLike<number>): readonly [string, string] => {
+    const size = members.length;
     // The set of the roles' numbers, ascending (CellMaker.key's set, by numbers).
     // In one array kept between calls, by an insertion sort: a cell has a few roles, mostly.
-    if (to - from > roleSet.length) roleSet = new Int32Array(2 * (to - from));
-    for (let k = 0; k < to - from; k++) {
-      const n = roleNumberOf[members[from + k]!]!;
+    if (size > roleSet.length) roleSet = new Int32Array(2 * size);
+    for (let k = 0; k < size; k++) {
+      const n = roleNumberOf[members[k]!]!;
       let j = k;
-      if (to - from <= FEW) for (; j > 0 && roleSet[j - 1]! > n; j--) roleSet[j] = roleSet[j - 1]!;
+      if (size <= FEW) for (; j > 0 && roleSet[j - 1]! > n; j--) roleSet[j] = roleSet[j - 1]!;
       roleSet[j] = n;
     }
-    if (to - from > FEW) roleSet.subarray(0, to - from).sort();
-    let distinct = to > from ? 1 : 0;
-    for (let k = 1; k < to - from; k++) if (roleSet[k] !== roleSet[distinct - 1]) roleSet[distinct++] = roleSet[k]!;
+    if (size > FEW) roleSet.subarray(0, size).sort();
+    let distinct = size ? 1 : 0;
+    for (let k = 1; k < size; k++) if (roleSet[k] !== roleSet[distinct - 1]) roleSet[distinct++] = roleSet[k]!;
     const node = nodeOf(allowedTexts, roleSet, 0, distinct);
     if (!node.value) {
       const list: Contribution[] = [];
-      for (let k = from; k < to; k++) list.push(contribution(members[k]!));
+      for (let k = 0; k < size; k++) list.push(contribution(members[k]!));
       node.value = allowedJson(cells.allowed(list));
     }
     return node.value;
   };
   // A cell of one binding: its role's text, by the role's number (no set of numbers to sort and look up).
   const allowedOfRole: (readonly [string, string])[] = [];
-  const allowedOne = (i: number) => (allowedOfRole[roleNumberOf[i]!] ??= allowedText([i], 0, 1));
+  const allowedOne = (i: number) => (allowedOfRole[roleNumberOf[i]!] ??= allowedText([i]));
   // Bindings of one namespace share a number (a run is found comparing numbers, not names), and
   // each has its place among them.
   const nsNumbers = new Int32Array(count);
@@ -719,24 +720,16 @@ export function accessMatrixJson(
   const runs: TextNode = {};
   /** The text of a run: its bindings, distinct, ascending. */
   const runText = (members: number[]): Buffer => {
-    const allowed = allowedText(members, 0, members.length);
+    const allowed = allowedText(members);
     return ascii(nsKeyOf(members[0]!) + allowed[0] + runVia(members) + allowed[1]);
   };
   // Cells of lists merged with groups' and cluster-wide access (any namespace), by their numbers.
   const merged: TextNode = {};
   const listBytes = (list: readonly Contribution[]): Buffer => {
-    const node = nodeOf(
-      merged,
-      list.map((c) => c.number),
-      0,
-      list.length,
-    );
+    const numbers = list.map((c) => c.number);
+    const node = nodeOf(merged, numbers, 0, numbers.length);
     if (!node.value) {
-      const allowed = allowedText(
-        list.map((c) => c.number),
-        0,
-        list.length,
-      );
+      const allowed = allowedText(numbers);
       const via =
         list.length < 2
           ? list.map((c) => labelJson(c.number))
