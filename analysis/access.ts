@@ -288,6 +288,14 @@ interface BindingsBySubject {
 const bindingsOf = ({ numbers, starts }: BindingsBySubject, k: number): Int32Array =>
   numbers.subarray(starts[k], starts[k + 1]);
 
+/** An empty map by subject name for each subject kind, in the order accessIndex lists them. */
+const byKindMaps = (): Map<SubjectKind, Map<string, number>> =>
+  new Map([
+    ['Group', new Map()],
+    ['ServiceAccount', new Map()],
+    ['User', new Map()],
+  ]);
+
 function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
   const bindings: BindingObject[] = [];
   const roles: RoleObject[] = [];
@@ -307,11 +315,7 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
       roles.push(role);
     }
   // A number per subject (kind and name); one map per kind spares a joined key per subject.
-  const numberOf = new Map<SubjectKind, Map<string, number>>([
-    ['Group', new Map()],
-    ['ServiceAccount', new Map()],
-    ['User', new Map()],
-  ]);
+  const numberOf = byKindMaps();
   const kinds: SubjectKind[] = [];
   const names: string[] = [];
   const scopesKept: (ReadonlySet<string> | true | undefined)[] = [];
@@ -361,11 +365,7 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
   const next = starts.slice(0, names.length);
   const numbers = new Int32Array(pairs);
   // Subjects by kind and name, each listed from its first binding kept (one never kept is no subject).
-  const byKind = new Map<SubjectKind, Map<string, number>>([
-    ['Group', new Map()],
-    ['ServiceAccount', new Map()],
-    ['User', new Map()],
-  ]);
+  const byKind = byKindMaps();
   for (let p = 0; p < pairs; p++) {
     const k = pairSubject[p]!;
     if (next[k] === starts[k]) byKind.get(kinds[k]!)!.set(names[k]!, k);
