@@ -212,20 +212,23 @@ function openRecord(
   const verdict = JSON.parse(head.toString('utf8', 0, end)) as Verdict;
   const docsAt = end + 1 + verdict.moreBytes + 1;
   const placesAt = docsAt + verdict.docsBytes + 1;
+  // Into the one buffer, grown to the largest part asked of.
+  const readScratch = (at: number, length: number): Buffer => {
+    if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
+    return readAt(fd, at, length, scratch.buffer);
+  };
   return {
     head: verdict,
     // Into the one buffer, not parsed: at L a shard's names are some 100 KB of JSON, read for one
     // name. A short read may hold anything.
     moreMayHold: (needle) => {
-      if (scratch.buffer.length < verdict.moreBytes) scratch.buffer = Buffer.allocUnsafe(verdict.moreBytes);
-      const bytes = readAt(fd, end + 1, verdict.moreBytes, scratch.buffer);
+      const bytes = readScratch(end + 1, verdict.moreBytes);
       return bytes.length !== verdict.moreBytes || bytes.includes(BACKSLASH) || bytes.includes(needle);
     },
     docs: (from, length) => readAt(fd, docsAt + from, length, scratch.buffer).toString('utf8'),
-    // Into the one buffer, grown to the largest document asked of; a short read may hold anything.
+    // A short read may hold anything.
     holdsAny: (from, length, needles) => {
-      if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
-      const bytes = readAt(fd, docsAt + from, length, scratch.buffer);
+      const bytes = readScratch(docsAt + from, length);
       return bytes.length !== length || needles.some((n) => bytes.includes(n));
     },
     // Only when the lines are as long as the first says: else the documents are read whole (rest).
