@@ -148,6 +148,12 @@ interface Held {
   readonly accounts: ReadonlySet<string>;
 }
 
+/** A subject of a binding as read (holdersOf checked its kind and names). */
+const refOf = (s: Obj): SubjectRef =>
+  s.kind === 'User'
+    ? { kind: 'User', name: s.name as string }
+    : { kind: 'ServiceAccount', name: s.name as string, namespace: s.namespace as string };
+
 /**
  * Who one role's RoleBindings bind (their subjects and keys read in one pass: a changed role's
  * subjects are most of what the proof reads; `keysOnly` lists none of them, for base's, compared
@@ -168,13 +174,10 @@ function holdersOf(group: RoleGroup, namespace: string, keysOnly = false): Held 
     for (const s of b.subjects as unknown[]) {
       if (!isObj(s) || typeof s.name !== 'string')
         return `a RoleBinding in namespace ${namespace} names a subject without a name`;
-      if (s.kind === 'User') {
-        if (!keysOnly) subjects.push({ kind: 'User', name: s.name });
-        users.add(s.name);
-      } else if (s.kind === 'ServiceAccount' && typeof s.namespace === 'string') {
-        if (!keysOnly) subjects.push({ kind: 'ServiceAccount', name: s.name, namespace: s.namespace });
-        accounts.add(`${s.namespace}/${s.name}`);
-      } else return `a RoleBinding in namespace ${namespace} binds a ${String(s.kind)}, which orgctl does not bind`;
+      if (s.kind === 'User') users.add(s.name);
+      else if (s.kind === 'ServiceAccount' && typeof s.namespace === 'string') accounts.add(`${s.namespace}/${s.name}`);
+      else return `a RoleBinding in namespace ${namespace} binds a ${String(s.kind)}, which orgctl does not bind`;
+      if (!keysOnly) subjects.push(refOf(s));
     }
   }
   return { holders: { roleKind: ref.kind, roleName: group.roleName, subjects }, users, accounts };
@@ -229,12 +232,6 @@ function judgeHolders(
   }
   return undefined;
 }
-
-/** A subject of a binding as read (holdersOf checked its kind and names). */
-const refOf = (s: Obj): SubjectRef =>
-  s.kind === 'User'
-    ? { kind: 'User', name: s.name as string }
-    : { kind: 'ServiceAccount', name: s.name as string, namespace: s.namespace as string };
 
 /**
  * The one RoleBinding of a role in a namespace as orgctl writes it when its people are base's but
