@@ -24,6 +24,7 @@ import {
   type UserModel,
   tokenIdsOfAccount,
 } from '../model/model.ts';
+import { NEWLINE } from '../model/text.ts';
 import { isRbacObject } from './objects.ts';
 import { serviceAccountOf } from './authorizer.ts';
 
@@ -119,7 +120,6 @@ function partFor(bytes: Uint8Array, needles: readonly Uint8Array[]): NamespacePa
   return { ...head, grants, objects };
 }
 
-const NEWLINE = 0x0a;
 const GRANT_CODE = GRANT_LINE.charCodeAt(0);
 
 interface Bucket {

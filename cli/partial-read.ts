@@ -44,7 +44,7 @@ import {
 import { DATED_ACCESS_MARK, type OrgInfo, readMembership } from '../analysis/membership.ts';
 import { datedAccessOfLines, markedLines, type DatedAccess } from '../analysis/ended-access.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { showHidden } from '../model/text.ts';
+import { NEWLINE, showHidden } from '../model/text.ts';
 import {
   CLUSTER_SHARD,
   isHashPlaced,
@@ -351,8 +351,6 @@ export function markedLinesOfFile(file: string, mark: string | undefined): strin
     closeSync(fd);
   }
 }
-
-const NEWLINE = 0x0a;
 
 /**
  * The RBAC of the files of orgctl's output folder `dir` that can answer `question`, or undefined

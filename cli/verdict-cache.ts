@@ -21,6 +21,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, realpathSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManifestDoc } from '../analysis/objects.ts';
+import { NEWLINE } from '../model/text.ts';
 import { headOf, type DocumentHead } from './output-read.ts';
 import { engineId, pruneIndexes } from './explain-cache.ts';
 import { replaceFile } from './replace-file.ts';
@@ -126,7 +127,6 @@ export interface VerdictCache extends Verdicts {
 /** The record's file name for a path of the output folder (one of any characters). */
 const recordName = (path: string): string => `${sha256Hex(path).slice(0, 32)}.json`;
 
-const NEWLINE = 0x0a;
 /** In JSON text, the start of every escape: the one way to spell a string otherwise. */
 const BACKSLASH = 0x5c;
 
