@@ -264,7 +264,7 @@ function plainDomain(domain: string, hosts: ReadonlyMap<string, MailHost>): bool
   if (!plain) plainDomains.set(hosts, (plain = new Map()));
   let is = plain.get(domain);
   if (is === undefined) {
-    is = domainOf(domain) === domain && !hosts.has(domain) && !subdomainHostOf(domain, hosts);
+    is = !isAsciiForm(domain) && !hosts.has(domain) && !subdomainHostOf(domain, hosts);
     if (plain.size < DOMAINS_READ_MAX) plain.set(domain, is);
   }
   return is;
