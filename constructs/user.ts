@@ -185,7 +185,7 @@ export interface SpecUser extends Omit<UserProps, 'addAll' | 'removeAll' | 'sour
  * from the spec's own object into props of one shape (a spread of it copied each of its shapes).
  */
 export function specUserModel(u: SpecUser, source: Source): UserModel {
-  const { addAll, removeAll } = seedAccess(u.access);
+  const seed = seedAccess(u.access);
   const props: UserProps = {
     email: u.email,
     github: u.github,
@@ -193,9 +193,9 @@ export function specUserModel(u: SpecUser, source: Source): UserModel {
     admin: u.admin,
     billing: u.billing,
     status: u.status,
-    addAll,
-    removeAll,
+    addAll: seed.addAll,
+    removeAll: seed.removeAll,
   };
   assertUserProps({ source }, props);
-  return userModel(props, { addAll, removeAll }, source);
+  return userModel(props, seed, source);
 }
