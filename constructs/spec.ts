@@ -675,23 +675,23 @@ export function declareFromSpec(
   userRecords = false,
 ): void {
   const at = (path: string): string | undefined => (specPaths ? path : undefined);
-  const entries = (list: string, count = 0): ((i: number) => string | undefined) =>
-    specPaths ? entryPaths(list, count) : () => undefined;
+  const entries = (list: string, count = 0): ((i: number) => string) | undefined =>
+    specPaths ? entryPaths(list, count) : undefined;
   // What a spec declares directly (grants as the model's records, roles with unchecked levels, and
   // users as records when asked), through the Organization's internal scope: not methods people call.
   const scope = orgOf(org);
   const userPath = entries('users', spec.users?.length);
   spec.users?.forEach((u, i) => {
-    if (userRecords) scope.addSpecUser(u, userPath(i));
-    else org.user(u.email, { ...u, ...seedAccess(u.access), source: userPath(i) });
+    if (userRecords) scope.addSpecUser(u, userPath?.(i));
+    else org.user(u.email, { ...u, ...seedAccess(u.access), source: userPath?.(i) });
   });
   const namespacePath = entries('namespaces', spec.namespaces?.length);
-  spec.namespaces?.forEach(({ name, ...props }, i) => org.namespace(name, { ...props, source: namespacePath(i) }));
+  spec.namespaces?.forEach(({ name, ...props }, i) => org.namespace(name, { ...props, source: namespacePath?.(i) }));
   const rolePath = entries('roles', spec.roles?.length);
-  spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, rolePath(i)));
+  spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, rolePath?.(i)));
   const customRolePath = entries('customRoles', spec.customRoles?.length);
-  spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, customRolePath(i)));
-  if (spec.grants) scope.addSpecGrants(spec.grants, specPaths ? entryPaths('grants', spec.grants.length) : undefined);
+  spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, customRolePath?.(i)));
+  if (spec.grants) scope.addSpecGrants(spec.grants, entries('grants', spec.grants.length));
   const tokenPath = entries('tokens', spec.tokens?.length);
   spec.tokens?.forEach((t, i) => {
     const token = org.token(t.id, {
@@ -703,7 +703,7 @@ export function declareFromSpec(
       note: t.note,
       expires: t.expires,
       status: t.status,
-      source: tokenPath(i),
+      source: tokenPath?.(i),
     });
     t.rbac?.forEach((r, j) => {
       const source = `spec.tokens[${i}].rbac[${j}]`;
@@ -720,7 +720,7 @@ export function declareFromSpec(
       billing: v.billing,
       sso: v.sso,
       state: v.state,
-      source: invitePath(i),
+      source: invitePath?.(i),
     });
     v.grants?.forEach((g, j) => {
       if (!g.levels && g.role === undefined)
