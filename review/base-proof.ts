@@ -468,6 +468,12 @@ function stagingEnded(users: ReadonlyMap<string, MemberUser>, today: string): st
 /** The users' membership ConfigMaps: `orgctl-users`, `orgctl-users-2`, ... */
 const USERS_LIST = membershipListPattern('users');
 
+/** Of a role held until a date in a namespace: who holds it so (`asked`), and whom head binds to it (`held`). */
+interface DatedHolders {
+  readonly asked: Set<string>;
+  readonly held: Set<string>;
+}
+
 /**
  * Whether every person's dated access is what synthesis records: dates from the review's day on,
  * in the writer's order, of a role a binding of head gives them there, never one they hold for
@@ -475,7 +481,7 @@ const USERS_LIST = membershipListPattern('users');
  */
 function datedAccessReason(
   members: ReadonlyMap<string, MemberUser>,
-  bound: ReadonlyMap<string, ReadonlySet<string>>,
+  datedRoles: ReadonlyMap<string, DatedHolders>,
   org: string,
   today: string,
 ): string | undefined {
@@ -516,7 +522,8 @@ function datedAccessReason(
       if (key <= last) return `${u.email}'s dated access is not in the order orgctl writes it`;
       last = key;
       if (forGood.has(e.role)) return `${u.email} holds ${e.role} for good: orgctl records no end for it`;
-      if (!bound.get(key)?.has(u.username)) return `${u.email}'s dated ${e.role} in ${e.namespace} is bound nowhere`;
+      if (!datedRoles.get(key)?.held.has(u.username))
+        return `${u.email}'s dated ${e.role} in ${e.namespace} is bound nowhere`;
     }
   }
   return undefined;
@@ -598,21 +605,18 @@ export function proveAgainstBase(input: {
   // Namespace → its RoleBindings' texts in head, per file: every cluster's copy must be the same.
   const copies = new Map<string, string[]>();
   const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
-  // Who holds each role until a date (MemberUser.expiring), by expiryKey; and of them, whom head
-  // binds to it (only they are asked: a dated role's binding names everyone holding it there).
-  const datedHolders = new Map<string, Set<string>>();
-  const bound = new Map<string, Set<string>>();
+  // Who holds each role until a date (MemberUser.expiring), by expiryKey (`asked`); and of them,
+  // whom head binds to it (`held`: only they are asked, as a dated role's binding names everyone
+  // holding it there).
+  const datedRoles = new Map<string, DatedHolders>();
   // The namespaces of those roles: only their bindings are looked up (a key is a string made per binding).
   const datedIn = new Set<string>();
   for (const u of membership.users.values())
     for (const e of u.expiring ?? []) {
       const key = expiryKey(e.namespace, e.role);
-      let holders = datedHolders.get(key);
-      if (!holders) {
-        datedHolders.set(key, (holders = new Set()));
-        bound.set(key, new Set());
-      }
-      holders.add(u.username);
+      let holders = datedRoles.get(key);
+      if (!holders) datedRoles.set(key, (holders = { asked: new Set(), held: new Set() }));
+      holders.asked.add(u.username);
       datedIn.add(e.namespace);
     }
   // Membership may differ from base's in people's dated access (a grant made to last longer) and a
@@ -684,10 +688,11 @@ export function proveAgainstBase(input: {
         if (datedIn.has(namespace))
           for (const d of hrun.docs) {
             const key = isObj(d.roleRef) ? expiryKey(namespace, String(d.roleRef.name)) : undefined;
-            const [asked, held] = key === undefined ? [] : [datedHolders.get(key), bound.get(key)];
-            if (asked && held && Array.isArray(d.subjects))
+            const holders = key === undefined ? undefined : datedRoles.get(key);
+            if (holders && Array.isArray(d.subjects))
               for (const s of d.subjects)
-                if (isObj(s) && s.kind === 'User' && asked.has(String(s.name))) held.add(String(s.name));
+                if (isObj(s) && s.kind === 'User' && holders.asked.has(String(s.name)))
+                  holders.held.add(String(s.name));
           }
       } else if (!sameTexts(known, hrun.texts))
         return no(`namespace ${namespace}'s RoleBindings differ between the clusters holding it`);
@@ -734,7 +739,7 @@ export function proveAgainstBase(input: {
   }
   // So are grants: a person's dated access is what synthesis records for what head binds them
   // (nothing past its end: what a person holds until a day before the review's is bound no more).
-  const datedWhy = datedAccessReason(membership.users, bound, org, today);
+  const datedWhy = datedAccessReason(membership.users, datedRoles, org, today);
   if (datedWhy) return no(datedWhy);
   // And a deactivated person's staged grants: none ended (changed or not, as tokens and dated
   // access); where they changed, as synthesis records them, and none a policy on who holds a level
