@@ -427,12 +427,14 @@ const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
 
 // Manifests repeat the same few scalars (kind: User, apiGroup: ...): remember them.
 const SCALARS = new Map<string, unknown>();
+/** How many scalars a reader's cache keeps (SCALARS, and a spec's SPEC_TEXTS): past it, each is read again. */
+const SCALARS_KEPT_MAX = 100_000;
 
 function readScalar(token: string): unknown {
   const known = SCALARS.get(token);
   if (known !== undefined || SCALARS.has(token)) return known;
   const value = parseScalar(token);
-  if (SCALARS.size < 100_000) SCALARS.set(ownCopy(token), typeof value === 'string' ? ownCopy(value) : value);
+  if (SCALARS.size < SCALARS_KEPT_MAX) SCALARS.set(ownCopy(token), typeof value === 'string' ? ownCopy(value) : value);
   return value;
 }
 
@@ -502,7 +504,7 @@ const SPEC_TEXTS = new Set<string>();
 function readSpecScalar(token: string): unknown {
   if (SPEC_TEXTS.has(token)) return token;
   if (!isSpecText(token)) return readScalar(token);
-  if (SPEC_TEXTS.size < 100_000) SPEC_TEXTS.add(ownCopy(token));
+  if (SPEC_TEXTS.size < SCALARS_KEPT_MAX) SPEC_TEXTS.add(ownCopy(token));
   return token;
 }
 
