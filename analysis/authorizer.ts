@@ -131,6 +131,14 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
   if (!aggregated.length) return byName;
   // By name, as the controller lists them; their labels never change (only aggregated roles' rules do).
   const roles = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  // Each rule's key made once: every round gathers the same rule objects again, and every can-i
+  // builds this before V8 has compiled any of it (the bootstrap roles and the organization's).
+  const keys = new Map<PolicyRule, string>();
+  const keyOf = (r: PolicyRule): string => {
+    let k = keys.get(r);
+    if (k === undefined) keys.set(r, (k = ruleKey(r)));
+    return k;
+  };
   for (let round = 0; round <= aggregated.length; round++) {
     let changed = false;
     for (const agg of aggregated) {
@@ -140,7 +148,7 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
         for (const other of roles) {
           if (other.name === agg.name || !selectorMatches(sel, other.labels)) continue;
           for (const r of byName.get(other.name)!.rules) {
-            const k = ruleKey(r);
+            const k = keyOf(r);
             if (!seen.has(k)) {
               seen.add(k);
               rules.push(r);
@@ -148,7 +156,11 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
           }
         }
       const current = byName.get(agg.name)!;
-      if (rules.map(ruleKey).join('\n') !== current.rules.map(ruleKey).join('\n')) {
+      // The same rules in the same order (the round before gathered these very objects) are the same keys.
+      const same =
+        rules.length === current.rules.length &&
+        rules.every((r, i) => r === current.rules[i] || keyOf(r) === keyOf(current.rules[i]!));
+      if (!same) {
         byName.set(agg.name, { ...current, rules });
         changed = true;
       }
