@@ -436,9 +436,16 @@ export function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
  */
 const DECLARED_ORDER = new WeakMap<readonly GrantModel[], readonly GrantModel[]>();
 
+/**
+ * A finalized model whose grants are not sorted yet: they are in declaration order, their users
+ * numbered (keyRanks). finalizeModel sorts them when `model.grants` is first read: `check` reads
+ * them only in memory order (the rules' walk), and the sort was 100 ms of its 0.7 s at size L.
+ */
+const UNSORTED = new WeakMap<OrgModel, { readonly declared: readonly GrantModel[]; readonly users: KeyRanks }>();
+
 /** The model's grants in the order they were declared when finalizeModel made it, else in the model's order. */
 export function grantsInMemoryOrder(model: OrgModel): readonly GrantModel[] {
-  return DECLARED_ORDER.get(model.grants) ?? model.grants;
+  return UNSORTED.get(model)?.declared ?? DECLARED_ORDER.get(model.grants) ?? model.grants;
 }
 
 /**
@@ -474,7 +481,8 @@ export function freezeModel(m: OrgModel): OrgModel {
   // Grants in the order they sit in memory: frozen in sorted order, each was a cache miss (94 ms of
   // synth at size XL).
   for (const g of grantsInMemoryOrder(m)) Object.freeze(g);
-  Object.freeze(m.grants);
+  // Grants not sorted yet are frozen when sorted (sortGrants), not sorted to be frozen.
+  if (!UNSORTED.has(m)) Object.freeze(m.grants);
   return Object.freeze(m);
 }
 
@@ -482,7 +490,12 @@ export function freezeModel(m: OrgModel): OrgModel {
  * Each item's key as a rank among the distinct keys (in sorted order), and how many there are:
  * one Map lookup per item, and only the distinct keys compared.
  */
-function keyRanks<T>(items: readonly T[], key: (t: T) => string): { ranks: Int32Array; keys: string[] } {
+interface KeyRanks {
+  readonly ranks: Int32Array;
+  readonly keys: readonly string[];
+}
+
+function keyRanks<T>(items: readonly T[], key: (t: T) => string): KeyRanks {
   const ids = new Map<string, number>();
   const keys: string[] = [];
   const ranks = new Int32Array(items.length);
@@ -528,8 +541,7 @@ function countingOrder(positions: Int32Array, ranks: Int32Array, count: number):
  * order): two counting sorts over the keys' ranks, by user then by namespace. Comparing the
  * grants' strings instead (a comparison sort per namespace) cost 45 ms at size L, 250 ms at XL.
  */
-function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
-  const users = keyRanks(grants, (g) => g.user);
+function sortGrants(grants: readonly GrantModel[], users: KeyRanks): readonly GrantModel[] {
   const namespaces = keyRanks(grants, (g) => g.namespace);
   const declared = new Int32Array(grants.length);
   for (let i = 0; i < declared.length; i++) declared[i] = i;
@@ -544,7 +556,8 @@ function sortGrants(grants: readonly GrantModel[]): GrantModel[] {
   const userRanks = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) userRanks[k] = users.ranks[order[k]!]!;
   GRANT_USERS.set(out, { ranks: userRanks, declared: users.ranks, keys: users.keys });
-  return out;
+  DECLARED_ORDER.set(out, grants);
+  return Object.freeze(out);
 }
 
 /** The users of a finalized model's grants, as sortGrants found them: each grant's as a number. */
@@ -565,7 +578,16 @@ const GRANT_USERS = new WeakMap<readonly GrantModel[], GrantUsers>();
  * order each lookup is a cache miss: 500,000 took 0.28 s of synth at size XL).
  */
 export function grantUsers(model: OrgModel): GrantUsers | undefined {
-  return GRANT_USERS.get(model.grants);
+  const unsorted = UNSORTED.get(model);
+  if (!unsorted) return GRANT_USERS.get(model.grants);
+  // Their ranks in model order are the sort's: read only by a walk in model order.
+  return {
+    get ranks() {
+      return GRANT_USERS.get(model.grants)!.ranks;
+    },
+    declared: unsorted.users.ranks,
+    keys: unsorted.users.keys,
+  };
 }
 
 /**
@@ -587,19 +609,29 @@ export function byGrantUser<T>(
   return (_g, i) => values[ranks[i]!]!;
 }
 
-/** Sorts every list (declaration order never changes output) and freezes the result. */
+/**
+ * Sorts every list (declaration order never changes output) and freezes the result. The grants are
+ * sorted when first read (UNSORTED): `grants` is a getter of the one sorted list.
+ */
 export function finalizeModel(m: OrgModel): OrgModel {
-  const grants = sortGrants(m.grants);
-  DECLARED_ORDER.set(grants, Object.freeze([...m.grants]));
-  return freezeModel({
+  const declared = Object.freeze([...m.grants]);
+  const users = keyRanks(declared, (g) => g.user);
+  let sorted: readonly GrantModel[] | undefined;
+  const model: OrgModel = {
     ...m,
     clusters: [...m.clusters],
     users: sortBy(m.users, (u) => u.key),
     namespaces: sortBy(m.namespaces, (n) => n.name),
     roles: sortBy(m.roles, (r) => r.name),
     customRoles: sortBy(m.customRoles, (r) => r.name),
-    grants,
+    // Where `m` has it: the spread placed it, and this keeps its place among the keys.
+    get grants() {
+      sorted ??= sortGrants(declared, users);
+      return sorted;
+    },
     tokens: sortBy(m.tokens, (t) => t.id),
     invites: sortBy(m.invites, (i) => i.key),
-  });
+  };
+  UNSORTED.set(model, { declared, users });
+  return freezeModel(model);
 }

@@ -130,6 +130,31 @@ describe('the model orders grants by namespace, then user, stably', () => {
     }
   });
 
+  it('sorts when the grants are first read: what a walk in memory order reads before is what it reads after', () => {
+    const grants = generatedGrants(15, 2_000, 40);
+    const model = finalizeModel(modelWith(grants));
+    // What the rules' walk reads (check reads no more), before anything reads model.grants.
+    const declared = grantsInMemoryOrder(model);
+    const { declared: ranks, keys } = grantUsers(model)!;
+    const users = [...ranks].map((r) => keys[r]);
+    const sorted = model.grants;
+    expect(model.grants).toBe(sorted); // sorted once
+    expect(Object.isFrozen(sorted) && Object.isFrozen(model) && declared.every((g) => Object.isFrozen(g))).toBe(true);
+    expect(sorted.map((g) => g.source)).toEqual(byNamespaceThenUser(grants).map((g) => g.source));
+    expect(grantsInMemoryOrder(model)).toBe(declared);
+    expect([...grantUsers(model)!.declared].map((r) => grantUsers(model)!.keys[r])).toEqual(users);
+    expect(users).toEqual(grants.map((g) => g.user));
+    // The model as data: the same keys in the same order, the grants sorted (a copy, JSON, a spread).
+    expect(Object.keys(model)).toEqual(Object.keys(modelWith([])));
+    expect(JSON.parse(JSON.stringify(model)).grants.map((g: GrantModel) => g.source)).toEqual(
+      sorted.map((g) => g.source),
+    );
+    const copy = { ...model };
+    expect(copy.grants).toBe(sorted);
+    expect(grantsInMemoryOrder(copy)).toBe(declared);
+    expect(grantUsers(copy)!.keys).toEqual(keys);
+  });
+
   it('leaves the declared list as it was', () => {
     const grants = generatedGrants(6, 300, 10);
     const before = [...grants];

@@ -14,6 +14,7 @@ import { idnaDecoded, READS_AS } from './lookalikes.ts';
 import { GITHUB_LOGIN, GITHUB_LOGIN_FORM, usernameOf } from '../../model/model.ts';
 import { at, type Finding, type Source, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
+import type { RuleId } from '../../model/rules.ts';
 import { hasNumericTopLevel } from '../../model/mailbox.ts';
 import { POLICY_RULE_FIELDS, type PolicyRule } from '../../model/catalog.ts';
 
@@ -288,26 +289,47 @@ function emailLookalikeProblem(email: string, username: () => string): string | 
   return lower && `in lower case (its username) ${lower}`;
 }
 
+/** Text made only for a finding: at size L, 100,000 grants are read. */
+type Lazy = string | (() => string);
+
+/** invalid-text's refusals into `out`: of a text's problem, of an unsafe text, of a list of rules' strings. */
+function textJudge(rule: RuleId, out: Finding[]) {
+  const made = (s: Lazy) => (typeof s === 'string' ? s : s());
+  const refuse = (subject: Lazy, text: string, problem: string | undefined, source: Lazy) => {
+    if (problem)
+      out.push({
+        severity: 'error',
+        rule,
+        subject: made(subject),
+        message: `${visible(text)} ${problem}`,
+        source: made(source),
+      });
+  };
+  const check = (subject: Lazy, text: string | undefined, source: Lazy, kind: TextKind = 'line') => {
+    if (text !== undefined) refuse(subject, text, unsafeTextProblem(text, kind), source);
+  };
+  // A rule's strings reach the review comment too (the access a change gives): the API server
+  // takes any string there, but a line break or a direction override would act in the comment.
+  const rules = (subject: Lazy, list: readonly PolicyRule[], source: Source) =>
+    list.forEach((r, i) => {
+      for (const field of POLICY_RULE_FIELDS)
+        for (const text of r[field] ?? []) check(subject, text, () => at(source, `.rules[${i}].${field}`));
+    });
+  return { refuse, check, rules };
+}
+
 export const invalidText: OrgRule = {
   id: 'invalid-text',
+  // A grant's inline rules in the rules' one walk of the grants (runPolicies), not a walk of its own.
+  grant(_model, _ctx, out) {
+    const { rules } = textJudge(this.id, out);
+    return (g) => {
+      if (g.rules.length) rules(() => `grants/${g.user} → ${g.namespace}`, g.rules, g.source);
+    };
+  },
   check(model) {
     const out: Finding[] = [];
-    // Where and whom a finding names are made only for a finding: at size L, 100,000 grants are read.
-    type Lazy = string | (() => string);
-    const made = (s: Lazy) => (typeof s === 'string' ? s : s());
-    const refuse = (subject: Lazy, text: string, problem: string | undefined, source: Lazy) => {
-      if (problem)
-        out.push({
-          severity: 'error',
-          rule: this.id,
-          subject: made(subject),
-          message: `${visible(text)} ${problem}`,
-          source: made(source),
-        });
-    };
-    const check = (subject: Lazy, text: string | undefined, source: Lazy, kind: TextKind = 'line') => {
-      if (text !== undefined) refuse(subject, text, unsafeTextProblem(text, kind), source);
-    };
+    const { refuse, check, rules } = textJudge(this.id, out);
     check('identity/usernamePrefix', model.usernamePrefix, () => sourceText(model.source));
     for (const [k, v] of Object.entries(model.argocd ?? {}))
       check(`delivery/argocd/${k}`, v as string, () => sourceText(model.source));
@@ -350,16 +372,7 @@ export const invalidText: OrgRule = {
     for (const n of model.namespaces)
       for (const [key, value] of Object.entries(n.settings?.annotations ?? {}))
         check(`namespaces/${n.name}`, value, () => at(n.source, `.annotations.${key}`), 'annotation');
-    // A rule's strings reach the review comment too (the access a change gives): the API server
-    // takes any string there, but a line break or a direction override would act in the comment.
-    const rules = (subject: Lazy, list: readonly PolicyRule[], source: Source) =>
-      list.forEach((r, i) => {
-        for (const field of POLICY_RULE_FIELDS)
-          for (const text of r[field] ?? []) check(subject, text, () => at(source, `.rules[${i}].${field}`));
-      });
     for (const r of model.customRoles) rules(`customRoles/${r.name}`, r.rules, r.source);
-    for (const g of model.grants)
-      if (g.rules.length) rules(() => `grants/${g.user} → ${g.namespace}`, g.rules, g.source);
     for (const t of model.tokens) for (const b of t.rbac) rules(`tokens/${t.id} → ${b.namespace}`, b.rules, b.source);
     return out;
   },
