@@ -36,15 +36,20 @@ const BASE = 131;
 /** Powers of BASE, a text's prefix hashes and its keys, kept between calls (grown for a longer address). */
 let POWERS = new Float64Array(0);
 let PREFIX = new Float64Array(0);
-let KEYS = new Float64Array(0);
-
-/** A string of `length` whose polynomial hash is `hash`, as one number (exact below 2^53). */
-const keyOf = (length: number, hash: number): number => length * MOD + hash;
+let KEYS = new Int32Array(0);
 
 /**
- * Hashes `email`: its keys, in KEYS, are the whole address and each address one character of the
- * name (the part before `at`) shorter: two addresses of one domain whose names are within one edit
- * share one. The key of the name alone is `keyOf(at, PREFIX[at])`. Numbers, not strings: at size XL
+ * Address lists by a key's length, then its polynomial hash: two integers V8 keeps unboxed (below
+ * 2^30), where one number of both (length × MOD + hash, above it) was a heap number made for each
+ * lookup (750,000 at size XL). The same keys as that number's, so the same lists and crowds.
+ */
+type KeyIndex = Map<number, Map<number, string[]>>;
+
+/**
+ * Hashes `email`: its keys, in KEYS, are the hashes of the whole address (of its length) and of each
+ * address one character of the name (the part before `at`) shorter (of one less): two addresses of
+ * one domain whose names are within one edit share one. The name alone is `PREFIX[at]`, of length
+ * `at`. Numbers, not strings: at size XL
  * (20,000 invites, 50,000 users) that is 700,000 of them, and building each as a string took half a
  * second of `check`. Two addresses of one key are no pair until editDistance says so.
  */
@@ -55,25 +60,27 @@ function hashShortenings(email: string, at: number): number {
     POWERS[0] = 1;
     for (let i = 1; i < POWERS.length; i++) POWERS[i] = (POWERS[i - 1]! * BASE) % MOD;
     PREFIX = new Float64Array(POWERS.length);
-    KEYS = new Float64Array(POWERS.length);
+    KEYS = new Int32Array(POWERS.length);
   }
   for (let i = 0; i < n; i++) PREFIX[i + 1] = (PREFIX[i]! * BASE + email.charCodeAt(i)) % MOD;
   const whole = PREFIX[n]!;
   let count = 0;
-  KEYS[count++] = keyOf(n, whole);
+  KEYS[count++] = whole;
   for (let i = 0; i < at; i++) {
     // Leaving out either of two letters alike leaves one string.
     if (i > 0 && email.charCodeAt(i) === email.charCodeAt(i - 1)) continue;
     const rest = n - i - 1;
     const tail = (whole - ((PREFIX[i + 1]! * POWERS[rest]!) % MOD) + MOD) % MOD;
-    KEYS[count++] = keyOf(n - 1, (((PREFIX[i]! * POWERS[rest]!) % MOD) + tail) % MOD);
+    KEYS[count++] = (((PREFIX[i]! * POWERS[rest]!) % MOD) + tail) % MOD;
   }
   return count;
 }
 
-const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
-  const list = map.get(key);
-  if (!list) map.set(key, [value]);
+const push = (index: KeyIndex, length: number, hash: number, value: string) => {
+  let map = index.get(length);
+  if (!map) index.set(length, (map = new Map()));
+  const list = map.get(hash);
+  if (!list) map.set(hash, [value]);
   else if (list[list.length - 1] !== value) list.push(value);
 };
 
@@ -101,19 +108,20 @@ export function nearPairs(existing: readonly string[], given: readonly string[])
     if (!unused.size) break;
     if (!givenSet.has(e)) for (const d of unused) if (e.endsWith(d)) unused.delete(d);
   }
-  const byShortening = new Map<number, string[]>();
-  const byName = new Map<number, string[]>();
+  const byShortening: KeyIndex = new Map();
+  const byName: KeyIndex = new Map();
   const lengths = new Set<number>();
   for (const g of unique) {
     const at = g.lastIndexOf('@');
     if (at < 1) continue; // no address (a forged dist/'s): nothing to slip from
     lengths.add(at);
     const count = hashShortenings(g, at);
-    for (let k = 0; k < count; k++) push(byShortening, KEYS[k]!, g);
-    if (unused.has(g.slice(at))) push(byName, keyOf(at, PREFIX[at]!), g);
+    for (let k = 0; k < count; k++) push(byShortening, k === 0 ? g.length : g.length - 1, KEYS[k]!, g);
+    if (unused.has(g.slice(at))) push(byName, at, PREFIX[at]!, g);
   }
   for (const index of [byShortening, byName])
-    for (const [key, list] of index) if (list.length > CROWD) index.delete(key);
+    for (const map of index.values()) for (const [hash, list] of map) if (list.length > CROWD) map.delete(hash);
+  const named = [...byName.values()].some((map) => map.size > 0);
   const pairs: NearPair[] = [];
   // Each given address said once of each part, at its first match in `existing`'s order.
   const said = { name: new Set<string>(), domain: new Set<string>() };
@@ -125,15 +133,18 @@ export function nearPairs(existing: readonly string[], given: readonly string[])
     const at = e.lastIndexOf('@');
     if (at < 1) continue;
     const near = at >= SHORTEST_NAME && (lengths.has(at) || lengths.has(at - 1) || lengths.has(at + 1));
-    if (!near && !byName.size) continue;
+    if (!near && !named) continue;
     const count = hashShortenings(e, at);
-    for (const g of byName.get(keyOf(at, PREFIX[at]!)) ?? []) {
+    for (const g of byName.get(at)?.get(PREFIX[at]!) ?? []) {
       if (g === e || said.domain.has(g) || !g.startsWith(e.slice(0, at + 1))) continue;
       if (editDistance(g.slice(at + 1), e.slice(at + 1), DOMAIN_EDITS) <= DOMAIN_EDITS) pair(g, e, 'domain');
     }
     if (!near) continue;
     let found: Set<string> | undefined;
-    for (let k = 0; k < count; k++) for (const g of byShortening.get(KEYS[k]!) ?? []) (found ??= new Set()).add(g);
+    const whole = byShortening.get(e.length);
+    const shorter = byShortening.get(e.length - 1);
+    for (let k = 0; k < count; k++)
+      for (const g of (k === 0 ? whole : shorter)?.get(KEYS[k]!) ?? []) (found ??= new Set()).add(g);
     for (const g of found ?? []) {
       const [gAt, name] = [g.lastIndexOf('@'), e.slice(0, at)];
       const gName = g.slice(0, gAt);
