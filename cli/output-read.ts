@@ -4,7 +4,7 @@
  * parser they need): the questions answered from a partial read (can-i) load only this.
  */
 import { join } from 'node:path';
-import { isObj, type ManifestDoc } from '../analysis/objects.ts';
+import { isObj, readRbac, type ManifestDoc, type RbacSet } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { readMembership } from '../analysis/membership.ts';
@@ -213,12 +213,15 @@ function mapAt<V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> {
   return v;
 }
 
-/** How a message names an object: its kind, namespace and name. */
-function objectShown(object: Record<string, unknown>): string {
-  const meta = isObj(object.metadata) ? object.metadata : {};
-  const where = typeof meta.namespace === 'string' && meta.namespace ? `${meta.namespace}/` : '';
-  return showHidden(`${String(object.kind)} ${where}${String(meta.name)}`);
-}
+/**
+ * How a message names an object: its kind, namespace and name. Only of objects with a kind and a
+ * name (metadataNotWritten refuses the others first), so their head holds all three as written.
+ */
+const objectShown = (object: Record<string, unknown>): string => headShown(headOf(object));
+
+/** objectShown of a head. */
+const headShown = ({ kind, name, namespace }: DocumentHead): string =>
+  showHidden(`${String(kind)} ${namespace ? `${namespace}/` : ''}${String(name)}`);
 
 /** What a document is: its kind, name and namespace, each where it is a string. */
 export interface DocumentHead {
@@ -284,10 +287,9 @@ const isOrganizationConfigMap = (object: unknown): boolean =>
  * orgctl places each by its namespace's name (shardPlacing); the layout is the organization
  * ConfigMap's, so an output read without it (one file, as the partial read parses it) is not judged here.
  */
-function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, string>): string[] {
+function misplaced(orgs: readonly ManifestDoc[], placed: Placed): string[] {
   // The organization ConfigMap readMembership accepts (its system namespace's), or its error (none
   // there, several): not the first in file order, which may be anyone's decoy (R124-2).
-  const orgs = docs.filter((d) => isOrganizationConfigMap(d.object));
   if (!orgs.length) return [];
   // Its organization is read once per object (membership.ts' organizationOf): a diff's head takes
   // base's ConfigMap object when its text is unchanged (DocumentCache).
@@ -303,17 +305,41 @@ function misplaced(docs: readonly ManifestDoc[], paths: ReadonlyMap<string, stri
     return shard;
   };
   const found: string[] = [];
-  for (const d of docs) {
-    const placing = shardPlacing(headOf(d.object), layout, namespaceShard);
+  for (let d = 0; d < placed.index.length; d++) {
+    const head = { kind: placed.kind[d], name: placed.name[d], namespace: placed.namespace[d] };
+    const placing = shardPlacing(head, layout, namespaceShard);
     if (placing === undefined) continue;
-    let shard = shards.get(d.file);
-    if (shard === undefined) shards.set(d.file, (shard = shardOfFile(paths.get(d.file) ?? '')));
+    const f = placed.files[placed.file[d]!]!;
+    let shard = shards.get(f.path);
+    if (shard === undefined) shards.set(f.path, (shard = shardOfFile(f.path)));
     if (shard && placing !== shard)
       found.push(
-        `${d.file}#${d.index}: ${objectShown(d.object as Record<string, unknown>)} is in ${shard}, where orgctl writes none of it: it places it in ${placing} (kubectl applies it wherever it is written, and a question about its namespace reads only that shard)`,
+        `${f.label}#${placed.index[d]}: ${headShown(head)} is in ${shard}, where orgctl writes none of it: it places it in ${placing} (kubectl applies it wherever it is written, and a question about its namespace reads only that shard)`,
       );
   }
   return found;
+}
+
+/**
+ * What misplaced() asks of each document accepted: its file, its place in it and its head, not its
+ * object: a reader of the RBAC alone lets each file's objects go once it has read them
+ * (readRbacIfOrgctlOutput). In lists by document (their strings the objects' own), not an object each.
+ */
+class Placed {
+  readonly files: OutputText[] = [];
+  readonly file: number[] = [];
+  readonly index: number[] = [];
+  readonly kind: (string | undefined)[] = [];
+  readonly name: (string | undefined)[] = [];
+  readonly namespace: (string | undefined)[] = [];
+
+  add(file: number, index: number, { kind, name, namespace }: DocumentHead): void {
+    this.file.push(file);
+    this.index.push(index);
+    this.kind.push(kind);
+    this.name.push(name);
+    this.namespace.push(namespace);
+  }
 }
 
 /**
@@ -340,8 +366,29 @@ function refusalOnce(path: string, object: Record<string, unknown>): string | un
  * thing and apply another.
  */
 export function parseOutput(files: readonly OutputText[], cache?: DocumentCache): ManifestDoc[] {
-  const errors: string[] = [];
   const docs: ManifestDoc[] = [];
+  judgeOutput(files, cache, (accepted) => {
+    for (const d of accepted) docs.push(d);
+  });
+  return docs;
+}
+
+/**
+ * parseOutput's reading and judging, each file's documents accepted handed to `take` as soon as
+ * the file is judged, before the next is parsed: what it keeps of them is all that outlives the
+ * file (at size L, the parsed objects of 24,000 documents otherwise live until the last file is
+ * read, each copied by the young generation's collector). What is judged across files (an object
+ * written twice, one placed elsewhere) is judged after the last, and any refusal is thrown then, as
+ * parseOutput throws it: what `take` made of the files is then to be dropped.
+ */
+function judgeOutput(
+  files: Iterable<OutputText>,
+  cache: DocumentCache | undefined,
+  take: (accepted: readonly ManifestDoc[]) => void,
+): void {
+  const errors: string[] = [];
+  const orgs: ManifestDoc[] = [];
+  const placed = new Placed();
   // Where each object was first read: kubectl applies every copy in turn and Argo CD keeps the last
   // (gitops-engine's DeduplicateTargetObjects), so a cluster holds one copy, never the union the
   // evaluator would read from both (red team R83-2). orgctl writes each object once.
@@ -368,6 +415,8 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
     const cluster = f.path.split('/')[0]!;
     let inCluster = firstAt.get(cluster);
     if (!inCluster) firstAt.set(cluster, (inCluster = new FirstRead()));
+    const docs: ManifestDoc[] = [];
+    const fileNumber = placed.files.push(f) - 1;
     read.documents.forEach((object, index) => {
       // Only a reading with a cache meets objects read before (a single reading makes every one anew).
       const refused = cache ? refusalOnce(f.path, object) : refusal(f.path, object);
@@ -383,18 +432,21 @@ export function parseOutput(files: readonly OutputText[], cache?: DocumentCache)
         );
       else {
         if (key !== undefined) inCluster.set(key, `${f.label}#${index}`);
-        docs.push({ file: f.label, index, object });
+        const doc = { file: f.label, index, object };
+        docs.push(doc);
+        if (isOrganizationConfigMap(object)) orgs.push(doc);
+        placed.add(fileNumber, index, headOf(object));
       }
     });
+    take(docs);
   }
-  if (!errors.length) errors.push(...misplaced(docs, new Map(files.map((f) => [f.label, f.path]))));
+  if (!errors.length) errors.push(...misplaced(orgs, placed));
   if (errors.length) {
     const shown = errors.slice(0, 20);
     throw new InputError(
       `${errors.length === 1 ? 'a file' : `${errors.length} files`} of orgctl's output cannot be trusted:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ...and ${errors.length - shown.length} more` : ''}\n${older ? `Files under orgctl's header where it writes none: ${OLDER_LAYOUT}` : 'Only what orgctl synthesizes is read: run `npm run synth` and commit dist/ as written.'}`,
     );
   }
-  return docs;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -414,12 +466,17 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
 
 /** Every file of an output folder as text. */
 export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
+  return [...outputTexts(dir, relative)];
+}
+
+/** readOutputFolder's files one at a time, each read when asked for (through one buffer). */
+function* outputTexts(dir: string, relative: readonly string[]): Generator<OutputText> {
   const into = { buffer: Buffer.allocUnsafe(1 << 20) };
-  return relative.map((path) => {
+  for (const path of relative) {
     // As a message shows it: a file name may hold a line break (R30-1).
     const label = showHidden(join(dir, path));
-    return { path, content: decodeOutput(readBytesInto(join(dir, path), into), label), label };
-  });
+    yield { path, content: decodeOutput(readBytesInto(join(dir, path), into), label), label };
+  }
 }
 
 /**
@@ -432,6 +489,37 @@ export function readIfOrgctlOutput(path: string): OrgctlOutputRead | undefined {
 }
 
 type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputText[] };
+
+/**
+ * The RBAC of `path` when it is a folder that holds orgctl's output, read as readIfOrgctlOutput
+ * reads it, refusing all it refuses; undefined for anything else. Each file's documents are read
+ * into RBAC as soon as the file is judged (judgeOutput), so that no file's parsed objects outlive
+ * it: for who needs the RBAC alone (access), not the documents.
+ */
+export function readRbacIfOrgctlOutput(path: string): RbacSet | undefined {
+  return readFolderWhole(path, (files) => {
+    if (!isOrgctlOutput(path, files)) return undefined;
+    const parts: RbacSet[] = [];
+    judgeOutput(outputTexts(path, files), undefined, (accepted) => parts.push(readRbac(accepted)));
+    return joinedRbac(parts);
+  });
+}
+
+/** RBAC sets read in turn, as one: each list in their order (readRbac of all their documents at once). */
+function joinedRbac(parts: readonly RbacSet[]): RbacSet {
+  const joined = <T>(list: (p: RbacSet) => readonly T[]): T[] => {
+    const all: T[] = [];
+    for (const p of parts) for (const x of list(p)) all.push(x);
+    return all;
+  };
+  return {
+    roles: joined((p) => p.roles),
+    bindings: joined((p) => p.bindings),
+    serviceAccounts: joined((p) => p.serviceAccounts),
+    namespaces: joined((p) => p.namespaces),
+    problems: joined((p) => p.problems),
+  };
+}
 
 /** A folder already listed (`files`, relative), read as orgctl's output when it is one. */
 export function readIfOrgctlFolder(dir: string, files: readonly string[]): OrgctlOutputRead | undefined {

@@ -16,7 +16,7 @@ import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
-import { readIfOrgctlOutput } from './output-read.ts';
+import { readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
 import { readForQuestion, type NamedSubject } from './partial-read.ts';
 import { verdictCacheOf } from './verdict-cache.ts';
@@ -118,7 +118,7 @@ export async function loadAuthorizer(
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
 ): Promise<Authorizer> {
-  return (await readAuthorizer(dir, io, options)).authz;
+  return (await readAuthorizer(dir, io, options, false)).authz;
 }
 
 /** What can-i and who-can read: the Authorizer, and the dated access the output records (none: not orgctl's). */
@@ -133,16 +133,20 @@ export async function loadRbacRead(
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
 ): Promise<RbacRead> {
-  const { authz, datedOf } = await readAuthorizer(dir, io, options);
+  const { authz, datedOf } = await readAuthorizer(dir, io, options, true);
   const dated = datedOf();
   return { authz, ...(dated ? { dated } : {}) };
 }
 
-/** The Authorizer of `dir`, and how to get the dated access it records: only can-i and who-can ask (access does not). */
+/**
+ * The Authorizer of `dir`, and with `dated`, how to get the dated access it records: only can-i and
+ * who-can ask (access does not, and its full read of orgctl's output keeps no documents).
+ */
 async function readAuthorizer(
   dir: string,
   io: Io,
   options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion },
+  dated: boolean,
 ): Promise<{ readonly authz: Authorizer; readonly datedOf: () => DatedAccess | undefined }> {
   // The folder nobody named is missing: nothing was synthesized here yet (or this is not the repository).
   // Missing between the two renames of a synthesis swapping it in, it is looked at again (R101-1).
@@ -180,10 +184,16 @@ async function readAuthorizer(
   }
   // orgctl's output is read by its own strict reader; only manifests of any origin need the full
   // YAML parser (loaded only then: parsing and compiling it costs about 15 ms).
-  const output = readIfOrgctlOutput(dir);
-  const { docs, problems } = output ? { ...output, problems: [] } : (await import('./manifests.ts')).loadManifests(dir);
+  // Without dated access to tell, its RBAC alone is kept: no file's documents outlive it.
+  const rbacOnly = dated ? undefined : readRbacIfOrgctlOutput(dir);
+  const output = dated ? readIfOrgctlOutput(dir) : undefined;
+  const { docs, problems } = rbacOnly
+    ? { docs: [], problems: [] }
+    : output
+      ? { ...output, problems: [] }
+      : (await import('./manifests.ts')).loadManifests(dir);
   io.progress?.('');
-  const read = readRbac(docs);
+  const read = rbacOnly ?? readRbac(docs);
   // Each warning one line, whatever the names in it hold (R29-1).
   const warn = (line: string) => io.err(showHidden(line));
   for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
