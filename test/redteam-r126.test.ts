@@ -1,0 +1,110 @@
+/**
+ * Red team R126: the shortcuts the last session added to what declares the organization and what
+ * answers a question.
+ * 1. The spec's block-YAML fast reader (parseBlockYaml) against the `yaml` package: held. Every
+ *    scalar the core schema types (yes/no/on/off/~/null/0x1F/0o17/1e3/.inf/.nan/010/+1/1_000,
+ *    dates), `key:value`, `#` with and without a space, quoted keys and values with and without
+ *    JSON's escapes (YAML's own, \x41 \N \L, and '' quotes, are left to the yaml package),
+ *    continuation lines, block scalars and their indicators and whitespace-only lines, anchors,
+ *    tags, `? ` keys, flow collections, tabs, CR, NEL, U+2028/2029, a BOM, `---`/`...`, several
+ *    documents, trailing spaces, duplicate keys at every depth (also spelled by an escape), odd
+ *    indentation of `- ` items, empty values, a 100,000-character value, `__proto__` and
+ *    `constructor` keys: read as the yaml package reads them, or left to it. A whole spec with one
+ *    to three lines duplicated, re-indented, commented out or split declares the same organization
+ *    (the model, not only the value) with the fast reader as without it (the identical grant items
+ *    a shared frozen mapping makes one object of included). Only a message differs: a quoted key
+ *    of 600 emoji (1,200 UTF-16 units, 602 code points) is read by the fast reader, which counts
+ *    Go's code points, and refused by the yaml package, which counts units; no field takes such a key.
+ * 2. The questions asked again. Found: can-i's dated access (whose access ended, what it warns of
+ *    and says as "ended") was read from the membership lists' bytes by the person's username field
+ *    as JSON.stringify writes it, in any line of the file, where the full read decodes the users
+ *    lists alone: a users line spelling the username with an escape (\u0064an@acme.io) was missed
+ *    (no warning, R126-1), and a users-shaped line put in the invites or tokens list was taken as
+ *    the person's (another end, the real one gone: R126-2).
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRbacRead } from '../cli/rbac.ts';
+import { readForQuestion, type Question } from '../cli/partial-read.ts';
+import type { Io } from '../model/io.ts';
+import { cacheFolderOfItsOwn, ROOT, tempDir } from './helpers.ts';
+import { cached } from './verdict-questions.ts';
+
+cacheFolderOfItsOwn('orgctl-r126-cache-');
+
+const DAN = 'dan@acme.io';
+const aboutDan: Question = { namespace: 'data', subject: { kind: 'User', name: DAN, namespace: '' } };
+const quiet: Io = { out: () => {}, err: () => {}, env: {} };
+
+/** The example's dist/ copied, each cluster shard's text passed through `edit` (asserted to change it; none: as written). */
+function editedOutput(edit?: (text: string) => string): string {
+  const out = join(tempDir('orgctl-r126-'), 'dist');
+  cpSync(join(ROOT, 'dist'), out, { recursive: true });
+  if (edit)
+    for (const cluster of ['lga1', 'ord1']) {
+      const file = join(out, cluster, 'cluster', 'resources.yaml');
+      const text = readFileSync(file, 'utf8');
+      const edited = edit(text);
+      expect(edited).not.toBe(text);
+      writeFileSync(file, edited);
+    }
+  return out;
+}
+
+/** Dan's dated access as the full read records it (every file read, the users lists decoded). */
+async function fullRead(dir: string) {
+  const read = await loadRbacRead(dir, quiet);
+  return read.dated?.byUsername.get(DAN);
+}
+
+/**
+ * Dan's dated access as can-i reads it: the partial read, without verdicts and asked again with them
+ * (a read that answers nothing leaves the question to the full read: `full`).
+ */
+function partialReads(dir: string, full: unknown) {
+  const fresh = readForQuestion(dir, aboutDan);
+  cached(dir, aboutDan);
+  const again = cached(dir, aboutDan);
+  return [fresh, again].map((read) => (read ? read.dated.byUsername.get(DAN) : full));
+}
+
+/** Dan's line of the users list as orgctl writes it (he holds r:full and r:secrets in data until 2027-06-30). */
+const DAN_LINE = '{"email":"dan@acme.io","username":"dan@acme.io",';
+
+/** A users-shaped line for Dan recording another dated grant. */
+const FORGED_LINE = JSON.stringify({
+  email: DAN,
+  username: DAN,
+  github: 'dan',
+  admin: false,
+  billing: false,
+  status: 'active',
+  expiring: [{ namespace: 'web', role: 'acme:r:pods', until: '2026-01-01' }],
+});
+
+describe('R126 part 2: dated access asked again is the full read of the users lists', () => {
+  it('the example records dated access for dan, read alike by every reader (control)', async () => {
+    const out = editedOutput();
+    const full = await fullRead(out);
+    expect(full?.map((e) => e.role)).toEqual(['acme:r:full', 'acme:r:secrets']);
+    for (const partial of partialReads(out, full)) expect(partial).toEqual(full);
+  });
+
+  it('R126-1: a users line spelling the username with an escape is the person line to the full read, and to can-i', async () => {
+    const out = editedOutput((t) => t.replace(DAN_LINE, '{"email":"dan@acme.io","username":"\\u0064an@acme.io",'));
+    const full = await fullRead(out);
+    expect(full?.length).toBe(2);
+    for (const partial of partialReads(out, full)) expect(partial).toEqual(full);
+  });
+
+  it.each([
+    'invites',
+    'tokens',
+  ])('R126-2: a users-shaped line in the %s list is no users line to the full read, nor to can-i', async (list) => {
+    const out = editedOutput((t) => t.replace(`  ${list}.jsonl: |\n`, `  ${list}.jsonl: |\n    ${FORGED_LINE}\n`));
+    const full = await fullRead(out);
+    expect(full?.map((e) => e.namespace)).toEqual(['data', 'data']);
+    for (const partial of partialReads(out, full)) expect(partial).toEqual(full);
+  });
+});
