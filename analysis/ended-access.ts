@@ -45,7 +45,7 @@ export function datedAccessOfLines(lines: Iterable<string>, org: string): DatedA
  * The lines of `text` (a list's text, or a file's bytes: only these lines are decoded) holding
  * `mark` (default DATED_ACCESS_MARK), without their indentation.
  */
-export function* markedLines(text: string | Buffer, mark = DATED_ACCESS_MARK): Generator<string> {
+function* markedLines(text: string | Buffer, mark = DATED_ACCESS_MARK): Generator<string> {
   const line = (start: number, end: number) =>
     typeof text === 'string' ? text.slice(start, end) : text.toString('utf8', start, end);
   for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, at + 1)) {

@@ -42,8 +42,8 @@ import {
   type SubjectObject,
 } from '../analysis/objects.ts';
 import { DATED_ACCESS_MARK, type OrgInfo, readMembership } from '../analysis/membership.ts';
-import { datedAccessOfLines, markedLines, type DatedAccess } from '../analysis/ended-access.ts';
-import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
+import { datedAccessOfLines, type DatedAccess } from '../analysis/ended-access.ts';
+import { MEMBERS_FILE, MEMBERSHIP_LISTS, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { NEWLINE, showHidden } from '../model/text.ts';
 import {
   CLUSTER_SHARD,
@@ -95,9 +95,10 @@ export interface PartialRead {
   /** Files only searched (bytes, not parsed) for the subject's name. */
   readonly searched: readonly string[];
   /**
-   * The dated access the membership lists record: a user's line alone, found by their username's
-   * bytes in the lists already read, else in the others; every list's dated lines when the question
-   * names no subject; none for another subject (a ServiceAccount holds no dated access).
+   * The dated access the users lists record: a user's line alone, found by their username's bytes
+   * (or an escape) in the users lists' blocks already read, else in the others; every users list's
+   * dated lines when the question names no subject; none for another subject (a ServiceAccount holds
+   * no dated access).
    */
   readonly dated: DatedAccess;
 }
@@ -309,21 +310,81 @@ const names = (bindings: readonly BindingObject[], s: NamedSubject) =>
 /** A users line's username field as JSON.stringify writes it: how the lists' bytes are searched for a person. */
 const usernameField = (username: string): string => `"username":${JSON.stringify(username)}`;
 
-/** The buffer markedLinesOfFile reads each part of a list into: 16 pages, where a list read whole is 450 new ones at L. */
+/**
+ * What marks a line that may be a person's besides their username field: a backslash, with which
+ * JSON spells any character otherwise (`\u0064an@acme.io` is dan@acme.io to the full read: R126-1).
+ */
+const ESCAPE_MARK = '\\';
+
+/** The users list's block, as orgctl writes its header (a key of the ConfigMap's data). */
+const USERS_BLOCK = [`  ${MEMBERSHIP_LISTS.users}: |`, `  ${MEMBERSHIP_LISTS.users}: |-`];
+
+/** The indentation of a list's lines in orgctl's output: a line less indented is a YAML key, `---` or the like. */
+const LIST_INDENT = 4;
+const SPACE = 0x20;
+
+/** The block a part of a file has reached: its last line less indented than a list's (`  users.jsonl: |`, `---`, ...). */
+interface ListState {
+  header: string;
+}
+
+/**
+ * The lines of a users list, in `bytes` (whole lines of a file of orgctl's output, after those
+ * `state` has read), holding any of `marks`, without their indentation. A line is a users line only
+ * in the users list's block, as the full read decodes it (datedAccessOfDocs): a line of the invites
+ * or tokens list, or of any other block, is none, whatever it holds (R126-2). A marked line outside
+ * every block (a scalar YAML may read otherwise: quoted, escaped) throws: the full read answers.
+ */
+export function usersListLines(bytes: Buffer, marks: readonly string[], state: ListState): string[] {
+  const lineStart = (at: number) => (at <= 0 ? 0 : bytes.lastIndexOf(NEWLINE, at - 1) + 1);
+  const shallow = (start: number) => {
+    for (let i = start; i < start + LIST_INDENT; i++) {
+      const c = bytes[i];
+      if (c === NEWLINE || c === undefined) return false; // a blank line is a block's
+      if (c !== SPACE) return true;
+    }
+    return false;
+  };
+  const lineText = (start: number) => {
+    const end = bytes.indexOf(NEWLINE, start);
+    return bytes.toString('utf8', start, end < 0 ? bytes.length : end);
+  };
+  // The header of the block the line at `start` is in: the nearest line before it less indented than a list's.
+  const headerBefore = (start: number) => {
+    for (let s = start; s > 0; ) {
+      s = lineStart(s - 1);
+      if (shallow(s)) return lineText(s);
+    }
+    return state.header;
+  };
+  const starts = new Set<number>();
+  for (const mark of marks)
+    for (let at = bytes.indexOf(mark); at >= 0; at = bytes.indexOf(mark, at + mark.length)) starts.add(lineStart(at));
+  const lines: string[] = [];
+  for (const start of [...starts].sort((a, b) => a - b)) {
+    if (shallow(start)) throw new Error('a marked line outside a list block');
+    if (USERS_BLOCK.includes(headerBefore(start))) lines.push(lineText(start).trim());
+  }
+  state.header = headerBefore(bytes.length);
+  return lines;
+}
+
+/** The buffer usersListLinesOfFile reads each part of a list into: 16 pages, where a list read whole is 450 new ones at L. */
 const LINES_SCRATCH = Buffer.allocUnsafe(65_536);
 
 /**
- * markedLines of a file's bytes, read a part at a time into one small buffer, by one open of a
- * regular file (a link is not followed, a FIFO not waited on: as readBytesInto reads it): each part
- * up to its last line break, the rest carried into the next, so every line is searched whole, as in
- * the whole file. Only the lines holding `mark` are decoded. Throws as a read of the file would (the
+ * usersListLines of a file, read a part at a time into one small buffer, by one open of a regular
+ * file (a link is not followed, a FIFO not waited on: as readBytesInto reads it): each part up to
+ * its last line break, the rest carried into the next, so every line is searched whole, as in the
+ * whole file. Only the lines holding a mark are decoded. Throws as a read of the file would (the
  * partial read then answers nothing: the full read says why).
  */
-export function markedLinesOfFile(file: string, mark: string | undefined): string[] {
+export function usersListLinesOfFile(file: string, marks: readonly string[]): string[] {
   const fd = openSync(file, REGULAR_ONLY);
   try {
     if (!fstatSync(fd).isFile()) throw new Error(`${showHidden(file)}: not a regular file`);
     const lines: string[] = [];
+    const state: ListState = { header: '' };
     let carried = Buffer.alloc(0);
     let total = 0;
     for (let n: number; (n = readSync(fd, LINES_SCRATCH, 0, LINES_SCRATCH.length, null)) > 0; ) {
@@ -338,14 +399,14 @@ export function markedLinesOfFile(file: string, mark: string | undefined): strin
           carried = Buffer.concat([carried, part]);
           continue;
         }
-        lines.push(...markedLines(Buffer.concat([carried, part.subarray(0, first + 1)]), mark));
+        lines.push(...usersListLines(Buffer.concat([carried, part.subarray(0, first + 1)]), marks, state));
         from = first + 1;
       }
       const end = Math.max(from, part.lastIndexOf(NEWLINE) + 1);
-      lines.push(...markedLines(part.subarray(from, end), mark));
+      lines.push(...usersListLines(part.subarray(from, end), marks, state));
       carried = Buffer.from(part.subarray(end)); // a copy: the buffer is read into again
     }
-    lines.push(...markedLines(carried, mark));
+    lines.push(...usersListLines(carried, marks, state));
     return lines;
   } finally {
     closeSync(fd);
@@ -579,15 +640,16 @@ function readLaidOut(
   const searched: string[] = [];
   // The membership lists, the same in every cluster: the first cluster's.
   const memberLists = [clusterShardFile(clusters[0]!), ...membersFiles];
-  // A user's lines in each list (their username field's bytes found), each list searched once.
+  // A user's lines in each list (their username field's bytes found, or an escape), each list searched once.
   const userLine = subject?.kind === 'User' ? usernameField(subject.name) : undefined;
+  const marks = userLine ? [userLine, ESCAPE_MARK] : [DATED_ACCESS_MARK];
   const userLines = new Map<string, readonly string[]>();
-  // A list not read already is read through one small buffer (markedLinesOfFile), not whole.
+  // A list not read already is read through one small buffer (usersListLinesOfFile), not whole.
   const linesOf = (f: string): readonly string[] => {
     let lines = userLines.get(f);
     if (!lines) {
       const read = readFiles.get(f);
-      lines = read ? [...markedLines(read, userLine)] : markedLinesOfFile(join(dir, f), userLine);
+      lines = read ? usersListLines(read, marks, { header: '' }) : usersListLinesOfFile(join(dir, f), marks);
       userLines.set(f, lines);
     }
     return lines;
@@ -623,7 +685,7 @@ function readLaidOut(
   // (a token's ServiceAccount), none: dated access is a person's. No other line is decoded or parsed.
   const linesIn = (lists: readonly string[]) => lists.flatMap(linesOf);
   const inRead = subject && !userLine ? [] : linesIn(memberLists.filter((f) => fileDocs.has(f)));
-  const whole = subject === undefined || (userLine !== undefined && !inRead.length);
+  const whole = subject === undefined || (userLine !== undefined && !inRead.some((l) => l.includes(userLine)));
   const dated = datedAccessOfLines(
     [...inRead, ...(whole ? linesIn(memberLists.filter((f) => !fileDocs.has(f))) : [])].filter((l) =>
       l.includes(DATED_ACCESS_MARK),

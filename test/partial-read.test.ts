@@ -8,8 +8,7 @@ import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:f
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
-import { markedLinesOfFile, readForQuestion } from '../cli/partial-read.ts';
-import { markedLines } from '../analysis/ended-access.ts';
+import { readForQuestion, usersListLines, usersListLinesOfFile } from '../cli/partial-read.ts';
 import { listFiles } from '../cli/output.ts';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
 import { CLUSTER_SHARD, shardFile, shardOf } from '../synth/render.ts';
@@ -520,30 +519,41 @@ describe('what the partial read skips unparsed, Kubernetes and the strict reader
   });
 });
 
-describe("a membership list's marked lines, read a part at a time", () => {
+describe("a users list's marked lines, read a part at a time", () => {
   it('are the lines the whole file holds, lines across parts and a last line without a break too', () => {
     const dir = tempDir('orgctl-marked-lines-');
     // Lines of many lengths, some longer than a part (64 KiB), a mark now and then, near every part's edge.
     const lines = Array.from({ length: 6_000 }, (_, i) =>
-      i % 7 === 0 ? `  {"username":"u${i}","expiring":[${'x'.repeat(i % 301)}]}` : `  ${'y'.repeat((i * 37) % 211)}`,
+      i % 7 === 0
+        ? `    {"username":"u${i}","expiring":[${'x'.repeat(i % 301)}]}`
+        : `    ${'y'.repeat((i * 37) % 211)}`,
     );
-    lines.splice(3_000, 0, `  "expiring":[${'z'.repeat(70_000)}]`);
+    lines.splice(3_000, 0, `    "expiring":[${'z'.repeat(70_000)}]`);
+    // The users list's block, then another list's (whose marked lines are none of a user's), then the users' again.
+    lines.splice(0, 0, 'data:', '  users.jsonl: |');
+    lines.splice(2_000, 0, '  invites.jsonl: |');
+    lines.splice(4_000, 0, '---', 'data:', '  users.jsonl: |-');
     for (const [name, text] of [
       ['list.yaml', `${lines.join('\n')}\n`],
-      ['open.yaml', `${lines.join('\n')}\n  "expiring":[last]`],
+      ['open.yaml', `${lines.join('\n')}\n    "expiring":[last]`],
     ] as const) {
       const file = join(dir, name);
       writeFileSync(file, text);
-      for (const mark of [undefined, '"username":"u42"', '"username":"u43"'])
-        expect(markedLinesOfFile(file, mark), `${name} ${mark}`).toEqual([...markedLines(readFileSync(file), mark)]);
+      for (const marks of [['"expiring":['], ['"username":"u42"'], ['"username":"u4004"', '"username":"u2002"']]) {
+        const read = usersListLinesOfFile(file, marks);
+        expect(read, `${name} ${marks}`).toEqual(usersListLines(readFileSync(file), marks, { header: '' }));
+        expect(read.every((l) => !l.includes('u2002'))).toBe(true); // in the invites list
+      }
     }
-    expect(markedLinesOfFile(join(dir, 'open.yaml'), undefined).at(-1)).toBe('"expiring":[last]');
+    expect(usersListLinesOfFile(join(dir, 'open.yaml'), ['"expiring":[']).at(-1)).toBe('"expiring":[last]');
+    expect(usersListLinesOfFile(join(dir, 'list.yaml'), ['"username":"u4004"'])).toHaveLength(1);
   });
 
   it('are read from a regular file only: a link is not followed', () => {
     const dir = tempDir('orgctl-marked-lines-');
-    writeFileSync(join(dir, 'list.yaml'), '  "expiring":[]\n');
+    writeFileSync(join(dir, 'list.yaml'), '  users.jsonl: |\n    "expiring":[]\n');
     symlinkSync(join(dir, 'list.yaml'), join(dir, 'link.yaml'));
-    expect(() => markedLinesOfFile(join(dir, 'link.yaml'), undefined)).toThrow();
+    expect(usersListLinesOfFile(join(dir, 'list.yaml'), ['"expiring":['])).toEqual(['"expiring":[]']);
+    expect(() => usersListLinesOfFile(join(dir, 'link.yaml'), ['"expiring":['])).toThrow();
   });
 });
