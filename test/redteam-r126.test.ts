@@ -20,7 +20,8 @@
  *    as JSON.stringify writes it, in any line of the file, where the full read decodes the users
  *    lists alone: a users line spelling the username with an escape (\u0064an@acme.io) was missed
  *    (no warning, R126-1), and a users-shaped line put in the invites or tokens list was taken as
- *    the person's (another end, the real one gone: R126-2).
+ *    the person's (another end, the real one gone: R126-2); so was a line under a second data key
+ *    `users.jsonl` of the invites ConfigMap, which the full read does not read as a users list (R126-3).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,6 +104,15 @@ describe('R126 part 2: dated access asked again is the full read of the users li
     'tokens',
   ])('R126-2: a users-shaped line in the %s list is no users line to the full read, nor to can-i', async (list) => {
     const out = editedOutput((t) => t.replace(`  ${list}.jsonl: |\n`, `  ${list}.jsonl: |\n    ${FORGED_LINE}\n`));
+    const full = await fullRead(out);
+    expect(full?.map((e) => e.namespace)).toEqual(['data', 'data']);
+    for (const partial of partialReads(out, full)) expect(partial).toEqual(full);
+  });
+
+  it('R126-3: a users.jsonl key in another membership ConfigMap is no users list to the full read, nor to can-i', async () => {
+    const out = editedOutput((t) =>
+      t.replace(/( {2}invites\.jsonl: \|\n(?: {4}.*\n)+)/, `$1  users.jsonl: |\n    ${FORGED_LINE}\n`),
+    );
     const full = await fullRead(out);
     expect(full?.map((e) => e.namespace)).toEqual(['data', 'data']);
     for (const partial of partialReads(out, full)) expect(partial).toEqual(full);
