@@ -43,7 +43,7 @@ import {
 } from '../analysis/objects.ts';
 import { DATED_ACCESS_MARK, type OrgInfo, readMembership } from '../analysis/membership.ts';
 import { datedAccessOfLines, type DatedAccess } from '../analysis/ended-access.ts';
-import { MEMBERS_FILE, MEMBERSHIP_LISTS, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
+import { MEMBERS_FILE, MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { NEWLINE, showHidden } from '../model/text.ts';
 import {
   CLUSTER_SHARD,
@@ -319,21 +319,42 @@ const ESCAPE_MARK = '\\';
 /** The users list's block, as orgctl writes its header (a key of the ConfigMap's data). */
 const USERS_BLOCK = [`  ${MEMBERSHIP_LISTS.users}: |`, `  ${MEMBERSHIP_LISTS.users}: |-`];
 
+/**
+ * A membership ConfigMap as orgctl writes it, from its metadata to its data's first key: its name
+ * (the organization's namespace, annotations and labels any). The full read takes a users list from
+ * a ConfigMap named as one (datedAccessOfDocs), whatever its data holds besides (R126-3).
+ */
+const CONFIGMAP_HEAD =
+  /\nmetadata:\n(?: {2}annotations:\n(?: {4}[^\n]*\n)*)?(?: {2}labels:\n(?: {4}[^\n]*\n)*)? {2}name: ([^\n]*)\n {2}namespace: [^\n]*\ndata:\n$/;
+/** How far before a users block its ConfigMap's head is looked for (orgctl writes some 300 bytes). */
+const HEAD_WINDOW = 4096;
+/** A name orgctl writes plain that no escape or quote spells otherwise. */
+const PLAIN_NAME = /^[a-z0-9.-]+$/;
+
 /** The indentation of a list's lines in orgctl's output: a line less indented is a YAML key, `---` or the like. */
 const LIST_INDENT = 4;
 const SPACE = 0x20;
 
-/** The block a part of a file has reached: its last line less indented than a list's (`  users.jsonl: |`, `---`, ...). */
+/**
+ * The block the lines of a part are in, as far as a reader of the users lists is concerned: a users
+ * list's ('users'), another ('other': any other block, or none), or one whose ConfigMap the bytes
+ * before it do not say plainly ('undecided': a line marked there leaves the answer to the full read).
+ */
+type ListBlock = 'users' | 'other' | 'undecided';
+
+/** What usersListLines has read of a file before a part: the block its last lines are in. */
 interface ListState {
-  header: string;
+  block: ListBlock;
 }
 
 /**
  * The lines of a users list, in `bytes` (whole lines of a file of orgctl's output, after those
  * `state` has read), holding any of `marks`, without their indentation. A line is a users line only
- * in the users list's block, as the full read decodes it (datedAccessOfDocs): a line of the invites
- * or tokens list, or of any other block, is none, whatever it holds (R126-2). A marked line outside
- * every block (a scalar YAML may read otherwise: quoted, escaped) throws: the full read answers.
+ * in the users list's block of a ConfigMap named as a users list, as the full read decodes them
+ * (datedAccessOfDocs): a line of the invites or tokens list, or of any other block, is none,
+ * whatever it holds (R126-2, R126-3). A marked line outside every block (a scalar YAML may read
+ * otherwise: quoted, escaped), or in a users block whose ConfigMap is not plainly named, throws: the
+ * full read answers.
  */
 export function usersListLines(bytes: Buffer, marks: readonly string[], state: ListState): string[] {
   const lineStart = (at: number) => (at <= 0 ? 0 : bytes.lastIndexOf(NEWLINE, at - 1) + 1);
@@ -349,23 +370,30 @@ export function usersListLines(bytes: Buffer, marks: readonly string[], state: L
     const end = bytes.indexOf(NEWLINE, start);
     return bytes.toString('utf8', start, end < 0 ? bytes.length : end);
   };
-  // The header of the block the line at `start` is in: the nearest line before it less indented than a list's.
-  const headerBefore = (start: number) => {
+  // The block of the line at `start`: by its header, the nearest line before it less indented than a list's.
+  const blockBefore = (start: number): ListBlock => {
     for (let s = start; s > 0; ) {
       s = lineStart(s - 1);
-      if (shallow(s)) return lineText(s);
+      if (!shallow(s)) continue;
+      if (!USERS_BLOCK.includes(lineText(s))) return 'other';
+      // A part starts at a line: a window from its start starts at one too.
+      const from = Math.max(0, s - HEAD_WINDOW);
+      const name = CONFIGMAP_HEAD.exec(`${from ? '' : '\n'}${bytes.toString('utf8', from, s)}`)?.[1];
+      if (name !== undefined && membershipListPattern('users').test(name)) return 'users';
+      return name !== undefined && PLAIN_NAME.test(name) ? 'other' : 'undecided';
     }
-    return state.header;
+    return state.block;
   };
   const starts = new Set<number>();
   for (const mark of marks)
     for (let at = bytes.indexOf(mark); at >= 0; at = bytes.indexOf(mark, at + mark.length)) starts.add(lineStart(at));
   const lines: string[] = [];
   for (const start of [...starts].sort((a, b) => a - b)) {
-    if (shallow(start)) throw new Error('a marked line outside a list block');
-    if (USERS_BLOCK.includes(headerBefore(start))) lines.push(lineText(start).trim());
+    const block = shallow(start) ? 'undecided' : blockBefore(start);
+    if (block === 'undecided') throw new Error('a marked line the users lists may hold otherwise');
+    if (block === 'users') lines.push(lineText(start).trim());
   }
-  state.header = headerBefore(bytes.length);
+  state.block = blockBefore(bytes.length);
   return lines;
 }
 
@@ -384,7 +412,7 @@ export function usersListLinesOfFile(file: string, marks: readonly string[]): st
   try {
     if (!fstatSync(fd).isFile()) throw new Error(`${showHidden(file)}: not a regular file`);
     const lines: string[] = [];
-    const state: ListState = { header: '' };
+    const state: ListState = { block: 'other' };
     let carried = Buffer.alloc(0);
     let total = 0;
     for (let n: number; (n = readSync(fd, LINES_SCRATCH, 0, LINES_SCRATCH.length, null)) > 0; ) {
@@ -649,7 +677,7 @@ function readLaidOut(
     let lines = userLines.get(f);
     if (!lines) {
       const read = readFiles.get(f);
-      lines = read ? usersListLines(read, marks, { header: '' }) : usersListLinesOfFile(join(dir, f), marks);
+      lines = read ? usersListLines(read, marks, { block: 'other' }) : usersListLinesOfFile(join(dir, f), marks);
       userLines.set(f, lines);
     }
     return lines;

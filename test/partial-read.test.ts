@@ -529,10 +529,19 @@ describe("a users list's marked lines, read a part at a time", () => {
         : `    ${'y'.repeat((i * 37) % 211)}`,
     );
     lines.splice(3_000, 0, `    "expiring":[${'z'.repeat(70_000)}]`);
-    // The users list's block, then another list's (whose marked lines are none of a user's), then the users' again.
-    lines.splice(0, 0, 'data:', '  users.jsonl: |');
-    lines.splice(2_000, 0, '  invites.jsonl: |');
-    lines.splice(4_000, 0, '---', 'data:', '  users.jsonl: |-');
+    // A users list's ConfigMap, then another list's (whose marked lines are none of a user's), then a users list's again.
+    const head = (name: string, key: string) => [
+      '---',
+      'kind: ConfigMap',
+      'metadata:',
+      `  name: ${name}`,
+      '  namespace: acme-system',
+      'data:',
+      `  ${key}`,
+    ];
+    lines.splice(0, 0, ...head('orgctl-users', 'users.jsonl: |'));
+    lines.splice(2_000, 0, ...head('orgctl-invites', 'invites.jsonl: |'));
+    lines.splice(4_000, 0, ...head('orgctl-users-01', 'users.jsonl: |-'));
     for (const [name, text] of [
       ['list.yaml', `${lines.join('\n')}\n`],
       ['open.yaml', `${lines.join('\n')}\n    "expiring":[last]`],
@@ -541,7 +550,7 @@ describe("a users list's marked lines, read a part at a time", () => {
       writeFileSync(file, text);
       for (const marks of [['"expiring":['], ['"username":"u42"'], ['"username":"u4004"', '"username":"u2002"']]) {
         const read = usersListLinesOfFile(file, marks);
-        expect(read, `${name} ${marks}`).toEqual(usersListLines(readFileSync(file), marks, { header: '' }));
+        expect(read, `${name} ${marks}`).toEqual(usersListLines(readFileSync(file), marks, { block: 'other' }));
         expect(read.every((l) => !l.includes('u2002'))).toBe(true); // in the invites list
       }
     }
@@ -551,7 +560,10 @@ describe("a users list's marked lines, read a part at a time", () => {
 
   it('are read from a regular file only: a link is not followed', () => {
     const dir = tempDir('orgctl-marked-lines-');
-    writeFileSync(join(dir, 'list.yaml'), '  users.jsonl: |\n    "expiring":[]\n');
+    writeFileSync(
+      join(dir, 'list.yaml'),
+      'metadata:\n  name: orgctl-users\n  namespace: acme-system\ndata:\n  users.jsonl: |\n    "expiring":[]\n',
+    );
     symlinkSync(join(dir, 'list.yaml'), join(dir, 'link.yaml'));
     expect(usersListLinesOfFile(join(dir, 'list.yaml'), ['"expiring":['])).toEqual(['"expiring":[]']);
     expect(() => usersListLinesOfFile(join(dir, 'link.yaml'), ['"expiring":['])).toThrow();
