@@ -25,12 +25,23 @@
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadRbacRead } from '../cli/rbac.ts';
-import { readForQuestion, type Question } from '../cli/partial-read.ts';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { Question } from '../cli/partial-read.ts';
 import type { Io } from '../model/io.ts';
 import { cacheFolderOfItsOwn, ROOT, tempDir } from './helpers.ts';
-import { cached } from './verdict-questions.ts';
+import { fastReader } from './fast-reader-switch.ts';
+
+// The spec loader with and without its fast reader (as test/spec-yaml-fast.test.ts switches it).
+vi.mock('../synth/yaml.ts', async (original) =>
+  (await import('./fast-reader-switch.ts')).switchableFastReader(await original()),
+);
+const fast = fastReader;
+const { loadRbacRead } = await import('../cli/rbac.ts');
+const { readForQuestion } = await import('../cli/partial-read.ts');
+const { loadSpec } = await import('../cli/load.ts');
+const { cached } = await import('./verdict-questions.ts');
 
 cacheFolderOfItsOwn('orgctl-r126-cache-');
 
@@ -82,6 +93,60 @@ const FORGED_LINE = JSON.stringify({
   billing: false,
   status: 'active',
   expiring: [{ namespace: 'web', role: 'acme:r:pods', until: '2026-01-01' }],
+});
+
+describe('R126 part 1: a spec declares the same organization with the fast reader as without it', () => {
+  const dir = tempDir('orgctl-r126-spec-');
+  /** What a spec text declares (the model and the tree's findings, as JSON), or the loader's message. */
+  function declared(text: string, on: boolean): string {
+    fast.on = on;
+    const file = join(dir, 'org.yaml');
+    writeFileSync(file, text);
+    try {
+      return `declares ${JSON.stringify(loadSpec(file, '2026-12-01').declared)}`;
+    } catch (e) {
+      return `refused ${(e as Error).message}`;
+    } finally {
+      fast.on = true;
+    }
+  }
+
+  // Lines duplicated (a grant twice: one frozen mapping), re-indented, commented out, split, items moved.
+  const EDITS: ((lines: readonly string[], i: number) => readonly string[])[] = [
+    (l, i) => [...l.slice(0, i), l[i]!, ...l.slice(i)],
+    (l, i) => [...l.slice(0, i), ` ${l[i]}`, ...l.slice(i + 1)],
+    (l, i) => [...l.slice(0, i), l[i]!.slice(1), ...l.slice(i + 1)],
+    (l, i) => [...l.slice(0, i), '#x', ...l.slice(i)],
+    (l, i) => [...l.slice(0, i), ' '.repeat(i % 9), ...l.slice(i)],
+    (l, i) => [...l.slice(0, i), `${l[i]} `, ...l.slice(i + 1)],
+    (l, i) => [...l.slice(0, i), l[i]!.replace(': ', ':'), ...l.slice(i + 1)],
+    (l, i) => [...l.slice(0, i), l[i]!.replace('- ', '-   '), ...l.slice(i + 1)],
+    (l, i) => [...l.slice(0, i), l[i]!.replace(/: (.*)$/, `: |\n${' '.repeat(20)}$1`), ...l.slice(i + 1)],
+    (l, i) => [...l.slice(0, i), l[i]!.replace(/: (.*)$/, `:\n${' '.repeat(i % 12)}$1`), ...l.slice(i + 1)],
+    (l, i) => {
+      const indent = l[i]!.search(/\S/);
+      const j = l.slice(i + 1).findIndex((x) => x.trimStart().startsWith('- ') && x.search(/\S/) === indent);
+      return j < 0 ? l : [...l.slice(0, i + 1 + j), ...l.slice(i, i + 1 + j), ...l.slice(i + 1 + j)];
+    },
+  ];
+
+  it('for the acme spec as the yaml package writes it, with one to three lines edited', () => {
+    const lines = stringify(parse(readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8'))).split('\n');
+    fast.took = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(EDITS.length - 1), fc.nat()), { minLength: 1, maxLength: 3 }), (edits) => {
+        let l: readonly string[] = lines;
+        for (const [e, at] of edits) l = EDITS[e]!(l, at % l.length);
+        const text = l.join('\n');
+        const slow = declared(text, false);
+        expect(declared(text, true), text).toBe(slow);
+        expect(declared(text, true), text).toBe(slow); // its caches keep what it read
+      }),
+      { numRuns: 150, seed: 126 },
+    );
+    // The texts reached the fast reader, not only the yaml package.
+    expect(fast.took).toBeGreaterThan(50);
+  });
 });
 
 describe('R126 part 2: dated access asked again is the full read of the users lists', () => {

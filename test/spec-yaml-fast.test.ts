@@ -9,20 +9,12 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { fastReader } from './fast-reader-switch.ts';
 
-const fast = vi.hoisted(() => ({ on: true, took: 0 }));
-vi.mock('../synth/yaml.ts', async (original) => {
-  const real = await original<typeof import('../synth/yaml.ts')>();
-  return {
-    ...real,
-    parseBlockYaml: (text: string) => {
-      if (!fast.on) return undefined;
-      const read = real.parseBlockYaml(text);
-      if (read?.length === 1) fast.took++;
-      return read;
-    },
-  };
-});
+vi.mock('../synth/yaml.ts', async (original) =>
+  (await import('./fast-reader-switch.ts')).switchableFastReader(await original()),
+);
+const fast = fastReader;
 
 const { parseSpecText } = await import('../constructs/spec.ts');
 const { generateSpec } = await import('../constructs/generate.ts');
