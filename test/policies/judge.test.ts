@@ -304,3 +304,48 @@ describe('synthesis judges what custom RBAC really allows', () => {
     );
   });
 });
+
+describe('RoleBindings the judge passes over without reading their subjects', () => {
+  const rbac = 'rbac.authorization.k8s.io';
+  const role = (name: string, namespace: string | undefined, rules: object[]) => ({
+    apiVersion: `${rbac}/v1`,
+    kind: 'Role',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    rules,
+  });
+  const bind = (name: string, namespace: string | undefined, roleName: string) => ({
+    apiVersion: `${rbac}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    roleRef: { apiGroup: rbac, kind: 'Role', name: roleName },
+    subjects: [{ apiGroup: rbac, kind: 'User', name: 'bob@acme.io' }],
+  });
+  const model = () => {
+    const { org } = smallOrg();
+    org.user('bob@acme.io');
+    org.namespace('api', { networkPolicy: 'same-namespace' });
+    return org.toModel();
+  };
+  const exec = [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }];
+  const readConfigMaps = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+
+  it('are only those whose role, as the authorizer resolves it, gives nothing: each other binding is still judged', () => {
+    const found = (objects: object[]) => judgeManifests(model(), objects).map((f) => `${f.rule} ${f.subject}`);
+    // Harmless: nothing to say.
+    expect(found([role('quiet', 'web', readConfigMaps), bind('quiet', 'web', 'quiet')])).toEqual([]);
+    // No namespace on the binding: its role is the one in `default`, which execs.
+    expect(found([role('x', 'web', readConfigMaps), role('x', 'default', exec), bind('x', undefined, 'x')])).toEqual([
+      'forbidden-grant users/bob@acme.io → default',
+    ]);
+    // A role declared twice: the one the authorizer keeps (the last) is judged, not the harmless first.
+    expect(
+      found([role('twice', 'web', readConfigMaps), role('twice', 'web', exec), bind('twice', 'web', 'twice')]),
+    ).toEqual(['forbidden-grant users/bob@acme.io → web']);
+    // Nothing of a class, but a write of a guard rail's kind where the namespace declares it.
+    const netWriter = [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['create'] }];
+    expect(found([role('net', 'api', netWriter), bind('net', 'api', 'net')])).toEqual(['risky-grant namespaces/api']);
+    // A roleRef the reader refuses is read (and refused) as before: no finding, no exception.
+    const broken = { ...bind('b', 'web', 'quiet'), roleRef: { apiGroup: rbac, kind: 'Deployment', name: 'quiet' } };
+    expect(found([role('quiet', 'web', readConfigMaps), broken])).toEqual([]);
+  });
+});
