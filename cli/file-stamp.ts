@@ -6,17 +6,7 @@
  * from, explain's index) keep one per path they read.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  type Stats,
-  statSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { mayHaveChangedSince } from './racy.mjs';
 
 export interface FileStamp {
@@ -193,8 +183,25 @@ export const isUnchanged = (s: FileStamp): boolean => sameStamp(stampOf(s.path, 
 /** Bytes (or text, as UTF-8) as the caches know them and name what they keep: their SHA-256, in hex. */
 export const sha256Hex = (bytes: string | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** A file's bytes as the caches know them: their SHA-256. */
-export const sha256Of = (file: string): string => sha256Hex(readFileSync(file));
+/** Bytes sha256Of reads at once: the file is hashed through one buffer, never held whole. */
+const HASH_READ_BYTES = 2 ** 20;
+
+/**
+ * A file's bytes as the caches know them: their SHA-256. Read through a buffer of HASH_READ_BYTES:
+ * synth hashes its spec once more when it records what it wrote, and the whole of it (43 MB at size
+ * XL) was new memory, 10,000 pages the VM faults in.
+ */
+export function sha256Of(file: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
+  const fd = openSync(file, 'r');
+  try {
+    for (let n: number; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
 
 /** A file as a cache read it: its stamp, the SHA-256 of its bytes, and when (ms since the epoch) the cache was written. */
 export interface StampedRead extends FileStamp {
