@@ -589,7 +589,7 @@ export function streamOutput(outDir: string): StreamedOutput {
         const target = targetIn((held ?? start()).tmp, path);
         mkdirSync(dirname(target), { recursive: true });
         buffer ??= Buffer.allocUnsafe(STREAM_BUFFER_BYTES);
-        writeParts(target, parts, buffer);
+        return writeParts(target, parts, buffer);
       } catch (e) {
         throw refused(e);
       }
@@ -623,9 +623,9 @@ export function streamOutput(outDir: string): StreamedOutput {
  * written when full. No file's bytes are made whole (writeFile of a string encodes it into new
  * memory, which the VM faults in), nor a part's: one larger than the buffer (members.json, 20 MB at
  * size XL) is encoded a slice at a time, never between the halves of a pair. A buffer under
- * MIN_WRITE_BUFFER_BYTES is refused before the file is made.
+ * MIN_WRITE_BUFFER_BYTES is refused before the file is made. Returns the bytes written.
  */
-export function writeParts(target: string, parts: readonly string[], buffer: Buffer): void {
+export function writeParts(target: string, parts: readonly string[], buffer: Buffer): number {
   if (buffer.length < MIN_WRITE_BUFFER_BYTES)
     throw new RangeError(
       `writeParts: a write buffer of ${buffer.length} bytes is too small; it takes at least ${MIN_WRITE_BUFFER_BYTES} (a pair of UTF-16 units, 3 bytes each)`,
@@ -633,8 +633,10 @@ export function writeParts(target: string, parts: readonly string[], buffer: Buf
   const fd = openSync(target, 'wx', 0o644);
   try {
     let at = 0;
+    let written = 0;
     const flush = () => {
       for (let done = 0; done < at; ) done += writeSync(fd, buffer, done, at - done);
+      written += at;
       at = 0;
     };
     for (const part of parts) {
@@ -656,6 +658,7 @@ export function writeParts(target: string, parts: readonly string[], buffer: Buf
       }
     }
     flush();
+    return written;
   } finally {
     closeSync(fd);
   }

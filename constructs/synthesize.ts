@@ -52,12 +52,13 @@ export function synthesize(root: Declaration, options: SynthOptions, sink?: File
   const parts = fileParts(rendered, options.declaredIn);
   // Without a sink, one that keeps each file's text: the result's files.
   const contents: OutputFile[] = [];
-  const to: FileSink = sink ?? { write: (path, text) => void contents.push({ path, content: text.join('') }) };
-  const bytes = rendered.map((f) => {
-    const text = parts(f);
-    to.write(f.path, text);
-    return partsBytes(text);
-  });
+  const to: FileSink = sink ?? {
+    write: (path, text) => {
+      contents.push({ path, content: text.join('') });
+      return partsBytes(text);
+    },
+  };
+  const bytes = rendered.map((f) => to.write(f.path, parts(f)));
   // Applied by hand to each cluster, so checked against Kubernetes' schema with the shards' objects.
   const boundary = boundaryObjects(model);
   const judged = [

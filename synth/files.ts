@@ -21,10 +21,12 @@ export interface OutputFile {
 
 /**
  * Where a synthesis hands each file as it is rendered, instead of keeping every file's text: the
- * text in parts (joined, the file's content), each used before the next file is rendered.
+ * text in parts (joined, the file's content), each used before the next file is rendered. Returns
+ * the file's bytes in UTF-8 (what the shard limits measure): a writer counts them as it encodes,
+ * where measuring the parts apart read every file's text once more (194 MB at size XL).
  */
 export interface FileSink {
-  write(path: string, parts: readonly string[]): void;
+  write(path: string, parts: readonly string[]): number;
 }
 
 /** Every file's text, kept whole (fileParts joined), as synthesize's result holds it without a sink: for tests of rendering alone. */

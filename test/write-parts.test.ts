@@ -20,10 +20,11 @@ describe('writeParts: the write buffer', () => {
     }
   });
 
-  it('from the least up, every part is written as its bytes, pairs whole', () => {
+  it('from the least up, every part is written as its bytes, pairs whole, and their count returned', () => {
     for (let size = MIN_WRITE_BUFFER_BYTES; size < MIN_WRITE_BUFFER_BYTES + 8; size++) {
       const target = join(tempDir(), 'f.yaml');
-      writeParts(target, PARTS, Buffer.alloc(size));
+      // The count is what the shard limits measure (synthesize's bytes of each file).
+      expect(writeParts(target, PARTS, Buffer.alloc(size))).toBe(Buffer.byteLength(PARTS.join(''), 'utf8'));
       expect(readFileSync(target).equals(Buffer.from(PARTS.join(''), 'utf8'))).toBe(true);
     }
   });
