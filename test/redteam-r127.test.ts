@@ -1,0 +1,167 @@
+/**
+ * Red team R127: what the readers say about the API server's bootstrap identities.
+ *
+ * R127-1 (medium; a forged dist/ read before it is proved: a pull request's head checked out, an
+ * audit of the branch Argo CD syncs): orgctl writes ClusterRoles named only for the catalog's
+ * levels (`acme:r:pods`), and the reader of its output took any ClusterRole's name. A forged dist/
+ * holding ClusterRole `system:discovery` with `*` on `*` (the bootstrap role every authenticated
+ * user holds through the API server's own ClusterRoleBinding; Argo CD applies a ClusterRole of any
+ * name, and the bootstrap reconciler keeps rules added to it) was read as the cluster's:
+ * `can-i delete secrets -n web --as erin@acme.io --why` answered yes "bootstrap: every cluster binds
+ * it to Group system:authenticated (Kubernetes bootstrap policy)", and `access` showed the group's
+ * row as `bootstrap: system:basic-user system:discovery ...` and no member's cells with it. Safe:
+ * orgctl's output with a ClusterRole orgctl does not write is refused, as a kind it does not write.
+ *
+ * R127-2 (medium; a dump of a live cluster whose bootstrap role was rewritten, the reader's other
+ * input): a binding was "bootstrap" by its name and roleRef alone, so the same rewritten
+ * `system:discovery` (or a `cluster-admin` binding naming a User) was told as the API server's
+ * baseline: `access` kept it off every member's row and wrote `bootstrap:` where its levels belong,
+ * `can-i --why` and `who-can` said the Kubernetes bootstrap policy gives it. Safe: a binding is the
+ * bootstrap one only when it binds the built-in subjects to a role with the built-in rules; any
+ * other is shown as what it is, in every member's cells.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendDocument, exampleDistCopy, run, tempDir } from './helpers.ts';
+
+const RBAC = 'rbac.authorization.k8s.io';
+
+/** ClusterRole `name` allowing every verb on every resource. */
+const everythingRole = (name: string): string[] => [
+  `apiVersion: ${RBAC}/v1`,
+  'kind: ClusterRole',
+  'metadata:',
+  `  name: ${JSON.stringify(name)}`,
+  'rules:',
+  '- apiGroups:',
+  '  - "*"',
+  '  resources:',
+  '  - "*"',
+  '  verbs:',
+  '  - "*"',
+];
+
+const clusterBinding = (name: string, subject: string): string[] => [
+  `apiVersion: ${RBAC}/v1`,
+  'kind: ClusterRoleBinding',
+  'metadata:',
+  `  name: ${JSON.stringify(name)}`,
+  'roleRef:',
+  `  apiGroup: ${RBAC}`,
+  '  kind: ClusterRole',
+  `  name: ${JSON.stringify(name)}`,
+  'subjects:',
+  `- apiGroup: ${RBAC}`,
+  `  ${subject}`,
+];
+
+const erinViewsWeb = [
+  `apiVersion: ${RBAC}/v1`,
+  'kind: RoleBinding',
+  'metadata:',
+  '  name: erin-view',
+  '  namespace: web',
+  'roleRef:',
+  `  apiGroup: ${RBAC}`,
+  '  kind: ClusterRole',
+  '  name: view',
+  'subjects:',
+  `- apiGroup: ${RBAC}`,
+  '  kind: User',
+  '  name: erin@acme.io',
+];
+
+/** A folder of plain manifests (a cluster dump, not orgctl's output) holding `docs`. */
+function dump(...docs: readonly (readonly string[])[]): string {
+  const dir = join(tempDir('orgctl-r127-'), 'dump');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'rbac.yaml'), `${docs.map((d) => d.join('\n')).join('\n---\n')}\n`);
+  return dir;
+}
+
+describe('R127-1: a ClusterRole orgctl does not write, in its output', () => {
+  it.each([
+    'system:discovery',
+    'cluster-admin',
+    'view',
+    'acme:not-a-level',
+  ])('ClusterRole %s with * on *: refused by every reader, not answered as the bootstrap policy', async (name) => {
+    const dir = exampleDistCopy('orgctl-r127-', (d) => appendDocument(d, 'cluster', everythingRole(name)));
+    const canI = await run(['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--why', '--dir', dir]);
+    expect(canI.code).toBe(2);
+    expect(canI.stdout).not.toMatch(/bootstrap/);
+    expect(canI.stderr).toContain(`ClusterRole ${name}`);
+    expect(canI.stderr).toMatch(/orgctl writes only ClusterRoles named acme:LEVEL/);
+    const access = await run(['access', '--dir', dir]);
+    expect(access.code).toBe(2);
+    expect(access.stdout).not.toMatch(/bootstrap:/);
+  });
+
+  it("the example's own ClusterRoles are read", async () => {
+    const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'erin@acme.io', '--dir', exampleDistCopy()]);
+    expect(r.code).not.toBe(2);
+  });
+});
+
+describe('R127-2: a bootstrap binding rewritten in a dump is shown as what it gives', () => {
+  const rewritten = () =>
+    dump(
+      everythingRole('system:discovery'),
+      clusterBinding('system:discovery', 'kind: Group\n  name: system:authenticated'),
+      erinViewsWeb,
+    );
+
+  it('access: the group row shows its levels, and every member holds them cluster-wide', async () => {
+    const r = await run(['access', '--dir', rewritten()]);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n');
+    const group = rows.find((l) => /^Group\s+system:authenticated\s/.test(l))!;
+    expect(group).not.toMatch(/bootstrap:/);
+    expect(group).toMatch(/w:full/);
+    expect(rows.some((l) => /^User\s+erin@acme\.io\s+\*\s+.*w:full/.test(l))).toBe(true);
+  });
+
+  it('can-i --why and who-can do not call it the bootstrap policy', async () => {
+    const dir = rewritten();
+    const canI = await run(['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--why', '--dir', dir]);
+    expect(canI.stdout).toMatch(/^yes/);
+    expect(canI.stdout).not.toMatch(/bootstrap/);
+    const whoCan = await run(['who-can', 'delete', 'secrets', '-n', 'web', '--format', 'json', '--dir', dir]);
+    expect(whoCan.stdout).toContain('system:authenticated');
+    expect(whoCan.stdout).not.toMatch(
+      /"bootstrap": ?true[^}]*system:discovery|system:discovery[^}]*"bootstrap": ?true/,
+    );
+  });
+
+  it('cluster-admin bound to a User: not the bootstrap binding of system:masters', async () => {
+    const dir = dump(clusterBinding('cluster-admin', 'kind: User\n  name: mallory@acme.io'));
+    const canI = await run([
+      'can-i',
+      'delete',
+      'secrets',
+      '-n',
+      'web',
+      '--as',
+      'mallory@acme.io',
+      '--why',
+      '--dir',
+      dir,
+    ]);
+    expect(canI.stdout).toMatch(/^yes/);
+    expect(canI.stdout).not.toMatch(/bootstrap/);
+    const access = await run(['access', '--dir', dir]);
+    const mallory = access.stdout.split('\n').find((l) => /^User\s+mallory@acme\.io\s/.test(l))!;
+    expect(mallory).not.toMatch(/bootstrap:/);
+    expect(mallory).toMatch(/w:full/);
+  });
+
+  it('the bootstrap bindings themselves are still told as such', async () => {
+    const dir = dump(erinViewsWeb);
+    const canI = await run(['can-i', 'get', '/healthz', '--as', 'erin@acme.io', '--why', '--dir', dir]);
+    expect(canI.stdout).toMatch(/bootstrap: every cluster binds it/);
+    const access = await run(['access', '--dir', dir]);
+    expect(access.stdout).toMatch(/^Group\s+system:authenticated\s+\*\s+bootstrap: /m);
+    expect(access.stdout).toMatch(/^Group\s+system:masters\s+\*\s+bootstrap: cluster-admin/m);
+  });
+});
