@@ -31,7 +31,7 @@
  * ClusterRoleBinding of the same name among the manifests is taken instead of the built-in one.
  * Data only: the CLI adds them (cli/rbac.ts); review, diff and proofs compare manifests and never do.
  */
-import type { PolicyRule } from '../model/catalog.ts';
+import { POLICY_RULE_FIELDS, type PolicyRule } from '../model/catalog.ts';
 import type { BindingObject, RbacSet, RoleObject } from './objects.ts';
 
 /** Where the built-in objects say they come from (their `from.file`). */
@@ -334,6 +334,52 @@ const BOOTSTRAP_NAMES: ReadonlySet<string> = new Set(BINDINGS.map(([name]) => na
  */
 export function isBootstrapBinding(b: BindingObject): boolean {
   return b.kind === 'ClusterRoleBinding' && BOOTSTRAP_NAMES.has(b.name) && b.roleRef.name === b.name;
+}
+
+const BUILT_IN_BINDINGS = new Map(BOOTSTRAP_BINDINGS.map((b) => [b.name, b]));
+const BUILT_IN_ROLES = new Map(BOOTSTRAP_ROLES.map((r) => [r.name, r]));
+/** A role's rules as text, each rule's fields in one order (a dump's reader and this data write them in others). */
+const rulesText = (rules: readonly PolicyRule[]) =>
+  JSON.stringify(rules.map((r) => POLICY_RULE_FIELDS.map((f) => r[f] ?? null)));
+const sameRules = (a: readonly PolicyRule[], b: readonly PolicyRule[]) => rulesText(a) === rulesText(b);
+
+/**
+ * The manifests' ClusterRoles named as a role the API server's bootstrap bindings bind, whose rules
+ * are not the built-in's: Argo CD applying one rewrites the cluster's own (its reconciler keeps the
+ * rules added), so everyone the built-in binding names (system:discovery: every authenticated
+ * user) holds them. Counted as written; a reader says so (red team R127-1).
+ */
+export function rewrittenBootstrapRoles(set: RbacSet): RoleObject[] {
+  return set.roles.filter((r) => {
+    const builtIn = r.kind === 'ClusterRole' && BUILT_IN_BINDINGS.has(r.name) ? BUILT_IN_ROLES.get(r.name) : undefined;
+    return builtIn !== undefined && (r.aggregation?.length || !sameRules(r.rules, builtIn.rules));
+  });
+}
+
+/** What a reader says of a role rewrittenBootstrapRoles finds. */
+export function rewrittenNote(r: RoleObject): string {
+  const who = BUILT_IN_BINDINGS.get(r.name)!
+    .subjects.map((s) => `${s.kind} ${s.name}`)
+    .join(', ');
+  return `ClusterRole ${r.name} (${r.from.file}#${r.from.index}) takes the place of the API server's own, which every cluster binds to ${who}: its rules are counted, not the bootstrap policy's (Argo CD applying it gives them to all of them)`;
+}
+
+/**
+ * Whether `b`, its role `role` as the manifests resolve it, gives no more than the API server's
+ * bootstrap binding of its name: its subjects are the built-in binding's (or some of them) and the
+ * role has the built-in one's rules and no aggregation. What a reader tells as the baseline every
+ * cluster gives (`bootstrap:`, kept off each member's row) must be that: a dump's system:discovery
+ * rewritten to allow everything, or a cluster-admin binding naming a User, is someone's grant,
+ * shown as what it gives (red team R127-2).
+ */
+export function isBootstrapAccess(b: BindingObject, role: RoleObject | undefined): boolean {
+  if (!isBootstrapBinding(b)) return false;
+  const builtIn = BUILT_IN_BINDINGS.get(b.name)!;
+  const builtInRole = BUILT_IN_ROLES.get(b.roleRef.name);
+  if (!role || !builtInRole || role.aggregation?.length || !sameRules(role.rules, builtInRole.rules)) return false;
+  return b.subjects.every(
+    (s) => s.kind === 'Group' && builtIn.subjects.some((g) => g.kind === 'Group' && g.name === s.name),
+  );
 }
 
 /** The set with the bootstrap roles and bindings added, except those the manifests already hold. */

@@ -1,10 +1,11 @@
 import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
+import type { BindingObject } from '../analysis/objects.ts';
 import { accessHtml } from '../report/access-html.ts';
 import { UsageError } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
 import { lineWriter } from '../model/io.ts';
 import { AsciiBytes } from '../model/text.ts';
-import { BOOTSTRAP_BINDINGS, isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { isBootstrapAccess } from '../analysis/bootstrap.ts';
 import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP } from './rbac.ts';
 import { table } from './who-can.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
@@ -22,12 +23,14 @@ The bootstrap access every cluster gives (discovery, health, self-reviews) is sh
 of Group system:authenticated and system:unauthenticated, not in every member's cells.
 ${NO_BOOTSTRAP_HELP}`;
 
-const BOOTSTRAP_LABELS = new Map(BOOTSTRAP_BINDINGS.map((b) => [bindingLabel(b), b.name]));
-
-/** A cell's levels column; a cell only bootstrap bindings make reads `bootstrap: ` and their names, not every URL. */
-function levelsText(cell: MatrixCell): string {
-  if (cell.via.length && cell.via.every((v) => BOOTSTRAP_LABELS.has(v)))
-    return `bootstrap: ${cell.via.map((v) => BOOTSTRAP_LABELS.get(v)).join(' ')}`;
+/**
+ * A cell's levels column; a cell only bootstrap bindings make reads `bootstrap: ` and their names,
+ * not every URL. `bootstrap`: the labels of the bindings that give what the API server's do (a
+ * dump's may be rewritten under their names: isBootstrapAccess), and their names.
+ */
+function levelsText(cell: MatrixCell, bootstrap: ReadonlyMap<string, string>): string {
+  if (cell.via.length && cell.via.every((v) => bootstrap.has(v)))
+    return `bootstrap: ${cell.via.map((v) => bootstrap.get(v)).join(' ')}`;
   return cell.levels.join(' ') || (cell.custom ? `custom: ${cell.custom.join('; ')}` : '-');
 }
 
@@ -45,7 +48,8 @@ export const command = defineCommand({
       );
     const authz = await loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
     // Everyone's baseline once, on its groups' rows, rather than in every cell.
-    const options = { apart: isBootstrapBinding };
+    const bootstrap = (b: BindingObject) => isBootstrapAccess(b, authz.roleOf(b));
+    const options = { apart: bootstrap };
     // --out FILE gets what standard output would, in every format (it was html's alone: a json or
     // text report went to standard output, exit 0, and no file was written).
     const out = flags.out;
@@ -66,11 +70,13 @@ export const command = defineCommand({
       return 0;
     }
     const matrix = accessMatrix(authz, options);
+    const labels = new Map(authz.set.bindings.filter(bootstrap).map((b) => [bindingLabel(b), b.name]));
     if (flags.format === 'html') return write(accessHtml(matrix, { title: `Access in ${dir}` }));
     const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
     for (const s of matrix) {
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
-      for (const [ns, cell] of cells) rows.push([s.kind, s.name, ns, levelsText(cell), cell.classes.join(' ') || '-']);
+      for (const [ns, cell] of cells)
+        rows.push([s.kind, s.name, ns, levelsText(cell, labels), cell.classes.join(' ') || '-']);
     }
     return write(table(rows));
   },

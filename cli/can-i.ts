@@ -1,5 +1,5 @@
 import { userInfo, type Decision } from '../analysis/authorizer.ts';
-import { bootstrapNote, isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { bootstrapNote, isBootstrapAccess } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
 import { endedAnswer, type EndedAccess } from '../analysis/ended-access.ts';
 import { dateFlag } from './args.ts';
@@ -71,7 +71,7 @@ function decided(d: Decision, ruleText: string): Decided | undefined {
     role: { kind: role.kind, name: role.name },
     rule: ruleIndex,
     ruleText,
-    bootstrap: isBootstrapBinding(binding),
+    bootstrap: isBootstrapAccess(binding, role),
   };
 }
 
@@ -85,7 +85,7 @@ function why(d: Decision, allNamespaces: boolean, ruleText: string): string[] {
   const { binding, role, ruleIndex } = d.by;
   return [
     `${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} → ${role.kind} ${role.name}, rule ${ruleIndex}: ${ruleText}`,
-    ...(isBootstrapBinding(binding) ? [`bootstrap: ${bootstrapNote(binding)}`] : []),
+    ...(isBootstrapAccess(binding, role) ? [`bootstrap: ${bootstrapNote(binding)}`] : []),
   ];
 }
 

@@ -8,7 +8,7 @@ import {
   serviceAccountOf,
   usernamesBound,
 } from '../analysis/authorizer.ts';
-import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
+import { isBootstrapBinding, rewrittenBootstrapRoles, rewrittenNote, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
@@ -178,7 +178,7 @@ async function readAuthorizer(
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
   const answering = partial && authorizer(partial.rbac);
-  if (answering && !answering.bindingsWithoutRole().length) {
+  if (answering && !answering.bindingsWithoutRole().length && !rewrittenBootstrapRoles(partial.rbac).length) {
     io.progress?.('');
     return { authz: answering, datedOf: () => partial.dated };
   }
@@ -203,6 +203,7 @@ async function readAuthorizer(
       `warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): ${bootstrap ? 'only the bootstrap bindings every cluster has apply' : 'every answer is no'}`,
     );
   }
+  for (const r of rewrittenBootstrapRoles(read)) warn(`warning manifests ${rewrittenNote(r)}`);
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
     warn(

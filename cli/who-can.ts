@@ -3,7 +3,7 @@ import { ruleAllows, ruleAllowsNonResource } from '../analysis/rules.ts';
 import { describeRule } from '../analysis/classes.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
-import { isBootstrapBinding } from '../analysis/bootstrap.ts';
+import { isBootstrapAccess } from '../analysis/bootstrap.ts';
 import { endedBinding } from '../analysis/ended-access.ts';
 import { resolveToday } from '../model/model.ts';
 import { dateFlag } from './args.ts';
@@ -115,7 +115,7 @@ export const command = defineCommand({
             binding: `${b.kind} ${b.name}`,
             role: `${role.kind} ${role.name}`,
             rule: `${i}: ${describeRule(role.rules[i]!)}`,
-            ...(isBootstrapBinding(b) ? { bootstrap: true as const } : {}),
+            ...(isBootstrapAccess(b, role) ? { bootstrap: true as const } : {}),
             ...(ended ? { ended: ended.until } : {}),
           };
           const key = JSON.stringify(row);

@@ -2,15 +2,20 @@
  * Red team R127: what the readers say about the API server's bootstrap identities.
  *
  * R127-1 (medium; a forged dist/ read before it is proved: a pull request's head checked out, an
- * audit of the branch Argo CD syncs): orgctl writes ClusterRoles named only for the catalog's
- * levels (`acme:r:pods`), and the reader of its output took any ClusterRole's name. A forged dist/
+ * audit of the branch Argo CD syncs): orgctl names every role it writes `acme:...` (a level's
+ * ClusterRole `acme:r:pods`), and the reader of its output took any ClusterRole's name (only the
+ * review's judgement of an upgrade's output, review/written-output.ts, asked). A forged dist/
  * holding ClusterRole `system:discovery` with `*` on `*` (the bootstrap role every authenticated
  * user holds through the API server's own ClusterRoleBinding; Argo CD applies a ClusterRole of any
  * name, and the bootstrap reconciler keeps rules added to it) was read as the cluster's:
  * `can-i delete secrets -n web --as erin@acme.io --why` answered yes "bootstrap: every cluster binds
  * it to Group system:authenticated (Kubernetes bootstrap policy)", and `access` showed the group's
  * row as `bootstrap: system:basic-user system:discovery ...` and no member's cells with it. Safe:
- * orgctl's output with a ClusterRole orgctl does not write is refused, as a kind it does not write.
+ * the answer is the cluster's once Argo CD applies it (yes), never told as the bootstrap policy,
+ * shown in every member's cells, and every reader warns that the manifests' role takes the place of
+ * the API server's own. (Refusing it, as kinds orgctl does not write are, would refuse a hand-edited
+ * dist/ that `diff` describes: test/analysis/diff-complete.test.ts reads a ClusterRole `cleanup`. The
+ * review refuses it: output-proof, and review/written-output.ts for an upgrade.)
  *
  * R127-2 (medium; a dump of a live cluster whose bootstrap role was rewritten, the reader's other
  * input): a binding was "bootstrap" by its name and roleRef alone, so the same rewritten
@@ -23,24 +28,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toYamlDocument } from '../synth/yaml.ts';
 import { appendDocument, exampleDistCopy, run, tempDir } from './helpers.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
 /** ClusterRole `name` allowing every verb on every resource. */
-const everythingRole = (name: string): string[] => [
-  `apiVersion: ${RBAC}/v1`,
-  'kind: ClusterRole',
-  'metadata:',
-  `  name: ${JSON.stringify(name)}`,
-  'rules:',
-  '- apiGroups:',
-  '  - "*"',
-  '  resources:',
-  '  - "*"',
-  '  verbs:',
-  '  - "*"',
-];
+const everythingRole = (name: string): string[] =>
+  toYamlDocument({
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRole',
+    metadata: { name },
+    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+  })
+    .trimEnd()
+    .split('\n');
 
 const clusterBinding = (name: string, subject: string): string[] => [
   `apiVersion: ${RBAC}/v1`,
@@ -80,27 +82,30 @@ function dump(...docs: readonly (readonly string[])[]): string {
   return dir;
 }
 
-describe('R127-1: a ClusterRole orgctl does not write, in its output', () => {
+describe("R127-1: a ClusterRole named as the API server's own, in orgctl's output", () => {
   it.each([
     'system:discovery',
-    'cluster-admin',
-    'view',
-    'acme:not-a-level',
-  ])('ClusterRole %s with * on *: refused by every reader, not answered as the bootstrap policy', async (name) => {
+    'system:basic-user',
+  ])('ClusterRole %s with * on *: answered as what it gives, never as the bootstrap policy, and said', async (name) => {
     const dir = exampleDistCopy('orgctl-r127-', (d) => appendDocument(d, 'cluster', everythingRole(name)));
     const canI = await run(['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--why', '--dir', dir]);
-    expect(canI.code).toBe(2);
+    expect(canI.stdout).toMatch(/^yes/);
     expect(canI.stdout).not.toMatch(/bootstrap/);
-    expect(canI.stderr).toContain(`ClusterRole ${name}`);
-    expect(canI.stderr).toMatch(/orgctl writes only ClusterRoles named acme:LEVEL/);
+    expect(canI.stderr).toContain(`ClusterRole ${name} (`);
+    expect(canI.stderr).toMatch(
+      /takes the place of the API server's own, which every cluster binds to Group system:authenticated/,
+    );
     const access = await run(['access', '--dir', dir]);
-    expect(access.code).toBe(2);
-    expect(access.stdout).not.toMatch(/bootstrap:/);
+    expect(access.code).toBe(0);
+    const rows = access.stdout.split('\n');
+    expect(rows.find((l) => /^Group\s+system:authenticated\s/.test(l))).not.toMatch(/bootstrap:/);
+    expect(rows.some((l) => /^User\s+erin@acme\.io\s+\*\s+.*w:full/.test(l))).toBe(true);
+    expect(access.stderr).toContain(`ClusterRole ${name} (`);
   });
 
-  it("the example's own ClusterRoles are read", async () => {
+  it("the example's own output warns of nothing of the kind", async () => {
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'erin@acme.io', '--dir', exampleDistCopy()]);
-    expect(r.code).not.toBe(2);
+    expect(r.stderr).not.toMatch(/takes the place/);
   });
 });
 
