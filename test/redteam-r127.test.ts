@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toYamlDocument } from '../synth/yaml.ts';
 import { appendDocument, exampleDistCopy, run, tempDir } from './helpers.ts';
+import { baseSpec, diffOf, grantsOf, type Spec } from './review/scenarios.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
@@ -168,5 +169,45 @@ describe('R127-2: a bootstrap binding rewritten in a dump is shown as what it gi
     const access = await run(['access', '--dir', dir]);
     expect(access.stdout).toMatch(/^Group\s+system:authenticated\s+\*\s+bootstrap: /m);
     expect(access.stdout).toMatch(/^Group\s+system:masters\s+\*\s+bootstrap: cluster-admin/m);
+  });
+});
+
+/**
+ * R127-3 (no hole; kept as a regression): a grant past its end binds nothing and is recorded
+ * nowhere in dist/ (synth/render.ts grantExpiries follows bound grants only), so changing its level
+ * while it is over changes nothing Argo CD applies, and the diff rightly says nothing; the
+ * declaration judges a level reserved for admins on the grant either way (forbidden-grant).
+ * The pull request that makes it hold again adds its binding: the diff shows that gain at the new
+ * level, with its end, and head's policies judge head dist/ as they judge any binding.
+ */
+describe('R127-3: a level changed on a grant past its end', () => {
+  const ended = (s: Spec) =>
+    grantsOf(s).push({ user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'], expires: '2026-01-01' });
+  const erin = (edit: (s: Spec) => void) => {
+    const base = baseSpec();
+    ended(base);
+    return diffOf(base, edit)
+      .people.find((p) => p.id === 'erin@acme.io')
+      ?.changes.map((c) => c.text);
+  };
+  const level = (levels: string[], expires: string) => (s: Spec) => {
+    const g = grantsOf(s).find((x) => x.user === 'erin@acme.io' && x.expires === '2026-01-01')!;
+    g.levels = levels;
+    g.expires = expires;
+  };
+
+  it('while it is over: nothing changes in dist/, and the diff says nothing', () => {
+    expect(erin(level(['r:full'], '2026-01-01'))).toBeUndefined();
+  });
+
+  it('made to hold again: the gain at its new level, with its end', () => {
+    expect(erin(level(['r:full'], '2099-12-31'))).toEqual([
+      expect.stringMatching(/^gains r:full in data until 2099-12-31/),
+    ]);
+  });
+
+  it('a level reserved for admins is judged on the grant whether or not it is over', () => {
+    expect(() => erin(level(['w:pods'], '2026-01-01'))).toThrow(/forbidden-grant: w:pods is reserved for admins/);
+    expect(() => erin(level(['w:pods'], '2099-12-31'))).toThrow(/forbidden-grant: w:pods is reserved for admins/);
   });
 });
