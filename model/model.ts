@@ -429,23 +429,40 @@ export function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
 }
 
 /**
- * A finalized model's grants in declaration order, by its sorted list: the order they sit in memory
- * (declared one after another). A walk whose order does not matter (the rules judging every grant)
- * reads them several times faster in this order than sorted: 500,000 user lookups took 124 ms in
- * sorted order at size XL, 42 ms in this one.
+ * A finalized model's grants. `declared`: in declaration order, the order they sit in memory; a walk
+ * whose order does not matter (the rules judging every grant) reads them several times faster so
+ * than sorted (500,000 user lookups: 124 ms sorted at size XL, 42 ms so). `users`: each one's user
+ * numbered (keyRanks). `sorted`: made when `model.grants` is first read (sortedGrants), as `check`
+ * reads only `declared` (the sort was 100 ms of its 0.7 s at size L).
  */
-const DECLARED_ORDER = new WeakMap<readonly GrantModel[], readonly GrantModel[]>();
+interface FinalGrants {
+  readonly declared: readonly GrantModel[];
+  readonly users: KeyRanks;
+  sorted?: { readonly grants: readonly GrantModel[]; readonly ranks: Int32Array };
+}
 
 /**
- * A finalized model whose grants are not sorted yet: they are in declaration order, their users
- * numbered (keyRanks). finalizeModel sorts them when `model.grants` is first read: `check` reads
- * them only in memory order (the rules' walk), and the sort was 100 ms of its 0.7 s at size L.
+ * FinalGrants by the model finalizeModel made, and by its sorted list once made: a copy of the model
+ * (`{ ...model }` reads the sorted list) reads the same.
  */
-const UNSORTED = new WeakMap<OrgModel, { readonly declared: readonly GrantModel[]; readonly users: KeyRanks }>();
+const FINAL_GRANTS = new WeakMap<OrgModel | readonly GrantModel[], FinalGrants>();
+
+/** The model's FinalGrants: by the model first, so that asking does not sort its grants. */
+const finalGrants = (model: OrgModel): FinalGrants | undefined =>
+  FINAL_GRANTS.get(model) ?? FINAL_GRANTS.get(model.grants);
+
+/** The grants sorted (once), the sorted list kept by FINAL_GRANTS too. */
+function sortedGrants(f: FinalGrants): NonNullable<FinalGrants['sorted']> {
+  if (!f.sorted) {
+    f.sorted = sortGrants(f.declared, f.users);
+    FINAL_GRANTS.set(f.sorted.grants, f);
+  }
+  return f.sorted;
+}
 
 /** The model's grants in the order they were declared when finalizeModel made it, else in the model's order. */
 export function grantsInMemoryOrder(model: OrgModel): readonly GrantModel[] {
-  return UNSORTED.get(model)?.declared ?? DECLARED_ORDER.get(model.grants) ?? model.grants;
+  return finalGrants(model)?.declared ?? model.grants;
 }
 
 /**
@@ -455,7 +472,7 @@ export function grantsInMemoryOrder(model: OrgModel): readonly GrantModel[] {
  */
 export function grantsOfUserIn(model: OrgModel, namespace: string, user: string): readonly GrantModel[] {
   const grants = model.grants;
-  if (!DECLARED_ORDER.has(grants)) return grants.filter((g) => g.namespace === namespace && g.user === user);
+  if (!FINAL_GRANTS.has(grants)) return grants.filter((g) => g.namespace === namespace && g.user === user);
   const before = (g: GrantModel) => g.namespace < namespace || (g.namespace === namespace && g.user < user);
   let lo = 0;
   let hi = grants.length;
@@ -482,7 +499,7 @@ export function freezeModel(m: OrgModel): OrgModel {
   // synth at size XL).
   for (const g of grantsInMemoryOrder(m)) Object.freeze(g);
   // Grants not sorted yet are frozen when sorted (sortGrants), not sorted to be frozen.
-  if (!UNSORTED.has(m)) Object.freeze(m.grants);
+  if (!FINAL_GRANTS.has(m)) Object.freeze(m.grants);
   return Object.freeze(m);
 }
 
@@ -541,7 +558,10 @@ function countingOrder(positions: Int32Array, ranks: Int32Array, count: number):
  * order): two counting sorts over the keys' ranks, by user then by namespace. Comparing the
  * grants' strings instead (a comparison sort per namespace) cost 45 ms at size L, 250 ms at XL.
  */
-function sortGrants(grants: readonly GrantModel[], users: KeyRanks): readonly GrantModel[] {
+function sortGrants(
+  grants: readonly GrantModel[],
+  users: KeyRanks,
+): { readonly grants: readonly GrantModel[]; readonly ranks: Int32Array } {
   const namespaces = keyRanks(grants, (g) => g.namespace);
   const declared = new Int32Array(grants.length);
   for (let i = 0; i < declared.length; i++) declared[i] = i;
@@ -555,12 +575,10 @@ function sortGrants(grants: readonly GrantModel[], users: KeyRanks): readonly Gr
   const out = grants.map((_, k) => grants[order[k]!]!);
   const userRanks = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) userRanks[k] = users.ranks[order[k]!]!;
-  GRANT_USERS.set(out, { ranks: userRanks, declared: users.ranks, keys: users.keys });
-  DECLARED_ORDER.set(out, grants);
-  return Object.freeze(out);
+  return { grants: Object.freeze(out), ranks: userRanks };
 }
 
-/** The users of a finalized model's grants, as sortGrants found them: each grant's as a number. */
+/** The users of a finalized model's grants, as finalizeModel numbered them: each grant's as a number. */
 interface GrantUsers {
   /** `ranks[k]` is the user of the model's grant k, as an index into `keys`. */
   readonly ranks: Int32Array;
@@ -570,24 +588,23 @@ interface GrantUsers {
   readonly keys: readonly string[];
 }
 
-const GRANT_USERS = new WeakMap<readonly GrantModel[], GrantUsers>();
-
 /**
- * The users of the model's grants as numbers, when finalizeModel sorted them (else undefined): a
+ * The users of the model's grants as numbers, when finalizeModel made the model (else undefined): a
  * walk of the grants in model order looks up each distinct user once, not each grant's (in sorted
  * order each lookup is a cache miss: 500,000 took 0.28 s of synth at size XL).
  */
 export function grantUsers(model: OrgModel): GrantUsers | undefined {
-  const unsorted = UNSORTED.get(model);
-  if (!unsorted) return GRANT_USERS.get(model.grants);
+  const f = finalGrants(model);
   // Their ranks in model order are the sort's: read only by a walk in model order.
-  return {
-    get ranks() {
-      return GRANT_USERS.get(model.grants)!.ranks;
-    },
-    declared: unsorted.users.ranks,
-    keys: unsorted.users.keys,
-  };
+  return (
+    f && {
+      get ranks() {
+        return sortedGrants(f).ranks;
+      },
+      declared: f.users.ranks,
+      keys: f.users.keys,
+    }
+  );
 }
 
 /**
@@ -611,12 +628,11 @@ export function byGrantUser<T>(
 
 /**
  * Sorts every list (declaration order never changes output) and freezes the result. The grants are
- * sorted when first read (UNSORTED): `grants` is a getter of the one sorted list.
+ * sorted when first read (FinalGrants): `grants` is a getter of the one sorted list.
  */
 export function finalizeModel(m: OrgModel): OrgModel {
   const declared = Object.freeze([...m.grants]);
-  const users = keyRanks(declared, (g) => g.user);
-  let sorted: readonly GrantModel[] | undefined;
+  const final: FinalGrants = { declared, users: keyRanks(declared, (g) => g.user) };
   const model: OrgModel = {
     ...m,
     clusters: [...m.clusters],
@@ -626,12 +642,11 @@ export function finalizeModel(m: OrgModel): OrgModel {
     customRoles: sortBy(m.customRoles, (r) => r.name),
     // Where `m` has it: the spread placed it, and this keeps its place among the keys.
     get grants() {
-      sorted ??= sortGrants(declared, users);
-      return sorted;
+      return sortedGrants(final).grants;
     },
     tokens: sortBy(m.tokens, (t) => t.id),
     invites: sortBy(m.invites, (i) => i.key),
   };
-  UNSORTED.set(model, { declared, users });
+  FINAL_GRANTS.set(model, final);
   return freezeModel(model);
 }
