@@ -30,7 +30,16 @@ export const isDeclaredData = (d: IConstruct | DeclaredOrganization): d is Decla
  * and all.
  */
 const declaredText = (d: DeclaredOrganization): string =>
-  JSON.stringify({ model: { ...d.model, grants: grantsInMemoryOrder(d.model) }, treeFindings: d.treeFindings });
+  JSON.stringify({ model: inDeclaredOrder(d.model), treeFindings: d.treeFindings });
+
+/**
+ * The model's fields, its grants in declaration order, without reading `grants`: a finalized
+ * model sorts them when that getter is first read (finalizeModel), a sort sent nowhere.
+ */
+const inDeclaredOrder = (model: DeclaredOrganization['model']): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.keys(model).map((k) => [k, k === 'grants' ? grantsInMemoryOrder(model) : model[k as keyof typeof model]]),
+  );
 
 /**
  * What the child process sends back (bin/declaration.mjs writes it): the declaration as data; that
