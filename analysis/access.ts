@@ -296,11 +296,13 @@ const byKindMaps = (): Map<SubjectKind, Map<string, number>> =>
     ['User', new Map()],
   ]);
 
-function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
+/**
+ * The bindings whose role exists, in namespace order, each namespace's in the order read: grouped,
+ * then the namespaces sorted (a stable sort of 20,000 bindings compares names 300,000 times).
+ */
+function boundInOrder(authz: Authorizer): Pick<BindingsBySubject, 'bindings' | 'roles'> {
   const bindings: BindingObject[] = [];
   const roles: RoleObject[] = [];
-  // In namespace order, each namespace's in the order read: grouped, then the namespaces sorted
-  // (a stable sort of 20,000 bindings compares names 300,000 times).
   const byNamespace = new Map<string, BindingObject[]>();
   for (const binding of authz.set.bindings) {
     const list = byNamespace.get(binding.namespace);
@@ -314,6 +316,19 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
       bindings.push(binding);
       roles.push(role);
     }
+  return { bindings, roles };
+}
+
+/** Each (subject, binding) pair kept, in binding order, and the subjects they name, numbered. */
+interface SubjectPairs {
+  readonly kinds: readonly SubjectKind[];
+  readonly names: readonly string[];
+  readonly pairSubject: Int32Array;
+  readonly pairBinding: Int32Array;
+  readonly pairs: number;
+}
+
+function subjectPairs(bindings: readonly BindingObject[], only: AccessOptions['only']): SubjectPairs {
   // A number per subject (kind and name); one map per kind spares a joined key per subject.
   const numberOf = byKindMaps();
   const kinds: SubjectKind[] = [];
@@ -340,7 +355,6 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
   });
   let named = 0;
   for (const binding of bindings) named += binding.subjects.length;
-  // Each (subject, binding) pair kept, in binding order; then counted by subject, and placed.
   const pairSubject = new Int32Array(named);
   const pairBinding = new Int32Array(named);
   let pairs = 0;
@@ -359,6 +373,17 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
       pairBinding[pairs++] = i;
     }
   }
+  return { kinds, names, pairSubject, pairBinding, pairs };
+}
+
+/** The pairs counted by subject, and placed: each subject's binding numbers, ascending. */
+function placedBySubject({
+  kinds,
+  names,
+  pairSubject,
+  pairBinding,
+  pairs,
+}: SubjectPairs): Pick<BindingsBySubject, 'byKind' | 'numbers' | 'starts'> {
   const starts = new Int32Array(names.length + 1);
   for (let p = 0; p < pairs; p++) starts[pairSubject[p]! + 1]!++;
   for (let k = 0; k < names.length; k++) starts[k + 1] = starts[k + 1]! + starts[k]!;
@@ -371,7 +396,17 @@ function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): Bind
     if (next[k] === starts[k]) byKind.get(kinds[k]!)!.set(names[k]!, k);
     numbers[next[k]!++] = pairBinding[p]!;
   }
-  return { bindings, roles, byKind, numbers, starts };
+  return { byKind, numbers, starts };
+}
+
+/**
+ * The index, a function per step: V8 optimizes a long loop in the middle of its run (on-stack
+ * replacement) and drops that code at the next loop of the same function, whose types it has not
+ * seen; in one function the six loops were compiled six times, each time with all of it.
+ */
+function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
+  const { bindings, roles } = boundInOrder(authz);
+  return { bindings, roles, ...placedBySubject(subjectPairs(bindings, only)) };
 }
 
 /** A binding with its role, as cells are made of it; one per binding, made when first needed. */
@@ -584,27 +619,11 @@ function nodeOf<V>(root: NumberTrie<V>, numbers: ArrayLike<number>, from: number
 }
 
 /**
- * The matrix as JSON, written directly as ASCII bytes: the same data as
- * `JSON.stringify(accessMatrix())` (namespaces in sorted order, every character past ASCII
- * escaped), without building 100,000 cell objects to serialize once, nor a 25 MB string to encode
- * again on its way out. A cell is the same text for everyone the same bindings name there: made
- * once (by binding number, or by the numbers of a run) and copied. Written into `out`: the
- * buffers returned, or none when `out` drains them as they fill.
+ * Each binding's role as a number, the same for every binding of the same role and scope
+ * (CellMaker.key's roleKey, made once per role object and scope, not once per binding).
  */
-export function accessMatrixJson(
-  authz: Authorizer,
-  options: AccessOptions = {},
-  out: AsciiBytes = new AsciiBytes(),
-): Buffer[] {
-  const index = bindingsBySubject(authz, options.only);
-  const contribution = contributionsOf(index);
-  const groups = inheritedFromGroups(index, contribution, options.apart);
-  const { bindings, roles } = index;
+function roleNumbersOf({ bindings, roles }: Pick<BindingsBySubject, 'bindings' | 'roles'>): Int32Array {
   const count = bindings.length;
-  const cells = new CellMaker();
-  const ascii = (text: string) => Buffer.from(text, 'latin1');
-  // Each binding's role as a number, the same for every binding of the same role and scope
-  // (CellMaker.key's roleKey, made once per role object and scope, not once per binding).
   const roleNumbers = new Map<string, number>();
   const roleNumberOf = new Int32Array(count);
   const numbersOfRole = new Map<RoleObject, [namespace: number, cluster: number]>();
@@ -623,6 +642,46 @@ export function accessMatrixJson(
     }
     roleNumberOf[i] = n;
   }
+  return roleNumberOf;
+}
+
+/**
+ * Bindings (in namespace order) of one namespace share a number (a run is found comparing
+ * numbers, not names), and each has its place among them.
+ */
+function namespaceRuns(bindings: readonly BindingObject[]): readonly [numbers: Int32Array, places: Int32Array] {
+  const count = bindings.length;
+  const nsNumbers = new Int32Array(count);
+  const nsPlaces = new Int32Array(count);
+  for (let i = 1; i < count; i++) {
+    const same = bindings[i]!.namespace === bindings[i - 1]!.namespace;
+    nsNumbers[i] = nsNumbers[i - 1]! + (same ? 0 : 1);
+    nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
+  }
+  return [nsNumbers, nsPlaces];
+}
+
+/**
+ * The matrix as JSON, written directly as ASCII bytes: the same data as
+ * `JSON.stringify(accessMatrix())` (namespaces in sorted order, every character past ASCII
+ * escaped), without building 100,000 cell objects to serialize once, nor a 25 MB string to encode
+ * again on its way out. A cell is the same text for everyone the same bindings name there: made
+ * once (by binding number, or by the numbers of a run) and copied. Written into `out`: the
+ * buffers returned, or none when `out` drains them as they fill.
+ */
+export function accessMatrixJson(
+  authz: Authorizer,
+  options: AccessOptions = {},
+  out: AsciiBytes = new AsciiBytes(),
+): Buffer[] {
+  const index = bindingsBySubject(authz, options.only);
+  const contribution = contributionsOf(index);
+  const groups = inheritedFromGroups(index, contribution, options.apart);
+  const { bindings } = index;
+  const count = bindings.length;
+  const cells = new CellMaker();
+  const ascii = (text: string) => Buffer.from(text, 'latin1');
+  const roleNumberOf = roleNumbersOf(index);
   // A cell's text in parts made once: what its roles allow (by the set of their numbers) and how
   // its bindings are named (each binding's label, by its number). Key order as shown() writes them.
   const allowedTexts: NumberTrie<readonly [string, string]> = {};
@@ -657,15 +716,7 @@ export function accessMatrixJson(
   // A cell of one binding: its role's text, by the role's number (no set of numbers to sort and look up).
   const allowedOfRole: (readonly [string, string])[] = [];
   const allowedOne = (i: number) => (allowedOfRole[roleNumberOf[i]!] ??= allowedText([i]));
-  // Bindings of one namespace share a number (a run is found comparing numbers, not names), and
-  // each has its place among them.
-  const nsNumbers = new Int32Array(count);
-  const nsPlaces = new Int32Array(count);
-  for (let i = 1; i < count; i++) {
-    const same = bindings[i]!.namespace === bindings[i - 1]!.namespace;
-    nsNumbers[i] = nsNumbers[i - 1]! + (same ? 0 : 1);
-    nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
-  }
+  const [nsNumbers, nsPlaces] = namespaceRuns(bindings);
   // via is a cell's bindings sorted by label, each binding once (CellMaker.via). Two bindings whose
   // names (and their roles' names) JSON writes as they are, with no space, `!` or `"`, compare by
   // their labels' JSON as by their labels: the arrow, the one character past ASCII, then meets
@@ -779,52 +830,55 @@ export function accessMatrixJson(
   };
   // All the cells of a subject bound by many bindings, by the bindings' numbers.
   const sharedCells = new Map<string, Buffer>();
-  out.text('[');
-  let first = true;
-  for (const [kind, names] of index.byKind) {
-    for (const name of sortedNames(names.keys())) {
-      const numbers = bindingsOf(index, names.get(name)!);
-      out.text(`${first ? '' : ','}{"kind":"${kind}","name":${jsonAsIs(name) ? `"${name}"` : asciiJson(name)},`);
-      first = false;
-      const merged = inheritsMore(kind, name, bindings[numbers[0]!]!.namespace, groups)
-        ? withInherited(kind, name, scopesOf(numbers, index, contribution), groups)
-        : undefined;
-      if (merged) {
-        // Rare (group members, cluster-wide access): cells of merged lists.
-        const cluster = merged[0]?.[0] === '' ? merged[0][1] : undefined;
-        if (cluster?.length) {
-          out.text('"cluster":');
-          out.bytes(listBytes(cluster));
-          out.byte(COMMA);
-        }
-        out.text('"namespaces":{');
-        let firstCell = true;
-        for (const [scope, list] of merged) {
-          if (scope === '') continue;
-          if (!firstCell) out.byte(COMMA);
-          firstCell = false;
-          out.text(nsKey(scope));
-          out.bytes(listBytes(list));
-        }
-        out.text('}}');
-        continue;
+  /** A subject's row: `{"kind":..,"name":..,"namespaces":{...}}`, after a comma unless first. */
+  const writeSubject = (kind: SubjectKind, name: string, numbers: Int32Array, first: boolean) => {
+    out.text(`${first ? '' : ','}{"kind":"${kind}","name":${jsonAsIs(name) ? `"${name}"` : asciiJson(name)},`);
+    const merged = inheritsMore(kind, name, bindings[numbers[0]!]!.namespace, groups)
+      ? withInherited(kind, name, scopesOf(numbers, index, contribution), groups)
+      : undefined;
+    if (merged) {
+      // Rare (group members, cluster-wide access): cells of merged lists.
+      const cluster = merged[0]?.[0] === '' ? merged[0][1] : undefined;
+      if (cluster?.length) {
+        out.text('"cluster":');
+        out.bytes(listBytes(cluster));
+        out.byte(COMMA);
       }
       out.text('"namespaces":{');
-      if (numbers.length < SHARED_CELLS_FROM) writeCells(out, numbers);
-      else {
-        // Bound by the same bindings, the same cells: the admins' (every namespace's w:full), Add All's.
-        const key = numbers.join(',');
-        let text = sharedCells.get(key);
-        if (!text) {
-          const own = new AsciiBytes();
-          writeCells(own, numbers);
-          sharedCells.set(key, (text = Buffer.concat(own.done())));
-        }
-        out.bytes(text);
+      let firstCell = true;
+      for (const [scope, list] of merged) {
+        if (scope === '') continue;
+        if (!firstCell) out.byte(COMMA);
+        firstCell = false;
+        out.text(nsKey(scope));
+        out.bytes(listBytes(list));
       }
       out.text('}}');
+      return;
     }
-  }
+    out.text('"namespaces":{');
+    if (numbers.length < SHARED_CELLS_FROM) writeCells(out, numbers);
+    else {
+      // Bound by the same bindings, the same cells: the admins' (every namespace's w:full), Add All's.
+      const key = numbers.join(',');
+      let text = sharedCells.get(key);
+      if (!text) {
+        const own = new AsciiBytes();
+        writeCells(own, numbers);
+        sharedCells.set(key, (text = Buffer.concat(own.done())));
+      }
+      out.bytes(text);
+    }
+    out.text('}}');
+  };
+  // The rows, each written by its own function: not a loop V8 replaces mid-run in this long one.
+  out.text('[');
+  let first = true;
+  for (const [kind, names] of index.byKind)
+    for (const name of sortedNames(names.keys())) {
+      writeSubject(kind, name, bindingsOf(index, names.get(name)!), first);
+      first = false;
+    }
   out.text(']');
   return out.done();
 }
