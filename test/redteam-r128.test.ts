@@ -1,0 +1,102 @@
+/**
+ * Red team R128: follow-ups of R127 (the API server's bootstrap identities).
+ *
+ * R128-1 (no hole; kept as a regression): `explain` decides "bootstrap" by a binding's name
+ * (isBootstrapBinding), but it reads no dist/: it places what the declaration renders
+ * (cli/explain.ts: placeCheckedDeclaration, or its index, analysis/explain-index.ts, made of the
+ * same), and a declaration renders only `<org>:...` ClusterRoles, whose organization name check
+ * refuses when it is `system` (invalid-name). A forged dist/ holding ClusterRole system:discovery
+ * does not reach it.
+ *
+ * R128-2 (medium; a forged dist/ read before it is proved: the pull request's diff comment, an
+ * audit with `orgctl diff`):
+ * a) `diff` counts bindings among the manifests only (it never adds the bootstrap ones), so a head
+ *    adding ClusterRole system:basic-user with `*` on `*` (which the API server's own binding gives
+ *    every authenticated user once Argo CD applies it) read "No change in access". Safe: the diff
+ *    says the role takes the place of the API server's own, and whom that gives its rules.
+ * b) An organization ConfigMap naming the organization `system` (its roles `system:<level>`,
+ *    among Kubernetes' own names: written-output's `<org>:` name rule would take system:basic-user
+ *    as orgctl's) was read as any other: `diff` described its `system:` roles as the organization's
+ *    levels and custom RBAC. Safe: the reader of the organization ConfigMap refuses the name, as
+ *    invalid-name refuses it in a declaration (also `kube`, whose system namespace is kube-system,
+ *    and the platforms' prefixes).
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toYamlDocument } from '../synth/yaml.ts';
+import { appendDocument, exampleDistCopy, ROOT, run } from './helpers.ts';
+
+const RBAC = 'rbac.authorization.k8s.io';
+
+/** ClusterRole `name` allowing every verb on every resource, as YAML lines. */
+const everythingRole = (name: string): string[] =>
+  toYamlDocument({
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRole',
+    metadata: { name },
+    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+  })
+    .trimEnd()
+    .split('\n');
+
+const filesOf = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesOf(p) : [p];
+  });
+
+/** A copy of the example's dist/ as if its organization were named `org` (acme's names renamed). */
+const renamedDist = (org: string): string =>
+  exampleDistCopy('orgctl-r128-', (dir) => {
+    for (const f of filesOf(dir))
+      writeFileSync(
+        f,
+        readFileSync(f, 'utf8')
+          .replaceAll('acme:', `${org}:`)
+          .replaceAll('acme-system', `${org}-system`)
+          .replaceAll('"name":"acme"', `"name":"${org}"`)
+          .replaceAll('"name": "acme"', `"name": "${org}"`)
+          .replaceAll('organization: acme\n', `organization: ${org}\n`),
+      );
+  });
+
+describe("R128-2a: diff of a head rewriting one of the API server's bootstrap roles", () => {
+  it.each([
+    ['system:basic-user', 'Group system:authenticated'],
+    ['system:discovery', 'Group system:authenticated'],
+    ['cluster-admin', 'Group system:masters'],
+  ])('ClusterRole %s with * on *: not "No change in access"', async (name, who) => {
+    const head = exampleDistCopy('orgctl-r128-', (d) => appendDocument(d, 'cluster', everythingRole(name)));
+    const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'text']);
+    expect(r.stdout).not.toMatch(/No change in access/);
+    expect(r.stdout).toMatch(new RegExp(`ClusterRole ${name}\\b.*takes the place of the API server's own`));
+    expect(r.stdout).toContain(who);
+  });
+
+  it("the example's own output against itself: nothing of the kind", async () => {
+    const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', exampleDistCopy(), '--format', 'text']);
+    expect(r.stdout).toMatch(/No change in access/);
+  });
+});
+
+describe("R128-2b: an organization ConfigMap naming an organization whose roles are named as Kubernetes' own", () => {
+  it.each(['system', 'kube', 'eks'])('organization %s: diff refuses it, on either side', async (org) => {
+    const forged = renamedDist(org);
+    for (const [base, head] of [
+      [join(ROOT, 'dist'), forged],
+      [forged, forged],
+    ]) {
+      const r = await run(['diff', '--base', base!, '--head', head!, '--format', 'text']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`"${org}"`));
+      expect(r.stderr).toMatch(/reserved/);
+    }
+  });
+
+  it('a name invalid-name takes (acme renamed to acme2) is read as before', async () => {
+    const r = await run(['diff', '--base', renamedDist('acme2'), '--head', renamedDist('acme2'), '--format', 'text']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/No change in access/);
+  });
+});
