@@ -344,24 +344,42 @@ const rulesText = (rules: readonly PolicyRule[]) =>
 const sameRules = (a: readonly PolicyRule[], b: readonly PolicyRule[]) => rulesText(a) === rulesText(b);
 
 /**
+ * Whom the API server's bootstrap binding of ClusterRole `name` binds it to (`Group
+ * system:authenticated`), when one does: a role of that name among the manifests is theirs.
+ */
+export function bootstrapHolders(name: string): string | undefined {
+  return BUILT_IN_BINDINGS.get(name)
+    ?.subjects.map((s) => `${s.kind} ${s.name}`)
+    .join(', ');
+}
+
+/** Whether ClusterRole `name` with `rules` rewrites one the bootstrap bindings bind: its rules are not the built-in's. */
+export function rewritesBootstrapRole(name: string, rules: readonly PolicyRule[]): boolean {
+  const builtIn = BUILT_IN_BINDINGS.has(name) ? BUILT_IN_ROLES.get(name) : undefined;
+  return builtIn !== undefined && !sameRules(rules, builtIn.rules);
+}
+
+/** What every reader says of a rewritten bootstrap role `name` (rewrittenNote, the diff's line). */
+export const takesThePlace = (name: string): string =>
+  `takes the place of the API server's own, which every cluster binds to ${bootstrapHolders(name)}`;
+
+/**
  * The manifests' ClusterRoles named as a role the API server's bootstrap bindings bind, whose rules
  * are not the built-in's: Argo CD applying one rewrites the cluster's own (its reconciler keeps the
  * rules added), so everyone the built-in binding names (system:discovery: every authenticated
  * user) holds them. Counted as written; a reader says so (red team R127-1).
  */
 export function rewrittenBootstrapRoles(set: RbacSet): RoleObject[] {
-  return set.roles.filter((r) => {
-    const builtIn = r.kind === 'ClusterRole' && BUILT_IN_BINDINGS.has(r.name) ? BUILT_IN_ROLES.get(r.name) : undefined;
-    return builtIn !== undefined && (r.aggregation?.length || !sameRules(r.rules, builtIn.rules));
-  });
+  return set.roles.filter(
+    (r) =>
+      r.kind === 'ClusterRole' &&
+      (rewritesBootstrapRole(r.name, r.rules) || (bootstrapHolders(r.name) !== undefined && r.aggregation?.length)),
+  );
 }
 
 /** What a reader says of a role rewrittenBootstrapRoles finds. */
 export function rewrittenNote(r: RoleObject): string {
-  const who = BUILT_IN_BINDINGS.get(r.name)!
-    .subjects.map((s) => `${s.kind} ${s.name}`)
-    .join(', ');
-  return `ClusterRole ${r.name} (${r.from.file}#${r.from.index}) takes the place of the API server's own, which every cluster binds to ${who}: its rules are counted, not the bootstrap policy's (Argo CD applying it gives them to all of them)`;
+  return `ClusterRole ${r.name} (${r.from.file}#${r.from.index}) ${takesThePlace(r.name)}: its rules are counted, not the bootstrap policy's (Argo CD applying it gives them to all of them)`;
 }
 
 /**

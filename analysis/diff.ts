@@ -24,7 +24,8 @@ import { levelsCovered, levelsCoveredBy, maximalLevels, ruleAtoms } from './acce
 import { serviceAccountOf } from './authorizer.ts';
 import { nameRecord, nameRecordOf } from '../model/own-keys.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
-import { CLASS_BY_ID, CLASSES, classesOfRule, SAFE_CLAIM, type ClassId } from './classes.ts';
+import { CLASS_BY_ID, CLASSES, classesOfRule, describeRule, SAFE_CLAIM, type ClassId } from './classes.ts';
+import { bootstrapHolders, rewritesBootstrapRole, takesThePlace } from './bootstrap.ts';
 import {
   expiryKey,
   type MemberDormantGrant,
@@ -934,6 +935,27 @@ function ruleChanges(base: Snapshot, head: Snapshot): Change[] {
   return out;
 }
 
+/**
+ * ClusterRoles head writes anew under the name of one the API server's bootstrap bindings bind
+ * (system:basic-user with * on *): no binding in dist/ gives them, the cluster's own does, to every
+ * authenticated user; the cells above never count it (red team R128-2).
+ */
+function bootstrapRoleChanges(base: Snapshot, head: Snapshot): Change[] {
+  const out = new Map<string, Change>();
+  for (const [id, rules] of head.ruleSets) {
+    const name = roleNameOf(id);
+    if (!id.startsWith('ClusterRole/') || rules === base.ruleSets.get(id) || out.has(name)) continue;
+    const allowed = bootstrapHolders(name) !== undefined ? rulesOfRole(head, id) : [];
+    if (rewritesBootstrapRole(name, allowed))
+      out.set(name, {
+        kind: 'bootstrap-role-rewritten',
+        to: name,
+        text: `ClusterRole ${name} allows ${firstOf(allowed.map(describeRule), 4, '; ')}: it ${takesThePlace(name)}, and Argo CD applying it gives them to all of them`,
+      });
+  }
+  return [...out.values()];
+}
+
 /** Clusters of the output, and where each namespace is: access is per cluster, the rest of the diff is not. */
 function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
   const out: Change[] = [];
@@ -1738,7 +1760,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     people,
     tokens,
     ...(outsiders.length ? { outsiders } : {}),
-    customRbac: ruleChanges(base, head),
+    customRbac: [...ruleChanges(base, head), ...bootstrapRoleChanges(base, head)],
     clusters: clusterChanges(base, head),
     settings: settingsChanges(base.org, head.org),
     guardRails: guardRailChanges(base, head),

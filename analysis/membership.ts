@@ -23,7 +23,14 @@ import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { ownValue } from '../model/own-keys.ts';
 import { describeValue, nestedDeeperThan } from '../model/data.ts';
 import { codePoint, firstHidden, jsonMayHoldHidden, showHidden } from '../model/text.ts';
-import { isLiveToken, memberState, systemNamespaceOf, usernameOf, type SafeCustomResource } from '../model/model.ts';
+import {
+  isLiveToken,
+  memberState,
+  reservedOrgNameProblem,
+  systemNamespaceOf,
+  usernameOf,
+  type SafeCustomResource,
+} from '../model/model.ts';
 import { serviceAccountUser } from './authorizer.ts';
 import { isObj, namespaceOfObject, type ManifestDoc } from './objects.ts';
 
@@ -413,6 +420,13 @@ function organizationOf(configMap: Obj, label: string): OrgInfo {
   if (problem) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} is not what orgctl writes: ${problem}`);
   const hidden = hiddenTextProblem(info);
   if (hidden) throw new SnapshotError(`${label}: ${ORGANIZATION_KEY} holds text orgctl never writes: ${hidden}`);
+  // No orgctl synthesizes such an organization (invalid-name): its `system:` roles would pass for
+  // its own with every reader that takes `<org>:` as orgctl's (red team R128-2).
+  const reserved = reservedOrgNameProblem(info.name);
+  if (reserved)
+    throw new SnapshotError(
+      `${label}: ${ORGANIZATION_KEY} names the organization ${JSON.stringify(info.name)}, which ${reserved}: no orgctl synthesizes it (invalid-name)`,
+    );
   const systemNamespace = namespaceOfObject(configMap) ?? systemNamespaceOf(info.name);
   const org: OrgInfo = {
     name: info.name,

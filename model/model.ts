@@ -264,6 +264,39 @@ export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s][^@\\s.]*\\.[^@\\s]+$';
  */
 export const SYSTEM_PREFIX = 'system:';
 
+/** Namespaces beginning with it are Kubernetes' own (kube-system, kube-public, kube-node-lease, ...). */
+export const KUBE_PREFIX = 'kube-';
+
+/**
+ * The prefixes platforms name their own RBAC objects with, each with one of theirs: an
+ * organization so named would name its ClusterRoles among them, and only the boundary's label
+ * check tells the two apart (README, "Delivery with Argo CD").
+ */
+const PLATFORM_ROLE_PREFIXES: Readonly<Record<string, string>> = {
+  [SYSTEM_PREFIX]: `${SYSTEM_PREFIX}basic-user, which every authenticated user holds`,
+  'eks:': "eks:podsecuritypolicy:privileged, Amazon EKS's",
+  'kubeadm:': "kubeadm:get-nodes, kubeadm's",
+  'gce:': "gce:beta:kubelet-certificate-bootstrap, Google Kubernetes Engine's",
+};
+
+/**
+ * Why an organization's name, a DNS label, names what is Kubernetes' or a platform's own, or
+ * undefined: its system namespace `kube-system`, or its ClusterRoles `system:<level>`. invalid-name
+ * refuses it in a declaration; the reader of an output refuses it in an organization ConfigMap
+ * (a forged dist/ whose `system:basic-user` would pass for the organization's: red team R128-2).
+ */
+export function reservedOrgNameProblem(org: string): string | undefined {
+  const namespace = systemNamespaceOf(org);
+  if (namespace.startsWith(KUBE_PREFIX))
+    return `makes the system namespace ${namespace}, whose ${KUBE_PREFIX} prefix is reserved for Kubernetes`;
+  const prefix = levelRoleName(org, '');
+  const theirs = PLATFORM_ROLE_PREFIXES[prefix];
+  return (
+    theirs &&
+    `makes ClusterRoles named ${prefix}..., a prefix reserved for ${prefix === SYSTEM_PREFIX ? "Kubernetes'" : "a platform's"} own (${theirs})`
+  );
+}
+
 /** A GitHub login as GitHub issues them: ASCII letters, digits and single inner hyphens, at most 39 (the spec schema's pattern). */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** GITHUB_LOGIN in words, for whoever wrote another. */

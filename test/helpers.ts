@@ -183,6 +183,17 @@ export const ERIN_FULL_IN_WEB: readonly string[] = toYamlDocument({
   .trimEnd()
   .split('\n');
 
+/** ClusterRole `name` allowing every verb on every resource, as YAML lines. */
+export const everythingRole = (name: string): string[] =>
+  toYamlDocument({
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'ClusterRole',
+    metadata: { name },
+    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+  })
+    .trimEnd()
+    .split('\n');
+
 /** A copy of the example's dist/ with `doc` appended to lga1's file of `shard` (appendDocument). */
 export const withDocumentIn = (shard: string, doc: readonly string[]): string =>
   exampleDistCopy('orgctl-doc-', (dir) => appendDocument(dir, shard, doc));

@@ -28,22 +28,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toYamlDocument } from '../synth/yaml.ts';
-import { appendDocument, exampleDistCopy, run, tempDir } from './helpers.ts';
+import { appendDocument, everythingRole, exampleDistCopy, run, tempDir } from './helpers.ts';
 import { baseSpec, diffOf, grantsOf, type Spec } from './review/scenarios.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
-
-/** ClusterRole `name` allowing every verb on every resource. */
-const everythingRole = (name: string): string[] =>
-  toYamlDocument({
-    apiVersion: `${RBAC}/v1`,
-    kind: 'ClusterRole',
-    metadata: { name },
-    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
-  })
-    .trimEnd()
-    .split('\n');
 
 const clusterBinding = (name: string, subject: string): string[] => [
   `apiVersion: ${RBAC}/v1`,

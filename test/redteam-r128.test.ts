@@ -24,21 +24,9 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toYamlDocument } from '../synth/yaml.ts';
-import { appendDocument, exampleDistCopy, ROOT, run } from './helpers.ts';
-
-const RBAC = 'rbac.authorization.k8s.io';
-
-/** ClusterRole `name` allowing every verb on every resource, as YAML lines. */
-const everythingRole = (name: string): string[] =>
-  toYamlDocument({
-    apiVersion: `${RBAC}/v1`,
-    kind: 'ClusterRole',
-    metadata: { name },
-    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
-  })
-    .trimEnd()
-    .split('\n');
+import { readMembership } from '../analysis/membership.ts';
+import { readIfOrgctlOutput } from '../cli/output-read.ts';
+import { appendDocument, everythingRole, exampleDistCopy, ROOT, run } from './helpers.ts';
 
 const filesOf = (dir: string): string[] =>
   readdirSync(dir).flatMap((f) => {
@@ -92,6 +80,23 @@ describe("R128-2b: an organization ConfigMap naming an organization whose roles 
       expect(r.stderr).toMatch(new RegExp(`"${org}"`));
       expect(r.stderr).toMatch(/reserved/);
     }
+  });
+
+  it("organization system: access, can-i and who-can refuse it too, and so does the membership every review reads (written-output's)", async () => {
+    const forged = renamedDist('system');
+    for (const args of [
+      ['access'],
+      ['can-i', 'get', 'pods', '-n', 'web', '--as', 'erin@acme.io'],
+      ['who-can', 'get', 'pods', '-n', 'web'],
+    ]) {
+      const r = await run([...args, '--dir', forged]);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr).toMatch(
+        /names the organization "system", which makes ClusterRoles named system:\.\.\., a prefix reserved for Kubernetes' own/,
+      );
+    }
+    // The strict reader of an output (the review's, an upgrade's written-output judgement) reads it first.
+    expect(() => readMembership(readIfOrgctlOutput(forged)!.docs, forged)).toThrow(/"system".*reserved/);
   });
 
   it('a name invalid-name takes (acme renamed to acme2) is read as before', async () => {

@@ -1,6 +1,7 @@
 import {
   customRoleName,
-  levelRoleName,
+  KUBE_PREFIX,
+  reservedOrgNameProblem,
   ROTATION_SUFFIX,
   SYSTEM_PREFIX,
   systemNamespaceOf,
@@ -14,9 +15,7 @@ import {
   DNS1123_LABEL_MAX,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
-  KUBE_PREFIX,
   pathSegmentProblem,
-  PLATFORM_ROLE_PREFIXES,
 } from './kubernetes-names.ts';
 
 /** The longest organization name: its system namespace (NAME-system) is a DNS label too. */
@@ -28,15 +27,6 @@ const withAccount = (problem: string | undefined, account: string) =>
 
 /** The longest role name orgctl takes (a DNS-1123 subdomain; it is written into longer object names). */
 const ROLE_NAME_MAX = 200;
-
-/** Its ClusterRoles would be named among Kubernetes' or a platform's own (system:basic-user, eks:...). */
-function platformPrefixProblem(prefix: string): string | undefined {
-  const theirs = PLATFORM_ROLE_PREFIXES[prefix];
-  return (
-    theirs &&
-    `makes ClusterRoles named ${prefix}..., a prefix reserved for ${prefix === SYSTEM_PREFIX ? "Kubernetes'" : "a platform's"} own (${theirs}); choose another name`
-  );
-}
 
 /** Kubernetes' name rules, checked here because cdk8s does not check explicit names. */
 export const invalidName: OrgRule = {
@@ -51,10 +41,8 @@ export const invalidName: OrgRule = {
       `organization/${model.name}`,
       model.name,
       dns1123LabelProblem(model.name, ORG_NAME_MAX) ??
-        // Its system namespace is one of Kubernetes' own (kube-system): no organization owns it.
-        (systemNamespaceOf(model.name).startsWith(KUBE_PREFIX)
-          ? `makes the system namespace ${systemNamespaceOf(model.name)}, whose ${KUBE_PREFIX} prefix is reserved for Kubernetes; choose another name`
-          : platformPrefixProblem(levelRoleName(model.name, ''))),
+        // Its system namespace (kube-system) or its roles' names (system:...) are Kubernetes' own.
+        (reservedOrgNameProblem(model.name) && `${reservedOrgNameProblem(model.name)}; choose another name`),
       sourceText(model.source),
     );
     const fromSpec = 'spec' in model.source;

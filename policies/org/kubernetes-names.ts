@@ -26,7 +26,6 @@
 import { isObj, policyRulesProblem } from '../../analysis/objects.ts';
 import { type RuleDefect, ruleDefects } from '../../analysis/rules.ts';
 import type { PolicyRule } from '../../model/catalog.ts';
-import { SYSTEM_PREFIX } from '../../model/model.ts';
 import { byteLength } from '../../model/text.ts';
 import { isWrittenNamespaced, RBAC_GROUP } from '../../synth/kinds.ts';
 
@@ -49,21 +48,6 @@ export const WRITTEN_ANNOTATIONS_MAX_BYTES = ANNOTATIONS_MAX_BYTES - ARGO_CD_ANN
 export const WRITTEN_ANNOTATIONS_LIMIT_TEXT = `${WRITTEN_ANNOTATIONS_MAX_BYTES} bytes orgctl writes (the API server's ${ANNOTATIONS_MAX_BYTES}, 256 KiB, less what Argo CD adds: its tracking)`;
 export const CONFIGMAP_DATA_MAX_BYTES = 1024 * 1024;
 export const REQUEST_MAX_BYTES = 1.5 * 1024 * 1024;
-
-/** Namespaces beginning with it are Kubernetes' own (kube-system, kube-public, kube-node-lease, ...). */
-export const KUBE_PREFIX = 'kube-';
-
-/**
- * The prefixes platforms name their own RBAC objects with, each with one of theirs: an
- * organization so named would name its ClusterRoles among them, and only the boundary's label
- * check tells the two apart (README, "Delivery with Argo CD").
- */
-export const PLATFORM_ROLE_PREFIXES: Readonly<Record<string, string>> = {
-  [SYSTEM_PREFIX]: `${SYSTEM_PREFIX}basic-user, which every authenticated user holds`,
-  'eks:': "eks:podsecuritypolicy:privileged, Amazon EKS's",
-  'kubeadm:': "kubeadm:get-nodes, kubeadm's",
-  'gce:': "gce:beta:kubelet-certificate-bootstrap, Google Kubernetes Engine's",
-};
 
 /** A DNS label's characters, without anchors or its length limit: for patterns built of labels. */
 export const DNS1123_LABEL_BODY = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';

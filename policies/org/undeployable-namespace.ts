@@ -1,7 +1,7 @@
 import { DENIED_NAMESPACES, deniedDestination } from '../../synth/argocd.ts';
 import { at, type Finding, sourceText } from '../../model/findings.ts';
 import type { OrgRule } from './context.ts';
-import { KUBE_PREFIX } from './kubernetes-names.ts';
+import { KUBE_PREFIX } from '../../model/model.ts';
 
 /** Argo CD's namespace when the organization configures none (Argo CD's own default). */
 export const DEFAULT_ARGOCD_NAMESPACE = 'argocd';
