@@ -21,12 +21,12 @@
  *    invalid-name refuses it in a declaration (also `kube`, whose system namespace is kube-system,
  *    and the platforms' prefixes).
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMembership } from '../analysis/membership.ts';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
-import { appendDocument, everythingRole, exampleDistCopy, ROOT, run } from './helpers.ts';
+import { appendDocument, everythingRole, exampleDistCopy, ROOT, run, tempDir } from './helpers.ts';
 
 const filesOf = (dir: string): string[] =>
   readdirSync(dir).flatMap((f) => {
@@ -103,5 +103,36 @@ describe("R128-2b: an organization ConfigMap naming an organization whose roles 
     const r = await run(['diff', '--base', renamedDist('acme2'), '--head', renamedDist('acme2'), '--format', 'text']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/No change in access/);
+  });
+});
+
+describe('R128-1: explain reads the declaration, never a dist/ (no hole; kept as a regression)', () => {
+  const SPEC = join(ROOT, 'test/fixtures/specs/acme.yaml');
+
+  it("beside a forged dist/ rewriting system:discovery, its bootstrap access is the built-in's, first and through the index", async () => {
+    const dir = tempDir('orgctl-r128-');
+    const spec = join(dir, 'org.yaml');
+    writeFileSync(spec, readFileSync(SPEC, 'utf8'));
+    const forged = exampleDistCopy('orgctl-r128-', (d) =>
+      appendDocument(d, 'cluster', everythingRole('system:discovery')),
+    );
+    cpSync(forged, join(dir, 'dist'), { recursive: true });
+    for (let i = 0; i < 2; i++) {
+      const r = await run(['explain', 'erin@acme.io', '-n', 'web', '--spec', spec]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/via ClusterRoleBinding system:discovery → ClusterRole system:discovery/);
+      expect(r.stdout).not.toMatch(/\* on \*/);
+    }
+    const denied = await run(['explain', 'erin@acme.io', '-n', 'web', 'delete', 'secrets', '--spec', spec]);
+    expect(denied.code).toBe(1);
+  });
+
+  it('a declaration naming its organization system is refused before anything is explained', async () => {
+    const spec = join(tempDir('orgctl-r128-'), 'org.yaml');
+    writeFileSync(spec, readFileSync(SPEC, 'utf8').replace('metadata: { name: acme }', 'metadata: { name: system }'));
+    const r = await run(['explain', 'erin@acme.io', '--spec', spec]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/invalid-name.*"system" makes ClusterRoles named system:/);
+    expect(r.stdout).toBe('');
   });
 });
