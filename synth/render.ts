@@ -190,16 +190,8 @@ class Subjects {
     return n;
   }
 
-  subject(n: number): Subject {
-    return this.subjects[n]!;
-  }
-
-  size(n: number): number {
-    return this.sizes[n]!;
-  }
-
-  /** `numbers` in their subjects' key order, each once (a binding names a person once). */
-  sorted(numbers: readonly number[]): number[] {
+  /** `numbers` in their subjects' key order (repeats kept next to each other: `parts` drops them). */
+  private sorted(numbers: readonly number[]): readonly number[] | Int32Array {
     const keys = this.sortKeys;
     const byKey = !this.inKeyOrder;
     // Mostly in order already (a namespace's grants come by user; a binding read back lists its
@@ -213,14 +205,46 @@ class Subjects {
         break;
       }
     }
-    const order = inOrder
+    return inOrder
       ? numbers
       : byKey
         ? [...numbers].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
         : Int32Array.from(numbers).sort();
-    const out: number[] = [];
-    for (let i = 0; i < order.length; i++) if (i === 0 || order[i] !== order[i - 1]) out.push(order[i]!);
-    return out;
+  }
+
+  /**
+   * The subjects of `numbers` as a binding's parts: in key order, each once, split into runs whose
+   * sizes stay under `maxBytes` (always one part, maybe empty). Made in one walk of the sorted
+   * numbers: no list of the unique numbers nor of each part's numbers is made to be copied again.
+   */
+  parts(numbers: readonly number[], maxBytes: number): Subject[][] {
+    const order = this.sorted(numbers);
+    const sizes = this.sizes;
+    // First each part's length, then each part made at it: a list grown by push keeps up to twice
+    // its room, and the bindings keep these lists to the end of synthesis.
+    const lengths: number[] = [];
+    let length = 0;
+    let bytes = 0;
+    for (let i = 0; i < order.length; i++) {
+      const n = order[i]!;
+      if (i && n === order[i - 1]) continue;
+      if (length && bytes + sizes[n]! > maxBytes) {
+        lengths.push(length);
+        length = 0;
+        bytes = 0;
+      }
+      length++;
+      bytes += sizes[n]!;
+    }
+    lengths.push(length);
+    const parts: Subject[][] = [];
+    let at = 0;
+    for (const count of lengths) {
+      const part = new Array<Subject>(count);
+      for (let k = 0; k < count; at++) if (!at || order[at] !== order[at - 1]) part[k++] = this.subjects[order[at]!]!;
+      parts.push(part);
+    }
+    return parts;
   }
 }
 
@@ -379,7 +403,15 @@ function collectBindings(
   // Each person with their subject's number, made in name order (users are sorted by key; a
   // username is one prefix and the key), so that numbers sort as names do. A grant finds its person
   // by its user's number (byGrantUser) where the model has them, else by one lookup.
-  const users = new Map(model.users.map((u) => [u.key, { u, subject: subjects.user(u.key) }]));
+  // Each value is the person's number, or -1 for one bound to nothing (grantsBound): a grant's walk
+  // reads one small integer, not the person's record and then their user (two loads from scattered
+  // memory per grant: 500,000 at size XL).
+  const users = new Map(
+    model.users.map((u) => {
+      const subject = subjects.user(u.key);
+      return [u.key, grantsBound(u) ? subject : -1];
+    }),
+  );
   const roleLevels = new Map(model.roles.map((r) => [r.name, r.levels]));
   const customRuleSets = new Map(model.customRoles.map((r) => [r.name, r.rules]));
   const customRoleSources = new Map(model.customRoles.map((r) => [r.name, r.source]));
@@ -418,25 +450,27 @@ function collectBindings(
 
   // The grant being bound and its person's subject, read by one visitor (not one per grant).
   let g!: GrantModel;
-  let user = '';
   let subject = 0;
   const bind: GrantRoleVisitor = {
     level: (l) => bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject),
     customRole: (c) => useCustomRole(g.namespace, c, subject),
     rules: () => {
       // Inline rules: one Role per (namespace, user), named after the user.
-      addInlineRules(g.namespace, customRoleOf(user), g.rules, g.source);
-      bindings.add(g.namespace, 'Role', customRoleOf(user), subject);
+      addInlineRules(g.namespace, customRoleOf(g.user), g.rules, g.source);
+      bindings.add(g.namespace, 'Role', customRoleOf(g.user), subject);
     },
   };
-  const personOf = byGrantUser(model, (key) => users.get(key), 'model');
-  for (let k = 0; k < model.grants.length; k++) {
-    g = model.grants[k]!;
-    const person = personOf(g, k);
-    if (!person || !grantsBound(person.u) || !namespaces.has(g.namespace)) continue;
-    if (isExpired(g.expires, today)) continue;
-    user = person.u.key;
-    subject = person.subject;
+  const subjectOf = byGrantUser(model, (key) => users.get(key) ?? -1, 'model');
+  // Grants come by namespace: whether one is declared is asked once per run of them.
+  let namespace: string | undefined;
+  let declared = false;
+  const grants = model.grants;
+  for (let k = 0; k < grants.length; k++) {
+    g = grants[k]!;
+    subject = subjectOf(g, k);
+    if (subject < 0) continue;
+    if (g.namespace !== namespace) declared = namespaces.has((namespace = g.namespace));
+    if (!declared || isExpired(g.expires, today)) continue;
     eachRoleOfGrant(g, roleLevels, customRuleSets, bind);
   }
 
@@ -525,13 +559,13 @@ function roleBindings(
   roleSources: RoleSources,
 ): Manifest[] {
   const out: Manifest[] = [];
-  const names = [...bindings.in(ns).keys()].sort(bindingOrder(model.name));
+  const roles = bindings.in(ns);
+  const names = [...roles.keys()].sort(bindingOrder(model.name));
   for (const roleName of names) {
-    const { roleKind, subjects: bound } = bindings.in(ns).get(roleName)!;
-    const chunks = chunkBySize(subjects.sorted(bound), (s) => subjects.size(s), maxBytes).map((chunk) =>
-      chunk.map((s) => subjects.subject(s)),
-    );
-    chunks.forEach((chunk, i) => {
+    const { roleKind, subjects: bound } = roles.get(roleName)!;
+    // Only Roles are made by a declaration (madeAt): a ClusterRole's binding has no source to look up.
+    const source = roleKind === 'Role' ? roleSources.get(roleKey(ns, roleName)) : undefined;
+    subjects.parts(bound, maxBytes).forEach((chunk, i) => {
       out.push(
         declared(
           manifest(RBAC_V1, 'RoleBinding', {
@@ -539,7 +573,7 @@ function roleBindings(
             roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
             subjects: chunk, // last: the text after SUBJECTS_LINE is the subjects' entries alone
           } satisfies k8s.KubeRoleBindingProps),
-          roleSources.get(roleKey(ns, roleName)),
+          source,
         ),
       );
     });

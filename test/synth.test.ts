@@ -230,6 +230,25 @@ describe('synthesis', () => {
     for (const b of bindings) expect(JSON.stringify(b).length).toBeLessThan(8 * 1024 + 1024);
   });
 
+  it('splits a RoleBinding whose people hold its role by two grants as if by one', () => {
+    // Each person's subject comes twice, so repeats fall on the parts' edges: each is written once.
+    const parts = (twice: boolean) => {
+      const { org, web } = smallOrg();
+      for (let i = 0; i < 300; i++) {
+        const user = org.user(`user${String(i).padStart(3, '0')}@acme.io`);
+        web.grant(user, 'r:pods');
+        if (twice) web.grant(user, 'r:pods', 'r:services');
+      }
+      const objects = renderOrganization(org.toModel(), { today: TODAY, maxBindingBytes: 8 * 1024 }).flatMap(
+        (f) => f.objects,
+      );
+      return objects.filter((o) => o.kind === 'RoleBinding' && (o.roleRef as { name: string }).name === 'acme:r:pods');
+    };
+    const once = parts(false);
+    expect(once.length).toBeGreaterThan(2);
+    expect(parts(true)).toEqual(once);
+  });
+
   it('writes YAML that the yaml package (YAML 1.1 and 1.2) and the fast reader read back to the rendered objects', () => {
     const rendered = renderOrganization(exampleOrg.toModel(), { today: TODAY });
     const written = renderFiles(rendered, 'test');
