@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { plainSubject, schemaProblems } from '../synth/kubernetes-schema.ts';
+import { plainRoleBinding, plainSubject, schemaProblems } from '../synth/kubernetes-schema.ts';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { Subject } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Subject';
 import { placeOrganization, shardOf } from '../synth/render.ts';
 import { argoCdObjects } from '../synth/argocd.ts';
@@ -173,6 +174,72 @@ describe('schemas', () => {
       expect(plainSubject({ kind: 'User', name: 'a', apiGroup: v })).toBe(false);
       expect(plainSubject({ kind: 'User', name: 'a', namespace: v })).toBe(false);
     }
+  });
+
+  it("a RoleBinding passed without the validator is one RoleBinding's schema passes (it reads no more of it)", () => {
+    const api = 'rbac.authorization.k8s.io/v1';
+    const strings = ['', 'x', 'web', 'acme:r:pods:2', 'x'.repeat(300)];
+    const maps = [undefined, {}, Object.freeze({ 'app.kubernetes.io/managed-by': 'orgctl', a: '' }), { b: 'c' }];
+    const extraMeta = [{}, { extra: 1 }, { clusterName: 7 }];
+    const refs = [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:r:pods' },
+      { apiGroup: '', kind: 'Role', name: '', extra: [1] },
+    ];
+    let passed = 0;
+    for (const name of [undefined, ...strings])
+      for (const namespace of [undefined, ...strings])
+        for (const labels of maps)
+          for (const annotations of maps)
+            for (const more of extraMeta)
+              for (const roleRef of refs) {
+                const metadata = { ...more, name, namespace, labels, annotations };
+                const o = { apiVersion: api, kind: 'RoleBinding', metadata, roleRef, other: { any: 1 } };
+                expect(plainRoleBinding(o)).toBe(true);
+                expect(() => RoleBinding.prototype.validate.call(o)).not.toThrow();
+                passed++;
+              }
+    expect(passed).toBeGreaterThan(1000);
+    // Anything else goes to the validator (its words).
+    const ok = { apiVersion: api, kind: 'RoleBinding', metadata: { name: 'a' }, roleRef: refs[0] };
+    expect(plainRoleBinding(ok)).toBe(true);
+    const others: unknown[] = [
+      null,
+      [],
+      { ...ok, apiVersion: 'rbac.authorization.k8s.io/v1beta1' },
+      { ...ok, kind: 'ClusterRoleBinding' },
+      { ...ok, metadata: undefined },
+      { ...ok, metadata: null },
+      { ...ok, metadata: [] },
+      { ...ok, roleRef: undefined },
+      { ...ok, roleRef: [] },
+    ];
+    for (const v of [null, 7, ['a'], { a: 1 }]) {
+      others.push({ ...ok, metadata: { name: v } }, { ...ok, metadata: { namespace: v } });
+      for (const key of ['apiGroup', 'kind', 'name']) others.push({ ...ok, roleRef: { ...refs[0], [key]: v } });
+    }
+    for (const v of [null, 'a', ['a'], { a: 1 }, Object.freeze({ a: 'b', c: null })])
+      others.push({ ...ok, metadata: { labels: v } }, { ...ok, metadata: { annotations: v } });
+    for (const field of ['creationTimestamp', 'generation', 'uid', 'finalizers', 'ownerReferences', 'managedFields'])
+      others.push({ ...ok, metadata: { name: 'a', [field]: '' } });
+    for (const o of others) expect(plainRoleBinding(o), JSON.stringify(o)).toBe(false);
+  });
+
+  it("a RoleBinding's head is still checked: a label's value, ObjectMeta's other fields, the roleRef", () => {
+    const labels = Object.freeze({ 'app.kubernetes.io/managed-by': 'orgctl' });
+    const good = (name: string) => ({
+      ...roleBinding('web', name, 'acme:r:pods', []),
+      metadata: { name, namespace: 'web', labels },
+    });
+    const broken = [
+      { ...good('a'), metadata: { name: 'a', namespace: 'web', labels: { ...labels, n: 7 } } },
+      { ...good('b'), metadata: { name: 'b', namespace: 'web', labels, uid: 7 } },
+      { ...good('c'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 7 } },
+    ] as unknown as Manifest[];
+    expect(schemaProblems([good('x') as Manifest, ...broken, good('y') as Manifest])).toEqual([
+      'RoleBinding web/a: data/metadata/labels/n must be string',
+      'RoleBinding web/b: data/metadata/uid must be string',
+      'RoleBinding web/c: data/roleRef/name must be string',
+    ]);
   });
 
   it("the Argo CD files validate against Argo CD's CRD schemas and say what they must", () => {
