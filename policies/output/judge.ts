@@ -45,6 +45,8 @@ interface RoleFacts {
   readonly refusedBecause?: string;
   /** Verbs escalate, bind or impersonate (any of its constrained forms) named (or `*`) by a rule of a custom role. */
   readonly customPower?: number;
+  /** The classes a non-admin may hold with a warning (`risky-grant`), each with its first rule and its key among the warnings. */
+  readonly risky: readonly { readonly cls: ClassId; readonly rule: number; readonly key: string }[];
 }
 
 function factsOf(role: RoleObject, model: OrgModel, scope: Scope): RoleFacts {
@@ -71,8 +73,12 @@ function factsOf(role: RoleObject, model: OrgModel, scope: Scope): RoleFacts {
         r.verbs.some((v) => v === '*' || v === 'escalate' || v === 'bind' || v.startsWith('impersonate')),
       )
     : -1;
+  const risky = [...classes]
+    .filter(([c]) => CLASS_BY_ID.get(c)!.severity !== 'error')
+    .map(([cls, rule]) => ({ cls, rule, key: `${role.kind}/${role.namespace}/${role.name}\u0000${cls}` }));
   return {
     classes,
+    risky,
     ...undeclared,
     ...(refusedBecause ? { refusedBecause } : {}),
     ...(power >= 0 ? { customPower: power } : {}),
@@ -187,33 +193,20 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
 
   // Users judged per (namespace, role): a split binding names the same role twice.
   const usersJudged = new Map<string, Set<UserModel>>();
-  const judgeUser = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts, seen: Set<UserModel>) => {
-    if (seen.has(user)) return;
-    seen.add(user);
-    if (f.refusedBecause)
-      out.push({
-        severity: 'error',
-        rule: 'forbidden-grant',
-        subject: `users/${user.key} → ${binding.namespace}`,
-        source: grantSource(model, user, binding.namespace, role),
-        message: `${roleLabel(role, model.name)} ${f.refusedBecause}`,
-      });
-    for (const [cls, ruleIndex] of f.classes) {
-      if (CLASS_BY_ID.get(cls)!.severity === 'error') continue;
-      const key = `${role.kind}/${role.namespace}/${role.name}\u0000${cls}`;
-      const entry = risky.get(key) ?? {
-        role,
-        cls,
-        rule: ruleIndex,
-        users: new Set(),
-        namespaces: new Set(),
-        source: grantSource(model, user, binding.namespace, role),
-      };
-      entry.users.add(user.key);
+  /**
+   * A binding's warnings, as its first user judged makes them (each made once, by the first user
+   * judged anywhere, whose grant is its source): the keys are the role's, not made per user.
+   */
+  const riskyOf = (user: UserModel, binding: BindingObject, role: RoleObject, f: RoleFacts) =>
+    f.risky.map(({ cls, rule, key }) => {
+      let entry = risky.get(key);
+      if (!entry) {
+        const source = grantSource(model, user, binding.namespace, role);
+        risky.set(key, (entry = { role, cls, rule, users: new Set(), namespaces: new Set(), source }));
+      }
       entry.namespaces.add(binding.namespace);
-      risky.set(key, entry);
-    }
-  };
+      return entry.users;
+    });
 
   for (const binding of authz.set.bindings) {
     const role = authz.roleOf(binding);
@@ -224,10 +217,29 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
     const once = `${binding.namespace}\u0000${role.kind}/${role.name}`;
     let seen = usersJudged.get(once);
     if (!seen) usersJudged.set(once, (seen = new Set()));
+    // A role that refuses no one and warns of nothing has nothing to say of its users: its tokens alone are read.
+    const judgesUsers = f.refusedBecause !== undefined || f.risky.length > 0;
+    let holders: Set<string>[] | undefined; // the warnings' users, once this binding judges a first user
     for (const s of binding.subjects) {
-      const { user, token } = holderOf(s, binding);
-      if (user && !user.admin) judgeUser(user, binding, role, f, seen);
-      else if (token) {
+      if (s.kind === 'User') {
+        if (!judgesUsers) continue;
+        const user = users.get(s.name);
+        if (!user || user.admin || seen.has(user)) continue;
+        seen.add(user);
+        if (f.refusedBecause)
+          out.push({
+            severity: 'error',
+            rule: 'forbidden-grant',
+            subject: `users/${user.key} → ${binding.namespace}`,
+            source: grantSource(model, user, binding.namespace, role),
+            message: `${roleLabel(role, model.name)} ${f.refusedBecause}`,
+          });
+        holders ??= riskyOf(user, binding, role, f);
+        for (const h of holders) h.add(user.key);
+        continue;
+      }
+      const { token } = holderOf(s, binding);
+      if (token) {
         const label = roleLabel(role, model.name);
         const message =
           binding.kind === 'ClusterRoleBinding'

@@ -349,3 +349,64 @@ describe('RoleBindings the judge passes over without reading their subjects', ()
     expect(found([role('quiet', 'web', readConfigMaps), broken])).toEqual([]);
   });
 });
+
+describe("a binding's holders, judged once each", () => {
+  const rbac = 'rbac.authorization.k8s.io';
+  const role = (name: string, namespace: string, rules: object[]) => ({
+    apiVersion: `${rbac}/v1`,
+    kind: 'Role',
+    metadata: { name, namespace },
+    rules,
+  });
+  const user = (name: string) => ({ apiGroup: rbac, kind: 'User', name });
+  const bind = (name: string, namespace: string, roleName: string, subjects: object[]) => ({
+    apiVersion: `${rbac}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { apiGroup: rbac, kind: 'Role', name: roleName },
+    subjects,
+  });
+  const readSecrets = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }];
+  const exec = [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }];
+  const binds = [{ apiGroups: [rbac], resources: ['clusterroles'], verbs: ['bind'] }];
+  const deputy = [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['impersonate-on:serviceaccount:create'] }];
+
+  it('a split binding names a user once; admins and strangers are not named; a warning counts each user and namespace once', () => {
+    const { org } = smallOrg();
+    for (const u of ['bob@acme.io', 'dan@acme.io', 'eve@acme.io']) org.user(u);
+    org.namespace('api');
+    org.token('robot');
+    const model = org.toModel();
+    const robot = { kind: 'ServiceAccount', name: 'token-robot', namespace: model.systemNamespace };
+    const [alice, bob, dan, eve, stranger] = ['alice', 'bob', 'dan', 'eve', 'zed'].map((n) => user(`${n}@acme.io`));
+    const objects = [
+      role('peek', 'web', readSecrets),
+      role('peek', 'api', readSecrets),
+      role('shell', 'web', exec),
+      role('shell', 'api', exec),
+      role('binder', 'web', binds),
+      role('deputy', 'web', deputy),
+      bind('peek', 'web', 'peek', [alice!, bob!, stranger!, robot]),
+      bind('peek:2', 'web', 'peek', [bob!, dan!]),
+      bind('peek', 'api', 'peek', [dan!, eve!]),
+      bind('shell', 'web', 'shell', [bob!, alice!]),
+      bind('shell:2', 'web', 'shell', [bob!, eve!]),
+      bind('shell', 'api', 'shell', [bob!]),
+      bind('binder', 'web', 'binder', [eve!, robot, dan!]),
+      bind('deputy', 'web', 'deputy', [dan!, robot, eve!]),
+    ];
+    // deputy's power is a token's warning alone: its users are not read for it.
+    const found = judgeManifests(model, objects).map((f) => `${f.rule} ${f.subject}: ${f.message.slice(0, 60)}`);
+    expect(found).toEqual([
+      'forbidden-grant users/bob@acme.io → web: Role shell lets a non-admin exec into pods (rule 0: create o',
+      'forbidden-grant users/eve@acme.io → web: Role shell lets a non-admin exec into pods (rule 0: create o',
+      'forbidden-grant users/bob@acme.io → api: Role shell lets a non-admin exec into pods (rule 0: create o',
+      'forbidden-grant users/eve@acme.io → web: Role binder lets a non-admin escalate RBAC (rule 0: bind on ',
+      'risky-grant tokens/robot: Role binder can bind in web (rule 0: bind on clusterroles.rb',
+      'forbidden-grant users/dan@acme.io → web: Role binder lets a non-admin escalate RBAC (rule 0: bind on ',
+      'risky-grant tokens/robot: Role deputy can impersonate-on:serviceaccount:create in web ',
+      'risky-grant roles/peek: lets 2 non-admin users read Secrets in 1 namespace (bob@acme',
+      'risky-grant roles/peek: lets 2 non-admin users read Secrets in 1 namespace (dan@acme',
+    ]);
+  });
+});
