@@ -297,6 +297,28 @@ describe('canonical YAML reader', () => {
     expect('documents' in readCanonicalYaml(paired)).toBe(true);
   });
 
+  it('reads a later text differing from the first reading in any one character (a raw one, a separator, a newline) as a reading of that text alone does', () => {
+    // What a later reading takes from the first is keyed by the exact text of each document: one
+    // character changed anywhere (a document taken before and after it, its own `---` line, the
+    // header) is read and refused as that text is by itself, with the same error.
+    const docs = [
+      { kind: 'A', data: { x: 'one\ntwo\n' } },
+      { kind: 'B', list: ['y', { k: 'v' }] },
+      { kind: 'C', metadata: { name: 'c' } },
+      { kind: 'D' },
+    ];
+    const text = toYamlStream(docs, 'header');
+    const swaps = ['x', '\u2028', '\ud800', '\udc00', '\r', '\u0000', ' ', '\n', ':', '-', '#'];
+    for (let i = 0; i < text.length; i++)
+      for (const swap of swaps) {
+        if (text[i] === swap) continue;
+        const later = text.slice(0, i) + swap + text.slice(i + 1);
+        const cache = { documents: new DocumentCache(), file: 'lga1/shard-00/resources.yaml' };
+        readCanonicalYaml(text, cache);
+        expect(readCanonicalYaml(later, cache), `${i} ${JSON.stringify(swap)}`).toEqual(readCanonicalYaml(later));
+      }
+  });
+
   it('reads a subject as orgctl writes one as one frozen object wherever the same lines name it, and every other item as before', () => {
     const subject = (name: unknown, extra: Record<string, unknown> = {}) => ({
       apiGroup: 'rbac.authorization.k8s.io',
