@@ -594,6 +594,14 @@ class DocumentReuse implements FileDocuments {
 
   constructor(private readonly first: FileDocuments | undefined) {}
 
+  /**
+   * Whether documents may be taken from a first reading. One is kept (DocumentCache.keep, by
+   * readCanonicalYaml alone) only once its whole text was read and found free of raw characters.
+   */
+  get takes(): boolean {
+    return this.first !== undefined;
+  }
+
   find(body: string): Record<string, unknown> | undefined {
     const first = this.first;
     if (!first) return undefined;
@@ -624,6 +632,8 @@ class CanonicalReader {
   private indent = 0;
   /** Where the key just read ends (its `:`). */
   private colon = 0;
+  /** The ranges [from, to) of the text taken from a first reading, in pairs: documents read there. */
+  private readonly taken: number[] = [];
 
   private readonly scalar: (token: string) => unknown;
   private readonly shared: Map<string, Readonly<Record<string, unknown>>>;
@@ -685,13 +695,46 @@ class CanonicalReader {
   }
 
   documents(): Record<string, unknown>[] {
-    const bad = NOT_WRITTEN_RAW.exec(this.text);
-    if (bad) {
-      this.moveTo(this.text.lastIndexOf('\n', bad.index - 1) + 1);
-      throw new NotCanonical(
-        `a raw ${describeCharacter(bad[0])}, which orgctl never writes (Go's YAML reads it as a line break or refuses it)`,
-      );
+    // A later reading looks for raw characters only outside the documents it takes from the first
+    // (their texts, equal to the letter, were looked at there), after it is read; read whole again
+    // when reading fails, so the error is the one a reading of the whole text gives.
+    if (!this.reuse?.takes) {
+      this.refuseRaw(0, this.length);
+      return this.readDocuments();
     }
+    let docs: Record<string, unknown>[];
+    try {
+      docs = this.readDocuments();
+    } catch (e) {
+      this.refuseRaw(0, this.length);
+      throw e;
+    }
+    const taken = this.taken;
+    let from = 0;
+    for (let i = 0; i < taken.length; i += 2) {
+      this.refuseRaw(from, taken[i]!);
+      from = taken[i + 1]!;
+    }
+    this.refuseRaw(from, this.length);
+    return docs;
+  }
+
+  /**
+   * Refuses a character orgctl never writes raw in [from, to). A range starts at a line's start and
+   * ends at one (or the text's end), so a surrogate's other half is never cut off by it.
+   */
+  private refuseRaw(from: number, to: number): void {
+    if (from >= to) return;
+    const bad = NOT_WRITTEN_RAW.exec(from === 0 && to === this.length ? this.text : this.text.slice(from, to));
+    if (!bad) return;
+    const at = from + bad.index;
+    this.moveTo(this.text.lastIndexOf('\n', at - 1) + 1);
+    throw new NotCanonical(
+      `a raw ${describeCharacter(bad[0])}, which orgctl never writes (Go's YAML reads it as a line break or refuses it)`,
+    );
+  }
+
+  private readDocuments(): Record<string, unknown>[] {
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
     // A first document may go without its `---` (a spec file usually does).
@@ -719,8 +762,13 @@ class CanonicalReader {
     const bodyEnd = separator < 0 ? this.length : separator + 1;
     const body = this.text.slice(bodyStart, bodyEnd);
     let doc = reuse.find(body);
-    if (doc) this.moveTo(bodyEnd);
-    else {
+    if (doc) {
+      // Its `---` line (exactly that: atDocumentStart) and its text, merged with a taken one before.
+      const taken = this.taken;
+      if (taken.length && taken[taken.length - 1] === this.start) taken[taken.length - 1] = bodyEnd;
+      else taken.push(this.start, bodyEnd);
+      this.moveTo(bodyEnd);
+    } else {
       this.nextLine();
       doc = this.mapping(0, -1);
       // The document must end where its text does, or its text would not describe it.
