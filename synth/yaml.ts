@@ -583,14 +583,16 @@ const BACKSLASH = 92;
 
 /**
  * A text's documents matched, in order, against its file's first reading: the document at the
- * reading's current place, or up to REUSE_LOOKAHEAD past it (documents removed before it), when
- * the texts are equal. Equal texts are equal documents, so the first reading's object is reused.
+ * reading's current place, or up to REUSE_LOOKAHEAD past it (documents removed before it) or
+ * around its place after documents changed (find), when the texts are equal. Equal texts are equal documents, so the first reading's object is reused.
  */
 class DocumentReuse implements FileDocuments {
   readonly bodies: string[] = [];
   readonly docs: Record<string, unknown>[] = [];
   /** The first reading's next unmatched document. */
   private at = 0;
+  /** Documents read anew since the last one taken. */
+  private missed = 0;
 
   constructor(private readonly first: FileDocuments | undefined) {}
 
@@ -605,12 +607,21 @@ class DocumentReuse implements FileDocuments {
   find(body: string): Record<string, unknown> | undefined {
     const first = this.first;
     if (!first) return undefined;
-    const end = Math.min(first.bodies.length, this.at + REUSE_LOOKAHEAD + 1);
-    for (let i = this.at; i < end; i++)
+    const at = this.at;
+    const count = first.bodies.length;
+    const near = Math.min(count, at + REUSE_LOOKAHEAD + 1);
+    // Then around where it would be if each document read anew since the last taken replaced one
+    // of the first reading's (changed in place): past a run of more than REUSE_LOOKAHEAD changed
+    // documents, the window at the current place alone never reached the file's unchanged rest.
+    const from = Math.max(near, at + this.missed - REUSE_LOOKAHEAD);
+    const end = Math.min(count, at + this.missed + REUSE_LOOKAHEAD + 1);
+    for (let i = at; i < end; i = i + 1 === near ? from : i + 1)
       if (first.bodies[i] === body) {
         this.at = i + 1;
+        this.missed = 0;
         return first.docs[i];
       }
+    this.missed++;
     return undefined;
   }
 

@@ -262,6 +262,23 @@ describe('canonical YAML reader', () => {
     expect(after).toEqual(many.slice(15));
     expect(after[0]).not.toBe(before[15]);
     expect(parseCanonicalYaml(toYamlStream(many.slice(5), 'header'), wide)![0]).toBe(before[5]);
+    // Past a run of changed documents longer than the lookahead, the unchanged rest is still taken
+    // (the tokens ConfigMap after a namespace's changed bindings); one inserted or removed near there too.
+    const run = { documents, file: 'lga1/shard-03/resources.yaml' };
+    const many2 = Array.from({ length: 40 }, (_, i) => ({ kind: 'K', n: i }));
+    const first2 = parseCanonicalYaml(toYamlStream(many2, 'header'), run)!;
+    const edited = many2.map((d, i) => (i >= 5 && i < 20 ? { ...d, changed: true } : d));
+    for (const later of [
+      edited,
+      [...edited.slice(0, 20), { kind: 'New' }, ...edited.slice(20)],
+      edited.filter((_, i) => i !== 21),
+    ]) {
+      const read = parseCanonicalYaml(toYamlStream(later, 'header'), run)!;
+      expect(read).toEqual(later);
+      read.forEach((d, i) =>
+        expect(d === first2[(many2 as object[]).indexOf(later[i]!)], `${i}`).toBe(!('changed' in d) && d.kind === 'K'),
+      );
+    }
   });
 
   it('refuses in a later reading of a file every raw character a reading of the whole text refuses, with the same error', () => {
