@@ -25,6 +25,9 @@ export const ORG_NAME_MAX = DNS1123_LABEL_MAX - systemNamespaceOf('').length;
 const withAccount = (problem: string | undefined, account: string) =>
   problem && `${problem}: its ServiceAccount ${account} is a DNS label too`;
 
+/** A reserved name's problem, saying what to do. */
+const withChoice = (problem: string | undefined) => problem && `${problem}; choose another name`;
+
 /** The longest role name orgctl takes (a DNS-1123 subdomain; it is written into longer object names). */
 const ROLE_NAME_MAX = 200;
 
@@ -42,7 +45,7 @@ export const invalidName: OrgRule = {
       model.name,
       dns1123LabelProblem(model.name, ORG_NAME_MAX) ??
         // Its system namespace (kube-system) or its roles' names (system:...) are Kubernetes' own.
-        (reservedOrgNameProblem(model.name) && `${reservedOrgNameProblem(model.name)}; choose another name`),
+        withChoice(reservedOrgNameProblem(model.name)),
       sourceText(model.source),
     );
     const fromSpec = 'spec' in model.source;
