@@ -70,8 +70,8 @@ export const command = defineCommand({
       return 0;
     }
     const matrix = accessMatrix(authz, options);
-    const labels = new Map(authz.set.bindings.filter(bootstrap).map((b) => [bindingLabel(b), b.name]));
     if (flags.format === 'html') return write(accessHtml(matrix, { title: `Access in ${dir}` }));
+    const labels = new Map(authz.set.bindings.filter(bootstrap).map((b) => [bindingLabel(b), b.name]));
     const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
     for (const s of matrix) {
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
