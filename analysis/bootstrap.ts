@@ -355,7 +355,7 @@ export function bootstrapHolders(name: string): string | undefined {
 
 /** Whether ClusterRole `name` with `rules` rewrites one the bootstrap bindings bind: its rules are not the built-in's. */
 export function rewritesBootstrapRole(name: string, rules: readonly PolicyRule[]): boolean {
-  const builtIn = BUILT_IN_BINDINGS.has(name) ? BUILT_IN_ROLES.get(name) : undefined;
+  const builtIn = BOOTSTRAP_NAMES.has(name) ? BUILT_IN_ROLES.get(name) : undefined;
   return builtIn !== undefined && !sameRules(rules, builtIn.rules);
 }
 
@@ -373,7 +373,7 @@ export function rewrittenBootstrapRoles(set: RbacSet): RoleObject[] {
   return set.roles.filter(
     (r) =>
       r.kind === 'ClusterRole' &&
-      (rewritesBootstrapRole(r.name, r.rules) || (bootstrapHolders(r.name) !== undefined && r.aggregation?.length)),
+      (rewritesBootstrapRole(r.name, r.rules) || (BOOTSTRAP_NAMES.has(r.name) && r.aggregation?.length)),
   );
 }
 
