@@ -944,8 +944,10 @@ function bootstrapRoleChanges(base: Snapshot, head: Snapshot): Change[] {
   const out = new Map<string, Change>();
   for (const [id, rules] of head.ruleSets) {
     const name = roleNameOf(id);
+    // Only a name a bootstrap binding binds: no other role's rules are looked up.
     if (!id.startsWith('ClusterRole/') || rules === base.ruleSets.get(id) || out.has(name)) continue;
-    const allowed = bootstrapHolders(name) !== undefined ? rulesOfRole(head, id) : [];
+    if (bootstrapHolders(name) === undefined) continue;
+    const allowed = rulesOfRole(head, id);
     if (rewritesBootstrapRole(name, allowed))
       out.set(name, {
         kind: 'bootstrap-role-rewritten',
