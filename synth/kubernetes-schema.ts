@@ -17,6 +17,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { isRecord } from '../model/data.ts';
 import type { Manifest } from './manifest.ts';
 
 interface Validatable {
@@ -108,8 +109,8 @@ const UNWRITTEN_META = [
  * validator: read each time (two or three keys), as remembering frozen ones measured no faster.
  */
 function stringMap(m: unknown): boolean {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
-  for (const key in m) if (typeof (m as Record<string, unknown>)[key] !== 'string') return false;
+  if (!isRecord(m)) return false;
+  for (const key in m) if (typeof m[key] !== 'string') return false;
   return true;
 }
 
@@ -122,19 +123,15 @@ function stringMap(m: unknown): boolean {
  * any other goes to it, for its words. test/delivery.test.ts holds the validator to every such head.
  */
 export const plainRoleBinding = (o: unknown): boolean => {
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
-  const { apiVersion, kind, metadata, roleRef } = o as Record<string, unknown>;
-  if (apiVersion !== 'rbac.authorization.k8s.io/v1' || kind !== 'RoleBinding') return false;
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return false;
-  const m = metadata as Record<string, unknown>;
+  if (!isRecord(o)) return false;
+  const { apiVersion, kind, metadata: m, roleRef: r } = o;
+  if (apiVersion !== 'rbac.authorization.k8s.io/v1' || kind !== 'RoleBinding' || !isRecord(m)) return false;
   if (m.name !== undefined && typeof m.name !== 'string') return false;
   if (m.namespace !== undefined && typeof m.namespace !== 'string') return false;
   if (m.labels !== undefined && !stringMap(m.labels)) return false;
   if (m.annotations !== undefined && !stringMap(m.annotations)) return false;
   for (const field of UNWRITTEN_META) if (m[field] !== undefined) return false;
-  if (typeof roleRef !== 'object' || roleRef === null || Array.isArray(roleRef)) return false;
-  const r = roleRef as Record<string, unknown>;
-  return typeof r.apiGroup === 'string' && typeof r.kind === 'string' && typeof r.name === 'string';
+  return isRecord(r) && typeof r.apiGroup === 'string' && typeof r.kind === 'string' && typeof r.name === 'string';
 };
 
 /** One line per object that does not validate (or whose kind orgctl does not emit). */
