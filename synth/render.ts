@@ -257,7 +257,7 @@ const toRules = (rules: readonly PolicyRule[]): k8s.PolicyRule[] =>
     verbs: [...r.verbs],
   }));
 
-/** Splits sorted subjects into consecutive runs whose serialized size stays under `maxBytes`. */
+/** Splits items into consecutive runs whose size stays under `maxBytes` (a binding's subjects: Subjects.parts). */
 function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: number): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
@@ -620,11 +620,11 @@ const subjectObject = (ref: SubjectRef): Subject =>
 export const subjectKey = (ref: SubjectRef): string =>
   ref.kind === 'User' ? `0\u0000${ref.name}` : `1\u0000${ref.namespace}\u0000${ref.name}`;
 
-/** A subject's bytes as a binding's size limit counts them (chunkBySize against MAX_OBJECT_BYTES). */
+/** A subject's bytes as a binding's size limit counts them (Subjects.parts against MAX_OBJECT_BYTES). */
 const subjectBytes = (s: Subject): number => byteLength(JSON.stringify(s)) + 8;
 export const refBytes = (ref: SubjectRef): number => subjectBytes(subjectObject(ref));
 
-/** Whether subjects of `bytes` in all (refBytes) are one RoleBinding, not parts (chunkBySize). */
+/** Whether subjects of `bytes` in all (refBytes) are one RoleBinding, not parts (Subjects.parts). */
 export const fitsOneBinding = (bytes: number): boolean => bytes <= MAX_OBJECT_BYTES;
 
 /**
