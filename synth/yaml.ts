@@ -584,7 +584,8 @@ const BACKSLASH = 92;
 /**
  * A text's documents matched, in order, against its file's first reading: the document at the
  * reading's current place, or up to REUSE_LOOKAHEAD past it (documents removed before it) or
- * around its place after documents changed (find), when the texts are equal. Equal texts are equal documents, so the first reading's object is reused.
+ * around its place after documents changed (find), when the texts are equal. Equal texts are
+ * equal documents, so the first reading's object is reused.
  */
 class DocumentReuse implements FileDocuments {
   readonly bodies: string[] = [];
