@@ -282,6 +282,15 @@ function readOne(
   }
 }
 
+/** RBAC sets read in turn, as one: each list in their order (as readRbac of all their documents at once). */
+export const joinedRbac = (sets: readonly RbacSet[]): RbacSet => ({
+  roles: sets.flatMap((s) => s.roles),
+  bindings: sets.flatMap((s) => s.bindings),
+  serviceAccounts: sets.flatMap((s) => s.serviceAccounts),
+  namespaces: sets.flatMap((s) => s.namespaces),
+  problems: sets.flatMap((s) => s.problems),
+});
+
 /** The RBAC content of a list of documents. */
 export function readRbac(docs: Iterable<ManifestDoc>, options: ReadOptions = {}): RbacSet {
   const keep = options.keepLists ?? true;

@@ -4,7 +4,7 @@
  * parser they need): the questions answered from a partial read (can-i) load only this.
  */
 import { join } from 'node:path';
-import { isObj, readRbac, type ManifestDoc, type RbacSet } from '../analysis/objects.ts';
+import { isObj, joinedRbac, readRbac, type ManifestDoc, type RbacSet } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { readMembership } from '../analysis/membership.ts';
@@ -503,22 +503,6 @@ export function readRbacIfOrgctlOutput(path: string): RbacSet | undefined {
     judgeOutput(outputTexts(path, files), undefined, (accepted) => parts.push(readRbac(accepted)));
     return joinedRbac(parts);
   });
-}
-
-/** RBAC sets read in turn, as one: each list in their order (readRbac of all their documents at once). */
-function joinedRbac(parts: readonly RbacSet[]): RbacSet {
-  const joined = <T>(list: (p: RbacSet) => readonly T[]): T[] => {
-    const all: T[] = [];
-    for (const p of parts) for (const x of list(p)) all.push(x);
-    return all;
-  };
-  return {
-    roles: joined((p) => p.roles),
-    bindings: joined((p) => p.bindings),
-    serviceAccounts: joined((p) => p.serviceAccounts),
-    namespaces: joined((p) => p.namespaces),
-    problems: joined((p) => p.problems),
-  };
 }
 
 /** A folder already listed (`files`, relative), read as orgctl's output when it is one. */

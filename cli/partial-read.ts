@@ -38,6 +38,7 @@ import {
   readRbac,
   type BindingObject,
   type ManifestDoc,
+  joinedRbac,
   type RbacSet,
   type SubjectObject,
 } from '../analysis/objects.ts';
@@ -295,14 +296,6 @@ const isOrganizationConfigMap = (d: ManifestDoc): boolean => {
   const o = d.object as { kind?: unknown; metadata?: { name?: unknown } };
   return o.kind === 'ConfigMap' && o.metadata?.name === ORGANIZATION_CONFIGMAP;
 };
-
-const concat = (sets: readonly RbacSet[]): RbacSet => ({
-  roles: sets.flatMap((s) => s.roles),
-  bindings: sets.flatMap((s) => s.bindings),
-  serviceAccounts: sets.flatMap((s) => s.serviceAccounts),
-  namespaces: sets.flatMap((s) => s.namespaces),
-  problems: sets.flatMap((s) => s.problems),
-});
 
 const names = (bindings: readonly BindingObject[], s: NamedSubject) =>
   namesSubject(bindings, s.kind, s.name, s.namespace);
@@ -734,5 +727,5 @@ function readLaidOut(
         }
       }),
   );
-  return { rbac: concat(sets), parsed, searched, dated };
+  return { rbac: joinedRbac(sets), parsed, searched, dated };
 }
