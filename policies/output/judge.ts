@@ -12,6 +12,7 @@
 import { DEFAULT_NAMESPACE, tokenAccountName, usernameOf, type OrgModel, type UserModel } from '../../model/model.ts';
 import { type Finding, sourceText } from '../../model/findings.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
+import { roleId } from '../../analysis/access.ts';
 import { declarations } from '../../analysis/explain.ts';
 import { orgRoleOf } from '../../analysis/org-roles.ts';
 import {
@@ -75,7 +76,7 @@ function factsOf(role: RoleObject, model: OrgModel, scope: Scope): RoleFacts {
     : -1;
   const risky = [...classes]
     .filter(([c]) => CLASS_BY_ID.get(c)!.severity !== 'error')
-    .map(([cls, rule]) => ({ cls, rule, key: `${role.kind}/${role.namespace}/${role.name}\u0000${cls}` }));
+    .map(([cls, rule]) => ({ cls, rule, key: `${roleId(role)}\u0000${cls}` }));
   return {
     classes,
     risky,
@@ -151,7 +152,7 @@ export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Fi
   const docs: ManifestDoc[] = objects.map((object, index) => ({ file: 'synthesis', index, object }));
   const facts = new Map<string, RoleFacts>();
   const factsFor = (role: RoleObject, scope: Scope): RoleFacts => {
-    const key = `${scope}:${role.kind}/${role.namespace}/${role.name}`;
+    const key = `${scope}:${roleId(role)}`;
     let f = facts.get(key);
     if (!f) facts.set(key, (f = factsOf(role, model, scope)));
     return f;
