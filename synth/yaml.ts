@@ -737,7 +737,7 @@ class CanonicalReader {
    */
   private refuseRaw(from: number, to: number): void {
     if (from >= to) return;
-    const bad = NOT_WRITTEN_RAW.exec(from === 0 && to === this.length ? this.text : this.text.slice(from, to));
+    const bad = NOT_WRITTEN_RAW.exec(this.text.slice(from, to)); // the whole text: the same string, not copied
     if (!bad) return;
     const at = from + bad.index;
     this.moveTo(this.text.lastIndexOf('\n', at - 1) + 1);
