@@ -471,7 +471,13 @@ export function sortBy<T>(items: readonly T[], key: (t: T) => string): T[] {
 interface FinalGrants {
   readonly declared: readonly GrantModel[];
   readonly users: KeyRanks;
-  sorted?: { readonly grants: readonly GrantModel[]; readonly ranks: Int32Array };
+  sorted?: SortedGrants;
+}
+
+/** The grants sorted (sortGrants), and each one's user as `users` numbers it, in that order. */
+interface SortedGrants {
+  readonly grants: readonly GrantModel[];
+  readonly ranks: Int32Array;
 }
 
 /**
@@ -485,7 +491,7 @@ const finalGrants = (model: OrgModel): FinalGrants | undefined =>
   FINAL_GRANTS.get(model) ?? FINAL_GRANTS.get(model.grants);
 
 /** The grants sorted (once), the sorted list kept by FINAL_GRANTS too. */
-function sortedGrants(f: FinalGrants): NonNullable<FinalGrants['sorted']> {
+function sortedGrants(f: FinalGrants): SortedGrants {
   if (!f.sorted) {
     f.sorted = sortGrants(f.declared, f.users);
     FINAL_GRANTS.set(f.sorted.grants, f);
@@ -591,10 +597,7 @@ function countingOrder(positions: Int32Array, ranks: Int32Array, count: number):
  * order): two counting sorts over the keys' ranks, by user then by namespace. Comparing the
  * grants' strings instead (a comparison sort per namespace) cost 45 ms at size L, 250 ms at XL.
  */
-function sortGrants(
-  grants: readonly GrantModel[],
-  users: KeyRanks,
-): { readonly grants: readonly GrantModel[]; readonly ranks: Int32Array } {
+function sortGrants(grants: readonly GrantModel[], users: KeyRanks): SortedGrants {
   const namespaces = keyRanks(grants, (g) => g.namespace);
   const declared = new Int32Array(grants.length);
   for (let i = 0; i < declared.length; i++) declared[i] = i;
