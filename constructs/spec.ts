@@ -675,24 +675,26 @@ export function declareFromSpec(
   userRecords = false,
 ): void {
   const at = (path: string): string | undefined => (specPaths ? path : undefined);
-  const entries = (list: string, count = 0): ((i: number) => string) | undefined =>
-    specPaths ? entryPaths(list, count) : undefined;
+  // A list's entry paths, for as many entries as the spec's list holds.
+  const entries = (
+    list: 'users' | 'namespaces' | 'roles' | 'customRoles' | 'grants' | 'tokens' | 'invites',
+  ): ((i: number) => string) | undefined => (specPaths ? entryPaths(list, spec[list]?.length ?? 0) : undefined);
   // What a spec declares directly (grants as the model's records, roles with unchecked levels, and
   // users as records when asked), through the Organization's internal scope: not methods people call.
   const scope = orgOf(org);
-  const userPath = entries('users', spec.users?.length);
+  const userPath = entries('users');
   spec.users?.forEach((u, i) => {
     if (userRecords) scope.addSpecUser(u, userPath?.(i));
     else org.user(u.email, { ...u, ...seedAccess(u.access), source: userPath?.(i) });
   });
-  const namespacePath = entries('namespaces', spec.namespaces?.length);
+  const namespacePath = entries('namespaces');
   spec.namespaces?.forEach(({ name, ...props }, i) => org.namespace(name, { ...props, source: namespacePath?.(i) }));
-  const rolePath = entries('roles', spec.roles?.length);
+  const rolePath = entries('roles');
   spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, rolePath?.(i)));
-  const customRolePath = entries('customRoles', spec.customRoles?.length);
+  const customRolePath = entries('customRoles');
   spec.customRoles?.forEach((r, i) => scope.addCustomRole(r.name, r.rules, customRolePath?.(i)));
-  if (spec.grants) scope.addSpecGrants(spec.grants, entries('grants', spec.grants.length));
-  const tokenPath = entries('tokens', spec.tokens?.length);
+  if (spec.grants) scope.addSpecGrants(spec.grants, entries('grants'));
+  const tokenPath = entries('tokens');
   spec.tokens?.forEach((t, i) => {
     const token = org.token(t.id, {
       name: t.name,
@@ -713,7 +715,7 @@ export function declareFromSpec(
       if (r.customRole !== undefined) token.allowCustomRole(r.namespace, r.customRole, at(source));
     });
   });
-  const invitePath = entries('invites', spec.invites?.length);
+  const invitePath = entries('invites');
   spec.invites?.forEach((v, i) => {
     const invite = org.invite(v.email, {
       admin: v.admin,
