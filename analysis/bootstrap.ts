@@ -342,15 +342,16 @@ const BUILT_IN_ROLES = new Map(BOOTSTRAP_ROLES.map((r) => [r.name, r]));
 const rulesText = (rules: readonly PolicyRule[]) =>
   JSON.stringify(rules.map((r) => POLICY_RULE_FIELDS.map((f) => r[f] ?? null)));
 const sameRules = (a: readonly PolicyRule[], b: readonly PolicyRule[]) => rulesText(a) === rulesText(b);
+/** Whom a binding binds, as every reader writes it (`Group system:authenticated, ...`). */
+const subjectsText = (b: BindingObject): string => b.subjects.map((s) => `${s.kind} ${s.name}`).join(', ');
 
 /**
  * Whom the API server's bootstrap binding of ClusterRole `name` binds it to (`Group
  * system:authenticated`), when one does: a role of that name among the manifests is theirs.
  */
 export function bootstrapHolders(name: string): string | undefined {
-  return BUILT_IN_BINDINGS.get(name)
-    ?.subjects.map((s) => `${s.kind} ${s.name}`)
-    .join(', ');
+  const builtIn = BUILT_IN_BINDINGS.get(name);
+  return builtIn && subjectsText(builtIn);
 }
 
 /** Whether ClusterRole `name` with `rules` rewrites one the bootstrap bindings bind: its rules are not the built-in's. */
@@ -413,6 +414,5 @@ export function withBootstrap(set: RbacSet): RbacSet {
 
 /** What --why and explain say of access from a bootstrap binding. */
 export function bootstrapNote(b: BindingObject): string {
-  const who = b.subjects.map((s) => `${s.kind} ${s.name}`).join(', ');
-  return `every cluster binds it to ${who} (Kubernetes bootstrap policy; --no-bootstrap leaves it out)`;
+  return `every cluster binds it to ${subjectsText(b)} (Kubernetes bootstrap policy; --no-bootstrap leaves it out)`;
 }
