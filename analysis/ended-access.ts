@@ -41,17 +41,12 @@ export function datedAccessOfLines(lines: Iterable<string>, org: string): DatedA
   return { org, byUsername };
 }
 
-/**
- * The lines of `text` (a list's text, or a file's bytes: only these lines are decoded) holding
- * `mark` (default DATED_ACCESS_MARK), without their indentation.
- */
-function* markedLines(text: string | Buffer, mark = DATED_ACCESS_MARK): Generator<string> {
-  const line = (start: number, end: number) =>
-    typeof text === 'string' ? text.slice(start, end) : text.toString('utf8', start, end);
-  for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, at + 1)) {
+/** The lines of a users list's `text` holding DATED_ACCESS_MARK, without their indentation. */
+function* markedLines(text: string): Generator<string> {
+  for (let at = text.indexOf(DATED_ACCESS_MARK); at >= 0; at = text.indexOf(DATED_ACCESS_MARK, at + 1)) {
     const start = text.lastIndexOf('\n', at) + 1;
     const end = text.indexOf('\n', at);
-    yield line(start, end < 0 ? text.length : end).trim();
+    yield text.slice(start, end < 0 ? text.length : end).trim();
     if (end < 0) return;
     at = end;
   }
