@@ -182,18 +182,8 @@ async function readAuthorizer(
     io.progress?.('');
     return { authz: answering, datedOf: () => partial.dated };
   }
-  // orgctl's output is read by its own strict reader; only manifests of any origin need the full
-  // YAML parser (loaded only then: parsing and compiling it costs about 15 ms).
-  // Without dated access to tell, its RBAC alone is kept: no file's documents outlive it.
-  const rbacOnly = dated ? undefined : readRbacIfOrgctlOutput(dir);
-  const output = dated ? readIfOrgctlOutput(dir) : undefined;
-  const { docs, problems } = rbacOnly
-    ? { docs: [], problems: [] }
-    : output
-      ? { ...output, problems: [] }
-      : (await import('./manifests.ts')).loadManifests(dir);
+  const { read, problems, datedOf } = await fullRead(dir, dated);
   io.progress?.('');
-  const read = rbacOnly ?? readRbac(docs);
   // Each warning one line, whatever the names in it hold (R29-1).
   const warn = (line: string) => io.err(showHidden(line));
   for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
@@ -212,7 +202,29 @@ async function readAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return { authz, datedOf: () => (output ? datedAccessOfDocs(docs) : undefined) };
+  return { authz, datedOf };
+}
+
+/**
+ * The whole of `dir` read: its RBAC, the problems of its manifests, and with `dated`, how to get
+ * the dated access orgctl's output records. orgctl's output is read by its own strict reader; only
+ * manifests of any origin need the full YAML parser (loaded only then: parsing and compiling it
+ * costs about 15 ms). Without dated access to tell, its RBAC alone is kept: no file's documents outlive it.
+ */
+async function fullRead(
+  dir: string,
+  dated: boolean,
+): Promise<{ read: RbacSet; problems: readonly string[]; datedOf: () => DatedAccess | undefined }> {
+  const none = () => undefined;
+  if (!dated) {
+    const read = readRbacIfOrgctlOutput(dir);
+    if (read) return { read, problems: [], datedOf: none };
+  } else {
+    const output = readIfOrgctlOutput(dir);
+    if (output) return { read: readRbac(output.docs), problems: [], datedOf: () => datedAccessOfDocs(output.docs) };
+  }
+  const { docs, problems } = (await import('./manifests.ts')).loadManifests(dir);
+  return { read: readRbac(docs), problems, datedOf: none };
 }
 
 export interface Target {
