@@ -326,7 +326,8 @@ function misplaced(orgs: readonly ManifestDoc[], placed: Placed): string[] {
  * (readRbacIfOrgctlOutput). In lists by document (their strings the objects' own), not an object each.
  */
 class Placed {
-  readonly files: OutputText[] = [];
+  /** Each file's path and label (not its text, which would outlive the file). */
+  readonly files: Pick<OutputText, 'path' | 'label'>[] = [];
   readonly file: number[] = [];
   readonly index: number[] = [];
   readonly kind: (string | undefined)[] = [];
@@ -416,7 +417,7 @@ function judgeOutput(
     let inCluster = firstAt.get(cluster);
     if (!inCluster) firstAt.set(cluster, (inCluster = new FirstRead()));
     const docs: ManifestDoc[] = [];
-    const fileNumber = placed.files.push(f) - 1;
+    const fileNumber = placed.files.push({ path: f.path, label: f.label }) - 1;
     read.documents.forEach((object, index) => {
       // Only a reading with a cache meets objects read before (a single reading makes every one anew).
       const refused = cache ? refusalOnce(f.path, object) : refusal(f.path, object);
