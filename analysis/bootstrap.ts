@@ -328,6 +328,9 @@ export const BOOTSTRAP_BINDINGS: readonly BindingObject[] = BINDINGS.map(([name,
 
 const BOOTSTRAP_NAMES: ReadonlySet<string> = new Set(BINDINGS.map(([name]) => name));
 
+/** Whether a bootstrap ClusterRoleBinding binds ClusterRole `name` (each binds the role of its own name). */
+export const isBootstrapRoleName = (name: string): boolean => BOOTSTRAP_NAMES.has(name);
+
 /**
  * Whether a binding is one of the bootstrap ClusterRoleBindings: orgctl's built-in copy, or the
  * same binding in a dump of a live cluster (by name: the API server owns these names).
@@ -349,7 +352,7 @@ const subjectsText = (b: BindingObject): string => b.subjects.map((s) => `${s.ki
  * Whom the API server's bootstrap binding of ClusterRole `name` binds it to (`Group
  * system:authenticated`), when one does: a role of that name among the manifests is theirs.
  */
-export function bootstrapHolders(name: string): string | undefined {
+function bootstrapHolders(name: string): string | undefined {
   const builtIn = BUILT_IN_BINDINGS.get(name);
   return builtIn && subjectsText(builtIn);
 }

@@ -25,7 +25,7 @@ import { serviceAccountOf } from './authorizer.ts';
 import { nameRecord, nameRecordOf } from '../model/own-keys.ts';
 import { ruleAllowsNonResource, rulesAllow, type ResourceRequest } from './rules.ts';
 import { CLASS_BY_ID, CLASSES, classesOfRule, describeRule, SAFE_CLAIM, type ClassId } from './classes.ts';
-import { bootstrapHolders, rewritesBootstrapRole, takesThePlace } from './bootstrap.ts';
+import { isBootstrapRoleName, rewritesBootstrapRole, takesThePlace } from './bootstrap.ts';
 import {
   expiryKey,
   type MemberDormantGrant,
@@ -946,7 +946,7 @@ function bootstrapRoleChanges(base: Snapshot, head: Snapshot): Change[] {
     const name = roleNameOf(id);
     // Only a name a bootstrap binding binds: no other role's rules are looked up.
     if (!id.startsWith('ClusterRole/') || rules === base.ruleSets.get(id) || out.has(name)) continue;
-    if (bootstrapHolders(name) === undefined) continue;
+    if (!isBootstrapRoleName(name)) continue;
     const allowed = rulesOfRole(head, id);
     if (rewritesBootstrapRole(name, allowed))
       out.set(name, {
