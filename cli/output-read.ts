@@ -277,7 +277,7 @@ export function headOf(object: unknown): DocumentHead {
 }
 
 /** Whether an object is a ConfigMap named as the organization's (its kind asked first: few documents are ConfigMaps). */
-const isOrganizationConfigMap = (object: unknown): boolean =>
+export const isOrganizationConfigMap = (object: unknown): boolean =>
   isObj(object) && object.kind === 'ConfigMap' && headOf(object).name === ORGANIZATION_CONFIGMAP;
 
 /**

@@ -61,6 +61,7 @@ import {
   decodeOutput,
   type DocumentHead,
   headOf,
+  isOrganizationConfigMap,
   isOrgctlOutput,
   type Layout,
   parseOutput,
@@ -260,7 +261,7 @@ function factsOf(path: string, bytes: Buffer, docs: readonly ManifestDoc[], layo
     const placing = shardPlacing(headOf(d.object), layout);
     return placing === undefined || placing === shard;
   });
-  const organization = organizationOf(docs.filter(isOrganizationConfigMap), path);
+  const organization = organizationOf(docs.filter(isOrganizationDoc), path);
   const facts: FileFacts = {
     layout: layoutKey(layout),
     clean: placed && placedAsOrgctlPlaces(path, rbac, layout) && !rbac.problems.length,
@@ -292,10 +293,8 @@ function factsMayHold(facts: FileFacts, written: string): boolean {
   return facts.always || facts.lines.includes(text) || written.includes('"') || facts.quoted.includes(text);
 }
 
-const isOrganizationConfigMap = (d: ManifestDoc): boolean => {
-  const o = d.object as { kind?: unknown; metadata?: { name?: unknown } };
-  return o.kind === 'ConfigMap' && o.metadata?.name === ORGANIZATION_CONFIGMAP;
-};
+/** A document that is the organization's ConfigMap, as the strict reader tells one. */
+const isOrganizationDoc = (d: ManifestDoc): boolean => isOrganizationConfigMap(d.object);
 
 const names = (bindings: readonly BindingObject[], s: NamedSubject) =>
   namesSubject(bindings, s.kind, s.name, s.namespace);
@@ -514,11 +513,11 @@ function readLaidOut(
   const isMembersFile = (f: string) => isMembersShard(f.split('/')[1] ?? '');
   const membersFiles = files.filter((f) => f.startsWith(`${clusters[0]}/`) && isMembersFile(f));
   const settings = new Map(clusterDocs);
-  if (![...settings.values()].flat().some(isOrganizationConfigMap) && membersFiles.length)
+  if (![...settings.values()].flat().some(isOrganizationDoc) && membersFiles.length)
     settings.set(membersFiles[0]!, docsOf(membersFiles[0]!, notMembership));
   // The organization's settings only: its users' lists are not needed here (nor parsed). When its one
   // ConfigMap is of a file judged before, as read then (FileFacts' organization).
-  const orgDocs = [...settings.values()].flat().filter(isOrganizationConfigMap);
+  const orgDocs = [...settings.values()].flat().filter(isOrganizationDoc);
   const orgFile = [...settings].find(([, docs]) => orgDocs.length === 1 && docs.includes(orgDocs[0]!))?.[0];
   const known = orgFile === undefined ? undefined : (judged(orgFile)?.facts as FileFacts | undefined)?.organization;
   const org = known ?? readMembership(orgDocs, dir).org;
