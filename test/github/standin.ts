@@ -112,6 +112,12 @@ export interface StandinState {
    * pulls.get says, the base branch when the pull request was opened.
    */
   defaultBranchSha?: string;
+  /**
+   * The commit the pull request's first commit is made on (its parent, as pulls.listCommits lists
+   * it; default the default branch's tip: a head up to date with it). Not `pull.baseSha`, which is
+   * the base branch when the pull request was opened or last updated.
+   */
+  branchedFrom?: string;
   /** Login of the token's owner: author of the comments the stand-in creates; the only one allowed to edit comments. */
   botLogin: string;
   pull: {
@@ -629,10 +635,11 @@ function gitUser(login: string | null, date: string): Record<string, string> {
   return { name, email: `${login ?? 'unlinked'}@users.noreply.github.com`, date };
 }
 
-/** A commit of the pull request; the first one's parent is the base, each next one's the previous. */
+/** A commit of the pull request; the first one's parent is where it branched from, each next one's the previous. */
 function commit(ctx: Ctx, c: StandinCommit, index: number): Record<string, unknown> {
   const repo = `${ctx.api}/repos/${repoPath(ctx)}`;
-  const parent = index === 0 ? ctx.state.pull.baseSha : ctx.state.commits[index - 1].sha;
+  const parent =
+    index === 0 ? (ctx.state.branchedFrom ?? defaultBranchTip(ctx.state)) : ctx.state.commits[index - 1].sha;
   const date = minutesAfterSeed(index);
   const login = c.authorLogin === null ? null : user(ctx, c.authorLogin);
   const committerLogin = c.committerLogin === undefined ? c.authorLogin : c.committerLogin;

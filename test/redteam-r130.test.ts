@@ -1,0 +1,65 @@
+/**
+ * Red team R130 (base a7ff671): what Argo CD applies after a merge is the head the review judged.
+ *
+ * R130-1 (medium; two reviewed pull requests merge into an output neither review judged): the review
+ *     judges head's `dist/` against the default branch's tip (R32a-1), and GitHub merges the head
+ *     into the tip with a three-way merge. When the head is behind the tip (the branch was made
+ *     before another pull request merged), the merge is not the head: alice's #41 (approved by dan)
+ *     demotes frank; bob's #42, made before #41 merged, adds the namespace `batch` where every admin
+ *     has `w:full`. Each diff is judged alone; merged textually, `dist/` binds frank's `w:full` in
+ *     `batch` (his binding comes from #42, his demotion from #41 touched other files): an output
+ *     neither review judged, which Argo CD applies as soon as it lands (orgctl-check on the push
+ *     proves it wrong after the fact, R128-3). Branch protection's "require branches to be up to
+ *     date" keeps such a merge out, when it is set: the review did not check it. Now the review fails
+ *     a head that does not contain the default branch's tip (`head-up-to-date`): GitHub's list of
+ *     the pull request's commits holds a commit whose parent is the tip exactly when the head
+ *     contains it, and then the merge's tree is the head's.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.ts';
+import * as standin from './github/standin.ts';
+
+describe('R130-1: a head behind the default branch is never passed', () => {
+  let one: standin.Standin | undefined;
+  afterEach(async () => {
+    expect(one?.schemaErrors ?? []).toEqual([]);
+    await one?.close();
+    one = undefined;
+  });
+
+  /** #42 with one commit on top of `branchedFrom`, no change to dist/, judged against main's tip. */
+  async function reviewBranchedFrom(branchedFrom: string | undefined, commits = 1) {
+    const tip = standin.fakeSha('main now');
+    const shas = Array.from({ length: commits }, (_, i) => standin.fakeSha(`head ${i}`));
+    const state = standin.defaultState({
+      defaultBranchSha: tip,
+      ...(branchedFrom === undefined ? {} : { branchedFrom }),
+      pull: { ...standin.defaultState().pull, author: 'alice', headSha: shas.at(-1)! },
+      commits: shas.map((sha) => ({ sha, authorLogin: 'alice', verified: true })),
+    });
+    one = await standin.startStandin(state);
+    const dist = join(ROOT, 'dist');
+    const { code, io } = await standin.reviewOnStandin(
+      one,
+      { base: dist, head: dist, 'base-commit': tip },
+      standin.pullRequestEvent(),
+    );
+    return { code, io, verdicts: standin.verdicts(state), tip };
+  }
+
+  it('a head made before main moved: a failure saying to bring it up to date, no success', async () => {
+    const { code, verdicts, io, tip } = await reviewBranchedFrom(standin.fakeSha('main before #41 merged'));
+    expect(code, io.errs.join('\n')).toBe(1);
+    expect(verdicts.map((v) => v.conclusion)).toEqual(['failure']);
+    const said = `${verdicts.at(-1)?.title}\n${verdicts.at(-1)?.summary}\n${io.outs.join('\n')}`;
+    expect(said).toContain('head-up-to-date');
+    expect(said).toContain(`behind main (${tip.slice(0, 12)})`);
+  });
+
+  it('guard: a head made on main as it is passes', async () => {
+    const { code, verdicts, io } = await reviewBranchedFrom(undefined, 3);
+    expect(code, io.errs.join('\n')).toBe(0);
+    expect(verdicts.map((v) => v.conclusion)).toEqual(['success']);
+  });
+});
