@@ -180,6 +180,8 @@ export interface Repo {
 const COMPLETENESS_RULE: RuleId = 'complete-pull-request';
 /** The id of the result that fails a review of a pull request into another branch than the default one. */
 const BASE_RULE: RuleId = 'pull-request-base';
+/** The id of the result that fails a review of a head that does not contain the default branch's tip. */
+const UP_TO_DATE_RULE: RuleId = 'head-up-to-date';
 /** The id of the result that fails a review of a pull request that is closed or a draft, and of what a run says of the others with its head. */
 export const OPEN_PULL_REQUEST: RuleId = 'open-pull-request';
 
@@ -387,6 +389,29 @@ export function commitsOfHead(
         },
       ]
     : [];
+}
+
+/**
+ * Fails a head that does not contain the default branch's tip: GitHub merges such a head with a
+ * three-way merge, whose tree is not the head judged (R130-1). The head contains the tip exactly
+ * when a commit GitHub lists is the tip's child: every commit listed is the head's ancestor, and the
+ * head's path down to the tip passes one commit that is not the tip's ancestor (so listed) whose
+ * parent is the tip. A list cut short fails `complete-pull-request` already.
+ */
+function headUpToDate(
+  commits: readonly { readonly sha: string; readonly parents?: readonly { readonly sha: string }[] }[],
+  at: { readonly branch: string; readonly baseTip: string; readonly headSha: string },
+): RuleResult[] {
+  if (at.headSha === at.baseTip) return [];
+  if (commits.some((c) => (c.parents ?? []).some((p) => p.sha === at.baseTip))) return [];
+  const [head, tip] = [at.headSha.slice(0, 12), at.baseTip.slice(0, 12)];
+  return [
+    {
+      rule: UP_TO_DATE_RULE,
+      ok: false,
+      message: `the head commit ${head} is behind ${at.branch} (${tip}): GitHub would merge it into a tree that is not the head judged (another pull request merged since the branch was made); bring the branch up to date with ${at.branch} (the review runs again)`,
+    },
+  ];
 }
 
 /** What pulls.listCommits says of one commit, as far as the actors are concerned. */
@@ -825,6 +850,7 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
         { files: files.length, commits: commits.length, lastSha: commits.at(-1)?.sha },
       ),
       ...commitsOfHead(commits, pr.head.sha),
+      ...headUpToDate(commits, { branch: pr.base.repo.default_branch, baseTip: read.baseTip, headSha: pr.head.sha }),
       ...filesOfHead(
         changedPaths,
         { base: baseTree.entries, head: headTree.entries, truncated: baseTree.truncated || headTree.truncated },

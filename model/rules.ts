@@ -357,6 +357,15 @@ export const RULES = [
       'nothing: split the pull request; bring a head behind the default branch up to date, or re-run the review',
   },
   {
+    id: 'head-up-to-date',
+    stage: 'change',
+    severity: 'error',
+    description:
+      "on GitHub, the pull request's head does not contain the default branch's tip (none of the commits GitHub lists has the tip as its parent): GitHub would merge it with a three-way merge into a tree that is not the head judged, and two pull requests reviewed apart would land an output neither review judged (one demotes an admin, the other adds a namespace where admins have `w:full`), which Argo CD applies as it lands. Branch protection's \"require branches to be up to date\" keeps such a merge out too; the review does not rely on it",
+    remediation:
+      'bring the branch up to date with the default branch (Update branch, a merge or a rebase: the review runs again)',
+  },
+  {
     id: 'pull-request-base',
     stage: 'change',
     severity: 'error',
