@@ -14,10 +14,19 @@
  *     a head that does not contain the default branch's tip (`head-up-to-date`): GitHub's list of
  *     the pull request's commits holds a commit whose parent is the tip exactly when the head
  *     contains it, and then the merge's tree is the head's.
+ *
+ * R130-2 (medium; the same merge, with both reviews passed before either merged): #41 and #42 are
+ *     both up to date with main and both pass; #41 merges. #42's success stays in force on its head,
+ *     which is now behind main, and GitHub starts no run of #42 for a merge into its base: any
+ *     writer merges #42 three-way into the output neither review judged. Now every push to the
+ *     default branch runs `orgctl review --github --base-moved` (orgctl-review-push.yaml): each open
+ *     pull request into it whose head is behind the new tip and whose `orgctl/review` in force is a
+ *     success gets a failure saying to bring the branch up to date; a head up to date is left alone.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.ts';
+import { ROOT, tempDir } from './helpers.ts';
 import * as standin from './github/standin.ts';
 
 describe('R130-1: a head behind the default branch is never passed', () => {
@@ -61,5 +70,77 @@ describe('R130-1: a head behind the default branch is never passed', () => {
     const { code, verdicts, io } = await reviewBranchedFrom(undefined, 3);
     expect(code, io.errs.join('\n')).toBe(0);
     expect(verdicts.map((v) => v.conclusion)).toEqual(['success']);
+  });
+});
+
+describe('R130-2: a merge into the default branch fails the successes it leaves behind', () => {
+  let one: standin.Standin | undefined;
+  afterEach(async () => {
+    expect(one?.schemaErrors ?? []).toEqual([]);
+    await one?.close();
+    one = undefined;
+  });
+
+  const tip = standin.fakeSha('main after #41 merged');
+  const [behind, current] = [standin.fakeSha('#42 head'), standin.fakeSha('#43 head')];
+  const success = (id: number, headSha: string): standin.StandinCheckRun => ({
+    id,
+    name: 'orgctl/review',
+    headSha,
+    status: 'completed',
+    conclusion: 'success',
+    title: 'passes',
+    summary: 'passes',
+  });
+
+  /** GitHub's push event of a merge into `ref`. */
+  function pushEvent(ref: string): string {
+    const file = join(tempDir(), 'event.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ ref, after: tip, repository: { default_branch: 'main', full_name: 'acme/org' } }),
+    );
+    return file;
+  }
+
+  /** #42 made on main before #41 merged, #43 made on main as it is now, each with a success in force. */
+  async function afterMerge(ref = 'refs/heads/main') {
+    const state = standin.defaultState({
+      defaultBranchSha: tip,
+      branchedFrom: standin.fakeSha('main before #41 merged'),
+      pull: { ...standin.defaultState().pull, headSha: behind },
+      commits: [{ sha: behind, authorLogin: 'bob', verified: true }],
+      otherPulls: [
+        {
+          ...standin.defaultState(),
+          pull: { ...standin.defaultState().pull, number: 43, headRef: 'carol-web', headSha: current },
+          commits: [{ sha: current, authorLogin: 'bob', verified: true }],
+          branchedFrom: tip,
+        },
+      ],
+      checkRuns: [success(1, behind), success(2, current)],
+    });
+    one = await standin.startStandin(state);
+    const dist = join(ROOT, 'dist');
+    const { code, io } = await standin.reviewOnStandin(
+      one,
+      { base: dist, head: dist, 'base-moved': true },
+      pushEvent(ref),
+    );
+    return { code, io, posted: state.checkRuns.filter((c) => c.id > 2) };
+  }
+
+  it('the success on the head left behind fails, saying to bring the branch up to date', async () => {
+    const { code, io, posted } = await afterMerge();
+    expect(code, io.errs.join('\n')).toBe(0);
+    expect(posted.map((c) => [c.headSha, c.conclusion])).toEqual([[behind, 'failure']]);
+    expect(`${posted[0]?.title}\n${posted[0]?.summary}`).toContain('head-up-to-date');
+    expect(posted[0]?.summary).toMatch(/is behind main .*bring the branch up to date/);
+  });
+
+  it('guard: a push to another branch fails nothing', async () => {
+    const { code, posted } = await afterMerge('refs/heads/feature');
+    expect(code).toBe(0);
+    expect(posted).toEqual([]);
   });
 });

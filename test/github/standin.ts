@@ -207,7 +207,7 @@ export interface StandinState {
 }
 /** Another pull request of the stand-in's repository (StandinState.otherPulls). */
 export type StandinOtherPull = Pick<StandinState, 'pull' | 'commits' | 'reviews' | 'files' | 'comments'> &
-  Pick<Partial<StandinState>, 'pushes'>;
+  Pick<Partial<StandinState>, 'pushes' | 'branchedFrom'>;
 
 /** Every pull request of the repository, each as a state of its own (the others' arrays shared, check runs the repository's). */
 function pullStates(state: StandinState): StandinState[] {
