@@ -33,6 +33,7 @@ import {
   openPullsWithHead,
   type AdminAccount,
   successCarries,
+  successesBehind,
   startCheckRun,
   supersededBy,
   upsertComment,
@@ -424,6 +425,39 @@ async function failLeftHead(
 }
 
 /**
+ * `--base-moved`: a push to the default branch (a merge) leaves behind it every open pull request
+ * made before it, and starts no run of theirs; a success in force on such a head was judged against
+ * a tip that is gone, and GitHub would merge it three-way into a tree no review judged (R130-2).
+ * Each such success fails, saying to bring the branch up to date (its review then runs again). The
+ * push workflow runs this on every push; a push to another branch changes nothing.
+ */
+async function failSuccessesBehind(gh: GitHubClient, at: Repo, event: unknown, io: Io): Promise<number> {
+  const pushed = event as { ref?: unknown; repository?: { default_branch?: unknown } } | undefined;
+  const branch = pushed?.repository?.default_branch;
+  if (typeof branch !== 'string' || typeof pushed?.ref !== 'string')
+    throw new InputError(
+      "--base-moved reads a push event (its ref and the repository's default branch): run it on a push",
+    );
+  if (pushed.ref !== `refs/heads/${branch}`) {
+    io.out(`a push to ${pushed.ref}, not to ${branch}: no review stands on it`);
+    return 0;
+  }
+  const { tip, behind } = await successesBehind(gh, at, branch);
+  for (const pr of behind) {
+    const reason = pr.results.map((r) => r.message).join('\n');
+    const verdict: Verdict = { ok: false, results: pr.results };
+    const text = failingText(`${branch} moved on to ${tip.slice(0, 12)}`, reason);
+    await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+    io.err(`orgctl review: #${pr.number} (${pr.headSha.slice(0, 12)}): ${reason}`);
+  }
+  const named = behind.map((p) => `#${p.number}`).join(', ');
+  io.out(
+    `${branch} is at ${tip.slice(0, 12)}: ${behind.length ? `failed the success in force on the head of ${named}, behind it` : 'no open pull request has a success in force on a head behind it'}`,
+  );
+  return 0;
+}
+
+/**
  * `--left-head`: a push's own run of the review may be replaced while it waits (one run of a pull
  * request at a time; a newer one replaces a waiting one: a review anyone may submit starts one), and
  * the commit the push left is known to that run only (R19-2). The push workflow, outside the
@@ -499,6 +533,7 @@ export interface GitHubReviewFlags {
   readonly 'head-lock'?: string;
   readonly 'full-proof'?: boolean;
   readonly 'left-head'?: boolean;
+  readonly 'base-moved'?: boolean;
   /** The commit of the default branch the job checked out, whose dist/ is `base` (R32a-1). */
   readonly 'base-commit'?: string;
 }
@@ -562,10 +597,11 @@ export async function reviewOnGitHub(
       `--base-commit ${JSON.stringify(baseCommit)} is not a commit named in full: give the commit of the default branch whose dist/ --base is ("$(git rev-parse HEAD)" in the job's checkout)`,
     );
   const event = eventOf(eventText);
-  const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(event, eventPath);
-  const before = leftBy(event, number);
   const at = { owner, repo };
   const gh = makeClient({ baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, io, ...options });
+  if (flags['base-moved']) return await failSuccessesBehind(gh, at, event, io);
+  const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(event, eventPath);
+  const before = leftBy(event, number);
   const botLogin = flags['bot-login'] ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';
   const runUrl =
     env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID

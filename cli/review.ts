@@ -17,6 +17,7 @@ const REVIEW_HELP = `Usage: orgctl review --base DIR|REF --head DIR|REF --actor 
        orgctl review --github [--pull N] [--base DIR|REF] [--base-commit SHA] [--head DIR|REF] [--bot-login LOGIN]
                      [--window DIR|REF] [--head-proof FILE --head-proof-commit SHA] [--full-proof]
        orgctl review --github --left-head
+       orgctl review --github --base-moved
 
 Judges a change by the rules below, reading who is admin from BASE only. HEAD is data: it must be
 exactly what this orgctl renders from the organization it describes (output-proof), and that
@@ -72,6 +73,9 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --left-head          with --github, on a push (a synchronize event): only fail the commit the push
                        left, when its success carries this pull request's verdict and another open pull
                        request still has it as head (the orgctl review push workflow runs it on every push)
+  --base-moved         with --github, on a push to the default branch (a merge): only fail the success in
+                       force on the head of every open pull request left behind it (GitHub would merge
+                       it three-way into a tree no review judged), saying to bring it up to date
 
 Rules:
 ${rulesOf('change')
@@ -154,6 +158,7 @@ export const command = defineCommand({
     'head-lock': 'string',
     'full-proof': 'boolean',
     'left-head': 'boolean',
+    'base-moved': 'boolean',
     'base-commit': 'string',
   },
   async run({ flags }, io) {

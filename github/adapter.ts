@@ -1077,14 +1077,46 @@ const carriedBy = (number: number) => `orgctl-pull-request:${number}`;
  * away from `sha` leaves standing on nothing (R19-1: another pull request's success there stands).
  */
 export async function successCarries(gh: GitHubClient, at: Repo, sha: string, number: number): Promise<boolean> {
-  const runs = await reviewRunsOn(gh, at, sha);
-  const newest = runs.reduce<(typeof runs)[number] | undefined>(
-    (a, c) => (a === undefined || c.id > a.id ? c : a),
-    undefined,
-  );
+  const newest = await newestReviewRun(gh, at, sha);
   // A success an orgctl before external_id posted names nobody: taken as this pull request's, so a
   // push fails it (R20-2; failing another's costs a re-run, leaving this one's would be the hole).
   return newest?.conclusion === 'success' && (!newest.external_id || newest.external_id === carriedBy(number));
+}
+
+/** The `orgctl/review` check run in force on `sha`: the newest of them all, by id. */
+async function newestReviewRun(gh: GitHubClient, at: Repo, sha: string) {
+  const runs = await reviewRunsOn(gh, at, sha);
+  return runs.reduce<(typeof runs)[number] | undefined>((a, c) => (a === undefined || c.id > a.id ? c : a), undefined);
+}
+
+/** An open pull request whose success in force stands on a head behind the default branch, and why. */
+type SuccessBehind = { readonly number: number; readonly headSha: string; readonly results: readonly RuleResult[] };
+
+/**
+ * The open pull requests into `branch` whose `orgctl/review` in force on their head is a success
+ * and whose head is behind `branch`'s tip (headUpToDate), each head once (R130-2): a merge into the
+ * branch starts no run of theirs, and GitHub would merge them three-way into a tree no review
+ * judged. A commit list that no longer ends at the head read (it moved meanwhile) counts as behind.
+ */
+export async function successesBehind(
+  gh: GitHubClient,
+  at: Repo,
+  branch: string,
+): Promise<{ readonly tip: string; readonly behind: readonly SuccessBehind[] }> {
+  const tip = (await gh.rest.git.getRef({ ...at, ref: `heads/${branch}` })).data.object.sha;
+  const open = await gh.paginate(gh.rest.pulls.list, { ...at, state: 'open', base: branch, per_page: 100 });
+  const seen = new Set<string>();
+  const behind: SuccessBehind[] = [];
+  for (const p of [...open].sort((a, b) => a.number - b.number)) {
+    if (p.base.ref !== branch || seen.has(p.head.sha)) continue;
+    seen.add(p.head.sha);
+    if ((await newestReviewRun(gh, at, p.head.sha))?.conclusion !== 'success') continue;
+    const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: p.number, per_page: 100 });
+    const where = { branch, baseTip: tip, headSha: p.head.sha };
+    const results = commits.at(-1)?.sha === p.head.sha ? headUpToDate(commits, where) : headUpToDate([], where);
+    if (results.length) behind.push({ number: p.number, headSha: p.head.sha, results });
+  }
+  return { tip, behind };
 }
 
 /**

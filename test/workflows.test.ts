@@ -625,7 +625,8 @@ describe('every push fails the commit it left, outside the review’s concurrenc
   const job = push.jobs['left-head']!;
 
   it('runs on every push of a pull request (synchronize), in no concurrency group: a newer run never replaces it', () => {
-    expect(push.on).toEqual({ pull_request_target: { types: ['synchronize'] } });
+    expect(push.on).toEqual({ pull_request_target: { types: ['synchronize'] }, push: { branches: ['**'] } });
+    expect(job.if).toBe("github.event_name == 'pull_request_target'");
     expect(push.concurrency).toBeUndefined();
     expect(job.concurrency).toBeUndefined();
   });
@@ -645,6 +646,30 @@ describe('every push fails the commit it left, outside the review’s concurrenc
   });
 
   it('finds the orgctl to run exactly as the review job does (one script, kept in step)', () => {
+    const find = (j: Job) => j.steps.find((s) => s.name?.startsWith('Which orgctl runs'))!.run;
+    expect(find(job)).toBe(find(workflow('orgctl-review.yaml').jobs.review!));
+  });
+});
+
+describe('every merge into the default branch fails the successes it leaves behind (R130-2)', () => {
+  const push = workflow('orgctl-review-push.yaml');
+  const job = push.jobs['base-moved']!;
+
+  it('runs on a push to the default branch only, whatever its name, in no concurrency group', () => {
+    expect(job.if).toBe(
+      "github.event_name == 'push' && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)",
+    );
+    expect(job.concurrency).toBeUndefined();
+  });
+
+  it('asks for no more than it uses, checks out the default branch and runs the orgctl of its lock with --base-moved', () => {
+    expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'read', checks: 'write' });
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with).toMatchObject({
+      ref: '${{ github.event.repository.default_branch }}',
+      'persist-credentials': false,
+    });
+    expect(job.steps.at(-1)!.run).toBe('node "$ORGCTL" review --github --base-moved');
     const find = (j: Job) => j.steps.find((s) => s.name?.startsWith('Which orgctl runs'))!.run;
     expect(find(job)).toBe(find(workflow('orgctl-review.yaml').jobs.review!));
   });
