@@ -145,6 +145,21 @@ describe('the diff says every gain', () => {
     expect(said).toContain('Group dan@acme.io: gains w:full in data');
   });
 
+  it("system:authenticated added to a binding base holds, every other binding's subjects base's own (each list read once for both sides): every member gains", async () => {
+    const head = distCopy();
+    const ivan =
+      '  name: acme:w:ingresses\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ivan@acme.io\n';
+    for (const cluster of ['lga1', 'ord1'])
+      edit(head, `${cluster}/shard-05/resources.yaml`, (text) =>
+        text.replace(
+          ivan,
+          `${ivan}- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  name: system:authenticated\n`,
+        ),
+      );
+    const said = await diffOf(join(ROOT, 'dist'), head);
+    expect(said).toContain('bob@acme.io: gains w:ingresses in data');
+  });
+
   it("a member's record removed while their username is still bound, and bound to more: it said bob leaves and loses what he keeps", async () => {
     const head = distCopy();
     for (const cluster of ['lga1', 'ord1']) {
