@@ -2,7 +2,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readOutputFolder } from '../cli/output-read.ts';
+import { type OutputText, parseOutput, readOutputFolder } from '../cli/output-read.ts';
+import { OUTPUT_HEADER } from '../synth/render.ts';
 import { run, tempDir, exampleDistCopy } from './helpers.ts';
 
 describe('readOutputFolder', () => {
@@ -68,5 +69,39 @@ describe('a list in orgctl output (R38, seen beside its holes)', () => {
     expect(r.code, r.stdout).toBe(2);
     expect(r.stderr).toContain('shard-17/resources.yaml#');
     expect(r.stderr).toMatch(/a List, whose items kubectl and Argo CD apply as objects of their own/);
+  });
+});
+
+describe('an object written twice is refused naming where it was first read (R83-2)', () => {
+  const head = `${OUTPUT_HEADER}\n`;
+  const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+  const file = (path: string, ...docs: string[]): OutputText => ({
+    path,
+    label: `dist/${path}`,
+    content: head + docs.map((d) => `---\n${d}`).join(''),
+  });
+
+  it('in its own file, in another file of its cluster, and not across clusters', () => {
+    const files = [
+      file('lga1/shard-01/resources.yaml', ns('web'), ns('data'), ns('web')),
+      file('lga1/shard-02/resources.yaml', ns('ops'), ns('data')),
+      file('fra1/shard-01/resources.yaml', ns('web'), ns('data')),
+    ];
+    let message = '';
+    try {
+      parseOutput(files);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const twice = message.split('\n').filter((line) => line.includes('written twice'));
+    expect(twice.map((line) => line.trim().replace(/: kubectl and Argo CD .*/, ''))).toEqual([
+      'dist/lga1/shard-01/resources.yaml#2: Namespace web written twice (first at dist/lga1/shard-01/resources.yaml#0)',
+      'dist/lga1/shard-02/resources.yaml#1: Namespace data written twice (first at dist/lga1/shard-01/resources.yaml#1)',
+    ]);
+    // fra1's copies are each once in their cluster: read.
+    expect(parseOutput(files.slice(2)).map((d) => `${d.file}#${d.index}`)).toEqual([
+      'dist/fra1/shard-01/resources.yaml#0',
+      'dist/fra1/shard-01/resources.yaml#1',
+    ]);
   });
 });
