@@ -22,7 +22,7 @@ import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { Namespace, type NamespaceProps } from './namespace.ts';
 import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource } from './props.ts';
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
-import { sourceText, specSource, type Source } from '../model/findings.ts';
+import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { specUserModel, User, userModelOf, type SpecUser, type UserOptions } from './user.ts';
 import {
@@ -208,8 +208,10 @@ export class Organization extends Construct implements OrganizationLike {
   private readonly users: Construct;
   /** The users a spec declares, as the model's records (specUserModel), before any declared in code. */
   private readonly specUsers: UserModel[] = [];
-  /** Their construct ids under `users`, as a User of each would have been given (freeId). */
+  /** Their construct ids under `users`, as a User of each would have been given (freeId): see specUserIdsNow. */
   private readonly specUserIds = new Set<string>();
+  /** The emails of the spec's users at a spec path whose ids specUserIdsNow has not made yet, in order. */
+  private readonly unnamedSpecUsers: string[] = [];
   private readonly namespaces: Construct;
   private readonly roles: Construct;
   private readonly customRoles: Construct;
@@ -327,7 +329,21 @@ export class Organization extends Construct implements OrganizationLike {
   /** Declares a user. */
   public user(email: string, options: UserOptions = {}): User {
     this.assertUserEmail(email);
-    return new User(this.users, freeId(this.users, email, this.specUserIds), { ...options, email });
+    return new User(this.users, freeId(this.users, email, this.specUserIdsNow()), { ...options, email });
+  }
+
+  /**
+   * The spec users' construct ids, each made as addSpecUser would have made it then: a user at a
+   * spec path is known by it, so its id serves only to keep a User declared after it from taking
+   * it. Made when first needed (a User declared in code, a spec user without a path), not for each
+   * user: at size L, 10,000 ids (each name looked up on Object's prototype, among the children and
+   * the ids taken) were half the CPU of declaring the spec's users, for nothing `check` or `synth`
+   * prints. Nothing else adds a child to `users` between (it is private).
+   */
+  private specUserIdsNow(): ReadonlySet<string> {
+    for (const email of this.unnamedSpecUsers) this.specUserIds.add(freeId(this.users, email, this.specUserIds));
+    this.unnamedSpecUsers.length = 0;
+    return this.specUserIds;
   }
 
   private assertUserEmail(email: unknown): asserts email is string {
@@ -337,14 +353,14 @@ export class Organization extends Construct implements OrganizationLike {
   /** A spec's user (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
   private addSpecUser(user: SpecUser, path: string | undefined): void {
     this.assertUserEmail(user.email);
-    const id = freeId(this.users, user.email, this.specUserIds);
+    if (path !== undefined) {
+      this.unnamedSpecUsers.push(user.email);
+      this.specUsers.push(specUserModel(user, specSource(path)));
+      return;
+    }
+    const id = freeId(this.users, user.email, this.specUserIdsNow());
     this.specUserIds.add(id);
-    this.specUsers.push(
-      specUserModel(
-        user,
-        declaredSource(() => `${this.users.node.path}/${id}`, path),
-      ),
-    );
+    this.specUsers.push(specUserModel(user, constructSource(`${this.users.node.path}/${id}`)));
   }
 
   /** Declares a namespace. */

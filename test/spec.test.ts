@@ -148,6 +148,35 @@ describe('spec and schema', () => {
     }
   });
 
+  it("keeps a spec user's construct id from a User declared after it, at spec paths and at construct paths", () => {
+    // At a spec path a record's id is made only when a User is declared (specUserIdsNow): the same ids.
+    const users = [{ email: 'a@acme.io', admin: true }, { email: 'a@acme.io' }, { email: 'x/y@acme.io' }];
+    for (const specPaths of [true, false]) {
+      const declared = () =>
+        Organization.fromSpec(new App(), acmeSpecWith({ users }), {
+          today: TODAY,
+          userRecords: true,
+          schema: false,
+          specPaths,
+        });
+      const org = declared();
+      const ids = [org.user('a@acme.io'), org.user('x/y@acme.io'), org.user('b@acme.io')].map((u) => u.node.id);
+      expect(ids).toEqual(['a@acme.io#3', 'x∕y@acme.io#2', 'b@acme.io']);
+      const sources = declared()
+        .toModel()
+        .users.map((u) => u.source);
+      expect(sources).toEqual(
+        specPaths
+          ? [{ spec: 'spec.users[0]' }, { spec: 'spec.users[1]' }, { spec: 'spec.users[2]' }]
+          : [
+              { construct: 'acme/users/a@acme.io' },
+              { construct: 'acme/users/a@acme.io#2' },
+              { construct: 'acme/users/x∕y@acme.io' },
+            ],
+      );
+    }
+  });
+
   it("names a spec's repeated grants by ordinal at construct paths, and by index at spec paths", () => {
     // The grants are declared in one pass (a list made at its length, with spec paths): each keeps its
     // own path, its ordinal among one person's grants in one namespace, and its user as declared.
