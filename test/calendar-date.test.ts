@@ -1,0 +1,23 @@
+/** isCalendarDate: the last day it found is remembered (a spec's grants repeat a few dates); no answer changes. */
+import { describe, expect, it } from 'vitest';
+import { isCalendarDate } from '../model/model.ts';
+
+describe('isCalendarDate', () => {
+  it('answers each text as a fresh check does, whatever was asked before it', () => {
+    const asked: [unknown, boolean][] = [
+      ['2030-02-28', true],
+      ['2030-02-28', true],
+      ['2030-02-30', false],
+      ['2030-02-28 ', false],
+      ['2030-2-28', false],
+      ['2032-02-29', true],
+      ['2031-02-29', false],
+      [new String('2032-02-29'), false],
+      [['2032-02-29'], false],
+      [undefined, false],
+      ['2032-02-29', true],
+      ['', false],
+    ];
+    for (const [value, is] of asked) expect(isCalendarDate(value), JSON.stringify(value)).toBe(is);
+  });
+});
