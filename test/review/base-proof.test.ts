@@ -329,6 +329,25 @@ const inBinding = (ns: string, role: string, edit: (binding: string) => string) 
   return docs.join('\n---\n');
 };
 
+/**
+ * Each forgery of `head` beside its change from `base`: refused by the strict reader, or left by the
+ * proof against base to the full proof, which refuses it.
+ */
+function refusesEach(base: OutputText[], head: OutputText[], forgeries: [string, OutputText[]][]) {
+  for (const [what, forgery] of forgeries)
+    it(`refuses a forged head: ${what}`, () => {
+      expect(forgery.some((f, i) => f.content !== head[i]!.content)).toBe(true);
+      let p: ReturnType<typeof proofs>;
+      try {
+        p = proofs(base, forgery);
+      } catch {
+        return; // the strict reader refuses it before either proof
+      }
+      expect(p.againstBase.proved, 'the proof against base takes it').toBe(false);
+      expect(p.full).toBe(false);
+    });
+}
+
 describe("the proof against base, where it writes a changed binding from base's text", () => {
   // bob leaves r:pods and w:services in web and gains r:events there (a new binding), and joins
   // lee and token bots in data's r:full (a binding base has: the subjects added and removed are
@@ -465,18 +484,7 @@ describe("the proof against base, where it writes a changed binding from base's 
       ),
     ],
   ];
-  for (const [what, forgery] of forgeries)
-    it(`refuses a forged head: ${what}`, () => {
-      expect(forgery.some((f, i) => f.content !== head[i]!.content)).toBe(true);
-      let p: ReturnType<typeof proofs>;
-      try {
-        p = proofs(base, forgery);
-      } catch {
-        return; // the strict reader refuses it before either proof
-      }
-      expect(p.againstBase.proved, 'the proof against base takes it').toBe(false);
-      expect(p.full).toBe(false);
-    });
+  refusesEach(base, head, forgeries);
 });
 
 describe('orgctl review and the proof against base', () => {
@@ -497,4 +505,107 @@ describe('orgctl review and the proof against base', () => {
       /^head dist\/ is exactly what orgctl renders .*; whole, as --full-proof asks\)$/,
     );
   });
+});
+
+describe('the proof against base, where it writes the binding of a role new in a namespace', () => {
+  // erin, gina and hal gain r:events in web, and in data, where base binds no person: a binding of
+  // a role new in its namespace, people only, one part (the render's binding of one of them, the
+  // others written in by the render's own entry and order), compared with head's text as any.
+  const base = output(spec());
+  const head = output(
+    spec((s) => {
+      for (const n of ['erin', 'gina', 'hal'])
+        s.spec.grants.push(
+          { user: `${n}@acme.io`, namespace: 'web', levels: ['r:events'] },
+          { user: `${n}@acme.io`, namespace: 'data', levels: ['r:events'] },
+        );
+    }),
+  );
+  const both = (ns: string, edit: (binding: string) => string) => {
+    const change = inBinding(ns, 'r:events', edit);
+    return forged(forged(head, ns, change), ns, change, 'ord1');
+  };
+  const entry = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}\n`;
+
+  it('proves the change, as the full proof does', () => {
+    expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 2, files: 4 }, full: true });
+  });
+
+  it('proves one person gaining it, as the full proof does', () => {
+    const one = output(
+      spec((s) => s.spec.grants.push({ user: 'ivy@acme.io', namespace: 'data', levels: ['r:events'] })),
+    );
+    expect(proofs(base, one)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+  });
+
+  const forgeries: [string, OutputText[]][] = [
+    [
+      'its first two subjects swapped',
+      both('data', (b) =>
+        b.replace(
+          `${entry('erin@acme.io')}${entry('gina@acme.io')}`,
+          `${entry('gina@acme.io')}${entry('erin@acme.io')}`,
+        ),
+      ),
+    ],
+    [
+      'its last two subjects swapped',
+      both('web', (b) =>
+        b.replace(`${entry('gina@acme.io')}${entry('hal@acme.io')}`, `${entry('hal@acme.io')}${entry('gina@acme.io')}`),
+      ),
+    ],
+    [
+      'its first subject named twice',
+      both('data', (b) => b.replace(entry('erin@acme.io'), entry('erin@acme.io').repeat(2))),
+    ],
+    [
+      'its last subject named twice',
+      both('data', (b) => b.replace(entry('hal@acme.io'), entry('hal@acme.io').repeat(2))),
+    ],
+    ['a member added by hand at the end', both('data', (b) => `${b}\n${entry('joe@acme.io').trimEnd()}`)],
+    [
+      'a stranger added in order',
+      both('data', (b) => b.replace(entry('gina@acme.io'), `${entry('gina@acme.io')}${entry('gus@acme.io')}`)),
+    ],
+    [
+      "its first subject's name quoted",
+      both('data', (b) => b.replace('  name: erin@acme.io\n', '  name: "erin@acme.io"\n')),
+    ],
+    [
+      "a later subject's name quoted",
+      both('data', (b) => b.replace('  name: hal@acme.io\n', "  name: 'hal@acme.io'\n")),
+    ],
+    [
+      'a subject in another apiGroup',
+      both('data', (b) =>
+        b.replace(entry('gina@acme.io'), entry('gina@acme.io').replace('rbac.authorization.k8s.io', 'rbac.example.io')),
+      ),
+    ],
+    [
+      'a subject with a namespace',
+      both('data', (b) => b.replace(entry('erin@acme.io'), `${entry('erin@acme.io')}  namespace: data\n`)),
+    ],
+    [
+      'a subject written in flow style',
+      both('data', (b) =>
+        b.replace(entry('hal@acme.io'), '- {apiGroup: rbac.authorization.k8s.io, kind: User, name: hal@acme.io}\n'),
+      ),
+    ],
+    [
+      'a space at the end of a line',
+      both('data', (b) => b.replace('  name: gina@acme.io\n', '  name: gina@acme.io \n')),
+    ],
+    ['the roleRef a Role of the same name', both('data', (b) => b.replace('  kind: ClusterRole\n', '  kind: Role\n'))],
+    [
+      "the binding's labels changed",
+      both('data', (b) =>
+        b.replace('orgctl.io/organization: acme\n', 'orgctl.io/organization: acme\n    team: data\n'),
+      ),
+    ],
+    [
+      "the binding's sync wave changed",
+      both('data', (b) => b.replace('argocd.argoproj.io/sync-wave: "4"', 'argocd.argoproj.io/sync-wave: "5"')),
+    ],
+  ];
+  refusesEach(base, head, forgeries);
 });
