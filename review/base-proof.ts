@@ -8,7 +8,8 @@
  * checks each) every other byte is base's, every namespace's bindings are written as synthesis
  * writes them for who they bind (compared as text, in every cluster's copy alike: a binding base
  * has, one part on either side, is base's text with the people added and removed spliced in by the
- * renderer's own entry and order; any other re-rendered by the renderer's own function), each
+ * renderer's own entry and order; a role new in its namespace, one part, people only, the render of
+ * one of them with the others spliced in alike; any other re-rendered by the renderer's own function), each
  * person gaining a level is a member whose grants orgctl binds, nobody loses what being an admin
  * or Add All gives everywhere, and no changed file outgrows an Argo CD Application. The policies those bindings could break are the ones on who holds a
  * level: a level reserved for admins (exactly those holding what the RBAC analysis refuses
@@ -138,10 +139,10 @@ function groupsOf(run: { readonly texts: readonly string[]; readonly docs: reado
   return groups;
 }
 
-/** Who one role's RoleBindings bind, with the keys of the people and tokens' accounts among them. */
+/** Who one role's RoleBindings bind: the role, and the keys of the people and tokens' accounts among them. */
 interface Held {
-  /** The role, and the subjects to render its bindings for: none when read `keysOnly`. */
-  readonly holders: RoleHolders;
+  readonly roleKind: RoleHolders['roleKind'];
+  readonly roleName: string;
   /** Usernames. */
   readonly users: ReadonlySet<string>;
   /** `namespace/name` of each ServiceAccount. */
@@ -155,13 +156,11 @@ const refOf = (s: Obj): SubjectRef =>
     : { kind: 'ServiceAccount', name: s.name as string, namespace: s.namespace as string };
 
 /**
- * Who one role's RoleBindings bind (their subjects and keys read in one pass: a changed role's
- * subjects are most of what the proof reads; `keysOnly` lists none of them, for base's, compared
- * only, and head's when its bindings are spliced, not rendered); a reason when a binding is not one
- * orgctl could write.
+ * Who one role's RoleBindings bind (their keys: a changed role's subjects are most of what the
+ * proof reads, and each is read here once; renderedTexts lists them only for a role it renders); a
+ * reason when a binding is not one orgctl could write.
  */
-function holdersOf(group: RoleGroup, namespace: string, keysOnly = false): Held | string {
-  const subjects: SubjectRef[] = [];
+function holdersOf(group: RoleGroup, namespace: string): Held | string {
   const users = new Set<string>();
   const accounts = new Set<string>();
   const ref = group.docs[0]!.roleRef as Obj;
@@ -177,10 +176,9 @@ function holdersOf(group: RoleGroup, namespace: string, keysOnly = false): Held 
       if (s.kind === 'User') users.add(s.name);
       else if (s.kind === 'ServiceAccount' && typeof s.namespace === 'string') accounts.add(`${s.namespace}/${s.name}`);
       else return `a RoleBinding in namespace ${namespace} binds a ${String(s.kind)}, which orgctl does not bind`;
-      if (!keysOnly) subjects.push(refOf(s));
     }
   }
-  return { holders: { roleKind: ref.kind, roleName: group.roleName, subjects }, users, accounts };
+  return { roleKind: ref.kind, roleName: group.roleName, users, accounts };
 }
 
 const NOBODY: ReadonlySet<string> = new Set();
@@ -190,7 +188,16 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return true;
 }
 
-/** Why a change of who holds one role in a namespace is not one this proof takes, or undefined when it is. */
+/** Who gains and who loses a role in a namespace (judgeHolders): only they are written anew (splicedBinding). */
+interface HoldersChange {
+  readonly added: string[];
+  readonly removed: Set<string>;
+}
+
+/**
+ * Why a change of who holds one role in a namespace is not one this proof takes; else who gains it
+ * and who loses it, found as each is judged.
+ */
 function judgeHolders(
   namespace: string,
   h: Held | undefined,
@@ -198,20 +205,22 @@ function judgeHolders(
   org: string,
   members: ReadonlyMap<string, MemberUser>,
   adminsOnly: boolean,
-): string | undefined {
-  const roleName = (h ?? b)!.holders.roleName;
+): string | HoldersChange {
+  const roleName = (h ?? b)!.roleName;
   if (!sameSet(h?.accounts ?? NOBODY, b?.accounts ?? NOBODY))
     return `a token's binding to ${roleName} in namespace ${namespace} changes`;
   const [hUsers, bUsers] = [h?.users ?? NOBODY, b?.users ?? NOBODY];
   const role = orgRoleOf(org, roleName);
-  if ((h ?? b)!.holders.roleKind !== 'ClusterRole' || role.kind !== 'level') {
-    if (h?.holders.roleKind !== b?.holders.roleKind || !sameSet(hUsers, bUsers))
+  if ((h ?? b)!.roleKind !== 'ClusterRole' || role.kind !== 'level') {
+    if (h?.roleKind !== b?.roleKind || !sameSet(hUsers, bUsers))
       return `who holds ${roleName} in namespace ${namespace} changes (a custom role or custom rules)`;
-    return undefined;
+    return { added: [], removed: new Set() };
   }
   const level = role.level;
+  const change: HoldersChange = { added: [], removed: new Set() };
   for (const name of hUsers) {
     if (bUsers.has(name)) continue;
+    change.added.push(name);
     const m = members.get(name);
     if (!m) return `${name} gains ${level} in namespace ${namespace} and is not a member`;
     if (!grantsBound(memberState(m)))
@@ -224,13 +233,14 @@ function judgeHolders(
   }
   for (const name of bUsers) {
     if (hUsers.has(name)) continue;
+    change.removed.add(name);
     const m = members.get(name);
     if (!m) continue;
     const standing = memberStanding(m);
     if (standing && LEVELS_BY_STANDING[standing].includes(level))
       return `${m.email} loses ${level} in namespace ${namespace}, which they hold everywhere as ${standing === 'admin' ? 'an admin' : 'Add All'}`;
   }
-  return undefined;
+  return change;
 }
 
 /**
@@ -289,18 +299,43 @@ function splicedBinding(
   return fitsOneBinding(bytes) ? text : undefined;
 }
 
-/** Names in `a` but not in `b`. */
-const without = (a: ReadonlySet<string>, b: ReadonlySet<string>): string[] => [...a].filter((x) => !b.has(x));
-
-/** A role's RoleBindings in a namespace as the renderer writes them for who `group` binds; a reason when they are not read. */
+/**
+ * A role's RoleBindings in a namespace as the renderer writes them for who `group` binds, `held`
+ * (holdersOf read every subject of them as one orgctl writes: refOf takes each as it is).
+ */
 function renderedTexts(
   group: RoleGroup,
+  held: Held,
   namespace: string,
   render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[],
-): string[] | string {
-  const held = holdersOf(group, namespace);
-  if (typeof held === 'string') return held;
-  return render(namespace, [held.holders]).map((o) => toYamlDocument(o));
+): string[] {
+  const subjects = group.docs.flatMap((b) => (b.subjects as Obj[]).map(refOf));
+  return render(namespace, [{ roleKind: held.roleKind, roleName: held.roleName, subjects }]).map((o) =>
+    toYamlDocument(o),
+  );
+}
+
+/**
+ * The one RoleBinding of a role new in a namespace, binding people alone, as orgctl writes it: the
+ * renderer's binding of one of them, with the others spliced in (splicedBinding: its text is one the
+ * renderer wrote, as base's is), so that the render writes one subject, not all. Undefined when the
+ * binding is not one part (then the renderer writes it whole).
+ */
+function newBinding(
+  group: RoleGroup,
+  held: Held,
+  namespace: string,
+  render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[],
+  entries: Map<string, string>,
+): string | undefined {
+  const [first] = held.users;
+  if (first === undefined || held.accounts.size || group.texts.length !== 1) return undefined;
+  const one = render(namespace, [
+    { roleKind: held.roleKind, roleName: held.roleName, subjects: [{ kind: 'User', name: first }] },
+  ]);
+  if (one.length !== 1) return undefined;
+  const others = [...held.users].slice(1);
+  return splicedBinding(toYamlDocument(one[0]!), one[0]!, others, new Set(), entries);
 }
 
 /**
@@ -336,10 +371,10 @@ function judgeNamespace(
   for (const name of new Set([...headGroups.keys(), ...baseGroups.keys()])) {
     const [h, b] = [headGroups.get(name), baseGroups.get(name)];
     if (h && b && sameTexts(h.texts, b.texts)) continue;
-    const [hh, bh] = [h && holdersOf(h, namespace, true), b && holdersOf(b, namespace, true)];
+    const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace)];
     if (typeof hh === 'string') return hh;
     if (typeof bh === 'string') return `base: ${bh}`;
-    const why = judgeHolders(
+    const change = judgeHolders(
       namespace,
       hh,
       bh,
@@ -347,24 +382,20 @@ function judgeNamespace(
       context.members,
       !!context.namespaceSettings.get(namespace)?.adminsOnly,
     );
-    if (why) return why;
+    if (typeof change === 'string') return change;
     if (!hh) continue;
     // One part on either side, of the same kind of role: base's text with who changed spliced in;
-    // else (a new role here, parts) every subject rendered by the renderer.
+    // a role new here, one part, of people only: the render of one of them with the others spliced
+    // in; else (parts, tokens) every subject rendered by the renderer.
     const spliced =
-      b && bh && h!.texts.length === 1 && b.texts.length === 1 && bh.holders.roleKind === hh.holders.roleKind
-        ? splicedBinding(
-            b.texts[0]!,
-            b.docs[0]!,
-            without(hh.users, bh.users),
-            new Set(without(bh.users, hh.users)),
-            context.entries,
-          )
-        : undefined;
-    const written = spliced !== undefined ? [spliced] : renderedTexts(h!, namespace, context.render);
-    if (typeof written === 'string') return written;
+      b && bh && h!.texts.length === 1 && b.texts.length === 1 && bh.roleKind === hh.roleKind
+        ? splicedBinding(b.texts[0]!, b.docs[0]!, change.added, change.removed, context.entries)
+        : !b
+          ? newBinding(h!, hh, namespace, context.render, context.entries)
+          : undefined;
+    const written = spliced !== undefined ? [spliced] : renderedTexts(h!, hh, namespace, context.render);
     if (!sameTexts(written, h!.texts))
-      return `namespace ${namespace}'s RoleBindings of ${hh.holders.roleName} are not written as orgctl writes them for who they bind`;
+      return `namespace ${namespace}'s RoleBindings of ${hh.roleName} are not written as orgctl writes them for who they bind`;
   }
   return undefined;
 }
