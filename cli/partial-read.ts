@@ -312,12 +312,13 @@ const ESCAPE_MARK = '\\';
 const USERS_BLOCK = [`  ${MEMBERSHIP_LISTS.users}: |`, `  ${MEMBERSHIP_LISTS.users}: |-`];
 
 /**
- * A membership ConfigMap as orgctl writes it, from its metadata to its data's first key: its name
+ * A membership ConfigMap as orgctl writes it, from its kind to its data's first key: its name
  * (the organization's namespace, annotations and labels any). The full read takes a users list from
- * a ConfigMap named as one (datedAccessOfDocs), whatever its data holds besides (R126-3).
+ * a ConfigMap named as one (datedAccessOfDocs), whatever its data holds besides (R126-3), and from
+ * no other kind: a Secret of that name is not one (R129-4).
  */
 const CONFIGMAP_HEAD =
-  /\nmetadata:\n(?: {2}annotations:\n(?: {4}[^\n]*\n)*)?(?: {2}labels:\n(?: {4}[^\n]*\n)*)? {2}name: ([^\n]*)\n {2}namespace: [^\n]*\ndata:\n$/;
+  /\nkind: ConfigMap\nmetadata:\n(?: {2}annotations:\n(?: {4}[^\n]*\n)*)?(?: {2}labels:\n(?: {4}[^\n]*\n)*)? {2}name: ([^\n]*)\n {2}namespace: [^\n]*\ndata:\n$/;
 /** How far before a users block its ConfigMap's head is looked for (orgctl writes some 300 bytes). */
 const HEAD_WINDOW = 4096;
 /** A name orgctl writes plain that no escape or quote spells otherwise. */

@@ -562,7 +562,7 @@ describe("a users list's marked lines, read a part at a time", () => {
     const dir = tempDir('orgctl-marked-lines-');
     writeFileSync(
       join(dir, 'list.yaml'),
-      'metadata:\n  name: orgctl-users\n  namespace: acme-system\ndata:\n  users.jsonl: |\n    "expiring":[]\n',
+      'kind: ConfigMap\nmetadata:\n  name: orgctl-users\n  namespace: acme-system\ndata:\n  users.jsonl: |\n    "expiring":[]\n',
     );
     symlinkSync(join(dir, 'list.yaml'), join(dir, 'link.yaml'));
     expect(usersListLinesOfFile(join(dir, 'list.yaml'), ['"expiring":['])).toEqual(['"expiring":[]']);
