@@ -8,7 +8,7 @@ import {
   serviceAccountOf,
   usernamesBound,
 } from '../analysis/authorizer.ts';
-import { isBootstrapBinding, rewrittenBootstrapRoles, rewrittenNote, withBootstrap } from '../analysis/bootstrap.ts';
+import { isBootstrapAccess, rewrittenBootstrapRoles, rewrittenNote, withBootstrap } from '../analysis/bootstrap.ts';
 import { readRbac, type RbacSet } from '../analysis/objects.ts';
 import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
@@ -360,6 +360,13 @@ function membersIn(dir: string): MembershipData | undefined {
 }
 
 /**
+ * Whether any binding gives more than the API server's bootstrap binding of its name: one of that
+ * name binding a User, or its role rewritten, is someone's grant (isBootstrapAccess; R129-6).
+ */
+const bindsBeyondBootstrap = (authz: Authorizer): boolean =>
+  authz.set.bindings.some((b) => !isBootstrapAccess(b, authz.roleOf(b)));
+
+/**
  * Says on stderr when a question names someone or somewhere the manifests never mention: the
  * answer is still the authorizer's (no), but a typo should not read as a considered "no". When the
  * output's membership data says why (a deactivated member or token, Remove All, an invitee), it says that.
@@ -385,7 +392,7 @@ export function warnUnknown(
   const { user, namespace } = ask;
   if (user !== undefined) {
     const s = subjectOf(user);
-    if (!authz.namesSubject(s.kind, s.name, s.namespace) && authz.set.bindings.some((b) => !isBootstrapBinding(b))) {
+    if (!authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz)) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
       // Only asked for when the membership data does not say why.
@@ -410,12 +417,7 @@ export function warnUnknown(
       );
     }
   }
-  if (
-    namespace !== undefined &&
-    namespace !== '' &&
-    authz.set.bindings.some((b) => !isBootstrapBinding(b)) &&
-    !authz.hasBindingsIn(namespace)
-  ) {
+  if (namespace !== undefined && namespace !== '' && bindsBeyondBootstrap(authz) && !authz.hasBindingsIn(namespace)) {
     // A namespace out of case: the one declared, or bound in, in lower case.
     const lower = namespace.toLowerCase();
     const declared =
