@@ -5,7 +5,17 @@
  * namespace, so a question looks only at the bindings that can answer it.
  */
 import type { PolicyRule } from '../model/catalog.ts';
-import type { BindingObject, LabelSelector, RbacSet, RoleObject, SubjectObject } from './objects.ts';
+import { SnapshotError } from '../model/errors.ts';
+import {
+  type BindingObject,
+  isObj,
+  isRbacObject,
+  type LabelSelector,
+  type ManifestDoc,
+  type RbacSet,
+  type RoleObject,
+  type SubjectObject,
+} from './objects.ts';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from './rules.ts';
 
 export interface UserInfo {
@@ -168,6 +178,30 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
     if (!changed) break;
   }
   return byName;
+}
+
+/**
+ * What a reader of orgctl's output says of a ClusterRole with an aggregationRule, which orgctl never
+ * writes: the API server's aggregation controller gives it the rules of every ClusterRole of the
+ * cluster its selectors match, the cluster's own (system:aggregate-to-admin, edit) among them, and
+ * dist/ holds none of those (red team R129-1).
+ */
+export const aggregatedRoleNote = (name: string, where: string): string =>
+  `ClusterRole ${name} (${where}) has an aggregationRule, which orgctl never writes: the cluster gives it the rules of every ClusterRole there its selectors match, the cluster's own among them, not only those of these manifests`;
+
+/**
+ * Refuses a side of a diff holding an aggregated ClusterRole: what it gives is decided by roles
+ * outside dist/, so no diff of dist/ can say who gains or loses what through it (R129-1).
+ */
+export function refuseAggregatedRoles(docs: readonly ManifestDoc[], label: string): void {
+  for (const d of docs) {
+    const o = d.object;
+    if (!isRbacObject(o) || !isObj(o) || o.kind !== 'ClusterRole' || o.aggregationRule == null) continue;
+    const name = isObj(o.metadata) ? String(o.metadata.name) : '';
+    throw new SnapshotError(
+      `${label}: ${aggregatedRoleNote(name, `${d.file}#${d.index}`)}, so what it gives cannot be read from dist/`,
+    );
+  }
 }
 
 /** The single request a rule is matched against (ruleAllows), from a request's attributes. */

@@ -1,5 +1,6 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
 import { refuseUnrecordedArgoCd, withHandApplied } from '../analysis/hand-applied.ts';
+import { refuseAggregatedRoles } from '../analysis/authorizer.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { markdownAsText } from '../report/markdown-text.ts';
@@ -82,6 +83,7 @@ export function loadSnapshots(
       const side = loadSide(spec, cache, `${label} (${spec})`);
       const membership = readMembership(side.docs, `${label} (${spec})`, lines);
       refuseUnrecordedArgoCd(side.files, membership.org, `${label} (${spec})`);
+      refuseAggregatedRoles(side.docs, `${label} (${spec})`);
       return { side, membership };
     });
   };

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  aggregatedRoleNote,
   Authorizer,
   requestNamespace,
   type ResourceAttributes,
@@ -178,11 +179,16 @@ async function readAuthorizer(
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
   const answering = partial && authorizer(partial.rbac);
-  if (answering && !answering.bindingsWithoutRole().length && !rewrittenBootstrapRoles(partial.rbac).length) {
+  if (
+    answering &&
+    !answering.bindingsWithoutRole().length &&
+    !rewrittenBootstrapRoles(partial.rbac).length &&
+    !partial.rbac.roles.some((r) => r.aggregation)
+  ) {
     io.progress?.('');
     return { authz: answering, datedOf: () => partial.dated };
   }
-  const { read, problems, datedOf } = await fullRead(dir, dated);
+  const { read, problems, datedOf, orgctl } = await fullRead(dir, dated);
   io.progress?.('');
   // Each warning one line, whatever the names in it hold (R29-1).
   const warn = (line: string) => io.err(showHidden(line));
@@ -194,6 +200,11 @@ async function readAuthorizer(
     );
   }
   for (const r of rewrittenBootstrapRoles(read)) warn(`warning manifests ${rewrittenNote(r)}`);
+  // orgctl never writes one (a dump's admin, edit and view do aggregate, over the dump's roles: R129-1).
+  for (const r of orgctl ? read.roles.filter((r) => r.aggregation) : [])
+    warn(
+      `warning manifests ${aggregatedRoleNote(r.name, `${r.from.file}#${r.from.index}`)}; counted here: ${bootstrap ? "these manifests' and the bootstrap policy's" : "these manifests' alone (--no-bootstrap)"}`,
+    );
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
     warn(
@@ -214,17 +225,24 @@ async function readAuthorizer(
 async function fullRead(
   dir: string,
   dated: boolean,
-): Promise<{ read: RbacSet; problems: readonly string[]; datedOf: () => DatedAccess | undefined }> {
+): Promise<{
+  read: RbacSet;
+  problems: readonly string[];
+  datedOf: () => DatedAccess | undefined;
+  /** Whether `dir` was read as orgctl's output. */
+  orgctl: boolean;
+}> {
   const none = () => undefined;
   if (!dated) {
     const read = readRbacIfOrgctlOutput(dir);
-    if (read) return { read, problems: [], datedOf: none };
+    if (read) return { read, problems: [], datedOf: none, orgctl: true };
   } else {
     const output = readIfOrgctlOutput(dir);
-    if (output) return { read: readRbac(output.docs), problems: [], datedOf: () => datedAccessOfDocs(output.docs) };
+    if (output)
+      return { read: readRbac(output.docs), problems: [], datedOf: () => datedAccessOfDocs(output.docs), orgctl: true };
   }
   const { docs, problems } = (await import('./manifests.ts')).loadManifests(dir);
-  return { read: readRbac(docs), problems, datedOf: none };
+  return { read: readRbac(docs), problems, datedOf: none, orgctl: false };
 }
 
 export interface Target {

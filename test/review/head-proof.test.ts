@@ -619,6 +619,12 @@ describe('an upgrade that changes the output, with its head proof', () => {
     expect(forged).not.toBe(text);
     if (forged !== undefined) writeFileSync(join(dir, path), forged);
     const r = await review(dir, [...UPGRADE_PATHS, '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)]);
+    if (_ === "a ClusterRole aggregating the cluster's built-in roles") {
+      // Since R129-1 the diff refuses a side holding one (what it gives is not in dist/): exit 2, naming it.
+      expect(r.stderr).toMatch(/ClusterRole acme:gather \(.*\) has an aggregationRule, which orgctl never writes/);
+      expect(r.code).toBe(2);
+      return;
+    }
     if (REFUSED_AS_INPUT.has(_)) {
       // Since R89 the strict reader refuses these (what the API server refuses, an object outside the
       // shard orgctl places it in) before any proof: exit 2, naming the object.
