@@ -938,10 +938,32 @@ function ruleChanges(base: Snapshot, head: Snapshot): Change[] {
 /**
  * ClusterRoles head writes anew under the name of one the API server's bootstrap bindings bind
  * (system:basic-user with * on *): no binding in dist/ gives them, the cluster's own does, to every
- * authenticated user; the cells above never count it (red team R128-2).
+ * authenticated user; the cells above never count it (red team R128-2). And base's of such a name
+ * that head removes (Argo CD prunes it: the API server recreates its own only when it next starts)
+ * or gives back the built-in rules: what base's gave them goes (R129-5).
  */
 function bootstrapRoleChanges(base: Snapshot, head: Snapshot): Change[] {
   const out = new Map<string, Change>();
+  for (const id of base.ruleSets.keys()) {
+    const name = roleNameOf(id);
+    if (!id.startsWith('ClusterRole/') || !isBootstrapRoleName(name) || out.has(name)) continue;
+    const [was, now] = [rulesOfRole(base, id), head.ruleSets.has(id) ? rulesOfRole(head, id) : undefined];
+    const gave = `base's allowed ${firstOf(was.map(describeRule), 4, '; ')}: it ${takesThePlace(name)}`;
+    if (!now)
+      out.set(name, {
+        kind: 'bootstrap-role-removed',
+        from: name,
+        removes: true,
+        text: `ClusterRole ${name} is removed (${gave}): Argo CD prunes it, so all of them lose it, the API server's own rules of that name with it, until the API server next starts and recreates its own`,
+      });
+    else if (rewritesBootstrapRole(name, was) && !rewritesBootstrapRole(name, now))
+      out.set(name, {
+        kind: 'bootstrap-role-restored',
+        from: name,
+        removes: true,
+        text: `ClusterRole ${name} gets back the API server's own rules (${gave}): all of them lose what base's allowed beyond those`,
+      });
+  }
   for (const [id, rules] of head.ruleSets) {
     const name = roleNameOf(id);
     // Only a name a bootstrap binding binds: no other role's rules are looked up.
