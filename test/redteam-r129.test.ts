@@ -39,7 +39,8 @@ import { datedAccessOfDocs } from '../analysis/ended-access.ts';
 import { readIfOrgctlOutput } from '../cli/output-read.ts';
 import { readForQuestion } from '../cli/partial-read.ts';
 import { plainRoleBinding } from '../synth/kubernetes-schema.ts';
-import { DocumentCache, parseCanonicalYaml } from '../synth/yaml.ts';
+import { RBAC_GROUP } from '../synth/kinds.ts';
+import { DocumentCache, parseCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
 import { appendDocument, everythingRole, exampleDistCopy, ROOT, run, tempDir, waitOutRacyWindow } from './helpers.ts';
 
 const R_PODS = `  name: acme:r:pods
@@ -232,24 +233,14 @@ describe("R129-6: warnings of a manifest folder whose only bindings carry a boot
   it('a ClusterRoleBinding system:discovery naming a User: asked about another, can-i says that one is bound nowhere', async () => {
     const dir = tempDir('orgctl-r129-dump-');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'dump.yaml'),
-      [
-        'apiVersion: rbac.authorization.k8s.io/v1',
-        'kind: ClusterRoleBinding',
-        'metadata:',
-        '  name: system:discovery',
-        'roleRef:',
-        '  apiGroup: rbac.authorization.k8s.io',
-        '  kind: ClusterRole',
-        '  name: system:discovery',
-        'subjects:',
-        '- apiGroup: rbac.authorization.k8s.io',
-        '  kind: User',
-        '  name: erin@acme.io',
-        '',
-      ].join('\n'),
-    );
+    const binding = {
+      apiVersion: `${RBAC_GROUP}/v1`,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'system:discovery' },
+      roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: 'system:discovery' },
+      subjects: [{ apiGroup: RBAC_GROUP, kind: 'User', name: 'erin@acme.io' }],
+    };
+    writeFileSync(join(dir, 'dump.yaml'), toYamlDocument(binding));
     const r = await run(['can-i', 'get', '/version', '--as', 'erinn@acme.io', '--dir', dir]);
     expect(r.stderr).toMatch(/erinn@acme\.io is named in no binding/);
   });
