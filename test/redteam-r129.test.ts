@@ -111,6 +111,28 @@ describe('R129-1: an aggregated ClusterRole in a forged dist/', () => {
     }
   });
 
+  it("diff refuses a ClusterRole labelled for aggregation into the cluster's view (its rules then reach whoever the cluster binds to view, edit or admin)", async () => {
+    const head = exampleDistCopy('orgctl-r129-', (dir) => {
+      for (const cluster of ['lga1', 'ord1']) {
+        const f = join(dir, cluster, 'cluster', 'resources.yaml');
+        const text = readFileSync(f, 'utf8');
+        const name = '    orgctl.io/organization: acme\n  name: acme:w:full\n';
+        expect(text).toContain(name);
+        writeFileSync(
+          f,
+          text.replace(
+            name,
+            `    orgctl.io/organization: acme\n    ${ADMIN.replace('admin', 'view')}: "true"\n  name: acme:w:full\n`,
+          ),
+        );
+      }
+    });
+    const diff = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'text']);
+    expect(diff.stdout).not.toMatch(/No change in access/);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toMatch(/ClusterRole acme:w:full .*aggregate-to-view/);
+  });
+
   it("the example's own output: no such warning", async () => {
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'bob@acme.io', '--dir', exampleDistCopy()]);
     expect(r.stdout).toBe('yes');
