@@ -44,7 +44,8 @@ const HEALTH = ['/livez', '/readyz', '/healthz', '/version', '/version/'];
 
 /** The label every built-in role and binding carries (bootstrappolicy's addDefaultMetadata). */
 const BOOTSTRAPPING = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
-const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
+/** The labels the built-in view, edit and admin select: a role carrying one has its rules added to theirs. */
+export const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -23,6 +23,7 @@ import {
   type RoleObject,
   type SubjectObject,
 } from '../analysis/objects.ts';
+import { AGGREGATE_TO } from '../analysis/bootstrap.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { metadataRefused, rulesRefused, sizeRefused } from '../policies/org/kubernetes-names.ts';
 import type { PolicyRule } from '../model/catalog.ts';
@@ -75,9 +76,6 @@ function accountedFor(model: OrgModel, membership: Membership): Accounted {
   };
 }
 
-/** Labels whose owner the cluster's aggregation controller adds to its own roles (view, edit, admin). */
-const AGGREGATE_LABEL = 'rbac.authorization.k8s.io/aggregate-to-';
-
 /** Why a binding's subject is not one orgctl binds for this organization, or undefined. */
 function subjectProblem(s: SubjectObject, a: Accounted): string | undefined {
   if (s.kind === 'User' && a.users.has(s.name)) return undefined;
@@ -91,7 +89,7 @@ function roleProblem(r: RoleObject, a: Accounted): string | undefined {
   if (!r.name.startsWith(levelRoleName(a.org, '')))
     return `orgctl names every role it writes ${levelRoleName(a.org, '...')}; another name can be a role the cluster has and binds (its built-in roles are bound to everyone)`;
   if (r.aggregation) return 'an aggregationRule, which no orgctl writes: it gathers the rules of roles outside dist/';
-  const label = Object.keys(r.labels).find((k) => k.startsWith(AGGREGATE_LABEL));
+  const label = Object.keys(r.labels).find((k) => k.startsWith(AGGREGATE_TO));
   if (label)
     return `label ${label}, which no orgctl writes: the cluster would add its rules to its own roles, bound outside dist/`;
   return undefined;
