@@ -9,7 +9,9 @@
  * `aggregate-to-admin` read "bob loses r:pods in web" where bob gains admin's rules. Safe: both refuse
  * a side holding one (orgctl never writes it, DESIGN: no aggregated ClusterRoles), and can-i, who-can
  * and access warn on orgctl's output holding one (the bootstrap roles they add are not all a
- * cluster's). The output judge (r151b) judges synthesized objects only, which never aggregate.
+ * cluster's). The output judge (r151b) judges synthesized objects only, which never aggregate. The
+ * other way round, a head labelling acme:w:full `aggregate-to-view` (the cluster's view, edit and
+ * admin gather its `*` on `*`, bound outside dist/) read "No change in access": refused alike.
  *
  * R129-2 (no hole; kept): plainRoleBinding (r156b) judges synthesized objects only, whose keys
  * orgctl writes; with `__proto__`, `constructor` or `toString` keys (own, as JSON.parse makes them)
