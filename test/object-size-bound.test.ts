@@ -90,6 +90,13 @@ describe("the strict reader of orgctl's output (parseOutput) and one request's l
     const cache = new DocumentCache();
     expect(() => parseOutput(file(over), cache)).toThrow(refused);
     expect(() => parseOutput(file(over), cache)).toThrow(refused);
+    // Beside small documents in its file, refused all the same, at its place.
+    const small = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const beside = toYamlStream([small('web'), over, small('data')], OUTPUT_HEADER.slice(2));
+    expect(() => parseOutput([{ path, label: path, content: beside }])).toThrow(
+      `a file of orgctl's output cannot be trusted:\n  ${path}#1: `,
+    );
+    expect(() => parseOutput([{ path, label: path, content: beside }])).toThrow(refused);
     const under = binding(Math.floor(REQUEST_MAX_BYTES / 90));
     expect(exact(under)).toBeLessThan(REQUEST_MAX_BYTES);
     expect(parseOutput(file(under))).toHaveLength(1);
