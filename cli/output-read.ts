@@ -339,13 +339,13 @@ class Placed {
   readonly name: (string | undefined)[] = [];
   readonly namespace: (string | undefined)[] = [];
 
-  /** Adds a document; returns its row (`at`, by which FirstRead keeps where it was read). */
-  add(file: number, index: number, { kind, name, namespace }: DocumentHead): number {
+  /** Adds a document at row `index.length` (by which FirstRead keeps where it was read). */
+  add(file: number, index: number, { kind, name, namespace }: DocumentHead): void {
     this.file.push(file);
     this.index.push(index);
     this.kind.push(kind);
     this.name.push(name);
-    return this.namespace.push(namespace) - 1;
+    this.namespace.push(namespace);
   }
 
   /** `file#index` of the document at row `at`, as a message names it. */
