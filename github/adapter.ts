@@ -1112,8 +1112,9 @@ export async function successesBehind(
     seen.add(p.head.sha);
     if ((await newestReviewRun(gh, at, p.head.sha))?.conclusion !== 'success') continue;
     const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: p.number, per_page: 100 });
-    const where = { branch, baseTip: tip, headSha: p.head.sha };
-    const results = commits.at(-1)?.sha === p.head.sha ? headUpToDate(commits, where) : headUpToDate([], where);
+    // A list not ending at the head read is of another head: nothing listed speaks for this one.
+    const listed = commits.at(-1)?.sha === p.head.sha ? commits : [];
+    const results = headUpToDate(listed, { branch, baseTip: tip, headSha: p.head.sha });
     if (results.length) behind.push({ number: p.number, headSha: p.head.sha, results });
   }
   return { tip, behind };
