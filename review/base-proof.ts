@@ -299,16 +299,14 @@ function splicedBinding(
   return fitsOneBinding(bytes) ? text : undefined;
 }
 
+/** A namespace's RoleBindings as synthesis writes them for who holds its roles (namespaceRoleBindings). */
+type RenderBindings = (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[];
+
 /**
  * A role's RoleBindings in a namespace as the renderer writes them for who `group` binds, `held`
  * (holdersOf read every subject of them as one orgctl writes: refOf takes each as it is).
  */
-function renderedTexts(
-  group: RoleGroup,
-  held: Held,
-  namespace: string,
-  render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[],
-): string[] {
+function renderedTexts(group: RoleGroup, held: Held, namespace: string, render: RenderBindings): string[] {
   const subjects = group.docs.flatMap((b) => (b.subjects as Obj[]).map(refOf));
   return render(namespace, [{ roleKind: held.roleKind, roleName: held.roleName, subjects }]).map((o) =>
     toYamlDocument(o),
@@ -325,7 +323,7 @@ function newBinding(
   group: RoleGroup,
   held: Held,
   namespace: string,
-  render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[],
+  render: RenderBindings,
   entries: Map<string, string>,
 ): string | undefined {
   const [first] = held.users;
@@ -354,7 +352,7 @@ function judgeNamespace(
     /** Each namespace's guard rails, from the membership data (`adminsOnly` among them). */
     readonly namespaceSettings: Membership['namespaceSettings'];
     readonly order: (a: string, b: string) => number;
-    readonly render: (ns: string, roles: readonly RoleHolders[]) => Record<string, unknown>[];
+    readonly render: RenderBindings;
     /** Added people's entries in bindings (splicedBinding), by name. */
     readonly entries: Map<string, string>;
   },
