@@ -1,5 +1,5 @@
 /** isCalendarDate: the last day it found is remembered (a spec's grants repeat a few dates); no answer changes. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isCalendarDate } from '../model/model.ts';
 
 describe('isCalendarDate', () => {
@@ -19,5 +19,13 @@ describe('isCalendarDate', () => {
       ['', false],
     ];
     for (const [value, is] of asked) expect(isCalendarDate(value), JSON.stringify(value)).toBe(is);
+  });
+
+  it('answers undefined no before it has found any day (nothing remembered yet)', async () => {
+    // A fresh module, as a process starts: a declaration's until(undefined) is its first date.
+    vi.resetModules();
+    const fresh = await import('../model/model.ts');
+    expect(fresh.isCalendarDate(undefined)).toBe(false);
+    expect(fresh.isCalendarDate('2030-02-28')).toBe(true);
   });
 });
