@@ -310,8 +310,10 @@ const DATE = new RegExp(DATE_PATTERN);
  * and ORGCTL_TODAY (Date.parse alone takes 2030-02-30 as March 2).
  */
 export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  // Only a string is compared: the remembered day starts undefined.
   if (value === lastCalendarDate) return true;
-  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  if (!DATE.test(value)) return false;
   const day = new Date(`${value}T00:00:00Z`);
   const is = !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
   if (is) lastCalendarDate = value;
