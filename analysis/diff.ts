@@ -944,9 +944,11 @@ function ruleChanges(base: Snapshot, head: Snapshot): Change[] {
  */
 function bootstrapRoleChanges(base: Snapshot, head: Snapshot): Change[] {
   const out = new Map<string, Change>();
-  for (const id of base.ruleSets.keys()) {
+  for (const [id, rules] of base.ruleSets) {
     const name = roleNameOf(id);
-    if (!id.startsWith('ClusterRole/') || !isBootstrapRoleName(name) || out.has(name)) continue;
+    // Head's of the same text is neither removed nor given back: its rules are not read.
+    if (!id.startsWith('ClusterRole/') || rules === head.ruleSets.get(id) || out.has(name)) continue;
+    if (!isBootstrapRoleName(name)) continue;
     const [was, now] = [rulesOfRole(base, id), head.ruleSets.has(id) ? rulesOfRole(head, id) : undefined];
     const gave = `base's allowed ${firstOf(was.map(describeRule), 4, '; ')}: it ${takesThePlace(name)}`;
     if (!now)
