@@ -840,6 +840,8 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
   const changedPaths = [
     ...new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])])),
   ].sort();
+  // The head judged and the default branch's tip read: what headUpToDate and filesOfHead compare.
+  const where = { branch: pr.base.repo.default_branch, baseTip: read.baseTip, headSha: pr.head.sha };
   return {
     number,
     results: [
@@ -850,11 +852,11 @@ export async function fetchPullRequest(gh: GitHubClient, at: Repo, number: numbe
         { files: files.length, commits: commits.length, lastSha: commits.at(-1)?.sha },
       ),
       ...commitsOfHead(commits, pr.head.sha),
-      ...headUpToDate(commits, { branch: pr.base.repo.default_branch, baseTip: read.baseTip, headSha: pr.head.sha }),
+      ...headUpToDate(commits, where),
       ...filesOfHead(
         changedPaths,
         { base: baseTree.entries, head: headTree.entries, truncated: baseTree.truncated || headTree.truncated },
-        { branch: pr.base.repo.default_branch, baseTip: read.baseTip, headSha: pr.head.sha },
+        where,
       ),
       ...writeAccessResults(read.approvals, standing),
       ...pusherApprovalResults(approvals, read.pusher),
