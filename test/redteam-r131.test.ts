@@ -1,0 +1,164 @@
+/**
+ * Red team R131 (base 7eebf45): attacks on R130 (the review fails a head behind the default branch;
+ * every push to it fails the successes in force on heads it left behind).
+ *
+ * R131-1 (low; a race a writer can time): the review of #42 reads main at M1 just before posting
+ * (fetchPullRequestNow) and #42's head is up to date with it. #41 merges then (main at M2); the
+ * push's `base-moved` job runs while #42's review is still posting: the check in force on #42's head
+ * is the review's mark, in progress, not a success, so it fails nothing. The review then posts its
+ * success, judged against M1, on a head behind M2, and nothing fails it: GitHub merges #42 three-way
+ * into a tree no review judged (R130-2's hole, by timing). The review read the head again after
+ * posting, never the default branch.
+ *
+ * R131-2 (low; fail open): `base-moved` reads the open pull requests one by one; an error on one
+ * (GitHub's 5xx past the client's retries, a rate limit spent by many open pull requests, which
+ * anyone with a fork may open) threw out of the loop, and every pull request after it kept its
+ * success in force on a head left behind.
+ */
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from './helpers.ts';
+import * as standin from './github/standin.ts';
+
+const dist = join(ROOT, 'dist');
+
+/** GitHub's push event of a merge into main, now at `after`. */
+function pushEvent(after: string): string {
+  const file = join(tempDir(), 'event.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ ref: 'refs/heads/main', after, repository: { default_branch: 'main', full_name: 'acme/org' } }),
+  );
+  return file;
+}
+
+const success = (id: number, headSha: string): standin.StandinCheckRun => ({
+  id,
+  name: 'orgctl/review',
+  headSha,
+  status: 'completed',
+  conclusion: 'success',
+  title: 'passes',
+  summary: 'passes',
+});
+
+/**
+ * A proxy in front of the stand-in that, before forwarding the `nth` request (from 1) whose method
+ * and path match, awaits `before`: something else happening on GitHub while that request is on its way.
+ */
+async function pausing(
+  target: standin.Standin,
+  match: { readonly method: string; readonly path: RegExp; readonly nth: number },
+  before: () => Promise<void>,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  let seen = 0;
+  const server = createServer(async (req, res) => {
+    if (req.method === match.method && match.path.test(req.url ?? '') && ++seen === match.nth) await before();
+    const upstream = request(
+      `${target.url}${req.url ?? '/'}`,
+      { method: req.method, headers: { ...req.headers, host: new URL(target.url).host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+describe('R131-1: a success posted after base-moved ran does not stay in force on a head behind', () => {
+  let one: standin.Standin | undefined;
+  afterEach(async () => {
+    expect(one?.schemaErrors ?? []).toEqual([]);
+    await one?.close();
+    one = undefined;
+  });
+
+  it('#41 merges while #42’s review posts its success: the check in force on #42’s head is not a success', async () => {
+    const [m1, m2] = [standin.fakeSha('main before #41 merged'), standin.fakeSha('main after #41 merged')];
+    const head = standin.fakeSha('#42 head');
+    const state = standin.defaultState({
+      defaultBranchSha: m1,
+      branchedFrom: m1,
+      pull: { ...standin.defaultState().pull, author: 'alice', headSha: head },
+      commits: [{ sha: head, authorLogin: 'alice', verified: true }],
+    });
+    one = await standin.startStandin(state);
+    const target = one;
+    let baseMoved: Awaited<ReturnType<typeof standin.reviewOnStandin>> | undefined;
+    // The review's second check run is its verdict (the first marks it in progress): #41 merges and
+    // the push's base-moved job runs before that verdict reaches GitHub.
+    const proxy = await pausing(one, { method: 'POST', path: /\/check-runs$/, nth: 2 }, async () => {
+      state.defaultBranchSha = m2;
+      baseMoved = await standin.reviewOnStandin(target, { base: dist, head: dist, 'base-moved': true }, pushEvent(m2));
+    });
+    try {
+      const { code, io } = await standin.reviewOnStandin(
+        one,
+        { base: dist, head: dist, 'base-commit': m1 },
+        standin.pullRequestEvent(),
+        { env: { GITHUB_API_URL: proxy.url } },
+      );
+      expect(baseMoved?.code, baseMoved?.io.errs.join('\n')).toBe(0);
+      const onHead = standin.verdicts(state).filter((c) => c.headSha === head);
+      expect(
+        onHead.at(-1)?.conclusion,
+        `in force on ${head.slice(0, 12)}, behind main: ${io.outs.join('\n')}\n${io.errs.join('\n')}`,
+      ).toBe('failure');
+      expect(code).toBe(1);
+      expect(io.errs.join('\n')).toContain(`main is at ${m2.slice(0, 12)} now, not at ${m1.slice(0, 12)}`);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('R131-2: base-moved fails closed: an error on one pull request leaves the others’ checks judged', () => {
+  let one: standin.Standin | undefined;
+  afterEach(async () => {
+    expect(one?.schemaErrors ?? []).toEqual([]);
+    await one?.close();
+    one = undefined;
+  });
+
+  it('#42’s commits cannot be read: #43, behind main, still has its success failed, and the job fails', async () => {
+    const tip = standin.fakeSha('main after #41 merged');
+    const [h42, h43] = [standin.fakeSha('#42 head'), standin.fakeSha('#43 head')];
+    const state = standin.defaultState({
+      defaultBranchSha: tip,
+      branchedFrom: tip,
+      pull: { ...standin.defaultState().pull, headSha: h42 },
+      commits: [{ sha: h42, authorLogin: 'bob', verified: true }],
+      otherPulls: [
+        {
+          ...standin.defaultState(),
+          pull: { ...standin.defaultState().pull, number: 43, headRef: 'carol-web', headSha: h43 },
+          commits: [{ sha: h43, authorLogin: 'carol', verified: true }],
+          branchedFrom: standin.fakeSha('main before #41 merged'),
+        },
+      ],
+      checkRuns: [success(1, h42), success(2, h43)],
+      faults: [{ method: 'GET', path: /\/pulls\/42\/commits/, status: 502, times: 20 }],
+    });
+    one = await standin.startStandin(state);
+    const { code, io } = await standin.reviewOnStandin(
+      one,
+      { base: dist, head: dist, 'base-moved': true },
+      pushEvent(tip),
+    );
+    const inForce = (sha: string) => state.checkRuns.filter((c) => c.headSha === sha).at(-1)?.conclusion;
+    expect(inForce(h43), io.errs.join('\n')).toBe('failure');
+    // #42 could not be judged up to date: its success does not stand either (a re-run judges it).
+    expect(inForce(h42)).toBe('failure');
+    expect(code).not.toBe(0);
+  });
+});
