@@ -34,6 +34,7 @@ import {
   type AdminAccount,
   successCarries,
   successesBehind,
+  branchTip,
   startCheckRun,
   supersededBy,
   upsertComment,
@@ -443,18 +444,30 @@ async function failSuccessesBehind(gh: GitHubClient, at: Repo, event: unknown, i
     return 0;
   }
   const { tip, behind } = await successesBehind(gh, at, branch);
+  // Each pull request on its own: a refusal for one leaves the others failed (R131-2); the job fails.
+  const refused: string[] = [];
   for (const pr of behind) {
-    const reason = pr.results.map((r) => r.message).join('\n');
+    const unread = pr.error === undefined ? undefined : (describeGitHubError(pr.error) ?? String(pr.error));
+    const reason = unread
+      ? `whether the head commit ${pr.headSha.slice(0, 12)} contains ${branch}'s tip ${tip.slice(0, 12)} could not be read (${unread}): no success stands on it; re-run its review`
+      : pr.results.map((r) => r.message).join('\n');
     const verdict: Verdict = { ok: false, results: pr.results };
     const text = failingText(`${branch} moved on to ${tip.slice(0, 12)}`, reason);
-    await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
     io.err(`orgctl review: #${pr.number} (${pr.headSha.slice(0, 12)}): ${reason}`);
+    if (unread) refused.push(`#${pr.number} could not be read`);
+    try {
+      await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+    } catch (e) {
+      refused.push(`#${pr.number}'s failure could not be posted (${describeGitHubError(e) ?? String(e)})`);
+    }
   }
   const named = behind.map((p) => `#${p.number}`).join(', ');
   io.out(
-    `${branch} is at ${tip.slice(0, 12)}: ${behind.length ? `failed the success in force on the head of ${named}, behind it` : 'no open pull request has a success in force on a head behind it'}`,
+    `${branch} is at ${tip.slice(0, 12)}: ${behind.length ? `failed the success in force on the head of ${named}, behind it or not read` : 'no open pull request has a success in force on a head behind it'}`,
   );
-  return 0;
+  if (!refused.length) return 0;
+  io.err(`orgctl review: ${refused.join('; ')}: re-run this job, or each one's review`);
+  return 1;
 }
 
 /**
@@ -508,6 +521,10 @@ async function successUndone(
       if (now.headSha !== pr.headSha && (await failLeftHead(gh, at, now, pr.headSha, io)) === 'unread')
         return `pull request #${pr.number} moved on as its success was posted, and whether that success carried its verdict could not be read: re-run the job`;
     }
+    // A merge as the success was posted: the push's base-moved may have read this run's mark, in
+    // progress, and failed nothing (R131-1). Read after the success landed, the tip has moved.
+    const tip = await branchTip(gh, at, pr.defaultBranch);
+    if (tip !== pr.read.baseTip) return baseGone(pr.defaultBranch, pr.read.baseTip, tip, 'where it was when judged');
     const newer = await reviewRunsBetween(gh, at, pr.headSha, posted.mark, posted.check);
     return newer.length
       ? `a newer run of the review marked ${pr.headSha.slice(0, 12)} in progress while this run judged it (check run ${newer.at(-1)}), before this run's success landed: that run's verdict decides; if none comes, re-run the job`

@@ -660,7 +660,7 @@ async function pullRequestNow(
     state: pr.state,
     draft: pr.draft === true,
     reopeners: proposingActors(events, (event) => unnamedReopener(number, event)),
-    baseTip: (await gh.rest.git.getRef({ ...at, ref: `heads/${pr.base.repo.default_branch}` })).data.object.sha,
+    baseTip: await branchTip(gh, at, pr.base.repo.default_branch),
     accounts: [pushed, ...reviews.map((r) => r.user), ...events.map((e) => e.actor)],
   };
 }
@@ -946,6 +946,11 @@ export async function openPullsWithHead(
     .sort((a, b) => a.number - b.number);
 }
 
+/** The commit `branch` is at now (GET git/ref): the default branch's tip, what a review's base must be. */
+export async function branchTip(gh: GitHubClient, at: Repo, branch: string): Promise<string> {
+  return (await gh.rest.git.getRef({ ...at, ref: `heads/${branch}` })).data.object.sha;
+}
+
 /** The pull request's head, labels and approvals as they are now (commits and files follow the head). */
 export async function fetchPullRequestNow(gh: GitHubClient, at: Repo, number: number): Promise<PullRequestNow> {
   const { data: pr } = await gh.rest.pulls.get({ ...at, pull_number: number });
@@ -1091,8 +1096,17 @@ async function newestReviewRun(gh: GitHubClient, at: Repo, sha: string) {
   return runs.reduce<(typeof runs)[number] | undefined>((a, c) => (a === undefined || c.id > a.id ? c : a), undefined);
 }
 
-/** An open pull request whose success in force stands on a head behind the default branch, and why. */
-type SuccessBehind = { readonly number: number; readonly headSha: string; readonly results: readonly RuleResult[] };
+/**
+ * An open pull request whose success in force stands on a head behind the default branch, and why;
+ * or whose head could not be read (`error`: GitHub's answer), so that no success is known to stand
+ * on a head up to date (R131-2).
+ */
+type SuccessBehind = {
+  readonly number: number;
+  readonly headSha: string;
+  readonly results: readonly RuleResult[];
+  readonly error?: unknown;
+};
 
 /**
  * The open pull requests into `branch` whose `orgctl/review` in force on their head is a success
@@ -1105,19 +1119,26 @@ export async function successesBehind(
   at: Repo,
   branch: string,
 ): Promise<{ readonly tip: string; readonly behind: readonly SuccessBehind[] }> {
-  const tip = (await gh.rest.git.getRef({ ...at, ref: `heads/${branch}` })).data.object.sha;
+  const tip = await branchTip(gh, at, branch);
   const open = await gh.paginate(gh.rest.pulls.list, { ...at, state: 'open', base: branch, per_page: 100 });
   const seen = new Set<string>();
   const behind: SuccessBehind[] = [];
   for (const p of [...open].sort((a, b) => a.number - b.number)) {
     if (p.base.ref !== branch || seen.has(p.head.sha)) continue;
     seen.add(p.head.sha);
-    if ((await newestReviewRun(gh, at, p.head.sha))?.conclusion !== 'success') continue;
-    const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: p.number, per_page: 100 });
-    // A list not ending at the head read is of another head: nothing listed speaks for this one.
-    const listed = commits.at(-1)?.sha === p.head.sha ? commits : [];
-    const results = headUpToDate(listed, { branch, baseTip: tip, headSha: p.head.sha });
-    if (results.length) behind.push({ number: p.number, headSha: p.head.sha, results });
+    const where = { branch, baseTip: tip, headSha: p.head.sha };
+    try {
+      if ((await newestReviewRun(gh, at, p.head.sha))?.conclusion !== 'success') continue;
+      const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: p.number, per_page: 100 });
+      // A list not ending at the head read is of another head: nothing listed speaks for this one.
+      const listed = commits.at(-1)?.sha === p.head.sha ? commits : [];
+      const results = headUpToDate(listed, where);
+      if (results.length) behind.push({ number: p.number, headSha: p.head.sha, results });
+    } catch (error) {
+      // Fail closed, and go on: one answer GitHub refused must not leave the next pull request's
+      // success standing (R131-2). This one's may be up to date: a re-run of its review says.
+      behind.push({ number: p.number, headSha: p.head.sha, results: [], error });
+    }
   }
   return { tip, behind };
 }

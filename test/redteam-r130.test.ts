@@ -23,10 +23,9 @@
  *     pull request into it whose head is behind the new tip and whose `orgctl/review` in force is a
  *     success gets a failure saying to bring the branch up to date; a head up to date is left alone.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './helpers.ts';
+import { ROOT } from './helpers.ts';
 import * as standin from './github/standin.ts';
 
 describe('R130-1: a head behind the default branch is never passed', () => {
@@ -83,26 +82,6 @@ describe('R130-2: a merge into the default branch fails the successes it leaves 
 
   const tip = standin.fakeSha('main after #41 merged');
   const [behind, current] = [standin.fakeSha('#42 head'), standin.fakeSha('#43 head')];
-  const success = (id: number, headSha: string): standin.StandinCheckRun => ({
-    id,
-    name: 'orgctl/review',
-    headSha,
-    status: 'completed',
-    conclusion: 'success',
-    title: 'passes',
-    summary: 'passes',
-  });
-
-  /** GitHub's push event of a merge into `ref`. */
-  function pushEvent(ref: string): string {
-    const file = join(tempDir(), 'event.json');
-    writeFileSync(
-      file,
-      JSON.stringify({ ref, after: tip, repository: { default_branch: 'main', full_name: 'acme/org' } }),
-    );
-    return file;
-  }
-
   /** #42 made on main before #41 merged, #43 made on main as it is now, each with a success in force. */
   async function afterMerge(ref = 'refs/heads/main') {
     const state = standin.defaultState({
@@ -118,14 +97,14 @@ describe('R130-2: a merge into the default branch fails the successes it leaves 
           branchedFrom: tip,
         },
       ],
-      checkRuns: [success(1, behind), success(2, current)],
+      checkRuns: [standin.reviewSuccess(1, behind), standin.reviewSuccess(2, current)],
     });
     one = await standin.startStandin(state);
     const dist = join(ROOT, 'dist');
     const { code, io } = await standin.reviewOnStandin(
       one,
       { base: dist, head: dist, 'base-moved': true },
-      pushEvent(ref),
+      standin.pushEvent(ref, tip),
     );
     return { code, io, posted: state.checkRuns.filter((c) => c.id > 2) };
   }

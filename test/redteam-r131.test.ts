@@ -15,64 +15,26 @@
  * anyone with a fork may open) threw out of the loop, and every pull request after it kept its
  * success in force on a head left behind.
  */
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './helpers.ts';
+import { ROOT } from './helpers.ts';
 import * as standin from './github/standin.ts';
 
 const dist = join(ROOT, 'dist');
-
-/** GitHub's push event of a merge into main, now at `after`. */
-function pushEvent(after: string): string {
-  const file = join(tempDir(), 'event.json');
-  writeFileSync(
-    file,
-    JSON.stringify({ ref: 'refs/heads/main', after, repository: { default_branch: 'main', full_name: 'acme/org' } }),
-  );
-  return file;
-}
-
-const success = (id: number, headSha: string): standin.StandinCheckRun => ({
-  id,
-  name: 'orgctl/review',
-  headSha,
-  status: 'completed',
-  conclusion: 'success',
-  title: 'passes',
-  summary: 'passes',
-});
 
 /**
  * A proxy in front of the stand-in that, before forwarding the `nth` request (from 1) whose method
  * and path match, awaits `before`: something else happening on GitHub while that request is on its way.
  */
-async function pausing(
+function pausing(
   target: standin.Standin,
   match: { readonly method: string; readonly path: RegExp; readonly nth: number },
   before: () => Promise<void>,
-): Promise<{ url: string; close: () => Promise<void> }> {
+) {
   let seen = 0;
-  const server = createServer(async (req, res) => {
-    if (req.method === match.method && match.path.test(req.url ?? '') && ++seen === match.nth) await before();
-    const upstream = request(
-      `${target.url}${req.url ?? '/'}`,
-      { method: req.method, headers: { ...req.headers, host: new URL(target.url).host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    req.pipe(upstream);
+  return standin.proxyOf(target, async (method, path) => {
+    if (method === match.method && match.path.test(path) && ++seen === match.nth) await before();
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
 }
 
 describe('R131-1: a success posted after base-moved ran does not stay in force on a head behind', () => {
@@ -99,7 +61,11 @@ describe('R131-1: a success posted after base-moved ran does not stay in force o
     // the push's base-moved job runs before that verdict reaches GitHub.
     const proxy = await pausing(one, { method: 'POST', path: /\/check-runs$/, nth: 2 }, async () => {
       state.defaultBranchSha = m2;
-      baseMoved = await standin.reviewOnStandin(target, { base: dist, head: dist, 'base-moved': true }, pushEvent(m2));
+      baseMoved = await standin.reviewOnStandin(
+        target,
+        { base: dist, head: dist, 'base-moved': true },
+        standin.pushEvent('refs/heads/main', m2),
+      );
     });
     try {
       const { code, io } = await standin.reviewOnStandin(
@@ -146,14 +112,14 @@ describe('R131-2: base-moved fails closed: an error on one pull request leaves t
           branchedFrom: standin.fakeSha('main before #41 merged'),
         },
       ],
-      checkRuns: [success(1, h42), success(2, h43)],
+      checkRuns: [standin.reviewSuccess(1, h42), standin.reviewSuccess(2, h43)],
       faults: [{ method: 'GET', path: /\/pulls\/42\/commits/, status: 502, times: 20 }],
     });
     one = await standin.startStandin(state);
     const { code, io } = await standin.reviewOnStandin(
       one,
       { base: dist, head: dist, 'base-moved': true },
-      pushEvent(tip),
+      standin.pushEvent('refs/heads/main', tip),
     );
     const inForce = (sha: string) => state.checkRuns.filter((c) => c.headSha === sha).at(-1)?.conclusion;
     expect(inForce(h43), io.errs.join('\n')).toBe('failure');

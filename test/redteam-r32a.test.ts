@@ -48,8 +48,6 @@
  *     and fail when the branch moved at all in between, not only when it ends elsewhere.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gitIn, ROOT } from './helpers.ts';
@@ -166,28 +164,11 @@ async function movingWhile(
   during: () => void,
   after: () => void,
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createServer((req, res) => {
-    const matched = path.test(req.url ?? '');
-    if (matched) during();
-    const upstream = request(
-      `${target.url}${req.url ?? '/'}`,
-      { method: req.method, headers: { ...req.headers, host: new URL(target.url).host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', () => {
-          if (matched) after();
-        });
-      },
-    );
-    req.pipe(upstream);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
+  return standin.proxyOf(
+    target,
+    (_, url) => void (path.test(url) && during()),
+    (_, url) => void (path.test(url) && after()),
+  );
 }
 
 describe('R32a-2: the changed paths are the pull request’s as GitHub lists them at that moment, not the head commit’s', () => {

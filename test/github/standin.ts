@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -1565,6 +1565,56 @@ export function pullRequestEvent(fields: Record<string, unknown> = {}): string {
   const file = join(tempDir(), 'event.json');
   writeFileSync(file, JSON.stringify({ action: 'synchronize', pull_request: { number: 42 }, ...fields }));
   return file;
+}
+
+/** GitHub's push event of `ref` moved to `after` in acme/org, whose default branch is main. */
+export function pushEvent(ref: string, after: string): string {
+  const file = join(tempDir(), 'event.json');
+  writeFileSync(file, JSON.stringify({ ref, after, repository: { default_branch: 'main', full_name: 'acme/org' } }));
+  return file;
+}
+
+/** A completed `orgctl/review` success on `headSha`, check run `id`, naming no pull request. */
+export const reviewSuccess = (id: number, headSha: string): StandinCheckRun => ({
+  id,
+  name: 'orgctl/review',
+  headSha,
+  status: 'completed',
+  conclusion: 'success',
+  title: 'passes',
+  summary: 'passes',
+});
+
+/**
+ * A proxy in front of the stand-in: it awaits `before` with each request's method and path (query
+ * included) before forwarding it, and calls `after` with them once it is answered; something else
+ * happening on GitHub while a run's request is on its way.
+ */
+export async function proxyOf(
+  target: Standin,
+  before: (method: string, path: string) => void | Promise<void>,
+  after: (method: string, path: string) => void = () => {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const [method, path] = [req.method ?? 'GET', req.url ?? '/'];
+    await before(method, path);
+    const upstream = request(
+      `${target.url}${path}`,
+      { method, headers: { ...req.headers, host: new URL(target.url).host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', () => after(method, path));
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
 
 /** A GitHub Actions run's environment for acme/org, its API `standin`, its event file `eventPath`. */
