@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
 import * as standin from './github/standin.ts';
+import { shippedWorkflow } from './workflow-lint.ts';
 
 const dist = join(ROOT, 'dist');
 
@@ -126,5 +127,71 @@ describe('R131-2: base-moved fails closed: an error on one pull request leaves t
     // #42 could not be judged up to date: its success does not stand either (a re-run judges it).
     expect(inForce(h42)).toBe('failure');
     expect(code).not.toBe(0);
+  });
+});
+
+/**
+ * R131-3 (medium; any writer who merges, or the author of any pull request merged with a merge
+ * commit, whose message holds its title): GitHub runs no `on: push` workflow for a push whose commit
+ * message says `[skip ci]` (or `[ci skip]`, `[no ci]`, `[skip actions]`, `[actions skip]`, a
+ * `skip-checks: true` trailer). `base-moved` ran on the push only: #41 merged as "Fix typo [skip
+ * ci]" leaves #42's success in force on a head behind main, and #42 merges three-way into a tree no
+ * review judged. A merged pull request's `closed` event (pull_request_target, which no commit
+ * message skips) now runs it too.
+ */
+describe('R131-3: base-moved runs for a merge whose commit message skips push workflows', () => {
+  let one: standin.Standin | undefined;
+  afterEach(async () => {
+    expect(one?.schemaErrors ?? []).toEqual([]);
+    await one?.close();
+    one = undefined;
+  });
+
+  const push = shippedWorkflow('orgctl-review-push.yaml');
+
+  it('the workflow runs base-moved on a merged pull request’s closed event, left-head on a push of one only', () => {
+    expect((push.on as { pull_request_target?: { types?: string[] } }).pull_request_target?.types).toContain('closed');
+    expect(push.jobs['base-moved']!.if).toContain('github.event.pull_request.merged');
+    expect(push.jobs['left-head']!.if).toContain("github.event.action == 'synchronize'");
+  });
+
+  /** #42 made on main before #41 merged, a success in force on its head; base-moved on `event`. */
+  async function baseMovedOn(closed: Record<string, unknown>) {
+    const tip = standin.fakeSha('main after #41 merged');
+    const head = standin.fakeSha('#42 head');
+    const state = standin.defaultState({
+      defaultBranchSha: tip,
+      branchedFrom: standin.fakeSha('main before #41 merged'),
+      pull: { ...standin.defaultState().pull, headSha: head },
+      checkRuns: [standin.reviewSuccess(1, head)],
+    });
+    one = await standin.startStandin(state);
+    const { code, io } = await standin.reviewOnStandin(
+      one,
+      { base: dist, head: dist, 'base-moved': true },
+      standin.pullRequestEvent({
+        action: 'closed',
+        pull_request: { number: 41, merged: true, base: { ref: 'main' }, ...closed },
+        repository: { default_branch: 'main', full_name: 'acme/org' },
+      }),
+    );
+    return { code, io, posted: state.checkRuns.filter((c) => c.id > 1) };
+  }
+
+  it('#41 merged (its push ran no workflow): #42’s success on a head behind main fails', async () => {
+    const { code, io, posted } = await baseMovedOn({});
+    expect(code, io.errs.join('\n')).toBe(0);
+    expect(posted.map((c) => c.conclusion)).toEqual(['failure']);
+    expect(posted[0]?.summary).toMatch(/is behind main .*bring the branch up to date/);
+  });
+
+  it('guard: a pull request closed unmerged, or merged into another branch, fails nothing', async () => {
+    for (const closed of [{ merged: false }, { base: { ref: 'release' } }]) {
+      const { code, io, posted } = await baseMovedOn(closed);
+      expect(code, io.errs.join('\n')).toBe(0);
+      expect(posted).toEqual([]);
+      await one?.close();
+      one = undefined;
+    }
   });
 });
