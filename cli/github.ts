@@ -430,17 +430,33 @@ async function failLeftHead(
  * made before it, and starts no run of theirs; a success in force on such a head was judged against
  * a tip that is gone, and GitHub would merge it three-way into a tree no review judged (R130-2).
  * Each such success fails, saying to bring the branch up to date (its review then runs again). The
- * push workflow runs this on every push; a push to another branch changes nothing.
+ * push workflow runs this on every push, and on every merged pull request's closed event (a merge
+ * commit saying [skip ci] runs no push workflow: R131-3); another branch's changes nothing.
  */
 async function failSuccessesBehind(gh: GitHubClient, at: Repo, event: unknown, io: Io): Promise<number> {
-  const pushed = event as { ref?: unknown; repository?: { default_branch?: unknown } } | undefined;
-  const branch = pushed?.repository?.default_branch;
-  if (typeof branch !== 'string' || typeof pushed?.ref !== 'string')
+  const e = event as
+    | {
+        ref?: unknown;
+        action?: unknown;
+        pull_request?: { merged?: unknown; base?: { ref?: unknown } };
+        repository?: { default_branch?: unknown };
+      }
+    | undefined;
+  const branch = e?.repository?.default_branch;
+  // A push, or a pull request merged (closed): GitHub runs no push workflow for a commit message
+  // saying [skip ci], which a merge commit's holds when the pull request's title does (R131-3).
+  const pull = e?.pull_request;
+  if (pull && !(e?.action === 'closed' && pull.merged === true)) {
+    io.out('a pull request event other than a merge: the default branch did not move');
+    return 0;
+  }
+  const ref = pull ? `refs/heads/${String(pull.base?.ref)}` : e?.ref;
+  if (typeof branch !== 'string' || typeof ref !== 'string')
     throw new InputError(
-      "--base-moved reads a push event (its ref and the repository's default branch): run it on a push",
+      "--base-moved reads a push event (its ref and the repository's default branch) or a merged pull request's closed event: run it on one",
     );
-  if (pushed.ref !== `refs/heads/${branch}`) {
-    io.out(`a push to ${pushed.ref}, not to ${branch}: no review stands on it`);
+  if (ref !== `refs/heads/${branch}`) {
+    io.out(`${pull ? 'a merge into' : 'a push to'} ${ref}, not to ${branch}: no review stands on it`);
     return 0;
   }
   const { tip, behind } = await successesBehind(gh, at, branch);

@@ -73,9 +73,10 @@ anything else is an input error. Exit 0 when every rule passes, 1 when one fails
   --left-head          with --github, on a push (a synchronize event): only fail the commit the push
                        left, when its success carries this pull request's verdict and another open pull
                        request still has it as head (the orgctl review push workflow runs it on every push)
-  --base-moved         with --github, on a push to the default branch (a merge): only fail the success in
-                       force on the head of every open pull request left behind it (GitHub would merge
-                       it three-way into a tree no review judged), saying to bring it up to date
+  --base-moved         with --github, on a push to the default branch or a merged pull request's closed
+                       event: only fail the success in force on the head of every open pull request left
+                       behind it (GitHub would merge it three-way into a tree no review judged), saying
+                       to bring it up to date
 
 Rules:
 ${rulesOf('change')

@@ -625,8 +625,8 @@ describe('every push fails the commit it left, outside the review’s concurrenc
   const job = push.jobs['left-head']!;
 
   it('runs on every push of a pull request (synchronize), in no concurrency group: a newer run never replaces it', () => {
-    expect(push.on).toEqual({ pull_request_target: { types: ['synchronize'] }, push: { branches: ['**'] } });
-    expect(job.if).toBe("github.event_name == 'pull_request_target'");
+    expect(push.on).toEqual({ pull_request_target: { types: ['synchronize', 'closed'] }, push: { branches: ['**'] } });
+    expect(job.if).toBe("github.event_name == 'pull_request_target' && github.event.action == 'synchronize'");
     expect(push.concurrency).toBeUndefined();
     expect(job.concurrency).toBeUndefined();
   });
@@ -655,9 +655,10 @@ describe('every merge into the default branch fails the successes it leaves behi
   const push = workflow('orgctl-review-push.yaml');
   const job = push.jobs['base-moved']!;
 
-  it('runs on a push to the default branch only, whatever its name, in no concurrency group', () => {
+  it('runs on a push to the default branch only, whatever its name, or a merge into it, in no concurrency group', () => {
+    // And a merged pull request's closed event: a merge commit saying [skip ci] runs no push workflow (R131-3).
     expect(job.if).toBe(
-      "github.event_name == 'push' && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)",
+      "(github.event_name == 'push' && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)) || (github.event_name == 'pull_request_target' && github.event.action == 'closed' && github.event.pull_request.merged && github.event.pull_request.base.ref == github.event.repository.default_branch)",
     );
     expect(job.concurrency).toBeUndefined();
   });
