@@ -195,3 +195,71 @@ describe('R131-3: base-moved runs for a merge whose commit message skips push wo
     }
   });
 });
+
+/**
+ * R131-4 (low; a race on a pull request of over 100 commits): base-moved judged a head up to date
+ * from any listed commit whose parent is the tip, and checked only that the list ends at the head.
+ * Pages read across pushes (bob pushes a head on top of main, then his old head back, while
+ * base-moved reads #42's commits) list the new head's first page and the old head's second: a commit
+ * whose parent is the tip, that is no ancestor of the head, and #42's success stays in force on a
+ * head behind main. The review's own reading refuses such a list (commitsOfHead: a commit that is no
+ * parent of another listed nor the head); base-moved now does too, and fails the success.
+ */
+describe('R131-4: base-moved reads the commits of the head, not pages of two heads', () => {
+  let one: standin.Standin | undefined;
+  afterEach(async () => {
+    expect(one?.schemaErrors ?? []).toEqual([]);
+    await one?.close();
+    one = undefined;
+  });
+
+  it('page 1 of a head on main, page 2 of the head behind it: the success on the head behind fails', async () => {
+    const tip = standin.fakeSha('main after #41 merged');
+    const chain = (label: string) =>
+      Array.from({ length: 150 }, (_, i) => ({
+        sha: standin.fakeSha(`${label} ${i}`),
+        authorLogin: 'bob',
+        verified: true,
+      }));
+    const [behind, onMain] = [chain('behind'), chain('on main')];
+    const head = behind.at(-1)!.sha;
+    const state = standin.defaultState({
+      defaultBranchSha: tip,
+      branchedFrom: standin.fakeSha('main before #41 merged'),
+      pull: { ...standin.defaultState().pull, headSha: head },
+      commits: behind,
+      checkRuns: [standin.reviewSuccess(1, head)],
+    });
+    one = await standin.startStandin(state);
+    // While the first page is read, the branch is the head on main; then it is the head behind again.
+    const proxy = await standin.proxyOf(
+      one,
+      (method, path) => {
+        if (method === 'GET' && /\/pulls\/42\/commits/.test(path) && !/[?&]page=2/.test(path)) {
+          Object.assign(state, { commits: onMain, branchedFrom: tip });
+        }
+      },
+      (method, path) => {
+        if (method === 'GET' && /\/pulls\/42\/commits/.test(path) && !/[?&]page=2/.test(path)) {
+          Object.assign(state, { commits: behind, branchedFrom: standin.fakeSha('main before #41 merged') });
+        }
+      },
+    );
+    try {
+      const { code, io } = await standin.reviewOnStandin(
+        one,
+        { base: dist, head: dist, 'base-moved': true },
+        standin.pushEvent('refs/heads/main', tip),
+        { env: { GITHUB_API_URL: proxy.url } },
+      );
+      const posted = state.checkRuns.filter((c) => c.id > 1);
+      expect(
+        posted.map((c) => [c.headSha, c.conclusion]),
+        `${io.outs.join('\n')}\n${io.errs.join('\n')}`,
+      ).toEqual([[head, 'failure']]);
+      expect(code).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
