@@ -1112,7 +1112,8 @@ type SuccessBehind = {
  * The open pull requests into `branch` whose `orgctl/review` in force on their head is a success
  * and whose head is behind `branch`'s tip (headUpToDate), each head once (R130-2): a merge into the
  * branch starts no run of theirs, and GitHub would merge them three-way into a tree no review
- * judged. A commit list that no longer ends at the head read (it moved meanwhile) counts as behind.
+ * judged. A commit list that is not the head's history (it moved meanwhile: it no longer ends at the
+ * head read, or pages of two heads, commitsOfHead) counts as behind.
  */
 export async function successesBehind(
   gh: GitHubClient,
@@ -1130,9 +1131,10 @@ export async function successesBehind(
     try {
       if ((await newestReviewRun(gh, at, p.head.sha))?.conclusion !== 'success') continue;
       const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: p.number, per_page: 100 });
-      // A list not ending at the head read is of another head: nothing listed speaks for this one.
-      const listed = commits.at(-1)?.sha === p.head.sha ? commits : [];
-      const results = headUpToDate(listed, where);
+      // The head's history as the review reads it (commitsOfHead: pages of two heads refused, R131-4),
+      // ending at the head read: else nothing listed speaks for this one.
+      const whole = commits.at(-1)?.sha === p.head.sha && commitsOfHead(commits, p.head.sha).length === 0;
+      const results = headUpToDate(whole ? commits : [], where);
       if (results.length) behind.push({ number: p.number, headSha: p.head.sha, results });
     } catch (error) {
       // Fail closed, and go on: one answer GitHub refused must not leave the next pull request's
