@@ -28,6 +28,30 @@ const SHARED_STEPS: readonly SharedStep[] = [
       '    echo "::remove-matcher owner=eslint-compact::"',
     ],
   },
+  {
+    name: 'Which orgctl runs (the one the lock installs, never a command the project names)',
+    comment: [
+      "# The command orgctl's own package.json names, of the orgctl the lock installs (of the project",
+      "# itself in orgctl's own repository, named orgctl: the engine). Never `npx orgctl`, which runs",
+      "# the project's own package.json `bin` first (a file a pull request may add, run here once",
+      '# merged), nor node_modules/.bin/orgctl (npm links the first package of the lock naming it).',
+    ],
+    body: [
+      '  shell: bash',
+      '  run: |',
+      "    node -e '",
+      '      const fs = require("fs");',
+      '      const dir = JSON.parse(fs.readFileSync("package.json", "utf8")).name === "orgctl" ? "." : "node_modules/orgctl";',
+      '      const bin = JSON.parse(fs.readFileSync(`${dir}/package.json`, "utf8")).bin;',
+      '      const file = typeof bin === "string" ? bin : bin?.orgctl;',
+      '      if (typeof file !== "string" || !/^[\\w@.\\/-]+$/.test(file) || file.split("/").includes("..")) {',
+      '        console.error(`${dir}/package.json names no command orgctl that is a file of its own (${JSON.stringify(file)})`);',
+      '        process.exit(2);',
+      '      }',
+      '      console.log(`ORGCTL=${dir}/${file}`);',
+      '    \' >> "$GITHUB_ENV"',
+    ],
+  },
 ];
 
 /** A shared step's lines as written: the comment, its `- name:` line, the body. */
