@@ -195,9 +195,22 @@ async function postUnjudged(
   botLogin: string,
   { heading, verdict, reason }: ReturnType<typeof unjudged>,
 ): Promise<void> {
-  const text = failingText(heading, reason);
-  await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+  const text = await postFailure(gh, at, pr.headSha, heading, verdict, reason);
   await upsertComment(gh, at, pr.number, botLogin, text);
+}
+
+/** A failing check run on `sha`, headed `heading`, saying `reason`; its text (failingText), for a comment too. */
+async function postFailure(
+  gh: GitHubClient,
+  at: Repo,
+  sha: string,
+  heading: string,
+  verdict: Verdict,
+  reason: string,
+): Promise<string> {
+  const text = failingText(heading, reason);
+  await createCheckRun(gh, at, sha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+  return text;
 }
 
 /** A failing check run's summary, or comment, of a change not judged as usual: its heading and why. */
@@ -384,8 +397,7 @@ async function failLeftHead(
   const moved = `#${pr.number} was pushed from this commit to ${pr.headSha.slice(0, 12)}`;
   const fail = async (reason: string) => {
     const verdict: Verdict = { ok: false, results: [{ rule: OPEN_PULL_REQUEST, ok: false, message: reason }] };
-    const text = failingText('its pull request moved on to another commit', reason);
-    await createCheckRun(gh, at, before, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+    await postFailure(gh, at, before, 'its pull request moved on to another commit', verdict, reason);
     io.err(`orgctl review: ${before.slice(0, 12)}: ${reason}`);
   };
   const unread = async (what: string, e: unknown) => {
@@ -468,11 +480,10 @@ async function failSuccessesBehind(gh: GitHubClient, at: Repo, event: unknown, i
       ? `whether the head commit ${pr.headSha.slice(0, 12)} contains ${branch}'s tip ${tip.slice(0, 12)} could not be read (${unread}): no success stands on it; re-run its review`
       : pr.results.map((r) => r.message).join('\n');
     const verdict: Verdict = { ok: false, results: pr.results };
-    const text = failingText(`${branch} moved on to ${tip.slice(0, 12)}`, reason);
     io.err(`orgctl review: #${pr.number} (${pr.headSha.slice(0, 12)}): ${reason}`);
     if (unread) refused.push(`#${pr.number} could not be read`);
     try {
-      await createCheckRun(gh, at, pr.headSha, verdict, clipBytes(text, CHECK_SUMMARY_LIMIT));
+      await postFailure(gh, at, pr.headSha, `${branch} moved on to ${tip.slice(0, 12)}`, verdict, reason);
     } catch (e) {
       refused.push(`#${pr.number}'s failure could not be posted (${describeGitHubError(e) ?? String(e)})`);
     }
@@ -632,7 +643,13 @@ export async function reviewOnGitHub(
   const event = eventOf(eventText);
   const at = { owner, repo };
   const gh = makeClient({ baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, io, ...options });
-  if (flags['base-moved']) return await failSuccessesBehind(gh, at, event, io);
+  if (flags['base-moved']) {
+    if (flags.pull !== undefined || flags['left-head'])
+      throw new UsageError(
+        '--base-moved judges every open pull request a merge left behind: give it alone, without --pull or --left-head',
+      );
+    return await failSuccessesBehind(gh, at, event, io);
+  }
   const number = flags.pull !== undefined ? pullFlag(flags.pull) : pullNumberOf(event, eventPath);
   const before = leftBy(event, number);
   const botLogin = flags['bot-login'] ?? env.ORGCTL_BOT_LOGIN ?? 'github-actions[bot]';

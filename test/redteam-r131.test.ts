@@ -263,3 +263,26 @@ describe('R131-4: base-moved reads the commits of the head, not pages of two hea
     }
   });
 });
+
+describe('--base-moved is given alone', () => {
+  it('with --pull or --left-head: a usage error, nothing read or posted', async () => {
+    const one = await standin.startStandin(standin.defaultState());
+    try {
+      const dist = join(ROOT, 'dist');
+      for (const extra of [{ pull: '42' }, { 'left-head': true }]) {
+        const { code, io } = await standin.reviewOnStandin(
+          one,
+          { base: dist, head: dist, 'base-moved': true, ...extra },
+          standin.pushEvent('refs/heads/main', standin.fakeSha('main now')),
+        );
+        expect(code).toBe(-1);
+        expect(io.errs.join('\n')).toMatch(
+          /--base-moved judges every open pull request .*without --pull or --left-head/,
+        );
+      }
+      expect(one.requests).toEqual([]);
+    } finally {
+      await one.close();
+    }
+  });
+});
