@@ -24,17 +24,12 @@
  *     success gets a failure saying to bring the branch up to date; a head up to date is left alone.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
 import * as standin from './github/standin.ts';
 
 describe('R130-1: a head behind the default branch is never passed', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   /** #42 with one commit on top of `branchedFrom`, no change to dist/, judged against main's tip. */
   async function reviewBranchedFrom(branchedFrom: string | undefined, commits = 1) {
@@ -46,7 +41,7 @@ describe('R130-1: a head behind the default branch is never passed', () => {
       pull: { ...standin.defaultState().pull, author: 'alice', headSha: shas.at(-1)! },
       commits: shas.map((sha) => ({ sha, authorLogin: 'alice', verified: true })),
     });
-    one = await standin.startStandin(state);
+    const one = await start(state);
     const dist = join(ROOT, 'dist');
     const { code, io } = await standin.reviewOnStandin(
       one,
@@ -73,12 +68,7 @@ describe('R130-1: a head behind the default branch is never passed', () => {
 });
 
 describe('R130-2: a merge into the default branch fails the successes it leaves behind', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   const tip = standin.fakeSha('main after #41 merged');
   const [behind, current] = [standin.fakeSha('#42 head'), standin.fakeSha('#43 head')];
@@ -99,7 +89,7 @@ describe('R130-2: a merge into the default branch fails the successes it leaves 
       ],
       checkRuns: [standin.reviewSuccess(1, behind), standin.reviewSuccess(2, current)],
     });
-    one = await standin.startStandin(state);
+    const one = await start(state);
     const dist = join(ROOT, 'dist');
     const { code, io } = await standin.reviewOnStandin(
       one,

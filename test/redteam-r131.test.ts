@@ -16,7 +16,7 @@
  * success in force on a head left behind.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
 import * as standin from './github/standin.ts';
 import { shippedWorkflow } from './workflow-lint.ts';
@@ -39,12 +39,7 @@ function pausing(
 }
 
 describe('R131-1: a success posted after base-moved ran does not stay in force on a head behind', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   it('#41 merges while #42’s review posts its success: the check in force on #42’s head is not a success', async () => {
     const [m1, m2] = [standin.fakeSha('main before #41 merged'), standin.fakeSha('main after #41 merged')];
@@ -55,7 +50,7 @@ describe('R131-1: a success posted after base-moved ran does not stay in force o
       pull: { ...standin.defaultState().pull, author: 'alice', headSha: head },
       commits: [{ sha: head, authorLogin: 'alice', verified: true }],
     });
-    one = await standin.startStandin(state);
+    const one = await start(state);
     const target = one;
     let baseMoved: Awaited<ReturnType<typeof standin.reviewOnStandin>> | undefined;
     // The review's second check run is its verdict (the first marks it in progress): #41 merges and
@@ -90,12 +85,7 @@ describe('R131-1: a success posted after base-moved ran does not stay in force o
 });
 
 describe('R131-2: base-moved fails closed: an error on one pull request leaves the others’ checks judged', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   it('#42’s commits cannot be read: #43, behind main, still has its success failed, and the job fails', async () => {
     const tip = standin.fakeSha('main after #41 merged');
@@ -116,7 +106,7 @@ describe('R131-2: base-moved fails closed: an error on one pull request leaves t
       checkRuns: [standin.reviewSuccess(1, h42), standin.reviewSuccess(2, h43)],
       faults: [{ method: 'GET', path: /\/pulls\/42\/commits/, status: 502, times: 20 }],
     });
-    one = await standin.startStandin(state);
+    const one = await start(state);
     const { code, io } = await standin.reviewOnStandin(
       one,
       { base: dist, head: dist, 'base-moved': true },
@@ -140,12 +130,7 @@ describe('R131-2: base-moved fails closed: an error on one pull request leaves t
  * message skips) now runs it too.
  */
 describe('R131-3: base-moved runs for a merge whose commit message skips push workflows', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   const push = shippedWorkflow('orgctl-review-push.yaml');
 
@@ -165,7 +150,7 @@ describe('R131-3: base-moved runs for a merge whose commit message skips push wo
       pull: { ...standin.defaultState().pull, headSha: head },
       checkRuns: [standin.reviewSuccess(1, head)],
     });
-    one = await standin.startStandin(state);
+    const one = await start(state);
     const { code, io } = await standin.reviewOnStandin(
       one,
       { base: dist, head: dist, 'base-moved': true },
@@ -190,8 +175,6 @@ describe('R131-3: base-moved runs for a merge whose commit message skips push wo
       const { code, io, posted } = await baseMovedOn(closed);
       expect(code, io.errs.join('\n')).toBe(0);
       expect(posted).toEqual([]);
-      await one?.close();
-      one = undefined;
     }
   });
 });
@@ -206,12 +189,7 @@ describe('R131-3: base-moved runs for a merge whose commit message skips push wo
  * parent of another listed nor the head); base-moved now does too, and fails the success.
  */
 describe('R131-4: base-moved reads the commits of the head, not pages of two heads', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   it('page 1 of a head on main, page 2 of the head behind it: the success on the head behind fails', async () => {
     const tip = standin.fakeSha('main after #41 merged');
@@ -230,7 +208,7 @@ describe('R131-4: base-moved reads the commits of the head, not pages of two hea
       commits: behind,
       checkRuns: [standin.reviewSuccess(1, head)],
     });
-    one = await standin.startStandin(state);
+    const one = await start(state);
     // While the first page is read, the branch is the head on main; then it is the head behind again.
     const proxy = await standin.proxyOf(
       one,

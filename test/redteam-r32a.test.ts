@@ -56,12 +56,7 @@ import { baseSpec, distOf, erinGainsConfigMaps, grantsOf, type Spec } from './re
 import * as standin from './github/standin.ts';
 
 describe('R32a-1: the base judged is the default branch as the run checked it out, not the one the head is proposed into', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   /**
    * `author`'s #42 with head H on top of M2 (their own signed commit, pushed by them) whose dist/ is
@@ -71,7 +66,7 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
     const { repo, M2, H } = await mainMovedUnderTheRun(checkedOut, headSpec);
     // As the workflow passes it: the commit of the job's checkout, whose dist/ is --base.
     const baseCommit = gitIn(repo)('rev-parse', 'HEAD');
-    one = await standin.startStandin(
+    const one = await start(
       standin.defaultState({
         defaultBranchSha: M2,
         pull: {
@@ -117,7 +112,7 @@ describe('R32a-1: the base judged is the default branch as the run checked it ou
   it('main moves while the run judges (a merge between its readings): a failure saying to re-run, no success', async () => {
     const tip = standin.fakeSha('main now');
     const state = standin.defaultState({ defaultBranchSha: tip });
-    one = await standin.startStandin(state);
+    const one = await start(state);
     // After the first reading (its git/ref among the last of its requests): asking who may write.
     const proxy = await movingWhile(
       one,

@@ -36,7 +36,7 @@
  *     users (it drops idle-idle pairs anyway).
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gitIn } from './helpers.ts';
 import { mainMovedUnderTheRun } from './main-moved.ts';
 import { baseSpec, distOf } from './review/scenarios.ts';
@@ -44,12 +44,7 @@ import * as standin from './github/standin.ts';
 import { nearPairs } from '../policies/org/near-duplicates.ts';
 
 describe('R33-1: a review workflow without --base-commit (every earlier template) judges against whatever main it checked out', () => {
-  let one: standin.Standin | undefined;
-  afterEach(async () => {
-    expect(one?.schemaErrors ?? []).toEqual([]);
-    await one?.close();
-    one = undefined;
-  });
+  const start = standin.standinPerTest();
 
   /**
    * frank's #42 (head H on top of M2, his signed commit), reviewed with main checked out at M1: as this
@@ -59,7 +54,7 @@ describe('R33-1: a review workflow without --base-commit (every earlier template
     const { repo, M2, H } = await mainMovedUnderTheRun('M1', baseSpec());
     // As this template passes it: the commit of the job's checkout (M1), whose dist/ is --base.
     const extra = passesBaseCommit ? { 'base-commit': gitIn(repo)('rev-parse', 'HEAD') } : {};
-    one = await standin.startStandin(
+    const one = await start(
       standin.defaultState({
         defaultBranchSha: M2,
         pull: {

@@ -1663,6 +1663,25 @@ export async function reviewOnStandin(
 }
 
 /**
+ * A stand-in for each test of the suite it is called in (at its top level): `start` starts it, and
+ * it is closed after the test (or when the test starts another) once every request it served was checked against GitHub's schema.
+ */
+export function standinPerTest(): (state?: StandinState) => Promise<Standin> {
+  let one: Standin | undefined;
+  const done = async () => {
+    expect(one?.schemaErrors ?? []).toEqual([]);
+    await one?.close();
+    one = undefined;
+  };
+  afterEach(done);
+  // A test starting a second one is done with the first.
+  return async (state) => {
+    await done();
+    return (one = await startStandin(state));
+  };
+}
+
+/**
  * `orgctl review --github` of a head against `base()` (both read when called: a suite's beforeAll
  * makes them), each on a stand-in of its own in `state`: its verdict, comment and output, once every
  * request it served was checked against GitHub's schema. Call at a suite's top level: a stand-in a
