@@ -310,20 +310,10 @@ const DATE = new RegExp(DATE_PATTERN);
  * and ORGCTL_TODAY (Date.parse alone takes 2030-02-30 as March 2).
  */
 export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  // Only a string is compared: the remembered day starts undefined.
-  if (value === lastCalendarDate) return true;
-  if (!DATE.test(value)) return false;
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
   const day = new Date(`${value}T00:00:00Z`);
-  const is = !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
-  if (is) lastCalendarDate = value;
-  return is;
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
 }
-/**
- * The last text isCalendarDate found a calendar day: a spec's grants repeat a few dates (2,975 of
- * size L's grants end on one), and a Date made and written out for each was 5-6 ms of CPU.
- */
-let lastCalendarDate: string | undefined;
 
 /**
  * Today's date for expiry: an explicit value, else ORGCTL_TODAY, else the UTC date. ORGCTL_TODAY is

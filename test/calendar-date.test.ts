@@ -1,4 +1,4 @@
-/** isCalendarDate: the last day it found is remembered (a spec's grants repeat a few dates); no answer changes. */
+/** isCalendarDate: each answer a fresh check's, whatever was asked before it (a cache of the last day once broke that). */
 import { describe, expect, it, vi } from 'vitest';
 import { isCalendarDate } from '../model/model.ts';
 
