@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputText } from '../../cli/output-read.ts';
 import { run, TODAY } from '../helpers.ts';
-import { baseSpec, distPair, outputOf as output, proofsOf as proofs, type Spec } from './scenarios.ts';
+import { baseSpec, distPair, outputOf as output, proofsOf as proofs, refusesEach, type Spec } from './scenarios.ts';
 
 function spec(edit: (s: Spec) => void = () => {}): Spec {
   const s = baseSpec();
@@ -328,25 +328,6 @@ const inBinding = (ns: string, role: string, edit: (binding: string) => string) 
   docs[at] = changed;
   return docs.join('\n---\n');
 };
-
-/**
- * Each forgery of `head` beside its change from `base`: refused by the strict reader, or left by the
- * proof against base to the full proof, which refuses it.
- */
-function refusesEach(base: OutputText[], head: OutputText[], forgeries: [string, OutputText[]][]) {
-  for (const [what, forgery] of forgeries)
-    it(`refuses a forged head: ${what}`, () => {
-      expect(forgery.some((f, i) => f.content !== head[i]!.content)).toBe(true);
-      let p: ReturnType<typeof proofs>;
-      try {
-        p = proofs(base, forgery);
-      } catch {
-        return; // the strict reader refuses it before either proof
-      }
-      expect(p.againstBase.proved, 'the proof against base takes it').toBe(false);
-      expect(p.full).toBe(false);
-    });
-}
 
 describe("the proof against base, where it writes a changed binding from base's text", () => {
   // bob leaves r:pods and w:services in web and gains r:events there (a new binding), and joins

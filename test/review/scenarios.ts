@@ -10,7 +10,7 @@ import { readMembership } from '../../analysis/membership.ts';
 import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
 import { proveAgainstBase } from '../../review/base-proof.ts';
 import { proveOutput } from '../../review/proof.ts';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { TODAY } from '../helpers.ts';
 
 export interface Spec {
@@ -317,6 +317,25 @@ export function proofsOf(base: OutputText[], head: OutputText[], today = TODAY) 
   });
   const full = proveOutput(head, docs, today);
   return { againstBase, full: full.differences.length === 0 && !full.findings.some((f) => f.severity === 'error') };
+}
+
+/**
+ * Each forgery of `head` beside its change from `base`: refused by the strict reader, or left by the
+ * proof against base to the full proof, which refuses it.
+ */
+export function refusesEach(base: OutputText[], head: OutputText[], forgeries: [string, OutputText[]][]) {
+  for (const [what, forgery] of forgeries)
+    it(`refuses a forged head: ${what}`, () => {
+      expect(forgery.some((f, i) => f.content !== head[i]!.content)).toBe(true);
+      let p: ReturnType<typeof proofsOf>;
+      try {
+        p = proofsOf(base, forgery);
+      } catch {
+        return; // the strict reader refuses it before either proof
+      }
+      expect(p.againstBase.proved, 'the proof against base takes it').toBe(false);
+      expect(p.full).toBe(false);
+    });
 }
 
 export type Rec = Record<string, unknown>;
