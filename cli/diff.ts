@@ -113,6 +113,8 @@ export function loadWindow(
   io.progress?.(`reading window ${spec}...`);
   const window = onSide('window', () => {
     const side = loadSide(spec, cache, `window (${spec})`);
+    // Refused as base and head are: what its role gave is the cluster's to say, not dist/'s (R132-2).
+    refuseAggregatedRoles(side.docs, `window (${spec})`);
     return { docs: side.docs, membership: readMembership(side.docs, `window (${spec})`) };
   });
   const pair = readSnapshotPair(window, head);
