@@ -378,7 +378,7 @@ export function rewrittenBootstrapRoles(set: RbacSet): RoleObject[] {
   return set.roles.filter(
     (r) =>
       r.kind === 'ClusterRole' &&
-      (rewritesBootstrapRole(r.name, r.rules) || (BOOTSTRAP_NAMES.has(r.name) && r.aggregation?.length)),
+      (rewritesBootstrapRole(r.name, r.rules) || (BOOTSTRAP_NAMES.has(r.name) && r.aggregation !== undefined)),
   );
 }
 
@@ -399,7 +399,8 @@ export function isBootstrapAccess(b: BindingObject, role: RoleObject | undefined
   if (!isBootstrapBinding(b)) return false;
   const builtIn = BUILT_IN_BINDINGS.get(b.name)!;
   const builtInRole = BUILT_IN_ROLES.get(b.roleRef.name);
-  if (!role || !builtInRole || role.aggregation?.length || !sameRules(role.rules, builtInRole.rules)) return false;
+  if (!role || !builtInRole || role.aggregation !== undefined || !sameRules(role.rules, builtInRole.rules))
+    return false;
   return b.subjects.every(
     (s) => s.kind === 'Group' && builtIn.subjects.some((g) => g.kind === 'Group' && g.name === s.name),
   );

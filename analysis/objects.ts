@@ -242,7 +242,9 @@ function readOne(
   switch (o.kind) {
     case 'Role':
     case 'ClusterRole': {
-      const agg = isObj(o.aggregationRule) ? o.aggregationRule.clusterRoleSelectors : undefined;
+      // An aggregationRule without selectors (`{}`, or a null list: Go's nil) still aggregates: the
+      // controller gives the role the rules of the roles none selects, nothing (R132-3).
+      const agg = isObj(o.aggregationRule) ? (o.aggregationRule.clusterRoleSelectors ?? []) : undefined;
       if (agg !== undefined && !Array.isArray(agg))
         throw new Invalid('aggregationRule.clusterRoleSelectors is not a list');
       return {
