@@ -33,6 +33,7 @@
  */
 import { POLICY_RULE_FIELDS, type PolicyRule } from '../model/catalog.ts';
 import type { BindingObject, RbacSet, RoleObject } from './objects.ts';
+import { rulesCover } from './rules.ts';
 
 /** Where the built-in objects say they come from (their `from.file`). */
 const BOOTSTRAP_SOURCE = 'Kubernetes bootstrap policy (bootstrappolicy/policy.go)';
@@ -345,7 +346,9 @@ const BUILT_IN_ROLES = new Map(BOOTSTRAP_ROLES.map((r) => [r.name, r]));
 /** A role's rules as text, each rule's fields in one order (a dump's reader and this data write them in others). */
 const rulesText = (rules: readonly PolicyRule[]) =>
   JSON.stringify(rules.map((r) => POLICY_RULE_FIELDS.map((f) => r[f] ?? null)));
-const sameRules = (a: readonly PolicyRule[], b: readonly PolicyRule[]) => rulesText(a) === rulesText(b);
+/** Whether two lists of rules allow the same, as the API server's reconciler compares them (each covers the other), in any order. */
+const sameRules = (a: readonly PolicyRule[], b: readonly PolicyRule[]) =>
+  rulesText(a) === rulesText(b) || (rulesCover(a, b) && rulesCover(b, a));
 /** Whom a binding binds, as every reader writes it (`Group system:authenticated, ...`). */
 const subjectsText = (b: BindingObject): string => b.subjects.map((s) => `${s.kind} ${s.name}`).join(', ');
 

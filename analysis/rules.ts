@@ -97,3 +97,53 @@ export function ruleAllowsNonResource(rule: PolicyRule, req: NonResourceRequest)
 export function rulesAllow(rules: readonly PolicyRule[], req: ResourceRequest): boolean {
   return rules.some((r) => ruleAllows(r, req));
 }
+
+/** One verb on one group's resource (and name), or on one URL: a rule broken down as Kubernetes does (BreakdownRule). */
+type AtomicRule =
+  | { readonly verb: string; readonly group: string; readonly resource: string; readonly name?: string }
+  | { readonly verb: string; readonly url: string };
+
+function breakdown(rule: PolicyRule): AtomicRule[] {
+  const out: AtomicRule[] = [];
+  for (const group of rule.apiGroups ?? [])
+    for (const resource of rule.resources ?? [])
+      for (const verb of rule.verbs)
+        if (rule.resourceNames?.length)
+          for (const name of rule.resourceNames) out.push({ verb, group, resource, name });
+        else out.push({ verb, group, resource });
+  for (const url of rule.nonResourceURLs ?? []) for (const verb of rule.verbs) out.push({ verb, url });
+  return out;
+}
+
+/** Whether `owner` covers `sub` (ruleCovers: a resource `x/sub` is covered by `* /sub`, a URL by a prefix ending in `*`). */
+function ruleCovers(owner: PolicyRule, sub: AtomicRule): boolean {
+  if (!owner.verbs.includes(ALL) && !owner.verbs.includes(sub.verb)) return false;
+  const names = owner.resourceNames ?? [];
+  if ('url' in sub)
+    return (
+      !names.length &&
+      (owner.nonResourceURLs ?? []).some(
+        (u) => u === sub.url || (u.endsWith(ALL) && sub.url.startsWith(u.replace(/\*+$/, ''))),
+      )
+    );
+  const [groups, resources] = [owner.apiGroups ?? [], owner.resources ?? []];
+  if (!groups.includes(ALL) && !groups.includes(sub.group)) return false;
+  const slash = sub.resource.indexOf('/');
+  if (
+    !resources.includes(ALL) &&
+    !resources.includes(sub.resource) &&
+    (slash < 0 || !resources.includes(`*${sub.resource.slice(slash)}`))
+  )
+    return false;
+  return sub.name === undefined ? !names.length : !names.length || names.includes(sub.name);
+}
+
+/**
+ * Whether `owner` covers every rule of `servant`, as Kubernetes compares rules (Covers,
+ * component-helpers auth/rbac/validation/policy_comparator.go, by which the API server's reconciler
+ * finds a bootstrap role's missing and extra rules): each servant rule broken down into one verb
+ * on one resource, name or URL, each covered by some owner rule. Neither order counts.
+ */
+export function rulesCover(owner: readonly PolicyRule[], servant: readonly PolicyRule[]): boolean {
+  return servant.every((s) => breakdown(s).every((sub) => owner.some((o) => ruleCovers(o, sub))));
+}

@@ -22,7 +22,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_ROLES, rewritesBootstrapRole } from '../analysis/bootstrap.ts';
+import { rulesCover } from '../analysis/rules.ts';
 import type { OutputText } from '../cli/output-read.ts';
+import type { PolicyRule } from '../model/catalog.ts';
 import * as standin from './github/standin.ts';
 import { exampleDistCopy, ROOT, run } from './helpers.ts';
 import { baseSpec, outputOf, proofsOf, refusesEach, type Spec } from './review/scenarios.ts';
@@ -166,6 +168,29 @@ describe('R132-4: a bootstrap role with its rules in another order is not rewrit
     ).toBe(true);
     expect(rewritesBootstrapRole(discovery.name, discovery.rules.slice(1))).toBe(true);
     expect(rewritesBootstrapRole(discovery.name, [{ nonResourceURLs: ['*'], verbs: ['get'] }])).toBe(true);
+  });
+});
+
+describe('rulesCover, as Kubernetes compares rules (Covers)', () => {
+  const rule = (r: Partial<PolicyRule>): PolicyRule => ({ verbs: ['get'], ...r });
+  const pods = (r: Partial<PolicyRule> = {}) => rule({ apiGroups: [''], resources: ['pods'], ...r });
+  it.each([
+    ['a wildcard verb', [pods({ verbs: ['*'] })], pods({ verbs: ['get', 'list'] }), true],
+    ['*/status a subresource', [pods({ resources: ['*/status'] })], pods({ resources: ['pods/status'] }), true],
+    ['*/status not the resource', [pods({ resources: ['*/status'] })], pods(), false],
+    ['named resources by every name', [pods()], pods({ resourceNames: ['a'] }), true],
+    ['every name by named ones', [pods({ resourceNames: ['a'] })], pods(), false],
+    [
+      'a URL by a prefix',
+      [rule({ nonResourceURLs: ['/api/*'] })],
+      rule({ nonResourceURLs: ['/api/v1', '/api/'] }),
+      true,
+    ],
+    ['a URL by another', [rule({ nonResourceURLs: ['/api'] })], rule({ nonResourceURLs: ['/apis'] }), false],
+    ['two rules covering one', [pods(), pods({ apiGroups: ['apps'] })], pods({ apiGroups: ['', 'apps'] }), true],
+    ['another group', [pods()], pods({ apiGroups: ['apps'] }), false],
+  ] as const)('%s', (_, owner, servant, covered) => {
+    expect(rulesCover(owner, [servant])).toBe(covered);
   });
 });
 
