@@ -1109,11 +1109,29 @@ type SuccessBehind = {
 };
 
 /**
+ * Why a pull request's commits as listed are not its head's history (commitsOfHead, or the list
+ * does not end at the head read: it moved while read), or undefined when they are.
+ */
+function unreadHistory(commits: readonly ListedCommit[], headSha: string): RuleResult[] | undefined {
+  const last = commits.at(-1)?.sha;
+  if (last !== headSha)
+    return [
+      {
+        rule: COMPLETENESS_RULE,
+        ok: false,
+        message: `GitHub's list of the pull request's commits ends at ${last === undefined ? 'none' : last.slice(0, 12)}, not at its head ${headSha.slice(0, 12)}: it changed while read, so whether the head is up to date is unknown; re-run its review`,
+      },
+    ];
+  const stray = commitsOfHead(commits, headSha);
+  return stray.length ? stray : undefined;
+}
+
+/**
  * The open pull requests into `branch` whose `orgctl/review` in force on their head is a success
  * and whose head is behind `branch`'s tip (headUpToDate), each head once (R130-2): a merge into the
  * branch starts no run of theirs, and GitHub would merge them three-way into a tree no review
  * judged. A commit list that is not the head's history (it moved meanwhile: it no longer ends at the
- * head read, or pages of two heads, commitsOfHead) counts as behind.
+ * head read, or pages of two heads, commitsOfHead) fails it too, as unread (unreadHistory).
  */
 export async function successesBehind(
   gh: GitHubClient,
@@ -1133,8 +1151,8 @@ export async function successesBehind(
       const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: p.number, per_page: 100 });
       // The head's history as the review reads it (commitsOfHead: pages of two heads refused, R131-4),
       // ending at the head read: else nothing listed speaks for this one.
-      const whole = commits.at(-1)?.sha === p.head.sha && commitsOfHead(commits, p.head.sha).length === 0;
-      const results = headUpToDate(whole ? commits : [], where);
+      // Else it is failed as unread, not as behind, which nothing read says (R132-5).
+      const results = p.head.sha === tip ? [] : (unreadHistory(commits, p.head.sha) ?? headUpToDate(commits, where));
       if (results.length) behind.push({ number: p.number, headSha: p.head.sha, results });
     } catch (error) {
       // Fail closed, and go on: one answer GitHub refused must not leave the next pull request's

@@ -148,6 +148,8 @@ describe('R131-3: base-moved runs for a merge whose commit message skips push wo
       defaultBranchSha: tip,
       branchedFrom: standin.fakeSha('main before #41 merged'),
       pull: { ...standin.defaultState().pull, headSha: head },
+      // Its commits end at its head (a list that does not is failed as unread: R132-5).
+      commits: [{ sha: head, authorLogin: 'bob', verified: true }],
       checkRuns: [standin.reviewSuccess(1, head)],
     });
     const one = await start(state);
