@@ -5,18 +5,7 @@
  * namespace, so a question looks only at the bindings that can answer it.
  */
 import type { PolicyRule } from '../model/catalog.ts';
-import { SnapshotError } from '../model/errors.ts';
-import { AGGREGATE_TO } from './bootstrap.ts';
-import {
-  type BindingObject,
-  isObj,
-  isRbacObject,
-  type LabelSelector,
-  type ManifestDoc,
-  type RbacSet,
-  type RoleObject,
-  type SubjectObject,
-} from './objects.ts';
+import type { BindingObject, LabelSelector, RbacSet, RoleObject, SubjectObject } from './objects.ts';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from './rules.ts';
 
 export interface UserInfo {
@@ -189,29 +178,6 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
  */
 export const aggregatedRoleNote = (name: string, where: string): string =>
   `ClusterRole ${name} (${where}) has an aggregationRule, which orgctl never writes: the cluster gives it the rules of every ClusterRole there its selectors match, the cluster's own among them, not only those of these manifests`;
-
-/**
- * Refuses a side of a diff holding an aggregated ClusterRole, or one labelled for the built-in
- * view, edit or admin to gather: what it gives, or whom its rules reach, is decided by roles and
- * bindings outside dist/, so no diff of dist/ can say who gains or loses what through it (R129-1).
- */
-export function refuseAggregatedRoles(docs: readonly ManifestDoc[], label: string): void {
-  for (const d of docs) {
-    const o = d.object;
-    if (!isRbacObject(o) || !isObj(o) || o.kind !== 'ClusterRole' || !isObj(o.metadata)) continue;
-    const [name, where] = [String(o.metadata.name), `${d.file}#${d.index}`];
-    if (o.aggregationRule != null)
-      throw new SnapshotError(
-        `${label}: ${aggregatedRoleNote(name, where)}, so what it gives cannot be read from dist/`,
-      );
-    const labels = isObj(o.metadata.labels) ? Object.keys(o.metadata.labels) : [];
-    const gathered = labels.find((k) => k.startsWith(AGGREGATE_TO));
-    if (gathered)
-      throw new SnapshotError(
-        `${label}: ClusterRole ${name} (${where}) has the label ${gathered}, which orgctl never writes: the cluster adds its rules to its own roles, bound outside dist/, so whom it reaches cannot be read from dist/`,
-      );
-  }
-}
 
 /** The single request a rule is matched against (ruleAllows), from a request's attributes. */
 export function resourceRequestOf(attrs: Omit<ResourceAttributes, 'namespace'>): ResourceRequest {

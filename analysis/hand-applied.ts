@@ -9,6 +9,9 @@
 import { parseAllDocuments } from 'yaml';
 import { listedSentence, type Items, type ListedText } from './change.ts';
 import { SnapshotError } from '../model/errors.ts';
+import { aggregatedRoleNote } from './authorizer.ts';
+import { AGGREGATE_TO } from './bootstrap.ts';
+import { isObj, isRbacObject, type ManifestDoc } from './objects.ts';
 import { APPLIERS_SEPARATOR, appliersOf, type AppliedBy } from '../model/guard-rails.ts';
 import { ORGANIZATION_KEY } from '../model/membership.ts';
 import { listed, placeholder, shellCommand, type ShellWord } from '../model/text.ts';
@@ -57,6 +60,29 @@ export function refuseUnrecordedArgoCd(
   throw new SnapshotError(
     `${label} holds ${argocd.join(', ')} but its ${ORGANIZATION_KEY} does not record delivery.argocd (where Argo CD reads the repository): an older orgctl's output, written before the membership data carried the delivery settings, from which what an admin applies by hand after merge cannot be said. This orgctl reads argocd/ only beside the settings it was written with: synthesize it again with this orgctl (check out its declaration, \`npx orgctl synth --out DIR\`) and give that folder`,
   );
+}
+
+/**
+ * Refuses a side of a diff holding an aggregated ClusterRole, or one labelled for the built-in
+ * view, edit or admin to gather: what it gives, or whom its rules reach, is decided by roles and
+ * bindings outside dist/, so no diff of dist/ can say who gains or loses what through it (R129-1).
+ */
+export function refuseAggregatedRoles(docs: readonly ManifestDoc[], label: string): void {
+  for (const d of docs) {
+    const o = d.object;
+    if (!isRbacObject(o) || !isObj(o) || o.kind !== 'ClusterRole' || !isObj(o.metadata)) continue;
+    const [name, where] = [String(o.metadata.name), `${d.file}#${d.index}`];
+    if (o.aggregationRule != null)
+      throw new SnapshotError(
+        `${label}: ${aggregatedRoleNote(name, where)}, so what it gives cannot be read from dist/`,
+      );
+    const labels = isObj(o.metadata.labels) ? Object.keys(o.metadata.labels) : [];
+    const gathered = labels.find((k) => k.startsWith(AGGREGATE_TO));
+    if (gathered)
+      throw new SnapshotError(
+        `${label}: ClusterRole ${name} (${where}) has the label ${gathered}, which orgctl never writes: the cluster adds its rules to its own roles, bound outside dist/, so whom it reaches cannot be read from dist/`,
+      );
+  }
 }
 
 /** What of a side's organization says where and how its files are applied, and whose objects they are. */

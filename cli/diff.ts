@@ -1,6 +1,5 @@
 import { diffSnapshots, type AccessDiff } from '../analysis/diff.ts';
-import { refuseUnrecordedArgoCd, withHandApplied } from '../analysis/hand-applied.ts';
-import { refuseAggregatedRoles } from '../analysis/authorizer.ts';
+import { refuseAggregatedRoles, refuseUnrecordedArgoCd, withHandApplied } from '../analysis/hand-applied.ts';
 import { diffHtml } from '../report/diff-html.ts';
 import { renderMarkdown, WHOLE } from '../report/markdown.ts';
 import { markdownAsText } from '../report/markdown-text.ts';
