@@ -2,6 +2,12 @@
  * Red team R132: the last session's fast paths in the review (7eebf45's proof against base, the
  * strict reader's bookkeeping, lazy spec user ids) and the trust leftovers of R129-R131.
  *
+ * R132-1 (no hole; kept): the binding of a role new in its namespace, written as one person's
+ * render with the others spliced in (7eebf45), is compared with head's text as any: a Group, a
+ * subject without apiGroup, a token's ServiceAccount, a subject twice, a quoted kind, two parts by
+ * hand, another namespace, a trailing separator, an escaped name are refused by the strict reader
+ * or left to the full proof, which refuses them.
+ *
  * R132-2 (low: mass-removal over a rolling window): `review --window` read the window's output
  * without the aggregation refusal diff and review apply to base and head (R129-1): an older output
  * holding an aggregated ClusterRole was counted by the rules written in it, not the ones the
@@ -17,16 +23,23 @@
  *
  * R132-5 (low: a message): base-moved said a head whose commit list could not be read as its
  * history "is behind" the default branch.
+ *
+ * R132-6 (no hole; kept): a spec user's construct id made lazily (764e996) is the eager one, with
+ * duplicates, case, ids a later email takes and code after the spec, in every loading mode; the
+ * proof's loading (no spec paths) makes each as it is declared, as before. The strict reader's
+ * first-read rows (928c519, 389b06a) place an object where the JSON key placed it: held by reading.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_ROLES, rewritesBootstrapRole } from '../analysis/bootstrap.ts';
 import { rulesCover } from '../analysis/rules.ts';
 import type { OutputText } from '../cli/output-read.ts';
 import type { PolicyRule } from '../model/catalog.ts';
+import { Organization } from '../constructs/index.ts';
 import * as standin from './github/standin.ts';
-import { exampleDistCopy, ROOT, run } from './helpers.ts';
+import { exampleDistCopy, ROOT, run, TODAY } from './helpers.ts';
 import { baseSpec, outputOf, proofsOf, refusesEach, type Spec } from './review/scenarios.ts';
 
 const dist = join(ROOT, 'dist');
@@ -218,5 +231,41 @@ describe("R132-5: base-moved and a commit list that is not the head's history", 
     const said = io.errs.join('\n');
     expect(said).not.toMatch(/is behind/);
     expect(said).toMatch(/commits/);
+  });
+});
+
+describe('R132-6: lazy spec user ids (764e996) are the eager ones (held)', () => {
+  // Pinned from a7ff671, which made every spec user's id when it was declared: duplicates, a case
+  // apart, an id a later email takes (`a@acme.io#2`), code after the spec, in every loading mode.
+  const users = ['a@acme.io', 'a@acme.io', 'A@acme.io', 'b@acme.io', 'c@acme.io'].map((email) => ({ email }));
+  it.each([
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ])('userRecords %s, specPaths %s', (userRecords, specPaths) => {
+    const org = Organization.fromSpec(
+      new App(),
+      {
+        apiVersion: 'orgctl/v1',
+        kind: 'Organization',
+        metadata: { name: 'acme' },
+        spec: { owner: 'a@acme.io', users, namespaces: [{ name: 'web' }] },
+      },
+      { today: TODAY, specPaths, userRecords, schema: false },
+    );
+    const made = ['a@acme.io', 'a@acme.io#2', 'b@acme.io', 'd@acme.io'].map((e) => org.user(e).node.path);
+    expect(made).toEqual([
+      'acme/users/a@acme.io#3',
+      'acme/users/a@acme.io#2#2',
+      'acme/users/b@acme.io#2',
+      'acme/users/d@acme.io',
+    ]);
+    const sources = org.toModel().users.map((u) => u.source);
+    expect(sources.slice(0, 3)).toEqual(
+      specPaths
+        ? [0, 1, 2].map((i) => ({ spec: `spec.users[${i}]` }))
+        : ['a@acme.io', 'a@acme.io#2', 'A@acme.io'].map((id) => ({ construct: `acme/users/${id}` })),
+    );
   });
 });
