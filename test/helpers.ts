@@ -164,6 +164,18 @@ export function exampleDistCopy(prefix?: string, change: (dir: string) => void =
   return dir;
 }
 
+/** exampleDistCopy with each cluster's cluster shard passed through `edit` (asserted to change it). */
+export const exampleClusterShardsEdited = (prefix: string, edit: (text: string) => string): string =>
+  exampleDistCopy(prefix, (dir) => {
+    for (const cluster of ['lga1', 'ord1']) {
+      const file = join(dir, cluster, 'cluster', 'resources.yaml');
+      const text = readFileSync(file, 'utf8');
+      const edited = edit(text);
+      expect(edited).not.toBe(text);
+      writeFileSync(file, edited);
+    }
+  });
+
 /** Appends `doc` (lines, without `---`) to `cluster`'s file of `shard` in `dir` (made, under orgctl's header, when there is none). */
 export function appendDocument(dir: string, shard: string, doc: readonly string[], cluster = 'lga1'): void {
   const path = join(dir, shardFile(cluster, shard));

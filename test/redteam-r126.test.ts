@@ -23,14 +23,14 @@
  *    the person's (another end, the real one gone: R126-2); so was a line under a second data key
  *    `users.jsonl` of the invites ConfigMap, which the full read does not read as a users list (R126-3).
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Question } from '../cli/partial-read.ts';
 import type { Io } from '../model/io.ts';
-import { cacheFolderOfItsOwn, ROOT, tempDir } from './helpers.ts';
+import { cacheFolderOfItsOwn, exampleClusterShardsEdited, exampleDistCopy, ROOT, tempDir } from './helpers.ts';
 import { fastReader } from './fast-reader-switch.ts';
 
 // The spec loader with and without its fast reader (as test/spec-yaml-fast.test.ts switches it).
@@ -51,17 +51,7 @@ const quiet: Io = { out: () => {}, err: () => {}, env: {} };
 
 /** The example's dist/ copied, each cluster shard's text passed through `edit` (asserted to change it; none: as written). */
 function editedOutput(edit?: (text: string) => string): string {
-  const out = join(tempDir('orgctl-r126-'), 'dist');
-  cpSync(join(ROOT, 'dist'), out, { recursive: true });
-  if (edit)
-    for (const cluster of ['lga1', 'ord1']) {
-      const file = join(out, cluster, 'cluster', 'resources.yaml');
-      const text = readFileSync(file, 'utf8');
-      const edited = edit(text);
-      expect(edited).not.toBe(text);
-      writeFileSync(file, edited);
-    }
-  return out;
+  return edit ? exampleClusterShardsEdited('orgctl-r126-', edit) : exampleDistCopy('orgctl-r126-');
 }
 
 /** Dan's dated access as the full read records it (every file read, the users lists decoded). */

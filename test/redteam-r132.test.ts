@@ -29,7 +29,6 @@
  * proof's loading (no spec paths) makes each as it is declared, as before. The strict reader's
  * first-read rows (928c519, 389b06a) place an object where the JSON key placed it: held by reading.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
@@ -39,22 +38,12 @@ import type { OutputText } from '../cli/output-read.ts';
 import type { PolicyRule } from '../model/catalog.ts';
 import { Organization } from '../constructs/index.ts';
 import * as standin from './github/standin.ts';
-import { exampleDistCopy, ROOT, run, TODAY } from './helpers.ts';
+import { exampleClusterShardsEdited, ROOT, run, TODAY } from './helpers.ts';
 import { baseSpec, outputOf, proofsOf, refusesEach, type Spec } from './review/scenarios.ts';
 
 const dist = join(ROOT, 'dist');
 
-/** The example's dist/ with each cluster's cluster shard changed by `edit` (which must change it). */
-const clusterShardEdited = (edit: (text: string) => string): string =>
-  exampleDistCopy('orgctl-r132-', (dir) => {
-    for (const cluster of ['lga1', 'ord1']) {
-      const f = join(dir, cluster, 'cluster', 'resources.yaml');
-      const text = readFileSync(f, 'utf8');
-      const changed = edit(text);
-      expect(changed).not.toBe(text);
-      writeFileSync(f, changed);
-    }
-  });
+const clusterShardEdited = (edit: (text: string) => string): string => exampleClusterShardsEdited('orgctl-r132-', edit);
 
 const R_PODS_NAME = '  name: acme:r:pods\nrules:\n';
 
