@@ -265,6 +265,8 @@ export function streamDocument(d: Record<string, unknown>, cache?: DocumentTexts
 export interface FileDocuments {
   readonly bodies: readonly string[];
   readonly docs: readonly Record<string, unknown>[];
+  /** The whole text read (a file unchanged on a later side is then taken whole: readCanonicalYaml). */
+  readonly text?: string;
 }
 
 /** A text read as a later reading of `file`, with the documents `documents` keeps. */
@@ -346,7 +348,15 @@ export function readCanonicalYaml(
   text: string,
   cache?: CachedFile,
 ): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
-  const reuse = cache && new DocumentReuse(cache.documents.readings(cache.file)[0]);
+  const first = cache?.documents.readings(cache.file)[0];
+  // The first reading's very text (a file the change left alone): a reading is kept only once its
+  // whole text was read and found free of raw characters, and the same text reads as the same
+  // documents, so they are the first's, as each would be taken one by one below, with nothing read.
+  if (first !== undefined && first.text === text) {
+    cache!.documents.keep(cache!.file, first);
+    return { documents: first.docs.slice() };
+  }
+  const reuse = cache && new DocumentReuse(first, text);
   const reader = new CanonicalReader(text, reuse);
   try {
     const documents = reader.documents();
@@ -595,7 +605,10 @@ class DocumentReuse implements FileDocuments {
   /** Documents read anew since the last one taken. */
   private missed = 0;
 
-  constructor(private readonly first: FileDocuments | undefined) {}
+  constructor(
+    private readonly first: FileDocuments | undefined,
+    readonly text: string,
+  ) {}
 
   /**
    * Whether documents may be taken from a first reading. One is kept (DocumentCache.keep, by

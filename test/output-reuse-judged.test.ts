@@ -56,3 +56,55 @@ describe('documents read again from the first reading are judged as read', () =>
     expect(() => parseOutput(file(refusedRoleRef(text)), cache)).toThrow(/acme\/r:full/);
   });
 });
+
+describe('a file read again with the first reading’s very text is taken whole, and only such a file', () => {
+  const text = readFileSync(join(exampleDistCopy(), SHARD), 'utf8');
+  const file = (content: string, path = SHARD) => [{ path, content, label: path }];
+
+  it('takes the first reading’s documents and texts: the same objects, a reading the proof reads alike', () => {
+    const cache = new DocumentCache();
+    const first = parseOutput(file(text), cache);
+    const again = parseOutput(file(`${text} `.slice(0, -1)), cache); // an equal text, not the same string
+    expect(again.map((d) => d.object)).toHaveLength(first.length);
+    again.forEach((d, i) => expect(d.object).toBe(first[i]!.object));
+    const [base, head] = cache.readings(SHARD);
+    expect(head!.docs).toEqual(base!.docs);
+    expect(head!.bodies).toEqual(base!.bodies);
+  });
+
+  it('a text that differs by one raw control character is read and refused', () => {
+    const cache = new DocumentCache();
+    parseOutput(file(text), cache);
+    for (const raw of ['\u0007', '\u0085', '\u2028', '\ufeff', '\ud800']) {
+      const forged = text.replace('  name: acme:r:full\n', `  name: acme:r:full${raw}\n`);
+      expect(forged).not.toBe(text);
+      expect(() => parseOutput(file(forged), cache)).toThrow(/a raw /);
+    }
+    // Read whole again after them: still the first reading's.
+    expect(parseOutput(file(text), cache)[0]!.object).toBe(cache.readings(SHARD)[0]!.docs[0]);
+  });
+
+  it('a first reading that was refused is refused again when its text is read again', () => {
+    const cache = new DocumentCache();
+    const refused = refusedRoleRef(text);
+    expect(() => parseOutput(file(refused), cache)).toThrow(/acme\/r:full/);
+    expect(() => parseOutput(file(refused), cache)).toThrow(/acme\/r:full/);
+    const raw = `${text}\u0007`;
+    expect(() => parseOutput(file(raw), cache)).toThrow(/a raw /);
+    expect(() => parseOutput(file(raw), cache)).toThrow(/a raw /);
+  });
+
+  it('a file of base’s text at another path (another shard, another cluster) is read and judged at its place', () => {
+    const other = 'lga1/shard-04/resources.yaml';
+    const base = exampleDistCopy();
+    // Head's shard-04 holds shard-05's text: each object is then written twice, and placed where orgctl writes none.
+    const head = exampleDistCopy(undefined, (dir) => writeFileSync(join(dir, other), readFileSync(join(dir, SHARD))));
+    expect(() => loadSnapshots(base, head, io)).toThrow(/written twice/);
+    // Read alone with a cache whose first reading is shard-05's: shard-04's path has none, so it is read anew.
+    const cache = new DocumentCache();
+    const first = parseOutput(file(text), cache);
+    const moved = parseOutput(file(text, 'ord1/shard-05/resources.yaml'), cache);
+    expect(moved[0]!.object).not.toBe(first[0]!.object);
+    expect(moved[0]!.object).toEqual(first[0]!.object);
+  });
+});
