@@ -12,7 +12,7 @@ import type { OutputFileText } from '../review/proof.ts';
 import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
-import { readCanonicalYaml, DocumentCache } from '../synth/yaml.ts';
+import { readCanonicalYaml, DocumentCache, type FileDocuments } from '../synth/yaml.ts';
 import { beginsWith, listFiles, readBytesInto, readFolderWhole } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
@@ -355,19 +355,47 @@ class Placed {
 }
 
 /**
- * The documents refusal() accepted, each with the path of the file it was read from: refusal is a
- * function of that path and the object alone, and a later reading of the same file (a diff's head)
- * takes the first reading's own object for a document whose text is unchanged (DocumentCache), so
- * that object's verdict is the one already given. A WeakMap: an output's objects go with it.
+ * Which documents of a file's first reading refusal() accepted, by their place there, with the
+ * path they were read at: refusal is a function of that path and the object alone, and a later
+ * reading of the same file (a diff's head) takes the first reading's own object for a document
+ * whose text is unchanged (DocumentCache, which says where each was taken from), so that object's
+ * verdict is the one already given. By reading, not by object: a WeakMap entry per object was
+ * 24,000 identity hashes and insertions at size L, for a verdict a place in an array holds.
  */
-const ACCEPTED = new WeakMap<object, string>();
+const ACCEPTED = new WeakMap<FileDocuments, { readonly path: string; readonly accepted: Uint8Array }>();
 
-/** refusal(), given once per object read from the file at `path`. */
-function refusalOnce(path: string, object: Record<string, unknown>): string | undefined {
-  if (ACCEPTED.get(object) === path) return undefined;
-  const refused = refusal(path, object);
-  if (refused === undefined) ACCEPTED.set(object, path);
-  return refused;
+/**
+ * For the reading of `path` just made with `cache` (its `count` documents): whether its document
+ * `i` was accepted in the file's first reading (`before`), and, when this is the first reading, where
+ * its own verdicts are kept (`own`, 1 for accepted).
+ */
+function verdictsOf(
+  cache: DocumentCache,
+  path: string,
+  count: number,
+): { readonly before?: (i: number) => boolean; readonly own?: Uint8Array } {
+  const readings = cache.readings(path);
+  const first = readings[0];
+  const latest = readings[readings.length - 1];
+  if (!first || !latest) return {};
+  if (readings.length === 1) {
+    const own = new Uint8Array(count);
+    ACCEPTED.set(first, { path, accepted: own });
+    return { own };
+  }
+  const judged = ACCEPTED.get(first);
+  if (judged?.path !== path) return {};
+  const { accepted } = judged;
+  // Taken whole (the first reading's very text): each document at its own place.
+  if (latest === first) return { before: (i) => accepted[i] === 1 };
+  const from = latest.from;
+  if (!from) return {};
+  return {
+    before: (i) => {
+      const at = from[i]!;
+      return at >= 0 && accepted[at] === 1;
+    },
+  };
 }
 
 /**
@@ -429,9 +457,11 @@ function judgeOutput(
     if (!inCluster) firstAt.set(cluster, (inCluster = new FirstRead()));
     const docs: ManifestDoc[] = [];
     const fileNumber = placed.files.push({ path: f.path, label: f.label }) - 1;
+    // Only a reading with a cache meets objects read before (a single reading makes every one anew).
+    const { before, own } = cache ? verdictsOf(cache, f.path, read.documents.length) : {};
     read.documents.forEach((object, index) => {
-      // Only a reading with a cache meets objects read before (a single reading makes every one anew).
-      const refused = cache ? refusalOnce(f.path, object) : refusal(f.path, object);
+      const refused = before?.(index) ? undefined : refusal(f.path, object);
+      if (own && refused === undefined) own[index] = 1;
       if (refused) {
         errors.push(`${f.label}#${index}: ${refused}`);
         return;

@@ -267,6 +267,11 @@ export interface FileDocuments {
   readonly docs: readonly Record<string, unknown>[];
   /** The whole text read (a file unchanged on a later side is then taken whole: readCanonicalYaml). */
   readonly text?: string;
+  /**
+   * A later reading's: for each document, the place in the file's first reading it was taken from
+   * (the same object), or -1 for one read anew.
+   */
+  readonly from?: readonly number[];
 }
 
 /** A text read as a later reading of `file`, with the documents `documents` keeps. */
@@ -600,6 +605,7 @@ const BACKSLASH = 92;
 class DocumentReuse implements FileDocuments {
   readonly bodies: string[] = [];
   readonly docs: Record<string, unknown>[] = [];
+  readonly from: number[] = [];
   /** The first reading's next unmatched document. */
   private at = 0;
   /** Documents read anew since the last one taken. */
@@ -618,9 +624,10 @@ class DocumentReuse implements FileDocuments {
     return this.first !== undefined;
   }
 
-  find(body: string): Record<string, unknown> | undefined {
+  /** The place in the first reading of a document whose text is `body`, or -1. */
+  find(body: string): number {
     const first = this.first;
-    if (!first) return undefined;
+    if (!first) return -1;
     const at = this.at;
     const count = first.bodies.length;
     const near = Math.min(count, at + REUSE_LOOKAHEAD + 1);
@@ -633,15 +640,21 @@ class DocumentReuse implements FileDocuments {
       if (first.bodies[i] === body) {
         this.at = i + 1;
         this.missed = 0;
-        return first.docs[i];
+        return i;
       }
     this.missed++;
-    return undefined;
+    return -1;
   }
 
-  add(body: string, doc: Record<string, unknown>): void {
+  /** The first reading's document at `at` (found by find). */
+  taken(at: number): Record<string, unknown> {
+    return this.first!.docs[at]!;
+  }
+
+  add(body: string, doc: Record<string, unknown>, from = -1): void {
     this.bodies.push(body);
     this.docs.push(doc);
+    this.from.push(from);
   }
 }
 
@@ -786,8 +799,10 @@ class CanonicalReader {
     const separator = this.text.indexOf('\n---\n', this.end);
     const bodyEnd = separator < 0 ? this.length : separator + 1;
     const body = this.text.slice(bodyStart, bodyEnd);
-    let doc = reuse.find(body);
-    if (doc) {
+    const from = reuse.find(body);
+    let doc: Record<string, unknown>;
+    if (from >= 0) {
+      doc = reuse.taken(from);
       // Its `---` line (exactly that: atDocumentStart) and its text, merged with a taken one before.
       const taken = this.taken;
       if (taken.length && taken[taken.length - 1] === this.start) taken[taken.length - 1] = bodyEnd;
@@ -799,7 +814,7 @@ class CanonicalReader {
       // The document must end where its text does, or its text would not describe it.
       if (this.start !== bodyEnd && this.indent !== -1) throw new NotCanonical();
     }
-    reuse.add(body, doc);
+    reuse.add(body, doc, from);
     return doc;
   }
 

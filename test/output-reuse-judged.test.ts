@@ -94,6 +94,23 @@ describe('a file read again with the first reading’s very text is taken whole,
     expect(() => parseOutput(file(raw), cache)).toThrow(/a raw /);
   });
 
+  it('a document taken from another place of the first reading keeps the verdict it had there', () => {
+    const refused = refusedRoleRef(text);
+    const [header, ...bodies] = refused.split('\n---\n');
+    const r = bodies.findIndex((b) => b.includes('acme/r:full'));
+    expect(r).toBeGreaterThan(0);
+    // The refused document swapped with the one before it: taken from the first reading's next place.
+    const swapped = [...bodies];
+    [swapped[r - 1], swapped[r]] = [swapped[r]!, swapped[r - 1]!];
+    const cache = new DocumentCache();
+    expect(() => parseOutput(file(refused), cache)).toThrow(`${SHARD}#${r}: `);
+    expect(() => parseOutput(file([header, ...swapped].join('\n---\n')), cache)).toThrow(`${SHARD}#${r - 1}: `);
+    // The first reading of the text without it: every document accepted, the refused one inserted anew.
+    const clean = new DocumentCache();
+    parseOutput(file(text), clean);
+    expect(() => parseOutput(file(refused), clean)).toThrow(`${SHARD}#${r}: `);
+  });
+
   it('a file of base’s text at another path (another shard, another cluster) is read and judged at its place', () => {
     const other = 'lga1/shard-04/resources.yaml';
     const base = exampleDistCopy();
