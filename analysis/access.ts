@@ -566,28 +566,33 @@ const asciiJsonInner = (s: string): string => (jsonAsIs(s) ? s : asciiJson(s).sl
 const ARROW_JSON = unicodeEscape('→');
 
 /**
+ * A label's JSON up to its name: `"Kind namespace/`. JSON escapes each character (each UTF-16 unit
+ * past ASCII here) alone, so a label's JSON is the JSON of its parts, one after the other.
+ */
+const labelHeadJson = (kind: BindingObject['kind'], namespace: string): string =>
+  `"${asciiJsonInner(`${kind} ${namespace ? `${namespace}/` : ''}`)}`;
+
+/** The rest of a label's JSON: `name → RoleKind role"`, the same for the binding in every namespace. */
+const labelTailJson = (b: BindingObject): string =>
+  `${asciiJsonInner(b.name)} ${ARROW_JSON} ${asciiJsonInner(`${b.roleRef.kind} ${b.roleRef.name}`)}"`;
+
+/**
  * `asciiJson(bindingLabel(b))`, made from the label's parts: the arrow would make the label a
  * two-byte string, read again by a regular expression to escape it (20,000 labels at size L).
  */
-export const bindingLabelJson = (b: BindingObject): string =>
-  `"${asciiJsonInner(`${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`)} ${ARROW_JSON} ${asciiJsonInner(`${b.roleRef.kind} ${b.roleRef.name}`)}"`;
+export const bindingLabelJson = (b: BindingObject): string => labelHeadJson(b.kind, b.namespace) + labelTailJson(b);
 
 /** What a cell's roles allow, as the JSON before and after its `via` (key order as shown() writes them). */
-function allowedJson(result: Omit<AccessCell, 'via'>): readonly [string, string] {
+function allowedJson(result: Omit<AccessCell, 'via'>): readonly [Buffer, Buffer] {
   const custom = result.custom ? `,"custom":${asciiJson(result.custom)}` : '';
-  return [`{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`, `]${custom}}`];
+  return [
+    ascii(`{"levels":${asciiJson(result.levels)},"classes":${asciiJson(result.classes)},"via":[`),
+    ascii(`]${custom}}`),
+  ];
 }
 
-/** A name JSON writes as it is that holds no space, `!` or `"`: printable ASCII from `#`, but `\\`. */
-const PLAIN_NAME = /^[\x23-\x5b\x5d-\x7e]*$/;
-
-/** Whether a binding's label has no space but the four of its form, and no `!`, `"` or `\\`. */
-const plainLabel = (b: BindingObject): boolean =>
-  (b.kind === 'RoleBinding' || b.kind === 'ClusterRoleBinding') &&
-  (b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') &&
-  PLAIN_NAME.test(b.namespace) &&
-  PLAIN_NAME.test(b.name) &&
-  PLAIN_NAME.test(b.roleRef.name);
+/** ASCII text as bytes (every character past ASCII already escaped). */
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 const COMMA = 44;
 /** Up to this many, a list is sorted by insertion (no call per comparison, nothing allocated). */
@@ -662,6 +667,91 @@ function namespaceRuns(bindings: readonly BindingObject[]): readonly [numbers: I
 }
 
 /**
+ * Each binding's place in via's order among the bindings of its namespace, as a number: bindings of
+ * the same kind, name and role (whatever their namespace) share one, ranked by their labels less the
+ * namespace (the same order within a namespace: its `ns/` is the same in each of them after the
+ * kind, where two kinds already differ), then by what identifies them (bindingId's order, the kind
+ * and namespace alike). Made once per distinct binding name (about 120 at size L for 20,000
+ * bindings), so a cell's bindings are put in via's order by these numbers, not by their labels.
+ * With the label's tail as JSON, by the same number.
+ */
+function viaRanksOf(bindings: readonly BindingObject[]): readonly [ranks: Int32Array, tails: readonly Buffer[]] {
+  const count = bindings.length;
+  const ofBinding = new Int32Array(count);
+  // By kind and role kind (four), then role name, then binding name: no key text made per binding.
+  const found = new Map<string, Map<string, Map<string, number>>>();
+  const firsts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = bindings[i]!;
+    const kinds = `${b.kind} ${b.roleRef.kind}`;
+    let byRole = found.get(kinds);
+    if (!byRole) found.set(kinds, (byRole = new Map()));
+    let byName = byRole.get(b.roleRef.name);
+    if (!byName) byRole.set(b.roleRef.name, (byName = new Map()));
+    let n = byName.get(b.name);
+    if (n === undefined) byName.set(b.name, (n = firsts.push(i) - 1));
+    ofBinding[i] = n;
+  }
+  const text = firsts.map((i) => {
+    const b = bindings[i]!;
+    return `${b.kind} ${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
+  });
+  const id = firsts.map((i) => {
+    const b = bindings[i]!;
+    return JSON.stringify([b.kind, b.name, b.roleRef.kind, b.roleRef.name]);
+  });
+  const order = firsts.map((_, n) => n).sort((a, b) => byText(text[a]!, text[b]!) || byText(id[a]!, id[b]!));
+  const rankOf = new Int32Array(firsts.length);
+  order.forEach((n, rank) => {
+    rankOf[n] = rank;
+  });
+  for (let i = 0; i < count; i++) ofBinding[i] = rankOf[ofBinding[i]!]!;
+  const tails = new Array<Buffer>(firsts.length);
+  firsts.forEach((i, n) => {
+    tails[rankOf[n]!] = ascii(labelTailJson(bindings[i]!));
+  });
+  return [ofBinding, tails];
+}
+
+/**
+ * Cell texts made in one growing piece of memory, each a view of it: 20,000 texts at size L, not
+ * each a string then a buffer of its own.
+ */
+class TextArena {
+  private chunk = Buffer.allocUnsafe(1 << 20);
+  private from = 0;
+  private at = 0;
+
+  put(b: Uint8Array): void {
+    if (this.at + b.length > this.chunk.length) this.grow(b.length);
+    this.chunk.set(b, this.at);
+    this.at += b.length;
+  }
+
+  byte(code: number): void {
+    if (this.at === this.chunk.length) this.grow(1);
+    this.chunk[this.at++] = code;
+  }
+
+  /** The text put since the last one. */
+  take(): Buffer {
+    const text = this.chunk.subarray(this.from, this.at);
+    this.from = this.at;
+    return text;
+  }
+
+  /** A new piece, the text begun carried over. */
+  private grow(n: number): void {
+    const begun = this.chunk.subarray(this.from, this.at);
+    const next = Buffer.allocUnsafe(Math.max(1 << 20, 2 * (begun.length + n)));
+    next.set(begun, 0);
+    this.chunk = next;
+    this.from = 0;
+    this.at = begun.length;
+  }
+}
+
+/**
  * The matrix as JSON, written directly as ASCII bytes: the same data as
  * `JSON.stringify(accessMatrix())` (namespaces in sorted order, every character past ASCII
  * escaped), without building 100,000 cell objects to serialize once, nor a 25 MB string to encode
@@ -680,18 +770,18 @@ export function accessMatrixJson(
   const { bindings } = index;
   const count = bindings.length;
   const cells = new CellMaker();
-  const ascii = (text: string) => Buffer.from(text, 'latin1');
   const roleNumberOf = roleNumbersOf(index);
   // A cell's text in parts made once: what its roles allow (by the set of their numbers) and how
-  // its bindings are named (each binding's label, by its number). Key order as shown() writes them.
-  const allowedTexts: NumberTrie<readonly [string, string]> = {};
+  // its bindings are named (each label's head by namespace, its tail by name: viaRanksOf). Key
+  // order as shown() writes them.
+  const allowedTexts: NumberTrie<readonly [Buffer, Buffer]> = {};
   let roleSet = new Int32Array(64);
   /**
    * What the roles of these bindings (ascending numbers) allow, as text: found by the set of their
    * roles' numbers; on a miss, CellMaker decides from their contributions in this order (the
    * order `custom` follows), as for the first cell that holds them.
    */
-  const allowedText = (members: ArrayLike<number>): readonly [string, string] => {
+  const allowedText = (members: ArrayLike<number>): readonly [Buffer, Buffer] => {
     const size = members.length;
     // The set of the roles' numbers, ascending (CellMaker.key's set, by numbers).
     // In one array kept between calls, by an insertion sort: a cell has a few roles, mostly.
@@ -714,35 +804,51 @@ export function accessMatrixJson(
     return node.value;
   };
   // A cell of one binding: its role's text, by the role's number (no set of numbers to sort and look up).
-  const allowedOfRole: (readonly [string, string])[] = [];
+  const allowedOfRole: (readonly [Buffer, Buffer])[] = [];
   const allowedOne = (i: number) => (allowedOfRole[roleNumberOf[i]!] ??= allowedText([i]));
   const [nsNumbers, nsPlaces] = namespaceRuns(bindings);
-  // via is a cell's bindings sorted by label, each binding once (CellMaker.via). Two bindings whose
-  // names (and their roles' names) JSON writes as they are, with no space, `!` or `"`, compare by
-  // their labels' JSON as by their labels: the arrow, the one character past ASCII, then meets
-  // only the other's arrow, and a label ending where another goes on ends its JSON with `"`, before
-  // any character either holds. Others compare by their labels (made for them alone).
-  const plain = new Uint8Array(count);
-  const labelJsons = new Array<string>(count);
-  const labelJson = (i: number) => {
-    let json = labelJsons[i];
-    if (json === undefined) {
-      const b = bindings[i]!;
-      labelJsons[i] = json = bindingLabelJson(b);
-      plain[i] = plainLabel(b) ? 1 : 0;
-    }
-    return json;
+  const [viaRanks, tails] = viaRanksOf(bindings);
+  const scopes = count ? nsNumbers[count - 1]! + 1 : 0;
+  // `"namespace":` and a label's head (`"Kind namespace/`), by the namespace's number and the kind.
+  const nsKeys = new Array<Buffer>(scopes);
+  const nsKeyOf = (i: number) => (nsKeys[nsNumbers[i]!] ??= ascii(`${asciiJson(bindings[i]!.namespace)}:`));
+  const heads = new Array<Buffer>(2 * scopes);
+  const headOf = (i: number) => {
+    const b = bindings[i]!;
+    return (heads[2 * nsNumbers[i]! + (b.kind === 'RoleBinding' ? 0 : 1)] ??= ascii(
+      labelHeadJson(b.kind, b.namespace),
+    ));
   };
-  const inViaOrder = (a: number, b: number): number => {
-    const [x, y] = [labelJson(a), labelJson(b)];
-    const order = plain[a] && plain[b] ? byText(x, y) : byText(bindingLabel(bindings[a]!), bindingLabel(bindings[b]!));
-    // One label, two bindings (names holding ` → `): each named, as CellMaker.via names them.
-    return order || byBindingId(bindings[a]!, bindings[b]!);
+  const texts = new TextArena();
+  /** A binding's label as JSON, put in the text begun. */
+  const putLabel = (i: number) => {
+    texts.put(headOf(i));
+    texts.put(tails[viaRanks[i]!]!);
   };
-  /** How a run of bindings of one namespace (ascending numbers, distinct) names them: CellMaker.via's order. */
-  const runVia = (members: number[]): string => {
-    // An insertion sort (a run is a few bindings): equals keep their order, the first first.
-    if (members.length > FEW) members.sort((a, b) => inViaOrder(a, b) || a - b);
+  // `"namespace":{cell}` of one binding alone (most cells), by its number.
+  const aloneTexts = new Array<Buffer>(count);
+  const aloneText = (i: number): Buffer => {
+    const allowed = allowedOne(i);
+    texts.put(nsKeyOf(i));
+    texts.put(allowed[0]);
+    putLabel(i);
+    texts.put(allowed[1]);
+    return texts.take();
+  };
+  // `"namespace":{cell}` of a run of a subject's bindings in one namespace: people granted the same
+  // roles in a namespace share it. Found by one number, the namespace's and the set of the bindings'
+  // places in it (a cell's text is that of the set: repeats and order change neither its roles nor
+  // its labels), where every place is below RUN_PLACES; else by the bindings' numbers.
+  const runsByPlaces = new Map<number, Buffer>();
+  const runs: TextNode = {};
+  /**
+   * The text of a run: its bindings, distinct, ascending; put in via's order by their ranks (an
+   * insertion sort: a run is a few bindings; equals keep their order, the first first), each label once.
+   */
+  const runText = (members: number[]): Buffer => {
+    const allowed = allowedText(members);
+    const inViaOrder = (a: number, b: number) => viaRanks[a]! - viaRanks[b]! || a - b;
+    if (members.length > FEW) members.sort(inViaOrder);
     else
       for (let k = 1; k < members.length; k++) {
         const m = members[k]!;
@@ -750,29 +856,16 @@ export function accessMatrixJson(
         for (; j > 0 && inViaOrder(members[j - 1]!, m) > 0; j--) members[j] = members[j - 1]!;
         members[j] = m;
       }
-    let via = labelJson(members[0]!);
+    texts.put(nsKeyOf(members[0]!));
+    texts.put(allowed[0]);
+    putLabel(members[0]!);
     for (let k = 1; k < members.length; k++)
-      if (inViaOrder(members[k - 1]!, members[k]!) !== 0) via += `,${labelJson(members[k]!)}`;
-    return via;
-  };
-  const nsKeyText = (ns: string) => `${asciiJson(ns)}:`;
-  const nsKeys = new Map<string, string>();
-  const nsKey = (ns: string) => nsKeys.get(ns) ?? nsKeys.set(ns, nsKeyText(ns)).get(ns)!;
-  // A namespace's key by its number: looking up 20,000 namespace strings hashes each.
-  const nsKeysByNumber = new Array<string>(count ? nsNumbers[count - 1]! + 1 : 0);
-  const nsKeyOf = (i: number) => (nsKeysByNumber[nsNumbers[i]!] ??= nsKeyText(bindings[i]!.namespace));
-  // `"namespace":{cell}` of one binding alone (most cells), by its number.
-  const aloneTexts = new Array<Buffer>(count);
-  // `"namespace":{cell}` of a run of a subject's bindings in one namespace: people granted the same
-  // roles in a namespace share it. Found by one number, the namespace's and the set of the bindings'
-  // places in it (a cell's text is that of the set: repeats and order change neither its roles nor
-  // its labels), where every place is below RUN_PLACES; else by the bindings' numbers.
-  const runsByPlaces = new Map<number, Buffer>();
-  const runs: TextNode = {};
-  /** The text of a run: its bindings, distinct, ascending. */
-  const runText = (members: number[]): Buffer => {
-    const allowed = allowedText(members);
-    return ascii(nsKeyOf(members[0]!) + allowed[0] + runVia(members) + allowed[1]);
+      if (viaRanks[members[k]!] !== viaRanks[members[k - 1]!]) {
+        texts.byte(COMMA);
+        putLabel(members[k]!);
+      }
+    texts.put(allowed[1]);
+    return texts.take();
   };
   // Cells of lists merged with groups' and cluster-wide access (any namespace), by their numbers.
   const merged: TextNode = {};
@@ -781,11 +874,14 @@ export function accessMatrixJson(
     const node = nodeOf(merged, numbers, 0, numbers.length);
     if (!node.value) {
       const allowed = allowedText(numbers);
-      const via =
-        list.length < 2
-          ? list.map((c) => labelJson(c.number))
-          : CellMaker.firstOfEachBinding(list).map((c) => labelJson(c.number));
-      node.value = ascii(allowed[0] + via.join(',') + allowed[1]);
+      const via = list.length < 2 ? list : CellMaker.firstOfEachBinding(list);
+      texts.put(allowed[0]);
+      via.forEach((c, k) => {
+        if (k) texts.byte(COMMA);
+        putLabel(c.number);
+      });
+      texts.put(allowed[1]);
+      node.value = texts.take();
     }
     return node.value;
   };
@@ -797,14 +893,8 @@ export function accessMatrixJson(
       let end = at + 1;
       while (end < numbers.length && nsNumbers[numbers[end]!] === ns) end++;
       if (at) out.byte(COMMA);
-      if (end === at + 1) {
-        let text = aloneTexts[i];
-        if (!text) {
-          const allowed = allowedOne(i);
-          aloneTexts[i] = text = ascii(nsKeyOf(i) + allowed[0] + labelJson(i) + allowed[1]);
-        }
-        out.bytes(text);
-      } else {
+      if (end === at + 1) out.bytes((aloneTexts[i] ??= aloneText(i)));
+      else {
         let places = 0;
         for (let k = at; k < end && places >= 0; k++) {
           const place = nsPlaces[numbers[k]!]!;
@@ -830,14 +920,16 @@ export function accessMatrixJson(
   };
   // All the cells of a subject bound by many bindings, by the bindings' numbers.
   const sharedCells = new Map<string, Buffer>();
+  const rowEnd = ascii('}}');
   /** A subject's row: `{"kind":..,"name":..,"namespaces":{...}}`, after a comma unless first. */
   const writeSubject = (kind: SubjectKind, name: string, numbers: Int32Array, first: boolean) => {
-    out.text(`${first ? '' : ','}{"kind":"${kind}","name":${jsonAsIs(name) ? `"${name}"` : asciiJson(name)},`);
+    const head = `${first ? '' : ','}{"kind":"${kind}","name":${jsonAsIs(name) ? `"${name}"` : asciiJson(name)},`;
     const merged = inheritsMore(kind, name, bindings[numbers[0]!]!.namespace, groups)
       ? withInherited(kind, name, scopesOf(numbers, index, contribution), groups)
       : undefined;
     if (merged) {
       // Rare (group members, cluster-wide access): cells of merged lists.
+      out.text(head);
       const cluster = merged[0]?.[0] === '' ? merged[0][1] : undefined;
       if (cluster?.length) {
         out.text('"cluster":');
@@ -850,13 +942,14 @@ export function accessMatrixJson(
         if (scope === '') continue;
         if (!firstCell) out.byte(COMMA);
         firstCell = false;
-        out.text(nsKey(scope));
+        out.text(`${asciiJson(scope)}:`);
         out.bytes(listBytes(list));
       }
-      out.text('}}');
+      out.bytes(rowEnd);
       return;
     }
-    out.text('"namespaces":{');
+    // One piece of text per row (each is a call into Node's encoder).
+    out.text(`${head}"namespaces":{`);
     if (numbers.length < SHARED_CELLS_FROM) writeCells(out, numbers);
     else {
       // Bound by the same bindings, the same cells: the admins' (every namespace's w:full), Add All's.
@@ -869,7 +962,7 @@ export function accessMatrixJson(
       }
       out.bytes(text);
     }
-    out.text('}}');
+    out.bytes(rowEnd);
   };
   // The rows, each written by its own function: not a loop V8 replaces mid-run in this long one.
   out.text('[');
