@@ -323,6 +323,8 @@ function boundInOrder(authz: Authorizer): Pick<BindingsBySubject, 'bindings' | '
 interface SubjectPairs {
   readonly kinds: readonly SubjectKind[];
   readonly names: readonly string[];
+  /** Kind → name → the subject's number, for every subject numbered (kept or not). */
+  readonly numberOf: ReadonlyMap<SubjectKind, ReadonlyMap<string, number>>;
   readonly pairSubject: Int32Array;
   readonly pairBinding: Int32Array;
   readonly pairs: number;
@@ -373,29 +375,32 @@ function subjectPairs(bindings: readonly BindingObject[], only: AccessOptions['o
       pairBinding[pairs++] = i;
     }
   }
-  return { kinds, names, pairSubject, pairBinding, pairs };
+  return { kinds, names, numberOf, pairSubject, pairBinding, pairs };
 }
 
 /** The pairs counted by subject, and placed: each subject's binding numbers, ascending. */
 function placedBySubject({
   kinds,
   names,
+  numberOf,
   pairSubject,
   pairBinding,
   pairs,
 }: SubjectPairs): Pick<BindingsBySubject, 'byKind' | 'numbers' | 'starts'> {
   const starts = new Int32Array(names.length + 1);
   for (let p = 0; p < pairs; p++) starts[pairSubject[p]! + 1]!++;
-  for (let k = 0; k < names.length; k++) starts[k + 1] = starts[k + 1]! + starts[k]!;
+  let unkept = 0;
+  for (let k = 0; k < names.length; k++) {
+    if (!starts[k + 1]) unkept++;
+    starts[k + 1] = starts[k + 1]! + starts[k]!;
+  }
   const next = starts.slice(0, names.length);
   const numbers = new Int32Array(pairs);
-  // Subjects by kind and name, each listed from its first binding kept (one never kept is no subject).
+  for (let p = 0; p < pairs; p++) numbers[next[pairSubject[p]!]!++] = pairBinding[p]!;
+  // Subjects by kind and name: those numbered, when each was kept (one never kept is no subject).
+  if (!unkept) return { byKind: numberOf, numbers, starts };
   const byKind = byKindMaps();
-  for (let p = 0; p < pairs; p++) {
-    const k = pairSubject[p]!;
-    if (next[k] === starts[k]) byKind.get(kinds[k]!)!.set(names[k]!, k);
-    numbers[next[k]!++] = pairBinding[p]!;
-  }
+  for (let k = 0; k < names.length; k++) if (starts[k + 1]! > starts[k]!) byKind.get(kinds[k]!)!.set(names[k]!, k);
   return { byKind, numbers, starts };
 }
 
@@ -679,13 +684,11 @@ function viaRanksOf(bindings: readonly BindingObject[]): readonly [ranks: Int32A
   const count = bindings.length;
   const ofBinding = new Int32Array(count);
   // By kind and role kind (four), then role name, then binding name: no key text made per binding.
-  const found = new Map<string, Map<string, Map<string, number>>>();
+  const found = [0, 1, 2, 3].map(() => new Map<string, Map<string, number>>());
   const firsts: number[] = [];
   for (let i = 0; i < count; i++) {
     const b = bindings[i]!;
-    const kinds = `${b.kind} ${b.roleRef.kind}`;
-    let byRole = found.get(kinds);
-    if (!byRole) found.set(kinds, (byRole = new Map()));
+    const byRole = found[(b.kind === 'RoleBinding' ? 0 : 2) + (b.roleRef.kind === 'Role' ? 0 : 1)]!;
     let byName = byRole.get(b.roleRef.name);
     if (!byName) byRole.set(b.roleRef.name, (byName = new Map()));
     let n = byName.get(b.name);
