@@ -276,6 +276,10 @@ interface BindingsBySubject {
   readonly bindings: readonly BindingObject[];
   /** `roles[i]` is the role of `bindings[i]`. */
   readonly roles: readonly RoleObject[];
+  /** Each binding's namespace as a number (ascending: bindings of one namespace share it). */
+  readonly nsNumbers: Int32Array;
+  /** Each binding's place among its namespace's bindings. */
+  readonly nsPlaces: Int32Array;
   /** Kind → name → the subject's number (its bindings: `bindingsOf`). */
   readonly byKind: ReadonlyMap<SubjectKind, ReadonlyMap<string, number>>;
   /** The numbers of the bindings naming each subject, ascending (twice if named twice), subject after subject. */
@@ -298,9 +302,10 @@ const byKindMaps = (): Map<SubjectKind, Map<string, number>> =>
 
 /**
  * The bindings whose role exists, in namespace order, each namespace's in the order read: grouped,
- * then the namespaces sorted (a stable sort of 20,000 bindings compares names 300,000 times).
+ * then the namespaces sorted (a stable sort of 20,000 bindings compares names 300,000 times). Each
+ * with its namespace's number and its place there, as the groups give them.
  */
-function boundInOrder(authz: Authorizer): Pick<BindingsBySubject, 'bindings' | 'roles'> {
+function boundInOrder(authz: Authorizer): Pick<BindingsBySubject, 'bindings' | 'roles' | 'nsNumbers' | 'nsPlaces'> {
   const bindings: BindingObject[] = [];
   const roles: RoleObject[] = [];
   const byNamespace = new Map<string, BindingObject[]>();
@@ -309,14 +314,27 @@ function boundInOrder(authz: Authorizer): Pick<BindingsBySubject, 'bindings' | '
     if (list) list.push(binding);
     else byNamespace.set(binding.namespace, [binding]);
   }
-  for (const ns of sortedNames(byNamespace.keys()))
+  const nsNumbers = new Int32Array(authz.set.bindings.length);
+  const nsPlaces = new Int32Array(authz.set.bindings.length);
+  let number = -1;
+  for (const ns of sortedNames(byNamespace.keys())) {
+    let place = 0;
     for (const binding of byNamespace.get(ns)!) {
       const role = authz.roleOf(binding);
       if (!role) continue;
+      if (!place) number++;
+      nsNumbers[bindings.length] = number;
+      nsPlaces[bindings.length] = place++;
       bindings.push(binding);
       roles.push(role);
     }
-  return { bindings, roles };
+  }
+  return {
+    bindings,
+    roles,
+    nsNumbers: nsNumbers.subarray(0, bindings.length),
+    nsPlaces: nsPlaces.subarray(0, bindings.length),
+  };
 }
 
 /** Each (subject, binding) pair kept, in binding order, and the subjects they name, numbered. */
@@ -410,8 +428,8 @@ function placedBySubject({
  * seen; in one function the six loops were compiled six times, each time with all of it.
  */
 function bindingsBySubject(authz: Authorizer, only: AccessOptions['only']): BindingsBySubject {
-  const { bindings, roles } = boundInOrder(authz);
-  return { bindings, roles, ...placedBySubject(subjectPairs(bindings, only)) };
+  const bound = boundInOrder(authz);
+  return { ...bound, ...placedBySubject(subjectPairs(bound.bindings, only)) };
 }
 
 /** A binding with its role, as cells are made of it; one per binding, made when first needed. */
@@ -656,22 +674,6 @@ function roleNumbersOf({ bindings, roles }: Pick<BindingsBySubject, 'bindings' |
 }
 
 /**
- * Bindings (in namespace order) of one namespace share a number (a run is found comparing
- * numbers, not names), and each has its place among them.
- */
-function namespaceRuns(bindings: readonly BindingObject[]): readonly [numbers: Int32Array, places: Int32Array] {
-  const count = bindings.length;
-  const nsNumbers = new Int32Array(count);
-  const nsPlaces = new Int32Array(count);
-  for (let i = 1; i < count; i++) {
-    const same = bindings[i]!.namespace === bindings[i - 1]!.namespace;
-    nsNumbers[i] = nsNumbers[i - 1]! + (same ? 0 : 1);
-    nsPlaces[i] = same ? nsPlaces[i - 1]! + 1 : 0;
-  }
-  return [nsNumbers, nsPlaces];
-}
-
-/**
  * Each binding's place in via's order among the bindings of its namespace, as a number: bindings of
  * the same kind, name and role (whatever their namespace) share one, ranked by their labels less the
  * namespace (the same order within a namespace: its `ns/` is the same in each of them after the
@@ -809,7 +811,7 @@ export function accessMatrixJson(
   // A cell of one binding: its role's text, by the role's number (no set of numbers to sort and look up).
   const allowedOfRole: (readonly [Buffer, Buffer])[] = [];
   const allowedOne = (i: number) => (allowedOfRole[roleNumberOf[i]!] ??= allowedText([i]));
-  const [nsNumbers, nsPlaces] = namespaceRuns(bindings);
+  const { nsNumbers, nsPlaces } = index;
   const [viaRanks, tails] = viaRanksOf(bindings);
   const scopes = count ? nsNumbers[count - 1]! + 1 : 0;
   // `"namespace":` and a label's head (`"Kind namespace/`), by the namespace's number and the kind.
