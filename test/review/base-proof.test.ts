@@ -590,3 +590,77 @@ describe('the proof against base, where it writes the binding of a role new in a
   ];
   refusesEach(base, head, forgeries);
 });
+
+describe('the proof against base, where several people gain and lose one binding base has', () => {
+  // In data's r:pods, base binds bob, hal and ivy; head erin, gina, ivy and joe: bob and hal leave,
+  // erin and gina come in where hal was (after bob), joe after the last. The splice keeps base's
+  // entries between two changes whole and looks up only the changed people's places.
+  const pods = (names: string[]) => (s: Spec) => {
+    for (const n of names) s.spec.grants.push({ user: `${n}@acme.io`, namespace: 'data', levels: ['r:pods'] });
+  };
+  const base = output(spec(pods(['bob', 'hal', 'ivy'])));
+  const head = output(spec(pods(['erin', 'gina', 'ivy', 'joe'])));
+  const both = (edit: (binding: string) => string) => {
+    const change = inBinding('data', 'r:pods', edit);
+    return forged(forged(head, 'data', change), 'data', change, 'ord1');
+  };
+  const entry = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}@acme.io\n`;
+  /** The binding's last entry, as its document's text ends (its line break is the separator's). */
+  const last = (name: string) => entry(name).trimEnd();
+
+  it('proves the change, as the full proof does, and its reverse', () => {
+    const written = `subjects:\n${['erin', 'gina', 'ivy'].map(entry).join('')}${last('joe')}`;
+    expect(head.filter((f) => f.content.includes(written))).toHaveLength(2);
+    expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+    expect(proofs(head, base)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+  });
+
+  it("proves who joins before base's first person and after its last, as the full proof does", () => {
+    const one = output(spec(pods(['hal'])));
+    const three = output(spec(pods(['bob', 'hal', 'joe'])));
+    expect(proofs(one, three)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+    expect(proofs(three, one)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+  });
+
+  const forgeries: [string, OutputText[]][] = [
+    [
+      'two who join at one place swapped',
+      both((b) => b.replace(entry('erin') + entry('gina'), entry('gina') + entry('erin'))),
+    ],
+    [
+      'one who joins after the last written before it',
+      both((b) => b.replace(entry('ivy') + last('joe'), entry('joe') + last('ivy'))),
+    ],
+    ['one who joins written after the last', both((b) => `${b.replace(entry('erin'), '')}\n${last('erin')}`)],
+    ['one who joins written twice', both((b) => b.replace(entry('erin'), entry('erin') + entry('erin')))],
+    ['one who leaves kept, out of order', both((b) => b.replace(entry('gina'), entry('gina') + entry('bob')))],
+    ['one who stays written twice', both((b) => b.replace(entry('ivy'), entry('ivy') + entry('ivy')))],
+  ];
+  refusesEach(base, head, forgeries);
+});
+
+describe('the proof against base, reading a shard file by the places of its documents', () => {
+  const base = output(spec());
+  const head = output(spec((s) => (s.spec.grants[0].levels = ['r:events'])));
+  /** Head with the first RoleBinding of each shard file holding web moved before the file's first document. */
+  const bindingFirst = (files: OutputText[]) =>
+    files.map((f) => {
+      if (!/\/shard-/.test(f.path) || !f.content.includes('  name: web\n---')) return f;
+      const [header, ...docs] = f.content.split('\n---\n');
+      const at = docs.findIndex((d) => d.includes('\nkind: RoleBinding\n'));
+      const [binding] = docs.splice(at, 1);
+      return { ...f, content: [header, binding, ...docs].join('\n---\n') };
+    });
+
+  it('leaves a RoleBinding before every other document of its file to the full proof, which refuses it', () => {
+    const forgery = bindingFirst(head);
+    expect(forgery.filter((f, i) => f.content !== head[i]!.content)).toHaveLength(2);
+    // The strict reader reads it (a binding's place in its shard file is the proofs' to judge).
+    const p = proofs(base, forgery);
+    expect(p.againstBase).toEqual({
+      proved: false,
+      reason: expect.stringMatching(/: a RoleBinding comes before every other document$/),
+    });
+    expect(p.full).toBe(false);
+  });
+});
