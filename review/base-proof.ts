@@ -90,27 +90,41 @@ function sectionOf(doc: Obj): string | undefined {
   return typeof at === 'string' ? at : undefined;
 }
 
-/** A shard file's documents: the others (not RoleBindings), and the RoleBindings after each. */
+/**
+ * A shard file's documents by section: the places of those other than RoleBindings, in order; the
+ * RoleBindings right after the k-th (up to the next) are its run (read in place, not copied: every
+ * document of a file is in one, and few runs change).
+ */
 interface Sections {
-  readonly others: { readonly text: string; readonly doc: Obj }[];
-  /** runs[k]: the RoleBindings right after others[k] (runs[-1] does not exist: one before all is refused). */
-  readonly runs: { readonly texts: string[]; readonly docs: Obj[] }[];
+  readonly reading: FileDocuments;
+  readonly others: readonly number[];
 }
 
 function sectionsOf(reading: FileDocuments): Sections | string {
-  const others: Sections['others'] = [];
-  const runs: Sections['runs'] = [];
-  reading.docs.forEach((doc, i) => {
-    if (doc.kind !== 'RoleBinding') {
-      others.push({ text: reading.bodies[i]!, doc });
-      runs.push({ texts: [], docs: [] });
-    } else if (runs.length) {
-      runs[runs.length - 1]!.texts.push(reading.bodies[i]!);
-      runs[runs.length - 1]!.docs.push(doc);
-    } else runs.push({ texts: [reading.bodies[i]!], docs: [doc] }); // before every other: refused below
-  });
-  if (runs.length > others.length) return 'a RoleBinding comes before every other document';
-  return { others, runs };
+  const others: number[] = [];
+  const { docs } = reading;
+  for (let i = 0; i < docs.length; i++) if (docs[i]!.kind !== 'RoleBinding') others.push(i);
+  // One before all is in no run.
+  if (docs.length && others[0] !== 0) return 'a RoleBinding comes before every other document';
+  return { reading, others };
+}
+
+/** The k-th run of a file's sections: where its RoleBindings begin and end. */
+const runOf = (s: Sections, k: number) => ({
+  from: s.others[k]! + 1,
+  to: s.others[k + 1] ?? s.reading.docs.length,
+});
+
+/** A run's texts and objects, copied out of their file (for a namespace whose run changed). */
+const runCopy = (s: Sections, run: { readonly from: number; readonly to: number }) => ({
+  texts: s.reading.bodies.slice(run.from, run.to),
+  docs: s.reading.docs.slice(run.from, run.to),
+});
+
+/** Whether the texts of `a` from `i` and of `b` from `j` are the same, `n` of each. */
+function sameRange(a: readonly string[], i: number, b: readonly string[], j: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a[i + k] !== b[j + k]) return false;
+  return true;
 }
 
 const sameTexts = (a: readonly string[], b: readonly string[]) =>
@@ -244,13 +258,29 @@ function judgeHolders(
 }
 
 /**
+ * Where a subject keyed `key` goes among base's `subjects` (in the render's order, subjectKey: base
+ * was written by orgctl): the index of the first whose key is greater.
+ */
+function placeAmong(subjects: readonly Obj[], key: string): number {
+  let [lo, hi] = [0, subjects.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (subjectKey(refOf(subjects[mid]!)) > key) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
  * The one RoleBinding of a role in a namespace as orgctl writes it when its people are base's but
  * `removed`, plus `added`: base's text (written by orgctl and proved when it merged, as every byte
  * this proof leaves as base's) with the removed people's entries cut out and the added ones'
  * written in where the render orders them, by the render's own entry and order (subjectEntry,
- * subjectKey), so that only what changed is written, not the whole binding again. Undefined when
- * base's text is not one entry per subject after SUBJECTS_LINE, or when the result is more than
- * one part (then the renderer writes it whole).
+ * subjectKey), so that only what changed is written, not the whole binding again: base's entries
+ * between two changes are kept as one piece, and only the changed people's places are looked up
+ * (base's subjects are in the render's order). Undefined when base's text is not one entry per
+ * subject after SUBJECTS_LINE, when a removed person is not among base's, or when the result is
+ * more than one part (then the renderer writes it whole).
  */
 function splicedBinding(
   baseText: string,
@@ -268,34 +298,46 @@ function splicedBinding(
   for (let p = baseText.indexOf('\n- ', starts[0]!); p >= 0; p = baseText.indexOf('\n- ', p + 1)) starts.push(p + 1);
   if (starts.length !== subjects.length || !baseText.startsWith('- ', starts[0]!)) return undefined;
   starts.push(baseText.length);
-  const adds = added.map((name) => {
+  // What changes, by base's index: an added person's entry goes before the subject there (at the
+  // end past the last), a removed person's is cut; in order, an entry before a cut at one index.
+  const changes: { readonly at: number; readonly entry?: string; readonly key: string }[] = [];
+  for (const name of added) {
     const ref = { kind: 'User', name } as const;
     let entry = entries.get(name);
     if (entry === undefined) entries.set(name, (entry = subjectEntry(ref)));
-    return { key: subjectKey(ref), entry, bytes: refBytes(ref) };
-  });
-  adds.sort((a, b) => (a.key < b.key ? -1 : 1));
-  const pieces = [baseText.slice(0, starts[0])];
-  const kept: Obj[] = [];
-  let next = 0;
-  for (let i = 0; i < subjects.length; i++) {
-    const s = subjects[i]!;
-    // Keys made only while an added person is still to be placed.
-    if (next < adds.length) {
-      const key = subjectKey(refOf(s));
-      for (; next < adds.length && adds[next]!.key < key; next++) pieces.push(adds[next]!.entry);
-    }
-    if (s.kind === 'User' && removed.has(s.name as string)) continue;
-    pieces.push(baseText.slice(starts[i], starts[i + 1]));
-    kept.push(s);
+    const key = subjectKey(ref);
+    changes.push({ at: placeAmong(subjects, key), entry, key });
   }
-  for (; next < adds.length; next++) pieces.push(adds[next]!.entry);
+  for (const name of removed) {
+    const key = subjectKey({ kind: 'User', name });
+    const i = placeAmong(subjects, key) - 1;
+    const s = subjects[i];
+    if (s?.kind !== 'User' || s.name !== name) return undefined;
+    changes.push({ at: i, key });
+  }
+  changes.sort(
+    (a, b) =>
+      a.at - b.at ||
+      Number(a.entry === undefined) - Number(b.entry === undefined) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+  const pieces = [baseText.slice(0, starts[0])];
+  let from = 0;
+  for (const c of changes) {
+    if (c.at > from) {
+      pieces.push(baseText.slice(starts[from], starts[c.at]));
+      from = c.at;
+    }
+    if (c.entry !== undefined) pieces.push(c.entry);
+    else from = c.at + 1;
+  }
+  pieces.push(baseText.slice(starts[from]));
   const text = pieces.join('');
   if (surelyOneBinding(text.length - starts[0]!)) return text;
   // Large: its subjects' bytes counted as the render counts them.
   let bytes = 0;
-  for (const a of adds) bytes += a.bytes;
-  for (const s of kept) bytes += refBytes(refOf(s));
+  for (const name of added) bytes += refBytes({ kind: 'User', name });
+  for (const s of subjects) if (!(s.kind === 'User' && removed.has(s.name as string))) bytes += refBytes(refOf(s));
   return fitsOneBinding(bytes) ? text : undefined;
 }
 
@@ -631,22 +673,28 @@ export function proveAgainstBase(input: {
   const systemNamespace = membership.org.systemNamespace;
   // Token ServiceAccounts in head (every one in a shard file, where tokens are placed).
   const accounts = new Set<string>();
-  // Namespace → its RoleBindings' texts in head, per file: every cluster's copy must be the same.
-  const copies = new Map<string, string[]>();
-  const changed = new Map<string, { head: Sections['runs'][number]; base: Sections['runs'][number] }>();
+  // Namespace → where its RoleBindings' texts are in head, in the first file holding them: every
+  // cluster's copy must be the same.
+  const copies = new Map<
+    string,
+    { readonly texts: readonly string[]; readonly from: number; readonly length: number }
+  >();
+  const changed = new Map<string, { head: ReturnType<typeof runCopy>; base: ReturnType<typeof runCopy> }>();
   // Who holds each role until a date (MemberUser.expiring), by expiryKey (`asked`); and of them,
   // whom head binds to it (`held`: only they are asked, as a dated role's binding names everyone
   // holding it there).
   const datedRoles = new Map<string, DatedHolders>();
-  // The namespaces of those roles: only their bindings are looked up (a key is a string made per binding).
-  const datedIn = new Set<string>();
+  // The same by namespace, then role: only those namespaces' bindings are looked up, by their role's name.
+  const datedIn = new Map<string, Map<string, DatedHolders>>();
   for (const u of membership.users.values())
     for (const e of u.expiring ?? []) {
       const key = expiryKey(e.namespace, e.role);
       let holders = datedRoles.get(key);
       if (!holders) datedRoles.set(key, (holders = { asked: new Set(), held: new Set() }));
       holders.asked.add(u.username);
-      datedIn.add(e.namespace);
+      let roles = datedIn.get(e.namespace);
+      if (!roles) datedIn.set(e.namespace, (roles = new Map()));
+      roles.set(e.role, holders);
     }
   // Membership may differ from base's in people's dated access (a grant made to last longer) and a
   // deactivated person's staged grants alone: then it is written as synthesis writes it, and each
@@ -689,50 +737,52 @@ export function proveAgainstBase(input: {
     if (typeof hs === 'string') return no(`${f.path}: ${hs}`);
     if (typeof bs === 'string') return no(`base ${f.path}: ${bs}`);
     if (hs.others.length !== bs.others.length) return no(`${f.path}: documents other than RoleBindings change`);
+    const [hd, hb, bd, bb] = [hr.docs, hr.bodies, br.docs, br.bodies];
     let fileChanged = false;
     for (let k = 0; k < hs.others.length; k++) {
-      const [ho, bo] = [hs.others[k]!, bs.others[k]!];
-      if (ho.doc !== bo.doc && ho.text !== bo.text) return no(`${f.path}: documents other than RoleBindings change`);
-      const meta = ho.doc.metadata;
-      if (ho.doc.kind === 'ServiceAccount' && isObj(meta) && meta.namespace === systemNamespace)
+      const [hi, bi] = [hs.others[k]!, bs.others[k]!];
+      const doc = hd[hi]!;
+      if (doc !== bd[bi] && hb[hi] !== bb[bi]) return no(`${f.path}: documents other than RoleBindings change`);
+      const meta = doc.metadata;
+      if (doc.kind === 'ServiceAccount' && isObj(meta) && meta.namespace === systemNamespace)
         accounts.add(String(meta.name));
-      const [hrun, brun] = [hs.runs[k]!, bs.runs[k]!];
-      const namespace = sectionOf(ho.doc);
-      const next = hs.others[k + 1];
+      const [hrun, brun] = [runOf(hs, k), runOf(bs, k)];
+      const [hn, bn] = [hrun.to - hrun.from, brun.to - brun.from];
+      const namespace = sectionOf(doc);
+      const next = hs.others[k + 1] === undefined ? undefined : hd[hs.others[k + 1]!]!;
       // RoleBindings come last in their namespace's part of the file: never before one of its objects.
-      if (hrun.docs.length && next && sectionOf(next.doc) === namespace && next.doc.kind !== 'Namespace')
+      if (hn && next && sectionOf(next) === namespace && next.kind !== 'Namespace')
         return no(`${f.path}: a RoleBinding of namespace ${namespace} comes before its other objects`);
       if (namespace === undefined) {
-        if (hrun.docs.length || brun.docs.length)
-          return no(`${f.path}: a RoleBinding follows a document of no namespace`);
+        if (hn || bn) return no(`${f.path}: a RoleBinding follows a document of no namespace`);
         continue;
       }
       // A namespace's part of a file has one run after each of its objects, all empty but the last
       // (checked above): only runs with bindings on either side are its copy.
-      if (!hrun.docs.length && !brun.docs.length) continue;
+      if (!hn && !bn) continue;
       const known = copies.get(namespace);
       if (known === undefined) {
-        copies.set(namespace, hrun.texts);
+        copies.set(namespace, { texts: hb, from: hrun.from, length: hn });
         // Every cluster's copy is the same (checked below): one is read for whom dated roles bind.
-        if (datedIn.has(namespace))
-          for (const d of hrun.docs) {
-            const key = isObj(d.roleRef) ? expiryKey(namespace, String(d.roleRef.name)) : undefined;
-            const holders = key === undefined ? undefined : datedRoles.get(key);
+        const roles = datedIn.get(namespace);
+        if (roles)
+          for (let i = hrun.from; i < hrun.to; i++) {
+            const d = hd[i]!;
+            const holders = isObj(d.roleRef) ? roles.get(String(d.roleRef.name)) : undefined;
             if (holders && Array.isArray(d.subjects))
               for (const s of d.subjects)
                 if (isObj(s) && s.kind === 'User' && holders.asked.has(String(s.name)))
                   holders.held.add(String(s.name));
           }
-      } else if (!sameTexts(known, hrun.texts))
+      } else if (known.length !== hn || !sameRange(known.texts, known.from, hb, hrun.from, hn))
         return no(`namespace ${namespace}'s RoleBindings differ between the clusters holding it`);
-      if (
-        hrun.docs.length === brun.docs.length &&
-        hrun.docs.every((d, i) => d === brun.docs[i] || hrun.texts[i] === brun.texts[i])
-      )
-        continue;
+      let same = hn === bn;
+      for (let i = 0; same && i < hn; i++)
+        same = hd[hrun.from + i] === bd[brun.from + i] || hb[hrun.from + i] === bb[brun.from + i];
+      if (same) continue;
       if (namespace === systemNamespace) return no(`the system namespace's RoleBindings change`);
       fileChanged = true;
-      if (!changed.has(namespace)) changed.set(namespace, { head: hrun, base: brun });
+      if (!changed.has(namespace)) changed.set(namespace, { head: runCopy(hs, hrun), base: runCopy(bs, brun) });
     }
     if (fileChanged) {
       if (!withinShardLimits(hr.docs.length, byteLength(f.content)))
