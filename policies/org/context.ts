@@ -29,7 +29,21 @@ export interface OrgRule {
    * grantsInMemoryOrder(model), the order of the walk (byGrantUser reads the grant's user by it).
    */
   readonly grant?: (model: OrgModel, ctx: PolicyContext, out: Finding[]) => (g: GrantModel, i: number) => void;
+  /**
+   * The only grants `grant`'s judge can find something in, where not every grant: those with inline
+   * rules, an expiry date, or a role or custom role (GRANTS_WITH). runPolicies hands it no other:
+   * at size L, 100,000 grants, 15,000 name a role, 3,000 an expiry and none inline rules.
+   * @default every grant
+   */
+  readonly grantsWith?: keyof typeof GRANTS_WITH;
 }
+
+/** What a rule's `grantsWith` names: whether a grant has it. */
+export const GRANTS_WITH = {
+  rules: (g: GrantModel) => g.rules.length > 0,
+  expires: (g: GrantModel) => g.expires !== undefined,
+  roles: (g: GrantModel) => g.roles.length > 0 || g.customRoles.length > 0,
+} as const;
 
 export const isAdmin = (model: OrgModel, userKey: string): boolean => indexOf(model).users.get(userKey)?.admin ?? false;
 

@@ -11,6 +11,7 @@ import { grantSubject, type OrgRule } from './context.ts';
  */
 export const expiredGrant: OrgRule = {
   id: 'expired-grant',
+  grantsWith: 'expires',
   grant(_model, { today }, out) {
     return (g) => {
       if (isExpired(g.expires, today))

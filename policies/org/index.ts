@@ -1,7 +1,7 @@
 /** The organization rules, run over the model as `node.addValidation` and by `orgctl check`. */
-import { grantsInMemoryOrder, type OrgModel } from '../../model/model.ts';
+import { type GrantModel, grantsInMemoryOrder, type OrgModel } from '../../model/model.ts';
 import { compareFindings, formatFinding, type Finding } from '../../model/findings.ts';
-import type { OrgRule, PolicyContext } from './context.ts';
+import { GRANTS_WITH, type OrgRule, type PolicyContext } from './context.ts';
 import { adminGithubId } from './admin-github-id.ts';
 import { duplicateName } from './duplicate-name.ts';
 import { duplicateUser } from './duplicate-user.ts';
@@ -71,11 +71,30 @@ export const ORG_RULES: readonly OrgRule[] = [...MODEL_RULES, ...OUTPUT_RULES];
  */
 export function runPolicies(model: OrgModel, ctx: PolicyContext, rules: readonly OrgRule[] = ORG_RULES): Finding[] {
   const out: Finding[] = [];
-  const judges = rules.flatMap((r) => (r.grant ? [r.grant(model, ctx, out)] : []));
-  // In declaration order, the order the grants sit in memory: findings are sorted at the end.
-  if (judges.length) {
+  type Judge = ReturnType<NonNullable<OrgRule['grant']>>;
+  // Each judge with the grants it is asked of (grantsWith): most of them judge a few grants only.
+  const every: Judge[] = [];
+  const some: { readonly has: (g: GrantModel) => boolean; readonly judges: Judge[] }[] = [];
+  for (const r of rules) {
+    if (!r.grant) continue;
+    const judge = r.grant(model, ctx, out);
+    if (r.grantsWith === undefined) every.push(judge);
+    else {
+      const has = GRANTS_WITH[r.grantsWith];
+      const group = some.find((s) => s.has === has);
+      if (group) group.judges.push(judge);
+      else some.push({ has, judges: [judge] });
+    }
+  }
+  // In declaration order, the order the grants sit in memory: findings are sorted at the end (by
+  // rule first, so the order judges are asked in changes none).
+  if (every.length || some.length) {
     const grants = grantsInMemoryOrder(model);
-    for (let i = 0; i < grants.length; i++) for (const judge of judges) judge(grants[i]!, i);
+    for (let i = 0; i < grants.length; i++) {
+      const g = grants[i]!;
+      for (const judge of every) judge(g, i);
+      for (const { has, judges } of some) if (has(g)) for (const judge of judges) judge(g, i);
+    }
   }
   for (const r of rules) for (const f of r.check?.(model, ctx) ?? []) out.push(f);
   return out.sort(compareFindings);

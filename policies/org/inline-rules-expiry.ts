@@ -10,6 +10,7 @@ import { grantSubject, type OrgRule } from './context.ts';
  */
 export const inlineRulesExpiry: OrgRule = {
   id: 'inline-rules-expiry',
+  grantsWith: 'rules',
   grant(_model, { today }, out) {
     // `user\0namespace` → the end of the first grant with rules there ('' for good).
     const ends = new Map<string, string>();

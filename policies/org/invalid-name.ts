@@ -34,6 +34,7 @@ const ROLE_NAME_MAX = 200;
 /** Kubernetes' name rules, checked here because cdk8s does not check explicit names. */
 export const invalidName: OrgRule = {
   id: 'invalid-name',
+  grantsWith: 'rules',
   check(model) {
     const out: Finding[] = [];
     const report = (subject: string, given: string, problem: string | undefined, source: string) => {

@@ -36,6 +36,7 @@ function ruleProblems(rule: PolicyRule): string[] {
 
 export const invalidRule: OrgRule = {
   id: 'invalid-rule',
+  grantsWith: 'rules',
   check(model) {
     const out: Finding[] = [];
     const judge = judgeRules(this.id, out);
@@ -45,7 +46,7 @@ export const invalidRule: OrgRule = {
   },
   grant(_model, _ctx, out) {
     const judge = judgeRules(this.id, out);
-    // The subject is built only for a grant with rules: this runs for every grant.
+    // The subject is built only for a grant with rules (grantsWith keeps the others away; this keeps the judge whole).
     return (g) => {
       if (g.rules.length) judge(g.rules, grantSubject(g.user, g.namespace), g.source);
     };

@@ -341,6 +341,7 @@ function textJudge(rule: RuleId, out: Finding[]) {
 
 export const invalidText: OrgRule = {
   id: 'invalid-text',
+  grantsWith: 'rules',
   // A grant's inline rules in the rules' one walk of the grants (runPolicies), not a walk of its own.
   grant(_model, _ctx, out) {
     const { rules } = textJudge(this.id, out);

@@ -24,6 +24,7 @@ const undeclared = (rule: RuleId, model: OrgModel, out: Finding[]) => {
 /** Roles and custom roles are referred to by name and must be declared. */
 export const unknownRole: OrgRule = {
   id: 'unknown-role',
+  grantsWith: 'roles',
   check(model) {
     const ix = indexOf(model);
     const out: Finding[] = [];
