@@ -128,6 +128,15 @@ class Bindings {
     this.bound(namespace, roleKind, roleName).push(subject);
   }
 
+  /** `add` for each of `subjects`, taking the list itself when the binding has none yet. */
+  addList(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subjects: number[]): void {
+    let roles = this.byNamespace.get(namespace);
+    if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
+    const entry = roles.get(roleName);
+    if (!entry) roles.set(roleName, { roleKind, subjects });
+    else for (const s of subjects) entry.subjects.push(s);
+  }
+
   /** `add` for each of `subjects`, the binding looked up once. */
   addEach(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subjects: readonly number[]): void {
     if (!subjects.length) return;
@@ -190,12 +199,14 @@ class Subjects {
     return n;
   }
 
-  /** `numbers` in their subjects' key order (repeats kept next to each other: `parts` drops them). */
-  private sorted(numbers: readonly number[]): readonly number[] | Int32Array {
+  /**
+   * `numbers` put in their subjects' key order, in place (repeats next to each other: `parts` drops
+   * them): `parts` reads one kind of list (a typed array for some bindings and an array for others
+   * made its loop read both the slow way). Placement's lists come by grant, in declaration order.
+   */
+  private sort(numbers: number[]): void {
     const keys = this.sortKeys;
     const byKey = !this.inKeyOrder;
-    // Mostly in order already (a namespace's grants come by user; a binding read back lists its
-    // subjects as written): then only repeats are dropped.
     let inOrder = true;
     for (let i = 1; i < numbers.length; i++) {
       const a = numbers[i - 1]!;
@@ -205,11 +216,12 @@ class Subjects {
         break;
       }
     }
-    return inOrder
-      ? numbers
-      : byKey
-        ? [...numbers].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
-        : Int32Array.from(numbers).sort();
+    if (inOrder) return;
+    if (byKey) numbers.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    else {
+      const sorted = Int32Array.from(numbers).sort();
+      for (let i = 0; i < sorted.length; i++) numbers[i] = sorted[i]!;
+    }
   }
 
   /**
@@ -217,8 +229,9 @@ class Subjects {
    * sizes stay under `maxBytes` (always one part, maybe empty). Made in one walk of the sorted
    * numbers: no list of the unique numbers nor of each part's numbers is made to be copied again.
    */
-  parts(numbers: readonly number[], maxBytes: number): Subject[][] {
-    const order = this.sorted(numbers);
+  parts(numbers: number[], maxBytes: number): Subject[][] {
+    this.sort(numbers);
+    const order = numbers;
     const sizes = this.sizes;
     // First each part's length, then each part made at it: a list grown by push keeps up to twice
     // its room, and the bindings keep these lists to the end of synthesis.
@@ -278,13 +291,16 @@ function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: n
 
 /** What to do with each role a grant binds (eachRoleOfGrant). */
 interface GrantRoleVisitor {
-  /** A catalog level: the ClusterRole `levelRoleName(org, level)`. */
-  level(level: string): void;
+  /** A catalog level, and its place in the catalog (LEVEL_NUMBER): the ClusterRole `levelRoleName(org, level)`. */
+  level(level: string, number: number): void;
   /** A custom role the organization declares: the Role `customRoleName(org, name)`. */
   customRole(name: string): void;
   /** The grant's inline rules: the Role `customRoleName(org, user)`. */
   rules(): void;
 }
+
+/** Each catalog level's place in the catalog, by its id: what is a level (findLevel), as a number. */
+const LEVEL_NUMBER: ReadonlyMap<string, number> = new Map(CATALOG.map((l, i) => [l.id, i]));
 
 /**
  * Each role a grant binds in its namespace: the catalog levels it names and its named roles', the
@@ -297,8 +313,15 @@ function eachRoleOfGrant(
   customRoles: { has(name: string): boolean },
   visit: GrantRoleVisitor,
 ): void {
-  for (const l of g.levels) if (findLevel(l)) visit.level(l);
-  for (const r of g.roles) for (const l of roleLevels.get(r) ?? NO_ITEMS) if (findLevel(l)) visit.level(l);
+  for (const l of g.levels) {
+    const n = LEVEL_NUMBER.get(l);
+    if (n !== undefined) visit.level(l, n);
+  }
+  for (const r of g.roles)
+    for (const l of roleLevels.get(r) ?? NO_ITEMS) {
+      const n = LEVEL_NUMBER.get(l);
+      if (n !== undefined) visit.level(l, n);
+    }
   for (const c of g.customRoles) if (customRoles.has(c)) visit.customRole(c);
   if (g.rules.length) visit.rules();
 }
@@ -448,11 +471,24 @@ function collectBindings(
     bindings.add(ns, 'Role', name, subject);
   };
 
+  // Who each catalog level binds in each namespace, by their numbers: a list per (namespace,
+  // level), found by two small integers, not by the role's name among the namespace's (three
+  // lookups by string for each level of each grant: 750,000 at size XL). Made Bindings below.
+  const namespaceNames = [...namespaces];
+  const namespaceNumbers = new Map(namespaceNames.map((ns, i) => [ns, i]));
+  const levelCount = CATALOG.length;
+  const levelLists: (number[] | undefined)[] = new Array(namespaceNames.length * levelCount);
+  let listsAt = 0;
+
   // The grant being bound and its person's subject, read by one visitor (not one per grant).
   let g!: GrantModel;
   let subject = 0;
   const bind: GrantRoleVisitor = {
-    level: (l) => bindings.add(g.namespace, 'ClusterRole', catalogRole(l), subject),
+    level: (_l, n) => {
+      const list = levelLists[listsAt + n];
+      if (list) list.push(subject);
+      else levelLists[listsAt + n] = [subject];
+    },
     customRole: (c) => useCustomRole(g.namespace, c, subject),
     rules: () => {
       // Inline rules: one Role per (namespace, user), named after the user.
@@ -460,19 +496,33 @@ function collectBindings(
       bindings.add(g.namespace, 'Role', customRoleOf(g.user), subject);
     },
   };
-  const subjectOf = byGrantUser(model, (key) => users.get(key) ?? -1, 'model');
-  // Grants come by namespace: whether one is declared is asked once per run of them.
+  // In the order the grants sit in memory, not sorted: synthesis then never sorts them (500,000 at
+  // size XL; grantsOfUserIn answers its findings' few questions by a walk), and the walk reads them
+  // from memory in order. The order decides nothing written: a binding's subjects are sorted when
+  // written (Subjects.parts), and a person's inline rules in a namespace (their Role's rules, its
+  // source) come from their own grants there, in declaration order in either walk. Only a custom
+  // role named as a person (no name its rules pass) would share a Role with their inline rules,
+  // whose rules would then follow the walk: then the grants are walked sorted, as before.
+  const sharesRoles = model.customRoles.some((r) => users.has(r.name));
+  const subjectOf = byGrantUser(model, (key) => users.get(key) ?? -1, sharesRoles ? 'model' : 'memory');
+  // Grants come by namespace: its number (-1: not declared) is looked up once per run of them.
   let namespace: string | undefined;
-  let declared = false;
-  const grants = model.grants;
+  let numbered = -1;
+  const grants = sharesRoles ? model.grants : grantsInMemoryOrder(model);
   for (let k = 0; k < grants.length; k++) {
     g = grants[k]!;
     subject = subjectOf(g, k);
     if (subject < 0) continue;
-    if (g.namespace !== namespace) declared = namespaces.has((namespace = g.namespace));
-    if (!declared || isExpired(g.expires, today)) continue;
+    if (g.namespace !== namespace) numbered = namespaceNumbers.get((namespace = g.namespace)) ?? -1;
+    if (numbered < 0 || isExpired(g.expires, today)) continue;
+    listsAt = numbered * levelCount;
     eachRoleOfGrant(g, roleLevels, customRuleSets, bind);
   }
+  for (let i = 0; i < namespaceNames.length; i++)
+    for (let n = 0; n < levelCount; n++) {
+      const list = levelLists[i * levelCount + n];
+      if (list) bindings.addList(namespaceNames[i]!, 'ClusterRole', catalogRole(CATALOG[n]!.id), list);
+    }
 
   const admins: number[] = [];
   const addingAll: number[] = [];
@@ -749,8 +799,10 @@ function dormantGrants(
   const parts = new Map<string, Map<string, DormantParts>>();
   // Each grant's person by number (byGrantUser): only the grants of people bound to nothing are read. A
   // lookup of every grant's user string (a cache miss each, in sorted order) was 0.3 s of synth at XL.
-  const isAway = byGrantUser(model, (key) => away.has(key), 'model');
-  const grants = model.grants;
+  // In memory order (collectBindings says why): a record is one person's in one namespace, made
+  // from their grants there in declaration order, as the sorted list gives them.
+  const isAway = byGrantUser(model, (key) => away.has(key), 'memory');
+  const grants = grantsInMemoryOrder(model);
   for (let k = 0; k < grants.length; k++) {
     if (!isAway(grants[k]!, k)) continue;
     const g = grants[k]!;

@@ -182,4 +182,22 @@ describe("a user's grants in a namespace", () => {
       }
     }
   });
+
+  it('are the same asked before the grants are sorted (a walk, synthesis asks a few) as after (a search)', () => {
+    const grants = generatedGrants(16, 3_000, 30);
+    const model = finalizeModel(modelWith(grants));
+    // The reference from the declared list: model.grants would sort before the questions.
+    const reference = (ns: string, user: string) =>
+      byNamespaceThenUser(grants)
+        .filter((g) => g.namespace === ns && g.user === user)
+        .map((g) => g.source);
+    const names = [...new Set(grants.map((g) => g.namespace))];
+    const users = [...new Set(grants.map((g) => g.user)), 'nobody', ''];
+    // The first questions are walked, the rest read the sorted list: both answer alike.
+    for (let i = 0; i < 40; i++) {
+      const [ns, user] = [names[i % names.length]!, users[(i * 7) % users.length]!];
+      expect(grantsOfUserIn(model, ns, user).map((g) => g.source)).toEqual(reference(ns, user));
+    }
+    expect(grantsInMemoryOrder(model)).toEqual(grants);
+  });
 });
