@@ -546,13 +546,39 @@ export function sharingMailbox(input: ReviewInput, owners: Iterable<string>): Ma
     if (!byMailbox.has(mailbox)) byMailbox.set(mailbox, email);
   }
   if (!byMailbox.size) return out;
-  for (const s of [input.base, input.head])
-    for (const email of [...s.users.keys(), ...s.invites.keys()]) {
-      const owner = byMailbox.get(mailboxIn(input, email));
-      if (owner !== undefined && !out.has(email)) out.set(email, owner);
-    }
+  const { emails, mailboxes } = addressesIn(input);
+  for (let i = 0; i < emails.length; i++) {
+    const owner = byMailbox.get(mailboxes[i]!);
+    if (owner !== undefined && !out.has(emails[i]!)) out.set(emails[i]!, owner);
+  }
   return out;
 }
+
+/**
+ * Every address of base (users, then invites), then those head adds (users, then invites), beside
+ * its mailbox (mailboxIn): what sharingMailbox reads for each of its four calls a review, listed
+ * once. An address of head that base has is left out: read in base already, to the same owner.
+ */
+function addressesIn(input: ReviewInput): { readonly emails: string[]; readonly mailboxes: string[] } {
+  let read = addressesRead.get(input);
+  if (read) return read;
+  const { base, head } = input;
+  read = { emails: [], mailboxes: [] };
+  const add = (email: string) => {
+    read!.emails.push(email);
+    // Not kept in mailboxIn's map: 20,000 entries at L for the few addresses asked again.
+    read!.mailboxes.push(mailboxOf(email, base.org.mailDomains));
+  };
+  for (const email of base.users.keys()) add(email);
+  for (const email of base.invites.keys()) add(email);
+  for (const m of [head.users, head.invites])
+    for (const email of m.keys()) if (!base.users.has(email) && !base.invites.has(email)) add(email);
+  addressesRead.set(input, read);
+  return read;
+}
+
+/** Each review's addresses (addressesIn), listed once. */
+const addressesRead = new WeakMap<ReviewInput, { readonly emails: string[]; readonly mailboxes: string[] }>();
 
 /**
  * Emails that belong to an actor, each to the actor's own: the user whose GitHub login an actor is,
@@ -562,8 +588,10 @@ export function actorEmails(input: ReviewInput): ReadonlyMap<string, string> {
   let emails = actorEmailsRead.get(input);
   if (emails) return emails;
   const own: string[] = [];
+  // isActor of every user of both sides, each login lower-cased once.
+  const actorKeys = new Set(input.actors.map(loginKey));
   for (const s of [input.base, input.head])
-    for (const u of s.users.values()) if (u.github && isActor(input, u.github)) own.push(u.email);
+    for (const u of s.users.values()) if (u.github && actorKeys.has(loginKey(u.github))) own.push(u.email);
   // And the base user an actor's account is, renamed since base wrote their login (R87-1).
   for (const a of input.actors) {
     const u = renamedUser(input, a);
