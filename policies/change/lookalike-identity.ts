@@ -28,6 +28,33 @@ const loginKeys = (m: Membership): string[] => {
   for (const u of m.users.values()) if (u.github) out.push(u.github.toLowerCase());
   return out;
 };
+/**
+ * Whether each name of head's is one of an earlier side's, found by a lookup where it mostly is:
+ * an address among the side's own, a login as the same user's there. False leaves it to the sets
+ * of every key (a login moved to another user, or new).
+ */
+const addressesKnown = (head: Membership, earlier: readonly Membership[]): boolean => {
+  for (const keys of [head.users.keys(), head.invites.keys()])
+    for (const email of keys) {
+      let known = false;
+      for (const m of earlier) if ((known = m.users.has(email) || m.invites.has(email))) break;
+      if (!known) return false;
+    }
+  return true;
+};
+const loginsKnown = (head: Membership, earlier: readonly Membership[]): boolean => {
+  for (const u of head.users.values()) {
+    const login = u.github;
+    if (!login) continue;
+    let known = false;
+    for (const m of earlier) {
+      const was = m.users.get(u.email)?.github;
+      if ((known = was !== undefined && (was === login || was.toLowerCase() === login.toLowerCase()))) break;
+    }
+    if (!known) return false;
+  }
+  return true;
+};
 const whose = (n: Named): string => (n.kind === 'login' ? `the GitHub login of ${n.of}` : `${n.kind} ${n.of}`);
 
 /**
@@ -54,13 +81,15 @@ export const lookalikeIdentity: ChangeRule = {
   check(input) {
     const alike: string[] = [];
     const earlier = earlierSides(input);
-    for (const [what, keysOf, namesOf] of [
-      ['addresses', addressKeys, addressesOf],
-      ['GitHub logins', loginKeys, loginsOf],
+    const earlierNames = earlier.map(({ side }) => side);
+    for (const [what, keysOf, namesOf, allKnown] of [
+      ['addresses', addressKeys, addressesOf, addressesKnown],
+      ['GitHub logins', loginKeys, loginsOf, loginsKnown],
     ] as const) {
+      // Most changes bring no name in: then nothing more is worked out (a review at size L reads 20,000 names).
+      if (allKnown(input.head, earlierNames)) continue;
       const known = new Set<string>();
       for (const { side } of earlier) for (const key of keysOf(side)) known.add(key);
-      // Most changes bring no name in: then nothing more is worked out (a review at size L reads 20,000 names).
       if (keysOf(input.head).every((key) => known.has(key))) continue;
       const head = namesOf(input.head);
       const sides = earlier.map(({ label, side }) => ({ label, names: namesOf(side) }));

@@ -141,4 +141,36 @@ describe('lookalike-identity: a name new in head that reads as another', () => {
     both.spec.users.push({ email: 'b0b@acme.io' });
     ok(judged((s) => s.spec.grants.push({ user: 'b0b@acme.io', namespace: 'web', levels: ['r:pods'] }), both));
   });
+
+  it('passes: logins swapped between two users, or written in other capitals, are no name new in head', () => {
+    // Not found as the same user's login in base (a lookup): then every login of base is read.
+    const ok = (v: ReturnType<typeof judged>) =>
+      expect(results(v).map((r) => [r.ok, r.message])).toEqual([
+        [true, expect.stringMatching(/^no address or GitHub login new in head/)],
+      ]);
+    ok(
+      judged((s) => {
+        for (const u of s.spec.users)
+          if (u.github === 'bob' || u.github === 'erin') u.github = u.github === 'bob' ? 'erin' : 'bob';
+      }),
+    );
+    ok(
+      judged((s) => {
+        for (const u of s.spec.users) if (u.github === 'hal') u.github = 'HAL';
+      }),
+    );
+    // A new login among swapped ones is still found.
+    expect(
+      failures(
+        judged((s) => {
+          for (const u of s.spec.users)
+            if (u.github === 'bob' || u.github === 'erin') u.github = u.github === 'bob' ? 'erin' : 'b0b';
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^the GitHub logins b0b \(the GitHub login of erin@acme\.io, new in head\), bob \(the GitHub login of bob@acme\.io, in base, gone from head\) read as one/,
+      ),
+    ]);
+  });
 });
