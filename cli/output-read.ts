@@ -434,7 +434,17 @@ function judgeOutput(
   // evaluator would read from both (red team R83-2). orgctl writes each object once.
   const firstAt = new Map<string, FirstRead>();
   let older = false;
+  // A git tree may list a path twice (fsck's duplicateEntries): git checks out the last entry only,
+  // and what pairs a side's files with another's by path would read one of them for both (R133-1).
+  const paths = new Set<string>();
   for (const f of files) {
+    if (paths.has(f.path)) {
+      errors.push(
+        `${f.label}: listed twice in its folder (git checks out only the last copy); orgctl writes each file once`,
+      );
+      continue;
+    }
+    paths.add(f.path);
     if (!isOutputPath(f.path)) {
       // Under orgctl's header: a file of a layout an older orgctl wrote (cluster/, namespaces/).
       older ||= f.content.startsWith(OUTPUT_HEADER);

@@ -662,7 +662,13 @@ export function proveAgainstBase(input: {
   const { base, head, membership, today } = input;
   const no = (reason: string): BaseProof => ({ proved: false, reason });
   const baseFiles = new Map(base.files.map((f) => [f.path, f]));
-  if (head.files.length !== base.files.length || head.files.some((f) => !baseFiles.has(f.path)))
+  // One to one, by path: a path listed twice would be paired with one reading for both (R133-1).
+  if (
+    head.files.length !== base.files.length ||
+    baseFiles.size !== base.files.length ||
+    new Set(head.files.map((f) => f.path)).size !== head.files.length ||
+    head.files.some((f) => !baseFiles.has(f.path))
+  )
     return no('head and base hold different files');
   if (head.files.some((f) => !isOutputPath(f.path))) return no('head holds a file orgctl does not write');
   const org = membership.org.name;
