@@ -14,6 +14,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSnapshots } from '../cli/diff.ts';
+import { DocumentCache, parseOutput } from '../cli/output-read.ts';
 import { proveAgainstBase } from '../review/base-proof.ts';
 import { PLAIN_ADDRESS, PLAIN_LOGIN, addressProblem, loginProblem } from '../policies/org/invalid-text.ts';
 import { exampleDistCopy, tempDir } from './helpers.ts';
@@ -96,6 +97,23 @@ describe('R133-1: a side listing one path twice', () => {
 });
 
 describe('R133 guards: what held', () => {
+  it('a text taken whole, or its documents kept by place, keeps its verdicts at its own path only', () => {
+    // Argo CD's objects are accepted in argocd/ alone: the same text in a cluster's shard is refused,
+    // after it was read (and accepted) at its own path with the same cache, and taken whole there again.
+    const text = readFileSync(join(exampleDistCopy(), 'argocd/appproject.yaml'), 'utf8');
+    const at = (path: string, content = text) => [{ path, content, label: path }];
+    const cache = new DocumentCache();
+    expect(parseOutput(at('argocd/appproject.yaml'), cache).length).toBeGreaterThan(0);
+    expect(() => parseOutput(at(SHARD), cache)).toThrow(/not a kind orgctl writes/);
+    expect(parseOutput(at('argocd/appproject.yaml'), cache).length).toBeGreaterThan(0);
+    // Appended to the shard's own text at the shard's path: taken from that path's first reading (refused there), refused.
+    const shard = readFileSync(join(exampleDistCopy(), SHARD), 'utf8');
+    expect(parseOutput(at(SHARD, shard), cache).length).toBeGreaterThan(0);
+    expect(() => parseOutput(at(SHARD, shard + text.slice(text.indexOf('\n') + 1)), cache)).toThrow(
+      /not a kind orgctl writes/,
+    );
+  });
+
   it('a plain address or login is one the full judgement finds nothing in (every rule, a generated sample)', () => {
     let seed = 133;
     const next = (n: number) => {
