@@ -117,22 +117,15 @@ function breakdown(rule: PolicyRule): AtomicRule[] {
 
 /** Whether `owner` covers `sub` (ruleCovers: a resource `x/sub` is covered by `* /sub`, a URL by a prefix ending in `*`). */
 function ruleCovers(owner: PolicyRule, sub: AtomicRule): boolean {
-  if (!owner.verbs.includes(ALL) && !owner.verbs.includes(sub.verb)) return false;
+  if (!verbMatches(owner, sub.verb)) return false;
   const names = owner.resourceNames ?? [];
-  if ('url' in sub)
-    return (
-      !names.length &&
-      (owner.nonResourceURLs ?? []).some(
-        (u) => u === sub.url || (u.endsWith(ALL) && sub.url.startsWith(u.replace(/\*+$/, ''))),
-      )
-    );
-  const [groups, resources] = [owner.apiGroups ?? [], owner.resources ?? []];
-  if (!groups.includes(ALL) && !groups.includes(sub.group)) return false;
+  if ('url' in sub) return !names.length && nonResourceURLMatches(owner, sub.url);
+  if (!apiGroupMatches(owner, sub.group)) return false;
+  // `x/sub` whole (resourceMatches with no subresource: `*` or the very text), else as `*/sub`.
   const slash = sub.resource.indexOf('/');
   if (
-    !resources.includes(ALL) &&
-    !resources.includes(sub.resource) &&
-    (slash < 0 || !resources.includes(`*${sub.resource.slice(slash)}`))
+    !resourceMatches(owner, sub.resource) &&
+    (slash < 0 || !(owner.resources ?? []).includes(`*${sub.resource.slice(slash)}`))
   )
     return false;
   return sub.name === undefined ? !names.length : !names.length || names.includes(sub.name);
