@@ -24,33 +24,22 @@ export const duplicateUser: OrgRule = {
     const logins = new Map<string, UserModel>();
     // One account, one person: a second user declaring an id is a copy or a typo of it.
     const accounts = new Map<number, UserModel>();
+    // A user declaring what `first` declared: the finding is the later one's.
+    const again = (u: UserModel, message: string) => found(`users/${u.email}`, message, u.source);
+    const whose = (first: UserModel) => `${first.email} (${sourceText(first.source)})`;
     for (const u of model.users) {
       const first = emails.get(u.key);
-      if (first)
-        found(
-          `users/${u.email}`,
-          `email already declared at ${sourceText(first.source)}${declareOnce(first.email, u.source)}`,
-          u.source,
-        );
+      if (first) again(u, `email already declared at ${sourceText(first.source)}${declareOnce(first.email, u.source)}`);
       else emails.set(u.key, u);
       if (u.github !== undefined) {
-        const seen = logins.get(u.github.toLowerCase());
-        if (seen)
-          found(
-            `users/${u.email}`,
-            `GitHub login ${u.github} already belongs to ${seen.email} (${sourceText(seen.source)})`,
-            u.source,
-          );
-        else logins.set(u.github.toLowerCase(), u);
+        const login = u.github.toLowerCase();
+        const seen = logins.get(login);
+        if (seen) again(u, `GitHub login ${u.github} already belongs to ${whose(seen)}`);
+        else logins.set(login, u);
       }
       if (u.githubId !== undefined) {
         const seen = accounts.get(u.githubId);
-        if (seen)
-          found(
-            `users/${u.email}`,
-            `GitHub account id ${u.githubId} already belongs to ${seen.email} (${sourceText(seen.source)})`,
-            u.source,
-          );
+        if (seen) again(u, `GitHub account id ${u.githubId} already belongs to ${whose(seen)}`);
         else accounts.set(u.githubId, u);
       }
     }
