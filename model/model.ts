@@ -526,29 +526,28 @@ export function grantsOfUserIn(model: OrgModel, namespace: string, user: string)
   }
   const grants = model.grants;
   if (!FINAL_GRANTS.has(grants)) return grants.filter((g) => g.namespace === namespace && g.user === user);
-  const before = (g: GrantModel) => g.namespace < namespace || (g.namespace === namespace && g.user < user);
-  let lo = 0;
-  let hi = grants.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(grants[mid]!)) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstNotBefore(grants, (g) => g.namespace < namespace || (g.namespace === namespace && g.user < user));
   let end = lo;
   while (end < grants.length && grants[end]!.namespace === namespace && grants[end]!.user === user) end++;
   return grants.slice(lo, end);
 }
 
+/** The first place in `sorted` whose item is not `before` what is sought (every item before it is): a binary search. */
+function firstNotBefore<T>(sorted: readonly T[], before: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(sorted[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** grantsOfUserIn by a walk of the grants' user numbers in declaration order: only the user's own grants are read. */
 function grantsOfUserWalked(f: FinalGrants, namespace: string, user: string): GrantModel[] {
   const { keys, ranks } = f.users;
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < user) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstNotBefore(keys, (k) => k < user);
   const out: GrantModel[] = [];
   if (keys[lo] !== user) return out;
   for (let i = 0; i < ranks.length; i++)
