@@ -189,8 +189,8 @@ export function mailboxIn(input: ReviewInput, email: string): string {
 }
 
 /**
- * Each review's mailboxes by address, each read once: sharingMailbox reads every user and invite of
- * base and head, for self-edit and admin-change-approval both (a hot path on a large organization).
+ * Each review's mailboxes by address, each read once, for the addresses rules ask of one by one (an
+ * owner, an admin): sharingMailbox's walk of every address of base and head reads addressesIn's list.
  */
 const mailboxesRead = new WeakMap<ReviewInput, Map<string, string>>();
 
@@ -559,15 +559,15 @@ export function sharingMailbox(input: ReviewInput, owners: Iterable<string>): Ma
  * its mailbox (mailboxIn): what sharingMailbox reads for each of its four calls a review, listed
  * once. An address of head that base has is left out: read in base already, to the same owner.
  */
-function addressesIn(input: ReviewInput): { readonly emails: string[]; readonly mailboxes: string[] } {
-  let read = addressesRead.get(input);
-  if (read) return read;
+function addressesIn(input: ReviewInput): Addresses {
+  const known = addressesRead.get(input);
+  if (known) return known;
   const { base, head } = input;
-  read = { emails: [], mailboxes: [] };
+  const read: Addresses = { emails: [], mailboxes: [] };
   const add = (email: string) => {
-    read!.emails.push(email);
+    read.emails.push(email);
     // Not kept in mailboxIn's map: 20,000 entries at L for the few addresses asked again.
-    read!.mailboxes.push(mailboxOf(email, base.org.mailDomains));
+    read.mailboxes.push(mailboxOf(email, base.org.mailDomains));
   };
   for (const email of base.users.keys()) add(email);
   for (const email of base.invites.keys()) add(email);
@@ -577,8 +577,14 @@ function addressesIn(input: ReviewInput): { readonly emails: string[]; readonly 
   return read;
 }
 
+/** A review's addresses, each beside its mailbox at the same place (addressesIn). */
+interface Addresses {
+  readonly emails: string[];
+  readonly mailboxes: string[];
+}
+
 /** Each review's addresses (addressesIn), listed once. */
-const addressesRead = new WeakMap<ReviewInput, { readonly emails: string[]; readonly mailboxes: string[] }>();
+const addressesRead = new WeakMap<ReviewInput, Addresses>();
 
 /**
  * Emails that belong to an actor, each to the actor's own: the user whose GitHub login an actor is,
