@@ -1149,9 +1149,9 @@ export async function successesBehind(
     try {
       if ((await newestReviewRun(gh, at, p.head.sha))?.conclusion !== 'success') continue;
       const commits = await gh.paginate(gh.rest.pulls.listCommits, { ...at, pull_number: p.number, per_page: 100 });
-      // The head's history as the review reads it (commitsOfHead: pages of two heads refused, R131-4),
-      // ending at the head read: else nothing listed speaks for this one.
-      // Else it is failed as unread, not as behind, which nothing read says (R132-5).
+      // A head that is the tip is up to date. Else headUpToDate reads the list only if it is the head's
+      // history as the review reads it (commitsOfHead: pages of two heads refused, R131-4), ending at
+      // the head read; if not, it fails as unread, not as behind, which nothing read says (R132-5).
       const results = p.head.sha === tip ? [] : (unreadHistory(commits, p.head.sha) ?? headUpToDate(commits, where));
       if (results.length) behind.push({ number: p.number, headSha: p.head.sha, results });
     } catch (error) {
