@@ -128,7 +128,7 @@ function sameRange(a: readonly string[], i: number, b: readonly string[], j: num
 }
 
 const sameTexts = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((t, i) => t === b[i]);
+  a.length === b.length && sameRange(a, 0, b, 0, a.length);
 
 /** The RoleBindings of one role in a namespace's run (its parts, split by size), in order. */
 interface RoleGroup {
