@@ -101,11 +101,11 @@ interface Sections {
 }
 
 function sectionsOf(reading: FileDocuments): Sections | string {
-  const others: number[] = [];
   const { docs } = reading;
+  // One before all is in no run (a run follows another document).
+  if (docs[0]?.kind === 'RoleBinding') return 'a RoleBinding comes before every other document';
+  const others: number[] = [];
   for (let i = 0; i < docs.length; i++) if (docs[i]!.kind !== 'RoleBinding') others.push(i);
-  // One before all is in no run.
-  if (docs.length && others[0] !== 0) return 'a RoleBinding comes before every other document';
   return { reading, others };
 }
 
