@@ -113,12 +113,18 @@ class Bindings {
   private lastNamespace: string | undefined;
   private lastRoles: Map<string, Bound> | undefined;
 
-  /** Who the binding of `roleName` in `namespace` binds (made on first use). */
-  private bound(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string): number[] {
+  /** The bindings of `namespace`, by role name (made on first use). */
+  private rolesIn(namespace: string): Map<string, Bound> {
     let roles = namespace === this.lastNamespace ? this.lastRoles : this.byNamespace.get(namespace);
     if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
     this.lastNamespace = namespace;
     this.lastRoles = roles;
+    return roles;
+  }
+
+  /** Who the binding of `roleName` in `namespace` binds (made on first use). */
+  private bound(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string): number[] {
+    const roles = this.rolesIn(namespace);
     let entry = roles.get(roleName);
     if (!entry) roles.set(roleName, (entry = { roleKind, subjects: [] }));
     return entry.subjects;
@@ -130,8 +136,7 @@ class Bindings {
 
   /** `add` for each of `subjects`, taking the list itself when the binding has none yet. */
   addList(namespace: string, roleKind: 'ClusterRole' | 'Role', roleName: string, subjects: number[]): void {
-    let roles = this.byNamespace.get(namespace);
-    if (!roles) this.byNamespace.set(namespace, (roles = new Map()));
+    const roles = this.rolesIn(namespace);
     const entry = roles.get(roleName);
     if (!entry) roles.set(roleName, { roleKind, subjects });
     else for (const s of subjects) entry.subjects.push(s);
