@@ -427,7 +427,9 @@ function collectBindings(
   subjects: Subjects,
 ): { bindings: Bindings; customRoles: Map<string, Map<string, PolicyRule[]>>; roleSources: RoleSources } {
   const bindings = new Bindings();
-  const namespaces = new Set(model.namespaces.map((n) => n.name));
+  // The declared namespaces, each with its number (levelLists below is by it).
+  const namespaceNames = [...new Set(model.namespaces.map((n) => n.name))];
+  const namespaceNumbers = new Map(namespaceNames.map((ns, i) => [ns, i]));
   // Each person with their subject's number, made in name order (users are sorted by key; a
   // username is one prefix and the key), so that numbers sort as names do. A grant finds its person
   // by its user's number (byGrantUser) where the model has them, else by one lookup.
@@ -479,8 +481,6 @@ function collectBindings(
   // Who each catalog level binds in each namespace, by their numbers: a list per (namespace,
   // level), found by two small integers, not by the role's name among the namespace's (three
   // lookups by string for each level of each grant: 750,000 at size XL). Made Bindings below.
-  const namespaceNames = [...namespaces];
-  const namespaceNumbers = new Map(namespaceNames.map((ns, i) => [ns, i]));
   const levelCount = CATALOG.length;
   const levelLists: (number[] | undefined)[] = new Array(namespaceNames.length * levelCount);
   let listsAt = 0;
@@ -539,22 +539,22 @@ function collectBindings(
   // Namespace by namespace, each binding looked up once for all of them (bindings sort their
   // subjects): 100 admins in 10,000 namespaces are a million subjects at size XL.
   // Admins hold full access everywhere, the system namespace included.
-  for (const ns of [...namespaces, model.systemNamespace])
+  for (const ns of [...namespaceNames, model.systemNamespace])
     for (const l of LEVELS_BY_STANDING.admin) bindings.addEach(ns, 'ClusterRole', catalogRole(l), admins);
   // Add All holds every grantable level wherever a member may be granted one: not where a namespace is for admins only.
   const adminsOnly = adminsOnlyNamespaces(model.namespaces);
-  for (const ns of namespaces)
+  for (const ns of namespaceNames)
     if (!adminsOnly.has(ns))
       for (const l of LEVELS_BY_STANDING['add-all']) bindings.addEach(ns, 'ClusterRole', catalogRole(l), addingAll);
 
   for (const t of liveTokens(model, today)) {
     const subject = subjects.serviceAccount(model.systemNamespace, tokenAccountName(t.id, t.rotation));
     for (const ns of t.namespaces) {
-      if (!namespaces.has(ns)) continue;
+      if (!namespaceNumbers.has(ns)) continue;
       for (const l of t.levels) if (findLevel(l)) bindings.add(ns, 'ClusterRole', catalogRole(l), subject);
     }
     for (const r of t.rbac) {
-      if (!namespaces.has(r.namespace)) continue;
+      if (!namespaceNumbers.has(r.namespace)) continue;
       if (r.rules.length) {
         addInlineRules(r.namespace, tokenRoleName(org, t.id), r.rules, r.source);
         bindings.add(r.namespace, 'Role', tokenRoleName(org, t.id), subject);
