@@ -376,8 +376,7 @@ function verdictsOf(
 ): { readonly before?: (i: number) => boolean; readonly own?: Uint8Array } {
   const readings = cache.readings(path);
   const first = readings[0];
-  const latest = readings[readings.length - 1];
-  if (!first || !latest) return {};
+  if (!first) return {};
   if (readings.length === 1) {
     const own = new Uint8Array(count);
     ACCEPTED.set(first, { path, accepted: own });
@@ -386,6 +385,7 @@ function verdictsOf(
   const judged = ACCEPTED.get(first);
   if (judged?.path !== path) return {};
   const { accepted } = judged;
+  const latest = readings[readings.length - 1]!;
   // Taken whole (the first reading's very text): each document at its own place.
   if (latest === first) return { before: (i) => accepted[i] === 1 };
   const from = latest.from;
