@@ -54,6 +54,18 @@ export function accessDiff(
 }
 
 /**
+ * One side of a diff read and judged as every side is (base, head, a window): its files, its
+ * membership, and refused when it holds an aggregated ClusterRole, whose rules the cluster decides
+ * (R129-1; a window read apart once missed it, R132-2).
+ */
+function readSide(spec: string, label: string, cache: DocumentCache | undefined, lines?: MembershipLines) {
+  const side = loadSide(spec, cache, label);
+  const membership = readMembership(side.docs, label, lines);
+  refuseAggregatedRoles(side.docs, label);
+  return { side, membership };
+}
+
+/**
  * Reads both sides as snapshots for a diff of the two (access computed only for the subjects the
  * change touches: see readSnapshotPair); a side without membership data is an input error (exit 2).
  */
@@ -79,10 +91,8 @@ export function loadSnapshots(
   const read = (spec: string, label: string) => {
     io.progress?.(`reading ${label} ${spec}...`);
     return onSide(label, () => {
-      const side = loadSide(spec, cache, `${label} (${spec})`);
-      const membership = readMembership(side.docs, `${label} (${spec})`, lines);
+      const { side, membership } = readSide(spec, `${label} (${spec})`, cache, lines);
       refuseUnrecordedArgoCd(side.files, membership.org, `${label} (${spec})`);
-      refuseAggregatedRoles(side.docs, `${label} (${spec})`);
       return { side, membership };
     });
   };
@@ -111,10 +121,8 @@ export function loadWindow(
 ): { label: string; diff: AccessDiff; head: Snapshot; base: Snapshot } {
   io.progress?.(`reading window ${spec}...`);
   const window = onSide('window', () => {
-    const side = loadSide(spec, cache, `window (${spec})`);
-    // Refused as base and head are: what its role gave is the cluster's to say, not dist/'s (R132-2).
-    refuseAggregatedRoles(side.docs, `window (${spec})`);
-    return { docs: side.docs, membership: readMembership(side.docs, `window (${spec})`) };
+    const { side, membership } = readSide(spec, `window (${spec})`, cache);
+    return { docs: side.docs, membership };
   });
   const pair = readSnapshotPair(window, head);
   io.progress?.('');
