@@ -697,15 +697,10 @@ function viaRanksOf(bindings: readonly BindingObject[]): readonly [ranks: Int32A
     if (n === undefined) byName.set(b.name, (n = firsts.push(i) - 1));
     ofBinding[i] = n;
   }
-  const text = firsts.map((i) => {
-    const b = bindings[i]!;
-    return `${b.kind} ${b.name} → ${b.roleRef.kind} ${b.roleRef.name}`;
-  });
-  const id = firsts.map((i) => {
-    const b = bindings[i]!;
-    return JSON.stringify([b.kind, b.name, b.roleRef.kind, b.roleRef.name]);
-  });
-  const order = firsts.map((_, n) => n).sort((a, b) => byText(text[a]!, text[b]!) || byText(id[a]!, id[b]!));
+  // Each as if of no namespace: ranked by bindingLabel, then byBindingId (not copies of their forms).
+  const bare = firsts.map((i): BindingObject => ({ ...bindings[i]!, namespace: '' }));
+  const text = bare.map(bindingLabel);
+  const order = firsts.map((_, n) => n).sort((a, b) => byText(text[a]!, text[b]!) || byBindingId(bare[a]!, bare[b]!));
   const rankOf = new Int32Array(firsts.length);
   order.forEach((n, rank) => {
     rankOf[n] = rank;
