@@ -3,18 +3,8 @@
  * accept, the full judgement must find nothing in, and what it refuses must not be plain.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../constructs/generate.ts';
 import { addressProblem, loginProblem, PLAIN_ADDRESS, PLAIN_LOGIN } from '../../policies/org/invalid-text.ts';
-
-/** A small deterministic generator (mulberry32): the same texts on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Pieces of plain forms, and near their edges: capitals, I and l, dots, hyphens, IDNA, what is not ASCII. */
 const PIECES = ['a', 'b', 'l', 'z', '0', '7', '-', '_', '+', 'io', '123'];
@@ -22,7 +12,7 @@ const EDGES = ['.', '..', '@', '--', 'I', 'L', 'xn--', 'XN--'];
 const ODD = ['ı', '\u200b', '"', 'é', 'e\u0301', ' ', '[', ']', '(', '\u3164', 'ａ', 'о', '\n', '\ud800'];
 
 function texts(seed: number, count: number): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed); // mulberry32: the same texts on every run
   const pick = (list: readonly string[]) => list[Math.floor(next() * list.length)]!;
   const part = (n: number) =>
     Array.from({ length: 1 + Math.floor(next() * n) }, () => pick(next() < 0.85 ? PIECES : EDGES)).join('');
