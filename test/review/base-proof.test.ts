@@ -39,9 +39,9 @@ const dropSubject = (ns: string, role: string, name: string) => (text: string) =
     '$1',
   );
 
-/** `files` with namespace web's shard file changed alike in both clusters (lga1, ord1). */
-const inBoth = (files: OutputText[], edit: (text: string) => string) =>
-  forged(forged(files, 'web', edit), 'web', edit, 'ord1');
+/** `files` with namespace `ns`'s shard file changed alike in both clusters (lga1, ord1). */
+const inBoth = (files: OutputText[], edit: (text: string) => string, ns = 'web') =>
+  forged(forged(files, ns, edit), ns, edit, 'ord1');
 
 const subject = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}\n`;
 /** Inserts a subject where orgctl would: in name order among the people of the binding of `role` in `ns`. */
@@ -502,11 +502,8 @@ describe('the proof against base, where it writes the binding of a role new in a
         );
     }),
   );
-  const both = (ns: string, edit: (binding: string) => string) => {
-    const change = inBinding(ns, 'r:events', edit);
-    return forged(forged(head, ns, change), ns, change, 'ord1');
-  };
-  const entry = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}\n`;
+  const both = (ns: string, edit: (binding: string) => string) => inBoth(head, inBinding(ns, 'r:events', edit), ns);
+  const entry = subject;
 
   it('proves the change, as the full proof does', () => {
     expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 2, files: 4 }, full: true });
@@ -600,11 +597,8 @@ describe('the proof against base, where several people gain and lose one binding
   };
   const base = output(spec(pods(['bob', 'hal', 'ivy'])));
   const head = output(spec(pods(['erin', 'gina', 'ivy', 'joe'])));
-  const both = (edit: (binding: string) => string) => {
-    const change = inBinding('data', 'r:pods', edit);
-    return forged(forged(head, 'data', change), 'data', change, 'ord1');
-  };
-  const entry = (name: string) => `- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ${name}@acme.io\n`;
+  const both = (edit: (binding: string) => string) => inBoth(head, inBinding('data', 'r:pods', edit), 'data');
+  const entry = (name: string) => subject(`${name}@acme.io`);
   /** The binding's last entry, as its document's text ends (its line break is the separator's). */
   const last = (name: string) => entry(name).trimEnd();
 
