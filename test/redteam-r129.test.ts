@@ -33,7 +33,7 @@
  * manifest folder whose only bindings carry a bootstrap binding's name, whomever they bind: a dump's
  * ClusterRoleBinding system:discovery naming User erin@acme.io is someone's grant (isBootstrapAccess).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { describe, expect, it } from 'vitest';
@@ -43,7 +43,16 @@ import { readForQuestion } from '../cli/partial-read.ts';
 import { plainRoleBinding } from '../synth/kubernetes-schema.ts';
 import { RBAC_GROUP } from '../synth/kinds.ts';
 import { DocumentCache, parseCanonicalYaml, toYamlDocument } from '../synth/yaml.ts';
-import { appendDocument, everythingRole, exampleDistCopy, ROOT, run, tempDir, waitOutRacyWindow } from './helpers.ts';
+import {
+  appendDocument,
+  everythingRole,
+  exampleClusterShardsEdited,
+  exampleDistCopy,
+  ROOT,
+  run,
+  tempDir,
+  waitOutRacyWindow,
+} from './helpers.ts';
 
 const R_PODS = `  name: acme:r:pods
 rules:
@@ -61,19 +70,12 @@ rules:
 
 /** The example's dist/ with ClusterRole acme:r:pods (bob's in web) aggregating what `label` selects, in both clusters. */
 const aggregatedDist = (label: string): string =>
-  exampleDistCopy('orgctl-r129-', (dir) => {
-    for (const cluster of ['lga1', 'ord1']) {
-      const f = join(dir, cluster, 'cluster', 'resources.yaml');
-      const text = readFileSync(f, 'utf8');
-      expect(text).toContain(R_PODS);
-      writeFileSync(
-        f,
-        text.replace(
-          R_PODS,
-          `  name: acme:r:pods\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      ${label}: "true"\nrules: []\n`,
-        ),
-      );
-    }
+  exampleClusterShardsEdited('orgctl-r129-', (text) => {
+    expect(text).toContain(R_PODS);
+    return text.replace(
+      R_PODS,
+      `  name: acme:r:pods\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      ${label}: "true"\nrules: []\n`,
+    );
   });
 
 describe('R129-1: an aggregated ClusterRole in a forged dist/', () => {
@@ -114,20 +116,13 @@ describe('R129-1: an aggregated ClusterRole in a forged dist/', () => {
   });
 
   it("diff refuses a ClusterRole labelled for aggregation into the cluster's view (its rules then reach whoever the cluster binds to view, edit or admin)", async () => {
-    const head = exampleDistCopy('orgctl-r129-', (dir) => {
-      for (const cluster of ['lga1', 'ord1']) {
-        const f = join(dir, cluster, 'cluster', 'resources.yaml');
-        const text = readFileSync(f, 'utf8');
-        const name = '    orgctl.io/organization: acme\n  name: acme:w:full\n';
-        expect(text).toContain(name);
-        writeFileSync(
-          f,
-          text.replace(
-            name,
-            `    orgctl.io/organization: acme\n    ${ADMIN.replace('admin', 'view')}: "true"\n  name: acme:w:full\n`,
-          ),
-        );
-      }
+    const head = exampleClusterShardsEdited('orgctl-r129-', (text) => {
+      const name = '    orgctl.io/organization: acme\n  name: acme:w:full\n';
+      expect(text).toContain(name);
+      return text.replace(
+        name,
+        `    orgctl.io/organization: acme\n    ${ADMIN.replace('admin', 'view')}: "true"\n  name: acme:w:full\n`,
+      );
     });
     const diff = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head, '--format', 'text']);
     expect(diff.stdout).not.toMatch(/No change in access/);
