@@ -14,6 +14,8 @@ const SHARD = 'lga1/shard-05/resources.yaml';
 const io = { out: () => {}, err: () => {}, env: {} };
 /** The first RoleBinding's role named with a `/` (the API server refuses it): the same number of bytes. */
 const refusedRoleRef = (text: string) => text.replace('  name: acme:r:full\n', '  name: acme/r:full\n');
+/** One file's text, as parseOutput reads it, at `path`. */
+const file = (content: string, path = SHARD) => [{ path, content, label: path }];
 
 describe('documents read again from the first reading are judged as read', () => {
   it('a head whose one document is edited, same size and times, is refused; unchanged, accepted', () => {
@@ -46,7 +48,6 @@ describe('documents read again from the first reading are judged as read', () =>
   it('a later reading of the same file (parseOutput with one DocumentCache) judges what changed', () => {
     const text = readFileSync(join(exampleDistCopy(), SHARD), 'utf8');
     const cache = new DocumentCache();
-    const file = (content: string) => [{ path: SHARD, content, label: SHARD }];
     const first = parseOutput(file(text), cache);
     const again = parseOutput(file(text), cache);
     expect(again.map((d) => d.object)).toEqual(first.map((d) => d.object));
@@ -59,7 +60,6 @@ describe('documents read again from the first reading are judged as read', () =>
 
 describe('a file read again with the first reading’s very text is taken whole, and only such a file', () => {
   const text = readFileSync(join(exampleDistCopy(), SHARD), 'utf8');
-  const file = (content: string, path = SHARD) => [{ path, content, label: path }];
 
   it('takes the first reading’s documents and texts: the same objects, a reading the proof reads alike', () => {
     const cache = new DocumentCache();
