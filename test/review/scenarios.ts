@@ -1,4 +1,5 @@
 /** Organizations as specs, edited per scenario, synthesized to snapshots in memory. */
+import { InputError } from '../../model/errors.ts';
 import { App } from 'cdk8s';
 import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
@@ -330,8 +331,11 @@ export function refusesEach(base: OutputText[], head: OutputText[], forgeries: [
       let p: ReturnType<typeof proofsOf>;
       try {
         p = proofsOf(base, forgery);
-      } catch {
-        return; // the strict reader refuses it before either proof
+      } catch (e) {
+        // The strict reader refuses it before either proof: an input error, not any exception (a
+        // TypeError of a broken proof would otherwise pass here).
+        expect(e).toBeInstanceOf(InputError);
+        return;
       }
       expect(p.againstBase.proved, 'the proof against base takes it').toBe(false);
       expect(p.full).toBe(false);
