@@ -179,6 +179,14 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
 export const aggregatedRoleNote = (name: string, where: string): string =>
   `ClusterRole ${name} (${where}) has an aggregationRule, which orgctl never writes: the cluster gives it the rules of every ClusterRole there its selectors match, the cluster's own among them, not only those of these manifests`;
 
+/**
+ * What a reader of orgctl's output says of a ClusterRole labelled for an aggregated role to gather
+ * (`label`: AGGREGATE_TO...), which orgctl never writes: the aggregation controller adds its rules
+ * to the built-in admin, edit or view, or to one applied by hand, bound outside dist/ (R129-1, R134-1).
+ */
+export const gatheredRoleNote = (name: string, where: string, label: string): string =>
+  `ClusterRole ${name} (${where}) has the label ${label}, which orgctl never writes: the cluster adds its rules to its own roles, bound outside dist/`;
+
 /** The single request a rule is matched against (ruleAllows), from a request's attributes. */
 export function resourceRequestOf(attrs: Omit<ResourceAttributes, 'namespace'>): ResourceRequest {
   return {

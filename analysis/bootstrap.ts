@@ -47,6 +47,11 @@ const HEALTH = ['/livez', '/readyz', '/healthz', '/version', '/version/'];
 const BOOTSTRAPPING = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
 /** The labels the built-in view, edit and admin select: a role carrying one has its rules added to theirs. */
 export const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
+/** The first of `labels` (keys) an aggregated role selects by convention (AGGREGATE_TO), if any. */
+export const gatheredLabel = (labels: Iterable<string>): string | undefined => {
+  for (const k of labels) if (k.startsWith(AGGREGATE_TO)) return k;
+  return undefined;
+};
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -9,8 +9,8 @@
 import { parseAllDocuments } from 'yaml';
 import { listedSentence, type Items, type ListedText } from './change.ts';
 import { SnapshotError } from '../model/errors.ts';
-import { aggregatedRoleNote } from './authorizer.ts';
-import { AGGREGATE_TO } from './bootstrap.ts';
+import { aggregatedRoleNote, gatheredRoleNote } from './authorizer.ts';
+import { gatheredLabel } from './bootstrap.ts';
 import { isObj, isRbacObject, type ManifestDoc } from './objects.ts';
 import { APPLIERS_SEPARATOR, appliersOf, type AppliedBy } from '../model/guard-rails.ts';
 import { ORGANIZATION_KEY } from '../model/membership.ts';
@@ -76,11 +76,10 @@ export function refuseAggregatedRoles(docs: readonly ManifestDoc[], label: strin
       throw new SnapshotError(
         `${label}: ${aggregatedRoleNote(name, where)}, so what it gives cannot be read from dist/`,
       );
-    const labels = isObj(o.metadata.labels) ? Object.keys(o.metadata.labels) : [];
-    const gathered = labels.find((k) => k.startsWith(AGGREGATE_TO));
+    const gathered = gatheredLabel(isObj(o.metadata.labels) ? Object.keys(o.metadata.labels) : []);
     if (gathered)
       throw new SnapshotError(
-        `${label}: ClusterRole ${name} (${where}) has the label ${gathered}, which orgctl never writes: the cluster adds its rules to its own roles, bound outside dist/, so whom it reaches cannot be read from dist/`,
+        `${label}: ${gatheredRoleNote(name, where, gathered)}, so whom it reaches cannot be read from dist/`,
       );
   }
 }

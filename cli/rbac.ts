@@ -4,13 +4,20 @@ import { join } from 'node:path';
 import {
   aggregatedRoleNote,
   Authorizer,
+  gatheredRoleNote,
   requestNamespace,
   type ResourceAttributes,
   serviceAccountOf,
   usernamesBound,
 } from '../analysis/authorizer.ts';
-import { isBootstrapAccess, rewrittenBootstrapRoles, rewrittenNote, withBootstrap } from '../analysis/bootstrap.ts';
-import { readRbac, type RbacSet } from '../analysis/objects.ts';
+import {
+  gatheredLabel,
+  isBootstrapAccess,
+  rewrittenBootstrapRoles,
+  rewrittenNote,
+  withBootstrap,
+} from '../analysis/bootstrap.ts';
+import { readRbac, type RbacSet, type RoleObject } from '../analysis/objects.ts';
 import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
@@ -28,6 +35,10 @@ import { DEFAULT_NAMESPACE, resolveToday, tokenIdsOfAccount } from '../model/mod
 import { staleOutputWarning } from './written-from.ts';
 
 const MAX_DANGLING_SHOWN = 20;
+
+/** A ClusterRole's label an aggregated role gathers (AGGREGATE_TO...), if any: a Role's are never gathered. */
+const gatheredOf = (r: RoleObject): string | undefined =>
+  r.kind === 'ClusterRole' ? gatheredLabel(Object.keys(r.labels)) : undefined;
 
 /** The flag can-i, who-can, access and explain share: leave out the bootstrap bindings every cluster has. */
 export const NO_BOOTSTRAP_FLAG = 'no-bootstrap';
@@ -183,7 +194,7 @@ async function readAuthorizer(
     answering &&
     !answering.bindingsWithoutRole().length &&
     !rewrittenBootstrapRoles(partial.rbac).length &&
-    !partial.rbac.roles.some((r) => r.aggregation)
+    !partial.rbac.roles.some((r) => r.aggregation || gatheredOf(r))
   ) {
     io.progress?.('');
     return { authz: answering, datedOf: () => partial.dated };
@@ -205,6 +216,14 @@ async function readAuthorizer(
     warn(
       `warning manifests ${aggregatedRoleNote(r.name, `${r.from.file}#${r.from.index}`)}; counted here: ${bootstrap ? "these manifests' and the bootstrap policy's" : "these manifests' alone (--no-bootstrap)"}`,
     );
+  // Nor a label an aggregated role gathers: who is bound to that role outside dist/ is not (R134-1).
+  for (const r of orgctl ? read.roles : []) {
+    const gathered = gatheredOf(r);
+    if (gathered)
+      warn(
+        `warning manifests ${gatheredRoleNote(r.name, `${r.from.file}#${r.from.index}`, gathered)}; whoever is bound to one of those gets its rules too, and is not counted here`,
+      );
+  }
   const dangling = authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
     warn(
