@@ -121,6 +121,9 @@ export function loadWindow(
 ): { label: string; diff: AccessDiff; head: Snapshot; base: Snapshot } {
   io.progress?.(`reading window ${spec}...`);
   const window = onSide('window', () => {
+    // No refuseUnrecordedArgoCd: a window counts removals only, never what is applied by hand after
+    // merge (which the delivery settings say), so an output written before they were recorded is
+    // still a window (test/older-output; the last note's question, decided by R134).
     const { side, membership } = readSide(spec, `window (${spec})`, cache);
     return { docs: side.docs, membership };
   });
