@@ -8,9 +8,21 @@
  * the label (the built-in admin, edit and view, or one applied by hand), and whoever is bound to
  * one of those outside dist/ (a RoleBinding to admin applied by hand, a cluster's own) gets them:
  * who-can named nobody of them. diff and review refuse such a role (R129-1); a question now warns.
+ * Kubernetes stops it where the boundary is installed (it refuses an aggregation label on the
+ * organization's ClusterRoles), and no pull request gets one past the review (output-proof).
+ * The class: a question answered from can-i's kept verdicts (cli/verdict-cache.ts) reads the
+ * role's labels as a parse does, so it is warned of there too.
  */
-import { describe, expect, it } from 'vitest';
-import { exampleClusterShardsEdited, run } from './helpers.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readForQuestion } from '../cli/partial-read.ts';
+import { verdictCacheOf } from '../cli/verdict-cache.ts';
+import { exampleClusterShardsEdited, run, tempDir } from './helpers.ts';
+
+// The file's env stubs and fake clock end with it.
+afterAll(() => {
+  vi.unstubAllEnvs();
+  vi.useRealTimers();
+});
 
 const LABEL = 'rbac.authorization.k8s.io/aggregate-to-admin';
 
@@ -35,5 +47,37 @@ describe('R134-1: a ClusterRole labelled aggregate-to-* in orgctl output is warn
     const r = await run([...asked.split(' '), '--dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(warned);
+  });
+});
+
+describe("R134-1's class: a question answered from can-i's kept verdicts sees the label as a parse does", () => {
+  it('the role read from a kept verdict carries its labels', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.stubEnv('ORGCTL_CACHE_DIR', tempDir('orgctl-r134-cache-'));
+    const dir = labelled();
+    const ENGINE = '0123456789abcdef';
+    const question = { namespace: 'web' };
+    // Past the racy window, so that the verdicts are kept.
+    vi.setSystemTime(Date.now() + 5_000);
+    const first = verdictCacheOf(dir, ENGINE)!;
+    readForQuestion(dir, question, undefined, first);
+    first.keep();
+    vi.setSystemTime(Date.now() + 5_000);
+    const again = verdictCacheOf(dir, ENGINE)!;
+    let judged = 0;
+    const counting = {
+      ...again,
+      judged: (path: string) => {
+        const verdict = again.judged(path);
+        if (verdict) judged++;
+        return verdict;
+      },
+    };
+    const kept = readForQuestion(dir, question, undefined, counting)!;
+    expect(judged).toBeGreaterThan(0);
+    const pods = kept.rbac.roles.filter((r) => r.name === 'acme:r:pods');
+    expect(pods.length).toBe(2);
+    for (const r of pods) expect(r.labels).toHaveProperty([LABEL], 'true');
+    expect(kept.rbac).toEqual(readForQuestion(dir, question)!.rbac);
   });
 });
