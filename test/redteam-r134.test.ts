@@ -12,7 +12,13 @@
  * organization's ClusterRoles), and no pull request gets one past the review (output-proof).
  * The class: a question answered from can-i's kept verdicts (cli/verdict-cache.ts) reads the
  * role's labels as a parse does, so it is warned of there too.
+ *
+ * Held (kept as tests): a kept verdict's file edited in place to bytes of the same size, its
+ * modification time put back (`touch -r`), is parsed again: its change time and hash say so.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readForQuestion } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
@@ -79,5 +85,39 @@ describe("R134-1's class: a question answered from can-i's kept verdicts sees th
     expect(pods.length).toBe(2);
     for (const r of pods) expect(r.labels).toHaveProperty([LABEL], 'true');
     expect(kept.rbac).toEqual(readForQuestion(dir, question)!.rbac);
+  });
+});
+
+describe("held: can-i's kept verdict of a file edited to the same size, its modification time put back", () => {
+  it('is not used: the answer is the edited bytes', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.stubEnv('ORGCTL_CACHE_DIR', tempDir('orgctl-r134-edit-cache-'));
+    const dir = labelled();
+    const ENGINE = '0123456789abcdef';
+    const bob = { kind: 'User' as const, name: 'bob@acme.io', namespace: '' };
+    const question = { namespace: 'web', subject: bob };
+    vi.setSystemTime(Date.now() + 5_000);
+    const first = verdictCacheOf(dir, ENGINE)!;
+    const before = readForQuestion(dir, question, undefined, first)!;
+    first.keep();
+    const boundBob = (rbac: typeof before.rbac) =>
+      rbac.bindings.filter((b) => b.namespace === 'web' && b.subjects.some((x) => x.name === 'bob@acme.io')).length;
+    expect(boundBob(before.rbac)).toBeGreaterThan(0);
+    // bob's bindings in web given to another name of the same length, in place, the times put back.
+    for (const cluster of ['lga1', 'ord1']) {
+      const file = join(dir, cluster, 'shard-17', 'resources.yaml');
+      const was = statSync(file, { bigint: true });
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('name: bob@acme.io');
+      writeFileSync(file, text.replaceAll('name: bob@acme.io', 'name: bxb@acme.io'));
+      // To the nanosecond, as touch -r does (utimes in Node takes seconds as a double).
+      const ns = was.mtimeNs % 1_000_000_000n;
+      execFileSync('touch', ['-m', '-d', `@${was.mtimeNs / 1_000_000_000n}.${String(ns).padStart(9, '0')}`, file]);
+      const now = statSync(file, { bigint: true });
+      expect([now.size, now.mtimeNs, now.ino]).toEqual([was.size, was.mtimeNs, was.ino]);
+    }
+    vi.setSystemTime(Date.now() + 5_000);
+    const after = readForQuestion(dir, question, undefined, verdictCacheOf(dir, ENGINE)!);
+    expect(after && boundBob(after.rbac)).toBe(0);
   });
 });
