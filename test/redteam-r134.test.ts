@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { readForQuestion } from '../cli/partial-read.ts';
+import { readForQuestion, type Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { exampleClusterShardsEdited, run, tempDir } from './helpers.ts';
 
@@ -56,18 +56,27 @@ describe('R134-1: a ClusterRole labelled aggregate-to-* in orgctl output is warn
   });
 });
 
+const ENGINE = '0123456789abcdef';
+
+/**
+ * The labelled output, asked `question` once with can-i's verdicts (under a fake clock past the
+ * racy window, so that they are kept), and kept; `prefix` names the cache folder of its own.
+ */
+function keptVerdicts(prefix: string, question: Question) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.stubEnv('ORGCTL_CACHE_DIR', tempDir(prefix));
+  const dir = labelled();
+  vi.setSystemTime(Date.now() + 5_000);
+  const first = verdictCacheOf(dir, ENGINE)!;
+  const read = readForQuestion(dir, question, undefined, first)!;
+  first.keep();
+  return { dir, read };
+}
+
 describe("R134-1's class: a question answered from can-i's kept verdicts sees the label as a parse does", () => {
   it('the role read from a kept verdict carries its labels', () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.stubEnv('ORGCTL_CACHE_DIR', tempDir('orgctl-r134-cache-'));
-    const dir = labelled();
-    const ENGINE = '0123456789abcdef';
     const question = { namespace: 'web' };
-    // Past the racy window, so that the verdicts are kept.
-    vi.setSystemTime(Date.now() + 5_000);
-    const first = verdictCacheOf(dir, ENGINE)!;
-    readForQuestion(dir, question, undefined, first);
-    first.keep();
+    const { dir } = keptVerdicts('orgctl-r134-cache-', question);
     vi.setSystemTime(Date.now() + 5_000);
     const again = verdictCacheOf(dir, ENGINE)!;
     let judged = 0;
@@ -90,16 +99,9 @@ describe("R134-1's class: a question answered from can-i's kept verdicts sees th
 
 describe("held: can-i's kept verdict of a file edited to the same size, its modification time put back", () => {
   it('is not used: the answer is the edited bytes', () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.stubEnv('ORGCTL_CACHE_DIR', tempDir('orgctl-r134-edit-cache-'));
-    const dir = labelled();
-    const ENGINE = '0123456789abcdef';
     const bob = { kind: 'User' as const, name: 'bob@acme.io', namespace: '' };
     const question = { namespace: 'web', subject: bob };
-    vi.setSystemTime(Date.now() + 5_000);
-    const first = verdictCacheOf(dir, ENGINE)!;
-    const before = readForQuestion(dir, question, undefined, first)!;
-    first.keep();
+    const { dir, read: before } = keptVerdicts('orgctl-r134-edit-cache-', question);
     const boundBob = (rbac: typeof before.rbac) =>
       rbac.bindings.filter((b) => b.namespace === 'web' && b.subjects.some((x) => x.name === 'bob@acme.io')).length;
     expect(boundBob(before.rbac)).toBeGreaterThan(0);
