@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { Construct } from 'constructs';
 import { declaredOrganization, type DeclaredOrganization, type ThrownData } from '../constructs/declared.ts';
 import { Organization } from '../constructs/organization.ts';
-import { MAX_SPEC_BYTES, SpecError, parseSpecText, specLocator } from '../constructs/spec.ts';
+import { MAX_SPEC_BYTES, SpecError, readSpecText, specLocator } from '../constructs/spec.ts';
 import { bundleDeclaration } from './declaration.ts';
 import { readAtMost } from './file-stamp.ts';
 import { reachOf, runIsolated, unusedBuiltin } from './isolated-declaration.ts';
@@ -60,8 +60,8 @@ function readText(file: string): string {
  * indexes the very bytes it read: cli/explain-cache.ts declarationBefore).
  */
 export function loadSpec(file: string, today?: string, text: string = readText(file)): Loaded {
-  const data = parseSpecText(text, file);
-  const locate = specLocator(text);
+  const { data, lists } = readSpecText(text, file);
+  const locate = specLocator(text, lists);
   const where = (path: string) => {
     const p = locate(path);
     return p ? positionText(file, p) : undefined;

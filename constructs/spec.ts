@@ -21,7 +21,15 @@ import { SpecError } from '../model/errors.ts';
 import { parseBlockYaml } from '../synth/yaml.ts';
 import { nearestName } from '../model/text.ts';
 import { positionAt, positionText, type Position } from '../model/findings.ts';
-import { jsonErrorOffset, jsonPositions, jsonStringEnd, openAtEnd, type JsonPositions } from './json-positions.ts';
+import {
+  jsonErrorOffset,
+  type JsonList,
+  jsonPositions,
+  jsonStringEnd,
+  LIST_STEP,
+  openAtEnd,
+  type JsonPositions,
+} from './json-positions.ts';
 import { duplicateKeyWords, markDuplicateKeys, yamlErrorsInWords } from './yaml-mistakes.ts';
 
 export interface OrgSpec {
@@ -331,8 +339,20 @@ export const MAX_SPEC_BYTES = { json: 128 * 1024 * 1024, yaml: 16 * 1024 * 1024 
 
 /** Parses YAML (or JSON, a subset) text with limits that keep a hostile file harmless. */
 export function parseSpecText(text: string, file = 'spec'): unknown {
+  return readSpecText(text, file).data;
+}
+
+/**
+ * parseSpecText's value, and the lists of a JSON spec its duplicate-key pass read whole (JsonList:
+ * `spec.grants` and the others), for specLocator: none for YAML, or when that pass stopped early.
+ */
+export function readSpecText(
+  text: string,
+  file = 'spec',
+): { readonly data: unknown; readonly lists: ReadonlyMap<number, JsonList> } {
+  const lists = new Map<number, JsonList>();
   try {
-    return parseText(text, file);
+    return { data: parseText(text, file, lists), lists };
   } catch (e) {
     // Thousands of nested levels exhaust the parsers' stack.
     if (e instanceof RangeError) throw new SpecError([`${file}: cannot be read (${e.message}: nested too deeply?)`]);
@@ -363,7 +383,7 @@ function cutShort(text: string, e: Error): { readonly at: Position; readonly tex
   };
 }
 
-function parseText(text: string, file: string): unknown {
+function parseText(text: string, file: string, lists?: Map<number, JsonList>): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
   if (text.length > MAX_SPEC_BYTES.json)
     throw new SpecError([
@@ -381,7 +401,7 @@ function parseText(text: string, file: string): unknown {
     if (data !== undefined) {
       // JSON.parse keeps the last of duplicate keys, as Go does: refused, like a YAML spec's
       // duplicates (`uniqueKeys` below, and the canonical reader in yaml.ts).
-      const dup = duplicateJsonKey(text);
+      const dup = duplicateJsonKey(text, lists);
       if (dup) throw new SpecError([`${positionText(file, dup)}: ${dup.path}: ${duplicateKeyWords(dup.key)}`]);
       return data;
     }
@@ -439,13 +459,16 @@ const POSITIONED_YAML_BYTES = 1024 * 1024;
  * mistakes never asks one). A YAML text is parsed with positions then, unless it is over
  * POSITIONED_YAML_BYTES.
  */
-export function specLocator(text: string): (path: string) => Position | undefined {
+export function specLocator(
+  text: string,
+  lists?: ReadonlyMap<number, JsonList>,
+): (path: string) => Position | undefined {
   // undefined: not asked yet; null: the text is not JSON (a YAML flow mapping).
   let json: JsonPositions | null | undefined = looksLikeJson(text) ? undefined : null;
   let yaml: ((keys: readonly (string | number)[]) => Position | undefined) | undefined;
   const at = (keys: readonly (string | number)[]): Position | undefined => {
     if (json !== null) {
-      json ??= jsonPositions(text);
+      json ??= jsonPositions(text, lists);
       const found = json.at(keys);
       if (found) return found;
       json = null;
@@ -498,8 +521,13 @@ export function yamlPositions(text: string): (keys: readonly (string | number)[]
  * spec that loads) is told by mayRepeatKey's pass, which makes nothing per object or key; the
  * pass that names the key runs only when it may find one.
  */
-function duplicateJsonKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
-  return mayRepeatKey(text) ? firstDuplicateJsonKey(text) : undefined;
+function duplicateJsonKey(
+  text: string,
+  lists?: Map<number, JsonList>,
+): { key: string; path: string; line: number; column: number } | undefined {
+  if (!mayRepeatKey(text, lists)) return undefined;
+  lists?.clear(); // the pass stopped early: what it recorded is not whole
+  return firstDuplicateJsonKey(text);
 }
 
 /** Keys an object may hold before mayRepeatKey stops comparing each with all before it (a spec's objects hold up to 10). */
@@ -512,7 +540,7 @@ const KEYS_COMPARED = 32;
  * place, so nothing is made per object or per key (a Set and a key string each cost `check` at
  * size L 100,000 objects and 330,000 strings before).
  */
-function mayRepeatKey(text: string): boolean {
+function mayRepeatKey(text: string, lists?: Map<number, JsonList>): boolean {
   // Per open { or [: whether an object, and where its keys start in the key stack.
   let isObject = new Uint8Array(64);
   let keysFrom: Int32Array<ArrayBuffer> = new Int32Array(64);
@@ -522,6 +550,23 @@ function mayRepeatKey(text: string): boolean {
   let ends: Int32Array<ArrayBuffer> = new Int32Array(256);
   let keys = 0;
   let expectKey = false;
+  // The lists open at depth 3 (a spec's `spec.grants`), when `lists` is asked for: the one open
+  // (where, its object items, its commas, its first entry in `every`), where every LIST_STEP-th item
+  // of each starts (`every`, all lists one after another), and each list closed, a row of `closed`.
+  // Rare events are written where common ones are, by a chosen row (the last one a scratch row):
+  // a branch first taken after the loop is optimized (a spec's second list closes 0.5 MB in) sent
+  // it back to the interpreter, and this pass took 30 -> 45-70 ms at size L.
+  const record = lists !== undefined;
+  let listAt = -1;
+  let items = 0;
+  let commas = 0;
+  let first = 0;
+  // Room for an item every 64 characters or more, as a spec's (a generated grant is ~75): grown, rarely.
+  let every: Int32Array<ArrayBuffer> = new Int32Array(record ? (text.length >> 12) + 64 : 0);
+  let entries = 0;
+  const closed = new Int32Array(CLOSED_ROWS * 5);
+  const scratch = CLOSED_ROWS - 1;
+  let rows = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -544,6 +589,24 @@ function mayRepeatKey(text: string): boolean {
       ends[keys] = i;
       keys++;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      // Each compared at every open (as at a close below).
+      const opensList = c === 0x5b;
+      const opensItem = c === 0x7b;
+      const listDepth = depth === 2;
+      const itemDepth = depth === 3;
+      const inMapping = isObject[1] === 1;
+      if (record && listDepth && opensList && inMapping) {
+        listAt = i;
+        items = 0;
+        commas = 0;
+        first = entries;
+      } else if (listAt >= 0 && itemDepth && opensItem) {
+        if ((items & (LIST_STEP - 1)) === 0) {
+          if (entries === every.length) every = grown(every);
+          every[entries++] = i;
+        }
+        items++;
+      }
       if (depth === isObject.length) {
         const wider = new Uint8Array(depth * 2);
         wider.set(isObject);
@@ -558,9 +621,37 @@ function mayRepeatKey(text: string): boolean {
       depth--;
       keys = keysFrom[depth]!;
       expectKey = false;
-    } else if (c === 0x2c /* , */) expectKey = isObject[depth - 1] === 1;
+      // A list closing writes its row; any other close the scratch row (rows stop at the last but one).
+      const room = rows < scratch; // compared at every close, as all of it: none is first done late
+      const kept = listAt >= 0 && depth === 2 && room;
+      const row = kept ? rows : scratch;
+      closed[row * 5] = listAt;
+      closed[row * 5 + 1] = i + 1;
+      closed[row * 5 + 2] = items;
+      closed[row * 5 + 3] = commas;
+      closed[row * 5 + 4] = first;
+      rows += kept ? 1 : 0;
+      listAt = depth === 2 ? -1 : listAt;
+    } else if (c === 0x2c /* , */) {
+      expectKey = isObject[depth - 1] === 1;
+      if (listAt >= 0 && depth === 3) commas++;
+    }
   }
+  if (lists) recordLists(lists, closed, rows, every);
   return false;
+}
+
+/** How many lists mayRepeatKey records (a spec has eight), and a scratch row. */
+const CLOSED_ROWS = 64;
+
+/** mayRepeatKey's closed lists (rows of where, end, items, commas, first entry) as JsonLists: those whose every item is an object, as a spec's lists' are. */
+function recordLists(lists: Map<number, JsonList>, closed: Int32Array, rows: number, every: Int32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const [at, end, items, commas, first] = closed.subarray(r * 5, r * 5 + 5);
+    // Each item an object: one `{` seen for each, and the list's commas between them.
+    if (items! > 0 && items === commas! + 1)
+      lists.set(at!, { end: end!, count: items!, every: every.slice(first, first! + Math.ceil(items! / LIST_STEP)) });
+  }
 }
 
 /** `list` copied into one twice its length. */

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { jsonPositions } from '../constructs/json-positions.ts';
-import { specLocator, yamlPositions } from '../constructs/spec.ts';
+import { readSpecText, specLocator, yamlPositions } from '../constructs/spec.ts';
 import { run, tempDir } from './helpers.ts';
 
 type Key = string | number;
@@ -126,6 +126,53 @@ describe('JSON spec positions', () => {
     ];
     for (const keys of asked) expect(positions.at(keys)).toEqual(oracle(keys));
     expect(positions.skipped()).toBeLessThan(2 * text.length);
+  });
+
+  it('the lists the duplicate-key pass read (readSpecText) answer as the walk does, and let a question skip to its item', () => {
+    const spec = generateSpec({ users: 300, namespaces: 40, grants: 1_000, tokens: 70, seed: 5 });
+    // Lists of objects longer than LIST_STEP, one of mixed items (not indexed), an empty one, an
+    // object that is no list, and a member at depth 3 that is no spec list.
+    const value = {
+      ...spec,
+      spec: { ...spec.spec, mixed: [{ a: 1 }, 2, { b: [3] }], empty: [], settings: { x: [{ y: 1 }] } },
+    };
+    const paths = [
+      ...pathsOf(value).filter((_, i) => i % 7 === 0),
+      ['spec', 'grants', 999, 'user'],
+      ['spec', 'grants', 1_000],
+      ['spec', 'grants', 64],
+      ['spec', 'grants', 63, 'levels', 0],
+      ['spec', 'users', 299],
+      ['spec', 'mixed', 2, 'b', 0],
+      ['spec', 'empty', 0],
+      ['spec', 'tokens', 69, 'id'],
+    ];
+    for (const [layout, write] of Object.entries(LAYOUTS)) {
+      const text = write(value);
+      const { data, lists } = readSpecText(text, 'org.json');
+      expect(data).toEqual(JSON.parse(text));
+      // Every spec list of objects, none of the others.
+      const objects = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+      const specLists = Object.values(value.spec).filter((v) => Array.isArray(v) && v.length && v.every(objects));
+      expect([...lists.values()].map((l) => l.count)).toEqual(specLists.map((l) => (l as unknown[]).length));
+      expect(specLists.length).toBeGreaterThan(4);
+      const walked = jsonPositions(text);
+      const indexed = jsonPositions(text, lists);
+      for (const keys of paths) expect(indexed.at(keys), `${layout}: ${keys.join('.')}`).toEqual(walked.at(keys));
+      // The last grant: its block of LIST_STEP items walked, not the list up to it.
+      const [far, farWalked] = [jsonPositions(text, lists), jsonPositions(text)];
+      expect(far.at(['spec', 'grants', 0])).toEqual(farWalked.at(['spec', 'grants', 0]));
+      const [before, beforeWalked] = [far.skipped(), farWalked.skipped()];
+      expect(far.at(['spec', 'grants', 999])).toEqual(farWalked.at(['spec', 'grants', 999]));
+      expect(far.skipped() - before).toBeLessThan((farWalked.skipped() - beforeWalked) / 10);
+    }
+  });
+
+  it('a spec whose keys may repeat records no lists (its duplicate-key pass stopped early)', () => {
+    const text = JSON.stringify({ spec: { grants: [{ user: 'a' }, { user: 'b' }], users: [{ 'e\\': 1 }] } });
+    expect(readSpecText(text, 'org.json').lists.size).toBe(0);
+    const repeated = '{"spec": {"grants": [{"user": "a"}], "grants": []}}';
+    expect(() => readSpecText(repeated, 'org.json')).toThrow(/duplicate key "grants"/);
   });
 
   it('a text that is not JSON (a YAML flow mapping) is left to the yaml package', () => {
