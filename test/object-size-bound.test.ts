@@ -2,15 +2,21 @@
  * object-size measures an object exactly only when a cheap bound could be over the API server's
  * limit: the bound must never be under the exact size, or an object too large would pass.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
 import { App } from 'cdk8s';
 import { Organization } from '../constructs/index.ts';
 import { byteLength } from '../model/text.ts';
 import { parseOutput } from '../cli/output-read.ts';
-import { jsonBytesAtMost, REQUEST_MAX_BYTES } from '../policies/org/kubernetes-names.ts';
+import {
+  configMapDataBytes,
+  jsonBytesAtMost,
+  jsonBytesOfUnitsAtMost,
+  REQUEST_MAX_BYTES,
+} from '../policies/org/kubernetes-names.ts';
 import { OUTPUT_HEADER, objectsOnce, placeOrganization } from '../synth/render.ts';
-import { DocumentCache, toYamlStream } from '../synth/yaml.ts';
+import { DocumentCache, readCanonicalYaml, toYamlStream } from '../synth/yaml.ts';
 import { TODAY, withEveryKindOfBinding } from './helpers.ts';
 
 const exact = (value: unknown): number => byteLength(JSON.stringify(value) ?? 'null');
@@ -100,5 +106,81 @@ describe("the strict reader of orgctl's output (parseOutput) and one request's l
     const under = binding(Math.floor(REQUEST_MAX_BYTES / 90));
     expect(exact(under)).toBeLessThan(REQUEST_MAX_BYTES);
     expect(parseOutput(file(under))).toHaveLength(1);
+  });
+});
+
+/**
+ * What the strict reader's size check skips rests on this: a document read from n UTF-16 units of
+ * text holds at most jsonBytesOfUnitsAtMost(n) bytes of JSON, and data of at most n units (each at
+ * most 3 bytes), however it is written. Were a bound under the exact size, an object too large
+ * would pass.
+ */
+describe("a document's text bounds what it holds (jsonBytesOfUnitsAtMost, readCanonicalYaml's unitsAtMost)", () => {
+  /** Each document of `text` as read, with its units: checked against its exact sizes. */
+  const expectBounded = (text: string, cache?: { documents: DocumentCache; file: string }) => {
+    const read = readCanonicalYaml(text, cache);
+    if (!('documents' in read)) throw new Error(`not read: ${JSON.stringify(read.error)}`);
+    expect(read.unitsAtMost).toHaveLength(read.documents.length);
+    read.documents.forEach((doc, i) => {
+      const units = read.unitsAtMost[i]!;
+      expect(exact(doc), text).toBeLessThanOrEqual(jsonBytesOfUnitsAtMost(units));
+      const data = doc.data;
+      if (data !== null && typeof data === 'object' && !Array.isArray(data))
+        expect(configMapDataBytes(data as Record<string, unknown>)).toBeLessThanOrEqual(3 * units);
+    });
+    return read.documents.length;
+  };
+  const stream = (docs: Record<string, unknown>[]) => toYamlStream(docs, OUTPUT_HEADER.slice(2));
+
+  it('for any value the writer writes, read alone, beside a first reading, and taken whole', () => {
+    // Every unit the writer may write otherwise: escapes, controls, quotes, backslashes, line breaks
+    // (block scalars), surrogate pairs, non-ASCII (a lone half is written as an escape the reader refuses).
+    const text = fc.string({
+      unit: fc.constantFrom('a', '"', '\\', '\n', ' ', '\u0001', '\u007f', 'é', '漢', '😀', '\u2028', '#', ':', '-'),
+    });
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.constantFrom(0, 1, -1.5, 1e21, true, false, null),
+        fc.array(tie('v'), { maxLength: 4 }),
+        fc.dictionary(text, tie('v'), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(text, value, { minKeys: 1, maxKeys: 5 }), { minLength: 1, maxLength: 4 }),
+        (docs) => {
+          const written = stream(docs);
+          expect(expectBounded(written)).toBe(docs.length);
+          const cache = new DocumentCache();
+          expectBounded(written, { documents: cache, file: 'f' });
+          expectBounded(written, { documents: cache, file: 'f' }); // the first reading's very text
+          expectBounded(stream([...docs].reverse()), { documents: cache, file: 'f' }); // taken one by one
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('for texts written by hand: block scalars of quotes and backslashes, escapes, short keys', () => {
+    const texts = [
+      'a: |\n  "\\"\\\n  \n  "\n',
+      'a: |-\n  \\\n\n  "\n',
+      '---\na: "\\u0001\\u0002\\u00e9😀"\n---\nb: []\nc: {}\n---\nx:\n-\n  - 1\n  - w\n-\n  - z\n',
+      '---\n"\\u0000": "\\\\"\n',
+      'k:\n  a: b\n  c: d\n',
+      'a:\n- b: 1\n  c: ""\n- {}\n- []\n',
+    ];
+    for (const t of texts) expectBounded(t);
+  });
+
+  it("for every document of a generated organization's output", () => {
+    const generated = generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 30, seed: 5 });
+    withEveryKindOfBinding(generated.spec as Record<string, any>, 10);
+    const model = Organization.fromSpec(new App(), generated as never, { today: TODAY }).toModel();
+    expect(expectBounded(stream(objectsOnce(placeOrganization(model, { today: TODAY })) as never))).toBeGreaterThan(
+      100,
+    );
   });
 });
