@@ -12,7 +12,7 @@ import type { OutputFileText } from '../review/proof.ts';
 import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
-import { readCanonicalYaml, DocumentCache, type FileDocuments } from '../synth/yaml.ts';
+import { readCanonicalYaml, DocumentCache, type CanonicalDocuments, type FileDocuments } from '../synth/yaml.ts';
 import { beginsWith, listFiles, readBytesInto, readFolderWhole } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
@@ -47,7 +47,7 @@ export function readOrgctlYaml(
   text: string,
   label: string,
   cache?: { readonly documents: DocumentCache; readonly file: string },
-): { documents: Record<string, unknown>[] } | { error: string } {
+): CanonicalDocuments | { error: string } {
   const read = readCanonicalYaml(text, cache);
   return 'error' in read ? { error: `${label}:${read.error.line}: ${read.error.found}: not YAML orgctl writes` } : read;
 }
@@ -100,14 +100,19 @@ function metadataNotWritten(object: Record<string, unknown>): string | undefined
  * file's whole Argo CD Application, so the cluster holds none of what the file says, revocations
  * included: no answer read from it is the cluster's.
  */
-function notApplied(path: string, object: Record<string, unknown>, kind: string): string | undefined {
-  if (path.startsWith(`${ARGOCD_FOLDER}/`)) return objectRefused(object);
+function notApplied(
+  path: string,
+  object: Record<string, unknown>,
+  kind: string,
+  unitsAtMost: number,
+): string | undefined {
+  if (path.startsWith(`${ARGOCD_FOLDER}/`)) return objectRefused(object, unitsAtMost);
   if (!kindRead(object.apiVersion, kind).applied)
     return `${showHidden(`${String(object.apiVersion)} ${kind}`)} is not a kind orgctl writes (${WRITTEN_KINDS.namespaced
       .concat(WRITTEN_KINDS.cluster)
       .map((k) => k.kind)
       .join(', ')}, each v1): the AppProject refuses it, and the API server may know no such kind`;
-  const refused = objectRefused(object);
+  const refused = objectRefused(object, unitsAtMost);
   // Said once: what labels and annotations break says so itself.
   return (
     refused && showHidden(refused.endsWith('API server refuses it') ? refused : `${refused}: the API server refuses it`)
@@ -120,10 +125,10 @@ function notApplied(path: string, object: Record<string, unknown>, kind: string)
  * refuses (notApplied). The order lives here alone: notApplied is given the kind, which a document
  * reaching it always has (the typeof below only says so to TypeScript).
  */
-function refusal(path: string, object: Record<string, unknown>): string | undefined {
+function refusal(path: string, object: Record<string, unknown>, unitsAtMost: number): string | undefined {
   const unwritten = readAsList(object) ?? metadataNotWritten(object);
   if (unwritten) return `${unwritten}: not an object orgctl writes`;
-  const refused = typeof object.kind === 'string' ? notApplied(path, object, object.kind) : undefined;
+  const refused = typeof object.kind === 'string' ? notApplied(path, object, object.kind, unitsAtMost) : undefined;
   return (
     refused &&
     `${objectShown(object)}: ${refused}, so Argo CD applies nothing of its Application; orgctl writes only what the server accepts`
@@ -469,8 +474,9 @@ function judgeOutput(
     const fileNumber = placed.files.push({ path: f.path, label: f.label }) - 1;
     // Only a reading with a cache meets objects read before (a single reading makes every one anew).
     const { before, own } = cache ? verdictsOf(cache, f.path, read.documents.length) : {};
+    const units = read.unitsAtMost;
     read.documents.forEach((object, index) => {
-      const refused = before?.(index) ? undefined : refusal(f.path, object);
+      const refused = before?.(index) ? undefined : refusal(f.path, object, units[index]!);
       if (own && refused === undefined) own[index] = 1;
       if (refused) {
         errors.push(`${f.label}#${index}: ${refused}`);

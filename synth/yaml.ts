@@ -337,6 +337,16 @@ export function parseBlockYaml(text: string): Record<string, unknown>[] | undefi
   }
 }
 
+/** A text's documents, as readCanonicalYaml reads them. */
+export interface CanonicalDocuments {
+  readonly documents: Record<string, unknown>[];
+  /**
+   * For each document, at least the UTF-16 units of its text (its `---` line and lines, up to the
+   * next document's): what a document holds is bounded by what it is written in (sizeRefused).
+   */
+  readonly unitsAtMost: readonly number[];
+}
+
 /** Where a text leaves the canonical subset, and what was found there. */
 interface NotCanonicalAt {
   /** 1-based. */
@@ -349,24 +359,22 @@ interface NotCanonicalAt {
  * output reads nothing else, because what another parser (Go's, in kubectl and Argo CD) might read
  * differently (anchors, aliases, merge keys, tags, duplicate keys, directives) is never written.
  */
-export function readCanonicalYaml(
-  text: string,
-  cache?: CachedFile,
-): { documents: Record<string, unknown>[] } | { error: NotCanonicalAt } {
+export function readCanonicalYaml(text: string, cache?: CachedFile): CanonicalDocuments | { error: NotCanonicalAt } {
   const first = cache?.documents.readings(cache.file)[0];
   // The first reading's very text (a file the change left alone): a reading is kept only once its
   // whole text was read and found free of raw characters, and the same text reads as the same
   // documents, so they are the first's, as each would be taken one by one below, with nothing read.
   if (first !== undefined && first.text === text) {
     cache!.documents.keep(cache!.file, first);
-    return { documents: first.docs.slice() };
+    // Each body, and its `---` line (the first document's may have none: then an over-count).
+    return { documents: first.docs.slice(), unitsAtMost: first.bodies.map((b) => b.length + 4) };
   }
   const reuse = cache && new DocumentReuse(first, text);
   const reader = new CanonicalReader(text, reuse);
   try {
     const documents = reader.documents();
     if (cache) cache.documents.keep(cache.file, reuse!); // it holds this text's documents, each with its text
-    return { documents };
+    return { documents, unitsAtMost: reader.units };
   } catch (e) {
     if (!(e instanceof NotCanonical)) throw e;
     const at = Math.min(reader.position(), text.length);
@@ -672,6 +680,8 @@ class CanonicalReader {
   private colon = 0;
   /** The ranges [from, to) of the text taken from a first reading, in pairs: documents read there. */
   private readonly taken: number[] = [];
+  /** Each document's units, from its first line (its `---`) to where the next begins. */
+  readonly units: number[] = [];
 
   private readonly scalar: (token: string) => unknown;
   private readonly shared: Map<string, Readonly<Record<string, unknown>>>;
@@ -776,19 +786,23 @@ class CanonicalReader {
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
     // A first document may go without its `---` (a spec file usually does).
+    const units = this.units;
     if (this.indent !== -1 && !this.atDocumentStart()) {
       const start = this.start;
       const doc = this.mapping(0, -1);
       docs.push(doc);
+      units.push(Math.min(this.start, this.length) - start);
       this.reuse?.add(this.text.slice(start, this.start), doc); // a reading describes every document
     }
     while (this.indent !== -1) {
       if (!this.atDocumentStart()) throw new NotCanonical();
+      const start = this.start;
       if (this.reuse) docs.push(this.reusedDocument(this.reuse));
       else {
         this.nextLine();
         docs.push(this.mapping(0, -1));
       }
+      units.push(Math.min(this.start, this.length) - start);
     }
     return docs;
   }

@@ -276,15 +276,32 @@ function ownMetadataRefused(metadata: unknown): string | undefined {
   return labelsJudged(labels) || annotationsJudged(annotations) || undefined;
 }
 
-/** Why the API server refuses an object for its size (one request, a ConfigMap's data), or undefined. */
-export function sizeRefused(o: Record<string, unknown>): string | undefined {
-  const bytes = requestBytes(o);
+/**
+ * The most bytes of JSON (JSON.stringify's, as UTF-8) an object holds that orgctl's YAML reader
+ * (synth/yaml.ts readCanonicalYaml) read from `units` UTF-16 units of text: at most 3 bytes a unit
+ * and a few a line, with room. Each line of n units gives at most 3n bytes: a plain scalar or key
+ * k units and 2 quotes (a key's `: `, a line break and an item's `- ` pay for them, and for `,`,
+ * `{`, `[` and their ends), a quoted one is JSON and is written again in no more units (each at most
+ * 3 bytes), a block scalar's character at most 2 units (`\"`, `\\`, `\n`: raw controls are refused)
+ * or 3 bytes, a number or true, false, null as written.
+ */
+export const jsonBytesOfUnitsAtMost = (units: number): number => 6 * units + 8;
+
+/**
+ * Why the API server refuses an object for its size (one request, a ConfigMap's data), or undefined.
+ * `unitsAtMost`: at least the units of the text it was read from by orgctl's YAML reader, when it
+ * was (jsonBytesOfUnitsAtMost): an object that bound keeps far under the limit is not walked.
+ */
+export function sizeRefused(o: Record<string, unknown>, unitsAtMost?: number): string | undefined {
+  const bytes =
+    unitsAtMost !== undefined && jsonBytesOfUnitsAtMost(unitsAtMost) <= REQUEST_MAX_BYTES ? 0 : requestBytes(o);
   if (bytes > REQUEST_MAX_BYTES)
     return `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
   if (o.kind !== 'ConfigMap' || !isObj(o.data)) return undefined;
   // A UTF-16 unit is at most 3 bytes of UTF-8: data this far under the limit needs no exact measure
-  // (the membership lists, 1.7 million units at size L, took longer to measure than to parse).
-  if (3 * dataUnits(o.data) <= CONFIGMAP_DATA_MAX_BYTES) return undefined;
+  // (the membership lists, 1.7 million units at size L, took longer to measure than to parse). The
+  // data's units are at most its text's (an escape is longer than what it stands for).
+  if (3 * (unitsAtMost ?? dataUnits(o.data)) <= CONFIGMAP_DATA_MAX_BYTES) return undefined;
   const data = configMapDataBytes(o.data);
   return data > CONFIGMAP_DATA_MAX_BYTES
     ? `holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) the API server accepts in a ConfigMap`
@@ -454,13 +471,14 @@ function namesRefused(o: Record<string, unknown>): string | undefined {
  * Why the API server refuses an object of a kind orgctl writes, whatever wrote it: an RBAC object's
  * fields its schema does not declare, its name or namespace, its labels and annotations, its size, a role's rules, a binding's roleRef and
  * subjects; undefined when it accepts it. One refused object stops its whole Argo CD Application.
+ * `unitsAtMost`: as sizeRefused's, for an object orgctl's YAML reader read.
  */
-export function objectRefused(o: Record<string, unknown>): string | undefined {
+export function objectRefused(o: Record<string, unknown>, unitsAtMost?: number): string | undefined {
   return (
     fieldsRefused(o) ??
     namesRefused(o) ??
     ownMetadataRefused(o.metadata) ??
-    sizeRefused(o) ??
+    sizeRefused(o, unitsAtMost) ??
     (o.kind === 'Role' || o.kind === 'ClusterRole' ? rulesProblem(o) : undefined) ??
     (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding' ? bindingRefused(o) : undefined)
   );
