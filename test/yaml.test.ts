@@ -281,6 +281,46 @@ describe('canonical YAML reader', () => {
     }
   });
 
+  it('refuses a raw character at any place of an output, inserted or in place of any character, alone or in a later reading', () => {
+    const user = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
+    const meta = { labels: { 'app.kubernetes.io/managed-by': 'orgctl' }, annotations: { 'a/wave': '4' } };
+    const docs = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { ...meta, name: 'web' } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { ...meta, name: 'acme:r:pods', namespace: 'web' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:r:pods' },
+        subjects: [user('ann@acme.io'), user('bob@acme.io'), { kind: 'Group', name: 'é "q"' }],
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'm', namespace: 'web' },
+        data: { 'a key': 'line one\n\n  "two" \\\n', '1': 'x' },
+        list: [['a'], [], {}, null, 2],
+      },
+    ];
+    const text = toYamlStream(docs, 'header');
+    // Its shared mappings (subjects, labels) known, as from every file read before.
+    expect(parseCanonicalYaml(toYamlStream([docs[1]!, docs[0]!]))).toEqual([docs[1], docs[0]]);
+    expect(text).toContain('|'); // a block scalar
+    const lineOf = (t: string, at: number) => t.slice(0, at).split('\n').length;
+    for (const raw of ['\r', '\t', '\u0000', '\u007f', '\u0085', '\u2028', '\ufeff', '\uffff', '\ud800', '\udc00'])
+      for (let at = 0; at <= text.length; at++)
+        for (const later of [text.slice(0, at) + raw + text.slice(at), text.slice(0, at) + raw + text.slice(at + 1)]) {
+          if (later === text) continue;
+          const alone = readCanonicalYaml(later);
+          const cache = { documents: new DocumentCache(), file: 'lga1/shard-00/resources.yaml' };
+          readCanonicalYaml(text, cache);
+          const said = `${at} ${JSON.stringify(raw)}`;
+          expect(alone, said).toEqual({
+            error: { line: lineOf(later, at), found: expect.stringMatching(/^a raw .*which orgctl never writes/) },
+          });
+          expect(readCanonicalYaml(later, cache), said).toEqual(alone);
+        }
+  });
+
   it('refuses in a later reading of a file every raw character a reading of the whole text refuses, with the same error', () => {
     const docs = [{ kind: 'A', data: { x: 'one' } }, { kind: 'B', list: ['y'] }, { kind: 'C' }];
     const text = toYamlStream(docs, 'header');
