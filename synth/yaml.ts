@@ -463,6 +463,9 @@ function readScalar(token: string): unknown {
 
 function parseScalar(token: string): unknown {
   if (token.startsWith('"')) {
+    // JSON.parse passes these raw in a string (DEL, C1, U+2028, a BOM, a lone surrogate...): the
+    // reader looks at no other text for them (CanonicalReader.documents).
+    if (holdsUnwrittenRaw(token)) throw new NotCanonical();
     // Go refuses a \u escape of a surrogate ("invalid Unicode character escape code").
     if (/(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]/.test(token))
       throw new NotCanonical("a \\u escape of a surrogate, which Go's YAML refuses");
@@ -625,14 +628,10 @@ class DocumentReuse implements FileDocuments {
   ) {}
 
   /**
-   * Whether documents may be taken from a first reading. One is kept (DocumentCache.keep, by
-   * readCanonicalYaml alone) only once its whole text was read and found free of raw characters.
+   * The place in the first reading of a document whose text is `body`, or -1. A reading is kept
+   * (DocumentCache.keep, by readCanonicalYaml alone) only once its whole text was read and found
+   * free of raw characters.
    */
-  get takes(): boolean {
-    return this.first !== undefined;
-  }
-
-  /** The place in the first reading of a document whose text is `body`, or -1. */
   find(body: string): number {
     const first = this.first;
     if (!first) return -1;
@@ -678,8 +677,6 @@ class CanonicalReader {
   private indent = 0;
   /** Where the key just read ends (its `:`). */
   private colon = 0;
-  /** The ranges [from, to) of the text taken from a first reading, in pairs: documents read there. */
-  private readonly taken: number[] = [];
   /** Each document's units, from its first line (its `---`) to where the next begins. */
   readonly units: number[] = [];
 
@@ -743,28 +740,28 @@ class CanonicalReader {
   }
 
   documents(): Record<string, unknown>[] {
-    // A later reading looks for raw characters only outside the documents it takes from the first
-    // (their texts, equal to the letter, were looked at there), after it is read; read whole again
-    // when reading fails, so the error is the one a reading of the whole text gives.
-    if (!this.reuse?.takes) {
+    // A spec's blank and comment lines are passed over unread: its whole text is looked at first.
+    if (this.spec) {
       this.refuseRaw(0, this.length);
       return this.readDocuments();
     }
-    let docs: Record<string, unknown>[];
+    // orgctl's output is looked at as it is read, no character twice: a text is read only when each
+    // of its characters is indentation, `- `, `: ` or a `---` line, which the reader reads exactly;
+    // part of a token no raw character passes (knownToken, plainToken, parseScalar, which looks at a
+    // quoted one); a header comment's or a block scalar's line, looked at as read; or in a document
+    // or shared mapping whose text, equal to the letter, was read so before. When reading fails, the
+    // whole text is looked at first, so the error is the one a raw character anywhere gives.
     try {
-      docs = this.readDocuments();
+      return this.readDocuments();
     } catch (e) {
       this.refuseRaw(0, this.length);
       throw e;
     }
-    const taken = this.taken;
-    let from = 0;
-    for (let i = 0; i < taken.length; i += 2) {
-      this.refuseRaw(from, taken[i]!);
-      from = taken[i + 1]!;
-    }
-    this.refuseRaw(from, this.length);
-    return docs;
+  }
+
+  /** Refuses the text of [from, the current line) when it holds a raw character (its lines were read whole). */
+  private linesRead(from: number): void {
+    if (holdsUnwrittenRaw(this.text.slice(from, Math.min(this.start, this.length)))) throw new NotCanonical();
   }
 
   /**
@@ -785,6 +782,7 @@ class CanonicalReader {
   private readDocuments(): Record<string, unknown>[] {
     const docs: Record<string, unknown>[] = [];
     while (this.indent !== -1 && this.text.charCodeAt(this.start) === HASH) this.nextLine();
+    this.linesRead(0);
     // A first document may go without its `---` (a spec file usually does).
     const units = this.units;
     if (this.indent !== -1 && !this.atDocumentStart()) {
@@ -817,10 +815,6 @@ class CanonicalReader {
     let doc: Record<string, unknown>;
     if (from >= 0) {
       doc = reuse.taken(from);
-      // Its `---` line (exactly that: atDocumentStart) and its text, merged with a taken one before.
-      const taken = this.taken;
-      if (taken.length && taken[taken.length - 1] === this.start) taken[taken.length - 1] = bodyEnd;
-      else taken.push(this.start, bodyEnd);
       this.moveTo(bodyEnd);
     } else {
       this.nextLine();
@@ -956,12 +950,14 @@ class CanonicalReader {
   /** A `|` or `|-` block scalar's lines, from this line on. */
   private block(indent: number, keepNewline: boolean): string {
     const body: string[] = [];
+    const from = this.start;
     while (this.indent !== -1) {
       const empty = this.end === this.start;
       if (!empty && this.indent < indent) break;
       body.push(empty ? '' : this.text.slice(this.start + indent, this.end));
       this.moveTo(this.end + 1);
     }
+    this.linesRead(from);
     if (this.spec) this.skipIgnored();
     while (body.length && body[body.length - 1] === '') body.pop();
     if (!body.length || body[0] === '' || body[0]!.startsWith(' ')) throw new NotCanonical();
