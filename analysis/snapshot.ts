@@ -268,13 +268,36 @@ export function readSnapshotPair(base: SideDocs, head: SideDocs): { base: Snapsh
       base: snapshotOf(base.docs, base.membership, baseRbac),
       head: snapshotOf(head.docs, head.membership, headRbac),
     };
+  const cells = sameRulesWhereBoth(baseRbac, headRbac) ? new CellMaker() : undefined;
   return {
     base: {
-      ...snapshotOf(base.docs, base.membership, baseRbac, only),
+      ...snapshotOf(base.docs, base.membership, baseRbac, only, false, cells),
       grantCount: grantCountOf(base.membership, baseRbac),
     },
-    head: snapshotOf(head.docs, head.membership, headRbac, only),
+    head: snapshotOf(head.docs, head.membership, headRbac, only, false, cells),
   };
+}
+
+/**
+ * Every role's rules as text, by `Kind/namespace/name` (Snapshot.ruleSets), once per side's list of
+ * roles: affectedSubjects compares the two sides' and each side's snapshot keeps its own. Read only.
+ */
+function ruleTextsOf(roles: readonly RoleObject[]): ReadonlyMap<string, string> {
+  let texts = RULE_TEXTS.get(roles);
+  if (!texts) RULE_TEXTS.set(roles, (texts = new Map(roles.map((r) => [roleId(r), JSON.stringify(r.rules)]))));
+  return texts;
+}
+const RULE_TEXTS = new WeakMap<readonly RoleObject[], ReadonlyMap<string, string>>();
+
+/**
+ * Whether every role both sides hold (by `Kind/namespace/name`) has the same rules on both: then
+ * what a set of roles allows (CellMaker, by their keys) is the same on both sides, and one
+ * CellMaker works it out once for the pair.
+ */
+function sameRulesWhereBoth(base: RbacSet, head: RbacSet): boolean {
+  const [b, h] = [ruleTextsOf(base.roles), ruleTextsOf(head.roles)];
+  for (const [id, text] of b) if (h.has(id) && h.get(id) !== text) return false;
+  return true;
 }
 
 /** The declared cluster whose folder holds a file (`<cluster>/<shard>/resources.yaml`), as placementOf reads it. */
@@ -458,6 +481,45 @@ const subjectName = (s: SubjectObject, scope: string) =>
     : (s.kind === 'User' && exactServiceAccountOf(s.name)) || s.name;
 
 /**
+ * The bindings that name a subject of `only` where it is kept (its namespace, or everywhere): the
+ * only ones whose pairs the access index keeps (its subjectPairs names subjects as subjectName
+ * does), so that it need not number every subject of the output (100,000 pairs at size L, for the
+ * thousand or so a 1% change touches). The bindings keep their order; every role stays.
+ */
+function bindingsNaming(
+  bindings: readonly BindingObject[],
+  only: ReadonlyMap<string, ReadonlySet<string> | true>,
+): BindingObject[] {
+  return bindings.filter(namesKept(only));
+}
+
+/**
+ * bindingsNaming's test, one per `only`, so that head asks base's answers: a subject's kept scopes
+ * found once per subject (bySubject), and a binding's answer kept by its subjects' list, which a
+ * document both sides share gives both (objects.ts reads a list once), with the namespace it holds
+ * for. A ServiceAccount named without a namespace is the binding's namespace's: asked each time.
+ */
+function namesKept(only: ReadonlyMap<string, ReadonlySet<string> | true>): (b: BindingObject) => boolean {
+  let test = NAMES_KEPT.get(only);
+  if (test) return test;
+  const scopesOf = bySubject((s) => only.get(subjectName(s, '')));
+  const byList = new WeakMap<readonly SubjectObject[], { readonly namespace: string; readonly kept: boolean }>();
+  test = (b) => {
+    const known = byList.get(b.subjects);
+    if (known?.namespace === b.namespace) return known.kept;
+    const kept = b.subjects.some((s) => {
+      const scopes = s.kind === 'ServiceAccount' && !s.namespace ? only.get(subjectName(s, b.namespace)) : scopesOf(s);
+      return scopes === true || scopes?.has(b.namespace) === true;
+    });
+    byList.set(b.subjects, { namespace: b.namespace, kept });
+    return kept;
+  };
+  NAMES_KEPT.set(only, test);
+  return test;
+}
+const NAMES_KEPT = new WeakMap<ReadonlyMap<string, ReadonlySet<string> | true>, (b: BindingObject) => boolean>();
+
+/**
  * The cells (subject, namespace) a change can touch, or undefined when that is not known for sure
  * (then everyone's access is computed). Documents read with one cache share one object when their text
  * is the same on both sides, so a binding is unchanged when its object is on both sides. Touched:
@@ -539,8 +601,7 @@ function affectedSubjects(
   }
   for (const hs of edited.values()) for (const h of hs) add(h);
   // Bindings to a role that changed.
-  const rulesOf = (rbac: RbacSet) => new Map(rbac.roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
-  const [baseRules, headRules] = [rulesOf(baseRbac), rulesOf(headRbac)];
+  const [baseRules, headRules] = [ruleTextsOf(baseRbac.roles), ruleTextsOf(headRbac.roles)];
   const changedRoles = new Set(
     [...new Set([...baseRules.keys(), ...headRules.keys()])].filter((id) => baseRules.get(id) !== headRules.get(id)),
   );
@@ -583,16 +644,24 @@ function affectedSubjects(
  * ServiceAccount subjects only (affectedSubjects makes sure of it).
  */
 function grantCountOf(membership: Membership, rbac: RbacSet): number {
-  const authz = new Authorizer(rbac);
-  // (namespace, role) → its bindings: a binding split by size names its people in several parts.
-  const groups = new Map<string, BindingObject[]>();
+  // Its roles only: which role a binding's is, all this asks (no index of the bindings by namespace).
+  const authz = new Authorizer({ ...rbac, bindings: [] });
+  // (role, namespace) → its bindings: a binding split by size names its people in several parts.
+  // By the role object, then the namespace: no key written per binding (20,000 at size L).
+  const byRole = new Map<RoleObject, Map<string, BindingObject[]>>();
+  const groups: BindingObject[][] = [];
   for (const b of rbac.bindings) {
     const role = authz.roleOf(b);
     if (!role) continue;
-    const key = `${b.namespace}\u0000${roleId(role)}`;
-    const group = groups.get(key);
+    let byNamespace = byRole.get(role);
+    if (!byNamespace) byRole.set(role, (byNamespace = new Map()));
+    const group = byNamespace.get(b.namespace);
     if (group) group.push(b);
-    else groups.set(key, [b]);
+    else {
+      const list = [b];
+      byNamespace.set(b.namespace, list);
+      groups.push(list);
+    }
   }
   // Each member's place, and the last group that counted them (-1: none yet): each person once per
   // group, with no set of holders per group (20,000 of them at size L).
@@ -602,7 +671,7 @@ function grantCountOf(membership: Membership, rbac: RbacSet): number {
   const placeOf = bySubject((s) => place.get(s.name) ?? -1);
   let n = 0;
   let id = 0;
-  for (const group of groups.values()) {
+  for (const group of groups) {
     for (const b of group)
       for (const s of b.subjects) {
         if (s.kind !== 'User') continue;
@@ -628,9 +697,9 @@ function snapshotOf(
   rbac: RbacSet,
   only?: ReadonlyMap<string, ReadonlySet<string> | true>,
   byCluster = false,
+  cells = new CellMaker(),
 ): Snapshot {
   const { org, users, invites, tokens, namespaceSettings } = membership;
-  const cells = new CellMaker();
   const access = new Map<string, Record<string, LazyCell>>();
   const groupAccess = new Map<string, Record<string, LazyCell>>();
   const roles: RoleObject[] = [];
@@ -639,7 +708,8 @@ function snapshotOf(
   for (const cluster of byCluster ? clusters : [undefined]) {
     const apart = cluster === undefined ? undefined : clusterRbac(rbac, cluster, clusters);
     const set = apart?.rbac ?? rbac;
-    for (const subject of accessIndex(new Authorizer(set), only ? { only } : {})) {
+    const authz = new Authorizer(only ? { ...set, bindings: bindingsNaming(set.bindings, only) } : set);
+    for (const subject of accessIndex(authz, only ? { only } : {})) {
       const [map, name] = subjectKey(subject.kind, subject.name, access, groupAccess);
       let byScope = map.get(name);
       if (!byScope) map.set(name, (byScope = nameRecord()));
@@ -666,7 +736,10 @@ function snapshotOf(
       .filter((r) => r.kind === 'Role' && (r.name.startsWith(customPrefix) || r.name.startsWith(tokenPrefix)))
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
-  const ruleSets = new Map(roles.map((r) => [roleId(r), JSON.stringify(r.rules)]));
+  // The one account every cluster shares holds the side's roles as read: their texts as affectedSubjects made them.
+  const ruleSets = byCluster
+    ? new Map(roles.map((r) => [roleId(r), JSON.stringify(r.rules)]))
+    : ruleTextsOf(rbac.roles);
   return {
     org,
     users,
