@@ -107,6 +107,17 @@ function docsOf(): ManifestDoc[] {
     .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
 }
 
+/** Two sides read as a pair, as `orgctl diff` reads them, and their diff: the full snapshots' diff. */
+function pairAsFull(base: ManifestDoc[], head: ManifestDoc[]) {
+  const pair = readSnapshotPair(
+    { docs: base, membership: readMembership(base, 'base') },
+    { docs: head, membership: readMembership(head, 'head') },
+  );
+  const d = diffSnapshots(pair.base, pair.head, TODAY);
+  expect(d).toEqual(diffSnapshots(readSnapshot(base, 'base'), readSnapshot(head, 'head'), TODAY));
+  return { pair, d };
+}
+
 describe('a Group only head names, in a binding edited in place', () => {
   it("makes the pair read everyone (a Group's reach is its members'), its diff the full snapshots'", () => {
     const base = docsOf();
@@ -115,13 +126,8 @@ describe('a Group only head names, in a binding edited in place', () => {
     const edited = structuredClone(target.object) as { subjects: unknown[] };
     edited.subjects = [...edited.subjects, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'everyone' }];
     const head = base.map((d) => (d === target ? { ...d, object: edited } : d));
-    const pair = readSnapshotPair(
-      { docs: base, membership: readMembership(base, 'base') },
-      { docs: head, membership: readMembership(head, 'head') },
-    );
+    const { pair, d } = pairAsFull(base, head);
     expect(pair.base.grantCount).toBeUndefined();
-    const d = diffSnapshots(pair.base, pair.head, TODAY);
-    expect(d).toEqual(diffSnapshots(readSnapshot(base, 'base'), readSnapshot(head, 'head'), TODAY));
     expect(d.outsiders?.map((o) => o.id)).toEqual(['Group everyone']);
   });
 });
@@ -157,5 +163,34 @@ describe('a hand-written head: a User subject that is a ServiceAccount (a red te
         ?.changes.map((c) => c.text)
         .join('; '),
     ).toMatch(/w:full in data/);
+  });
+});
+
+describe('a role whose rules head changes', () => {
+  it("gives the pair's head cells of head's rules (no cell worked out once for both sides), its diff the full snapshots'", () => {
+    const base = docsOf();
+    // A level's ClusterRole a RoleBinding binds (not w:full, which allows everything already): every
+    // cell holding it differs in head by its rules only.
+    type Binding = { kind?: string; roleRef: { name: string } };
+    const bound = base
+      .map((d) => d.object as Binding)
+      .find((o) => o.kind === 'RoleBinding' && !o.roleRef.name.endsWith(':w:full'))!;
+    const named = (d: ManifestDoc) => d.object as { kind?: string; metadata?: { name?: string } };
+    const target = base.find((d) => named(d).kind === 'ClusterRole' && named(d).metadata?.name === bound.roleRef.name)!;
+    const edited = structuredClone(target.object) as { rules: unknown[] };
+    edited.rules = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }];
+    const head = base.map((d) => (d === target ? { ...d, object: edited } : d));
+    const { pair } = pairAsFull(base, head);
+    expect(pair.base.grantCount).toBeDefined();
+    // Each head cell the pair holds, base's same cell worked out first (as a diff asks them), is head's own.
+    const full = readSnapshot(head, 'head');
+    let compared = 0;
+    for (const [name, cells] of pair.head.access)
+      for (const [ns, cell] of Object.entries(cells)) {
+        expect(pair.base.access.get(name)?.[ns]?.cell).toBeDefined();
+        expect(cell.cell).toEqual(full.access.get(name)![ns]!.cell);
+        compared++;
+      }
+    expect(compared).toBeGreaterThan(0);
   });
 });
