@@ -658,3 +658,122 @@ describe('the proof against base, reading a shard file by the places of its docu
     expect(p.full).toBe(false);
   });
 });
+
+describe('the proof against base, where a changed binding base has is in parts', () => {
+  // 1,500 people with long names hold r:pods in data: more than one RoleBinding holds (two parts).
+  // Head: one person of the first part leaves and one joins after the last (the same count), so
+  // the second part's first person moves into the first; or one of the second part leaves.
+  const crowd = (i: number) => `${'p'.repeat(60)}${String(i).padStart(4, '0')}@acme.io`;
+  const pods = (holders: number[]) => (s: Spec) => {
+    for (let i = 0; i <= 1500; i++) s.spec.users.push({ email: crowd(i) });
+    for (const i of holders) s.spec.grants.push({ user: crowd(i), namespace: 'data', levels: ['r:pods'] });
+  };
+  const all = Array.from({ length: 1500 }, (_, i) => i);
+  const base = output(spec(pods(all)));
+  const head = output(spec(pods([...all.filter((i) => i !== 100), 1500])));
+  const tail = output(spec(pods(all.filter((i) => i !== 1400))));
+  const entry = (i: number) => subject(crowd(i));
+  /** The documents of `files`' shard files holding data, as texts: `edit` changes the parts' (both clusters alike). */
+  const inParts = (files: OutputText[], edit: (parts: string[]) => void) =>
+    inBoth(
+      files,
+      (text) => {
+        const docs = text.split('\n---\n');
+        const at = docs.findIndex((d) => d.includes('  name: acme:r:pods\n  namespace: data\n'));
+        expect(docs[at + 1]).toContain('  name: acme:r:pods:2\n  namespace: data\n');
+        const parts = [docs[at]!, docs[at + 1]!];
+        edit(parts);
+        docs.splice(at, 2, ...parts);
+        return docs.join('\n---\n');
+      },
+      'data',
+    );
+  /** Where the first part ends and the second begins, in head. */
+  const boundary = (files: OutputText[]) => {
+    const text = files.find((f) => f.content.includes('  name: acme:r:pods:2\n'))!.content;
+    const second = text.slice(text.indexOf('  name: acme:r:pods:2\n'));
+    return Number(/name: p+(\d{4})@acme\.io/.exec(second.slice(second.indexOf('subjects:\n')))![1]);
+  };
+
+  it('proves the change, its reverse and a change in the second part alone, as the full proof does', () => {
+    // Base's second part begins one person later in head (the first part lost one).
+    expect(boundary(head)).toBe(boundary(base) + 1);
+    expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+    expect(proofs(head, base)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+    expect(boundary(tail)).toBe(boundary(base));
+    expect(proofs(base, tail)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+  });
+
+  const b = boundary(head);
+  /** The second part's first person written last in the first (a document's text ends without its line break). */
+  const moveFirstBack = (parts: string[]) => {
+    parts[1] = parts[1]!.replace(entry(b), '');
+    parts[0] = `${parts[0]}\n${entry(b).trimEnd()}`;
+  };
+  const forgeries: [string, OutputText[]][] = [
+    // The boundary where base has it: the second part's first person kept there.
+    [
+      'the parts split where base splits them',
+      inParts(head, (parts) => {
+        parts[0] = parts[0]!.slice(0, parts[0]!.lastIndexOf('\n- '));
+        parts[1] = parts[1]!.replace('subjects:\n', `subjects:\n${entry(b - 1)}`);
+      }),
+    ],
+    [
+      "the second part's first person also kept in the first",
+      inParts(head, (parts) => {
+        parts[0] = `${parts[0]}\n${entry(b + 1).trimEnd()}`;
+      }),
+    ],
+    [
+      'a person moved from the first part to the second',
+      inParts(head, (parts) => {
+        parts[0] = parts[0]!.replace(entry(5), '');
+        parts[1] = parts[1]!.replace('subjects:\n', `subjects:\n${entry(5)}`);
+      }),
+    ],
+    [
+      'the one who joins written in the first part',
+      inParts(head, (parts) => {
+        parts[1] = parts[1]!.replace(`\n${entry(1500).trimEnd()}`, '');
+        parts[0] = parts[0]!.replace(entry(0), entry(0) + entry(1500));
+      }),
+    ],
+    [
+      'the one who leaves kept in the first part',
+      inParts(head, (parts) => {
+        parts[0] = parts[0]!.replace(entry(101), entry(100) + entry(101));
+      }),
+    ],
+    [
+      'a person of the second part replaced by the one who joins, the count the same',
+      inParts(head, (parts) => {
+        parts[1] = parts[1]!.replace(entry(1450), entry(1450).replace('1450', '1500'));
+      }),
+    ],
+    [
+      "the parts' names swapped",
+      inParts(head, (parts) => {
+        parts[0] = parts[0]!.replace('  name: acme:r:pods\n', '  name: acme:r:pods:2\n');
+        parts[1] = parts[1]!.replace('  name: acme:r:pods:2\n', '  name: acme:r:pods\n');
+      }),
+    ],
+    [
+      'the second part named a third',
+      inParts(head, (parts) => {
+        parts[1] = parts[1]!.replace('  name: acme:r:pods:2\n', '  name: acme:r:pods:3\n');
+      }),
+    ],
+    [
+      "the second part's entries quoted otherwise",
+      inParts(head, (parts) => {
+        parts[1] = parts[1]!.replace(
+          entry(1460),
+          entry(1460).replace(`name: ${crowd(1460)}`, `name: "${crowd(1460)}"`),
+        );
+      }),
+    ],
+    ["the second part's first person moved to the first part's end", inParts(head, moveFirstBack)],
+  ];
+  refusesEach(base, head, forgeries);
+});
