@@ -7,8 +7,8 @@
  * RoleBindings of some namespaces, head is what orgctl renders from it when (and this module
  * checks each) every other byte is base's, every namespace's bindings are written as synthesis
  * writes them for who they bind (compared as text, in every cluster's copy alike: a binding base
- * has, one part on either side, is base's text with the people added and removed spliced in by the
- * renderer's own entry and order; a role new in its namespace, one part, people only, the render of
+ * has is base's text with the people added and removed spliced in by the renderer's own entry and
+ * order, in parts split as the renderer splits them; a role new in its namespace, one part, people only, the render of
  * one of them with the others spliced in alike; any other re-rendered by the renderer's own function), each
  * person gaining a level is a member whose grants orgctl binds, nobody loses what being an admin
  * or Add All gives everywhere, and no changed file outgrows an Argo CD Application. The policies those bindings could break are the ones on who holds a
@@ -272,6 +272,63 @@ function placeAmong(subjects: readonly Obj[], key: string): number {
 }
 
 /**
+ * Where each subject's entry begins in a binding's text base holds (one entry per subject after
+ * SUBJECTS_LINE, each beginning a line with `- `, its other lines indented), and its end last;
+ * undefined when the text is not so.
+ */
+function entryStarts(baseText: string, count: number): number[] | undefined {
+  const at = baseText.indexOf(`\n${SUBJECTS_LINE}`);
+  if (at < 0 || !count || !baseText.endsWith('\n')) return undefined;
+  const starts = [at + 1 + SUBJECTS_LINE.length];
+  for (let p = baseText.indexOf('\n- ', starts[0]!); p >= 0; p = baseText.indexOf('\n- ', p + 1)) starts.push(p + 1);
+  if (starts.length !== count || !baseText.startsWith('- ', starts[0]!)) return undefined;
+  starts.push(baseText.length);
+  return starts;
+}
+
+/** A change to base's subjects: an added person's entry before base's subject `at` (past the last: at the end), or base's `at` cut. */
+interface SubjectChange {
+  readonly at: number;
+  readonly entry?: string;
+  readonly key: string;
+  /** An added person's name. */
+  readonly name?: string;
+}
+
+/**
+ * What changes among base's `subjects` (in the render's order) when `removed` leave and `added`
+ * join, by base's index, in order (an entry before a cut at one index); undefined when a removed
+ * person is not at their place among base's.
+ */
+function subjectChanges(
+  subjects: readonly Obj[],
+  { added, removed }: { readonly added: readonly string[]; readonly removed: ReadonlySet<string> },
+  entries: Map<string, string>,
+): SubjectChange[] | undefined {
+  const changes: SubjectChange[] = [];
+  for (const name of added) {
+    const ref = { kind: 'User', name } as const;
+    let entry = entries.get(name);
+    if (entry === undefined) entries.set(name, (entry = subjectEntry(ref)));
+    const key = subjectKey(ref);
+    changes.push({ at: placeAmong(subjects, key), entry, key, name });
+  }
+  for (const name of removed) {
+    const key = subjectKey({ kind: 'User', name });
+    const i = placeAmong(subjects, key) - 1;
+    const s = subjects[i];
+    if (s?.kind !== 'User' || s.name !== name) return undefined;
+    changes.push({ at: i, key });
+  }
+  return changes.sort(
+    (a, b) =>
+      a.at - b.at ||
+      Number(a.entry === undefined) - Number(b.entry === undefined) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+}
+
+/**
  * The one RoleBinding of a role in a namespace as orgctl writes it when its people are base's but
  * `removed`, plus `added`: base's text (written by orgctl and proved when it merged, as every byte
  * this proof leaves as base's) with the removed people's entries cut out and the added ones'
@@ -280,7 +337,7 @@ function placeAmong(subjects: readonly Obj[], key: string): number {
  * between two changes are kept as one piece, and only the changed people's places are looked up
  * (base's subjects are in the render's order). Undefined when base's text is not one entry per
  * subject after SUBJECTS_LINE, when a removed person is not among base's, or when the result is
- * more than one part (then the renderer writes it whole).
+ * more than one part (then splicedParts, else the renderer).
  */
 function splicedBinding(
   baseText: string,
@@ -291,36 +348,9 @@ function splicedBinding(
   entries: Map<string, string>,
 ): string | undefined {
   const subjects = baseDoc.subjects as Obj[];
-  const at = baseText.indexOf(`\n${SUBJECTS_LINE}`);
-  if (at < 0 || !subjects.length || !baseText.endsWith('\n')) return undefined;
-  // Each entry begins a line with `- ` (its other lines are indented): one per subject.
-  const starts = [at + 1 + SUBJECTS_LINE.length];
-  for (let p = baseText.indexOf('\n- ', starts[0]!); p >= 0; p = baseText.indexOf('\n- ', p + 1)) starts.push(p + 1);
-  if (starts.length !== subjects.length || !baseText.startsWith('- ', starts[0]!)) return undefined;
-  starts.push(baseText.length);
-  // What changes, by base's index: an added person's entry goes before the subject there (at the
-  // end past the last), a removed person's is cut; in order, an entry before a cut at one index.
-  const changes: { readonly at: number; readonly entry?: string; readonly key: string }[] = [];
-  for (const name of added) {
-    const ref = { kind: 'User', name } as const;
-    let entry = entries.get(name);
-    if (entry === undefined) entries.set(name, (entry = subjectEntry(ref)));
-    const key = subjectKey(ref);
-    changes.push({ at: placeAmong(subjects, key), entry, key });
-  }
-  for (const name of removed) {
-    const key = subjectKey({ kind: 'User', name });
-    const i = placeAmong(subjects, key) - 1;
-    const s = subjects[i];
-    if (s?.kind !== 'User' || s.name !== name) return undefined;
-    changes.push({ at: i, key });
-  }
-  changes.sort(
-    (a, b) =>
-      a.at - b.at ||
-      Number(a.entry === undefined) - Number(b.entry === undefined) ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  const starts = entryStarts(baseText, subjects.length);
+  const changes = starts && subjectChanges(subjects, { added, removed }, entries);
+  if (!starts || !changes) return undefined;
   const pieces = [baseText.slice(0, starts[0])];
   let from = 0;
   for (const c of changes) {
@@ -339,6 +369,61 @@ function splicedBinding(
   for (const name of added) bytes += refBytes({ kind: 'User', name });
   for (const s of subjects) if (!(s.kind === 'User' && removed.has(s.name as string))) bytes += refBytes(refOf(s));
   return fitsOneBinding(bytes) ? text : undefined;
+}
+
+/**
+ * A role's RoleBindings in parts as orgctl writes them when its people are base's but who `change`
+ * removes, plus whom it adds (a role over one binding's size, on either side): base's parts' entries, in order,
+ * with the changed people's cut out and written in as splicedBinding does, then split as the render
+ * splits them (Subjects.parts: a part closes before the subject whose bytes, refBytes, would take it
+ * past one binding), each part base's text of that part up to SUBJECTS_LINE (its name, `role:N`)
+ * and its entries. So a part boundary, each entry and each part's name are what the render makes
+ * of head's people; the texts are compared with head's as any. Undefined when a base part is not
+ * one entry per subject, when a removed person is not among base's, or when head's people take more
+ * parts than base's (then the renderer writes it whole).
+ */
+function splicedParts(base: RoleGroup, change: HoldersChange, entries: Map<string, string>): string[] | undefined {
+  const { texts: baseTexts, docs: baseDocs } = base;
+  const heads: string[] = [];
+  const subjects: Obj[] = [];
+  // Each base subject's entry, as a slice of its part's text.
+  const texts: string[] = [];
+  for (let p = 0; p < baseTexts.length; p++) {
+    const text = baseTexts[p]!;
+    const part = baseDocs[p]!.subjects as Obj[];
+    const starts = entryStarts(text, part.length);
+    if (!starts) return undefined;
+    heads.push(text.slice(0, starts[0]));
+    for (let i = 0; i < part.length; i++) {
+      subjects.push(part[i]!);
+      texts.push(text.slice(starts[i], starts[i + 1]));
+    }
+  }
+  const changes = subjectChanges(subjects, change, entries);
+  if (!changes) return undefined;
+  // Head's entries in the render's order, each with its bytes as the render counts them.
+  const order: { readonly entry: string; readonly bytes: number }[] = [];
+  const keep = (i: number) => order.push({ entry: texts[i]!, bytes: refBytes(refOf(subjects[i]!)) });
+  let from = 0;
+  for (const c of changes) {
+    for (; from < c.at; from++) keep(from);
+    if (c.name !== undefined) order.push({ entry: c.entry!, bytes: refBytes({ kind: 'User', name: c.name }) });
+    else from = c.at + 1;
+  }
+  for (; from < subjects.length; from++) keep(from);
+  if (!order.length) return undefined;
+  const parts: string[][] = [[]];
+  let bytes = 0;
+  for (const { entry, bytes: size } of order) {
+    if (parts[parts.length - 1]!.length && !fitsOneBinding(bytes + size)) {
+      parts.push([]);
+      bytes = 0;
+    }
+    parts[parts.length - 1]!.push(entry);
+    bytes += size;
+  }
+  if (parts.length > heads.length) return undefined;
+  return parts.map((part, j) => heads[j]! + part.join(''));
 }
 
 /** A namespace's RoleBindings as synthesis writes them for who holds its roles (namespaceRoleBindings). */
@@ -379,9 +464,24 @@ function newBinding(
 }
 
 /**
+ * A role base has, of the same kind, as orgctl writes it for head's people from base's text: one
+ * part on either side, splicedBinding; parts on either, splicedParts. Undefined when neither applies.
+ */
+function splicedRole(
+  h: RoleGroup,
+  b: RoleGroup,
+  change: HoldersChange,
+  entries: Map<string, string>,
+): string[] | undefined {
+  if (h.texts.length > 1 || b.texts.length > 1) return splicedParts(b, change, entries);
+  const one = splicedBinding(b.texts[0]!, b.docs[0]!, change.added, change.removed, entries);
+  return one === undefined ? undefined : [one];
+}
+
+/**
  * Why a namespace's changed RoleBindings are not proved, or undefined when they are: in orgctl's
  * order, one run per role, every role whose bindings changed judged (judgeHolders) and written as
- * synthesis writes them (splicedBinding, else re-rendered by its own function), compared as text; a
+ * synthesis writes them (splicedRole, newBinding, else re-rendered by its own function), compared as text; a
  * role's bindings unchanged from base are base's.
  */
 function judgeNamespace(
@@ -427,13 +527,9 @@ function judgeNamespace(
     // One part on either side, of the same kind of role: base's text with who changed spliced in;
     // a role new here, one part, of people only: the render of one of them with the others spliced
     // in; else (parts, tokens) every subject rendered by the renderer.
-    const spliced =
-      b && bh && h!.texts.length === 1 && b.texts.length === 1 && bh.roleKind === hh.roleKind
-        ? splicedBinding(b.texts[0]!, b.docs[0]!, change.added, change.removed, context.entries)
-        : !b
-          ? newBinding(h!, hh, namespace, context.render, context.entries)
-          : undefined;
-    const written = spliced !== undefined ? [spliced] : renderedTexts(h!, hh, namespace, context.render);
+    const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.entries) : undefined;
+    const one = !b ? newBinding(h!, hh, namespace, context.render, context.entries) : undefined;
+    const written = spliced ?? (one !== undefined ? [one] : renderedTexts(h!, hh, namespace, context.render));
     if (!sameTexts(written, h!.texts))
       return `namespace ${namespace}'s RoleBindings of ${hh.roleName} are not written as orgctl writes them for who they bind`;
   }
