@@ -8,7 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputText } from '../../cli/output-read.ts';
 import { run, TODAY } from '../helpers.ts';
-import { baseSpec, distPair, outputOf as output, proofsOf as proofs, refusesEach, type Spec } from './scenarios.ts';
+import {
+  baseSpec,
+  distPair,
+  outputOf as output,
+  proofsOf as proofs,
+  refusesEach,
+  type Rec,
+  type Spec,
+} from './scenarios.ts';
 
 function spec(edit: (s: Spec) => void = () => {}): Spec {
   const s = baseSpec();
@@ -774,6 +782,104 @@ describe('the proof against base, where a changed binding base has is in parts',
       }),
     ],
     ["the second part's first person moved to the first part's end", inParts(head, moveFirstBack)],
+  ];
+  refusesEach(base, head, forgeries);
+});
+
+describe("the proof against base, where a few people's dated access changes among users' ConfigMaps in several", () => {
+  // 1,500 people with long names: their records take two ConfigMaps. Head gives three of the first
+  // ConfigMap's people a dated grant: their lines grow, and the first ConfigMap's last person moves
+  // into the second. base's texts are kept for every other line.
+  const crowd = (i: number) => `${'q'.repeat(60)}${String(i).padStart(4, '0')}@acme.io`;
+  const dated = (who: number[]) => (s: Spec) => {
+    for (let i = 0; i < 1500; i++) s.spec.users.push({ email: crowd(i) });
+    for (const i of who)
+      s.spec.grants.push({ user: crowd(i), namespace: 'data', levels: ['r:pods'], expires: '2099-01-01' });
+  };
+  const base = output(spec(dated([])));
+  const head = output(spec(dated([10, 20, 30])));
+  const late = output(spec(dated([1400])));
+  const CLUSTER_FILES = ['lga1/cluster/resources.yaml', 'ord1/cluster/resources.yaml'];
+  /** The users' ConfigMaps of `files` as lines (each `    {...}`), edited alike in both clusters. */
+  const inLists = (files: OutputText[], edit: (lists: string[][]) => void) =>
+    files.map((f) => {
+      if (!CLUSTER_FILES.includes(f.path)) return f;
+      const docs = f.content.split('\n---\n');
+      const at = docs.findIndex((d) => d.includes('\n  name: orgctl-users\n'));
+      expect(docs[at + 1]).toContain('\n  name: orgctl-users-2\n');
+      const split = (d: string) => {
+        const start = d.indexOf('users.jsonl: |\n') + 'users.jsonl: |\n'.length;
+        return { head: d.slice(0, start), lines: d.slice(start).split('\n') };
+      };
+      const [one, two] = [split(docs[at]!), split(docs[at + 1]!)];
+      const lists = [one.lines, two.lines];
+      edit(lists);
+      docs[at] = one.head + lists[0]!.join('\n');
+      docs[at + 1] = two.head + lists[1]!.join('\n');
+      return { ...f, content: docs.join('\n---\n') };
+    });
+  /** The first line of the second ConfigMap (its record's email). */
+  const second = (files: OutputText[]) => {
+    let first = '';
+    inLists(files, (lists) => {
+      first = /"email":"([^"]+)"/.exec(lists[1]![0]!)![1]!;
+    });
+    return first;
+  };
+
+  it('proves the change, its reverse and a change in the second ConfigMap alone, as the full proof does', () => {
+    expect(second(head)).not.toBe(second(base));
+    expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+    expect(proofs(head, base)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+    expect(second(late)).toBe(second(base));
+    expect(proofs(base, late)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+  });
+
+  // The lines' last in the ConfigMap's text is followed by its document's end ('' after its line break, if any).
+  const lastLine = (lines: string[]) => lines.length - (lines[lines.length - 1] === '' ? 2 : 1);
+  const forgeries: [string, OutputText[]][] = [
+    [
+      'the ConfigMaps split where base splits them',
+      inLists(head, ([one, two]) => {
+        const [moved] = one!.splice(lastLine(one!), 1);
+        two!.unshift(moved!);
+      }),
+    ],
+    [
+      "the second ConfigMap's first line moved into the first",
+      inLists(head, ([one, two]) => {
+        const [moved] = two!.splice(0, 1);
+        one!.splice(lastLine(one!) + 1, 0, moved!);
+      }),
+    ],
+    [
+      'a line no change touches written with a space (the same record)',
+      inLists(head, ([, two]) => {
+        two![5] = two![5]!.replace('","username":', '", "username":');
+      }),
+    ],
+    [
+      "a changed person's line with its keys in another order (the same record)",
+      inLists(head, ([one]) => {
+        const at = one!.findIndex((l) => l.includes(crowd(20)));
+        const { email, ...rest } = JSON.parse(one![at]!.trim()) as Rec;
+        one![at] = `    ${JSON.stringify({ ...rest, email })}`;
+      }),
+    ],
+    [
+      'the second ConfigMap named as a third',
+      head.map((f) =>
+        CLUSTER_FILES.includes(f.path)
+          ? { ...f, content: f.content.replace('\n  name: orgctl-users-2\n', '\n  name: orgctl-users-3\n') }
+          : f,
+      ),
+    ],
+    [
+      'two lines of the second ConfigMap swapped',
+      inLists(head, ([, two]) => {
+        [two![3], two![4]] = [two![4]!, two![3]!];
+      }),
+    ],
   ];
   refusesEach(base, head, forgeries);
 });
