@@ -52,6 +52,7 @@ import {
   dormantRecords,
   type DormantParts,
   membershipLists,
+  membershipListsFrom,
   membersFileUser,
   withGrantRecords,
   namespaceRoleBindings,
@@ -727,6 +728,7 @@ function usersListsReason(
   head: FileDocuments | undefined,
   base: FileDocuments | undefined,
   membership: Membership,
+  baseUsers: ReadonlyMap<string, MemberUser>,
 ): string | undefined {
   if (!head || !base) return `${f.path} was not read document by document`;
   const isUsers = (d: Obj) => d.kind === 'ConfigMap' && isObj(d.metadata) && USERS_LIST.test(String(d.metadata.name));
@@ -735,8 +737,13 @@ function usersListsReason(
   let end = first;
   while (end < base.docs.length && isUsers(base.docs[end]!)) end++;
   const { name, systemNamespace } = membership.org;
-  const lists = membershipLists({ name, systemNamespace }, 'users', [...membership.users.values()]);
-  const expected = [...base.bodies.slice(0, first), ...lists.map((o) => toYamlDocument(o)), ...base.bodies.slice(end)];
+  const users = [...membership.users.values()];
+  // Base's texts with the changed records' lines written anew (base's users in the order read,
+  // as head's: grantRecordChanges), else every ConfigMap rendered.
+  const lists =
+    membershipListsFrom('users', users, [...baseUsers.values()], base.bodies.slice(first, end)) ??
+    membershipLists({ name, systemNamespace }, 'users', users).map((o) => toYamlDocument(o));
+  const expected = [...base.bodies.slice(0, first), ...lists, ...base.bodies.slice(end)];
   if (!sameTexts(head.bodies, expected)) return `${f.path} changes`;
   if (!withinShardLimits(head.docs.length, byteLength(f.content)))
     return `${f.path} is over one Argo CD Application's limits`;
@@ -829,7 +836,7 @@ export function proveAgainstBase(input: {
       }
       const users = datedChanges();
       if (typeof users === 'string' || !users.length || shard !== CLUSTER_SHARD) return no(`${f.path} changes`);
-      const why = usersListsReason(f, head.documents(f.path), base.documents(f.path), membership);
+      const why = usersListsReason(f, head.documents(f.path), base.documents(f.path), membership, input.baseUsers);
       if (why) return no(why);
       continue;
     }

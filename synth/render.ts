@@ -972,7 +972,7 @@ const membershipConfigMap = (
  * dist/). Every list grows with the organization: each is spread over numbered ConfigMaps, each
  * under the 256 KiB a client-side apply can copy into its annotation (a ConfigMap itself holds
  * 1 MiB; 12,000 invites in one ConfigMap were refused). Sizes in UTF-8 bytes, as the API server
- * counts them. (The proof against base renders the users' anew when only their dated access changes.)
+ * counts them. (The proof against base writes the users' from base's texts when only their dated access changes: membershipListsFrom.)
  */
 export function membershipLists(
   model: Pick<OrgModel, 'name' | 'systemNamespace'>,
@@ -986,6 +986,84 @@ export function membershipLists(
   ).map((chunk, i) =>
     membershipConfigMap(model, membershipListName(list, i), { [MEMBERSHIP_LISTS[list]]: chunk.join('') }),
   );
+}
+
+/** Whether `line` is written in a ConfigMap's block of lines as it is (a block has no escapes: blockScalar). */
+const blockCarries = (line: string): boolean => toYamlDocument({ l: `${line}\n` }) === `l: |\n  ${line}\n`;
+
+/**
+ * membershipLists' ConfigMaps as written (toYamlDocument) for `records`, from `before`, the texts
+ * the same list's were written as for `earlier` (as many records, in the same order): a record that
+ * is the earlier one at its place keeps its line there (the same object, read from that line), a
+ * record that is not has its line written anew; the lines are split as chunkBySize splits them (by
+ * their bytes) and each ConfigMap's text up to its block of lines is the earlier text's at its
+ * place (its name; the proof against base re-writes a few users' dated access among 10,000: base's
+ * texts are orgctl's). Undefined when a text is not one line a record after its key's `|`, a new
+ * line is not one a block carries as it is, or the lines take more ConfigMaps than before (then
+ * membershipLists writes them whole).
+ */
+export function membershipListsFrom(
+  list: MembershipList,
+  records: readonly object[],
+  earlier: readonly object[],
+  before: readonly string[],
+): string[] | undefined {
+  const n = records.length;
+  if (!n || n !== earlier.length) return undefined;
+  const block = `\n  ${MEMBERSHIP_LISTS[list]}: |\n`;
+  const pad = '    ';
+  // Each ConfigMap's text up to its lines; each record's line: where it is in `before` (its pad to
+  // its line break, inclusive), or its new text; and its bytes as chunkBySize counts them.
+  const heads: string[] = [];
+  const [text, from, to] = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+  const fresh: (string | undefined)[] = new Array(n);
+  const sizes: number[] = new Array(n);
+  let i = 0;
+  for (let k = 0; k < before.length; k++) {
+    const t = before[k]!;
+    const start = t.indexOf(block) + block.length;
+    if (start < block.length || !t.endsWith('\n') || start === t.length) return undefined;
+    heads.push(t.slice(0, start));
+    for (let p = start; p < t.length; i++) {
+      const end = t.indexOf('\n', p);
+      if (!t.startsWith(pad, p) || i >= n) return undefined;
+      [text[i], from[i], to[i]] = [k, p, end + 1];
+      if (records[i] !== earlier[i]) {
+        const line = JSON.stringify(records[i]);
+        if (!blockCarries(line)) return undefined;
+        fresh[i] = `${pad}${line}\n`;
+        sizes[i] = byteLength(line) + 1;
+      } else sizes[i] = byteLength(t.slice(p + pad.length, end)) + 1;
+      p = end + 1;
+    }
+  }
+  if (i !== n) return undefined;
+  const chunks = chunkBySize(
+    Array.from({ length: n }, (_, r) => r),
+    (r) => sizes[r]!,
+    MAX_OBJECT_BYTES,
+  );
+  if (chunks.length > heads.length) return undefined;
+  return chunks.map((chunk, c) => {
+    const pieces = [heads[c]!];
+    // Lines next to each other in one earlier text are one piece of it.
+    let run = -1;
+    const close = (r: number) => {
+      if (run >= 0) pieces.push(before[text[run]!]!.slice(from[run]!, to[r - 1]!));
+      run = -1;
+    };
+    for (const r of chunk) {
+      if (fresh[r] !== undefined) {
+        close(r);
+        pieces.push(fresh[r]);
+      } else if (run >= 0 && (text[r] !== text[run] || from[r] !== to[r - 1])) {
+        close(r);
+        run = r;
+      } else if (run < 0) run = r;
+    }
+    close(chunk[chunk.length - 1]! + 1);
+    return pieces.join('');
+  });
 }
 
 const MEMBERS_INDENT = '  ';
