@@ -698,25 +698,34 @@ function datedAccessReason(
 }
 
 /**
- * members.json as synthesis writes it for base's data with `users` changed to head's, in one pass
- * (they come in base's order, which the file keeps; parsing and writing the whole file again costs
- * 50 ms at size L for a few entries); undefined when a user's entry is not where base has it.
+ * Whether `head` is members.json as synthesis writes it for base's data with `users` changed to
+ * head's, in one pass (they come in base's order, which the file keeps; parsing and writing the
+ * whole file again costs 50 ms at size L for a few entries): base's text between the changed users'
+ * entries compared in place with head's, each changed user's entry written anew (not a 3 MB copy
+ * of base's text made to be compared whole); false when a user's entry is not where base has it.
  */
-function membersFileWith(
+function isMembersFileWith(
+  head: string,
   base: string,
   users: readonly { readonly base: MemberUser; readonly head: MemberUser }[],
-): string | undefined {
-  const pieces: string[] = [];
-  let at = 0;
+): boolean {
+  // `at` in base, `to` in head: where the text compared so far ends in each.
+  let [at, to] = [0, 0];
+  const same = (from: number, end: number) => {
+    if (!head.startsWith(base.slice(from, end), to)) return false;
+    to += end - from;
+    return true;
+  };
   for (const u of users) {
     const from = membersFileUser(u.base);
     const found = base.indexOf(from, at);
-    if (found < 0) return undefined;
-    pieces.push(base.slice(at, found), membersFileUser(u.head));
+    if (found < 0 || !same(at, found)) return false;
+    const entry = membersFileUser(u.head);
+    if (!head.startsWith(entry, to)) return false;
+    to += entry.length;
     at = found + from.length;
   }
-  pieces.push(base.slice(at));
-  return pieces.join('');
+  return same(at, base.length) && to === head.length;
 }
 
 /**
@@ -903,7 +912,7 @@ export function proveAgainstBase(input: {
   // base's when the ConfigMaps changed, it is stale).
   if (membersFile && (dated !== undefined || membersFile.head !== membersFile.base)) {
     const users = datedChanges();
-    if (typeof users === 'string' || membersFile.head !== membersFileWith(membersFile.base, users))
+    if (typeof users === 'string' || !isMembersFileWith(membersFile.head, membersFile.base, users))
       return no(`${MEMBERS_FILE} is not the users' membership data as the ConfigMaps hold it`);
   }
   // Dated access is read (lazily) only once a shard's membership changed: then every cluster's must.
