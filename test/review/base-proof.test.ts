@@ -883,3 +883,33 @@ describe("the proof against base, where a few people's dated access changes amon
   ];
   refusesEach(base, head, forgeries);
 });
+
+describe("the proof against base and a person's dated access the change leaves as base's record", () => {
+  // bob holds r:pods in data until a date (erin for good): his membership record is the same text on both sides.
+  const dated = (until: string) => (s: Spec) =>
+    void s.spec.grants.push(
+      { user: 'bob@acme.io', namespace: 'data', levels: ['r:pods'], expires: until },
+      { user: 'erin@acme.io', namespace: 'data', levels: ['r:pods'] },
+    );
+  const base = output(spec(dated('2099-01-01')));
+
+  /** Both proofs of `head` refuse it, the one against base for `reason`. */
+  const refused = (from: OutputText[], head: OutputText[], reason: string, today?: string) =>
+    expect(proofs(from, head, today)).toEqual({ againstBase: { proved: false, reason }, full: false });
+
+  it('leaves to the full proof, which refuses it, a head whose binding of the dated role is gone and the record kept', () => {
+    const head = inBoth(base, dropSubject('data', 'r:pods', 'bob@acme.io'), 'data');
+    expect(head.filter((f, i) => f.content !== base[i]!.content)).toHaveLength(2);
+    refused(base, head, "bob@acme.io's dated acme:r:pods in data is bound nowhere");
+  });
+
+  it('leaves to the full proof, which refuses it, base written before the dated access ended, reviewed after', () => {
+    const ended = output(spec(dated('2026-12-10')), '2026-12-01');
+    refused(
+      ended,
+      ended,
+      "bob@acme.io's acme:r:pods in data ended on 2026-12-10: orgctl binds it no more",
+      '2026-12-20',
+    );
+  });
+});
