@@ -7,7 +7,7 @@ import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { diffSnapshots, type AccessDiff } from '../../analysis/diff.ts';
 import { review, type Verdict } from '../../review/review.ts';
 import { readSnapshot, type Snapshot } from '../../analysis/snapshot.ts';
-import { readMembership } from '../../analysis/membership.ts';
+import { MembershipLines, readMembership } from '../../analysis/membership.ts';
 import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
 import { proveAgainstBase } from '../../review/base-proof.ts';
 import { proveOutput } from '../../review/proof.ts';
@@ -307,13 +307,16 @@ export function outputOf(spec: Spec, today = TODAY): OutputText[] {
  */
 export function proofsOf(base: OutputText[], head: OutputText[], today = TODAY) {
   const cache = new DocumentCache();
-  const baseUsers = readMembership(parseOutput(base, cache), 'base').users;
+  // A line both sides hold is one record, as the CLI reads them (loadSnapshots): the proof's
+  // shortcuts for a record head shares with base are taken here as there.
+  const lines = new MembershipLines();
+  const baseUsers = readMembership(parseOutput(base, cache), 'base', lines).users;
   const docs = parseOutput(head, cache);
   const againstBase = proveAgainstBase({
     base: { files: base, documents: (p) => cache.readings(p)[0] },
     head: { files: head, documents: (p) => cache.readings(p)[1] },
     baseUsers,
-    membership: readMembership(docs, 'head'),
+    membership: readMembership(docs, 'head', lines),
     today,
   });
   const full = proveOutput(head, docs, today);
