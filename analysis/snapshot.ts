@@ -737,9 +737,7 @@ function snapshotOf(
       .map((r) => [`${r.namespace}/${r.name}`, r.rules]),
   );
   // The one account every cluster shares holds the side's roles as read: their texts as affectedSubjects made them.
-  const ruleSets = byCluster
-    ? new Map(roles.map((r) => [roleId(r), JSON.stringify(r.rules)]))
-    : ruleTextsOf(rbac.roles);
+  const ruleSets = ruleTextsOf(byCluster ? roles : rbac.roles);
   return {
     org,
     users,
