@@ -1036,7 +1036,7 @@ export function accessMatrixJson(
       out.byte(QUOTE);
     } else out.text(asciiJson(name));
     const merged = inheritsMore(kind, name, bindings[numbers[from]!]!.namespace, groups)
-      ? withInherited(kind, name, scopesOf(numbers.subarray(from, to), index, contribution), groups)
+      ? withInherited(kind, name, scopesOf(bindingsOf(index, k), index, contribution), groups)
       : undefined;
     if (merged) {
       // Rare (group members, cluster-wide access): cells of merged lists.
@@ -1063,7 +1063,7 @@ export function accessMatrixJson(
     if (to - from < SHARED_CELLS_FROM) writeCells(out, from, to);
     else {
       // Bound by the same bindings, the same cells: the admins' (every namespace's w:full), Add All's.
-      const key = numbers.subarray(from, to).join(',');
+      const key = bindingsOf(index, k).join(',');
       let text = sharedCells.get(key);
       if (!text) {
         const own = new AsciiBytes();
