@@ -481,23 +481,15 @@ const subjectName = (s: SubjectObject, scope: string) =>
     : (s.kind === 'User' && exactServiceAccountOf(s.name)) || s.name;
 
 /**
- * The bindings that name a subject of `only` where it is kept (its namespace, or everywhere): the
- * only ones whose pairs the access index keeps (its subjectPairs names subjects as subjectName
+ * Whether a binding names a subject of `only` where it is kept (its namespace, or everywhere): the
+ * only bindings whose pairs the access index keeps (its subjectPairs names subjects as subjectName
  * does), so that it need not number every subject of the output (100,000 pairs at size L, for the
- * thousand or so a 1% change touches). The bindings keep their order; every role stays.
- */
-function bindingsNaming(
-  bindings: readonly BindingObject[],
-  only: ReadonlyMap<string, ReadonlySet<string> | true>,
-): BindingObject[] {
-  return bindings.filter(namesKept(only));
-}
-
-/**
- * bindingsNaming's test, one per `only`, so that head asks base's answers: a subject's kept scopes
- * found once per subject (bySubject), and a binding's answer kept by its subjects' list, which a
- * document both sides share gives both (objects.ts reads a list once), with the namespace it holds
- * for. A ServiceAccount named without a namespace is the binding's namespace's: asked each time.
+ * thousand or so a 1% change touches). Filtered by it, the bindings keep their order; every role stays.
+ *
+ * One test per `only`, so that head asks base's answers: a subject's kept scopes found once per
+ * subject (bySubject), and a binding's answer kept by its subjects' list, which a document both
+ * sides share gives both (objects.ts reads a list once), with the namespace it holds for. A
+ * ServiceAccount named without a namespace is the binding's namespace's: asked each time.
  */
 function namesKept(only: ReadonlyMap<string, ReadonlySet<string> | true>): (b: BindingObject) => boolean {
   let test = NAMES_KEPT.get(only);
@@ -708,7 +700,7 @@ function snapshotOf(
   for (const cluster of byCluster ? clusters : [undefined]) {
     const apart = cluster === undefined ? undefined : clusterRbac(rbac, cluster, clusters);
     const set = apart?.rbac ?? rbac;
-    const authz = new Authorizer(only ? { ...set, bindings: bindingsNaming(set.bindings, only) } : set);
+    const authz = new Authorizer(only ? { ...set, bindings: set.bindings.filter(namesKept(only)) } : set);
     for (const subject of accessIndex(authz, only ? { only } : {})) {
       const [map, name] = subjectKey(subject.kind, subject.name, access, groupAccess);
       let byScope = map.get(name);
