@@ -383,7 +383,7 @@ function cutShort(text: string, e: Error): { readonly at: Position; readonly tex
   };
 }
 
-function parseText(text: string, file: string, lists?: Map<number, JsonList>): unknown {
+function parseText(text: string, file: string, lists: Map<number, JsonList>): unknown {
   if (text.trim() === '') throw new SpecError([`${file}: the file is empty (expected an Organization)`]);
   if (text.length > MAX_SPEC_BYTES.json)
     throw new SpecError([
@@ -523,11 +523,9 @@ export function yamlPositions(text: string): (keys: readonly (string | number)[]
  */
 function duplicateJsonKey(
   text: string,
-  lists?: Map<number, JsonList>,
+  lists: Map<number, JsonList>,
 ): { key: string; path: string; line: number; column: number } | undefined {
-  if (!mayRepeatKey(text, lists)) return undefined;
-  lists?.clear(); // the pass stopped early: what it recorded is not whole
-  return firstDuplicateJsonKey(text);
+  return mayRepeatKey(text, lists) ? firstDuplicateJsonKey(text) : undefined;
 }
 
 /** Keys an object may hold before mayRepeatKey stops comparing each with all before it (a spec's objects hold up to 10). */
@@ -540,7 +538,7 @@ const KEYS_COMPARED = 32;
  * place, so nothing is made per object or per key (a Set and a key string each cost `check` at
  * size L 100,000 objects and 330,000 strings before).
  */
-function mayRepeatKey(text: string, lists?: Map<number, JsonList>): boolean {
+function mayRepeatKey(text: string, lists: Map<number, JsonList>): boolean {
   // Per open { or [: whether an object, and where its keys start in the key stack.
   let isObject = new Uint8Array(64);
   let keysFrom: Int32Array<ArrayBuffer> = new Int32Array(64);
@@ -550,19 +548,19 @@ function mayRepeatKey(text: string, lists?: Map<number, JsonList>): boolean {
   let ends: Int32Array<ArrayBuffer> = new Int32Array(256);
   let keys = 0;
   let expectKey = false;
-  // The lists open at depth 3 (a spec's `spec.grants`), when `lists` is asked for: the one open
-  // (where, its object items, its commas, its first entry in `every`), where every LIST_STEP-th item
-  // of each starts (`every`, all lists one after another), and each list closed, a row of `closed`.
+  // The lists open at depth 3 (a spec's `spec.grants`), put in `lists` once the whole text is read
+  // (none when the pass stops early): the one open (where, its object items, its commas, its first
+  // entry in `every`), where every LIST_STEP-th item of each starts (`every`, all lists one after
+  // another), and each list closed, a row of `closed`.
   // Rare events are written where common ones are, by a chosen row (the last one a scratch row):
   // a branch first taken after the loop is optimized (a spec's second list closes 0.5 MB in) sent
   // it back to the interpreter, and this pass took 30 -> 45-70 ms at size L.
-  const record = lists !== undefined;
   let listAt = -1;
   let items = 0;
   let commas = 0;
   let first = 0;
   // Room for an item every 64 characters or more, as a spec's (a generated grant is ~75): grown, rarely.
-  let every: Int32Array<ArrayBuffer> = new Int32Array(record ? (text.length >> 12) + 64 : 0);
+  let every: Int32Array<ArrayBuffer> = new Int32Array((text.length >> 12) + 64);
   let entries = 0;
   const closed = new Int32Array(CLOSED_ROWS * 5);
   const scratch = CLOSED_ROWS - 1;
@@ -595,7 +593,7 @@ function mayRepeatKey(text: string, lists?: Map<number, JsonList>): boolean {
       const listDepth = depth === 2;
       const itemDepth = depth === 3;
       const inMapping = isObject[1] === 1;
-      if (record && listDepth && opensList && inMapping) {
+      if (listDepth && opensList && inMapping) {
         listAt = i;
         items = 0;
         commas = 0;
@@ -637,7 +635,7 @@ function mayRepeatKey(text: string, lists?: Map<number, JsonList>): boolean {
       if (listAt >= 0 && depth === 3) commas++;
     }
   }
-  if (lists) recordLists(lists, closed, rows, every);
+  recordLists(lists, closed, rows, every);
   return false;
 }
 
