@@ -46,7 +46,7 @@ const HEALTH = ['/livez', '/readyz', '/healthz', '/version', '/version/'];
 /** The label every built-in role and binding carries (bootstrappolicy's addDefaultMetadata). */
 const BOOTSTRAPPING = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
 /** The labels the built-in view, edit and admin select: a role carrying one has its rules added to theirs. */
-export const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
+const AGGREGATE_TO = 'rbac.authorization.k8s.io/aggregate-to-';
 /** The first of `labels` (keys) an aggregated role selects by convention (AGGREGATE_TO), if any. */
 export const gatheredLabel = (labels: Iterable<string>): string | undefined => {
   for (const k of labels) if (k.startsWith(AGGREGATE_TO)) return k;

@@ -23,7 +23,7 @@ import {
   type RoleObject,
   type SubjectObject,
 } from '../analysis/objects.ts';
-import { AGGREGATE_TO } from '../analysis/bootstrap.ts';
+import { gatheredLabel } from '../analysis/bootstrap.ts';
 import { classesOf } from '../analysis/classes.ts';
 import { metadataRefused, rulesRefused, sizeRefused } from '../policies/org/kubernetes-names.ts';
 import type { PolicyRule } from '../model/catalog.ts';
@@ -89,7 +89,7 @@ function roleProblem(r: RoleObject, a: Accounted): string | undefined {
   if (!r.name.startsWith(levelRoleName(a.org, '')))
     return `orgctl names every role it writes ${levelRoleName(a.org, '...')}; another name can be a role the cluster has and binds (its built-in roles are bound to everyone)`;
   if (r.aggregation) return 'an aggregationRule, which no orgctl writes: it gathers the rules of roles outside dist/';
-  const label = Object.keys(r.labels).find((k) => k.startsWith(AGGREGATE_TO));
+  const label = gatheredLabel(Object.keys(r.labels));
   if (label)
     return `label ${label}, which no orgctl writes: the cluster would add its rules to its own roles, bound outside dist/`;
   return undefined;
