@@ -2,12 +2,19 @@
  * Red team R135: this session's shortcuts in what is judged (the strict reader's size check bounded
  * by each document's text, raw characters looked for as read, the proof against base's splices).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOutput } from '../cli/output-read.ts';
-import { objectRefused, REQUEST_MAX_BYTES } from '../policies/org/kubernetes-names.ts';
+import {
+  goJsonBytes as measured,
+  jsonBytesAtMost,
+  jsonBytesOfUnitsAtMost,
+  objectRefused,
+  REQUEST_MAX_BYTES,
+} from '../policies/org/kubernetes-names.ts';
 import { byteLength } from '../model/text.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import { DocumentCache, toYamlStream } from '../synth/yaml.ts';
+import { DocumentCache, readCanonicalYaml, toYamlStream } from '../synth/yaml.ts';
 
 /** An object's JSON as Go's encoding/json writes it (kubectl's and Argo CD's requests): HTML characters and U+2028/2029 escaped. */
 const goJsonBytes = (o: unknown): number =>
@@ -41,5 +48,29 @@ describe('R135-1: an object whose request, as Go writes it, is over the API serv
     const cache = new DocumentCache();
     expect(() => parseOutput(file, cache)).toThrow(/bytes, over the/);
     expect(() => parseOutput(file, cache)).toThrow(/bytes, over the/);
+  });
+});
+
+describe("R135-1's class: every bound the size check skips by is over Go's encoding too", () => {
+  it("jsonBytesAtMost and a document's text (jsonBytesOfUnitsAtMost) bound what Go writes, and goJsonBytes is it", () => {
+    const text = fc.string({ unit: fc.constantFrom('<', '>', '&', '\u2028', 'a', '"', '\\', '\n', '漢', '😀') });
+    // Strings, lists and mappings of them: where a character of text sits in what the writer writes.
+    const value = fc.oneof(text, fc.array(text, { maxLength: 4 }), fc.dictionary(text, text, { maxKeys: 4 }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(text, value, { minKeys: 1, maxKeys: 5 }), { minLength: 1, maxLength: 3 }),
+        (docs) => {
+          const read = readCanonicalYaml(toYamlStream(docs, OUTPUT_HEADER.slice(2)));
+          if (!('documents' in read)) throw new Error(JSON.stringify(read.error));
+          read.documents.forEach((doc, i) => {
+            const go = goJsonBytes(doc);
+            expect(measured(JSON.stringify(doc))).toBe(go);
+            expect(jsonBytesAtMost(doc)).toBeGreaterThanOrEqual(go);
+            expect(jsonBytesOfUnitsAtMost(read.unitsAtMost[i]!)).toBeGreaterThanOrEqual(go);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

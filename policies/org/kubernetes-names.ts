@@ -61,8 +61,8 @@ const frozenBounds = new WeakMap<object, number>();
 const isKept = (item: unknown): boolean => typeof item !== 'object' || item === null || frozenBounds.has(item);
 
 /**
- * At least `byteLength(JSON.stringify(value))`, without writing it: a UTF-16 unit is at most 6
- * bytes of JSON (`\uXXXX`; 3 bytes of UTF-8 otherwise), a number at most 24 characters. Objects far
+ * At least `byteLength(JSON.stringify(value))`, and Go's encoding of it (goJsonBytes), without
+ * writing it: a UTF-16 unit is at most 6 bytes of JSON (`\uXXXX`; 3 bytes of UTF-8 otherwise), a number at most 24 characters. Objects far
  * under a limit need no exact measure: the bound is summed once per shared (frozen) value.
  */
 export function jsonBytesAtMost(value: unknown): number {
@@ -149,9 +149,23 @@ function labelProblem(key: string, value: unknown): string | undefined {
 export const annotationsBytes = (annotations: Readonly<Record<string, unknown>>): number =>
   Object.entries(annotations).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(String(v)), 0);
 
-/** An object's JSON bytes when they could be over one request's limit (REQUEST_MAX_BYTES), else 0: measured exactly only then. */
+/** What Go's encoding/json writes as a \\u escape and JSON.stringify as itself: `<`, `>`, `&` (1 byte, 6 escaped), U+2028/2029 (3, 6). */
+const GO_ESCAPED = /[<>&\u2028\u2029]/g;
+
+/**
+ * The bytes of a JSON text as Go's encoder writes it: the request kubectl and Argo CD send (the API
+ * server refuses one over 3 MiB; what etcd stores is smaller). A text of `&` is six times its
+ * JSON.stringify (red team R135-1).
+ */
+export function goJsonBytes(json: string): number {
+  let bytes = byteLength(json);
+  for (const [c] of json.matchAll(GO_ESCAPED)) bytes += c.charCodeAt(0) < 128 ? 5 : 3;
+  return bytes;
+}
+
+/** An object's JSON bytes as sent (goJsonBytes) when they could be over one request's limit (REQUEST_MAX_BYTES), else 0: measured exactly only then. */
 export const requestBytes = (o: unknown): number =>
-  jsonBytesAtMost(o) > REQUEST_MAX_BYTES ? byteLength(JSON.stringify(o)) : 0;
+  jsonBytesAtMost(o) > REQUEST_MAX_BYTES ? goJsonBytes(JSON.stringify(o)) : 0;
 
 /** Which name rule each kind orgctl writes follows (the API server's, per kind). */
 export const NAME_RULE: Readonly<Record<string, (name: string) => string | undefined>> = {
@@ -277,13 +291,14 @@ function ownMetadataRefused(metadata: unknown): string | undefined {
 }
 
 /**
- * The most bytes of JSON (JSON.stringify's, as UTF-8) an object holds that orgctl's YAML reader
+ * The most bytes of JSON (JSON.stringify's, as UTF-8, and Go's: goJsonBytes) an object holds that orgctl's YAML reader
  * (synth/yaml.ts readCanonicalYaml) read from `units` UTF-16 units of text: at most 3 bytes a unit
  * and a few a line, with room. Each line of n units gives at most 3n bytes: a plain scalar or key
  * k units and 2 quotes (a key's `: `, a line break and an item's `- ` pay for them, and for `,`,
  * `{`, `[` and their ends), a quoted one is JSON and is written again in no more units (each at most
  * 3 bytes), a block scalar's character at most 2 units (`\"`, `\\`, `\n`: raw controls are refused)
- * or 3 bytes, a number or true, false, null as written.
+ * or 3 bytes, a number or true, false, null as written. Go's encoder writes `<`, `>`, `&` in 6
+ * bytes: still at most 6 a unit, with the line's units (`: `, its break) for its quotes.
  */
 export const jsonBytesOfUnitsAtMost = (units: number): number => 6 * units + 8;
 
