@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseOutput } from '../cli/output-read.ts';
+import { parseOutput, type OutputText } from '../cli/output-read.ts';
+import { baseSpec, outputOf, proofsOf, refusesEach, type Spec } from './review/scenarios.ts';
 import {
   goJsonBytes as measured,
   jsonBytesAtMost,
@@ -73,4 +74,80 @@ describe("R135-1's class: every bound the size check skips by is over Go's encod
       { numRuns: 300 },
     );
   });
+});
+
+/**
+ * The proof against base writing the users' ConfigMaps from base's texts (membershipListsFrom)
+ * keeps base's line where head's record is base's very object: in the CLI one MembershipLines
+ * serves both sides (cli/diff.ts), so an unchanged line read in base is the same record in head.
+ * The review's tests read each side apart before c693042 (scenarios.ts proofsOf), so that path was
+ * never taken there; these cases were written then and are kept.
+ */
+describe("R135: the users' ConfigMaps from base's texts, read as the CLI reads them (one MembershipLines)", () => {
+  const crowd = (i: number) => `${'q'.repeat(60)}${String(i).padStart(4, '0')}@acme.io`;
+  const dated = (who: number[]) => (s: Spec) => {
+    s.spec.users.push({ email: 'kim@acme.io', status: 'deactivated' }, { email: 'lee@acme.io', access: 'all' });
+    s.spec.clusters = ['lga1', 'ord1'];
+    for (let i = 0; i < 1500; i++) s.spec.users.push({ email: crowd(i) });
+    for (const i of who)
+      s.spec.grants.push({ user: crowd(i), namespace: 'data', levels: ['r:pods'], expires: '2099-01-01' });
+  };
+  const specOf = (edit: (s: Spec) => void) => {
+    const s = baseSpec();
+    edit(s);
+    return s;
+  };
+  const base = outputOf(specOf(dated([])));
+  const head = outputOf(specOf(dated([10, 20, 30])));
+  const CLUSTER_FILES = ['lga1/cluster/resources.yaml', 'ord1/cluster/resources.yaml'];
+
+  /** proofsOf, which reads both sides with one MembershipLines, as cli/diff.ts reads them. */
+  const proofsShared = (b: OutputText[], h: OutputText[]) => proofsOf(b, h);
+  /** `files` with each cluster's (or `only` one's) cluster file edited by `edit`. */
+  const inClusters = (files: OutputText[], edit: (text: string) => string, only?: string) =>
+    files.map((f) =>
+      CLUSTER_FILES.includes(f.path) && (!only || f.path === only) ? { ...f, content: edit(f.content) } : f,
+    );
+  const line = (i: number) => new RegExp(`\\n {4}\\{"email":"${crowd(i)}",[^\\n]*\\n`);
+  const lineOf = (text: string, i: number) => line(i).exec(text)![0];
+
+  it('proves the change as the full proof does, base lines kept', () => {
+    expect(proofsShared(base, head)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+    expect(proofsShared(head, base)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+  });
+
+  const members = (files: OutputText[], edit: (text: string) => string) =>
+    files.map((f) => (f.path === 'members.json' ? { ...f, content: edit(f.content) } : f));
+  const forgeries: [string, OutputText[]][] = [
+    ["an unchanged person's line written twice", inClusters(head, (t) => t.replace(line(700), (l) => l + l.slice(1)))],
+    ['a blank line among the records', inClusters(head, (t) => t.replace(line(700), (l) => `${l}\n`))],
+    [
+      "an unchanged person's line with a trailing space",
+      inClusters(head, (t) => t.replace(line(700), (l) => `${l.slice(0, -1)} \n`)),
+    ],
+    [
+      "two unchanged people's lines swapped",
+      inClusters(head, (t) => {
+        const [a, b] = [lineOf(t, 700), lineOf(t, 701)];
+        return t.replace(a + b.slice(1), b + a.slice(1));
+      }),
+    ],
+    [
+      "a changed person's line in one cluster only",
+      inClusters(
+        head,
+        (t) => t.replace(line(20), () => lineOf(base.find((f) => f.path === CLUSTER_FILES[0])!.content, 20)),
+        CLUSTER_FILES[1],
+      ),
+    ],
+    [
+      "members.json with an unchanged person's entry edited",
+      members(head, (t) => t.replace(`"email": "${crowd(900)}"`, `"email": "${crowd(900)}", "admin": true`)),
+    ],
+    [
+      "members.json with two unchanged people's entries swapped",
+      members(head, (t) => t.replace(crowd(900), 'X').replace(crowd(901), crowd(900)).replace('X', crowd(901))),
+    ],
+  ];
+  refusesEach(base, head, forgeries);
 });

@@ -304,11 +304,12 @@ export function outputOf(spec: Spec, today = TODAY): OutputText[] {
 /**
  * Both proofs of `head` against `base` (files), on `today`: the one against base, and the full one
  * (`full`: no difference, no error). The strict reader's InputError for a head it refuses is thrown.
+ * Both sides' membership is read with one MembershipLines, as the CLI reads them (cli/diff.ts
+ * loadSnapshots): a line both sides hold is one record, so the proof's shortcuts for a record head
+ * shares with base are taken here as there.
  */
 export function proofsOf(base: OutputText[], head: OutputText[], today = TODAY) {
   const cache = new DocumentCache();
-  // A line both sides hold is one record, as the CLI reads them (loadSnapshots): the proof's
-  // shortcuts for a record head shares with base are taken here as there.
   const lines = new MembershipLines();
   const baseUsers = readMembership(parseOutput(base, cache), 'base', lines).users;
   const docs = parseOutput(head, cache);
