@@ -52,6 +52,45 @@ describe('R135-1: an object whose request, as Go writes it, is over the API serv
   });
 });
 
+describe("R135-2: a ConfigMap the API server refuses for its data's keys or its binaryData (ValidateConfigMap)", () => {
+  const configMap = (fields: Record<string, unknown>) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'notes', namespace: 'web' },
+    ...fields,
+  });
+  const path = 'lga1/shard-00/resources.yaml';
+  const read = (o: Record<string, unknown>) =>
+    parseOutput([{ path, label: path, content: toYamlStream([o], OUTPUT_HEADER.slice(2)) }]);
+  const refused: [string, Record<string, unknown>][] = [
+    // data and binaryData count together against 1 MiB: 700,000 + 400,000 bytes.
+    [
+      'data and binaryData over 1 MiB together',
+      configMap({ data: { a: 'b'.repeat(700_000) }, binaryData: { c: Buffer.alloc(400_000, 1).toString('base64') } }),
+    ],
+    ['binaryData alone over 1 MiB', configMap({ binaryData: { c: Buffer.alloc(1_100_000, 1).toString('base64') } })],
+    ['a data key with a space', configMap({ data: { 'a b': 'x' } })],
+    ['a data key ..', configMap({ data: { '..': 'x' } })],
+    ['a data key starting with ..', configMap({ data: { '..a': 'x' } })],
+    ['a data key of 254 characters', configMap({ data: { ['k'.repeat(254)]: 'x' } })],
+    ['a key in both data and binaryData', configMap({ data: { a: 'x' }, binaryData: { a: 'eA==' } })],
+    ['binaryData that is not base64', configMap({ binaryData: { a: 'not base64!' } })],
+    ['a data value that is a number', configMap({ data: { a: 1 } })],
+    ['data that is a list', configMap({ data: ['x'] })],
+  ];
+  for (const [what, o] of refused)
+    it(`refuses ${what}`, () => {
+      expect(objectRefused(o), what).toBeDefined();
+      expect(() => read(o)).toThrow(/cannot be trusted/);
+    });
+
+  it('accepts what the API server accepts: keys of - _ . and letters, binaryData in base64, under 1 MiB', () => {
+    const ok = configMap({ data: { 'a-b_c.d': 'x', '.a': 'y' }, binaryData: { e: 'eA==' } });
+    expect(objectRefused(ok)).toBeUndefined();
+    expect(read(ok)).toHaveLength(1);
+  });
+});
+
 describe("R135-1's class: every bound the size check skips by is over Go's encoding too", () => {
   it("jsonBytesAtMost and a document's text (jsonBytesOfUnitsAtMost) bound what Go writes, and goJsonBytes is it", () => {
     const text = fc.string({ unit: fc.constantFrom('<', '>', '&', '\u2028', 'a', '"', '\\', '\n', '漢', '😀') });
