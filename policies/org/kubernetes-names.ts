@@ -204,6 +204,42 @@ export function qualifiedNameProblem(key: string): string | undefined {
 export const configMapDataBytes = (data: Readonly<Record<string, unknown>>): number =>
   Object.entries(data).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(String(v)), 0);
 
+/** A ConfigMap's binaryData as the API server counts it with its data: keys as UTF-8, values decoded (base64: configMapRefused). */
+const binaryDataBytes = (binary: Readonly<Record<string, unknown>>): number =>
+  Object.entries(binary).reduce((bytes, [k, v]) => {
+    const b64 = String(v);
+    return bytes + byteLength(k) + (b64.length / 4) * 3 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+  }, 0);
+
+/** `IsConfigMapKey`: a key of a ConfigMap's data or binaryData. */
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+/** What Go's encoding/json decodes into []byte (base64.StdEncoding, padded). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Why the API server refuses a ConfigMap's data or binaryData (ValidateConfigMap, and decoding it),
+ * or undefined: either not a mapping of strings, a key not `IsConfigMapKey` (letters, digits, `-`,
+ * `_`, `.`, at most 253, not `.`, `..` or `..`-prefixed), a key in both, binaryData not base64.
+ * Their size is sizeRefused's. orgctl writes one data key a ConfigMap and no binaryData (R135-2).
+ */
+function configMapRefused(o: Record<string, unknown>): string | undefined {
+  if (o.kind !== 'ConfigMap') return undefined;
+  for (const field of ['data', 'binaryData'] as const) {
+    const bag = o[field];
+    if (bag === undefined || bag === null) continue;
+    if (!isObj(bag) || Array.isArray(bag)) return `${field} is not a mapping of strings`;
+    for (const [key, value] of Object.entries(bag)) {
+      const where = `${field} key ${JSON.stringify(key)}`;
+      if (!CONFIG_MAP_KEY.test(key) || key === '.' || key.startsWith('..'))
+        return `${where} is not a ConfigMap key (letters, digits, "-", "_" and ".", at most 253, not "." or starting "..")`;
+      if (typeof value !== 'string') return `${where} holds no string`;
+      if (field === 'binaryData' && !BASE64.test(value)) return `${where} holds no base64`;
+      if (field === 'binaryData' && isObj(o.data) && Object.hasOwn(o.data, key)) return `${where} is in data too`;
+    }
+  }
+  return undefined;
+}
+
 /** A ConfigMap's data in UTF-16 units, keys and values: at least a third of configMapDataBytes. */
 const dataUnits = (data: Readonly<Record<string, unknown>>): number =>
   Object.entries(data).reduce((units, [k, v]) => units + k.length + String(v).length, 0);
@@ -312,12 +348,15 @@ export function sizeRefused(o: Record<string, unknown>, unitsAtMost?: number): s
     unitsAtMost !== undefined && jsonBytesOfUnitsAtMost(unitsAtMost) <= REQUEST_MAX_BYTES ? 0 : requestBytes(o);
   if (bytes > REQUEST_MAX_BYTES)
     return `is ${bytes} bytes, over the ${REQUEST_MAX_BYTES} the API server (etcd) accepts`;
-  if (o.kind !== 'ConfigMap' || !isObj(o.data)) return undefined;
+  if (o.kind !== 'ConfigMap' || (!isObj(o.data) && !isObj(o.binaryData))) return undefined;
+  // data and binaryData count together (ValidateConfigMap, red team R135-2).
+  const [text, binary] = [isObj(o.data) ? o.data : {}, isObj(o.binaryData) ? o.binaryData : {}];
   // A UTF-16 unit is at most 3 bytes of UTF-8: data this far under the limit needs no exact measure
   // (the membership lists, 1.7 million units at size L, took longer to measure than to parse). The
-  // data's units are at most its text's (an escape is longer than what it stands for).
-  if (3 * (unitsAtMost ?? dataUnits(o.data)) <= CONFIGMAP_DATA_MAX_BYTES) return undefined;
-  const data = configMapDataBytes(o.data);
+  // data's units are at most its text's (an escape is longer than what it stands for; base64 is 4
+  // units for 3 bytes).
+  if (3 * (unitsAtMost ?? dataUnits(text) + dataUnits(binary)) <= CONFIGMAP_DATA_MAX_BYTES) return undefined;
+  const data = configMapDataBytes(text) + binaryDataBytes(binary);
   return data > CONFIGMAP_DATA_MAX_BYTES
     ? `holds ${data} bytes of data, over the ${CONFIGMAP_DATA_MAX_BYTES} bytes (1 MiB) the API server accepts in a ConfigMap`
     : undefined;
@@ -484,7 +523,7 @@ function namesRefused(o: Record<string, unknown>): string | undefined {
 
 /**
  * Why the API server refuses an object of a kind orgctl writes, whatever wrote it: an RBAC object's
- * fields its schema does not declare, its name or namespace, its labels and annotations, its size, a role's rules, a binding's roleRef and
+ * fields its schema does not declare, its name or namespace, its labels and annotations, a ConfigMap's data, its size, a role's rules, a binding's roleRef and
  * subjects; undefined when it accepts it. One refused object stops its whole Argo CD Application.
  * `unitsAtMost`: as sizeRefused's, for an object orgctl's YAML reader read.
  */
@@ -493,6 +532,7 @@ export function objectRefused(o: Record<string, unknown>, unitsAtMost?: number):
     fieldsRefused(o) ??
     namesRefused(o) ??
     ownMetadataRefused(o.metadata) ??
+    configMapRefused(o) ??
     sizeRefused(o, unitsAtMost) ??
     (o.kind === 'Role' || o.kind === 'ClusterRole' ? rulesProblem(o) : undefined) ??
     (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding' ? bindingRefused(o) : undefined)
