@@ -226,7 +226,8 @@ function baseUsersIndex(input: ReviewInput): BaseUsersIndex {
     const byLogin = new Map<string, MemberUser>();
     const byAccountId = new Map<number, MemberUser | null>();
     for (const u of users.values()) {
-      if (u.github && !byLogin.has(loginKey(u.github))) byLogin.set(loginKey(u.github), u);
+      const key = u.github && loginKey(u.github);
+      if (key && !byLogin.has(key)) byLogin.set(key, u);
       if (u.githubId !== undefined) byAccountId.set(u.githubId, byAccountId.has(u.githubId) ? null : u);
     }
     baseUsersIndexed.set(users, (index = { byLogin, byAccountId }));
