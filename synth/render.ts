@@ -236,16 +236,15 @@ class Subjects {
    */
   parts(numbers: number[], maxBytes: number): Subject[][] {
     this.sort(numbers);
-    const order = numbers;
     const sizes = this.sizes;
     // First each part's length, then each part made at it: a list grown by push keeps up to twice
     // its room, and the bindings keep these lists to the end of synthesis.
     const lengths: number[] = [];
     let length = 0;
     let bytes = 0;
-    for (let i = 0; i < order.length; i++) {
-      const n = order[i]!;
-      if (i && n === order[i - 1]) continue;
+    for (let i = 0; i < numbers.length; i++) {
+      const n = numbers[i]!;
+      if (i && n === numbers[i - 1]) continue;
       if (length && bytes + sizes[n]! > maxBytes) {
         lengths.push(length);
         length = 0;
@@ -259,7 +258,8 @@ class Subjects {
     let at = 0;
     for (const count of lengths) {
       const part = new Array<Subject>(count);
-      for (let k = 0; k < count; at++) if (!at || order[at] !== order[at - 1]) part[k++] = this.subjects[order[at]!]!;
+      for (let k = 0; k < count; at++)
+        if (!at || numbers[at] !== numbers[at - 1]) part[k++] = this.subjects[numbers[at]!]!;
       parts.push(part);
     }
     return parts;
