@@ -43,6 +43,7 @@ import type { RuleResult } from '../policies/change/context.ts';
 import { orgRoleOf } from '../analysis/org-roles.ts';
 import {
   bindingOrder,
+  bindingParts,
   fitsOneBinding,
   headerOf,
   CLUSTER_SHARD,
@@ -376,7 +377,7 @@ function splicedBinding(
  * A role's RoleBindings in parts as orgctl writes them when its people are base's but who `change`
  * removes, plus whom it adds (a role over one binding's size, on either side): base's parts' entries, in order,
  * with the changed people's cut out and written in as splicedBinding does, then split as the render
- * splits them (Subjects.parts: a part closes before the subject whose bytes, refBytes, would take it
+ * splits them (bindingParts, as Subjects.parts: a part closes before the subject whose bytes, refBytes, would take it
  * past one binding), each part base's text of that part up to SUBJECTS_LINE (its name, `role:N`)
  * and its entries. So a part boundary, each entry and each part's name are what the render makes
  * of head's people; the texts are compared with head's as any. Undefined when a base part is not
@@ -413,18 +414,9 @@ function splicedParts(base: RoleGroup, change: HoldersChange, entries: Map<strin
   }
   for (; from < subjects.length; from++) keep(from);
   if (!order.length) return undefined;
-  const parts: string[][] = [[]];
-  let bytes = 0;
-  for (const { entry, bytes: size } of order) {
-    if (parts[parts.length - 1]!.length && !fitsOneBinding(bytes + size)) {
-      parts.push([]);
-      bytes = 0;
-    }
-    parts[parts.length - 1]!.push(entry);
-    bytes += size;
-  }
+  const parts = bindingParts(order, (o) => o.bytes);
   if (parts.length > heads.length) return undefined;
-  return parts.map((part, j) => heads[j]! + part.join(''));
+  return parts.map((part, j) => heads[j]! + part.map((o) => o.entry).join(''));
 }
 
 /** A namespace's RoleBindings as synthesis writes them for who holds its roles (namespaceRoleBindings). */

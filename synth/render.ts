@@ -682,6 +682,10 @@ export const refBytes = (ref: SubjectRef): number => subjectBytes(subjectObject(
 /** Whether subjects of `bytes` in all (refBytes) are one RoleBinding, not parts (Subjects.parts). */
 export const fitsOneBinding = (bytes: number): boolean => bytes <= MAX_OBJECT_BYTES;
 
+/** `items` split into a RoleBinding's parts as Subjects.parts splits its subjects (each one's bytes: `size`, refBytes). */
+export const bindingParts = <T>(items: readonly T[], size: (t: T) => number): T[][] =>
+  chunkBySize(items, size, MAX_OBJECT_BYTES);
+
 /**
  * Whether subjects whose entries (subjectEntry) are `length` characters in all surely are one
  * RoleBinding, their bytes not counted: a subject's bytes (subjectBytes: its JSON, each UTF-16 unit
