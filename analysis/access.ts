@@ -9,7 +9,7 @@ import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './cl
 import { nameRecord } from '../model/own-keys.ts';
 import { subjectId, type BindingObject, type RoleObject, type SubjectObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
-import { AsciiBytes, jsonAsIs, unicodeEscape } from '../model/text.ts';
+import { AsciiBytes, jsonAsIs, QUOTE, unicodeEscape } from '../model/text.ts';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 
@@ -696,7 +696,6 @@ function allowedJson(result: Omit<AccessCell, 'via'>): readonly [Buffer, Buffer]
 const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 const COMMA = 44;
-const QUOTE = 34;
 /** Up to this many, a list is sorted by insertion (no call per comparison, nothing allocated). */
 const FEW = 16;
 /** Places of bindings in their namespace a run's key holds as bits (30: the key stays an exact number). */

@@ -28,6 +28,9 @@ export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 /** The byte that ends a line, for the readers that search a file's bytes for their lines. */
 export const NEWLINE = 0x0a;
 
+/** `"`, which opens and closes a JSON or YAML quoted string, for the readers and writers that walk character codes. */
+export const QUOTE = 0x22;
+
 /** Whether `text` is ASCII: it has no other form, mark or look-alike of another script to undo. */
 export const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
 

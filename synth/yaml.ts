@@ -10,7 +10,7 @@
  * character a block would carry raw and Go refuses (blockScalar).
  */
 
-import { clipShown, codePoint, unicodeEscape, withThousands } from '../model/text.ts';
+import { clipShown, codePoint, QUOTE, unicodeEscape, withThousands } from '../model/text.ts';
 
 // Words YAML 1.1 (Go) or 1.2 read as booleans or null.
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
@@ -601,7 +601,6 @@ function plainToken(text: string, from: number, to: number): string | undefined 
 const GO_KEY_MAX_CHARACTERS = 1024;
 
 const SPACE = 32;
-const QUOTE = 34;
 const HASH = 35;
 const DASH = 45;
 const COLON = 58;
