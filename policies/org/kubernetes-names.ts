@@ -227,7 +227,7 @@ function configMapRefused(o: Record<string, unknown>): string | undefined {
   for (const field of ['data', 'binaryData'] as const) {
     const bag = o[field];
     if (bag === undefined || bag === null) continue;
-    if (!isObj(bag) || Array.isArray(bag)) return `${field} is not a mapping of strings`;
+    if (!isObj(bag)) return `${field} is not a mapping of strings`; // isObj: not a list either
     for (const [key, value] of Object.entries(bag)) {
       const where = `${field} key ${JSON.stringify(key)}`;
       if (!CONFIG_MAP_KEY.test(key) || key === '.' || key.startsWith('..'))
