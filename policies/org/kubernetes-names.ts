@@ -200,9 +200,8 @@ export function qualifiedNameProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** A ConfigMap's data as the API server counts it against CONFIGMAP_DATA_MAX_BYTES: keys and values, as UTF-8. */
-export const configMapDataBytes = (data: Readonly<Record<string, unknown>>): number =>
-  Object.entries(data).reduce((bytes, [k, v]) => bytes + byteLength(k) + byteLength(String(v)), 0);
+/** A ConfigMap's data as the API server counts it against CONFIGMAP_DATA_MAX_BYTES: keys and values, as UTF-8, as annotations are counted. */
+export const configMapDataBytes = annotationsBytes;
 
 /** A ConfigMap's binaryData as the API server counts it with its data: keys as UTF-8, values decoded (base64: configMapRefused). */
 const binaryDataBytes = (binary: Readonly<Record<string, unknown>>): number =>
