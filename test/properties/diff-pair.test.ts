@@ -29,10 +29,7 @@ describe('diff pair', () => {
         fc.pre(hf !== undefined);
         const cache = new DocumentCache();
         const [bd, hd] = [parseOutput(bf, cache), parseOutput(hf!, cache)];
-        const pair = readSnapshotPair(
-          { docs: bd, membership: readMembership(bd, 'base') },
-          { docs: hd, membership: readMembership(hd, 'head') },
-        );
+        const pair = pairOf(bd, hd);
         const full = { base: readSnapshot(bd, 'base'), head: readSnapshot(hd, 'head') };
         const [pairDiff, fullDiff] = [
           diffSnapshots(pair.base, pair.head, TODAY),
@@ -78,10 +75,7 @@ describe('diff pair', () => {
       return { ...copy, index: 999 + i, object: part };
     });
     const forged = [...bd, ...parts];
-    const pair = readSnapshotPair(
-      { docs: forged, membership: readMembership(forged, 'base') },
-      { docs: hd, membership: readMembership(hd, 'head') },
-    );
+    const pair = pairOf(forged, hd);
     expect(pair.base.grantCount).toBeDefined();
     const full = readSnapshot(forged, 'base');
     const head = readSnapshot(hd, 'head');
@@ -107,12 +101,17 @@ function docsOf(): ManifestDoc[] {
     .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
 }
 
-/** Two sides read as a pair, as `orgctl diff` reads them, and their diff: the full snapshots' diff. */
-function pairAsFull(base: ManifestDoc[], head: ManifestDoc[]) {
-  const pair = readSnapshotPair(
+/** Two sides read as a pair, as `orgctl diff` and `orgctl review` read them. */
+function pairOf(base: ManifestDoc[], head: ManifestDoc[]) {
+  return readSnapshotPair(
     { docs: base, membership: readMembership(base, 'base') },
     { docs: head, membership: readMembership(head, 'head') },
   );
+}
+
+/** Two sides read as a pair (pairOf), and their diff: the full snapshots' diff. */
+function pairAsFull(base: ManifestDoc[], head: ManifestDoc[]) {
+  const pair = pairOf(base, head);
   const d = diffSnapshots(pair.base, pair.head, TODAY);
   expect(d).toEqual(diffSnapshots(readSnapshot(base, 'base'), readSnapshot(head, 'head'), TODAY));
   return { pair, d };
@@ -152,10 +151,7 @@ describe('a hand-written head: a User subject that is a ServiceAccount (a red te
         .join('; '),
     ).toMatch(/w:full in data/);
     // The pair (what `orgctl diff` and `orgctl review` read) should say the same.
-    const pair = readSnapshotPair(
-      { docs: base, membership: readMembership(base, 'base') },
-      { docs: head, membership: readMembership(head, 'head') },
-    );
+    const pair = pairOf(base, head);
     const d = diffSnapshots(pair.base, pair.head, TODAY);
     expect(
       d.tokens
