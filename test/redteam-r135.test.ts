@@ -5,7 +5,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOutput, type OutputText } from '../cli/output-read.ts';
-import { baseSpec, outputOf, proofsOf, refusesEach, type Spec } from './review/scenarios.ts';
+import {
+  baseSpec,
+  CLUSTER_FILES,
+  inClusterFiles,
+  outputOf,
+  proofsOf,
+  refusesEach,
+  type Spec,
+} from './review/scenarios.ts';
 import {
   goJsonBytes as measured,
   jsonBytesAtMost,
@@ -141,15 +149,9 @@ describe("R135: the users' ConfigMaps from base's texts, read as the CLI reads t
   };
   const base = outputOf(specOf(dated([])));
   const head = outputOf(specOf(dated([10, 20, 30])));
-  const CLUSTER_FILES = ['lga1/cluster/resources.yaml', 'ord1/cluster/resources.yaml'];
 
   /** proofsOf, which reads both sides with one MembershipLines, as cli/diff.ts reads them. */
   const proofsShared = (b: OutputText[], h: OutputText[]) => proofsOf(b, h);
-  /** `files` with each cluster's (or `only` one's) cluster file edited by `edit`. */
-  const inClusters = (files: OutputText[], edit: (text: string) => string, only?: string) =>
-    files.map((f) =>
-      CLUSTER_FILES.includes(f.path) && (!only || f.path === only) ? { ...f, content: edit(f.content) } : f,
-    );
   const line = (i: number) => new RegExp(`\\n {4}\\{"email":"${crowd(i)}",[^\\n]*\\n`);
   const lineOf = (text: string, i: number) => line(i).exec(text)![0];
 
@@ -161,22 +163,25 @@ describe("R135: the users' ConfigMaps from base's texts, read as the CLI reads t
   const members = (files: OutputText[], edit: (text: string) => string) =>
     files.map((f) => (f.path === 'members.json' ? { ...f, content: edit(f.content) } : f));
   const forgeries: [string, OutputText[]][] = [
-    ["an unchanged person's line written twice", inClusters(head, (t) => t.replace(line(700), (l) => l + l.slice(1)))],
-    ['a blank line among the records', inClusters(head, (t) => t.replace(line(700), (l) => `${l}\n`))],
+    [
+      "an unchanged person's line written twice",
+      inClusterFiles(head, (t) => t.replace(line(700), (l) => l + l.slice(1))),
+    ],
+    ['a blank line among the records', inClusterFiles(head, (t) => t.replace(line(700), (l) => `${l}\n`))],
     [
       "an unchanged person's line with a trailing space",
-      inClusters(head, (t) => t.replace(line(700), (l) => `${l.slice(0, -1)} \n`)),
+      inClusterFiles(head, (t) => t.replace(line(700), (l) => `${l.slice(0, -1)} \n`)),
     ],
     [
       "two unchanged people's lines swapped",
-      inClusters(head, (t) => {
+      inClusterFiles(head, (t) => {
         const [a, b] = [lineOf(t, 700), lineOf(t, 701)];
         return t.replace(a + b.slice(1), b + a.slice(1));
       }),
     ],
     [
       "a changed person's line in one cluster only",
-      inClusters(
+      inClusterFiles(
         head,
         (t) => t.replace(line(20), () => lineOf(base.find((f) => f.path === CLUSTER_FILES[0])!.content, 20)),
         CLUSTER_FILES[1],

@@ -10,7 +10,9 @@ import type { OutputText } from '../../cli/output-read.ts';
 import { run, TODAY } from '../helpers.ts';
 import {
   baseSpec,
+  CLUSTER_FILES,
   distPair,
+  inClusterFiles,
   outputOf as output,
   proofsOf as proofs,
   refusesEach,
@@ -799,7 +801,6 @@ describe("the proof against base, where a few people's dated access changes amon
   const base = output(spec(dated([])));
   const head = output(spec(dated([10, 20, 30])));
   const late = output(spec(dated([1400])));
-  const CLUSTER_FILES = ['lga1/cluster/resources.yaml', 'ord1/cluster/resources.yaml'];
   /** The users' ConfigMaps of `files` as lines (each `    {...}`), edited alike in both clusters. */
   const inLists = (files: OutputText[], edit: (lists: string[][]) => void) =>
     files.map((f) => {
@@ -868,11 +869,7 @@ describe("the proof against base, where a few people's dated access changes amon
     ],
     [
       'the second ConfigMap named as a third',
-      head.map((f) =>
-        CLUSTER_FILES.includes(f.path)
-          ? { ...f, content: f.content.replace('\n  name: orgctl-users-2\n', '\n  name: orgctl-users-3\n') }
-          : f,
-      ),
+      inClusterFiles(head, (t) => t.replace('\n  name: orgctl-users-2\n', '\n  name: orgctl-users-3\n')),
     ],
     [
       'two lines of the second ConfigMap swapped',

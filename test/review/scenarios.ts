@@ -346,6 +346,15 @@ export function refusesEach(base: OutputText[], head: OutputText[], forgeries: [
     });
 }
 
+/** The cluster files of outputOf's two clusters, which hold the users' ConfigMaps. */
+export const CLUSTER_FILES = ['lga1/cluster/resources.yaml', 'ord1/cluster/resources.yaml'];
+
+/** `files` with each cluster's (or `only` one's) cluster file edited by `edit`. */
+export const inClusterFiles = (files: OutputText[], edit: (text: string) => string, only?: string): OutputText[] =>
+  files.map((f) =>
+    CLUSTER_FILES.includes(f.path) && (!only || f.path === only) ? { ...f, content: edit(f.content) } : f,
+  );
+
 export type Rec = Record<string, unknown>;
 
 /**
