@@ -23,6 +23,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readForQuestion, type Question } from '../cli/partial-read.ts';
 import { verdictCacheOf } from '../cli/verdict-cache.ts';
 import { exampleClusterShardsEdited, run, tempDir } from './helpers.ts';
+import { TEST_ENGINE } from './verdict-questions.ts';
 
 // The file's env stubs and fake clock end with it.
 afterAll(() => {
@@ -56,8 +57,6 @@ describe('R134-1: a ClusterRole labelled aggregate-to-* in orgctl output is warn
   });
 });
 
-const ENGINE = '0123456789abcdef';
-
 /**
  * The labelled output, asked `question` once with can-i's verdicts (under a fake clock past the
  * racy window, so that they are kept), and kept; `prefix` names the cache folder of its own.
@@ -67,7 +66,7 @@ function keptVerdicts(prefix: string, question: Question) {
   vi.stubEnv('ORGCTL_CACHE_DIR', tempDir(prefix));
   const dir = labelled();
   vi.setSystemTime(Date.now() + 5_000);
-  const first = verdictCacheOf(dir, ENGINE)!;
+  const first = verdictCacheOf(dir, TEST_ENGINE)!;
   const read = readForQuestion(dir, question, undefined, first)!;
   first.keep();
   return { dir, read };
@@ -78,7 +77,7 @@ describe("R134-1's class: a question answered from can-i's kept verdicts sees th
     const question = { namespace: 'web' };
     const { dir } = keptVerdicts('orgctl-r134-cache-', question);
     vi.setSystemTime(Date.now() + 5_000);
-    const again = verdictCacheOf(dir, ENGINE)!;
+    const again = verdictCacheOf(dir, TEST_ENGINE)!;
     let judged = 0;
     const counting = {
       ...again,
@@ -119,7 +118,7 @@ describe("held: can-i's kept verdict of a file edited to the same size, its modi
       expect([now.size, now.mtimeNs, now.ino]).toEqual([was.size, was.mtimeNs, was.ino]);
     }
     vi.setSystemTime(Date.now() + 5_000);
-    const after = readForQuestion(dir, question, undefined, verdictCacheOf(dir, ENGINE)!);
+    const after = readForQuestion(dir, question, undefined, verdictCacheOf(dir, TEST_ENGINE)!);
     expect(after && boundBob(after.rbac)).toBe(0);
   });
 });
