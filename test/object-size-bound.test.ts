@@ -116,6 +116,8 @@ describe("the strict reader of orgctl's output (parseOutput) and one request's l
  * would pass.
  */
 describe("a document's text bounds what it holds (jsonBytesOfUnitsAtMost, readCanonicalYaml's unitsAtMost)", () => {
+  /** How many ConfigMaps' data were checked: each test says its own check ran. */
+  let dataChecked = 0;
   /** Each document of `text` as read, with its units: checked against its exact sizes. */
   const expectBounded = (text: string, cache?: { documents: DocumentCache; file: string }) => {
     const read = readCanonicalYaml(text, cache);
@@ -125,14 +127,17 @@ describe("a document's text bounds what it holds (jsonBytesOfUnitsAtMost, readCa
       const units = read.unitsAtMost[i]!;
       expect(exact(doc), text).toBeLessThanOrEqual(jsonBytesOfUnitsAtMost(units));
       const data = doc.data;
-      if (data !== null && typeof data === 'object' && !Array.isArray(data))
+      if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
         expect(configMapDataBytes(data as Record<string, unknown>)).toBeLessThanOrEqual(3 * units);
+        dataChecked++;
+      }
     });
     return read.documents.length;
   };
   const stream = (docs: Record<string, unknown>[]) => toYamlStream(docs, OUTPUT_HEADER.slice(2));
 
   it('for any value the writer writes, read alone, beside a first reading, and taken whole', () => {
+    dataChecked = 0;
     // Every unit the writer may write otherwise: escapes, controls, quotes, backslashes, line breaks
     // (block scalars), surrogate pairs, non-ASCII (a lone half is written as an escape the reader refuses).
     const text = fc.string({
@@ -149,8 +154,16 @@ describe("a document's text bounds what it holds (jsonBytesOfUnitsAtMost, readCa
     })).v;
     fc.assert(
       fc.property(
-        fc.array(fc.dictionary(text, value, { minKeys: 1, maxKeys: 5 }), { minLength: 1, maxLength: 4 }),
-        (docs) => {
+        fc.array(
+          fc.tuple(
+            fc.dictionary(text, value, { minKeys: 1, maxKeys: 5 }),
+            fc.option(fc.dictionary(text, text, { maxKeys: 4 })),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (drawn) => {
+          // A ConfigMap's `data` half the time: a random key is never `data`, so its check would never run.
+          const docs = drawn.map(([doc, data]) => (data === null ? doc : { ...doc, data }));
           const written = stream(docs);
           expect(expectBounded(written)).toBe(docs.length);
           const cache = new DocumentCache();
@@ -161,6 +174,7 @@ describe("a document's text bounds what it holds (jsonBytesOfUnitsAtMost, readCa
       ),
       { numRuns: 300 },
     );
+    expect(dataChecked).toBeGreaterThan(300);
   });
 
   it('for texts written by hand: block scalars of quotes and backslashes, escapes, short keys', () => {
@@ -171,16 +185,20 @@ describe("a document's text bounds what it holds (jsonBytesOfUnitsAtMost, readCa
       '---\n"\\u0000": "\\\\"\n',
       'k:\n  a: b\n  c: d\n',
       'a:\n- b: 1\n  c: ""\n- {}\n- []\n',
+      // Data of 3-byte units, one per unit of text: near the data bound (3 bytes a unit).
+      stream([{ data: { k: '漢'.repeat(200), l: '😀'.repeat(100) } }]),
     ];
     for (const t of texts) expectBounded(t);
   });
 
   it("for every document of a generated organization's output", () => {
+    dataChecked = 0;
     const generated = generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 30, seed: 5 });
     withEveryKindOfBinding(generated.spec as Record<string, any>, 10);
     const model = Organization.fromSpec(new App(), generated as never, { today: TODAY }).toModel();
     expect(expectBounded(stream(objectsOnce(placeOrganization(model, { today: TODAY })) as never))).toBeGreaterThan(
       100,
     );
+    expect(dataChecked).toBeGreaterThan(0); // the users' membership ConfigMaps
   });
 });
