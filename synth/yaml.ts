@@ -977,12 +977,15 @@ class CanonicalReader {
     // whose text begins so (red team R71-5). The general reader refuses it.
     if (first < 0 && text.charCodeAt(start + indent) === DASH) return undefined;
     let lineStart = start;
+    // The line it starts on is the current one, whose end is known.
+    let lineEnd = this.end;
+    let spaces = 0;
     for (let lines = 1; ; lines++) {
       if (lines > 4 || (lines > 1 && text.charCodeAt(lineStart + indent) === DASH)) return undefined;
-      const lineEnd = text.indexOf('\n', lineStart);
-      if (lineEnd < 0) return undefined;
+      if (lines > 1) lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0 || lineEnd >= this.length) return undefined;
       lineStart = lineEnd + 1;
-      let spaces = 0;
+      spaces = 0;
       while (spaces <= indent && text.charCodeAt(lineStart + spaces) === SPACE) spaces++;
       if (spaces > indent) return undefined; // a nested block or a block scalar's lines
       if (spaces < indent || lineStart >= this.length) break;
@@ -990,6 +993,14 @@ class CanonicalReader {
     const body = text.slice(start, lineStart);
     const known = this.shared.get(body);
     if (known) {
+      if (!this.spec && lineStart < this.length) {
+        // Where moveTo(lineStart) would go, the line's indentation already counted (fewer than `indent` spaces).
+        const end = text.indexOf('\n', lineStart);
+        this.start = lineStart;
+        this.end = end < 0 ? this.length : end;
+        this.indent = spaces;
+        return known;
+      }
       this.moveTo(lineStart);
       if (!this.spec) return known;
       // A spec's mapping may go on past blank and comment lines: then read whole, as when not known.
