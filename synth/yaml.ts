@@ -622,7 +622,7 @@ class DocumentReuse implements FileDocuments {
   private missed = 0;
 
   constructor(
-    private readonly first: FileDocuments | undefined,
+    readonly first: FileDocuments | undefined,
     readonly text: string,
   ) {}
 
@@ -807,6 +807,15 @@ class CanonicalReader {
   /** The document after this `---` line: the first reading's when its text is the same, else parsed. */
   private reusedDocument(reuse: DocumentReuse): Record<string, unknown> {
     const bodyStart = this.end + 1;
+    if (!reuse.first) {
+      // A first reading has no document to take, so no text to look for first: each is read, and its
+      // text (which a later reading compares) runs to where reading it stopped, the next `---` line
+      // or the text's end (readDocuments refuses anything else there), as far as `---` would find.
+      this.nextLine();
+      const doc = this.mapping(0, -1);
+      reuse.add(this.text.slice(bodyStart, Math.min(this.start, this.length)), doc);
+      return doc;
+    }
     const separator = this.text.indexOf('\n---\n', this.end);
     const bodyEnd = separator < 0 ? this.length : separator + 1;
     const body = this.text.slice(bodyStart, bodyEnd);
