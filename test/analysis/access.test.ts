@@ -8,7 +8,16 @@ import { generateSpec } from '../../constructs/generate.ts';
 import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
-import { accessMatrix, accessMatrixJson, bindingLabel, bindingLabelJson } from '../../analysis/access.ts';
+import {
+  accessMatrix,
+  accessMatrixJson,
+  bindingLabel,
+  bindingLabelJson,
+  levelsCovered,
+  ruleAtoms,
+} from '../../analysis/access.ts';
+import { CATALOG, type PolicyRule } from '../../model/catalog.ts';
+import { rulesAllow } from '../../analysis/rules.ts';
 import { Authorizer } from '../../analysis/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../../analysis/objects.ts';
 import { isBootstrapBinding, withBootstrap } from '../../analysis/bootstrap.ts';
@@ -253,6 +262,55 @@ describe('accessMatrixJson', () => {
     closeSync(fd);
     expect(toFile.status).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(`${expected}\n`);
+  });
+});
+
+describe('levelsCovered', () => {
+  // The definition: a level is covered when the rules allow every request its rules stand for.
+  const byDefinition = (rules: readonly PolicyRule[]) =>
+    CATALOG.filter((l) => ruleAtoms(l.rules).every((a) => rulesAllow(rules, a))).map((l) => l.id);
+  const catalogWords = (pick: (r: PolicyRule) => readonly string[] | undefined) => [
+    ...new Set(CATALOG.flatMap((l) => l.rules.flatMap((r) => pick(r) ?? []))),
+  ];
+  const part = (words: string[]) =>
+    fc.array(fc.oneof(fc.constantFrom(...words, '*', '*/log', 'pods/log/x', 'Get', ''), fc.string({ maxLength: 3 })), {
+      maxLength: 5,
+    });
+  const rule = fc.record(
+    {
+      verbs: part(catalogWords((r) => r.verbs)),
+      apiGroups: part(catalogWords((r) => r.apiGroups)),
+      resources: part(catalogWords((r) => r.resources)),
+      resourceNames: fc.array(fc.constantFrom('', 'x'), { maxLength: 2 }),
+    },
+    { requiredKeys: ['verbs'] },
+  );
+
+  it("is the levels whose every request the rules allow, wildcards, subresources and resource names too, each level's own rules and any", () => {
+    for (const level of CATALOG) expect(levelsCovered(level.rules)).toEqual(byDefinition(level.rules));
+    // A level's rules, each kept, given resource names, or a field made a wildcard: near covering it.
+    const changed = (r: PolicyRule, change: number): PolicyRule =>
+      [
+        r,
+        { ...r, resourceNames: ['x'] },
+        { ...r, resourceNames: [''] },
+        { ...r, resourceNames: [] },
+        { ...r, verbs: ['*'] },
+        { ...r, apiGroups: ['*'] },
+        { ...r, resources: ['*'] },
+        { ...r, resources: [...(r.resources ?? []), '*/log'] },
+        { ...r, verbs: r.verbs.slice(1) },
+      ][change]!;
+    const nearLevel = fc
+      .tuple(fc.constantFrom(...CATALOG.map((l) => l.rules)), fc.array(fc.nat(8), { minLength: 40, maxLength: 40 }))
+      .map(([rules, changes]) => rules.map((r, k) => changed(r, changes[k % changes.length]!)));
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 4 }), nearLevel, nearLevel, (rules, one, two) => {
+        for (const all of [rules, one, [...rules, ...one], [...one, ...two]])
+          expect(levelsCovered(all)).toEqual(byDefinition(all));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
