@@ -773,7 +773,7 @@ interface NumberTrie<V> {
 }
 
 /** Texts made once, found again by a list of binding numbers. */
-type TextNode = NumberTrie<Buffer>;
+type TextNode = NumberTrie<Uint8Array>;
 
 /** The node of `numbers[from..to)` under `root`, made on the way where missing. */
 function nodeOf<V>(root: NumberTrie<V>, numbers: ArrayLike<number>, from: number, to: number): NumberTrie<V> {
@@ -866,10 +866,11 @@ function viaRanksOf(bindings: readonly BindingObject[]): readonly [ranks: Int32A
 
 /**
  * Cell texts made in one growing piece of memory, each a view of it: 20,000 texts at size L, not
- * each a string then a buffer of its own.
+ * each a string then a buffer of its own. A Uint8Array, not a Buffer: a Buffer's view is made by
+ * Node's FastBuffer constructor, JavaScript run per view; a Uint8Array's by V8 alone.
  */
 class TextArena {
-  private chunk = Buffer.allocUnsafe(1 << 20);
+  private chunk = new Uint8Array(1 << 20);
   private from = 0;
   private at = 0;
 
@@ -885,7 +886,7 @@ class TextArena {
   }
 
   /** The text put since the last one. */
-  take(): Buffer {
+  take(): Uint8Array {
     const text = this.chunk.subarray(this.from, this.at);
     this.from = this.at;
     return text;
@@ -894,7 +895,7 @@ class TextArena {
   /** A new piece, the text begun carried over. */
   private grow(n: number): void {
     const begun = this.chunk.subarray(this.from, this.at);
-    const next = Buffer.allocUnsafe(Math.max(1 << 20, 2 * (begun.length + n)));
+    const next = new Uint8Array(Math.max(1 << 20, 2 * (begun.length + n)));
     next.set(begun, 0);
     this.chunk = next;
     this.from = 0;
@@ -977,8 +978,8 @@ export function accessMatrixJson(
     texts.put(tails[viaRanks[i]!]!);
   };
   // `"namespace":{cell}` of one binding alone (most cells), by its number.
-  const aloneTexts = new Array<Buffer>(count);
-  const aloneText = (i: number): Buffer => {
+  const aloneTexts = new Array<Uint8Array>(count);
+  const aloneText = (i: number): Uint8Array => {
     const allowed = allowedOne(i);
     texts.put(nsKeyOf(i));
     texts.put(allowed[0]);
@@ -992,13 +993,13 @@ export function accessMatrixJson(
   // its labels) where every place is below RUN_PLACES: a small integer, where one key of both
   // (namespace * 2^30 + places) was a number V8 boxes, 16 bytes made per lookup (76,000 at size L);
   // else by the bindings' numbers.
-  const runsByPlaces = new Array<Map<number, Buffer> | undefined>(scopes);
+  const runsByPlaces = new Array<Map<number, Uint8Array> | undefined>(scopes);
   const runs: TextNode = {};
   /**
    * The text of a run: its bindings, distinct, ascending; put in via's order by their ranks (an
    * insertion sort: a run is a few bindings; equals keep their order, the first first), each label once.
    */
-  const runText = (members: number[]): Buffer => {
+  const runText = (members: number[]): Uint8Array => {
     const allowed = allowedText(members);
     const inViaOrder = (a: number, b: number) => viaRanks[a]! - viaRanks[b]! || a - b;
     if (members.length > FEW) members.sort(inViaOrder);
@@ -1022,7 +1023,7 @@ export function accessMatrixJson(
   };
   // Cells of lists merged with groups' and cluster-wide access (any namespace), by their numbers.
   const merged: TextNode = {};
-  const listBytes = (list: readonly Contribution[]): Buffer => {
+  const listBytes = (list: readonly Contribution[]): Uint8Array => {
     const numbers = list.map((c) => c.number);
     const node = nodeOf(merged, numbers, 0, numbers.length);
     if (!node.value) {
