@@ -76,6 +76,38 @@ function hashShortenings(email: string, at: number): number {
   return count;
 }
 
+/**
+ * A cheap test that a name of `existing` may be within one edit of some given name: two names one
+ * edit apart (a letter changed, added, dropped, or two swapped at `p`) share their first `k` letters
+ * when `p >= k`, else the `length - k - 1` letters after the edit, aligned from their end. With
+ * `k = length >> 1`, each name of `existing` is asked two small hashes of its own halves, where
+ * hashShortenings hashed it whole and once for each letter of its name (10,000 names at size L,
+ * none of which a given name comes near). A name it lets pass is hashed and measured as before.
+ */
+type NameHalves = Set<number>;
+
+/** A hash of `text`'s code units from `start` to `end` with the name length it is for: a small integer (below 2^30). */
+function halfKey(text: string, start: number, end: number, length: number, suffix: boolean): number {
+  let h = 0;
+  for (let i = start; i < end; i++) h = (h * 31 + text.charCodeAt(i)) & 0xfffff;
+  return ((length & 0x1ff) << 21) | (suffix ? 0x100000 : 0) | h;
+}
+
+/** A given name's halves (its name: `at` letters) for the names of `existing` one letter shorter, as long, or longer. */
+function addHalves(halves: NameHalves, g: string, at: number): void {
+  for (let length = Math.max(SHORTEST_NAME, at - 1); length <= at + 1; length++) {
+    const k = length >> 1;
+    halves.add(halfKey(g, 0, k, length, false));
+    halves.add(halfKey(g, at - (length - k - 1), at, length, true));
+  }
+}
+
+/** Whether the name of `e` (its first `at` letters) may be one edit from a given one (addHalves). */
+function mayBeNear(halves: NameHalves, e: string, at: number): boolean {
+  const k = at >> 1;
+  return halves.has(halfKey(e, 0, k, at, false)) || halves.has(halfKey(e, k + 1, at, at, true));
+}
+
 const push = (index: KeyIndex, length: number, hash: number, value: string) => {
   let map = index.get(length);
   if (!map) index.set(length, (map = new Map()));
@@ -111,10 +143,12 @@ export function nearPairs(existing: readonly string[], given: readonly string[])
   const byShortening: KeyIndex = new Map();
   const byName: KeyIndex = new Map();
   const lengths = new Set<number>();
+  const halves: NameHalves = new Set();
   for (const g of unique) {
     const at = g.lastIndexOf('@');
     if (at < 1) continue; // no address (a forged dist/'s): nothing to slip from
     lengths.add(at);
+    addHalves(halves, g, at);
     const count = hashShortenings(g, at);
     for (let k = 0; k < count; k++) push(byShortening, k === 0 ? g.length : g.length - 1, KEYS[k]!, g);
     if (unused.has(g.slice(at))) push(byName, at, PREFIX[at]!, g);
@@ -132,7 +166,10 @@ export function nearPairs(existing: readonly string[], given: readonly string[])
   for (const e of existing) {
     const at = e.lastIndexOf('@');
     if (at < 1) continue;
-    const near = at >= SHORTEST_NAME && (lengths.has(at) || lengths.has(at - 1) || lengths.has(at + 1));
+    const near =
+      at >= SHORTEST_NAME &&
+      (lengths.has(at) || lengths.has(at - 1) || lengths.has(at + 1)) &&
+      mayBeNear(halves, e, at);
     if (!near && !named) continue;
     const count = hashShortenings(e, at);
     for (const g of byName.get(at)?.get(PREFIX[at]!) ?? []) {
