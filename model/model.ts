@@ -581,7 +581,7 @@ interface KeyRanks {
   readonly keys: readonly string[];
 }
 
-function keyRanks<T>(items: readonly T[], key: (t: T) => string): KeyRanks {
+function keyRanks<T>(items: readonly T[], key: (t: T) => string, sorted?: readonly string[]): KeyRanks {
   const ids = new Map<string, number>();
   const keys: string[] = [];
   const ranks = new Int32Array(items.length);
@@ -596,16 +596,45 @@ function keyRanks<T>(items: readonly T[], key: (t: T) => string): KeyRanks {
     ranks[i] = id;
   }
   // First-seen ids to sorted ranks (UTF-16 order, as `<` compares).
-  const order = sortBy(
-    keys.map((_, id) => id),
-    (id) => keys[id]!,
-  );
+  const order = sorted
+    ? orderAmong(keys, ids, sorted)
+    : sortBy(
+        keys.map((_, id) => id),
+        (id) => keys[id]!,
+      );
   const rankOfId = new Int32Array(keys.length);
   order.forEach((id, rank) => {
     rankOfId[id] = rank;
   });
   for (let i = 0; i < ranks.length; i++) ranks[i] = rankOfId[ranks[i]!]!;
   return { ranks, keys: order.map((id) => keys[id]!) };
+}
+
+/**
+ * The first-seen ids of `keys` in sorted order, read from `sorted` (keys already in `<` order, such
+ * as the sorted users' for the grants' users: some may name no item, some repeat), the keys it does
+ * not hold sorted alone and merged in. Sorting the grants' users themselves compared strings
+ * JSON.parse left all over memory (10,000 at size L: 10-14 ms); the users' keys sit together.
+ */
+function orderAmong(keys: readonly string[], ids: ReadonlyMap<string, number>, sorted: readonly string[]): number[] {
+  const placed = new Uint8Array(keys.length);
+  const known: number[] = [];
+  for (const k of sorted) {
+    const id = ids.get(k);
+    if (id !== undefined && !placed[id]) {
+      placed[id] = 1;
+      known.push(id);
+    }
+  }
+  if (known.length === keys.length) return known;
+  const rest = sortBy(
+    keys.map((_, id) => id).filter((id) => !placed[id]),
+    (id) => keys[id]!,
+  );
+  const out: number[] = [];
+  for (let a = 0, b = 0; a < known.length || b < rest.length; )
+    out.push(b >= rest.length || (a < known.length && keys[known[a]!]! < keys[rest[b]!]!) ? known[a++]! : rest[b++]!);
+  return out;
 }
 
 /** Positions 0..n-1 stably sorted by `ranks` (a counting sort: ranks are 0..count-1). */
@@ -697,12 +726,21 @@ export function byGrantUser<T>(
  * sorted when first read (FinalGrants): `grants` is a getter of the one sorted list.
  */
 export function finalizeModel(m: OrgModel): OrgModel {
+  const users = sortBy(m.users, (u) => u.key);
   const declared = Object.freeze([...m.grants]);
-  const final: FinalGrants = { declared, users: keyRanks(declared, (g) => g.user), walked: 0 };
+  const final: FinalGrants = {
+    declared,
+    users: keyRanks(
+      declared,
+      (g) => g.user,
+      users.map((u) => u.key),
+    ),
+    walked: 0,
+  };
   const model: OrgModel = {
     ...m,
     clusters: [...m.clusters],
-    users: sortBy(m.users, (u) => u.key),
+    users,
     namespaces: sortBy(m.namespaces, (n) => n.name),
     roles: sortBy(m.roles, (r) => r.name),
     customRoles: sortBy(m.customRoles, (r) => r.name),

@@ -106,6 +106,30 @@ describe('the model orders grants by namespace, then user, stably', () => {
     expect(grantUsers({ ...model, grants: [...model.grants] })).toBeUndefined();
   });
 
+  it.each([
+    [16, 3_000, 40],
+    [17, 2_000, 2_000],
+    [18, 500, 5],
+  ])("numbers the grants' users from the users' sorted keys: declared or not, twice, or holding nothing (seed %i: %i grants, %i names)", (seed, count, keys) => {
+    const grants = generatedGrants(seed, count, keys);
+    const rand = seededRandom(seed);
+    const named = [...new Set(grants.map((g) => g.user))];
+    // About two in three of the grants' users declared (one of them twice), and users no grant names.
+    const declared = [
+      ...named.filter(() => rand() < 0.66),
+      named[0] ?? 'x',
+      ...AWKWARD.map((k) => `${k}~`),
+      'user-none',
+    ];
+    const users = declared.map((key) => ({ key, email: key })).sort(() => rand() - 0.5);
+    const model = finalizeModel({ ...modelWith(grants), users } as unknown as OrgModel);
+    const numbered = grantUsers(model)!;
+    expect(numbered.keys).toEqual([...new Set(grants.map((g) => g.user))].sort());
+    expect([...numbered.declared].map((r) => numbered.keys[r])).toEqual(grants.map((g) => g.user));
+    expect([...numbered.ranks].map((r) => numbered.keys[r])).toEqual(model.grants.map((g) => g.user));
+    expect(model.grants.map((g) => g.source)).toEqual(byNamespaceThenUser(grants).map((g) => g.source));
+  });
+
   it("reads each grant's user by its place in memory order, asking once per distinct user (per grant in a model it did not make)", () => {
     const finalized = finalizeModel(modelWith(generatedGrants(14, 2_000, 50)));
     const other = { ...finalized, grants: [...finalized.grants].reverse() };
