@@ -581,7 +581,7 @@ interface KeyRanks {
   readonly keys: readonly string[];
 }
 
-function keyRanks<T>(items: readonly T[], key: (t: T) => string, sorted?: readonly string[]): KeyRanks {
+function keyRanks<T>(items: readonly T[], key: (t: T) => string): KeyRanks {
   const ids = new Map<string, number>();
   const keys: string[] = [];
   const ranks = new Int32Array(items.length);
@@ -596,12 +596,10 @@ function keyRanks<T>(items: readonly T[], key: (t: T) => string, sorted?: readon
     ranks[i] = id;
   }
   // First-seen ids to sorted ranks (UTF-16 order, as `<` compares).
-  const order = sorted
-    ? orderAmong(keys, ids, sorted)
-    : sortBy(
-        keys.map((_, id) => id),
-        (id) => keys[id]!,
-      );
+  const order = sortBy(
+    keys.map((_, id) => id),
+    (id) => keys[id]!,
+  );
   const rankOfId = new Int32Array(keys.length);
   order.forEach((id, rank) => {
     rankOfId[id] = rank;
@@ -611,30 +609,47 @@ function keyRanks<T>(items: readonly T[], key: (t: T) => string, sorted?: readon
 }
 
 /**
- * The first-seen ids of `keys` in sorted order, read from `sorted` (keys already in `<` order, such
- * as the sorted users' for the grants' users: some may name no item, some repeat), the keys it does
- * not hold sorted alone and merged in. Sorting the grants' users themselves compared strings
- * JSON.parse left all over memory (10,000 at size L: 10-14 ms); the users' keys sit together.
+ * keyRanks where most keys' order is known beforehand: `sorted` in `<` order (the users' keys, for
+ * the grants' users; some may name no item, some repeat). Each item's key is looked up among those,
+ * whose strings sit together; the keys `sorted` does not hold are sorted alone and merged in. The
+ * same ranks and keys as sorting the items' keys, which compared strings JSON.parse left all over
+ * memory (the grants' users: 10-14 ms of `check` at size L).
  */
-function orderAmong(keys: readonly string[], ids: ReadonlyMap<string, number>, sorted: readonly string[]): number[] {
-  const placed = new Uint8Array(keys.length);
-  const known: number[] = [];
-  for (const k of sorted) {
-    const id = ids.get(k);
-    if (id !== undefined && !placed[id]) {
-      placed[id] = 1;
-      known.push(id);
+function keyRanksAmong<T>(items: readonly T[], key: (t: T) => string, sorted: readonly string[]): KeyRanks {
+  const place = new Map<string, number>();
+  for (const k of sorted) if (!place.has(k)) place.set(k, place.size);
+  // Keys `sorted` lacks, numbered after its places in the order first seen.
+  const others = new Map<string, number>();
+  const ranks = new Int32Array(items.length);
+  const used = new Uint8Array(place.size);
+  for (let i = 0; i < items.length; i++) {
+    const k = key(items[i]!);
+    let p = place.get(k);
+    if (p !== undefined) used[p] = 1;
+    else {
+      p = others.get(k);
+      if (p === undefined) others.set(k, (p = place.size + others.size));
+    }
+    ranks[i] = p;
+  }
+  const known = [...place.keys()];
+  const rest = [...others.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Each place's rank among the keys the items name: the used places and the rest, merged in order.
+  const rankOf = new Int32Array(place.size + others.size);
+  const keys: string[] = [];
+  for (let a = 0, b = 0; ; ) {
+    while (a < known.length && !used[a]) a++;
+    if (a === known.length && b === rest.length) break;
+    if (b === rest.length || (a < known.length && known[a]! < rest[b]!)) {
+      rankOf[a] = keys.length;
+      keys.push(known[a++]!);
+    } else {
+      rankOf[others.get(rest[b]!)!] = keys.length;
+      keys.push(rest[b++]!);
     }
   }
-  if (known.length === keys.length) return known;
-  const rest = sortBy(
-    keys.map((_, id) => id).filter((id) => !placed[id]),
-    (id) => keys[id]!,
-  );
-  const out: number[] = [];
-  for (let a = 0, b = 0; a < known.length || b < rest.length; )
-    out.push(b >= rest.length || (a < known.length && keys[known[a]!]! < keys[rest[b]!]!) ? known[a++]! : rest[b++]!);
-  return out;
+  for (let i = 0; i < ranks.length; i++) ranks[i] = rankOf[ranks[i]!]!;
+  return { ranks, keys };
 }
 
 /** Positions 0..n-1 stably sorted by `ranks` (a counting sort: ranks are 0..count-1). */
@@ -730,7 +745,7 @@ export function finalizeModel(m: OrgModel): OrgModel {
   const declared = Object.freeze([...m.grants]);
   const final: FinalGrants = {
     declared,
-    users: keyRanks(
+    users: keyRanksAmong(
       declared,
       (g) => g.user,
       users.map((u) => u.key),
