@@ -3,7 +3,6 @@
  * organizations and random changes, its diff and every change rule's verdict are exactly those of
  * two full snapshots. ORGCTL_PROPERTY_RUNS raises the number of cases; a failure prints its seed.
  */
-import { App } from 'cdk8s';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOutput, DocumentCache } from '../../cli/output-read.ts';
@@ -12,11 +11,8 @@ import { readMembership, readSnapshot, readSnapshotPair } from '../../analysis/s
 import { review } from '../../review/review.ts';
 import { files, organization, pullRequest, pullRequestEdits } from './pull-requests.ts';
 import { roleBinding, TODAY } from '../helpers.ts';
-import { Organization } from '../../constructs/index.ts';
-import { synthesize } from '../../constructs/synthesize.ts';
-import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import type { ManifestDoc } from '../../analysis/objects.ts';
-import { baseSpec } from '../review/scenarios.ts';
+import { specDocs } from '../review/scenarios.ts';
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.ORGCTL_PROPERTY_RUNS ?? 150) / 3));
 
@@ -91,15 +87,7 @@ describe('diff pair', () => {
   });
 });
 
-function docsOf(): ManifestDoc[] {
-  const app = new App();
-  Organization.fromSpec(app, baseSpec(), { today: TODAY });
-  const r = synthesize(app, { today: TODAY, declaredIn: 'test' });
-  if (!r.ok) throw new Error('synth');
-  return r.files
-    .filter((f) => f.path.endsWith('.yaml'))
-    .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
-}
+const docsOf = (): ManifestDoc[] => specDocs();
 
 /** Two sides read as a pair, as `orgctl diff` and `orgctl review` read them. */
 function pairOf(base: ManifestDoc[], head: ManifestDoc[]) {

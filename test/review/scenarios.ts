@@ -7,6 +7,7 @@ import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { diffSnapshots, type AccessDiff } from '../../analysis/diff.ts';
 import { review, type Verdict } from '../../review/review.ts';
 import { readSnapshot, type Snapshot } from '../../analysis/snapshot.ts';
+import type { ManifestDoc } from '../../analysis/objects.ts';
 import { MembershipLines, readMembership } from '../../analysis/membership.ts';
 import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
 import { proveAgainstBase } from '../../review/base-proof.ts';
@@ -63,16 +64,18 @@ export function baseSpec(): Spec {
   };
 }
 
-export function snapshotOf(spec: Spec): Snapshot {
+/** The documents of `spec`'s output (base's by default), as a diff reads them. */
+export function specDocs(spec: Spec = baseSpec()): ManifestDoc[] {
   const app = new App();
   Organization.fromSpec(app, spec, { today: TODAY });
   const r = synthesize(app, { today: TODAY, declaredIn: 'test' });
   if (!r.ok) throw new Error(r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
-  const docs = r.files
+  return r.files
     .filter((f) => f.path.endsWith('.yaml'))
     .flatMap((f) => parseCanonicalYaml(f.content)!.map((object, index) => ({ file: f.path, index, object })));
-  return readSnapshot(docs, 'test');
 }
+
+export const snapshotOf = (spec: Spec): Snapshot => readSnapshot(specDocs(spec), 'test');
 
 /**
  * The review of an edit of `base` by `who`: `accountIds`, the account ids GitHub named by each login
