@@ -369,3 +369,112 @@ describe("R136: review's index of base's users by login and by account id", () =
     );
   });
 });
+
+// --- The diff pair against the full snapshots, on random forged outputs ---------------------------
+
+const FORGED_SUBJECTS: unknown[] = [
+  ...['bob@acme.io', 'gina@acme.io', serviceAccountUser('acme-system', 'token-bots')].map(user),
+  // A token's account with its namespace, without one (the binding's), and with an empty one.
+  ...(
+    [
+      ['token-ci', 'acme-system'],
+      ['token-ci', undefined],
+      ['token-bots', ''],
+    ] as const
+  ).map(([name, namespace]) => ({ kind: 'ServiceAccount', name, ...(namespace === undefined ? {} : { namespace }) })),
+];
+const FORGED_NAMESPACES = ['web', 'data', 'acme-system'];
+const FORGED_ROLES = ['acme:r:pods', 'acme:w:full', 'acme:r:secrets', 'x0', 'x1'];
+
+const forgedObject = fc
+  .record({
+    kind: fc.constantFrom('RoleBinding', 'Role', 'ClusterRole'),
+    ns: fc.constantFrom(...FORGED_NAMESPACES),
+    name: fc.constantFrom('x0', 'x1'),
+    roleKind: fc.constantFrom('Role', 'ClusterRole'),
+    roleName: fc.constantFrom(...FORGED_ROLES),
+    rules: fc.integer({ min: 0, max: RULE_POOL.length - 1 }),
+    subjects: fc.subarray(
+      FORGED_SUBJECTS.map((_, i) => i),
+      { minLength: 1 },
+    ),
+  })
+  .map((o): unknown =>
+    o.kind === 'RoleBinding'
+      ? bindingTo(
+          o.ns,
+          o.name,
+          o.roleKind,
+          o.roleName,
+          o.subjects.map((k) => FORGED_SUBJECTS[k]),
+        )
+      : role(o.ns, o.name, RULE_POOL[o.rules]!, o.kind),
+  );
+const FILES = ['in-cluster/shard-17/x.yaml', 'in-cluster/shard-03/x.yaml', 'in-cluster/cluster/x.yaml'];
+/** What head does with one of base's forged documents. */
+const edit = fc.oneof(
+  fc.constant({ keep: true as const }),
+  fc.constant({ drop: true as const }),
+  fc.constant({ copy: true as const }),
+  fc.record({ replace: forgedObject }),
+);
+
+describe('R136: the diff pair against the full snapshots, on random forged outputs', () => {
+  const base = specDocs();
+  it('says what the full snapshots say (random forged documents on both sides, edited, dropped, copied)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(forgedObject, fc.constantFrom(...FILES), edit), { maxLength: 6 }),
+        fc.array(fc.tuple(forgedObject, fc.constantFrom(...FILES)), { maxLength: 3 }),
+        // base's own bindings edited in place: subjects kept (the same objects), dropped, or forged ones added
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            keep: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+            add: fc.subarray(FORGED_SUBJECTS.map((_, i) => i)),
+            roleName: fc.option(fc.constantFrom(...FORGED_ROLES), { nil: undefined }),
+          }),
+          { maxLength: 2 },
+        ),
+        (forged, added, inPlace) => {
+          const bindings = base.filter((d) => (d.object as Obj).kind === 'RoleBinding');
+          const edited = new Map(
+            inPlace.map((e) => {
+              const d = bindings[e.at % bindings.length]!;
+              const o = d.object as Obj & { roleRef: { name: string } };
+              const subjects = [
+                ...o.subjects!.filter((_, k) => e.keep[k % 6]),
+                ...e.add.map((k) => FORGED_SUBJECTS[k]),
+              ];
+              const roleRef = e.roleName ? { ...o.roleRef, name: e.roleName } : o.roleRef;
+              return [d, { ...d, object: { ...o, subjects, roleRef } }] as const;
+            }),
+          );
+          const headBase = base.map((d) => edited.get(d) ?? d);
+          const b = forged.map(([o, file], i) => doc(file, o, 100 + i));
+          const h = forged.flatMap(([o, file, e], i): ManifestDoc[] => {
+            if ('drop' in e) return [];
+            if ('copy' in e) return [doc(file, structuredClone(o), 100 + i)];
+            if ('replace' in e) return [doc(file, e.replace, 100 + i)];
+            return [b[i]!];
+          });
+          const extra = added.map(([o, file], i) => doc(file, o, 200 + i));
+          // A role twice on a side is read cluster by cluster (copiesDiffer): the test above.
+          const roleIds = (docs: ManifestDoc[]) =>
+            docs
+              .map((d) => d.object as Obj)
+              .filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')
+              .map((o) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
+          const once = (docs: ManifestDoc[]) => new Set(roleIds(docs)).size === roleIds(docs).length;
+          fc.pre(once([...base, ...b]) && once([...base, ...h, ...extra]));
+          const { pair, full } = pairAndFull([...base, ...b], [...headBase, ...h, ...extra]);
+          expect(pair).toEqual(full);
+        },
+      ),
+      {
+        numRuns: Number(process.env.R136_RUNS ?? 300),
+        seed: Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31),
+      },
+    );
+  });
+});
