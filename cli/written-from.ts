@@ -18,6 +18,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { AskedOutput } from '../analysis/ended-access.ts';
 import { PROJECT_SYNTH, shellCommand } from '../model/text.ts';
 import { isUnchanged, sha256Hex, sha256Of, stampOf, type FileStamp } from './file-stamp.ts';
+import { mayHaveChangedSince } from './racy.mjs';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { cacheFolder, declarationFile } from './paths.ts';
 import { replaceFile } from './replace-file.ts';
@@ -196,7 +197,8 @@ export function staleOutputWarning(dir: string): string | undefined {
     const record = recordOf(dir);
     if (!record?.folders.every(isUnchanged)) return undefined;
     const changed = record.sources.filter((s) => {
-      if (s.sha256 && isUnchanged(s)) return false;
+      // A stamp of the record's clock tick may be of other bytes than those hashed (racy.mjs).
+      if (s.sha256 && isUnchanged(s) && !mayHaveChangedSince(s.ctimeMs, record.writtenMs)) return false;
       try {
         return sha256Of(s.path) !== s.sha256;
       } catch {
