@@ -13,6 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { recordWrittenFrom, staleOutputWarning } from '../cli/written-from.ts';
 import { stampOf } from '../cli/file-stamp.ts';
 import { diffSnapshots } from '../analysis/diff.ts';
+import { review } from '../review/review.ts';
 import { readMembership, readSnapshot, readSnapshotPair } from '../analysis/snapshot.ts';
 import { accessMatrix, accessMatrixJson, maximalLevels, ruleAtoms } from '../analysis/access.ts';
 import { Authorizer, serviceAccountUser, userInfo, type UserInfo } from '../analysis/authorizer.ts';
@@ -31,9 +32,14 @@ function pairAndFull(base: ManifestDoc[], head: ManifestDoc[]) {
     { docs: base, membership: readMembership(base, 'base') },
     { docs: head, membership: readMembership(head, 'head') },
   );
+  const full = { base: readSnapshot(base, 'base'), head: readSnapshot(head, 'head') };
+  const [pairDiff, fullDiff] = [diffSnapshots(pair.base, pair.head, TODAY), diffSnapshots(full.base, full.head, TODAY)];
+  // The review judges from the pair: an admin acting, another approving (a change that needs two passes).
+  const who = { actors: ['alice'], approvals: ['frank'], changedPaths: ['org/org.ts'], overrides: [], today: TODAY };
   return {
-    pair: diffSnapshots(pair.base, pair.head, TODAY),
-    full: diffSnapshots(readSnapshot(base, 'base'), readSnapshot(head, 'head'), TODAY),
+    pair: pairDiff,
+    full: fullDiff,
+    verdicts: () => [review({ ...who, ...pair, diff: pairDiff }), review({ ...who, ...full, diff: fullDiff })],
   };
 }
 
@@ -179,6 +185,32 @@ describe('R136: the diff pair against the full snapshots, on forged pairs', () =
       }),
     ],
     [
+      'a ClusterRole aggregating another, bound to bob (the pair reads everyone)',
+      base,
+      [
+        ...base,
+        doc('in-cluster/cluster/x.yaml', {
+          ...role('', 'agg', [], 'ClusterRole'),
+          aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] },
+        }),
+        doc(
+          'in-cluster/cluster/x.yaml',
+          { ...role('', 'gathered', ALL, 'ClusterRole'), metadata: { name: 'gathered', labels: { x: 'y' } } },
+          1,
+        ),
+        doc('in-cluster/shard-03/x.yaml', roleBinding('web', 'agg', 'agg', [user('bob@acme.io')])),
+      ],
+    ],
+    [
+      "every token's group bound to w:full in data",
+      base,
+      replaced(base, find(base, 'RoleBinding', 'data', 'acme:r:full'), {
+        ...(find(base, 'RoleBinding', 'data', 'acme:r:full').object as object),
+        subjects: [{ apiGroup: RBAC, kind: 'Group', name: 'system:serviceaccounts:acme-system' }],
+        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'acme:w:full' },
+      }),
+    ],
+    [
       'subjects reordered and one replaced by an equal copy',
       base,
       replaced(base, rbPods, {
@@ -188,8 +220,10 @@ describe('R136: the diff pair against the full snapshots, on forged pairs', () =
     ],
   ];
   it.each(forgeries)('%s', (_what, b, h) => {
-    const { pair, full } = pairAndFull(b, h);
+    const { pair, full, verdicts } = pairAndFull(b, h);
     expect(pair).toEqual(full);
+    const [fromPair, fromFull] = verdicts();
+    expect(fromPair).toEqual(fromFull);
   });
   // A Role twice in one cluster: the pair reads the cluster's copies apart (copiesDiffer), each
   // cluster holding what either copy allows, where a full snapshot takes the last: the pair, which
@@ -471,8 +505,10 @@ describe('R136: the diff pair against the full snapshots, on random forged outpu
               .map((o) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
           const once = (docs: ManifestDoc[]) => new Set(roleIds(docs)).size === roleIds(docs).length;
           fc.pre(once([...base, ...b]) && once([...base, ...h, ...extra]));
-          const { pair, full } = pairAndFull([...base, ...b], [...headBase, ...h, ...extra]);
+          const { pair, full, verdicts } = pairAndFull([...base, ...b], [...headBase, ...h, ...extra]);
           expect(pair).toEqual(full);
+          const [fromPair, fromFull] = verdicts();
+          expect(fromPair).toEqual(fromFull);
         },
       ),
       {
