@@ -639,6 +639,10 @@ describe('the proof against base, where several people gain and lose one binding
     ['one who joins written twice', both((b) => b.replace(entry('erin'), entry('erin') + entry('erin')))],
     ['one who leaves kept, out of order', both((b) => b.replace(entry('gina'), entry('gina') + entry('bob')))],
     ['one who stays written twice', both((b) => b.replace(entry('ivy'), entry('ivy') + entry('ivy')))],
+    // Head's subjects are walked beside base's: one base has, read as base's object, out of its place.
+    ['one who stays moved after the last', both((b) => `${b.replace(entry('ivy'), '')}\n${last('ivy')}`)],
+    ['one who stays moved before the first', both((b) => b.replace(entry('erin'), entry('ivy') + entry('erin')))],
+    ['one who leaves kept after the last', both((b) => `${b}\n${last('hal')}`)],
   ];
   refusesEach(base, head, forgeries);
 });
