@@ -225,7 +225,8 @@ function judgeHolders(
   const roleName = (h ?? b)!.roleName;
   if (!sameSet(h?.accounts ?? NOBODY, b?.accounts ?? NOBODY))
     return `a token's binding to ${roleName} in namespace ${namespace} changes`;
-  const [hUsers, bUsers] = [h?.users ?? NOBODY, b?.users ?? NOBODY];
+  const hUsers = h?.users ?? NOBODY;
+  const bUsers = b?.users ?? NOBODY;
   const role = orgRoleOf(org, roleName);
   if ((h ?? b)!.roleKind !== 'ClusterRole' || role.kind !== 'level') {
     if (h?.roleKind !== b?.roleKind || !sameSet(hUsers, bUsers))
@@ -502,9 +503,11 @@ function judgeNamespace(
   const byName = (groups: readonly RoleGroup[]) => new Map(groups.map((g) => [g.roleName, g]));
   const [headGroups, baseGroups] = [byName(hg), byName(bg)];
   for (const name of new Set([...headGroups.keys(), ...baseGroups.keys()])) {
-    const [h, b] = [headGroups.get(name), baseGroups.get(name)];
+    const h = headGroups.get(name);
+    const b = baseGroups.get(name);
     if (h && b && sameTexts(h.texts, b.texts)) continue;
-    const [hh, bh] = [h && holdersOf(h, namespace), b && holdersOf(b, namespace)];
+    const hh = h && holdersOf(h, namespace);
+    const bh = b && holdersOf(b, namespace);
     if (typeof hh === 'string') return hh;
     if (typeof bh === 'string') return `base: ${bh}`;
     const change = judgeHolders(
@@ -543,7 +546,8 @@ function grantRecordChanges(
   const rest = (u: MemberUser) => JSON.stringify({ ...u, expiring: undefined, dormant: undefined });
   const [bs, hs] = [[...base.values()], [...head.values()]];
   for (let i = 0; i < bs.length; i++) {
-    const [b, h] = [bs[i]!, hs[i]!];
+    const b = bs[i]!;
+    const h = hs[i]!;
     if (b === h) continue;
     if (b.email !== h.email || rest(b) !== rest(h)) return 'the membership changes';
     if (
@@ -850,14 +854,17 @@ export function proveAgainstBase(input: {
     const [hd, hb, bd, bb] = [hr.docs, hr.bodies, br.docs, br.bodies];
     let fileChanged = false;
     for (let k = 0; k < hs.others.length; k++) {
-      const [hi, bi] = [hs.others[k]!, bs.others[k]!];
+      const hi = hs.others[k]!;
+      const bi = bs.others[k]!;
       const doc = hd[hi]!;
       if (doc !== bd[bi] && hb[hi] !== bb[bi]) return no(`${f.path}: documents other than RoleBindings change`);
       const meta = doc.metadata;
       if (doc.kind === 'ServiceAccount' && isObj(meta) && meta.namespace === systemNamespace)
         accounts.add(String(meta.name));
-      const [hrun, brun] = [runOf(hs, k), runOf(bs, k)];
-      const [hn, bn] = [hrun.to - hrun.from, brun.to - brun.from];
+      const hrun = runOf(hs, k);
+      const brun = runOf(bs, k);
+      const hn = hrun.to - hrun.from;
+      const bn = brun.to - brun.from;
       const namespace = sectionOf(doc);
       const next = hs.others[k + 1] === undefined ? undefined : hd[hs.others[k + 1]!]!;
       // RoleBindings come last in their namespace's part of the file: never before one of its objects.
