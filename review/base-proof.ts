@@ -233,11 +233,24 @@ function judgeHolders(
       return `who holds ${roleName} in namespace ${namespace} changes (a custom role or custom rules)`;
     return { added: [], removed: new Set() };
   }
-  const level = role.level;
   const change: HoldersChange = { added: [], removed: new Set() };
-  for (const name of hUsers) {
-    if (bUsers.has(name)) continue;
-    change.added.push(name);
+  for (const name of hUsers) if (!bUsers.has(name)) change.added.push(name);
+  for (const name of bUsers) if (!hUsers.has(name)) change.removed.add(name);
+  return levelChangeReason(namespace, role.level, change, members, adminsOnly) ?? change;
+}
+
+/**
+ * Why who gains and who loses `level` in a namespace is not a change this proof takes (each
+ * person gaining it, in head's order, then each losing it, in base's), or undefined.
+ */
+function levelChangeReason(
+  namespace: string,
+  level: string,
+  change: HoldersChange,
+  members: ReadonlyMap<string, MemberUser>,
+  adminsOnly: boolean,
+): string | undefined {
+  for (const name of change.added) {
     const m = members.get(name);
     if (!m) return `${name} gains ${level} in namespace ${namespace} and is not a member`;
     if (!grantsBound(memberState(m)))
@@ -248,14 +261,92 @@ function judgeHolders(
     if (!m.admin && adminsOnly)
       return `${m.email} gains ${level} in namespace ${namespace}: a namespace for admins only`;
   }
-  for (const name of bUsers) {
-    if (hUsers.has(name)) continue;
-    change.removed.add(name);
+  for (const name of change.removed) {
     const m = members.get(name);
     if (!m) continue;
     const standing = memberStanding(m);
     if (standing && LEVELS_BY_STANDING[standing].includes(level))
       return `${m.email} loses ${level} in namespace ${namespace}, which they hold everywhere as ${standing === 'admin' ? 'an admin' : 'Add All'}`;
+  }
+  return undefined;
+}
+
+/** A subject's key (subjectKey) when it is one orgctl writes, a person or a token's account; else undefined. */
+function keyOf(s: unknown): string | undefined {
+  if (!isObj(s) || typeof s.name !== 'string') return undefined;
+  if (s.kind === 'User') return subjectKey({ kind: 'User', name: s.name });
+  return s.kind === 'ServiceAccount' && typeof s.namespace === 'string'
+    ? subjectKey({ kind: 'ServiceAccount', name: s.name, namespace: s.namespace })
+    : undefined;
+}
+
+/**
+ * Who gains and who loses a level's one RoleBinding a namespace holds on both sides, and where each
+ * change is among base's subjects, found by walking head's subjects beside base's in the render's
+ * order (base's were written by orgctl): a subject that is base's object at its place is base's (the
+ * YAML reader reads one text once, into one frozen object: test/review/base-proof.test.ts), and
+ * only where they part are keys made, not a Set of every subject a side. Head's keys must rise
+ * strictly where it parts from base (so it names nobody twice, in order); anything else (a token's
+ * account or any other subject gained or lost, one key as two objects, parts, another kind of
+ * role) is undefined, and holdersOf and judgeHolders read the role as before.
+ */
+function walkedChange(
+  h: RoleGroup,
+  b: RoleGroup,
+  namespace: string,
+  entries: Map<string, string>,
+): (HoldersChange & { readonly at: readonly SubjectChange[] }) | undefined {
+  if (h.docs.length !== 1 || b.docs.length !== 1) return undefined;
+  const [hd, bd] = [h.docs[0]!, b.docs[0]!];
+  for (const d of [hd, bd])
+    if (
+      !isObj(d.roleRef) ||
+      d.roleRef.kind !== 'ClusterRole' ||
+      !isObj(d.metadata) ||
+      d.metadata.namespace !== namespace ||
+      !Array.isArray(d.subjects)
+    )
+      return undefined;
+  const [hs, bs] = [hd.subjects as unknown[], bd.subjects as unknown[]];
+  const change = { added: [] as string[], removed: new Set<string>(), at: [] as SubjectChange[] };
+  let i = 0;
+  let j = 0;
+  // The key of head's subject before `j` (made only where head parts from base).
+  let before: string | undefined;
+  const keyBefore = () => (j === 0 ? '' : (before ?? keyOf(hs[j - 1])));
+  while (i < bs.length || j < hs.length) {
+    const x = bs[i];
+    const y = hs[j];
+    if (i < bs.length && j < hs.length && x === y) {
+      // Base's own subject: still one orgctl writes (holdersOf's checks, on base's objects).
+      if (
+        !isObj(x) ||
+        typeof x.name !== 'string' ||
+        (x.kind !== 'User' && !(x.kind === 'ServiceAccount' && typeof x.namespace === 'string'))
+      )
+        return undefined;
+      i++;
+      j++;
+      before = undefined;
+      continue;
+    }
+    const kb = i < bs.length ? keyOf(x) : undefined;
+    const kh = j < hs.length ? keyOf(y) : undefined;
+    if ((i < bs.length && kb === undefined) || (j < hs.length && kh === undefined)) return undefined;
+    if (kh === undefined || (kb !== undefined && kb < kh)) {
+      if ((x as Obj).kind !== 'User') return undefined;
+      change.removed.add((x as Obj).name as string);
+      change.at.push({ at: i, key: kb! });
+      i++;
+      continue;
+    }
+    const prior = keyBefore();
+    if (kb === kh || (y as Obj).kind !== 'User' || prior === undefined || !(prior < kh)) return undefined;
+    const name = (y as Obj).name as string;
+    change.added.push(name);
+    change.at.push({ at: i, entry: entryOf(name, entries), key: kh, name });
+    j++;
+    before = kh;
   }
   return change;
 }
@@ -298,6 +389,26 @@ interface SubjectChange {
   readonly name?: string;
 }
 
+/** A person's entry among a binding's subjects (subjectEntry), written once a proof. */
+function entryOf(name: string, entries: Map<string, string>): string {
+  let entry = entries.get(name);
+  if (entry === undefined) entries.set(name, (entry = subjectEntry({ kind: 'User', name })));
+  return entry;
+}
+
+/** Added people's entries by name, and base's subjects' bytes (refBytes) by object: each made once a proof. */
+interface Written {
+  readonly entries: Map<string, string>;
+  readonly bytes: Map<Obj, number>;
+}
+
+/** Base's subject's bytes as the render counts them (refBytes; one object wherever one text is read). */
+function bytesOf(s: Obj, written: Written): number {
+  let n = written.bytes.get(s);
+  if (n === undefined) written.bytes.set(s, (n = refBytes(refOf(s))));
+  return n;
+}
+
 /**
  * What changes among base's `subjects` (in the render's order) when `removed` leave and `added`
  * join, by base's index, in order (an entry before a cut at one index); undefined when a removed
@@ -310,11 +421,8 @@ function subjectChanges(
 ): SubjectChange[] | undefined {
   const changes: SubjectChange[] = [];
   for (const name of added) {
-    const ref = { kind: 'User', name } as const;
-    let entry = entries.get(name);
-    if (entry === undefined) entries.set(name, (entry = subjectEntry(ref)));
-    const key = subjectKey(ref);
-    changes.push({ at: placeAmong(subjects, key), entry, key, name });
+    const key = subjectKey({ kind: 'User', name });
+    changes.push({ at: placeAmong(subjects, key), entry: entryOf(name, entries), key, name });
   }
   for (const name of removed) {
     const key = subjectKey({ kind: 'User', name });
@@ -347,12 +455,13 @@ function splicedBinding(
   baseDoc: Obj,
   added: readonly string[],
   removed: ReadonlySet<string>,
-  /** Added people's entries, by name: written once a proof. */
-  entries: Map<string, string>,
+  written: Written,
+  /** The changes, in order, when known (walkedChange): else found among base's subjects. */
+  found?: readonly SubjectChange[],
 ): string | undefined {
   const subjects = baseDoc.subjects as Obj[];
   const starts = entryStarts(baseText, subjects.length);
-  const changes = starts && subjectChanges(subjects, { added, removed }, entries);
+  const changes = starts && (found ?? subjectChanges(subjects, { added, removed }, written.entries));
   if (!starts || !changes) return undefined;
   const pieces = [baseText.slice(0, starts[0])];
   let from = 0;
@@ -370,7 +479,7 @@ function splicedBinding(
   // Large: its subjects' bytes counted as the render counts them.
   let bytes = 0;
   for (const name of added) bytes += refBytes({ kind: 'User', name });
-  for (const s of subjects) if (!(s.kind === 'User' && removed.has(s.name as string))) bytes += refBytes(refOf(s));
+  for (const s of subjects) if (!(s.kind === 'User' && removed.has(s.name as string))) bytes += bytesOf(s, written);
   return fitsOneBinding(bytes) ? text : undefined;
 }
 
@@ -385,7 +494,7 @@ function splicedBinding(
  * one entry per subject, when a removed person is not among base's, or when head's people take more
  * parts than base's (then the renderer writes it whole).
  */
-function splicedParts(base: RoleGroup, change: HoldersChange, entries: Map<string, string>): string[] | undefined {
+function splicedParts(base: RoleGroup, change: HoldersChange, written: Written): string[] | undefined {
   const { texts: baseTexts, docs: baseDocs } = base;
   const heads: string[] = [];
   const subjects: Obj[] = [];
@@ -402,11 +511,11 @@ function splicedParts(base: RoleGroup, change: HoldersChange, entries: Map<strin
       texts.push(text.slice(starts[i], starts[i + 1]));
     }
   }
-  const changes = subjectChanges(subjects, change, entries);
+  const changes = subjectChanges(subjects, change, written.entries);
   if (!changes) return undefined;
   // Head's entries in the render's order, each with its bytes as the render counts them.
   const order: { readonly entry: string; readonly bytes: number }[] = [];
-  const keep = (i: number) => order.push({ entry: texts[i]!, bytes: refBytes(refOf(subjects[i]!)) });
+  const keep = (i: number) => order.push({ entry: texts[i]!, bytes: bytesOf(subjects[i]!, written) });
   let from = 0;
   for (const c of changes) {
     for (; from < c.at; from++) keep(from);
@@ -445,7 +554,7 @@ function newBinding(
   held: Held,
   namespace: string,
   render: RenderBindings,
-  entries: Map<string, string>,
+  written: Written,
 ): string | undefined {
   const [first] = held.users;
   if (first === undefined || held.accounts.size || group.texts.length !== 1) return undefined;
@@ -454,21 +563,16 @@ function newBinding(
   ]);
   if (one.length !== 1) return undefined;
   const others = [...held.users].slice(1);
-  return splicedBinding(toYamlDocument(one[0]!), one[0]!, others, new Set(), entries);
+  return splicedBinding(toYamlDocument(one[0]!), one[0]!, others, new Set(), written);
 }
 
 /**
  * A role base has, of the same kind, as orgctl writes it for head's people from base's text: one
  * part on either side, splicedBinding; parts on either, splicedParts. Undefined when neither applies.
  */
-function splicedRole(
-  h: RoleGroup,
-  b: RoleGroup,
-  change: HoldersChange,
-  entries: Map<string, string>,
-): string[] | undefined {
-  if (h.texts.length > 1 || b.texts.length > 1) return splicedParts(b, change, entries);
-  const one = splicedBinding(b.texts[0]!, b.docs[0]!, change.added, change.removed, entries);
+function splicedRole(h: RoleGroup, b: RoleGroup, change: HoldersChange, written: Written): string[] | undefined {
+  if (h.texts.length > 1 || b.texts.length > 1) return splicedParts(b, change, written);
+  const one = splicedBinding(b.texts[0]!, b.docs[0]!, change.added, change.removed, written);
   return one === undefined ? undefined : [one];
 }
 
@@ -489,8 +593,8 @@ function judgeNamespace(
     readonly namespaceSettings: Membership['namespaceSettings'];
     readonly order: (a: string, b: string) => number;
     readonly render: RenderBindings;
-    /** Added people's entries in bindings (splicedBinding), by name. */
-    readonly entries: Map<string, string>;
+    /** Entries and bytes written once a proof (splicedBinding, splicedParts). */
+    readonly written: Written;
   },
 ): string | undefined {
   const [hg, bg] = [groupsOf(head, namespace), groupsOf(base, namespace)];
@@ -506,25 +610,32 @@ function judgeNamespace(
     const h = headGroups.get(name);
     const b = baseGroups.get(name);
     if (h && b && sameTexts(h.texts, b.texts)) continue;
+    const adminsOnly = !!context.namespaceSettings.get(namespace)?.adminsOnly;
+    // A level's one binding on both sides: who changed found by a walk beside base's (else read whole below).
+    const role = h && b ? orgRoleOf(context.org, name) : undefined;
+    const walked = role?.kind === 'level' ? walkedChange(h!, b!, namespace, context.written.entries) : undefined;
+    if (walked && role?.kind === 'level') {
+      const why = levelChangeReason(namespace, role.level, walked, context.members, adminsOnly);
+      if (why) return why;
+      const one = splicedBinding(b!.texts[0]!, b!.docs[0]!, walked.added, walked.removed, context.written, walked.at);
+      if (one !== undefined) {
+        if (one !== h!.texts[0])
+          return `namespace ${namespace}'s RoleBindings of ${name} are not written as orgctl writes them for who they bind`;
+        continue;
+      }
+    }
     const hh = h && holdersOf(h, namespace);
     const bh = b && holdersOf(b, namespace);
     if (typeof hh === 'string') return hh;
     if (typeof bh === 'string') return `base: ${bh}`;
-    const change = judgeHolders(
-      namespace,
-      hh,
-      bh,
-      context.org,
-      context.members,
-      !!context.namespaceSettings.get(namespace)?.adminsOnly,
-    );
+    const change = judgeHolders(namespace, hh, bh, context.org, context.members, adminsOnly);
     if (typeof change === 'string') return change;
     if (!hh) continue;
     // One part on either side, of the same kind of role: base's text with who changed spliced in;
     // a role new here, one part, of people only: the render of one of them with the others spliced
     // in; else (parts, tokens) every subject rendered by the renderer.
-    const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.entries) : undefined;
-    const one = !b ? newBinding(h!, hh, namespace, context.render, context.entries) : undefined;
+    const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.written) : undefined;
+    const one = !b ? newBinding(h!, hh, namespace, context.render, context.written) : undefined;
     const written = spliced ?? (one !== undefined ? [one] : renderedTexts(h!, hh, namespace, context.render));
     if (!sameTexts(written, h!.texts))
       return `namespace ${namespace}'s RoleBindings of ${hh.roleName} are not written as orgctl writes them for who they bind`;
@@ -950,7 +1061,7 @@ export function proveAgainstBase(input: {
     namespaceSettings: membership.namespaceSettings,
     order: bindingOrder(org),
     render: namespaceRoleBindings(org),
-    entries: new Map<string, string>(),
+    written: { entries: new Map<string, string>(), bytes: new Map<Obj, number>() },
   };
   for (const [namespace, c] of changed) {
     const why = judgeNamespace(namespace, c.head, c.base, context);
