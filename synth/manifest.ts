@@ -5,6 +5,7 @@
  */
 import type { OrgModel } from '../model/model.ts';
 import type { Source } from '../model/findings.ts';
+import { freezeWritten, WRITTEN_TEXTS, writtenTexts } from './yaml.ts';
 
 export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
@@ -57,13 +58,20 @@ const SHARED_ANNOTATIONS = new Map<string, Readonly<Record<string, string>>>();
 /** The labels orgctl writes on every object of organization `org`. */
 export const organizationLabels = (org: string): Readonly<Record<string, string>> => {
   let labels = SHARED_LABELS.get(org);
-  if (!labels) SHARED_LABELS.set(org, (labels = Object.freeze({ ...MANAGED_BY, [ORGANIZATION_LABEL]: org })));
+  if (!labels)
+    SHARED_LABELS.set(
+      org,
+      (labels = freezeWritten({ ...MANAGED_BY, [ORGANIZATION_LABEL]: org, [WRITTEN_TEXTS]: writtenTexts() })),
+    );
   return labels;
 };
 const waveAnnotations = (kind: string) => {
   let annotations = SHARED_ANNOTATIONS.get(kind);
   if (!annotations)
-    SHARED_ANNOTATIONS.set(kind, (annotations = Object.freeze({ [SYNC_WAVE_ANNOTATION]: SYNC_WAVE[kind]! })));
+    SHARED_ANNOTATIONS.set(
+      kind,
+      (annotations = freezeWritten({ [SYNC_WAVE_ANNOTATION]: SYNC_WAVE[kind]!, [WRITTEN_TEXTS]: writtenTexts() })),
+    );
   return annotations;
 };
 

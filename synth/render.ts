@@ -48,7 +48,14 @@ import {
   type OrgModel,
   type TokenModel,
 } from '../model/model.ts';
-import { escapeSkipMarker, streamDocument, toYamlDocument } from './yaml.ts';
+import {
+  escapeSkipMarker,
+  freezeWritten,
+  streamDocument,
+  toYamlDocument,
+  WRITTEN_TEXTS,
+  writtenTexts,
+} from './yaml.ts';
 import { byteLength, unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionAppliedByHand, protectionObjects } from './guard-rails.ts';
@@ -662,10 +669,10 @@ export type SubjectRef =
 
 /** The subject object a binding holds for `ref` (frozen: the writer keeps its text), its keys in the order written. */
 const subjectObject = (ref: SubjectRef): Subject =>
-  Object.freeze(
+  freezeWritten(
     ref.kind === 'User'
-      ? { apiGroup: RBAC_GROUP, kind: 'User', name: ref.name }
-      : { kind: 'ServiceAccount', name: ref.name, namespace: ref.namespace },
+      ? { apiGroup: RBAC_GROUP, kind: 'User', name: ref.name, [WRITTEN_TEXTS]: writtenTexts() }
+      : { kind: 'ServiceAccount', name: ref.name, namespace: ref.namespace, [WRITTEN_TEXTS]: writtenTexts() },
   );
 
 /**

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
+  freezeWritten,
+  WRITTEN_TEXTS,
+  writtenTexts,
   parseBlockYaml,
   parseCanonicalYaml,
   readCanonicalYaml,
@@ -123,6 +126,32 @@ describe('YAML writer', () => {
     expect(toYamlDocument(doc)).toBe(toYamlDocument(copy)); // written again from what was kept
     (nested.inner as { changing: string }).changing = 'b';
     expect(parse(toYamlDocument(doc))).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  it('writes a mapping frozen by freezeWritten as an unshared copy, its texts kept on it and seen by nothing else', () => {
+    const texts = { [WRITTEN_TEXTS]: writtenTexts() };
+    const person = freezeWritten({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'User',
+      name: 'bob@acme.io',
+      ...texts,
+    });
+    const labels = freezeWritten({
+      'app.kubernetes.io/managed-by': 'orgctl',
+      'orgctl.io/organization': 'acme',
+      [WRITTEN_TEXTS]: writtenTexts(),
+    });
+    const nested = freezeWritten({ inner: { changing: 'a' }, [WRITTEN_TEXTS]: writtenTexts() }); // not all scalars: never kept
+    const doc = { subjects: [person, person], a: { b: [person], labels }, c: [{ d: [person] }], labels, nested };
+    const copy = JSON.parse(JSON.stringify(doc));
+    for (let i = 0; i < 3; i++) expect(toYamlDocument(doc)).toBe(toYamlDocument(copy)); // each time from what was kept
+    (nested.inner as { changing: string }).changing = 'b';
+    expect(toYamlDocument(doc)).toBe(toYamlDocument(JSON.parse(JSON.stringify(doc))));
+    expect(Object.isFrozen(person)).toBe(true);
+    expect(Object.keys(person)).toEqual(['apiGroup', 'kind', 'name']);
+    expect(JSON.stringify(person)).toBe('{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"bob@acme.io"}');
+    expect({ ...person }).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob@acme.io' });
+    expect(person).toStrictEqual(Object.freeze({ ...person }));
   });
 
   it('joins documents with --- under a comment header', () => {
