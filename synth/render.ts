@@ -107,6 +107,9 @@ export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.na
  */
 type Subject = Readonly<k8s.Subject>;
 
+/** A RoleBinding's roleRef, its keys in the order written. */
+type RoleRef = Readonly<k8s.RoleRef>;
+
 /** Who a role binds in a namespace: its kind, and its subjects by number (Subjects), as added. */
 interface Bound {
   readonly roleKind: 'ClusterRole' | 'Role';
@@ -119,6 +122,25 @@ class Bindings {
   // Grants arrive sorted by namespace: the last namespace's roles are usually the next ones.
   private lastNamespace: string | undefined;
   private lastRoles: Map<string, Bound> | undefined;
+
+  /** One roleRef per role, by kind and name: frozen and shared by its bindings in every namespace, so written once. */
+  private readonly refs = { ClusterRole: new Map<string, RoleRef>(), Role: new Map<string, RoleRef>() };
+
+  /** The roleRef of a binding of `roleName` (roleRefs' one for that role). */
+  roleRef(roleKind: 'ClusterRole' | 'Role', roleName: string): RoleRef {
+    let ref = this.refs[roleKind].get(roleName);
+    if (!ref)
+      this.refs[roleKind].set(
+        roleName,
+        (ref = freezeWritten({
+          apiGroup: RBAC_GROUP,
+          kind: roleKind,
+          name: roleName,
+          [WRITTEN_TEXTS]: writtenTexts(),
+        })),
+      );
+    return ref;
+  }
 
   /** The bindings of `namespace`, by role name (made on first use). */
   private rolesIn(namespace: string): Map<string, Bound> {
@@ -632,7 +654,7 @@ function roleBindings(
         declared(
           manifest(RBAC_V1, 'RoleBinding', {
             metadata: meta(model, 'RoleBinding', i === 0 ? roleName : `${roleName}:${i + 1}`, ns),
-            roleRef: { apiGroup: RBAC_GROUP, kind: roleKind, name: roleName },
+            roleRef: bindings.roleRef(roleKind, roleName),
             subjects: chunk, // last: the text after SUBJECTS_LINE is the subjects' entries alone
           } satisfies k8s.KubeRoleBindingProps),
           source,

@@ -8,6 +8,10 @@ import { describe, expect, it } from 'vitest';
 import * as render from '../synth/render.ts';
 import type { SubjectRef } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
+import { App } from 'cdk8s';
+import { generateSpec } from '../constructs/generate.ts';
+import { Organization } from '../constructs/index.ts';
+import { TODAY } from './helpers.ts';
 
 // Names any writer's escape or quoting touches: YAML's reserved words and indicators, JSON's
 // escapes, characters orgctl never writes raw, lone and paired surrogates, a long one.
@@ -70,5 +74,25 @@ describe("a RoleBinding's subjects as written", () => {
     expect(parts.length).toBeGreaterThan(1);
     const entries = many.map((r) => render.subjectEntry(r).length).reduce((a, b) => a + b);
     expect(render.surelyOneBinding(entries)).toBe(false);
+  });
+
+  it("share one frozen roleRef per role across namespaces, each binding written as its unshared copy's text", () => {
+    const spec = generateSpec({ users: 30, namespaces: 6, grants: 300, tokens: 3, invites: 0, seed: 5 });
+    const model = Organization.fromSpec(new App(), spec as never, { today: TODAY }).toModel();
+    const bindings = render
+      .objectsOnce(render.placeOrganization(model, { today: TODAY }))
+      .filter((o) => o.kind === 'RoleBinding') as unknown as { roleRef: { name: string } }[];
+    const refs = new Map<string, object>();
+    let shared = 0;
+    for (const b of bindings) {
+      expect(Object.isFrozen(b.roleRef)).toBe(true);
+      expect(Object.keys(b.roleRef)).toEqual(['apiGroup', 'kind', 'name']);
+      const earlier = refs.get(b.roleRef.name);
+      if (earlier) expect(b.roleRef).toBe(earlier);
+      else refs.set(b.roleRef.name, b.roleRef);
+      if (earlier) shared++;
+      expect(toYamlDocument(b as never)).toBe(toYamlDocument(JSON.parse(JSON.stringify(b))));
+    }
+    expect(shared).toBeGreaterThan(0);
   });
 });
