@@ -66,14 +66,25 @@ export function customRulesOf(s: Pick<Snapshot, 'customRoles'>, cell: LazyCell):
   });
 }
 
-/** The rules of one role, by `Kind/namespace/name` (none when the output holds no such role). */
-export function rulesOfRole(s: Pick<Snapshot, 'ruleSets'>, id: string): PolicyRule[] {
-  const text = s.ruleSets.get(id);
-  return text === undefined ? [] : (JSON.parse(text) as PolicyRule[]);
+/**
+ * The rules of one role, by `Kind/namespace/name` (none when the output holds no such role): read
+ * from its text once per side's rule texts, and shared (a diff asks for a level's role once per
+ * cell holding it: thousands of times at size L). Read only.
+ */
+export function rulesOfRole(s: Pick<Snapshot, 'ruleSets'>, id: string): readonly PolicyRule[] {
+  let read = RULES_READ.get(s.ruleSets);
+  if (!read) RULES_READ.set(s.ruleSets, (read = new Map()));
+  let rules = read.get(id);
+  if (!rules) {
+    const text = s.ruleSets.get(id);
+    read.set(id, (rules = text === undefined ? [] : (JSON.parse(text) as PolicyRule[])));
+  }
+  return rules;
 }
+const RULES_READ = new WeakMap<ReadonlyMap<string, string>, Map<string, readonly PolicyRule[]>>();
 
 /** The rules of every role a cell holds (catalog levels' ClusterRoles and custom Roles alike). */
-export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): PolicyRule[] {
+export function roleRulesOf(s: Pick<Snapshot, 'ruleSets'>, cell: LazyCell): readonly PolicyRule[] {
   return cell.roles.flatMap((r) => rulesOfRole(s, roleKeyId(r)));
 }
 
@@ -481,35 +492,59 @@ const subjectName = (s: SubjectObject, scope: string) =>
     : (s.kind === 'User' && exactServiceAccountOf(s.name)) || s.name;
 
 /**
- * Whether a binding names a subject of `only` where it is kept (its namespace, or everywhere): the
- * only bindings whose pairs the access index keeps (its subjectPairs names subjects as subjectName
- * does), so that it need not number every subject of the output (100,000 pairs at size L, for the
- * thousand or so a 1% change touches). Filtered by it, the bindings keep their order; every role stays.
+ * A binding with only its subjects of `only` where kept (its namespace, or everywhere), or
+ * undefined when it names none: the only pairs the access index keeps (its subjectPairs names
+ * subjects as subjectName does), so that it need not number every subject of the output (240,000
+ * pairs at size L, most in bindings that also name one of the thousand or so a 1% change touches).
+ * Kept so, the bindings keep their order, each its kept subjects' order; every role stays. Nothing
+ * but that index reads these bindings (its cells name a binding by kind, namespace, name and role).
  *
- * One test per `only`, so that head asks base's answers: a subject's kept scopes found once per
- * subject (bySubject), and a binding's answer kept by its subjects' list, which a document both
- * sides share gives both (objects.ts reads a list once), with the namespace it holds for. A
+ * One answer per `only`, so that head asks base's: a subject's kept scopes found once per subject
+ * (bySubject), and a binding's kept subjects by its subjects' list, which a document both sides
+ * share gives both (objects.ts reads a list once), with the namespace it holds for. A
  * ServiceAccount named without a namespace is the binding's namespace's: asked each time.
  */
-function namesKept(only: ReadonlyMap<string, ReadonlySet<string> | true>): (b: BindingObject) => boolean {
-  let test = NAMES_KEPT.get(only);
-  if (test) return test;
+function namesKept(
+  only: ReadonlyMap<string, ReadonlySet<string> | true>,
+): (b: BindingObject) => BindingObject | undefined {
+  let keep = NAMES_KEPT.get(only);
+  if (keep) return keep;
   const scopesOf = bySubject((s) => only.get(subjectName(s, '')));
-  const byList = new WeakMap<readonly SubjectObject[], { readonly namespace: string; readonly kept: boolean }>();
-  test = (b) => {
-    const known = byList.get(b.subjects);
-    if (known?.namespace === b.namespace) return known.kept;
-    const kept = b.subjects.some((s) => {
-      const scopes = s.kind === 'ServiceAccount' && !s.namespace ? only.get(subjectName(s, b.namespace)) : scopesOf(s);
-      return scopes === true || scopes?.has(b.namespace) === true;
-    });
-    byList.set(b.subjects, { namespace: b.namespace, kept });
-    return kept;
+  const byList = new WeakMap<
+    readonly SubjectObject[],
+    { readonly namespace: string; readonly kept: readonly SubjectObject[] | undefined }
+  >();
+  keep = (b) => {
+    let known = byList.get(b.subjects);
+    if (known?.namespace !== b.namespace) {
+      const kept = b.subjects.filter((s) => {
+        const scopes =
+          s.kind === 'ServiceAccount' && !s.namespace ? only.get(subjectName(s, b.namespace)) : scopesOf(s);
+        return scopes === true || scopes?.has(b.namespace) === true;
+      });
+      const subjects = !kept.length ? undefined : kept.length === b.subjects.length ? b.subjects : kept;
+      byList.set(b.subjects, (known = { namespace: b.namespace, kept: subjects }));
+    }
+    return known.kept === undefined ? undefined : known.kept === b.subjects ? b : { ...b, subjects: known.kept };
   };
-  NAMES_KEPT.set(only, test);
-  return test;
+  NAMES_KEPT.set(only, keep);
+  return keep;
 }
-const NAMES_KEPT = new WeakMap<ReadonlyMap<string, ReadonlySet<string> | true>, (b: BindingObject) => boolean>();
+const NAMES_KEPT = new WeakMap<
+  ReadonlyMap<string, ReadonlySet<string> | true>,
+  (b: BindingObject) => BindingObject | undefined
+>();
+
+/** `bindings` as namesKept keeps them, in their order. */
+function keptOf(bindings: readonly BindingObject[], only: ReadonlyMap<string, ReadonlySet<string> | true>) {
+  const keep = namesKept(only);
+  const out: BindingObject[] = [];
+  for (const b of bindings) {
+    const kept = keep(b);
+    if (kept) out.push(kept);
+  }
+  return out;
+}
 
 /**
  * The cells (subject, namespace) a change can touch, or undefined when that is not known for sure
@@ -532,18 +567,25 @@ function affectedSubjects(
   const [bo, ho] = [base.membership.org, head.membership.org];
   if (bo.name !== ho.name || bo.systemNamespace !== ho.systemNamespace || bo.usernamePrefix !== ho.usernamePrefix)
     return undefined;
-  for (const rbac of [baseRbac, headRbac]) {
-    if (rbac.roles.some((r) => r.aggregation)) return undefined;
-    for (const b of rbac.bindings) {
+  if (baseRbac.roles.some((r) => r.aggregation) || headRbac.roles.some((r) => r.aggregation)) return undefined;
+  // Bindings on one side only.
+  const [baseObjects, headObjects] = [base, head].map(
+    (side) => new Set(side.docs.filter(isBinding).map((d) => d.object)),
+  );
+  const baseOnly = readRbac(base.docs.filter((d) => isBinding(d) && !headObjects!.has(d.object))).bindings;
+  const headOnly = readRbac(head.docs.filter((d) => isBinding(d) && !baseObjects!.has(d.object))).bindings;
+  // Head's other bindings are read from documents base holds, the same objects (SideDocs.rbac is
+  // its documents' RBAC): base's bindings read again, checked with base's (20,000 at size L).
+  for (const bindings of [baseRbac.bindings, headOnly])
+    for (const b of bindings) {
       if (b.kind === 'ClusterRoleBinding' || !b.namespace) return undefined; // reaches every namespace
       for (const s of b.subjects) if (s.kind === 'Group') return undefined;
     }
-  }
   // Subject → the namespaces where its cells may differ (true: everywhere). Every binding here has a
   // namespace (the checks above), so a ServiceAccount subject always names one.
   const out = new Map<string, Set<string> | true>();
-  const add = (b: BindingObject) => {
-    for (const s of b.subjects) {
+  const add = (b: BindingObject, subjects = b.subjects) => {
+    for (const s of subjects) {
       const name = subjectName(s, b.namespace);
       const scopes = out.get(name);
       if (scopes === true) continue;
@@ -552,12 +594,6 @@ function affectedSubjects(
     }
   };
   const everywhere = (name: string) => out.set(name, true);
-  // Bindings on one side only.
-  const [baseObjects, headObjects] = [base, head].map(
-    (side) => new Set(side.docs.filter(isBinding).map((d) => d.object)),
-  );
-  const baseOnly = readRbac(base.docs.filter((d) => isBinding(d) && !headObjects!.has(d.object))).bindings;
-  const headOnly = readRbac(head.docs.filter((d) => isBinding(d) && !baseObjects!.has(d.object))).bindings;
   // A binding edited in place (same name and role) changes only for the subjects it gains or
   // loses: the others hold the same role there through the same binding on both sides.
   const bindingKey = (b: BindingObject) => `${b.kind}/${b.namespace}/${b.name}/${b.roleRef.kind}/${b.roleRef.name}`;
@@ -583,13 +619,24 @@ function affectedSubjects(
       continue;
     }
     edited.delete(key);
+    // One copy a side (one cluster, or copies alike): their lists' ends match, compared in place.
+    const apart = bs.length === 1 && hs.length === 1 ? namedByOneOnly(bs[0]!.subjects, hs[0]!.subjects) : undefined;
+    if (apart) {
+      add(bs[0]!, apart[0]);
+      add(hs[0]!, apart[1]);
+      continue;
+    }
     const copies = [...bs, ...hs];
     const inEvery = new Set(copies[0]!.subjects);
     for (const c of copies.slice(1)) {
       const named = new Set(c.subjects);
       for (const x of inEvery) if (!named.has(x)) inEvery.delete(x);
     }
-    for (const c of copies) add({ ...c, subjects: c.subjects.filter((x) => !inEvery.has(x)) });
+    for (const c of copies)
+      add(
+        c,
+        c.subjects.filter((x) => !inEvery.has(x)),
+      );
   }
   for (const hs of edited.values()) for (const h of hs) add(h);
   // Bindings to a role that changed.
@@ -628,6 +675,34 @@ function affectedSubjects(
     if (h) everywhere(tokenIndexName(ho, h));
   }
   return out;
+}
+
+/** The most subjects namedByOneOnly compares one by one, apart from both lists' common ends. */
+const FEW_NAMED_APART = 32;
+
+/**
+ * The subjects of `a` that `b` does not name and those of `b` that `a` does not (as objects, each
+ * list in its order): what the Sets of affectedSubjects find for two copies, found from the lists'
+ * common start and end (an edit of a binding adds or removes a few people of a sorted list: 1,800
+ * edited bindings at size L, some of 2,000 people). Undefined when more than a few differ.
+ */
+export function namedByOneOnly(
+  a: readonly SubjectObject[],
+  b: readonly SubjectObject[],
+): [SubjectObject[], SubjectObject[]] | undefined {
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  const [am, bm] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
+  if (am.length + bm.length > FEW_NAMED_APART) return undefined;
+  // The common ends are in both lists: a subject there is named by both, wherever else it is.
+  const inEnds = (x: SubjectObject) => {
+    for (let i = 0; i < start; i++) if (a[i] === x) return true;
+    for (let i = a.length - end; i < a.length; i++) if (a[i] === x) return true;
+    return false;
+  };
+  return [am.filter((x) => !bm.includes(x) && !inEnds(x)), bm.filter((x) => !am.includes(x) && !inEnds(x))];
 }
 
 /**
@@ -700,7 +775,7 @@ function snapshotOf(
   for (const cluster of byCluster ? clusters : [undefined]) {
     const apart = cluster === undefined ? undefined : clusterRbac(rbac, cluster, clusters);
     const set = apart?.rbac ?? rbac;
-    const authz = new Authorizer(only ? { ...set, bindings: set.bindings.filter(namesKept(only)) } : set);
+    const authz = new Authorizer(only ? { ...set, bindings: keptOf(set.bindings, only) } : set);
     for (const subject of accessIndex(authz, only ? { only } : {})) {
       const [map, name] = subjectKey(subject.kind, subject.name, access, groupAccess);
       let byScope = map.get(name);

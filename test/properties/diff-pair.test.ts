@@ -119,6 +119,31 @@ describe('a Group only head names, in a binding edited in place', () => {
   });
 });
 
+describe('a ClusterRoleBinding only head holds, in a document of its own', () => {
+  it("makes the pair read everyone (base's bindings are checked for head's shared documents only), its diff the full snapshots'", () => {
+    const base = docsOf();
+    const user = (
+      base.find((d) => (d.object as { kind?: string }).kind === 'RoleBinding')!.object as {
+        subjects: { name: string }[];
+      }
+    ).subjects[0]!.name;
+    const extra: ManifestDoc = {
+      file: 'extra/cluster.yaml',
+      index: 0,
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'sneaky' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:w:full' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      },
+    };
+    const { pair, d } = pairAsFull(base, [...base, extra]);
+    expect(pair.base.grantCount).toBeUndefined();
+    expect(JSON.stringify(d.people)).toContain('every namespace (cluster-wide)');
+  });
+});
+
 describe('a hand-written head: a User subject that is a ServiceAccount (a red team)', () => {
   it('token ci gains w:full in data through a User subject system:serviceaccount:acme-system:token-ci', () => {
     const base = docsOf();
