@@ -233,7 +233,10 @@ const PLACEMENTS = new WeakMap<readonly ManifestDoc[], Map<string, ReadonlyMap<s
 function placementIn(docs: readonly ManifestDoc[], clusters: readonly string[]): Map<string, string[]> {
   const clusterOf = clustersOfFiles(clusters);
   const out = new Map<string, string[]>();
-  for (const d of docs) {
+  // Indexed loops, here and in affectedSubjects and grantCountOf (each run once, over every document,
+  // binding or subject): `for of` makes a result object per element until V8 optimizes the loop.
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i]!;
     const o = d.object as { kind?: unknown; metadata?: { name?: unknown } };
     if (!isObj(o) || o.kind !== 'Namespace' || typeof o.metadata?.name !== 'string') continue;
     const cluster = clusterOf(d.file);
@@ -577,9 +580,11 @@ function affectedSubjects(
   // Head's other bindings are read from documents base holds, the same objects (SideDocs.rbac is
   // its documents' RBAC): base's bindings read again, checked with base's (20,000 at size L).
   for (const bindings of [baseRbac.bindings, headOnly])
-    for (const b of bindings) {
+    for (let i = 0; i < bindings.length; i++) {
+      const b = bindings[i]!;
       if (b.kind === 'ClusterRoleBinding' || !b.namespace) return undefined; // reaches every namespace
-      for (const s of b.subjects) if (s.kind === 'Group') return undefined;
+      const subjects = b.subjects;
+      for (let j = 0; j < subjects.length; j++) if (subjects[j]!.kind === 'Group') return undefined;
     }
   // Subject → the namespaces where its cells may differ (true: everywhere). Every binding here has a
   // namespace (the checks above), so a ServiceAccount subject always names one.
@@ -717,7 +722,8 @@ function grantCountOf(membership: Membership, rbac: RbacSet): number {
   // By the role object, then the namespace: no key written per binding (20,000 at size L).
   const byRole = new Map<RoleObject, Map<string, BindingObject[]>>();
   const groups: BindingObject[][] = [];
-  for (const b of rbac.bindings) {
+  for (let i = 0; i < rbac.bindings.length; i++) {
+    const b = rbac.bindings[i]!;
     const role = authz.roleOf(b);
     if (!role) continue;
     let byNamespace = byRole.get(role);
@@ -739,14 +745,17 @@ function grantCountOf(membership: Membership, rbac: RbacSet): number {
   let n = 0;
   let id = 0;
   for (const group of groups) {
-    for (const b of group)
-      for (const s of b.subjects) {
+    for (let i = 0; i < group.length; i++) {
+      const subjects = group[i]!.subjects;
+      for (let j = 0; j < subjects.length; j++) {
+        const s = subjects[j]!;
         if (s.kind !== 'User') continue;
         const at = placeOf(s);
         if (at < 0 || lastCounted[at] === id) continue;
         lastCounted[at] = id;
         n++;
       }
+    }
     id++;
   }
   return n;
