@@ -842,10 +842,16 @@ class CanonicalReader {
     while (this.indent !== -1) {
       if (!this.atDocumentStart()) throw new NotCanonical();
       const start = this.start;
-      if (this.reuse) docs.push(this.reusedDocument(this.reuse));
+      if (this.reuse?.first) docs.push(this.reusedDocument(this.reuse));
       else {
+        // Read, with no first reading to take it from: its text (which a later reading compares)
+        // runs to where reading it stopped, the next `---` line or the text's end (the loop refuses
+        // any other line there), as far as `---` would find.
+        const bodyStart = this.end + 1;
         this.nextLine();
-        docs.push(this.mapping(0, -1));
+        const doc = this.mapping(0, -1);
+        docs.push(doc);
+        this.reuse?.add(this.text.slice(bodyStart, this.start), doc);
       }
       units.push(Math.min(this.start, this.length) - start);
     }
@@ -855,15 +861,6 @@ class CanonicalReader {
   /** The document after this `---` line: the first reading's when its text is the same, else parsed. */
   private reusedDocument(reuse: DocumentReuse): Record<string, unknown> {
     const bodyStart = this.end + 1;
-    if (!reuse.first) {
-      // A first reading has no document to take, so no text to look for first: each is read, and its
-      // text (which a later reading compares) runs to where reading it stopped, the next `---` line
-      // or the text's end (readDocuments refuses anything else there), as far as `---` would find.
-      this.nextLine();
-      const doc = this.mapping(0, -1);
-      reuse.add(this.text.slice(bodyStart, Math.min(this.start, this.length)), doc);
-      return doc;
-    }
     const separator = this.text.indexOf('\n---\n', this.end);
     const bodyEnd = separator < 0 ? this.length : separator + 1;
     const body = this.text.slice(bodyStart, bodyEnd);
