@@ -126,7 +126,7 @@ class Bindings {
   /** One roleRef per role, by kind and name: frozen and shared by its bindings in every namespace, so written once. */
   private readonly refs = { ClusterRole: new Map<string, RoleRef>(), Role: new Map<string, RoleRef>() };
 
-  /** The roleRef of a binding of `roleName` (roleRefs' one for that role). */
+  /** The roleRef of a binding of `roleName`: made on first use, then the same object (refs'). */
   roleRef(roleKind: 'ClusterRole' | 'Role', roleName: string): RoleRef {
     let ref = this.refs[roleKind].get(roleName);
     if (!ref)
