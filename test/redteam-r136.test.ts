@@ -14,7 +14,7 @@ import { recordWrittenFrom, staleOutputWarning } from '../cli/written-from.ts';
 import { stampOf } from '../cli/file-stamp.ts';
 import { diffSnapshots } from '../analysis/diff.ts';
 import { review } from '../review/review.ts';
-import { readMembership, readSnapshot, readSnapshotPair } from '../analysis/snapshot.ts';
+import { readSnapshot } from '../analysis/snapshot.ts';
 import { accessMatrix, accessMatrixJson, maximalLevels, ruleAtoms, type MatrixCell } from '../analysis/access.ts';
 import { Authorizer, serviceAccountUser, userInfo, type UserInfo } from '../analysis/authorizer.ts';
 import { readRbac, type ManifestDoc } from '../analysis/objects.ts';
@@ -23,16 +23,13 @@ import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import { heldByOthers, isBaseAdmin, loginKey, type ReviewInput } from '../policies/change/context.ts';
 import type { MemberUser } from '../model/membership.ts';
 import { roleBinding, tempDir, TODAY } from './helpers.ts';
-import { specDocs } from './review/scenarios.ts';
+import { pairOf, specDocs } from './review/scenarios.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
 /** The pair's diff, as `orgctl diff` and `orgctl review` read two sides, and the full snapshots'. */
 function pairAndFull(base: ManifestDoc[], head: ManifestDoc[]) {
-  const pair = readSnapshotPair(
-    { docs: base, membership: readMembership(base, 'base') },
-    { docs: head, membership: readMembership(head, 'head') },
-  );
+  const pair = pairOf(base, head);
   const full = { base: readSnapshot(base, 'base'), head: readSnapshot(head, 'head') };
   const [pairDiff, fullDiff] = [diffSnapshots(pair.base, pair.head, TODAY), diffSnapshots(full.base, full.head, TODAY)];
   // The review judges from the pair: an admin acting, another approving (a change that needs two passes).

@@ -12,7 +12,7 @@ import { review } from '../../review/review.ts';
 import { files, organization, pullRequest, pullRequestEdits } from './pull-requests.ts';
 import { roleBinding, TODAY } from '../helpers.ts';
 import type { ManifestDoc } from '../../analysis/objects.ts';
-import { specDocs } from '../review/scenarios.ts';
+import { pairOf, specDocs } from '../review/scenarios.ts';
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.ORGCTL_PROPERTY_RUNS ?? 150) / 3));
 
@@ -87,16 +87,6 @@ describe('diff pair', () => {
   });
 });
 
-const docsOf = (): ManifestDoc[] => specDocs();
-
-/** Two sides read as a pair, as `orgctl diff` and `orgctl review` read them. */
-function pairOf(base: ManifestDoc[], head: ManifestDoc[]) {
-  return readSnapshotPair(
-    { docs: base, membership: readMembership(base, 'base') },
-    { docs: head, membership: readMembership(head, 'head') },
-  );
-}
-
 /** Two sides read as a pair (pairOf), and their diff: the full snapshots' diff. */
 function pairAsFull(base: ManifestDoc[], head: ManifestDoc[]) {
   const pair = pairOf(base, head);
@@ -107,7 +97,7 @@ function pairAsFull(base: ManifestDoc[], head: ManifestDoc[]) {
 
 describe('a Group only head names, in a binding edited in place', () => {
   it("makes the pair read everyone (a Group's reach is its members'), its diff the full snapshots'", () => {
-    const base = docsOf();
+    const base = specDocs();
     // Head's other documents are base's own objects, as a diff's document cache reads them.
     const target = base.find((d) => (d.object as { kind?: string }).kind === 'RoleBinding')!;
     const edited = structuredClone(target.object) as { subjects: unknown[] };
@@ -146,7 +136,7 @@ describe('a ClusterRoleBinding only head holds, in a document of its own', () =>
 
 describe('a hand-written head: a User subject that is a ServiceAccount (a red team)', () => {
   it('token ci gains w:full in data through a User subject system:serviceaccount:acme-system:token-ci', () => {
-    const base = docsOf();
+    const base = specDocs();
     const extra: ManifestDoc = {
       file: 'extra/data.yaml',
       index: 0,
@@ -177,7 +167,7 @@ describe('a hand-written head: a User subject that is a ServiceAccount (a red te
 
 describe('a role whose rules head changes', () => {
   it("gives the pair's head cells of head's rules (no cell worked out once for both sides), its diff the full snapshots'", () => {
-    const base = docsOf();
+    const base = specDocs();
     // A level's ClusterRole a RoleBinding binds (not w:full, which allows everything already): every
     // cell holding it differs in head by its rules only.
     type Binding = { kind?: string; roleRef: { name: string } };

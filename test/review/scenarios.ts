@@ -6,7 +6,7 @@ import { synthesize } from '../../constructs/synthesize.ts';
 import { parseCanonicalYaml } from '../../synth/yaml.ts';
 import { diffSnapshots, type AccessDiff } from '../../analysis/diff.ts';
 import { review, type Verdict } from '../../review/review.ts';
-import { readSnapshot, type Snapshot } from '../../analysis/snapshot.ts';
+import { readSnapshot, readSnapshotPair, type Snapshot } from '../../analysis/snapshot.ts';
 import type { ManifestDoc } from '../../analysis/objects.ts';
 import { MembershipLines, readMembership } from '../../analysis/membership.ts';
 import { DocumentCache, parseOutput, type OutputText } from '../../cli/output-read.ts';
@@ -76,6 +76,14 @@ export function specDocs(spec: Spec = baseSpec()): ManifestDoc[] {
 }
 
 export const snapshotOf = (spec: Spec): Snapshot => readSnapshot(specDocs(spec), 'test');
+
+/** Two sides read as a pair, as `orgctl diff` and `orgctl review` read them. */
+export function pairOf(base: ManifestDoc[], head: ManifestDoc[]) {
+  return readSnapshotPair(
+    { docs: base, membership: readMembership(base, 'base') },
+    { docs: head, membership: readMembership(head, 'head') },
+  );
+}
 
 /**
  * The review of an edit of `base` by `who`: `accountIds`, the account ids GitHub named by each login
