@@ -24,6 +24,7 @@ import { heldByOthers, isBaseAdmin, loginKey, type ReviewInput } from '../polici
 import type { MemberUser } from '../model/membership.ts';
 import { roleBinding, tempDir, TODAY } from './helpers.ts';
 import { pairOf, specDocs } from './review/scenarios.ts';
+import { binding, clusterRole, role } from './review/import-access.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
@@ -43,21 +44,8 @@ function pairAndFull(base: ManifestDoc[], head: ManifestDoc[]) {
 
 const user = (name: string) => ({ apiGroup: RBAC, kind: 'User', name });
 const doc = (file: string, object: unknown, index = 0): ManifestDoc => ({ file, index, object });
-const role = (namespace: string, name: string, rules: PolicyRule[], kind = 'Role') => ({
-  apiVersion: `${RBAC}/v1`,
-  kind,
-  metadata: kind === 'Role' ? { name, namespace } : { name },
-  rules,
-});
 const ALL: PolicyRule[] = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }];
 const GET_PODS: PolicyRule[] = [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }];
-const bindingTo = (namespace: string, name: string, roleKind: string, roleName: string, subjects: unknown[]) => ({
-  apiVersion: `${RBAC}/v1`,
-  kind: 'RoleBinding',
-  metadata: { name, namespace },
-  roleRef: { apiGroup: RBAC, kind: roleKind, name: roleName },
-  subjects,
-});
 type Obj = { kind?: string; metadata?: { name?: string; namespace?: string }; subjects?: unknown[] };
 const find = (docs: ManifestDoc[], kind: string, namespace: string, name: string) =>
   docs.find((d) => {
@@ -73,8 +61,12 @@ describe('R136: the diff pair against the full snapshots, on forged pairs', () =
   // Both sides: a Role and a ClusterRole of one name, and bob bound to the Role in web.
   const custom = [
     doc('in-cluster/shard-17/extra.yaml', role('web', 'custom', GET_PODS), 0),
-    doc('in-cluster/shard-17/extra.yaml', bindingTo('web', 'rb-custom', 'Role', 'custom', [user('bob@acme.io')]), 1),
-    doc('in-cluster/cluster/extra.yaml', role('', 'custom', ALL, 'ClusterRole'), 0),
+    doc(
+      'in-cluster/shard-17/extra.yaml',
+      binding('web', 'rb-custom', { kind: 'Role', name: 'custom' }, [user('bob@acme.io')]),
+      1,
+    ),
+    doc('in-cluster/cluster/extra.yaml', clusterRole('custom', ALL), 0),
   ];
   const withCustom = [...base, ...custom];
   const rbPods = find(base, 'RoleBinding', 'web', 'acme:r:pods');
@@ -87,7 +79,11 @@ describe('R136: the diff pair against the full snapshots, on forged pairs', () =
     [
       "a binding's roleRef moved to the ClusterRole of the same name",
       withCustom,
-      replaced(withCustom, custom[1]!, bindingTo('web', 'rb-custom', 'ClusterRole', 'custom', [user('bob@acme.io')])),
+      replaced(
+        withCustom,
+        custom[1]!,
+        binding('web', 'rb-custom', { kind: 'ClusterRole', name: 'custom' }, [user('bob@acme.io')]),
+      ),
     ],
     [
       'the Role deleted, a ClusterRole of its name left (the binding unchanged)',
@@ -188,12 +184,12 @@ describe('R136: the diff pair against the full snapshots, on forged pairs', () =
       [
         ...base,
         doc('in-cluster/cluster/x.yaml', {
-          ...role('', 'agg', [], 'ClusterRole'),
+          ...clusterRole('agg', []),
           aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] },
         }),
         doc(
           'in-cluster/cluster/x.yaml',
-          { ...role('', 'gathered', ALL, 'ClusterRole'), metadata: { name: 'gathered', labels: { x: 'y' } } },
+          { ...clusterRole('gathered', ALL), metadata: { name: 'gathered', labels: { x: 'y' } } },
           1,
         ),
         doc('in-cluster/shard-03/x.yaml', roleBinding('web', 'agg', 'agg', [user('bob@acme.io')])),
@@ -288,7 +284,7 @@ const rbacDocs = fc
   })
   .map(({ clusterRoles, roles, bindings }) => {
     const objects: unknown[] = [
-      ...clusterRoles.map((r, i) => role('', `c${i}`, RULE_POOL[r]!, 'ClusterRole')),
+      ...clusterRoles.map((r, i) => clusterRole(`c${i}`, RULE_POOL[r]!)),
       ...roles.map((r, i) => role(NAMESPACES[r.ns]!, `r${i}`, RULE_POOL[r.rules]!)),
       ...bindings.map((b) => {
         const subjects = b.subjects.map((k) => SUBJECTS[k]);
@@ -301,7 +297,12 @@ const rbacDocs = fc
             roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: roleRef },
             subjects,
           };
-        return bindingTo(NAMESPACES[b.ns]!, `b${b.name}`, b.toRole ? 'Role' : 'ClusterRole', roleRef, subjects);
+        return binding(
+          NAMESPACES[b.ns]!,
+          `b${b.name}`,
+          { kind: b.toRole ? 'Role' : 'ClusterRole', name: roleRef },
+          subjects,
+        );
       }),
     ];
     return objects.map((o, index) => doc('x.yaml', o, index));
@@ -427,7 +428,7 @@ describe("R136: review's index of base's users by login and by account id", () =
 
 // --- The diff pair against the full snapshots, on random forged outputs ---------------------------
 
-const FORGED_SUBJECTS: unknown[] = [
+const FORGED_SUBJECTS: object[] = [
   ...['bob@acme.io', 'gina@acme.io', serviceAccountUser('acme-system', 'token-bots')].map(user),
   // A token's account with its namespace, without one (the binding's), and with an empty one.
   ...(
@@ -456,14 +457,15 @@ const forgedObject = fc
   })
   .map((o): unknown =>
     o.kind === 'RoleBinding'
-      ? bindingTo(
+      ? binding(
           o.ns,
           o.name,
-          o.roleKind,
-          o.roleName,
+          { kind: o.roleKind, name: o.roleName },
           o.subjects.map((k) => FORGED_SUBJECTS[k]),
         )
-      : role(o.ns, o.name, RULE_POOL[o.rules]!, o.kind),
+      : o.kind === 'Role'
+        ? role(o.ns, o.name, RULE_POOL[o.rules]!)
+        : clusterRole(o.name, RULE_POOL[o.rules]!),
   );
 const FILES = ['in-cluster/shard-17/x.yaml', 'in-cluster/shard-03/x.yaml', 'in-cluster/cluster/x.yaml'];
 /** What head does with one of base's forged documents. */
