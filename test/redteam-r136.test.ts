@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordWrittenFrom, staleOutputWarning } from '../cli/written-from.ts';
 import { stampOf } from '../cli/file-stamp.ts';
 import { diffSnapshots } from '../analysis/diff.ts';
@@ -22,7 +22,7 @@ import { isBootstrapBinding, withBootstrap } from '../analysis/bootstrap.ts';
 import { CATALOG, type PolicyRule } from '../model/catalog.ts';
 import { heldByOthers, isBaseAdmin, loginKey, type ReviewInput } from '../policies/change/context.ts';
 import type { MemberUser } from '../model/membership.ts';
-import { roleBinding, tempDir, TODAY } from './helpers.ts';
+import { cacheFolderOfItsOwn, roleBinding, tempDir, TODAY } from './helpers.ts';
 import { pairOf, specDocs } from './review/scenarios.ts';
 import { binding, clusterRole, role } from './review/import-access.ts';
 
@@ -541,27 +541,23 @@ describe('R136: the diff pair against the full snapshots, on random forged outpu
 // --- R136-1: the stale-output warning, a declaration edited in the clock tick of its record --------
 
 describe('R136-1: a declaration edited within the file system clock tick of the record of what dist/ was written from', () => {
+  const cache = cacheFolderOfItsOwn('orgctl-r136-cache-');
   it('is named as changed: a stamp the file system kept to the second does not say the bytes are the ones hashed', () => {
     const dir = tempDir();
-    vi.stubEnv('ORGCTL_CACHE_DIR', join(dir, 'cache'));
-    try {
-      const [spec, out] = [join(dir, 'org.yaml'), join(dir, 'dist')];
-      writeFileSync(spec, 'levels: ["r:pods"]\n');
-      mkdirSync(out);
-      recordWrittenFrom(out, [spec], Date.now() + 1);
-      // Edited again at once, to as many bytes: on ext3, HFS+ or FAT the stat of the same second
-      // looks the same. Here the record is given the stat now, as such a file system would leave it.
-      writeFileSync(spec, 'levels: ["w:pods"]\n');
-      const records = join(dir, 'cache', 'outputs');
-      const file = join(records, readdirSync(records).find((n) => n.endsWith('.json'))!);
-      const record = JSON.parse(readFileSync(file, 'utf8')) as { sources: { sha256: string }[]; writtenMs: number };
-      const now = stampOf(spec);
-      record.sources = [{ ...now, sha256: record.sources[0]!.sha256 }];
-      record.writtenMs = Math.floor(statSync(spec).ctimeMs);
-      writeFileSync(file, JSON.stringify(record));
-      expect(staleOutputWarning(out)).toMatch(/org\.yaml has changed since/);
-    } finally {
-      vi.unstubAllEnvs();
-    }
+    const [spec, out] = [join(dir, 'org.yaml'), join(dir, 'dist')];
+    writeFileSync(spec, 'levels: ["r:pods"]\n');
+    mkdirSync(out);
+    recordWrittenFrom(out, [spec], Date.now() + 1);
+    // Edited again at once, to as many bytes: on ext3, HFS+ or FAT the stat of the same second
+    // looks the same. Here the record is given the stat now, as such a file system would leave it.
+    writeFileSync(spec, 'levels: ["w:pods"]\n');
+    const records = join(cache(), 'outputs');
+    const file = join(records, readdirSync(records).find((n) => n.endsWith('.json'))!);
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { sources: { sha256: string }[]; writtenMs: number };
+    const now = stampOf(spec);
+    record.sources = [{ ...now, sha256: record.sources[0]!.sha256 }];
+    record.writtenMs = Math.floor(statSync(spec).ctimeMs);
+    writeFileSync(file, JSON.stringify(record));
+    expect(staleOutputWarning(out)).toMatch(/org\.yaml has changed since/);
   });
 });
