@@ -111,7 +111,7 @@ describe('a Group only head names, in a binding edited in place', () => {
 
 describe('a ClusterRoleBinding only head holds, in a document of its own', () => {
   it("makes the pair read everyone (base's bindings are checked for head's shared documents only), its diff the full snapshots'", () => {
-    const base = docsOf();
+    const base = specDocs();
     const user = (
       base.find((d) => (d.object as { kind?: string }).kind === 'RoleBinding')!.object as {
         subjects: { name: string }[];
