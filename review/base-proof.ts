@@ -271,14 +271,14 @@ function levelChangeReason(
   return undefined;
 }
 
-/** A subject's key (subjectKey) when it is one orgctl writes, a person or a token's account; else undefined. */
-function keyOf(s: unknown): string | undefined {
-  if (!isObj(s) || typeof s.name !== 'string') return undefined;
-  if (s.kind === 'User') return subjectKey({ kind: 'User', name: s.name });
-  return s.kind === 'ServiceAccount' && typeof s.namespace === 'string'
-    ? subjectKey({ kind: 'ServiceAccount', name: s.name, namespace: s.namespace })
-    : undefined;
-}
+/** Whether a subject is one orgctl writes, a person or a token's account (holdersOf's checks). */
+const isWrittenSubject = (s: unknown): s is Obj =>
+  isObj(s) &&
+  typeof s.name === 'string' &&
+  (s.kind === 'User' || (s.kind === 'ServiceAccount' && typeof s.namespace === 'string'));
+
+/** A subject's key (subjectKey) when it is one orgctl writes; else undefined. */
+const keyOf = (s: unknown): string | undefined => (isWrittenSubject(s) ? subjectKey(refOf(s)) : undefined);
 
 /**
  * Who gains and who loses a level's one RoleBinding a namespace holds on both sides, and where each
@@ -319,12 +319,7 @@ function walkedChange(
     const y = hs[j];
     if (i < bs.length && j < hs.length && x === y) {
       // Base's own subject: still one orgctl writes (holdersOf's checks, on base's objects).
-      if (
-        !isObj(x) ||
-        typeof x.name !== 'string' ||
-        (x.kind !== 'User' && !(x.kind === 'ServiceAccount' && typeof x.namespace === 'string'))
-      )
-        return undefined;
+      if (!isWrittenSubject(x)) return undefined;
       i++;
       j++;
       before = undefined;
