@@ -280,6 +280,16 @@ const isWrittenSubject = (s: unknown): s is Obj =>
 /** A subject's key (subjectKey) when it is one orgctl writes; else undefined. */
 const keyOf = (s: unknown): string | undefined => (isWrittenSubject(s) ? subjectKey(refOf(s)) : undefined);
 
+/** The subjects of a RoleBinding of a ClusterRole in `namespace`; undefined for any other document. */
+const levelSubjects = (d: Obj, namespace: string): unknown[] | undefined =>
+  isObj(d.roleRef) &&
+  d.roleRef.kind === 'ClusterRole' &&
+  isObj(d.metadata) &&
+  d.metadata.namespace === namespace &&
+  Array.isArray(d.subjects)
+    ? (d.subjects as unknown[])
+    : undefined;
+
 /**
  * Who gains and who loses a level's one RoleBinding a namespace holds on both sides, and where each
  * change is among base's subjects, found by walking head's subjects beside base's in the render's
@@ -297,17 +307,9 @@ function walkedChange(
   entries: Map<string, string>,
 ): (HoldersChange & { readonly at: readonly SubjectChange[] }) | undefined {
   if (h.docs.length !== 1 || b.docs.length !== 1) return undefined;
-  const [hd, bd] = [h.docs[0]!, b.docs[0]!];
-  for (const d of [hd, bd])
-    if (
-      !isObj(d.roleRef) ||
-      d.roleRef.kind !== 'ClusterRole' ||
-      !isObj(d.metadata) ||
-      d.metadata.namespace !== namespace ||
-      !Array.isArray(d.subjects)
-    )
-      return undefined;
-  const [hs, bs] = [hd.subjects as unknown[], bd.subjects as unknown[]];
+  const hs = levelSubjects(h.docs[0]!, namespace);
+  const bs = levelSubjects(b.docs[0]!, namespace);
+  if (!hs || !bs) return undefined;
   const change = { added: [] as string[], removed: new Set<string>(), at: [] as SubjectChange[] };
   let i = 0;
   let j = 0;
