@@ -603,11 +603,11 @@ function judgeNamespace(
   // In strict order, each role is one group on either side: its groups by name.
   const byName = (groups: readonly RoleGroup[]) => new Map(groups.map((g) => [g.roleName, g]));
   const [headGroups, baseGroups] = [byName(hg), byName(bg)];
+  const adminsOnly = !!context.namespaceSettings.get(namespace)?.adminsOnly;
   for (const name of new Set([...headGroups.keys(), ...baseGroups.keys()])) {
     const h = headGroups.get(name);
     const b = baseGroups.get(name);
     if (h && b && sameTexts(h.texts, b.texts)) continue;
-    const adminsOnly = !!context.namespaceSettings.get(namespace)?.adminsOnly;
     // A level's one binding on both sides: who changed found by a walk beside base's (else read whole below).
     const role = h && b ? orgRoleOf(context.org, name) : undefined;
     const walked = role?.kind === 'level' ? walkedChange(h!, b!, namespace, context.written.entries) : undefined;
