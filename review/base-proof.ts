@@ -608,6 +608,8 @@ function judgeNamespace(
     const h = headGroups.get(name);
     const b = baseGroups.get(name);
     if (h && b && sameTexts(h.texts, b.texts)) continue;
+    // What orgctl writes for head's holders, to compare with head's texts.
+    let written: readonly string[] | undefined;
     // A level's one binding on both sides: who changed found by a walk beside base's (else read whole below).
     const role = h && b ? orgRoleOf(context.org, name) : undefined;
     const walked = role?.kind === 'level' ? walkedChange(h!, b!, namespace, context.written.entries) : undefined;
@@ -615,27 +617,25 @@ function judgeNamespace(
       const why = levelChangeReason(namespace, role.level, walked, context.members, adminsOnly);
       if (why) return why;
       const one = splicedBinding(b!.texts[0]!, b!.docs[0]!, walked.added, walked.removed, context.written, walked.at);
-      if (one !== undefined) {
-        if (one !== h!.texts[0])
-          return `namespace ${namespace}'s RoleBindings of ${name} are not written as orgctl writes them for who they bind`;
-        continue;
-      }
+      if (one !== undefined) written = [one];
     }
-    const hh = h && holdersOf(h, namespace);
-    const bh = b && holdersOf(b, namespace);
-    if (typeof hh === 'string') return hh;
-    if (typeof bh === 'string') return `base: ${bh}`;
-    const change = judgeHolders(namespace, hh, bh, context.org, context.members, adminsOnly);
-    if (typeof change === 'string') return change;
-    if (!hh) continue;
-    // One part on either side, of the same kind of role: base's text with who changed spliced in;
-    // a role new here, one part, of people only: the render of one of them with the others spliced
-    // in; else (parts, tokens) every subject rendered by the renderer.
-    const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.written) : undefined;
-    const one = !b ? newBinding(h!, hh, namespace, context.render, context.written) : undefined;
-    const written = spliced ?? (one !== undefined ? [one] : renderedTexts(h!, hh, namespace, context.render));
+    if (!written) {
+      const hh = h && holdersOf(h, namespace);
+      const bh = b && holdersOf(b, namespace);
+      if (typeof hh === 'string') return hh;
+      if (typeof bh === 'string') return `base: ${bh}`;
+      const change = judgeHolders(namespace, hh, bh, context.org, context.members, adminsOnly);
+      if (typeof change === 'string') return change;
+      if (!hh) continue;
+      // One part on either side, of the same kind of role: base's text with who changed spliced in;
+      // a role new here, one part, of people only: the render of one of them with the others spliced
+      // in; else (parts, tokens) every subject rendered by the renderer.
+      const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.written) : undefined;
+      const one = !b ? newBinding(h!, hh, namespace, context.render, context.written) : undefined;
+      written = spliced ?? (one !== undefined ? [one] : renderedTexts(h!, hh, namespace, context.render));
+    }
     if (!sameTexts(written, h!.texts))
-      return `namespace ${namespace}'s RoleBindings of ${hh.roleName} are not written as orgctl writes them for who they bind`;
+      return `namespace ${namespace}'s RoleBindings of ${name} are not written as orgctl writes them for who they bind`;
   }
   return undefined;
 }
