@@ -53,39 +53,35 @@ export function ruleAtoms(rules: readonly PolicyRule[]): ResourceRequest[] {
   );
 }
 
+/** Each catalog request's number by verb, API group and resource as a rule names it (`pods/log`). */
+type AtomNumbers = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, number>>>;
+
 /**
  * The catalog's requests, each once (240 distinct of the 452 its 23 levels name: `r:full`'s are
- * most of the others'), and each level's as their numbers in that list, in catalog order.
+ * most of the others'), each level's as their numbers in that list, in catalog order, and the
+ * numbers by what a rule names (levelsCovered's lookup).
  */
-const [ATOMS, LEVEL_ATOMS] = ((): readonly [readonly ResourceRequest[], readonly (readonly number[])[]] => {
-  const numbers = new Map<string, number>();
+const [ATOMS, LEVEL_ATOMS, ATOM_NUMBERS] = ((): readonly [
+  readonly ResourceRequest[],
+  readonly (readonly number[])[],
+  AtomNumbers,
+] => {
+  const byVerb = new Map<string, Map<string, Map<string, number>>>();
   const atoms: ResourceRequest[] = [];
   const levels = CATALOG.map((l) =>
     ruleAtoms(l.rules).map((a) => {
-      const key = JSON.stringify([a.verb, a.apiGroup, a.resource, a.subresource]);
-      let n = numbers.get(key);
-      if (n === undefined) numbers.set(key, (n = atoms.push(a) - 1));
+      let byGroup = byVerb.get(a.verb);
+      if (!byGroup) byVerb.set(a.verb, (byGroup = new Map()));
+      let byResource = byGroup.get(a.apiGroup);
+      if (!byResource) byGroup.set(a.apiGroup, (byResource = new Map()));
+      const named = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+      let n = byResource.get(named);
+      if (n === undefined) byResource.set(named, (n = atoms.push(a) - 1));
       return n;
     }),
   );
-  return [atoms, levels];
+  return [atoms, levels, byVerb];
 })();
-
-/** Each catalog request's number by verb, API group and resource as a rule names it (`pods/log`). */
-type AtomNumbers = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, number>>>;
-let atomNumbers: AtomNumbers | undefined;
-function atomNumbersOf(): AtomNumbers {
-  if (atomNumbers) return atomNumbers;
-  const byVerb = new Map<string, Map<string, Map<string, number>>>();
-  ATOMS.forEach((a, n) => {
-    let byGroup = byVerb.get(a.verb);
-    if (!byGroup) byVerb.set(a.verb, (byGroup = new Map()));
-    let byResource = byGroup.get(a.apiGroup);
-    if (!byResource) byGroup.set(a.apiGroup, (byResource = new Map()));
-    byResource.set(a.subresource ? `${a.resource}/${a.subresource}` : a.resource, n);
-  });
-  return (atomNumbers = byVerb);
-}
 
 /** Past this many (verb, group, resource) a rule names, its requests are found by asking each catalog one instead. */
 const NAMED_AT_MOST = 4096;
@@ -111,11 +107,10 @@ const namesItsRequests = (rule: PolicyRule): boolean =>
  */
 export function levelsCovered(rules: readonly PolicyRule[]): string[] {
   const allowed = new Uint8Array(ATOMS.length);
-  const numbers = atomNumbersOf();
   for (const rule of rules) {
     if (namesItsRequests(rule)) {
       for (const verb of rule.verbs) {
-        const byGroup = numbers.get(verb);
+        const byGroup = ATOM_NUMBERS.get(verb);
         if (byGroup)
           for (const group of rule.apiGroups ?? []) {
             const byResource = byGroup.get(group);
