@@ -8,7 +8,8 @@
  * when it writes the folder or finds it up to date: every file the declaration was read from (its
  * stat and SHA-256) and every folder of the output (its stat). A reader stats those, nothing else;
  * a source is hashed only when its stat changed (a touch, a checkout back and forth: the same bytes
- * say nothing). The output's folders tell whether it is still what synth wrote: synth swaps in a
+ * say nothing) or was stamped within the clock tick of the record (racy.mjs: an edit then may keep
+ * the stamp). The output's folders tell whether it is still what synth wrote: synth swaps in a
  * new folder, and git writes a changed file anew, so a checkout that changes dist/ changes a folder
  * of it. Then, as with no record at all (a fresh clone), nothing is said: the declaration and
  * dist/ came together, and `synth --check` is what compares them.
