@@ -313,9 +313,8 @@ function walkedChange(
   const change = { added: [] as string[], removed: new Set<string>(), at: [] as SubjectChange[] };
   let i = 0;
   let j = 0;
-  // The key of head's subject before `j` (made only where head parts from base).
+  // The key of head's subject before `j` when it was just added (else made only where head parts from base).
   let before: string | undefined;
-  const keyBefore = () => (j === 0 ? '' : (before ?? keyOf(hs[j - 1])));
   while (i < bs.length || j < hs.length) {
     const x = bs[i];
     const y = hs[j];
@@ -337,7 +336,7 @@ function walkedChange(
       i++;
       continue;
     }
-    const prior = keyBefore();
+    const prior = j === 0 ? '' : (before ?? keyOf(hs[j - 1]));
     if (kb === kh || (y as Obj).kind !== 'User' || prior === undefined || !(prior < kh)) return undefined;
     const name = (y as Obj).name as string;
     change.added.push(name);
