@@ -4,7 +4,8 @@ import type { Level, PolicyRule } from '../model/catalog.ts';
 import type { Grant } from './grant.ts';
 import { DeclarationError, assertList, assertRuleShapes, assertUser, show, declaredSource } from './props.ts';
 import { orgOf } from './org-scope.ts';
-import type { Source } from '../model/findings.ts';
+import { sourceText, type Source } from '../model/findings.ts';
+import type { NamespaceModel } from '../model/model.ts';
 import type { User } from './user.ts';
 import type { NamespaceSettings } from '../model/guard-rails.ts';
 import { namespaceSettingsOf, type NamespaceGuardRailProps } from './guard-rails.ts';
@@ -19,6 +20,17 @@ export interface NamespaceProps extends NamespaceGuardRailProps {
   readonly clusters?: readonly string[];
   /** @internal spec path. */
   readonly source?: string;
+}
+
+/**
+ * A namespace as the model holds it, its props checked as a Namespace checks them, at `source` (a
+ * spec's namespaces are kept as these records, with no construct: Organization.addSpecNamespace).
+ */
+export function namespaceModel(source: Source, props: NamespaceProps): NamespaceModel {
+  assertList({ source }, 'clusters', props.clusters, "the clusters it is in, e.g. { clusters: ['eu'] }");
+  const clusters = props.clusters ?? [];
+  const settings = namespaceSettingsOf(sourceText(source), props);
+  return settings ? { name: props.name, clusters, settings, source } : { name: props.name, clusters, source };
 }
 
 /** Splits a mixed access list into the three kinds a Grant holds. */
@@ -53,11 +65,11 @@ export class Namespace extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
-    this.source = declaredSource(this.node.path, props.source);
-    this.namespaceName = props.name;
-    assertList(this, 'clusters', props.clusters, "the clusters it is in, e.g. { clusters: ['eu'] }");
-    this.clusters = props.clusters ?? [];
-    this.settings = namespaceSettingsOf('spec' in this.source ? this.source.spec : this.node.path, props);
+    const { name, clusters, settings, source } = namespaceModel(declaredSource(this.node.path, props.source), props);
+    this.source = source;
+    this.namespaceName = name;
+    this.clusters = clusters;
+    this.settings = settings;
   }
 
   /** Gives `user` these levels, AccessRoles or CustomRoles in this namespace. */

@@ -7,6 +7,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import type { AccessRole, CustomRole } from './access-role.ts';
 import type { Grant, GrantProps, SpecGrant } from './grant.ts';
 import type { SpecUser } from './user.ts';
+import type { NamespaceProps } from './namespace.ts';
 import { DeclarationError } from './props.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface OrgScope {
   addSpecGrants(grants: readonly SpecGrant[], path?: (i: number) => string): void;
   /** A user as loaded from a spec, at its spec path (undefined: at its construct path): kept as the model's record. */
   addSpecUser(user: SpecUser, path: string | undefined): void;
+  /** A namespace as loaded from a spec, at its spec path (undefined: at its construct path): kept as the model's record. */
+  addSpecNamespace(namespace: NamespaceProps, path: string | undefined): void;
   /** A role bundle as loaded from a spec (levels unchecked: policies report them). */
   addRole(name: string, levels: readonly string[], source: string | undefined): AccessRole;
   addCustomRole(name: string, rules: readonly PolicyRule[], source: string | undefined): CustomRole;

@@ -15,12 +15,13 @@ import {
   type ArgoCdSource,
   type GrantModel,
   type UserModel,
+  type NamespaceModel,
   type OrgModel,
   type SafeCustomResource,
 } from '../model/model.ts';
 import { ORG_DEFAULTS } from '../model/defaults.ts';
-import { Namespace, type NamespaceProps } from './namespace.ts';
-import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource } from './props.ts';
+import { Namespace, namespaceModel, type NamespaceProps } from './namespace.ts';
+import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource, RecordIds } from './props.ts';
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
 import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
@@ -156,10 +157,11 @@ export class Organization extends Construct implements OrganizationLike {
        */
       specPaths?: boolean;
       /**
-       * @internal Keep the spec's users as the model's records, with no User construct in the tree
-       * (10,000 constructs cost `check` at size L a seventh of its CPU): for callers whose
-       * organization no other code sees (the CLI's loader, the proof).
-       * @default false: each user a User construct, which code may find in the tree and grant to
+       * @internal Keep the spec's users and namespaces as the model's records, with no User or
+       * Namespace construct in the tree (10,000 users' constructs cost `check` at size L a seventh
+       * of its CPU): for callers whose organization no other code sees (the CLI's loader, the proof).
+       * @default false: each user a User construct and each namespace a Namespace, which code may
+       * find in the tree and grant to
        */
       userRecords?: boolean;
     } = {},
@@ -208,11 +210,13 @@ export class Organization extends Construct implements OrganizationLike {
   private readonly users: Construct;
   /** The users a spec declares, as the model's records (specUserModel), before any declared in code. */
   private readonly specUsers: UserModel[] = [];
-  /** Their construct ids under `users`, as a User of each would have been given (freeId): see specUserIdsNow. */
-  private readonly specUserIds = new Set<string>();
-  /** The emails of the spec's users at a spec path whose ids specUserIdsNow has not made yet, in order. */
-  private readonly unnamedSpecUsers: string[] = [];
+  /** Their construct ids under `users`, as a User of each would have been given. */
+  private readonly specUserIds: RecordIds;
   private readonly namespaces: Construct;
+  /** The namespaces a spec declares, as the model's records (namespaceModel), before any declared in code. */
+  private readonly specNamespaces: NamespaceModel[] = [];
+  /** Their construct ids under `namespaces`, as a Namespace of each would have been given. */
+  private readonly specNamespaceIds: RecordIds;
   private readonly roles: Construct;
   private readonly customRoles: Construct;
   /**
@@ -273,7 +277,9 @@ export class Organization extends Construct implements OrganizationLike {
     this.mailDomains = mailDomainsOf(at, props.mailDomains);
     this.today = props.today;
     this.users = new Construct(this, 'users');
+    this.specUserIds = new RecordIds(this.users);
     this.namespaces = new Construct(this, 'namespaces');
+    this.specNamespaceIds = new RecordIds(this.namespaces);
     this.roles = new Construct(this, 'roles');
     this.customRoles = new Construct(this, 'custom-roles');
     this.tokens = new Construct(this, 'tokens');
@@ -283,6 +289,7 @@ export class Organization extends Construct implements OrganizationLike {
       addGrant: (p) => this.addGrant(p),
       addSpecGrants: (grants, path) => this.addSpecGrants(grants, path),
       addSpecUser: (user, path) => this.addSpecUser(user, path),
+      addSpecNamespace: (namespace, path) => this.addSpecNamespace(namespace, path),
       addRole: (name, levels, source) => this.addRole(name, levels, source),
       addCustomRole: (name, rules, source) => this.addCustomRole(name, rules, source),
     };
@@ -329,21 +336,7 @@ export class Organization extends Construct implements OrganizationLike {
   /** Declares a user. */
   public user(email: string, options: UserOptions = {}): User {
     this.assertUserEmail(email);
-    return new User(this.users, freeId(this.users, email, this.specUserIdsNow()), { ...options, email });
-  }
-
-  /**
-   * The spec users' construct ids, each made as addSpecUser would have made it then: a user at a
-   * spec path is known by it, so its id serves only to keep a User declared after it from taking
-   * it. Made when first needed (a User declared in code, a spec user without a path), not for each
-   * user: at size L, 10,000 ids (each name looked up on Object's prototype, among the children and
-   * the ids taken) were half the CPU of declaring the spec's users, for nothing `check` or `synth`
-   * prints. Nothing else adds a child to `users` between (it is private).
-   */
-  private specUserIdsNow(): ReadonlySet<string> {
-    for (const email of this.unnamedSpecUsers) this.specUserIds.add(freeId(this.users, email, this.specUserIds));
-    this.unnamedSpecUsers.length = 0;
-    return this.specUserIds;
+    return new User(this.users, freeId(this.users, email, this.specUserIds.taken()), { ...options, email });
   }
 
   private assertUserEmail(email: unknown): asserts email is string {
@@ -354,19 +347,40 @@ export class Organization extends Construct implements OrganizationLike {
   private addSpecUser(user: SpecUser, path: string | undefined): void {
     this.assertUserEmail(user.email);
     if (path !== undefined) {
-      this.unnamedSpecUsers.push(user.email);
+      this.specUserIds.later(user.email);
       this.specUsers.push(specUserModel(user, specSource(path)));
       return;
     }
-    const id = freeId(this.users, user.email, this.specUserIdsNow());
-    this.specUserIds.add(id);
+    const id = this.specUserIds.take(user.email);
     this.specUsers.push(specUserModel(user, constructSource(`${this.users.node.path}/${id}`)));
   }
 
   /** Declares a namespace. */
   public namespace(name: string, props: Omit<NamespaceProps, 'name'> = {}): Namespace {
+    this.assertNamespaceName(name);
+    return new Namespace(this.namespaces, freeId(this.namespaces, name, this.specNamespaceIds.taken()), {
+      ...props,
+      name,
+    });
+  }
+
+  private assertNamespaceName(name: unknown): asserts name is string {
     assertText(this, 'namespace(name)', name, "the namespace's name, e.g. org.namespace('web')");
-    return new Namespace(this.namespaces, freeId(this.namespaces, name), { ...props, name });
+  }
+
+  /**
+   * A spec's namespace (spec loading reaches this through OrgScope): checked as a Namespace checks
+   * its props, and kept as the model's record (2,000 constructs at size L cost `check` 15-30 ms).
+   */
+  private addSpecNamespace(props: NamespaceProps, path: string | undefined): void {
+    this.assertNamespaceName(props.name);
+    if (path !== undefined) {
+      this.specNamespaceIds.later(props.name);
+      this.specNamespaces.push(namespaceModel(specSource(path), props));
+      return;
+    }
+    const id = this.specNamespaceIds.take(props.name);
+    this.specNamespaces.push(namespaceModel(constructSource(`${this.namespaces.node.path}/${id}`), props));
   }
 
   /** Declares a named bundle of levels, e.g. `org.role('developer', 'r:full', 'w:services')`. */
@@ -524,12 +538,14 @@ export class Organization extends Construct implements OrganizationLike {
       systemNamespace: systemNamespaceOf(this.orgName),
       source: this.source,
       users: this.specUsers.concat(kids(this.users, User).map(userModelOf)),
-      namespaces: kids(this.namespaces, Namespace).map((n) => ({
-        name: n.namespaceName,
-        clusters: n.clusters,
-        ...(n.settings ? { settings: n.settings } : {}),
-        source: n.source,
-      })),
+      namespaces: this.specNamespaces.concat(
+        kids(this.namespaces, Namespace).map((n) => ({
+          name: n.namespaceName,
+          clusters: n.clusters,
+          ...(n.settings ? { settings: n.settings } : {}),
+          source: n.source,
+        })),
+      ),
       roles: kids(this.roles, AccessRole).map((r) => ({ name: r.roleName, levels: r.levels, source: r.source })),
       customRoles: kids(this.customRoles, CustomRole).map((r) => ({
         name: r.roleName,

@@ -754,7 +754,8 @@ function entryPaths(list: string, count: number): (i: number) => string {
 /**
  * Declares every part of a checked spec on `org`, each with its spec path as source, or with its
  * construct path when `specPaths` is false (a spec recovered from an output: see fromSpec); its
- * users as the model's records when `userRecords` (fromSpec's option), else as User constructs.
+ * users and namespaces as the model's records when `userRecords` (fromSpec's option), else as
+ * User and Namespace constructs.
  */
 export function declareFromSpec(
   org: Organization,
@@ -777,7 +778,13 @@ export function declareFromSpec(
     else org.user(u.email, { ...u, ...seedAccess(u.access), source: userPath?.(i) });
   });
   const namespacePath = entries('namespaces');
-  spec.namespaces?.forEach(({ name, ...props }, i) => org.namespace(name, { ...props, source: namespacePath?.(i) }));
+  spec.namespaces?.forEach((n, i) => {
+    if (userRecords) scope.addSpecNamespace(n, namespacePath?.(i));
+    else {
+      const { name, ...props } = n;
+      org.namespace(name, { ...props, source: namespacePath?.(i) });
+    }
+  });
   const rolePath = entries('roles');
   spec.roles?.forEach((r, i) => scope.addRole(r.name, r.levels, rolePath?.(i)));
   const customRolePath = entries('customRoles');

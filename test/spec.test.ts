@@ -177,6 +177,55 @@ describe('spec and schema', () => {
     }
   });
 
+  it("keeps a spec's namespaces as records equal to Namespace constructs' models, refusals and ids too", () => {
+    const namespaces = [
+      { name: 'web', clusters: ['eu'], podSecurity: 'restricted', quota: { pods: '20' } },
+      { name: 'api', networkPolicy: 'same-namespace', labels: { team: 'a' }, adminsOnly: true },
+      { name: 'api' },
+      { name: 'x/y', annotations: { note: 'n' }, adminsOnly: false },
+    ];
+    const declared = (userRecords: boolean, given: readonly object[], schema = true, specPaths = true) =>
+      Organization.fromSpec(new App(), acmeSpecWith({ namespaces: given }), {
+        today: TODAY,
+        userRecords,
+        schema,
+        specPaths,
+      });
+    for (const specPaths of [true, false]) {
+      const model = (userRecords: boolean) => declared(userRecords, namespaces, false, specPaths).toModel().namespaces;
+      expect(JSON.stringify(model(true))).toBe(JSON.stringify(model(false)));
+      // A namespace declared in code after the spec's takes the id its Namespace construct would have.
+      const ids = (userRecords: boolean) => {
+        const org = declared(userRecords, namespaces, false, specPaths);
+        return [org.namespace('api'), org.namespace('x/y'), org.namespace('db')].map((n) => n.node.path);
+      };
+      expect(ids(true)).toEqual(['acme/namespaces/api#3', 'acme/namespaces/x∕y#2', 'acme/namespaces/db']);
+      expect(ids(false)).toEqual(ids(true));
+    }
+    // Unchecked by the schema (as the proof's recovered spec is), each prop is refused as a Namespace refuses it.
+    const refusal = (userRecords: boolean, namespace: object, specPaths: boolean) => {
+      try {
+        declared(userRecords, [namespace], false, specPaths);
+        return 'accepted';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    for (const specPaths of [true, false])
+      for (const bad of [
+        { name: 'web', clusters: 'eu' },
+        { name: 'web', podSecurity: 'lax' },
+        { name: 'web', networkPolicy: 'open' },
+        { name: 'web', adminsOnly: 'yes' },
+        { name: 'web', labels: 'team' },
+        { name: 7 },
+      ]) {
+        const said = refusal(true, bad, specPaths);
+        expect(said, JSON.stringify(bad)).not.toBe('accepted');
+        expect(said).toBe(refusal(false, bad, specPaths));
+      }
+  });
+
   it("names a spec's repeated grants by ordinal at construct paths, and by index at spec paths", () => {
     // The grants are declared in one pass (a list made at its length, with spec paths): each keeps its
     // own path, its ordinal among one person's grants in one namespace, and its user as declared.
