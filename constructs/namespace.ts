@@ -8,19 +8,13 @@ import { sourceText, type Source } from '../model/findings.ts';
 import type { NamespaceModel } from '../model/model.ts';
 import type { User } from './user.ts';
 import type { NamespaceSettings } from '../model/guard-rails.ts';
-import { namespaceSettingsOf, type NamespaceGuardRailProps } from './guard-rails.ts';
+import { namespaceSettingsOf } from './guard-rails.ts';
+import type { NamespaceProps } from './namespace-props.ts';
+
+export type { NamespaceProps };
 
 /** What a grant can give: a catalog level, an AccessRole bundle or a CustomRole. */
 export type Access = Level | AccessRole | CustomRole;
-
-export interface NamespaceProps extends NamespaceGuardRailProps {
-  /** Kubernetes namespace name (a DNS label). */
-  readonly name: string;
-  /** Clusters the namespace exists in. @default all of the organization's clusters */
-  readonly clusters?: readonly string[];
-  /** @internal spec path. */
-  readonly source?: string;
-}
 
 /**
  * A namespace as the model holds it, its props checked as a Namespace checks them, at `source` (a

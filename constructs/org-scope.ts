@@ -7,7 +7,7 @@ import type { PolicyRule } from '../model/catalog.ts';
 import type { AccessRole, CustomRole } from './access-role.ts';
 import type { Grant, GrantProps, SpecGrant } from './grant.ts';
 import type { SpecUser } from './user.ts';
-import type { NamespaceProps } from './namespace.ts';
+import type { NamespaceProps } from './namespace-props.ts';
 import { DeclarationError } from './props.ts';
 
 /**
