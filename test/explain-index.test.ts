@@ -17,7 +17,6 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App } from 'cdk8s';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Authorizer } from '../analysis/authorizer.ts';
 import { withBootstrap } from '../analysis/bootstrap.ts';
@@ -32,11 +31,10 @@ import { readRbac } from '../analysis/objects.ts';
 import { engineId, explainIndexOf } from '../cli/explain-cache.ts';
 import { warnUnknown } from '../cli/rbac.ts';
 import { generateSpec } from '../constructs/generate.ts';
-import { Organization } from '../constructs/index.ts';
 import { modelInNamespace, type OrgModel } from '../model/model.ts';
 import { objectsOnce, placeOrganization } from '../synth/render.ts';
 import type { Manifest } from '../synth/manifest.ts';
-import { TODAY, cli, roleBinding, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
+import { TODAY, cli, modelOfSpec, roleBinding, run, tempDir, withEveryKindOfBinding } from './helpers.ts';
 
 // The file's env stubs end with it: it shares its worker with the files after it (vitest.config.ts).
 afterAll(() => {
@@ -64,8 +62,7 @@ function spec(seed: number) {
   return generated;
 }
 
-const modelOf = (seed: number): OrgModel =>
-  Organization.fromSpec(new App(), spec(seed) as never, { today: TODAY }).toModel();
+const modelOf = (seed: number): OrgModel => modelOfSpec(spec(seed));
 
 const SUBJECTS = [
   'user0@acme.io', // an admin

@@ -28,12 +28,20 @@ import type { PolicyRule } from '../model/catalog.ts';
 import type { Finding } from '../model/findings.ts';
 import type { Io } from '../model/io.ts';
 import type { Manifest } from '../synth/manifest.ts';
-import { OUTPUT_HEADER, shardFile } from '../synth/render.ts';
+import { objectsOnce, OUTPUT_HEADER, placeOrganization, shardFile } from '../synth/render.ts';
+import type { OrgModel } from '../model/model.ts';
 import { main } from '../cli/main.ts';
 import { listFiles } from '../cli/output.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const TODAY = '2026-11-26';
+
+/** The model of a spec as orgctl declares it on TODAY (a spec file's object, a generated one's). */
+export const modelOfSpec = (spec: unknown): OrgModel =>
+  Organization.fromSpec(new App(), spec as never, { today: TODAY }).toModel();
+
+/** Every object orgctl renders for a spec on TODAY, each once (placeOrganization's). */
+export const objectsOfSpec = (spec: unknown) => objectsOnce(placeOrganization(modelOfSpec(spec), { today: TODAY }));
 let scratch: string | undefined;
 
 /** `orgctl init DIR` of the acme organization, owner alice with her GitHub login and account id (admin-github-id), then `extra`. */

@@ -5,8 +5,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../constructs/generate.ts';
-import { App } from 'cdk8s';
-import { Organization } from '../constructs/index.ts';
 import { byteLength } from '../model/text.ts';
 import { parseOutput } from '../cli/output-read.ts';
 import {
@@ -15,9 +13,9 @@ import {
   jsonBytesOfUnitsAtMost,
   REQUEST_MAX_BYTES,
 } from '../policies/org/kubernetes-names.ts';
-import { OUTPUT_HEADER, objectsOnce, placeOrganization } from '../synth/render.ts';
+import { OUTPUT_HEADER } from '../synth/render.ts';
 import { DocumentCache, readCanonicalYaml, toYamlStream } from '../synth/yaml.ts';
-import { TODAY, withEveryKindOfBinding } from './helpers.ts';
+import { objectsOfSpec, withEveryKindOfBinding } from './helpers.ts';
 
 const exact = (value: unknown): number => byteLength(JSON.stringify(value) ?? 'null');
 
@@ -60,8 +58,7 @@ describe('jsonBytesAtMost', () => {
   it('bounds every object a generated organization renders (every kind of binding)', () => {
     const generated = generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 30, seed: 5 });
     withEveryKindOfBinding(generated.spec as Record<string, any>, 10);
-    const model = Organization.fromSpec(new App(), generated as never, { today: TODAY }).toModel();
-    const objects = objectsOnce(placeOrganization(model, { today: TODAY }));
+    const objects = objectsOfSpec(generated);
     expect(objects.length).toBeGreaterThan(100);
     // Twice: the second pass reads the bounds kept for shared (frozen) subjects.
     for (let pass = 0; pass < 2; pass++)
@@ -195,10 +192,7 @@ describe("a document's text bounds what it holds (jsonBytesOfUnitsAtMost, readCa
     dataChecked = 0;
     const generated = generateSpec({ users: 300, namespaces: 40, grants: 3_000, tokens: 30, seed: 5 });
     withEveryKindOfBinding(generated.spec as Record<string, any>, 10);
-    const model = Organization.fromSpec(new App(), generated as never, { today: TODAY }).toModel();
-    expect(expectBounded(stream(objectsOnce(placeOrganization(model, { today: TODAY })) as never))).toBeGreaterThan(
-      100,
-    );
+    expect(expectBounded(stream(objectsOfSpec(generated) as never))).toBeGreaterThan(100);
     expect(dataChecked).toBeGreaterThan(0); // the users' membership ConfigMaps
   });
 });

@@ -8,10 +8,8 @@ import { describe, expect, it } from 'vitest';
 import * as render from '../synth/render.ts';
 import type { SubjectRef } from '../synth/render.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
-import { App } from 'cdk8s';
 import { generateSpec } from '../constructs/generate.ts';
-import { Organization } from '../constructs/index.ts';
-import { TODAY } from './helpers.ts';
+import { objectsOfSpec } from './helpers.ts';
 
 // Names any writer's escape or quoting touches: YAML's reserved words and indicators, JSON's
 // escapes, characters orgctl never writes raw, lone and paired surrogates, a long one.
@@ -78,10 +76,9 @@ describe("a RoleBinding's subjects as written", () => {
 
   it("share one frozen roleRef per role across namespaces, each binding written as its unshared copy's text", () => {
     const spec = generateSpec({ users: 30, namespaces: 6, grants: 300, tokens: 3, invites: 0, seed: 5 });
-    const model = Organization.fromSpec(new App(), spec as never, { today: TODAY }).toModel();
-    const bindings = render
-      .objectsOnce(render.placeOrganization(model, { today: TODAY }))
-      .filter((o) => o.kind === 'RoleBinding') as unknown as { roleRef: { name: string } }[];
+    const bindings = objectsOfSpec(spec).filter((o) => o.kind === 'RoleBinding') as unknown as {
+      roleRef: { name: string };
+    }[];
     const refs = new Map<string, object>();
     let shared = 0;
     for (const b of bindings) {

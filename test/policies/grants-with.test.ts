@@ -9,7 +9,7 @@ import { compareFindings, type Finding } from '../../model/findings.ts';
 import { grantsInMemoryOrder, type OrgModel } from '../../model/model.ts';
 import { GRANTS_WITH, type PolicyContext } from '../../policies/org/context.ts';
 import { MODEL_RULES, runPolicies } from '../../policies/org/index.ts';
-import { TODAY, acmeSpecWith } from '../helpers.ts';
+import { TODAY, acmeSpecWith, modelOfSpec } from '../helpers.ts';
 
 /** runPolicies as it was before grantsWith: every judge asked of every grant. */
 function everyJudgeOfEveryGrant(model: OrgModel, ctx: PolicyContext): Finding[] {
@@ -52,7 +52,7 @@ describe('runPolicies: grantsWith', () => {
       customRoles: [{ name: 'reader', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }],
       grants: mixedGrants(),
     });
-    const model = Organization.fromSpec(new App(), spec, { today: TODAY }).toModel();
+    const model = modelOfSpec(spec);
     const ctx = { today: TODAY };
     const expected = everyJudgeOfEveryGrant(model, ctx);
     expect(runPolicies(model, ctx, MODEL_RULES)).toEqual(expected);
