@@ -6,12 +6,10 @@
  * keeps too (their inline rules, in that order, are one Role).
  */
 import { describe, expect, it } from 'vitest';
-import { App } from 'cdk8s';
 import { generateSpec, seededRandom } from '../constructs/generate.ts';
-import { Organization } from '../constructs/index.ts';
 import { renderFiles } from '../synth/files.ts';
 import { membershipData, membersFileParts, renderOrganization } from '../synth/render.ts';
-import { TODAY } from './helpers.ts';
+import { modelOfSpec, TODAY } from './helpers.ts';
 
 /** A generated spec, read and changed as plain data. */
 type SpecGrant = Record<string, unknown> & { readonly user: string; readonly namespace: string };
@@ -73,7 +71,7 @@ function shuffled(spec: Spec, seed: number): Spec {
 }
 
 function rendered(spec: Spec): string[] {
-  const model = Organization.fromSpec(new App(), structuredClone(spec) as never, { today: TODAY }).toModel();
+  const model = modelOfSpec(structuredClone(spec));
   const files = renderFiles(renderOrganization(model, { today: TODAY }), 'spec.json');
   return [...files.map((f) => `${f.path}\n${f.content}`), membersFileParts(membershipData(model, TODAY)).join('')];
 }
