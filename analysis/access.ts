@@ -99,6 +99,22 @@ const namesItsRequests = (rule: PolicyRule): boolean =>
     list.some((x) => typeof x !== 'string' || x.includes('*')),
   );
 
+/** Marks in `allowed` each catalog request a rule that namesItsRequests names, looked up by verb, API group and resource. */
+function markNamedRequests(rule: PolicyRule, allowed: Uint8Array): void {
+  for (const verb of rule.verbs) {
+    const byGroup = ATOM_NUMBERS.get(verb);
+    if (!byGroup) continue;
+    for (const group of rule.apiGroups ?? []) {
+      const byResource = byGroup.get(group);
+      if (!byResource) continue;
+      for (const resource of rule.resources ?? []) {
+        const n = byResource.get(resource);
+        if (n !== undefined) allowed[n] = 1;
+      }
+    }
+  }
+}
+
 /**
  * The catalog levels a rule set covers, every request of each level being allowed. A rule without
  * wildcards marks the requests it names, looked up (a handful of lookups, where asking each of the
@@ -108,20 +124,8 @@ const namesItsRequests = (rule: PolicyRule): boolean =>
 export function levelsCovered(rules: readonly PolicyRule[]): string[] {
   const allowed = new Uint8Array(ATOMS.length);
   for (const rule of rules) {
-    if (namesItsRequests(rule)) {
-      for (const verb of rule.verbs) {
-        const byGroup = ATOM_NUMBERS.get(verb);
-        if (byGroup)
-          for (const group of rule.apiGroups ?? []) {
-            const byResource = byGroup.get(group);
-            if (byResource)
-              for (const resource of rule.resources ?? []) {
-                const n = byResource.get(resource);
-                if (n !== undefined) allowed[n] = 1;
-              }
-          }
-      }
-    } else for (let n = 0; n < ATOMS.length; n++) if (!allowed[n] && ruleAllows(rule, ATOMS[n]!)) allowed[n] = 1;
+    if (namesItsRequests(rule)) markNamedRequests(rule, allowed);
+    else for (let n = 0; n < ATOMS.length; n++) if (!allowed[n] && ruleAllows(rule, ATOMS[n]!)) allowed[n] = 1;
   }
   return CATALOG.filter((_, k) => LEVEL_ATOMS[k]!.every((n) => allowed[n])).map((l) => l.id);
 }
