@@ -1042,9 +1042,8 @@ function clusterChanges(base: Snapshot, head: Snapshot): Change[] {
     const [b, h] = [base.placement.get(n)!, head.placement.get(n)];
     return h !== undefined && (b.length !== h.length || b.some((c, i) => c !== h[i]));
   });
-  for (const ns of sorted(new Set(moved))) {
-    const b = base.placement.get(ns)!;
-    const h = head.placement.get(ns)!;
+  for (const ns of sorted(moved)) {
+    const [b, h] = [base.placement.get(ns)!, head.placement.get(ns)!];
     for (const c of minus(h, b))
       if (!added.includes(c))
         out.push({
