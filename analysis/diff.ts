@@ -1750,18 +1750,13 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     const [bUser, hUser] = [b ?? h, h ?? b];
     const bCells = bUser ? read.base(bUser.username) : EMPTY;
     const hCells = hUser ? read.head(hUser.username) : EMPTY;
-    // One record on both sides, no cells on either (a subject the change does not touch:
-    // readSnapshotPair reads none), no invitation, staging recorded: nothing below reads a line,
-    // counts them losing or counts a grant lost (9,000 of 10,000 people at size L).
-    if (
-      b === h &&
-      bCells === EMPTY &&
-      hCells === EMPTY &&
-      recordsDormant &&
-      !base.invites.has(email) &&
-      !head.invites.has(email)
-    )
-      continue;
+    // One record on both sides (a line head repeats is base's) and no cells on either (a subject
+    // the change does not touch: readSnapshotPair reads none): their record, access and its ends
+    // are the same, so only their invitation and staging can read a line (9,000 of 10,000 at L).
+    const untouched = b === h && bCells === EMPTY && hCells === EMPTY;
+    // No invitation either, staging recorded: nothing below reads a line, counts them losing or
+    // counts a grant lost.
+    if (untouched && recordsDormant && !base.invites.has(email) && !head.invites.has(email)) continue;
     // An admin in both holds every namespace: one added or removed changes that without anyone
     // editing their privileges, and removes nothing they hold by being an admin. Custom RBAC gained
     // there comes from a grant, not from being an admin: it holds once they are not (red team X1).
@@ -1769,24 +1764,20 @@ export function diffSnapshots(base: Snapshot, head: Snapshot, today: string): Ac
     // judged as such), not what being an admin gives.
     const admin = activeAdmin(b) && activeAdmin(h);
     const invite = inviteChanges(base.invites.get(email), head.invites.get(email), !b && !!h, roles);
-    // One record on both sides (a line head repeats is base's) and no cells on either (a subject
-    // the change does not touch: readSnapshotPair reads none): their record, access and its ends
-    // are the same, so only their invitation and staging can read a line (9,000 of 10,000 at L).
-    const all =
-      b === h && bCells === EMPTY && hCells === EMPTY
-        ? invite
-        : [
-            ...membershipChanges(b, h, base.invites.get(email)),
-            ...invite,
-            ...accessChanges(bCells, hCells, org, changedRoles, { base, head }, endsOf(h, org)).map((c) =>
-              admin && inAddedOrRemoved(c, [hCells, bCells]) && !GRANTED_ONLY.has(c.kind)
-                ? impliedBy(c, 'as an admin', false)
-                : c,
-            ),
-            // Whoever is an admin in head: made one, reactivated or joining here too (their w:full line covers them).
-            ...(activeAdmin(h) ? grantsBeyondAdmin(bCells, hCells, { base: base.org.name, head: org }) : []),
-            ...expiryChanges(b, h, { base, head, bCells, hCells }, today),
-          ];
+    const all = untouched
+      ? invite
+      : [
+          ...membershipChanges(b, h, base.invites.get(email)),
+          ...invite,
+          ...accessChanges(bCells, hCells, org, changedRoles, { base, head }, endsOf(h, org)).map((c) =>
+            admin && inAddedOrRemoved(c, [hCells, bCells]) && !GRANTED_ONLY.has(c.kind)
+              ? impliedBy(c, 'as an admin', false)
+              : c,
+          ),
+          // Whoever is an admin in head: made one, reactivated or joining here too (their w:full line covers them).
+          ...(activeAdmin(h) ? grantsBeyondAdmin(bCells, hCells, { base: base.org.name, head: org }) : []),
+          ...expiryChanges(b, h, { base, head, bCells, hCells }, today),
+        ];
     // Made an admin, or no longer one: one entry, not two lines a namespace.
     const changes =
       activeAdmin(b) === activeAdmin(h)
