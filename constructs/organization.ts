@@ -23,7 +23,7 @@ import { ORG_DEFAULTS } from '../model/defaults.ts';
 import { Namespace, namespaceModel, type NamespaceProps } from './namespace.ts';
 import { assertBoolean, assertList, assertText, DeclarationError, freeId, declaredSource, RecordIds } from './props.ts';
 import { ORG_SCOPE, type OrgScope } from './org-scope.ts';
-import { constructSource, sourceText, specSource, type Source } from '../model/findings.ts';
+import { sourceText, specSource, type Source } from '../model/findings.ts';
 import { declareFromSpec, parseSpec, type OrgSpec, type SpecWhere } from './spec.ts';
 import { specUserModel, User, userModelOf, type SpecUser, type UserOptions } from './user.ts';
 import {
@@ -346,13 +346,7 @@ export class Organization extends Construct implements OrganizationLike {
   /** A spec's user (spec loading reaches this through OrgScope): checked, and kept as the model's record. */
   private addSpecUser(user: SpecUser, path: string | undefined): void {
     this.assertUserEmail(user.email);
-    if (path !== undefined) {
-      this.specUserIds.later(user.email);
-      this.specUsers.push(specUserModel(user, specSource(path)));
-      return;
-    }
-    const id = this.specUserIds.take(user.email);
-    this.specUsers.push(specUserModel(user, constructSource(`${this.users.node.path}/${id}`)));
+    this.specUsers.push(specUserModel(user, this.specUserIds.source(user.email, path)));
   }
 
   /** Declares a namespace. */
@@ -374,13 +368,7 @@ export class Organization extends Construct implements OrganizationLike {
    */
   private addSpecNamespace(props: NamespaceProps, path: string | undefined): void {
     this.assertNamespaceName(props.name);
-    if (path !== undefined) {
-      this.specNamespaceIds.later(props.name);
-      this.specNamespaces.push(namespaceModel(specSource(path), props));
-      return;
-    }
-    const id = this.specNamespaceIds.take(props.name);
-    this.specNamespaces.push(namespaceModel(constructSource(`${this.namespaces.node.path}/${id}`), props));
+    this.specNamespaces.push(namespaceModel(this.specNamespaceIds.source(props.name, path), props));
   }
 
   /** Declares a named bundle of levels, e.g. `org.role('developer', 'r:full', 'w:services')`. */

@@ -210,16 +210,18 @@ export class RecordIds {
 
   constructor(private readonly scope: Construct) {}
 
-  /** A record at a spec path: its id made when one is next asked for. */
-  public later(base: string): void {
-    this.unnamed.push(base);
-  }
-
-  /** A record's id now (its construct path is its source). */
-  public take(base: string): string {
+  /**
+   * A record's source: its spec path, its id made when one is next asked for; else (no path) its
+   * construct path, its id made now.
+   */
+  public source(base: string, path: string | undefined): Source {
+    if (path !== undefined) {
+      this.unnamed.push(base);
+      return specSource(path);
+    }
     const id = freeId(this.scope, base, this.taken());
     this.ids.add(id);
-    return id;
+    return constructSource(`${this.scope.node.path}/${id}`);
   }
 
   /** Every id the records hold, those not made yet made in order. */
