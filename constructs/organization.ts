@@ -336,7 +336,7 @@ export class Organization extends Construct implements OrganizationLike {
   /** Declares a user. */
   public user(email: string, options: UserOptions = {}): User {
     this.assertUserEmail(email);
-    return new User(this.users, freeId(this.users, email, this.specUserIds.taken()), { ...options, email });
+    return new User(this.users, this.specUserIds.free(email), { ...options, email });
   }
 
   private assertUserEmail(email: unknown): asserts email is string {
@@ -352,10 +352,7 @@ export class Organization extends Construct implements OrganizationLike {
   /** Declares a namespace. */
   public namespace(name: string, props: Omit<NamespaceProps, 'name'> = {}): Namespace {
     this.assertNamespaceName(name);
-    return new Namespace(this.namespaces, freeId(this.namespaces, name, this.specNamespaceIds.taken()), {
-      ...props,
-      name,
-    });
+    return new Namespace(this.namespaces, this.specNamespaceIds.free(name), { ...props, name });
   }
 
   private assertNamespaceName(name: unknown): asserts name is string {

@@ -219,13 +219,18 @@ export class RecordIds {
       this.unnamed.push(base);
       return specSource(path);
     }
-    const id = freeId(this.scope, base, this.taken());
+    const id = this.free(base);
     this.ids.add(id);
     return constructSource(`${this.scope.node.path}/${id}`);
   }
 
+  /** An id under the scope for `base` (freeId) that no record holds: a construct's declared in code. */
+  public free(base: string): string {
+    return freeId(this.scope, base, this.taken());
+  }
+
   /** Every id the records hold, those not made yet made in order. */
-  public taken(): ReadonlySet<string> {
+  private taken(): ReadonlySet<string> {
     for (const base of this.unnamed) this.ids.add(freeId(this.scope, base, this.ids));
     this.unnamed.length = 0;
     return this.ids;
