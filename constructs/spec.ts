@@ -770,7 +770,8 @@ export function declareFromSpec(
     list: 'users' | 'namespaces' | 'roles' | 'customRoles' | 'grants' | 'tokens' | 'invites',
   ): ((i: number) => string) | undefined => (specPaths ? entryPaths(list, spec[list]?.length ?? 0) : undefined);
   // What a spec declares directly (grants as the model's records, roles with unchecked levels, and
-  // users as records when asked), through the Organization's internal scope: not methods people call.
+  // users and namespaces as records when asked), through the Organization's internal scope: not
+  // methods people call.
   const scope = orgOf(org);
   const userPath = entries('users');
   spec.users?.forEach((u, i) => {
