@@ -149,7 +149,7 @@ describe('spec and schema', () => {
   });
 
   it("keeps a spec user's construct id from a User declared after it, at spec paths and at construct paths", () => {
-    // At a spec path a record's id is made only when a User is declared (specUserIdsNow): the same ids.
+    // At a spec path a record's id is made only when a User is declared (RecordIds.free): the same ids.
     const users = [{ email: 'a@acme.io', admin: true }, { email: 'a@acme.io' }, { email: 'x/y@acme.io' }];
     for (const specPaths of [true, false]) {
       const declared = () =>
