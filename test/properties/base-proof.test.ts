@@ -8,7 +8,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OutputText } from '../../cli/output-read.ts';
-import { InputError, SnapshotError } from '../../model/errors.ts';
 import {
   EDITS,
   files,
@@ -20,20 +19,12 @@ import {
   TODAY,
   unjudgedFiles,
 } from './pull-requests.ts';
-import { proofsOf } from '../review/scenarios.ts';
+import { proofsUnlessRefused } from '../review/scenarios.ts';
 
 const RUNS = Math.max(1, Math.floor(Number(process.env.ORGCTL_PROPERTY_RUNS ?? 150) / 2));
 
 /** Both proofs of head against base (proofsOf); undefined when the strict reader refuses head outright. */
-function proofs(base: OutputText[], head: OutputText[]) {
-  try {
-    return proofsOf(base, head, TODAY);
-  } catch (e) {
-    // The strict reader's refusal (an InputError), not membership data it read and cannot use (a SnapshotError).
-    if (e instanceof InputError && !(e instanceof SnapshotError)) return undefined;
-    throw e;
-  }
-}
+const proofs = (base: OutputText[], head: OutputText[]) => proofsUnlessRefused(base, head, TODAY);
 
 /** Mutations of one RoleBinding document's text, as a forger would write them. */
 const SUBJECT = (name: string, kind = 'User') =>

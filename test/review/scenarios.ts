@@ -1,5 +1,5 @@
 /** Organizations as specs, edited per scenario, synthesized to snapshots in memory. */
-import { InputError } from '../../model/errors.ts';
+import { InputError, SnapshotError } from '../../model/errors.ts';
 import { App } from 'cdk8s';
 import { Organization } from '../../constructs/index.ts';
 import { synthesize } from '../../constructs/synthesize.ts';
@@ -333,6 +333,19 @@ export function proofsOf(base: OutputText[], head: OutputText[], today = TODAY) 
   });
   const full = proveOutput(head, docs, today);
   return { againstBase, full: full.differences.length === 0 && !full.findings.some((f) => f.severity === 'error') };
+}
+
+/**
+ * proofsOf, or undefined when the strict reader refuses head outright (its InputError; not
+ * membership data it read and cannot use, a SnapshotError, which is thrown).
+ */
+export function proofsUnlessRefused(base: OutputText[], head: OutputText[], today = TODAY) {
+  try {
+    return proofsOf(base, head, today);
+  } catch (e) {
+    if (e instanceof InputError && !(e instanceof SnapshotError)) return undefined;
+    throw e;
+  }
 }
 
 /**
