@@ -142,6 +142,7 @@ describe('R137: the proof against base walks head subjects beside base (walkedCh
           const head = bf.map((f) => {
             if (!f.path.endsWith(shardPath)) return f;
             const parts = f.content.split(/^(?=---\n)/m);
+            if (parts[at] !== doc) return f; // this cluster's copy differs there: left as base's
             parts[at] = forged;
             return { ...f, content: parts.join('') };
           });
@@ -252,7 +253,10 @@ describe('R137: the strict reader (shared mappings found again, the text kept fo
 
 // --- The diff pair, read through one cache, against the full snapshots ------------------------------
 
-/** What a forger does to one document of a file: moved or copied to another file, dropped, its subjects edited, made cluster-wide. */
+/**
+ * What a forger does to one document of a file: moved or copied to another file, dropped, its
+ * subjects edited, made cluster-wide, moved to another namespace.
+ */
 // Subjects thrice: the judge of the output refuses most of the rest (an object written twice, out of its shard, a kind orgctl never writes).
 const DOC_EDITS = ['move', 'copy', 'drop', 'subjects', 'cluster-wide', 'namespace', 'subjects', 'subjects'] as const;
 
