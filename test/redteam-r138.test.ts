@@ -1,0 +1,94 @@
+/**
+ * Red team R138: trust leftovers of the last sessions' notes.
+ *
+ * R138-1: the check workflow proves the merged dist/ on a push to the branch Argo CD follows. Its
+ * push trigger named `main` whatever `delivery.argocd.revision` said: in a repository whose
+ * default branch (and so Argo CD's revision, delivery-source) is `production`, a merge there ran
+ * no `check`, and nothing proved the dist/ Argo CD applies.
+ */
+import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, run, tempDir } from './helpers.ts';
+import { allProblems } from './workflow-lint.ts';
+
+/**
+ * Whether a push to `branch` runs a workflow whose `on.push.branches` is `patterns`, as GitHub's
+ * filter pattern cheat sheet reads them: `\` escapes the next character; `**` matches anything,
+ * `*` anything but `/`; `?` zero or one, `+` one or more of the preceding character; `[...]` one
+ * of; a leading `!` negates, and the last pattern matching decides.
+ */
+function pushRuns(patterns: readonly string[], branch: string): boolean {
+  const literal = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const matches = (pattern: string) => {
+    let re = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (c === '\\') re += literal(pattern[++i] ?? '');
+      else if (c === '*' && pattern[i + 1] === '*') {
+        re += '.*';
+        i++;
+      } else if (c === '*') re += '[^/]*';
+      else if (c === '?' || c === '+') re += c;
+      else if (c === '[') {
+        const end = pattern.indexOf(']', i);
+        re += pattern.slice(i, end + 1);
+        i = end;
+      } else re += literal(c);
+    }
+    return new RegExp(`^${re}$`).test(branch);
+  };
+  let runs = false;
+  for (const p of patterns) {
+    const negated = p.startsWith('!');
+    if (matches(negated ? p.slice(1) : p)) runs = !negated;
+  }
+  return runs;
+}
+
+/** A repository holding orgctl's workflows as `orgctl init` wrote them, and a dist/ whose Argo CD follows `revision`. */
+function repoFollowing(revision: string): string {
+  const repo = tempDir();
+  cpSync(join(ROOT, 'deploy/github'), join(repo, '.github/workflows'), { recursive: true });
+  mkdirSync(join(repo, 'dist'));
+  const members = readFileSync(join(ROOT, 'dist/members.json'), 'utf8');
+  expect(members).toContain('"revision": "refs/heads/main"');
+  writeFileSync(
+    join(repo, 'dist/members.json'),
+    members.replace('"revision": "refs/heads/main"', `"revision": ${JSON.stringify(revision)}`),
+  );
+  return repo;
+}
+
+const checkWorkflow = (repo: string) => readFileSync(join(repo, '.github/workflows/orgctl-check.yaml'), 'utf8');
+const pushBranches = (text: string): string[] =>
+  (parse(text) as { on: { push: { branches: string[] } } }).on.push.branches;
+
+describe('R138-1: the check workflow runs on a push to the branch Argo CD follows', () => {
+  it('an organization whose Argo CD follows refs/heads/production: its check workflow runs on a push to production', async () => {
+    const repo = repoFollowing('refs/heads/production');
+    // As init wrote them (for main), they are not this repository's: workflows says so, --write fixes it.
+    expect((await run(['workflows', '--dir', repo])).code).toBe(1);
+    expect((await run(['workflows', '--dir', repo, '--write'])).code).toBe(0);
+    const text = checkWorkflow(repo);
+    expect(pushRuns(pushBranches(text), 'production')).toBe(true);
+    expect(pushRuns(pushBranches(text), 'main')).toBe(false);
+    expect(await allProblems(text, 'orgctl-check.yaml')).toEqual([]);
+    expect((await run(['workflows', '--dir', repo])).code).toBe(0);
+  });
+
+  it.each([
+    ['release+1', ['release1', 'releasee+1']],
+    ['!hotfix', ['main', 'hotfix']],
+    ['ops/v2]{x},#1', ['ops/v2]{x}', 'ops/v2]x,#1']],
+    ["it's", ['its']],
+  ])('a branch whose name GitHub would read as a pattern (%s) is escaped: a push runs it there and nowhere else', async (branch, others) => {
+    const repo = repoFollowing(`refs/heads/${branch}`);
+    expect((await run(['workflows', '--dir', repo, '--write'])).code).toBe(0);
+    const text = checkWorkflow(repo);
+    expect(pushRuns(pushBranches(text), branch)).toBe(true);
+    for (const other of others) expect(pushRuns(pushBranches(text), other), other).toBe(false);
+    expect(await allProblems(text, 'orgctl-check.yaml')).toEqual([]);
+  });
+});
