@@ -64,7 +64,8 @@ export const command = defineCommand({
       const objects = result.documents;
 
       if (!json) printFindings(io, result.findings);
-      const workflows = project === undefined ? undefined : earlierWorkflowsNotice(project);
+      const workflows =
+        project === undefined ? undefined : earlierWorkflowsNotice(project, synthesized.model.argocd?.revision);
       if (workflows) io.err(workflows);
       if (!result.ok) {
         if (json) io.out(JSON.stringify({ ok: false, findings: result.findings }, null, 2));

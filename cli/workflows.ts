@@ -11,6 +11,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync }
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError, whyUnread } from '../model/errors.ts';
+import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
+import { BRANCH_PREFIX, DEFAULT_ARGOCD_REVISION } from '../policies/org/argocd-source.ts';
 import { defineCommand } from './command.ts';
 import { folderAbove } from './paths.ts';
 import { readAtMost } from './file-stamp.ts';
@@ -56,6 +58,81 @@ export function workflowTemplates(): Map<string, string> {
       .sort()
       .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
   );
+}
+
+/** The workflow that proves the merged dist/ on a push to the branch Argo CD follows. */
+const CHECK_WORKFLOW = 'orgctl-check.yaml';
+
+/** Its push trigger as the template writes it: the default branch Argo CD follows. */
+const PUSH_TRIGGER = '\n  push:\n    branches: [main]\n';
+
+/** Its push trigger as rendered for another branch (pushTrigger), whatever the branch. */
+const RENDERED_PUSH_TRIGGER = /\n {2}push:\n {4}branches: \['(?:[^'\n]|'')*'\]\n/;
+
+/** The branch Argo CD follows when the organization declares no delivery (`refs/heads/main`'s). */
+export const DEFAULT_BRANCH = DEFAULT_ARGOCD_REVISION.slice(BRANCH_PREFIX.length);
+
+/**
+ * `branch` as a pattern of GitHub's `on.push.branches` that matches it alone: GitHub reads `*`,
+ * `?`, `+`, `[...]` and a leading `!` as a pattern (its filter pattern cheat sheet), and `\`
+ * escapes them (those only: actionlint refuses any other escaped character, `]` too, which is
+ * literal without a `[`). Git refuses `*`, `?`, `[` and `\` in a branch name (check-ref-format);
+ * `+` and `!` it allows (`release+1` unescaped would match `releasee1`, never `release+1`).
+ */
+export const branchPattern = (branch: string): string => branch.replace(/[*?+[!\\]/g, '\\$&');
+
+/** The check workflow's push trigger for `branch`: single-quoted, as a pattern starting with `!` or holding `[` must be. */
+function pushTrigger(branch: string): string {
+  if (branch === DEFAULT_BRANCH) return PUSH_TRIGGER;
+  return `\n  push:\n    branches: ['${branchPattern(branch).replaceAll("'", "''")}']\n`;
+}
+
+/**
+ * This orgctl's templates as a repository whose Argo CD follows `branch` holds them: the check
+ * workflow proves the merged dist/ on a push there (a merge, an admin's push), which a trigger
+ * on `main` never runs in a repository whose default branch is another. One branch, not every
+ * branch with a job condition: a skipped `check` on a branch's commit could stand for the
+ * pull request's check of the same name.
+ */
+export function workflowsFor(templates: ReadonlyMap<string, string>, branch: string): Map<string, string> {
+  return new Map(
+    [...templates].map(([name, text]) => {
+      if (name !== CHECK_WORKFLOW) return [name, text];
+      if (!text.includes(PUSH_TRIGGER)) throw new Error(`${name}: the template has no push trigger ${PUSH_TRIGGER}`);
+      return [name, text.replace(PUSH_TRIGGER, pushTrigger(branch))];
+    }),
+  );
+}
+
+/** A workflow's text as the template it was rendered from (workflowsFor): what the history records. */
+const asTemplate = (name: string, text: string): string =>
+  name === CHECK_WORKFLOW ? text.replace(RENDERED_PUSH_TRIGGER, PUSH_TRIGGER) : text;
+
+/**
+ * The branch the repository's Argo CD follows, as its dist/members.json says (data: nothing of the
+ * repository runs): `delivery.argocd.revision` without `refs/heads/`. The default branch's
+ * (`main`) without a dist/ yet, or with no delivery declared: orgctl then knows no other, `init`
+ * makes the repository's branch `main`, and Argo CD's own default revision is that branch too.
+ */
+export function repositoryBranch(repo: string): string {
+  const file = join(repo, 'dist', MEMBERS_FILE);
+  if (!existsSync(file)) return DEFAULT_BRANCH;
+  let revision: unknown;
+  try {
+    const read = readAtMost(file, Number.POSITIVE_INFINITY, true);
+    if (!Buffer.isBuffer(read)) throw new Error('not a file');
+    revision = (JSON.parse(read.toString('utf8')) as Partial<MembershipData>).organization?.argocd?.revision;
+  } catch (e) {
+    throw new InputError(
+      `${file}: cannot read the branch Argo CD follows (${whyUnread(e)}): run orgctl synth, then orgctl workflows again`,
+    );
+  }
+  if (revision === undefined) return DEFAULT_BRANCH;
+  if (typeof revision !== 'string' || !revision.startsWith(BRANCH_PREFIX) || /[\x00-\x20\x7f]/.test(revision))
+    throw new InputError(
+      `${file}: organization.argocd.revision ${JSON.stringify(revision)} is not a branch by its full name (refs/heads/BRANCH): the check workflow proves dist/ on pushes to the branch Argo CD follows; run orgctl synth (argocd-source says what it allows), then orgctl workflows again`,
+    );
+  return revision.slice(BRANCH_PREFIX.length);
 }
 
 /** Every version of each template orgctl has shipped: file name → sha256 of its text (workflowDigest). */
@@ -105,14 +182,15 @@ export function workflowStatuses(
   found: ReadonlyMap<string, string>,
   history: WorkflowHistory,
 ): WorkflowStatus[] {
-  const shipped = (name: string, digest: string) => Object.hasOwn(history, name) && history[name]!.includes(digest);
+  // A template rendered for the repository's branch is recorded as the template: as written for another branch, it is never edited.
+  const shipped = (name: string, text: string) =>
+    Object.hasOwn(history, name) && history[name]!.includes(workflowDigest(asTemplate(name, text)));
   const statuses = [...templates].map(([name, text]): WorkflowStatus => {
     const file = found.has(name) || !found.has(twin(name)) ? name : twin(name);
     const have = found.get(file);
     if (have === undefined) return { name, file, state: 'missing' };
-    const digest = workflowDigest(have);
-    if (digest === workflowDigest(text)) return { name, file, state: 'current' };
-    return { name, file, state: shipped(name, digest) ? 'earlier' : 'edited' };
+    if (workflowDigest(have) === workflowDigest(text)) return { name, file, state: 'current' };
+    return { name, file, state: shipped(name, have) ? 'earlier' : 'edited' };
   });
   // The template's file is there under its own name: the twin beside it is a second workflow.
   const duplicates = statuses
@@ -122,7 +200,7 @@ export function workflowStatuses(
   const retired = [...found]
     .filter(([file]) => !seen.has(file) && !templates.has(file) && !templates.has(twin(file)))
     .map(([file, text]) => ({ file, name: Object.hasOwn(history, file) ? file : twin(file), text }))
-    .filter(({ name, text }) => shipped(name, workflowDigest(text)))
+    .filter(({ name, text }) => shipped(name, text))
     .map(({ name, file }): WorkflowStatus => ({ name, file, state: 'retired' }));
   return [...statuses, ...duplicates, ...retired].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -146,27 +224,30 @@ function repositoryWorkflows(repo: string): Map<string, string> {
   }
 }
 
-/** The statuses of `repo`'s workflows against this orgctl's templates. */
-function repositoryWorkflowStatuses(repo: string): WorkflowStatus[] {
-  return workflowStatuses(workflowTemplates(), repositoryWorkflows(repo), readWorkflowHistory());
+/** The statuses of `repo`'s workflows against this orgctl's templates for `branch`, the one Argo CD follows. */
+function repositoryWorkflowStatuses(repo: string, branch: string): WorkflowStatus[] {
+  return workflowStatuses(workflowsFor(workflowTemplates(), branch), repositoryWorkflows(repo), readWorkflowHistory());
 }
 
 /**
  * synth's one line when an earlier orgctl's workflow is still in the repository (an upgrade that
- * did not copy the new ones); nothing for a repository without workflows, or with edited ones
- * (`orgctl workflows` says what those are), nor when they cannot be read: a note fails no synth.
+ * did not copy the new ones), or one written for another branch than `revision` (the
+ * organization's `delivery.argocd.revision`, if any); nothing for a repository without workflows,
+ * or with edited ones (`orgctl workflows` says what those are), nor when they cannot be read: a
+ * note fails no synth.
  */
-export function earlierWorkflowsNotice(repo: string): string | undefined {
+export function earlierWorkflowsNotice(repo: string, revision: string = DEFAULT_ARGOCD_REVISION): string | undefined {
   if (!existsSync(join(repo, WORKFLOWS_FOLDER))) return undefined;
+  const branch = revision.startsWith(BRANCH_PREFIX) ? revision.slice(BRANCH_PREFIX.length) : DEFAULT_BRANCH;
   let earlier: WorkflowStatus[];
   try {
-    earlier = repositoryWorkflowStatuses(repo).filter((s) => s.state === 'earlier' || s.state === 'retired');
+    earlier = repositoryWorkflowStatuses(repo, branch).filter((s) => s.state === 'earlier' || s.state === 'retired');
   } catch {
     return undefined; // `orgctl workflows` says why
   }
   if (!earlier.length) return undefined;
   const names = earlier.map((s) => `${WORKFLOWS_FOLDER}/${s.file}`).join(', ');
-  return `note: ${names} ${earlier.length === 1 ? 'is' : 'are'} an earlier orgctl's: \`npx orgctl workflows --write\` writes orgctl ${packageJson.version}'s (review the change with git diff, commit it with the upgrade)`;
+  return `note: ${names} ${earlier.length === 1 ? 'is' : 'are'} an earlier orgctl's${branch === DEFAULT_BRANCH ? '' : ` or for another branch than ${branch}, which Argo CD follows`}: \`npx orgctl workflows --write\` writes orgctl ${packageJson.version}'s (review the change with git diff, commit it with the upgrade)`;
 }
 
 /**
@@ -200,7 +281,8 @@ Compares the repository's GitHub workflows (REPO/${WORKFLOWS_FOLDER}/) with this
 templates, the files \`orgctl init\` writes. npm installs a new orgctl but never its workflows,
 and a release may change what they must run. Each template is:
   up to date   this orgctl's
-  earlier      an earlier orgctl's, never edited: --write replaces it, losing nothing
+  earlier      an earlier orgctl's (or written for another branch), never edited: --write
+               replaces it, losing nothing
   edited       differs from every version orgctl shipped (edited by hand): the line says how to
                compare it; --write --force replaces it
   missing      not in the repository: --write adds it
@@ -209,6 +291,8 @@ and a release may change what they must run. Each template is:
                both, so delete it
 Exit 0 when every template is up to date and no retired workflow is left (after --write, as
 written), 1 otherwise. Workflows of other names are not orgctl's and are left out.
+${CHECK_WORKFLOW} proves dist/ on a push to the branch Argo CD follows: the one REPO/dist/${MEMBERS_FILE}
+names (delivery.argocd.revision), ${DEFAULT_BRANCH} when it names none.
 
   --dir REPO     the repository's folder (default: the nearest holding package.json, as npm
                  finds the project, else .)
@@ -238,8 +322,9 @@ export const command = defineCommand({
     // A typo is no repository: --write would make one there, and say to commit it.
     if (!statSync(repo, { throwIfNoEntry: false })?.isDirectory())
       throw new UsageError(`--dir ${repo}: no such folder (the repository's, where ${WORKFLOWS_FOLDER}/ is)`);
-    const templates = workflowTemplates();
-    const before = repositoryWorkflowStatuses(repo);
+    const branch = repositoryBranch(repo);
+    const templates = workflowsFor(workflowTemplates(), branch);
+    const before = repositoryWorkflowStatuses(repo, branch);
     const replace = new Set<WorkflowState>(['earlier', 'missing', ...(flags.force ? (['edited'] as const) : [])]);
     const writing = flags.write ? before.filter((s) => replace.has(s.state)) : [];
     if (writing.length) refuseLinkedFolders(repo);
@@ -253,7 +338,7 @@ export const command = defineCommand({
       replaceFile(file, templates.get(name)!);
     }
     const written = new Set(writing.map((s) => s.file));
-    const after = flags.write ? repositoryWorkflowStatuses(repo) : before;
+    const after = flags.write ? repositoryWorkflowStatuses(repo, branch) : before;
     const ok = after.every((s) => s.state === 'current');
     const shown = (name: string) => join(repo, WORKFLOWS_FOLDER, name);
     if (flags.format === 'json') {
@@ -262,6 +347,7 @@ export const command = defineCommand({
           {
             ok,
             version: packageJson.version,
+            branch,
             workflows: after.map((s) => ({ file: shown(s.file), state: s.state, written: written.has(s.file) })),
           },
           null,
@@ -280,6 +366,10 @@ export const command = defineCommand({
             .replace('FILE', shown(s.file));
       io.out(`${shown(s.file).padEnd(width)}  ${line}`);
     }
+    if (branch !== DEFAULT_BRANCH)
+      io.out(
+        `${CHECK_WORKFLOW} proves dist/ on a push to ${branch}, the branch Argo CD follows (${join(repo, 'dist', MEMBERS_FILE)})`,
+      );
     io.out(
       ok
         ? `every workflow is orgctl ${packageJson.version}'s${written.size ? ': commit them (an engine-change, as the upgrade is)' : ''}`

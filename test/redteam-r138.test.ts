@@ -5,11 +5,13 @@
  * push trigger named `main` whatever `delivery.argocd.revision` said: in a repository whose
  * default branch (and so Argo CD's revision, delivery-source) is `production`, a merge there ran
  * no `check`, and nothing proved the dist/ Argo CD applies.
+
  */
-import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { earlierWorkflowsNotice } from '../cli/workflows.ts';
 import { ROOT, run, tempDir } from './helpers.ts';
 import { allProblems } from './workflow-lint.ts';
 
@@ -90,5 +92,39 @@ describe('R138-1: the check workflow runs on a push to the branch Argo CD follow
     expect(pushRuns(pushBranches(text), branch)).toBe(true);
     for (const other of others) expect(pushRuns(pushBranches(text), other), other).toBe(false);
     expect(await allProblems(text, 'orgctl-check.yaml')).toEqual([]);
+  });
+
+  it('a check workflow written for another branch is replaced, losing nothing; one edited by hand is left', async () => {
+    const repo = repoFollowing('refs/heads/production');
+    expect((await run(['workflows', '--dir', repo, '--write'])).code).toBe(0);
+    const members = join(repo, 'dist/members.json');
+    writeFileSync(members, readFileSync(members, 'utf8').replace('refs/heads/production', 'refs/heads/prod'));
+    const listed = await run(['workflows', '--dir', repo]);
+    expect(listed.code).toBe(1);
+    expect(listed.stdout).toMatch(/orgctl-check\.yaml\s+earlier/);
+    expect(listed.stdout).toContain('orgctl-check.yaml proves dist/ on a push to prod, the branch Argo CD follows');
+    expect((await run(['workflows', '--dir', repo, '--write'])).code).toBe(0);
+    expect(pushBranches(checkWorkflow(repo))).toEqual(['prod']);
+    const mine = checkWorkflow(repo).replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted]');
+    writeFileSync(join(repo, '.github/workflows/orgctl-check.yaml'), mine);
+    expect((await run(['workflows', '--dir', repo, '--write'])).stdout).toMatch(/orgctl-check\.yaml\s+edited/);
+    expect(checkWorkflow(repo)).toBe(mine);
+  });
+
+  it("synth notes a check workflow that does not run on a push to the organization's branch", () => {
+    const repo = repoFollowing('refs/heads/production');
+    expect(earlierWorkflowsNotice(repo, 'refs/heads/production')).toMatch(
+      /orgctl-check\.yaml is an earlier orgctl's or for another branch than production, which Argo CD follows: `npx orgctl workflows --write`/,
+    );
+    expect(earlierWorkflowsNotice(repo, 'refs/heads/main')).toBeUndefined();
+    expect(earlierWorkflowsNotice(repo)).toBeUndefined();
+  });
+
+  it('a dist/members.json whose revision is no branch by its full name is refused, saying what to run', async () => {
+    const repo = repoFollowing('production');
+    const r = await run(['workflows', '--dir', repo, '--write']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('organization.argocd.revision "production" is not a branch by its full name');
+    expect(checkWorkflow(repo)).toBe(readFileSync(join(ROOT, 'deploy/github/orgctl-check.yaml'), 'utf8'));
   });
 });
