@@ -5,14 +5,19 @@
  * push trigger named `main` whatever `delivery.argocd.revision` said: in a repository whose
  * default branch (and so Argo CD's revision, delivery-source) is `production`, a merge there ran
  * no `check`, and nothing proved the dist/ Argo CD applies.
-
+ *
+ * R138-2 (R136-2): bin/orgctl.mjs names its bundle by the stats of orgctl's sources, and checks
+ * the installed packages' files changed during a build (racy), but not the sources. On a file
+ * system whose clock ticks coarsely (ext4 stamps from the scheduler's tick; ext3 keeps seconds),
+ * a source written again within the tick its bundle was built in, to the same size, keeps the stat
+ * the bundle was named by: the launcher ran the bundle of the bytes before.
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { earlierWorkflowsNotice } from '../cli/workflows.ts';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { cli, engineCopy, ROOT, run, tempDir } from './helpers.ts';
 import { allProblems } from './workflow-lint.ts';
 
 /**
@@ -126,5 +131,29 @@ describe('R138-1: the check workflow runs on a push to the branch Argo CD follow
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('organization.argocd.revision "production" is not a branch by its full name');
     expect(checkWorkflow(repo)).toBe(readFileSync(join(ROOT, 'deploy/github/orgctl-check.yaml'), 'utf8'));
+  });
+});
+
+describe('R138-2: a source written again within the tick its bundle was built in', () => {
+  it('is bundled again, to the same size: the launcher runs the bytes written, not the bundle of those before', () => {
+    const { dir } = engineCopy();
+    const file = join(dir, 'cli/levels.ts');
+    const before = readFileSync(file, 'utf8');
+    const help = 'every level a grant may name';
+    expect(before.split(help)).toHaveLength(2);
+    // Written, and the bundle built, within one tick of a coarse clock: the file keeps its times.
+    const coarse = {
+      NODE_OPTIONS: `--import=${join(ROOT, 'test/fixtures/launcher/coarse-clock.mjs')}`,
+      ORGCTL_TEST_COARSE_FILE: file,
+      ORGCTL_TEST_COARSE_MS: String(Date.now()),
+    };
+    const orgctl = () => cli(['levels', '--help'], { engine: dir, env: coarse });
+    expect(orgctl().stdout).toContain(help);
+    const { ino, size } = statSync(file);
+    writeFileSync(file, before.replace(help, help.toUpperCase())); // in place, the same size
+    expect([statSync(file).ino, statSync(file).size]).toEqual([ino, size]);
+    const after = orgctl();
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('EVERY LEVEL A GRANT MAY NAME');
   });
 });
