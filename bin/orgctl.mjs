@@ -27,7 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
@@ -100,14 +100,56 @@ function bundleName(sources, files) {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The installed packages' files a bundle of these sources was made from, as its build listed them (`<sources>.inputs`); undefined when none did. */
-function packageFilesOf(inputsFile) {
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** A file's content's sha256 as it is now; '-' when it cannot be read. */
+function contentDigest(file) {
   try {
-    const files = JSON.parse(readFileSync(inputsFile, 'utf8'));
-    return Array.isArray(files) && files.every((f) => typeof f === 'string') ? files : undefined;
+    return sha256(readFileSync(file));
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * What the build of these sources listed (`<sources>.inputs`): `files`, the installed packages'
+ * files it was made from; `recent`, each of orgctl's own files it read that was written within the
+ * racy window of its start, path -> sha256 of the bytes bundled (R138-2). Undefined when none did,
+ * or an earlier launcher's list (which did not know the recent sources).
+ */
+function inputsOf(inputsFile) {
+  try {
+    const { files, recent } = JSON.parse(readFileSync(inputsFile, 'utf8'));
+    const ok =
+      Array.isArray(files) &&
+      files.every((f) => typeof f === 'string') &&
+      typeof recent === 'object' &&
+      recent !== null &&
+      Object.values(recent).every((d) => typeof d === 'string');
+    return ok ? { files, recent } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the bundle holds the bytes of each recent source (`inputs.recent`) as they are now; when
+ * it does, and none of them changed within the racy window of `fingerprinted` (when this run's
+ * fingerprint began), their stats now say any later write: the list is written again without them,
+ * and later runs read no source (a copy or a checkout makes every source recent at its first run).
+ */
+async function holdsRecent(inputs, inputsFile, fingerprinted) {
+  const recent = Object.entries(inputs.recent);
+  if (!recent.length) return true;
+  if (!recent.every(([f, digest]) => contentDigest(f) === digest)) return false;
+  const { mayHaveChangedSince } = await import('../cli/racy.mjs');
+  if (
+    !recent.some(([f]) =>
+      mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, fingerprinted),
+    )
+  )
+    writeAtomically(inputsFile, JSON.stringify({ files: inputs.files, recent: {} }));
+  return true;
 }
 
 /** The installed packages' files an esbuild build read (its metafile), by their full path: orgctl's own sources are the fingerprint's. */
@@ -169,18 +211,56 @@ function cacheFolder() {
   return dir;
 }
 
+/** How esbuild loads each kind of orgctl's own files (SOURCES, package.json). */
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
+
+/**
+ * An esbuild plugin loading orgctl's own files itself: `digests`, each one's path -> sha256 of the
+ * very bytes bundled (a hash read apart, before or after, may be of other bytes); `unhashed`, those
+ * of a kind it leaves to esbuild. The installed packages' files esbuild loads as ever.
+ */
+function loadedSources() {
+  const digests = new Map();
+  const unhashed = [];
+  const roots = [...new Set([root, realpathSync(root)])];
+  const own = (p) =>
+    roots.some((r) => p === join(r, 'package.json') || SOURCES.some((d) => p.startsWith(join(r, d, sep))));
+  const plugin = {
+    name: 'orgctl-sources',
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, (args) => {
+        if (args.namespace !== 'file' || !own(args.path)) return undefined;
+        const loader = LOADERS[extname(args.path)];
+        if (loader === undefined) {
+          unhashed.push(args.path);
+          return undefined;
+        }
+        const contents = readFileSync(args.path);
+        digests.set(args.path, sha256(contents));
+        return { contents, loader };
+      });
+    },
+  };
+  return { plugin, digests, unhashed };
+}
+
 /** The folder of the bundle (orgctl.cjs, apart.cjs): built on the first run of these sources and package files (bundleName). */
 async function bundled() {
   const cache = cacheFolder();
+  const fingerprinted = Date.now();
   const sources = sourcesFingerprint();
   const inputsFile = join(cache, `${sources}.inputs`);
-  const files = packageFilesOf(inputsFile);
-  let out = files && join(cache, bundleName(sources, files));
-  if (out === undefined || !existsSync(join(out, 'orgctl.cjs'))) {
+  const inputs = inputsOf(inputsFile);
+  let out = inputs && join(cache, bundleName(sources, inputs.files));
+  // Nothing recent (the common run): no source is read, only the packages' files stated.
+  const built = out !== undefined && existsSync(join(out, 'orgctl.cjs'));
+  if (!built || !(await holdsRecent(inputs, inputsFile, fingerprinted))) {
     const { build } = await import('esbuild');
     const started = Date.now();
     const tmp = join(cache, `${sources}.tmp-${RUN}`);
+    const loaded = loadedSources();
     const common = {
+      plugins: [loaded.plugin],
       bundle: true,
       format: 'cjs',
       platform: 'node',
@@ -237,10 +317,26 @@ async function bundled() {
     // start, or later): its stat now may not be of what was read, so this bundle is run once and
     // not kept under it (pruned later, as an interrupted build is). Only when building: imported here.
     const { mayHaveChangedSince } = await import('../cli/racy.mjs');
-    if (read.some((f) => mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, started)))
-      return tmp;
-    writeAtomically(inputsFile, JSON.stringify(read));
+    const racy = (f) => mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, started);
+    if (read.some(racy) || loaded.unhashed.some(racy)) return tmp;
+    // A source changed within that window may change again and keep its stat (the same size, within
+    // the file system's clock tick: R138-2): the sha256 of the bytes bundled of each such source is
+    // listed, which later runs compare (holdsRecent); a source written since has another stat,
+    // another fingerprint. Kept, unlike a package's file: a checkout or a copy makes every source recent.
+    const recent = Object.fromEntries(
+      [...loaded.digests].filter(([f]) => racy(f)).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    const stale = out;
     out = join(cache, bundleName(sources, read));
+    // The bundle of other bytes of a recent source, under the name of these: moved aside (pruned
+    // later) for this one. A run midway through it may fail to read apart.cjs, as when pruned.
+    if (built && stale === out)
+      try {
+        renameSync(out, `${out}.tmp-${RUN}`);
+      } catch {
+        // another run moved it first
+      }
+    writeAtomically(inputsFile, JSON.stringify({ files: read, recent }));
     try {
       renameSync(tmp, out);
     } catch {

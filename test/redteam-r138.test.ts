@@ -12,12 +12,13 @@
  * a source written again within the tick its bundle was built in, to the same size, keeps the stat
  * the bundle was named by: the launcher ran the bundle of the bytes before.
  */
-import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { earlierWorkflowsNotice } from '../cli/workflows.ts';
-import { cli, engineCopy, ROOT, run, tempDir } from './helpers.ts';
+import { cli, engineCopy, ROOT, run, tempDir, waitOutRacyWindow } from './helpers.ts';
 import { allProblems } from './workflow-lint.ts';
 
 /**
@@ -155,5 +156,29 @@ describe('R138-2: a source written again within the tick its bundle was built in
     const after = orgctl();
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('EVERY LEVEL A GRANT MAY NAME');
+  });
+
+  it("lists a copy's sources, each recent, by their bytes; once none may change unseen, lists none and reads none", () => {
+    const { dir, cache } = engineCopy();
+    const inputs = () => {
+      const [name] = readdirSync(cache).filter((n) => n.endsWith('.inputs'));
+      return JSON.parse(readFileSync(join(cache, name!), 'utf8')) as { recent: Record<string, string> };
+    };
+    const bundles = () => readdirSync(cache).filter((n) => /^[0-9a-f]{16}$/.test(n));
+    const first = cli(['levels'], { engine: dir });
+    expect(first.code).toBe(0);
+    const recent = inputs().recent;
+    expect(Object.keys(recent)).toContain(join(dir, 'cli/levels.ts'));
+    expect(recent[join(dir, 'cli/levels.ts')]).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'cli/levels.ts')))
+        .digest('hex'),
+    );
+    const built = bundles();
+    expect(built).toHaveLength(1);
+    waitOutRacyWindow();
+    expect(cli(['levels'], { engine: dir })).toMatchObject({ code: 0, stdout: first.stdout });
+    expect(inputs().recent).toEqual({});
+    expect(bundles()).toEqual(built);
   });
 });
