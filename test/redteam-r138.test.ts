@@ -126,6 +126,14 @@ describe('R138-1: the check workflow runs on a push to the branch Argo CD follow
     expect(earlierWorkflowsNotice(repo)).toBeUndefined();
   });
 
+  it('a branch whose name holds `${{`, which GitHub reads as an expression there and refuses the workflow for, is refused', async () => {
+    const repo = repoFollowing('refs/heads/x${{github.token}}');
+    const r = await run(['workflows', '--dir', repo, '--write']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('holds `${{`');
+    expect(checkWorkflow(repo)).toBe(readFileSync(join(ROOT, 'deploy/github/orgctl-check.yaml'), 'utf8'));
+  });
+
   it('a dist/members.json whose revision is no branch by its full name is refused, saying what to run', async () => {
     const repo = repoFollowing('production');
     const r = await run(['workflows', '--dir', repo, '--write']);
