@@ -81,9 +81,21 @@ export const DEFAULT_BRANCH = DEFAULT_ARGOCD_REVISION.slice(BRANCH_PREFIX.length
  */
 export const branchPattern = (branch: string): string => branch.replace(/[*?+[!\\]/g, '\\$&');
 
+/**
+ * Why no push trigger can name `branch`, or undefined. Git allows `$`, `{` and `}`, but GitHub reads
+ * `${{` anywhere in a workflow as an expression, which `on:` has no context for: it would refuse
+ * the check workflow, which would then run on no push at all. No escape keeps it a string there.
+ */
+export function pushBranchProblem(branch: string): string | undefined {
+  if (!branch.includes('${{')) return undefined;
+  return "names a branch that holds `${{`, which GitHub reads as an expression in the check workflow's push trigger and refuses the workflow for (it would run on no push): rename the branch pull requests merge into, and set delivery.argocd.revision to its full name";
+}
+
 /** The check workflow's push trigger for `branch`: single-quoted, as a pattern starting with `!` or holding `[` must be. */
 function pushTrigger(branch: string): string {
   if (branch === DEFAULT_BRANCH) return PUSH_TRIGGER;
+  const problem = pushBranchProblem(branch);
+  if (problem !== undefined) throw new InputError(`${JSON.stringify(branch)} ${problem}`);
   return `\n  push:\n    branches: ['${branchPattern(branch).replaceAll("'", "''")}']\n`;
 }
 
@@ -132,7 +144,11 @@ export function repositoryBranch(repo: string): string {
     throw new InputError(
       `${file}: organization.argocd.revision ${JSON.stringify(revision)} is not a branch by its full name (refs/heads/BRANCH): the check workflow proves dist/ on pushes to the branch Argo CD follows; run orgctl synth (argocd-source says what it allows), then orgctl workflows again`,
     );
-  return revision.slice(BRANCH_PREFIX.length);
+  const branch = revision.slice(BRANCH_PREFIX.length);
+  const problem = pushBranchProblem(branch);
+  if (problem !== undefined)
+    throw new InputError(`${file}: organization.argocd.revision ${JSON.stringify(revision)} ${problem}`);
+  return branch;
 }
 
 /** Every version of each template orgctl has shipped: file name → sha256 of its text (workflowDigest). */
