@@ -336,10 +336,20 @@ interface GrantRoleVisitor {
 /** Each catalog level's place in the catalog, by its id: what is a level (findLevel), as a number. */
 const LEVEL_NUMBER: ReadonlyMap<string, number> = new Map(CATALOG.map((l, i) => [l.id, i]));
 
+/** Each role's catalog levels as their numbers (LEVEL_NUMBER), a name no level has left out: worked out per role, not per grant. */
+const roleLevelNumbers = (roleLevels: ReadonlyMap<string, readonly string[]>): ReadonlyMap<string, readonly number[]> =>
+  new Map(
+    [...roleLevels].map(([name, levels]) => [
+      name,
+      levels.map((l) => LEVEL_NUMBER.get(l)).filter((n): n is number => n !== undefined),
+    ]),
+  );
+
 /**
  * Each role a grant binds in its namespace: the catalog levels it names and its named roles', the
- * custom roles the organization declares, its inline rules. The one answer of collectBindings,
- * which binds them, and grantExpiries, which dates them.
+ * custom roles the organization declares, its inline rules. grantExpiries dates them; collectBindings,
+ * which binds them, walks the same roles in the same order itself (one visitor here keeps this call
+ * monomorphic: its second one had it deoptimized and compiled again in every synthesis).
  */
 function eachRoleOfGrant(
   g: GrantModel,
@@ -514,21 +524,14 @@ function collectBindings(
   const levelLists: (number[] | undefined)[] = new Array(namespaceNames.length * levelCount);
   let listsAt = 0;
 
-  // The grant being bound and its person's subject, read by one visitor (not one per grant).
-  let g!: GrantModel;
+  // Each level a grant binds is pushed to its (namespace, level) list: the grant's own levels by
+  // LEVEL_NUMBER, its named roles' as numbers worked out once per role.
+  const roleNumbers = roleLevelNumbers(roleLevels);
   let subject = 0;
-  const bind: GrantRoleVisitor = {
-    level: (_l, n) => {
-      const list = levelLists[listsAt + n];
-      if (list) list.push(subject);
-      else levelLists[listsAt + n] = [subject];
-    },
-    customRole: (c) => useCustomRole(g.namespace, c, subject),
-    rules: () => {
-      // Inline rules: one Role per (namespace, user), named after the user.
-      addInlineRules(g.namespace, customRoleOf(g.user), g.rules, g.source);
-      bindings.add(g.namespace, 'Role', customRoleOf(g.user), subject);
-    },
+  const bindLevel = (n: number) => {
+    const list = levelLists[listsAt + n];
+    if (list) list.push(subject);
+    else levelLists[listsAt + n] = [subject];
   };
   // In the order the grants sit in memory, not sorted: synthesis then never sorts them (500,000 at
   // size XL; grantsOfUserIn answers its findings' few questions by a walk), and the walk reads them
@@ -544,13 +547,30 @@ function collectBindings(
   let numbered = -1;
   const grants = sharesRoles ? model.grants : grantsInMemoryOrder(model);
   for (let k = 0; k < grants.length; k++) {
-    g = grants[k]!;
+    const g = grants[k]!;
     subject = subjectOf(g, k);
     if (subject < 0) continue;
     if (g.namespace !== namespace) numbered = namespaceNumbers.get((namespace = g.namespace)) ?? -1;
     if (numbered < 0 || isExpired(g.expires, today)) continue;
     listsAt = numbered * levelCount;
-    eachRoleOfGrant(g, roleLevels, customRuleSets, bind);
+    // The roles eachRoleOfGrant names, walked here without its visitor: a second visitor there
+    // (grantExpiries') made its call of one polymorphic, deoptimized and compiled again.
+    const levels = g.levels;
+    for (let j = 0; j < levels.length; j++) {
+      const n = LEVEL_NUMBER.get(levels[j]!);
+      if (n !== undefined) bindLevel(n);
+    }
+    const named = g.roles;
+    for (let j = 0; j < named.length; j++) {
+      const numbers = roleNumbers.get(named[j]!);
+      if (numbers !== undefined) for (let m = 0; m < numbers.length; m++) bindLevel(numbers[m]!);
+    }
+    for (const c of g.customRoles) if (customRuleSets.has(c)) useCustomRole(g.namespace, c, subject);
+    if (g.rules.length) {
+      // Inline rules: one Role per (namespace, user), named after the user.
+      addInlineRules(g.namespace, customRoleOf(g.user), g.rules, g.source);
+      bindings.add(g.namespace, 'Role', customRoleOf(g.user), subject);
+    }
   }
   for (let i = 0; i < namespaceNames.length; i++)
     for (let n = 0; n < levelCount; n++) {
