@@ -550,8 +550,10 @@ function grantsOfUserWalked(f: FinalGrants, namespace: string, user: string): Gr
   const lo = firstNotBefore(keys, (k) => k < user);
   const out: GrantModel[] = [];
   if (keys[lo] !== user) return out;
-  for (let i = 0; i < ranks.length; i++)
-    if (ranks[i] === lo && f.declared[i]!.namespace === namespace) out.push(f.declared[i]!);
+  // From one of the user's grants to the next by indexOf: a few questions, each its first and only
+  // walk of the numbers, ran in the interpreter (5 ms a walk at size L).
+  for (let i = ranks.indexOf(lo); i >= 0; i = ranks.indexOf(lo, i + 1))
+    if (f.declared[i]!.namespace === namespace) out.push(f.declared[i]!);
   return out;
 }
 

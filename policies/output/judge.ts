@@ -151,10 +151,17 @@ interface Holder {
 export function judgeManifests(model: OrgModel, objects: readonly unknown[]): Finding[] {
   const docs: ManifestDoc[] = objects.map((object, index) => ({ file: 'synthesis', index, object }));
   const facts = new Map<string, RoleFacts>();
+  // Each role object's facts kept by the object too: a binding's role is one of a few hundred, and
+  // its key (a string made per binding, then hashed) cost more than the facts' lookup. The key
+  // still decides: two roles of one id (declared twice) share the first one's facts, as before.
+  const factsOfRole = { namespace: new Map<RoleObject, RoleFacts>(), cluster: new Map<RoleObject, RoleFacts>() };
   const factsFor = (role: RoleObject, scope: Scope): RoleFacts => {
+    const known = factsOfRole[scope].get(role);
+    if (known) return known;
     const key = `${scope}:${roleId(role)}`;
     let f = facts.get(key);
     if (!f) facts.set(key, (f = factsOf(role, model, scope)));
+    factsOfRole[scope].set(role, f);
     return f;
   };
   // The roles first (523 at size XL), then every document but the RoleBindings whose role gives the
