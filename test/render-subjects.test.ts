@@ -92,4 +92,35 @@ describe("a RoleBinding's subjects as written", () => {
     }
     expect(shared).toBeGreaterThan(0);
   });
+
+  it('make one frozen subject per person and token, whose kept texts no key, JSON text or copy sees', () => {
+    const spec = generateSpec({ users: 30, namespaces: 6, grants: 300, tokens: 3, invites: 0, seed: 5 });
+    const bindings = objectsOfSpec(spec).filter((o) => o.kind === 'RoleBinding') as unknown as {
+      subjects: Record<string, unknown>[];
+    }[];
+    const subjects = new Map<string, object>();
+    let shared = 0;
+    const kinds = new Set<unknown>();
+    for (const b of bindings)
+      for (const s of b.subjects) {
+        kinds.add(s.kind);
+        expect(Object.isFrozen(s)).toBe(true);
+        expect(Object.keys(s)).toEqual(
+          s.kind === 'User' ? ['apiGroup', 'kind', 'name'] : ['kind', 'name', 'namespace'],
+        );
+        expect(Object.getOwnPropertySymbols({ ...s })).toEqual([]);
+        expect(JSON.parse(JSON.stringify(s))).toEqual({ ...s });
+        const key = JSON.stringify(s);
+        const earlier = subjects.get(key);
+        if (earlier) expect(s).toBe(earlier);
+        else subjects.set(key, s);
+        if (earlier) shared++;
+      }
+    expect([...kinds].sort()).toEqual(['ServiceAccount', 'User']);
+    expect(shared).toBeGreaterThan(0);
+    // Written twice, the second time from the texts kept on its subjects: each as its unshared copy's text.
+    for (const b of bindings.slice(0, 20))
+      for (let i = 0; i < 2; i++)
+        expect(toYamlDocument(b as never)).toBe(toYamlDocument(JSON.parse(JSON.stringify(b))));
+  });
 });
