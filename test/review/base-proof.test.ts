@@ -914,3 +914,70 @@ describe("the proof against base and a person's dated access the change leaves a
     );
   });
 });
+
+describe("the proof against base and a dated role's binding of many people", () => {
+  // 24 people hold r:pods in data for good, and one until a date: who sorts first (aaron), among
+  // them (bob) or last (zoe). The proof finds whom a dated role's binding names by their names'
+  // order there when few are asked of many (addHeld): every forgery is still refused.
+  const many = Array.from({ length: 24 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+  const dated = (who: string) => (s: Spec) => {
+    s.spec.users.push(...['aaron', ...many, 'zoe'].map((n) => ({ email: `${n}@acme.io`, github: n })));
+    s.spec.grants.push(...many.map((n) => ({ user: `${n}@acme.io`, namespace: 'data', levels: ['r:pods'] })), {
+      user: `${who}@acme.io`,
+      namespace: 'data',
+      levels: ['r:pods'],
+      expires: '2099-01-01',
+    });
+  };
+  /** The binding of r:pods in data, its people moved by `order`. */
+  const reordered = (order: (people: string[]) => string[]) => (text: string) =>
+    text.replace(
+      /(name: acme:r:pods\n {2}namespace: data\nroleRef:\n(?: {2}.*\n)*subjects:\n)((?:- .*\n(?: {2}.*\n)*)*)/,
+      (_, head: string, items: string) => head + order(items.split(/^(?=- )/m).filter(Boolean)).join(''),
+    );
+  for (const who of ['aaron', 'bob', 'zoe']) {
+    const base = output(spec(dated(who)));
+    const head = output(
+      spec((s) => {
+        dated(who)(s);
+        s.spec.grants.push({ user: 'gina@acme.io', namespace: 'web', levels: ['w:configmaps'] });
+      }),
+    );
+
+    it(`proves a change elsewhere with ${who}'s dated r:pods among 25 people, and the full proof agrees`, () => {
+      expect(proofs(base, head)).toEqual({ againstBase: { proved: true, namespaces: 1, files: 2 }, full: true });
+      expect(proofs(base, base).againstBase).toEqual({ proved: true, namespaces: 0, files: 0 });
+    });
+
+    it(`leaves to the full proof, which refuses it, a head whose binding of ${who}'s dated r:pods is gone`, () => {
+      const gone = inBoth(head, dropSubject('data', 'r:pods', `${who}@acme.io`), 'data');
+      expect(proofs(base, gone)).toEqual({
+        againstBase: { proved: false, reason: `${who}@acme.io's dated acme:r:pods in data is bound nowhere` },
+        full: false,
+      });
+    });
+
+    refusesEach(base, head, [
+      [
+        `the people of ${who}'s dated r:pods in reverse order`,
+        inBoth(
+          head,
+          reordered((p) => [...p].reverse()),
+          'data',
+        ),
+      ],
+      [
+        `${who} moved to the other end of the dated r:pods binding`,
+        inBoth(
+          head,
+          reordered((p) => {
+            const at = p.findIndex((x) => x.includes(`name: ${who}@acme.io\n`));
+            const rest = p.filter((_, i) => i !== at);
+            return at === 0 ? [...rest, p[at]!] : [p[at]!, ...rest];
+          }),
+          'data',
+        ),
+      ],
+    ]);
+  }
+});
