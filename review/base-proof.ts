@@ -746,6 +746,33 @@ interface DatedHolders {
 }
 
 /**
+ * Whom of a dated role's holders (`asked`) one of its bindings names, added to `held`. orgctl
+ * writes people first, by name (subjectKey): when few are asked of many, each name is looked up
+ * there (68,690 subjects of 2,746 bindings walked at L, for 3,987 names asked). A binding out of
+ * that order can only be found to name fewer, and a dated record bound nowhere refuses the proof
+ * (datedAccessReason): none is ever held whom the binding does not name.
+ */
+function addHeld(subjects: readonly unknown[], holders: DatedHolders): void {
+  const { asked, held } = holders;
+  if (asked.size * 16 >= subjects.length) {
+    for (const s of subjects) if (isObj(s) && s.kind === 'User' && asked.has(String(s.name))) held.add(String(s.name));
+    return;
+  }
+  for (const name of asked) {
+    let lo = 0;
+    let hi = subjects.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = subjects[mid];
+      if (isObj(s) && s.kind === 'User' && typeof s.name === 'string' && s.name < name) lo = mid + 1;
+      else hi = mid;
+    }
+    const s = subjects[lo];
+    if (isObj(s) && s.kind === 'User' && s.name === name) held.add(name);
+  }
+}
+
+/**
  * Whether every person's dated access is what synthesis records: dates from the review's day on,
  * in the writer's order, of a role a binding of head gives them there, never one they hold for
  * good by standing, and only for someone whose grants orgctl binds.
@@ -993,10 +1020,7 @@ export function proveAgainstBase(input: {
           for (let i = hrun.from; i < hrun.to; i++) {
             const d = hd[i]!;
             const holders = isObj(d.roleRef) ? roles.get(String(d.roleRef.name)) : undefined;
-            if (holders && Array.isArray(d.subjects))
-              for (const s of d.subjects)
-                if (isObj(s) && s.kind === 'User' && holders.asked.has(String(s.name)))
-                  holders.held.add(String(s.name));
+            if (holders && Array.isArray(d.subjects)) addHeld(d.subjects, holders);
           }
       } else if (known.length !== hn || !sameRange(known.texts, known.from, hb, hrun.from, hn))
         return no(`namespace ${namespace}'s RoleBindings differ between the clusters holding it`);
