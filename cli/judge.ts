@@ -26,6 +26,7 @@ import type { SideDocs } from '../analysis/snapshot.ts';
 import type { Io } from '../model/io.ts';
 import { RUNNING_ENGINE } from './engine.ts';
 import {
+  declaresLogin,
   givenAccountIds,
   isActiveAdmin,
   type GivenLogin,
@@ -144,7 +145,7 @@ function proveWhole(
 
 /**
  * The diff and the verdict (the proof's results, then `extra`, then every change rule), and the
- * GitHub logins of base's active admins (review --github ranks pull requests by them), and of all its users.
+ * GitHub logins of base's active admins (review --github ranks pull requests by them), and whether a login is any base user's.
  */
 export function judgeChange(
   change: ChangeToJudge,
@@ -154,7 +155,8 @@ export function judgeChange(
   verdict: Verdict;
   admins: readonly string[];
   adminAccounts: readonly AdminAccount[];
-  logins: readonly string[];
+  /** Whether a base user declares this GitHub login (declaresLogin). */
+  baseLogin: (login: string) => boolean;
 } {
   // A git ref holds its own lock, which npm installs once this merges: one given beside it would
   // stand in for it, and a proof be accepted for another orgctl than head installs (red team R65-2).
@@ -242,11 +244,11 @@ export function judgeChange(
         skipped ?? againstBase?.reason,
       );
   const extra = [...deliverySourceResults(headDocs.membership.org.argocd, change.guarded), ...(change.extra ?? [])];
-  const logins = [...base.users.values()].flatMap((u) => (u.github ? [u.github] : []));
   // With the account each declares: a login is a name anyone may hold once renamed (R34-2).
   const adminAccounts = [...base.users.values()].flatMap((u) =>
     isActiveAdmin(u) && u.github ? [{ login: u.github, githubId: u.githubId }] : [],
   );
   const admins = adminAccounts.map((a) => a.login);
-  return { diff, verdict: withResults(withResults(rules, extra), proved), admins, adminAccounts, logins };
+  const baseLogin = (login: string) => declaresLogin(base.users, login);
+  return { diff, verdict: withResults(withResults(rules, extra), proved), admins, adminAccounts, baseLogin };
 }

@@ -92,14 +92,13 @@ ${rulesOf('change')
  */
 function warnLoginsMeant(
   io: Io,
-  base: { readonly admins: readonly string[]; readonly logins: readonly string[] },
+  base: { readonly admins: readonly string[]; readonly baseLogin: (login: string) => boolean },
   given: Readonly<Record<string, readonly string[]>>,
 ): void {
-  // GitHub compares logins without case. Anyone's login in base is no typo (a member frankie beside an admin frank, R28-2).
-  const known = new Set(base.logins.map((l) => l.toLowerCase()));
+  // GitHub compares logins without case (baseLogin too). Anyone's login in base is no typo (a member frankie beside an admin frank, R28-2).
   const admins = base.admins.map((a) => a.toLowerCase());
   for (const [flag, logins] of Object.entries(given))
-    for (const login of logins.filter((l) => !known.has(l.toLowerCase()))) {
+    for (const login of logins.filter((l) => !base.baseLogin(l))) {
       const meant = nearestName(login.toLowerCase(), admins);
       if (meant) io.err(`warning: ${flag} ${login} is no admin's GitHub login in base: did you mean ${meant}?`);
     }
@@ -189,7 +188,7 @@ export const command = defineCommand({
       );
     }
     const changed = changedPaths(flags['changed-path'], sides);
-    const { diff, verdict, admins, logins } = judgeChange(
+    const { diff, verdict, admins, baseLogin } = judgeChange(
       {
         ...sides,
         actors,
@@ -206,7 +205,7 @@ export const command = defineCommand({
       },
       io,
     );
-    warnLoginsMeant(io, { admins, logins }, { '--actor': actors, '--approved-by': approvals });
+    warnLoginsMeant(io, { admins, baseLogin }, { '--actor': actors, '--approved-by': approvals });
     const format = reportFormat(flags.format, io);
     // Whole, as `orgctl diff`: only what GitHub is sent is cut (cli/github.ts).
     io.out(

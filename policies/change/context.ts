@@ -220,7 +220,10 @@ interface BaseUsersIndex {
 const baseUsersIndexed = new WeakMap<ReadonlyMap<string, MemberUser>, BaseUsersIndex>();
 
 function baseUsersIndex(input: ReviewInput): BaseUsersIndex {
-  const users = input.base.users;
+  return usersIndex(input.base.users);
+}
+
+function usersIndex(users: ReadonlyMap<string, MemberUser>): BaseUsersIndex {
   let index = baseUsersIndexed.get(users);
   if (!index) {
     const byLogin = new Map<string, MemberUser>();
@@ -234,6 +237,13 @@ function baseUsersIndex(input: ReviewInput): BaseUsersIndex {
   }
   return index;
 }
+
+/**
+ * Whether a user of `users` (base's) declares `login` as their GitHub login (loginKey): the rules'
+ * index of base's users, not a list of every login lower-cased again (cli/review.ts warnLoginsMeant).
+ */
+export const declaresLogin = (users: ReadonlyMap<string, MemberUser>, login: string): boolean =>
+  usersIndex(users).byLogin.has(loginKey(login));
 
 /** The base user whose GitHub login `login` is, whichever account holds it now. */
 const userByLogin = (input: ReviewInput, login: string): MemberUser | undefined =>
