@@ -36,7 +36,7 @@ import {
 } from '../model/model.ts';
 import { expiryKey, MEMBERS_FILE, membershipListPattern, type MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
-import { byteLength } from '../model/text.ts';
+import { byteLength, jsonAsIs } from '../model/text.ts';
 import type { Membership } from '../analysis/membership.ts';
 import { isObj } from '../analysis/objects.ts';
 import type { RuleResult } from '../policies/change/context.ts';
@@ -398,8 +398,19 @@ interface Written {
   readonly bytes: Map<Obj, number>;
 }
 
+/**
+ * A person's subject's bytes as the render counts them (refBytes: its JSON's), without the subject
+ * object and JSON text made for each: for a name JSON writes as it is (jsonAsIs), an empty name's
+ * bytes and one a character. The large bindings' people at L (a role of 2,958 in two parts) were a
+ * subject object, a JSON text and a byte count each.
+ */
+const EMPTY_USER_BYTES = refBytes({ kind: 'User', name: '' });
+const userBytes = (name: string): number =>
+  jsonAsIs(name) ? EMPTY_USER_BYTES + name.length : refBytes({ kind: 'User', name });
+
 /** Base's subject's bytes as the render counts them (refBytes; one object wherever one text is read). */
 function bytesOf(s: Obj, written: Written): number {
+  if (s.kind === 'User' && typeof s.name === 'string') return userBytes(s.name);
   let n = written.bytes.get(s);
   if (n === undefined) written.bytes.set(s, (n = refBytes(refOf(s))));
   return n;
@@ -474,7 +485,7 @@ function splicedBinding(
   if (surelyOneBinding(text.length - starts[0]!)) return text;
   // Large: its subjects' bytes counted as the render counts them.
   let bytes = 0;
-  for (const name of added) bytes += refBytes({ kind: 'User', name });
+  for (const name of added) bytes += userBytes(name);
   for (const s of subjects) if (!(s.kind === 'User' && removed.has(s.name as string))) bytes += bytesOf(s, written);
   return fitsOneBinding(bytes) ? text : undefined;
 }
@@ -515,7 +526,7 @@ function splicedParts(base: RoleGroup, change: HoldersChange, written: Written):
   let from = 0;
   for (const c of changes) {
     for (; from < c.at; from++) keep(from);
-    if (c.name !== undefined) order.push({ entry: c.entry!, bytes: refBytes({ kind: 'User', name: c.name }) });
+    if (c.name !== undefined) order.push({ entry: c.entry!, bytes: userBytes(c.name) });
     else from = c.at + 1;
   }
   for (; from < subjects.length; from++) keep(from);
