@@ -801,6 +801,19 @@ const CASES: Case[] = [
       /^delivery.argocd.revision "main" is a short name: Argo CD resolves it against every ref, and a tag named main \(which branch protection does not cover\) can win; name the branch pull requests merge into by its full name, e.g. "refs\/heads\/main"$/,
   },
   {
+    // Git allows `${{` in a branch name, but GitHub reads it as an expression in the check workflow's
+    // push trigger and refuses the workflow: merges there would run no check (R138-3, at declaration).
+    rule: 'argocd-source',
+    props: {
+      fails: { argocd: { repoURL: 'https://git.example/org.git', revision: 'refs/heads/x${{github.token}}' } },
+      passes: { argocd: { repoURL: 'https://git.example/org.git', revision: 'refs/heads/x${github.token}' } },
+    },
+    fails: () => {},
+    passes: () => {},
+    message:
+      /^delivery.argocd.revision "refs\/heads\/x\$\{\{github.token\}\}" holds `\$\{\{`, which GitHub reads as an expression in the check workflow's push trigger/,
+  },
+  {
     // The ApplicationSet's generator reads `<path>/*/*` as a glob: `*` would apply every folder.
     rule: 'argocd-source',
     props: {
