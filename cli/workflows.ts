@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError, whyUnread } from '../model/errors.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
-import { BRANCH_PREFIX, DEFAULT_ARGOCD_REVISION } from '../policies/org/argocd-source.ts';
+import { BRANCH_PREFIX, DEFAULT_ARGOCD_REVISION, GITHUB_EXPRESSION } from '../policies/org/argocd-source.ts';
 import { defineCommand } from './command.ts';
 import { folderAbove } from './paths.ts';
 import { readAtMost } from './file-stamp.ts';
@@ -87,7 +87,7 @@ export const branchPattern = (branch: string): string => branch.replace(/[*?+[!\
  * the check workflow, which would then run on no push at all. No escape keeps it a string there.
  */
 export function pushBranchProblem(branch: string): string | undefined {
-  if (!branch.includes('${{')) return undefined;
+  if (!branch.includes(GITHUB_EXPRESSION)) return undefined;
   return "names a branch that holds `${{`, which GitHub reads as an expression in the check workflow's push trigger and refuses the workflow for (it would run on no push): rename the branch pull requests merge into, and set delivery.argocd.revision to its full name";
 }
 

@@ -228,7 +228,7 @@ export const RULES = [
     stage: 'declaration',
     severity: 'error',
     description:
-      '`delivery.argocd.revision` is not a branch by its full name (`refs/heads/main`): Argo CD resolves a short name or `HEAD` against every ref of the repository, and a tag of that name, which branch protection does not cover, can win, so whoever may push a tag could point Argo CD at a commit nobody reviewed (a tag or a commit would never apply a later change, revocations included); or `delivery.argocd.path` is not a plain folder (a glob or `..` there makes Applications of folders the review never reads)',
+      '`delivery.argocd.revision` is not a branch by its full name (`refs/heads/main`): Argo CD resolves a short name or `HEAD` against every ref of the repository, and a tag of that name, which branch protection does not cover, can win, so whoever may push a tag could point Argo CD at a commit nobody reviewed (a tag or a commit would never apply a later change, revocations included); or it names a branch holding `${{`, which GitHub reads as an expression in the push trigger of the check workflow (refusing the workflow: merges would run no check); or `delivery.argocd.path` is not a plain folder (a glob or `..` there makes Applications of folders the review never reads)',
     remediation:
       'name the branch pull requests merge into by its full name, e.g. `refs/heads/main` (the default); give the folder orgctl synth writes (`dist`)',
   },

@@ -10,8 +10,15 @@ export const DEFAULT_ARGOCD_REVISION = `${BRANCH_PREFIX}main`;
 const COMMIT = /^[0-9a-f]{7,40}$/i;
 
 /**
+ * What GitHub reads as an expression anywhere in a workflow. Git allows it in a branch name, but the
+ * check workflow's push trigger names the branch Argo CD follows, and `on:` has no context for an
+ * expression: GitHub would refuse the workflow, and merges there would run no check.
+ */
+export const GITHUB_EXPRESSION = '${{';
+
+/**
  * Why a branch name is not one git accepts (git check-ref-format), or undefined: Argo CD would
- * never resolve it, and every shard would stop syncing.
+ * never resolve it, and every shard would stop syncing. Or one the check workflow cannot name.
  */
 function badBranchName(branch: string): string | undefined {
   if (branch === '') return 'names no branch';
@@ -22,6 +29,8 @@ function badBranchName(branch: string): string | undefined {
     if (part === '' || part.startsWith('.') || part.endsWith('.lock'))
       return 'has an empty part, a part starting with `.` or ending with `.lock`';
   if (branch.endsWith('.')) return 'ends with `.`';
+  if (branch.includes(GITHUB_EXPRESSION))
+    return "holds `${{`, which GitHub reads as an expression in the check workflow's push trigger, refusing the workflow (merges would run no check)";
   return undefined;
 }
 
