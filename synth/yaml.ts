@@ -612,6 +612,13 @@ const COMMON = [
   'get',
   'list',
   'watch',
+  // The other kinds orgctl writes, their version, and a Secret's `type`: read as these constants,
+  // each is one string wherever it is compared (a kind's switch, its Maps), not a copy per document.
+  'v1',
+  'Namespace',
+  'ConfigMap',
+  'Secret',
+  'type',
 ];
 const COMMON_BY_LENGTH: string[][] = [];
 for (const t of COMMON) (COMMON_BY_LENGTH[t.length] ??= []).push(t);

@@ -487,6 +487,19 @@ describe('canonical YAML reader', () => {
     if (end) expect(end).toEqual(parseAllDocuments(doc('c').replace(/\n$/, '')).map((d) => d.toJS()));
   });
 
+  it('reads a token it knows by heart (a kind, v1, type) only where the text is exactly it, as the yaml package does', () => {
+    // Near each known token: a letter more, one less, another case, quoted, a colon after.
+    const near = ['v1', 'v10', 'v', 'V1', 'v1:', 'Namespace', 'Namespaces', 'Namespac', 'namespace', 'NameSpace'];
+    near.push('ConfigMap', 'ConfigMaps', 'configMap', 'Secret', 'Secrets', 'Secre', 'secret', 'type', 'types', 'typ');
+    near.push('Type', 'type:', '"type"', '"Secret"', 'Secret ', ' v1');
+    same(near.map((t) => ({ [t]: t, kind: t, list: [t, { [t]: t }] })));
+    // Read as a key, each is a key like any other: written twice in a mapping, refused.
+    for (const key of ['type', 'kind', 'apiVersion'])
+      expect(readCanonicalYaml(`# h\n---\nname: Secret\n${key}: v1\n${key}: Namespace\n`)).toEqual({
+        error: { line: 5, found: `a duplicate key "${key}"` },
+      });
+  });
+
   it.each([
     [
       'a subject with a deeper line after its name',
