@@ -136,17 +136,20 @@ function refusal(path: string, object: Record<string, unknown>, unitsAtMost: num
 }
 
 /**
- * Which object a document is to the cluster its file is applied to, but for the cluster (the file's
- * first folder, its FirstRead's): the kind's API group, the kind, the namespace (none for a kind
- * orgctl writes cluster-wide, whose namespace the API server ignores) and the name; undefined for a
- * document without a kind or name (refused as such).
+ * Where an accepted document is first read in its cluster (FirstRead), as the cluster applies it:
+ * by the kind's API group, the kind, the namespace (none for a kind orgctl writes cluster-wide, whose
+ * namespace the API server ignores) and the name; undefined when this is its first reading, then
+ * kept at `at`. Only of a document refusal() accepted, which has a kind and a name, both strings.
  */
-function appliedAs(object: Record<string, unknown>): readonly [string, string, string, string] | undefined {
-  const meta = isObj(object.metadata) ? object.metadata : {};
-  const { kind } = object;
-  if (typeof kind !== 'string' || typeof meta.name !== 'string') return undefined;
-  const { group, cluster } = kindRead(object.apiVersion, kind);
-  return [group, kind, cluster ? '' : String(meta.namespace ?? ''), meta.name];
+function firstReadOf(
+  inCluster: FirstRead,
+  object: Record<string, unknown>,
+  head: DocumentHead,
+  at: number,
+): number | undefined {
+  const { group, cluster } = kindRead(object.apiVersion, head.kind!);
+  const meta = object.metadata as Record<string, unknown>;
+  return inCluster.firstOrAt(group, head.kind!, cluster ? '' : String(meta.namespace ?? ''), head.name!, at);
 }
 
 /** What the reader's checks ask of a document's apiVersion and kind (a string's). */
@@ -195,9 +198,9 @@ function kindRead(apiVersion: unknown, kind: string): KindRead {
 }
 
 /**
- * Where each object of one cluster was first read, by appliedAs' parts, one Map a part: two objects
- * share a place only when every part is equal, and no key is written per object (a JSON key each
- * was most of appliedAs' cost).
+ * Where each object of one cluster was first read, by firstReadOf's parts, one Map a part: two
+ * objects share a place only when every part is equal, and no key is written per object (a JSON key
+ * each was most of its cost).
  */
 class FirstRead {
   private readonly places = new Map<string, Map<string, Map<string, Map<string, number>>>>();
@@ -207,7 +210,7 @@ class FirstRead {
    * its first reading, which is then kept at `at`: one walk of the Maps for both (24,000 objects at
    * size L, each read once).
    */
-  firstOrAt([group, kind, namespace, name]: readonly [string, string, string, string], at: number): number | undefined {
+  firstOrAt(group: string, kind: string, namespace: string, name: string, at: number): number | undefined {
     const byName = mapAt(mapAt(mapAt(this.places, group), kind), namespace);
     const first = byName.get(name);
     if (first === undefined) byName.set(name, at);
@@ -288,7 +291,11 @@ const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v 
 
 /** Whether an object is a ConfigMap named as the organization's (its kind asked first: few documents are ConfigMaps). */
 export const isOrganizationConfigMap = (object: unknown): boolean =>
-  isObj(object) && object.kind === 'ConfigMap' && headOf(object).name === ORGANIZATION_CONFIGMAP;
+  isObj(object) && object.kind === 'ConfigMap' && isOrganizationHead(headOf(object));
+
+/** isOrganizationConfigMap of a document's head, already read. */
+const isOrganizationHead = ({ kind, name }: DocumentHead): boolean =>
+  kind === 'ConfigMap' && name === ORGANIZATION_CONFIGMAP;
 
 /**
  * Each document placed elsewhere than orgctl places it (red team R89-3), as `file#index: what`:
@@ -475,27 +482,30 @@ function judgeOutput(
     // Only a reading with a cache meets objects read before (a single reading makes every one anew).
     const { before, own } = cache ? verdictsOf(cache, f.path, read.documents.length) : {};
     const units = read.unitsAtMost;
-    read.documents.forEach((object, index) => {
+    const documents = read.documents;
+    for (let index = 0; index < documents.length; index++) {
+      const object = documents[index]!;
       const refused = before?.(index) ? undefined : refusal(f.path, object, units[index]!);
       if (own && refused === undefined) own[index] = 1;
       if (refused) {
         errors.push(`${f.label}#${index}: ${refused}`);
-        return;
+        continue;
       }
+      // Accepted: a mapping with a kind and a name (metadataNotWritten), its head read once here.
+      const head = headOf(object);
       // Kept where it would be added (its row in placed), made into `file#index` only for a message.
-      const key = appliedAs(object);
-      const first = key && inCluster.firstOrAt(key, placed.index.length);
+      const first = firstReadOf(inCluster, object, head, placed.index.length);
       if (first !== undefined)
         errors.push(
-          `${f.label}#${index}: ${objectShown(object)} written twice (first at ${placed.at(first)}): kubectl and Argo CD apply only the last copy; orgctl writes each object once`,
+          `${f.label}#${index}: ${headShown(head)} written twice (first at ${placed.at(first)}): kubectl and Argo CD apply only the last copy; orgctl writes each object once`,
         );
       else {
         const doc = { file: f.label, index, object };
         docs.push(doc);
-        if (isOrganizationConfigMap(object)) orgs.push(doc);
-        placed.add(fileNumber, index, headOf(object));
+        if (isOrganizationHead(head)) orgs.push(doc);
+        placed.add(fileNumber, index, head);
       }
-    });
+    }
     take(docs);
   }
   if (!errors.length) errors.push(...misplaced(orgs, placed));
