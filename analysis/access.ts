@@ -9,7 +9,7 @@ import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './cl
 import { nameRecord } from '../model/own-keys.ts';
 import { subjectId, type BindingObject, type RoleObject, type SubjectObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
-import { AsciiBytes, jsonAsIs, QUOTE, unicodeEscape } from '../model/text.ts';
+import { AsciiBytes, FIRST_PIECE, jsonAsIs, QUOTE, unicodeEscape } from '../model/text.ts';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 
@@ -869,7 +869,9 @@ function viaRanksOf(bindings: readonly BindingObject[]): readonly [ranks: Int32A
  * Node's FastBuffer constructor, JavaScript run per view; a Uint8Array's by V8 alone.
  */
 class TextArena {
-  private chunk = new Uint8Array(1 << 20);
+  // Small at first: its grow path is taken within the first texts, while V8 still collects what each
+  // path meets, not first in put's optimized code (thrown away there, and compiled again).
+  private chunk = new Uint8Array(FIRST_PIECE);
   private from = 0;
   private at = 0;
 

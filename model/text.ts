@@ -131,6 +131,15 @@ export const terminalText = (text: string): string => text.replace(ACTS_ON_TERMI
 export const showHidden = (text: string): string => text.replace(SHOWN, asCodePoint);
 
 /**
+ * The first piece of memory a growing output takes when it is made piece by piece (AsciiBytes
+ * drained, access's cell texts): full within its first few writes, so that the path of a full piece
+ * is taken while V8 still collects what each path meets.
+ */
+export const FIRST_PIECE = 1 << 12;
+/** The size of each later piece of a drained AsciiBytes. */
+const DRAINED = 1 << 18;
+
+/**
  * ASCII text built as bytes, for outputs of tens of megabytes: pieces are copied into buffers
  * (repeated pieces as bytes made once), so no string of the whole is ever built, joined or encoded
  * on its way out, and nothing written is copied again. Only ASCII may be written: `text` writes
@@ -149,8 +158,10 @@ export class AsciiBytes {
    * @default none: every buffer is kept, and done() returns them
    */
   constructor(private readonly drain?: (full: Buffer) => boolean) {
-    // Drained, one size (a file or pipe takes it in a few writes); kept, growing (few pieces for a large output).
-    this.buffer = Buffer.allocUnsafe(drain ? 1 << 18 : 1 << 16);
+    // Drained, one size after a small first one (a file or pipe takes it in a few writes; the first
+    // is drained within the first rows, so the drain is a path V8 has met when it optimizes what
+    // writes, not one that throws that code away later); kept, growing (few pieces for a large output).
+    this.buffer = Buffer.allocUnsafe(drain ? FIRST_PIECE : 1 << 16);
   }
 
   /** The buffer with room for `n` more bytes: the current one, or a larger next one. */
@@ -160,7 +171,7 @@ export class AsciiBytes {
       let reusable = false;
       if (!this.drain) this.full.push(full);
       else reusable = !this.size || this.drain(full);
-      const size = Math.max(this.drain ? this.buffer.length : Math.min(this.buffer.length * 2, 1 << 22), n);
+      const size = Math.max(this.drain ? DRAINED : Math.min(this.buffer.length * 2, 1 << 22), n);
       if (!reusable || size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
       this.size = 0;
     }
