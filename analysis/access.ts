@@ -1040,45 +1040,70 @@ export function accessMatrixJson(
     }
     return node.value;
   };
+  const { numbers, starts } = index;
+  /** Where the run of a subject's bindings in one namespace that starts at `numbers[at]` ends (at most `to`). */
+  const runEnd = (at: number, to: number): number => {
+    const ns = nsNumbers[numbers[at]!];
+    let end = at + 1;
+    while (end < to && nsNumbers[numbers[end]!] === ns) end++;
+    return end;
+  };
+  /**
+   * The cell of a subject's bindings `numbers[at..end)` (ascending), all in one namespace: one
+   * binding's by its number; a run's by the places' bits where each place is below RUN_PLACES, else
+   * by the numbers.
+   */
+  const cellText = (at: number, end: number): Uint8Array => {
+    const i = numbers[at]!;
+    if (end === at + 1) return (aloneTexts[i] ??= aloneText(i));
+    let places = 0;
+    for (let k = at; k < end && places >= 0; k++) {
+      const place = nsPlaces[numbers[k]!]!;
+      places = place < RUN_PLACES ? places | (1 << place) : -1;
+    }
+    if (places < 0) {
+      const node = nodeOf(runs, numbers, at, end);
+      return (node.value ??= runText([...new Set(numbers.subarray(at, end))]));
+    }
+    const byPlaces = (runsByPlaces[nsNumbers[i]!] ??= new Map());
+    let text = byPlaces.get(places);
+    if (!text) {
+      const members: number[] = [];
+      for (let bits = places; bits; bits &= bits - 1) members.push(i - nsPlaces[i]! + 31 - Math.clz32(bits & -bits));
+      byPlaces.set(places, (text = runText(members)));
+    }
+    return text;
+  };
   /**
    * The cells of a subject's bindings, `numbers[from..to)` (ascending), comma-separated: a range of
    * the index's one array, not a view of it made per subject.
    */
-  const { numbers, starts } = index;
   const writeCells = (out: AsciiBytes, from: number, to: number) => {
     for (let at = from; at < to; ) {
-      const i = numbers[at]!;
-      const ns = nsNumbers[i];
-      let end = at + 1;
-      while (end < to && nsNumbers[numbers[end]!] === ns) end++;
+      const end = runEnd(at, to);
       if (at > from) out.byte(COMMA);
-      if (end === at + 1) out.bytes((aloneTexts[i] ??= aloneText(i)));
-      else {
-        let places = 0;
-        for (let k = at; k < end && places >= 0; k++) {
-          const place = nsPlaces[numbers[k]!]!;
-          places = place < RUN_PLACES ? places | (1 << place) : -1;
-        }
-        if (places >= 0) {
-          const byPlaces = (runsByPlaces[ns!] ??= new Map());
-          let text = byPlaces.get(places);
-          if (!text) {
-            const members: number[] = [];
-            for (let bits = places; bits; bits &= bits - 1)
-              members.push(i - nsPlaces[i]! + 31 - Math.clz32(bits & -bits));
-            byPlaces.set(places, (text = runText(members)));
-          }
-          out.bytes(text);
-        } else {
-          const node = nodeOf(runs, numbers, at, end);
-          out.bytes((node.value ??= runText([...new Set(numbers.subarray(at, end))])));
-        }
-      }
+      out.bytes(cellText(at, end));
       at = end;
     }
   };
+  /**
+   * writeCells' text, made once for the subjects bound by the same many bindings: in texts of its
+   * own (copying a cell's text within the memory it is in makes V8 copy it twice), not in an
+   * AsciiBytes of its own, whose path of a full buffer, met first at such a row (late among 10,000
+   * people), threw the rows' optimized code away.
+   */
+  const sharedTexts = new TextArena();
+  const sharedText = (from: number, to: number): Uint8Array => {
+    for (let at = from; at < to; ) {
+      const end = runEnd(at, to);
+      if (at > from) sharedTexts.byte(COMMA);
+      sharedTexts.put(cellText(at, end));
+      at = end;
+    }
+    return sharedTexts.take();
+  };
   // All the cells of a subject bound by many bindings, by the bindings' numbers.
-  const sharedCells = new Map<string, Buffer>();
+  const sharedCells = new Map<string, Uint8Array>();
   const rowEnd = ascii('}}');
   // A row's head in parts made once (the kind's, then the name, then the key of its cells), not a
   // text made and encoded per row.
@@ -1129,11 +1154,7 @@ export function accessMatrixJson(
       // Bound by the same bindings, the same cells: the admins' (every namespace's w:full), Add All's.
       const key = bindingsOf(index, k).join(',');
       let text = sharedCells.get(key);
-      if (!text) {
-        const own = new AsciiBytes();
-        writeCells(own, from, to);
-        sharedCells.set(key, (text = Buffer.concat(own.done())));
-      }
+      if (!text) sharedCells.set(key, (text = sharedText(from, to)));
       out.bytes(text);
     }
     out.bytes(rowEnd);
