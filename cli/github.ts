@@ -6,7 +6,7 @@ import { readFileSync, appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { overridesOf } from '../review/approvals.ts';
 import { clipBytes, COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../report/markdown.ts';
-import { OUTPUT_PROOF } from '../review/proof.ts';
+import { OUTPUT_PROOF } from '../review/output-proof.ts';
 import { COMMIT } from '../review/head-proof.ts';
 import type { RuleResult, Verdict } from '../review/review.ts';
 import type { OrgCodeRead } from '../policies/change/context.ts';
@@ -316,7 +316,7 @@ async function judgeCopies(
     // Listed with this head, read with another: a push since, whose own run judges it.
     if (copy.headSha !== pr.headSha) continue;
     judged.push({ number, read: copy.read });
-    const { verdict } = judge(copy);
+    const { verdict } = await judge(copy);
     if (verdict.ok) return { judged, lender: { number, verdict } };
   }
   return { judged };
@@ -693,7 +693,7 @@ export async function reviewOnGitHub(
     try {
       const orgCode = await readOrgCode(headSideOf(pr, flags), pr.changedPaths);
       const judge = (facts: PullRequestFacts) => judgeFacts(facts, flags, io, orgCode);
-      const { diff, verdict, adminAccounts } = judge(pr);
+      const { diff, verdict, adminAccounts } = await judge(pr);
       // A check run belongs to the head commit, which other pull requests may share (R17-1): when
       // this one does not pass, another open one with the same head that passes on its own does.
       const copies = verdict.ok ? { judged: [] } : await judgeCopies(gh, at, pr, judge, adminAccounts);

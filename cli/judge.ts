@@ -7,7 +7,7 @@ import type { AdminAccount } from '../github/adapter.ts';
 import { resolveToday } from '../model/model.ts';
 import { UsageError } from '../model/errors.ts';
 import type { AccessDiff } from '../analysis/diff.ts';
-import { type OutputFileText, proofResults, proveOutput } from '../review/proof.ts';
+import type { OutputFileText, proveOutput } from '../review/proof.ts';
 import { judgeWrittenOutput } from '../review/written-output.ts';
 import { baseProofResults, proveAgainstBase } from '../review/base-proof.ts';
 import { deliverySourceResults, type Guarded } from '../review/delivery-source.ts';
@@ -106,8 +106,10 @@ function judgeHeadProof(
 /**
  * The full proof's results: head re-rendered whole and compared, every policy run on it (a head
  * proof may stand in for the comparison); `wholeBecause` says why the proof against base did not spare it.
+ * Its renderer (review/proof.ts: the constructs, the schema) is loaded only here: ~10 ms of a
+ * review's start that the proof against base, when it proves, does not need.
  */
-function proveWhole(
+async function proveWhole(
   given: {
     readonly headProof: ReturnType<typeof readHeadProof> | undefined;
     readonly lock: ReturnType<typeof readHeadLock> | undefined;
@@ -120,7 +122,8 @@ function proveWhole(
   headDocs: SideDocs & Required<Pick<SideDocs, 'rbac'>>,
   io: Io,
   wholeBecause: string | undefined,
-): RuleResult[] {
+): Promise<RuleResult[]> {
+  const { proofResults, proveOutput } = await import('../review/proof.ts');
   io.progress?.('proving head dist/ (re-rendering it with this engine)...');
   const proof = proveOutput(headSide.files, headSide.docs, given.today, headDocs);
   io.progress?.('');
@@ -147,17 +150,17 @@ function proveWhole(
  * The diff and the verdict (the proof's results, then `extra`, then every change rule), and the
  * GitHub logins of base's active admins (review --github ranks pull requests by them), and whether a login is any base user's.
  */
-export function judgeChange(
+export async function judgeChange(
   change: ChangeToJudge,
   io: Io,
-): {
+): Promise<{
   diff: AccessDiff;
   verdict: Verdict;
   admins: readonly string[];
   adminAccounts: readonly AdminAccount[];
   /** Whether a base user declares this GitHub login (declaresLogin). */
   baseLogin: (login: string) => boolean;
-} {
+}> {
   // A git ref holds its own lock, which npm installs once this merges: one given beside it would
   // stand in for it, and a proof be accepted for another orgctl than head installs (red team R65-2).
   if (change.headLock !== undefined && refOfSide(change.head) !== undefined)
@@ -236,7 +239,7 @@ export function judgeChange(
         });
   const proved = againstBase?.proved
     ? baseProofResults(againstBase)
-    : proveWhole(
+    : await proveWhole(
         { headProof, lock, changedPaths: change.changedPaths, today, headCommit: change.headCommit, projectCommand },
         headSide,
         headDocs,

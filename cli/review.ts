@@ -188,7 +188,7 @@ export const command = defineCommand({
       );
     }
     const changed = changedPaths(flags['changed-path'], sides);
-    const { diff, verdict, admins, baseLogin } = judgeChange(
+    const { diff, verdict, admins, baseLogin } = await judgeChange(
       {
         ...sides,
         actors,

@@ -66,7 +66,8 @@ import {
   type SubjectRef,
 } from '../synth/render.ts';
 import { toYamlDocument, type FileDocuments } from '../synth/yaml.ts';
-import { declaredInFiles, HEAD_POLICIES, OUTPUT_PROOF, type OutputFileText } from './proof.ts';
+import { declaredInFiles, HEAD_POLICIES, OUTPUT_PROOF } from './output-proof.ts';
+import type { OutputFileText } from './proof.ts';
 
 /** One side of the change: its files as read, and each YAML file's documents (texts and objects). */
 interface SideOutput {

@@ -10,13 +10,12 @@
  */
 import { Construct } from 'constructs';
 import { Organization } from '../constructs/organization.ts';
-import { declaredInOf } from '../synth/render.ts';
 import type { OutputFile } from '../synth/files.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
 import type { OrgModel } from '../model/model.ts';
-import type { RuleId } from '../model/rules.ts';
 import { importRbac } from './import.ts';
+import { declaredInFiles, HEAD_POLICIES, OUTPUT_PROOF } from './output-proof.ts';
 import type { ManifestDoc, RbacSet } from '../analysis/objects.ts';
 import type { Membership } from '../analysis/snapshot.ts';
 import type { RuleResult } from '../policies/change/context.ts';
@@ -52,15 +51,6 @@ export const proofRecord = ({ ok, differences, findings, model }: Proof) => ({
   findings,
   recovered: model !== undefined,
 });
-
-/** The declaration the headers name (part of every file's bytes), or a stand-in when there is none. */
-export function declaredInFiles(files: readonly OutputFileText[]): string {
-  for (const f of files) {
-    const named = declaredInOf(f.content);
-    if (named !== undefined) return named;
-  }
-  return 'org/org.ts';
-}
 
 /** A document's identity for a message: `RoleBinding web/acme:w:full`. */
 function describe(text: string | undefined): string {
@@ -154,10 +144,6 @@ export function proveOutput(
     model: result.model,
   };
 }
-
-/** The review's rules over head dist/ itself (the change rules judge the diff); their docs are in model/rules.ts. */
-export const OUTPUT_PROOF: RuleId = 'output-proof';
-export const HEAD_POLICIES: RuleId = 'head-policies';
 
 /** The first differences, for a message: at most `max`, then how many more. */
 function firstDifferences(differences: readonly string[], max = 20): string {

@@ -42,7 +42,7 @@ import { SHARD_LIMITS } from '../model/rules.ts';
 import { type Membership, readMembership } from '../analysis/membership.ts';
 import { ownValue } from '../model/own-keys.ts';
 import { byteLength, clipShown, withThousands } from '../model/text.ts';
-import { OUTPUT_PROOF } from './proof.ts';
+import { OUTPUT_PROOF } from './output-proof.ts';
 
 /** What the recovered organization accounts for. */
 interface Accounted {
