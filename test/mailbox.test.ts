@@ -26,6 +26,28 @@ describe('mailboxOf: an address read as its own mailbox is one', () => {
     expect(mailboxOf(email)).toBe(mailbox);
   });
 
+  // Where the shortcut looks for `%`, `!` and `+`: in the name only (before the last @), a `+` first
+  // part of the name; each answer the full reading's.
+  it.each([
+    ['frank+@acme.io', 'frank@acme.io'],
+    ['f+x+y@acme.io', 'f@acme.io'],
+    ['+@acme.io', '+@acme.io'],
+    ['frank@ac+me.io', 'frank@ac+me.io'],
+    ['frank@a%b.io', 'frank@a%b.io'],
+    ['frank@a!b.io', 'frank@a!b.io'],
+    ['%frank@relay.io', '%frank@relay.io'],
+    ['!frank@acme.io', '!frank@acme.io'],
+    ['frank%@relay.io', 'frank%@relay.io'],
+    ['frank!@relay.io', 'frank!@relay.io'],
+    ['x+y@z@acme.io', 'x@acme.io'],
+    ['x@y+z@acme.io', 'x@y@acme.io'],
+    ['x%acme.io@y+z@relay.io', 'x@acme.io@y+z'],
+    ['a+b%acme.io@relay.io', 'a@acme.io'],
+  ])('reads %s, with `%%`, `!` or `+` at an edge of its name or past it, as %s', (email, mailbox) => {
+    mailboxOf(`plain@${email.slice(email.lastIndexOf('@') + 1)}`);
+    expect(mailboxOf(email)).toBe(mailbox);
+  });
+
   it("reads the organization's own mail by its declaration, a domain read plain without one", () => {
     const declared: MailDomain[] = [
       { domains: ['acme.io', 'acme.com'], subaddressSeparators: ['-'], subdomainAddressing: true },
