@@ -142,14 +142,18 @@ async function holdsRecent(inputs, inputsFile, fingerprinted) {
   const recent = Object.entries(inputs.recent);
   if (!recent.length) return true;
   if (!recent.every(([f, digest]) => contentDigest(f) === digest)) return false;
-  const { mayHaveChangedSince } = await import('../cli/racy.mjs');
-  if (
-    !recent.some(([f]) =>
-      mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, fingerprinted),
-    )
-  )
-    writeAtomically(inputsFile, JSON.stringify({ files: inputs.files, recent: {} }));
+  const racy = await changedSince(fingerprinted);
+  if (!recent.some(([f]) => racy(f))) writeAtomically(inputsFile, JSON.stringify({ files: inputs.files, recent: {} }));
   return true;
+}
+
+/**
+ * Whether a file may have changed at `since` or later by its stat now (cli/racy.mjs; a file gone
+ * may have): imported only by the runs that ask, not the common one.
+ */
+async function changedSince(since) {
+  const { mayHaveChangedSince } = await import('../cli/racy.mjs');
+  return (f) => mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, since);
 }
 
 /** The installed packages' files an esbuild build read (its metafile), by their full path: orgctl's own sources are the fingerprint's. */
@@ -316,8 +320,7 @@ async function bundled() {
     // A package's file changed while it was bundled (a clock tick of the file system's before its
     // start, or later): its stat now may not be of what was read, so this bundle is run once and
     // not kept under it (pruned later, as an interrupted build is). Only when building: imported here.
-    const { mayHaveChangedSince } = await import('../cli/racy.mjs');
-    const racy = (f) => mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, started);
+    const racy = await changedSince(started);
     if (read.some(racy) || loaded.unhashed.some(racy)) return tmp;
     // A source changed within that window may change again and keep its stat (the same size, within
     // the file system's clock tick: R138-2): the sha256 of the bytes bundled of each such source is
