@@ -70,7 +70,7 @@ const PUSH_TRIGGER = '\n  push:\n    branches: [main]\n';
 const RENDERED_PUSH_TRIGGER = /\n {2}push:\n {4}branches: \['(?:[^'\n]|'')*'\]\n/;
 
 /** The branch Argo CD follows when the organization declares no delivery (`refs/heads/main`'s). */
-export const DEFAULT_BRANCH = DEFAULT_ARGOCD_REVISION.slice(BRANCH_PREFIX.length);
+const DEFAULT_BRANCH = DEFAULT_ARGOCD_REVISION.slice(BRANCH_PREFIX.length);
 
 /**
  * `branch` as a pattern of GitHub's `on.push.branches` that matches it alone: GitHub reads `*`,
@@ -79,14 +79,14 @@ export const DEFAULT_BRANCH = DEFAULT_ARGOCD_REVISION.slice(BRANCH_PREFIX.length
  * literal without a `[`). Git refuses `*`, `?`, `[` and `\` in a branch name (check-ref-format);
  * `+` and `!` it allows (`release+1` unescaped would match `releasee1`, never `release+1`).
  */
-export const branchPattern = (branch: string): string => branch.replace(/[*?+[!\\]/g, '\\$&');
+const branchPattern = (branch: string): string => branch.replace(/[*?+[!\\]/g, '\\$&');
 
 /**
  * Why no push trigger can name `branch`, or undefined. Git allows `$`, `{` and `}`, but GitHub reads
  * `${{` anywhere in a workflow as an expression, which `on:` has no context for: it would refuse
  * the check workflow, which would then run on no push at all. No escape keeps it a string there.
  */
-export function pushBranchProblem(branch: string): string | undefined {
+function pushBranchProblem(branch: string): string | undefined {
   if (!branch.includes(GITHUB_EXPRESSION)) return undefined;
   return "names a branch that holds `${{`, which GitHub reads as an expression in the check workflow's push trigger and refuses the workflow for (it would run on no push): rename the branch pull requests merge into, and set delivery.argocd.revision to its full name";
 }
@@ -106,7 +106,7 @@ function pushTrigger(branch: string): string {
  * branch with a job condition: a skipped `check` on a branch's commit could stand for the
  * pull request's check of the same name.
  */
-export function workflowsFor(templates: ReadonlyMap<string, string>, branch: string): Map<string, string> {
+function workflowsFor(templates: ReadonlyMap<string, string>, branch: string): Map<string, string> {
   return new Map(
     [...templates].map(([name, text]) => {
       if (name !== CHECK_WORKFLOW) return [name, text];
@@ -126,7 +126,7 @@ const asTemplate = (name: string, text: string): string =>
  * (`main`) without a dist/ yet, or with no delivery declared: orgctl then knows no other, `init`
  * makes the repository's branch `main`, and Argo CD's own default revision is that branch too.
  */
-export function repositoryBranch(repo: string): string {
+function repositoryBranch(repo: string): string {
   const file = join(repo, 'dist', MEMBERS_FILE);
   if (!existsSync(file)) return DEFAULT_BRANCH;
   let revision: unknown;
