@@ -1,4 +1,4 @@
-import { userInfo, type Decision } from '../analysis/authorizer.ts';
+import { type Authorizer, userInfo, type Decision, type ResourceAttributes } from '../analysis/authorizer.ts';
 import { bootstrapNote, isBootstrapAccess } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
 import { endedAnswer, type EndedAccess } from '../analysis/ended-access.ts';
@@ -7,6 +7,9 @@ import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import {
   checkVerb,
+  CLUSTER_FLAG,
+  CLUSTER_HELP,
+  clusterBindings,
   loadRbacRead,
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
@@ -19,9 +22,9 @@ import { showHidden } from '../model/text.ts';
 import { askedOutput } from './written-from.ts';
 import { DEFAULT_NAMESPACE, resolveToday } from '../model/model.ts';
 
-const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--why] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
-       orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR] [--why] [--format text|json] [--no-bootstrap]
-       orgctl can-i --list [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--no-headers] [--format text|json] [--no-bootstrap]
+const CAN_I_HELP = `Usage: orgctl can-i VERB TYPE[/NAME] [--subresource SUB] [-n NS | -A] --as USER [--as-group GROUP]... [--dir DIR] [--cluster NAME] [--why] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
+       orgctl can-i VERB /NON-RESOURCE-URL --as USER [--as-group GROUP]... [--dir DIR] [--cluster NAME] [--why] [--format text|json] [--no-bootstrap]
+       orgctl can-i --list [-n NS] --as USER [--as-group GROUP]... [--dir DIR] [--cluster NAME] [--no-headers] [--format text|json] [--no-bootstrap]
 
 Answers as the Kubernetes RBAC authorizer would, offline, from the manifests in DIR (default dist/):
 prints yes (exit 0) or no (exit 1). The arguments are kubectl auth can-i's.
@@ -45,10 +48,15 @@ refused); anything outside orgctl's layout is read whole.
                   yes that only a grant ended before it gives stays yes (dist/ binds it until it is
                   synthesized again and Argo CD syncs), with a warning on stderr ("ended" in JSON)
                   naming whose access, what, where and when it ended, from the end dist/ records
-  --format json   the answer, the request and what decides it as JSON (exit code as in text)
+  --format json   the answer, the request and what decides it as JSON (exit code as in text);
+                  "clusters": each cluster's answer, when they differ
+${CLUSTER_HELP}
+                  (yes and exit 0 only when every cluster says yes; where they differ, each
+                  cluster's answer follows on its own line, "lga1: yes"; --list: give --cluster)
 ${NO_BOOTSTRAP_HELP}
 Examples:
   orgctl can-i create deployments.apps -n web --as bob@acme.io
+  orgctl can-i get pods -n ml --as erin@acme.io --cluster lga1
   orgctl can-i list pods -A --as alice@acme.io
   orgctl can-i get pods --subresource exec -n web --as system:serviceaccount:acme-system:token-ci-deploy
   orgctl can-i get /healthz --as bob@acme.io --why
@@ -138,6 +146,7 @@ export const command = defineCommand({
     format: ['text', 'json'],
     today: 'string',
     [NO_BOOTSTRAP_FLAG]: 'boolean',
+    [CLUSTER_FLAG]: 'string',
   },
   aliases: { n: 'namespace', A: 'all-namespaces' },
   positionals: true,
@@ -167,19 +176,29 @@ export const command = defineCommand({
     if (flags.list) scope = flags.namespace ?? DEFAULT_NAMESPACE;
     else if (nonResource) scope = '';
     else if (parsed) scope = resourceQuestion(positionals[0]!, parsed.target, asked).evaluatedIn;
-    const { authz, dated } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const { authz, dated, byCluster } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
+      ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
     });
 
+    // Warnings name the cluster asked: another's bindings are not these.
+    const bindingsOf = clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster);
     if (flags.list) {
       const namespace = flags.namespace ?? DEFAULT_NAMESPACE;
       warnUnknown(authz, io, {
         dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
         user: flags.as,
+        ...bindingsOf,
         ...(flags.namespace !== undefined ? { namespace } : {}),
       });
-      const rules = listAccess(authz, user, namespace);
+      const rules = listAccess(byCluster?.values().next().value ?? authz, user, namespace);
+      // One table is one cluster's: where the clusters' differ, which to list is asked (R139-1).
+      const lists = [...(byCluster ?? [])].map(([c, a]) => [c, JSON.stringify(listAccess(a, user, namespace))]);
+      if (new Set(lists.map(([, l]) => l)).size > 1)
+        throw new UsageError(
+          `${user.name} may do different things in ${namespace} in the clusters of ${flags.dir ?? DEFAULT_OUTPUT_DIR} (${lists.map(([c]) => c).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
+        );
       if (json) io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace, rules }, null, 2));
       else io.out(await tabwriter([...(flags['no-headers'] ? [] : [LIST_HEADER]), ...rules.map(listRow)]));
       return 0;
@@ -189,16 +208,15 @@ export const command = defineCommand({
     checkVerb(verb, nonResource, authz.set, scope, `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
     if (allNamespaces && flags.namespace !== undefined)
       io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
-    let decision: Decision;
     let request: Record<string, string>;
-    // A yes only a binding whose grant has ended gives (non-resource URLs: ClusterRoleBindings, never dated).
-    let ended: EndedAccess | undefined;
+    let ask: (a: Authorizer) => Decision;
+    let attrs: ResourceAttributes | undefined;
     if (what.startsWith('/')) {
       if (flags.subresource !== undefined || flags.namespace !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
-      warnUnknown(authz, io, { dir: flags.dir ?? DEFAULT_OUTPUT_DIR, user: flags.as });
+      warnUnknown(authz, io, { dir: flags.dir ?? DEFAULT_OUTPUT_DIR, user: flags.as, ...bindingsOf });
       request = { verb, path: what };
-      decision = authz.authorizeNonResource(user, { verb, path: what });
+      ask = (a) => a.authorizeNonResource(user, { verb, path: what });
     } else {
       const { target: t, warning } = parsed ?? parseTarget(what, subresource);
       if (warning) io.err(warning);
@@ -207,32 +225,71 @@ export const command = defineCommand({
       warnUnknown(authz, io, {
         dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
         user: flags.as,
+        ...bindingsOf,
         ...(q.named !== undefined ? { namespace: q.named } : {}),
       });
       request = q.attrs;
-      decision = authz.authorize(user, q.attrs);
-      // The day is resolved only for someone whose access has an end recorded.
-      if (dated?.byUsername.has(user.name))
-        ended = endedAnswer(
-          authz,
-          user,
-          q.attrs,
-          decision,
-          dated,
-          resolveToday(today, io.env),
-          askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR),
-        );
+      attrs = q.attrs;
+      ask = (a) => a.authorize(user, q.attrs);
     }
-    if (ended) io.err(`warning: ${ended.warning}`);
+    // Each cluster answers for itself (R139-1): one Authorizer of several clusters' objects is none's.
+    const answers = [...(byCluster ?? new Map([['', authz]]))].map(([cluster, a]) => ({
+      cluster,
+      a,
+      decision: ask(a),
+    }));
+    const allowed = answers.every((x) => x.decision.allowed);
+    // What is printed when the clusters agree: theirs; else the first that says no.
+    const { decision } = answers.find((x) => x.decision.allowed === allowed)!;
+    // A yes only a binding whose grant has ended gives (non-resource URLs: ClusterRoleBindings, never dated).
+    // The day is resolved only for someone whose access has an end recorded.
+    const endedOf = (a: Authorizer, d: Decision): EndedAccess | undefined =>
+      attrs && dated?.byUsername.has(user.name)
+        ? endedAnswer(
+            a,
+            user,
+            attrs,
+            d,
+            dated,
+            resolveToday(today, io.env),
+            askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR),
+          )
+        : undefined;
+    const endings = answers.flatMap((x) => {
+      const e = x.decision.allowed ? endedOf(x.a, x.decision) : undefined;
+      return e ? [e] : [];
+    });
+    for (const warning of new Set(endings.map((e) => e.warning))) io.err(`warning: ${warning}`);
+    const ended = endings[0];
+    const allowedDiffers = answers.some((x) => x.decision.allowed !== allowed);
+    const decisionsDiffer = new Set(answers.map((x) => decisionKey(x.decision))).size > 1;
     // The deciding rule in words, only for an answer that shows it: analysis/classes.ts is a large module to load.
-    const ruleText =
-      decision.by && (json || flags.why) ? (await import('../analysis/classes.ts')).describeRule(decision.by.rule) : '';
+    const describe =
+      (json || flags.why) && answers.some((x) => x.decision.by)
+        ? (await import('../analysis/classes.ts')).describeRule
+        : undefined;
+    const ruleTextOf = (d: Decision) => (d.by && describe ? describe(d.by.rule) : '');
+    const ruleText = ruleTextOf(decision);
     if (json) {
       const by = decided(decision, ruleText);
+      const clusters = Object.fromEntries(
+        answers.map((x) => {
+          const text = ruleTextOf(x.decision);
+          const byIt = decided(x.decision, text);
+          return [
+            x.cluster,
+            {
+              allowed: x.decision.allowed,
+              ...(byIt ? { by: byIt } : {}),
+              reason: why(x.decision, allNamespaces, text).join('; '),
+            },
+          ];
+        }),
+      );
       io.out(
         JSON.stringify(
           {
-            allowed: decision.allowed,
+            allowed,
             user: user.name,
             groups: user.groups,
             allNamespaces,
@@ -240,15 +297,37 @@ export const command = defineCommand({
             ...(by ? { by } : {}),
             reason: why(decision, allNamespaces, ruleText).join('; '),
             ...(ended ? { ended } : {}),
+            ...(decisionsDiffer ? { clusters } : {}),
           },
           null,
           2,
         ),
       );
     } else {
-      io.out(decision.allowed ? 'yes' : 'no');
-      if (flags.why) for (const line of why(decision, allNamespaces, ruleText)) io.out(showHidden(line)); // a dump's names, on one line (R67-2)
+      io.out(allowed ? 'yes' : 'no');
+      const show = (line: string) => io.out(showHidden(line)); // a dump's names, on one line (R67-2)
+      if (allowedDiffers || (flags.why && decisionsDiffer))
+        for (const x of answers) {
+          io.out(`${x.cluster}: ${x.decision.allowed ? 'yes' : 'no'}`);
+          if (flags.why) for (const line of why(x.decision, allNamespaces, ruleTextOf(x.decision))) show(`  ${line}`);
+        }
+      else if (flags.why) for (const line of why(decision, allNamespaces, ruleText)) show(line);
     }
-    return decision.allowed ? 0 : 1;
+    // Exit 0 only when every cluster allows it: kubectl's meaning of 0, for whichever cluster is asked.
+    return allowed ? 0 : 1;
   },
 });
+
+/** What makes two clusters' decisions the same answer: allowed, by the same binding, role and rule. */
+const decisionKey = (d: Decision): string =>
+  JSON.stringify([
+    d.allowed,
+    d.by && [
+      d.by.binding.kind,
+      d.by.binding.namespace,
+      d.by.binding.name,
+      d.by.role.kind,
+      d.by.role.name,
+      d.by.ruleIndex,
+    ],
+  ]);

@@ -1,6 +1,6 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer; with explain, how a question is read. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import {
   aggregatedRoleNote,
   Authorizer,
@@ -33,6 +33,7 @@ import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analys
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { DEFAULT_NAMESPACE, resolveToday, tokenIdsOfAccount } from '../model/model.ts';
 import { staleOutputWarning } from './written-from.ts';
+import { CLUSTER_SHARD, shardFile } from '../synth/render.ts';
 
 const MAX_DANGLING_SHOWN = 20;
 
@@ -113,6 +114,62 @@ export interface AuthorizerQuestion {
   readonly user?: string;
 }
 
+/** How can-i and who-can read: the bootstrap bindings counted or not, the question, the one cluster asked (`--cluster`). */
+export interface ReadOptions {
+  readonly bootstrap?: boolean;
+  readonly question?: AuthorizerQuestion;
+  /** Answer from this cluster's folder of orgctl's output alone, as kubectl asks that cluster. */
+  readonly cluster?: string;
+}
+
+/** The flag can-i and who-can share, and its help. */
+export const CLUSTER_FLAG = 'cluster';
+export const CLUSTER_HELP = `  --${CLUSTER_FLAG} NAME  answer from cluster NAME's objects alone (DIR/NAME/...), as kubectl asks one cluster;
+                  without it, an output of several clusters is asked in each, and where they differ
+                  the answer says which cluster says what`;
+
+/**
+ * The clusters of orgctl's output in `dir`: its folders holding a cluster shard (argocd/ holds
+ * none), sorted. None for a folder of any other manifests (a dump is one cluster's).
+ */
+export function clustersOf(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(dir, shardFile(e.name, CLUSTER_SHARD))))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Of `read`, the roles and bindings read from `cluster`'s folder of `dir`: what that cluster's API
+ * server holds (each Argo CD Application applies one cluster's folder). Namespaces, service accounts
+ * and problems are kept whole: they only word warnings.
+ */
+export function ofCluster(read: RbacSet, dir: string, cluster: string): RbacSet {
+  const folder = join(dir, cluster) + sep;
+  const inIt = (o: { readonly from: { readonly file: string } }) => o.from.file.startsWith(folder);
+  return { ...read, roles: read.roles.filter(inIt), bindings: read.bindings.filter(inIt) };
+}
+
+/** What warnUnknown calls the bindings of `--cluster NAME`, when one is asked. */
+export const clusterBindings = (dir: string, cluster: string | undefined): { readonly bindingsOf?: string } =>
+  cluster === undefined ? {} : { bindingsOf: `cluster ${cluster} of ${dir}` };
+
+/** `--cluster NAME` checked against the clusters of `dir`: a name that is none is refused, naming those there are. */
+function checkCluster(dir: string, cluster: string, clusters: readonly string[]): void {
+  if (clusters.includes(cluster)) return;
+  throw new UsageError(
+    clusters.length
+      ? `--${CLUSTER_FLAG} ${JSON.stringify(cluster)} is not a cluster of ${dir}: its clusters are ${clusters.join(', ')}${
+          nearestName(cluster, clusters) ? ` (did you mean ${nearestName(cluster, clusters)}?)` : ''
+        }`
+      : `--${CLUSTER_FLAG} ${JSON.stringify(cluster)}: ${dir} holds no cluster folder of orgctl's output (CLUSTER/cluster/resources.yaml); a folder of other manifests is one cluster's: leave out --${CLUSTER_FLAG}`,
+  );
+}
+
 /** The subject `--as USER` names in bindings: a user, or `system:serviceaccount:NS:NAME`. */
 function subjectOf(user: string): NamedSubject {
   const sa = serviceAccountOf(user);
@@ -135,19 +192,21 @@ export async function loadAuthorizer(
 
 /** What can-i and who-can read: the Authorizer, and the dated access the output records (none: not orgctl's). */
 export interface RbacRead {
+  /** Of every object read (the cluster's alone with `--cluster`): what warnings and verbs are checked against. */
   readonly authz: Authorizer;
   readonly dated?: DatedAccess;
+  /**
+   * Each cluster's Authorizer, by name, when the output has more than one and none was asked: what
+   * answers (one Authorizer of every cluster's objects answers for no cluster, R139-1).
+   */
+  readonly byCluster?: ReadonlyMap<string, Authorizer>;
 }
 
 /** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
-export async function loadRbacRead(
-  dir: string,
-  io: Io,
-  options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion } = {},
-): Promise<RbacRead> {
-  const { authz, datedOf } = await readAuthorizer(dir, io, options, true);
+export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {}): Promise<RbacRead> {
+  const { authz, datedOf, byCluster } = await readAuthorizer(dir, io, options, true);
   const dated = datedOf();
-  return { authz, ...(dated ? { dated } : {}) };
+  return { authz, ...(dated ? { dated } : {}), ...(byCluster ? { byCluster } : {}) };
 }
 
 /**
@@ -157,9 +216,13 @@ export async function loadRbacRead(
 async function readAuthorizer(
   dir: string,
   io: Io,
-  options: { readonly bootstrap?: boolean; readonly question?: AuthorizerQuestion },
+  options: ReadOptions,
   dated: boolean,
-): Promise<{ readonly authz: Authorizer; readonly datedOf: () => DatedAccess | undefined }> {
+): Promise<{
+  readonly authz: Authorizer;
+  readonly datedOf: () => DatedAccess | undefined;
+  readonly byCluster?: ReadonlyMap<string, Authorizer>;
+}> {
   // The folder nobody named is missing: nothing was synthesized here yet (or this is not the repository).
   // Missing between the two renames of a synthesis swapping it in, it is looked at again (R101-1).
   readWhole(dir, () => {
@@ -171,7 +234,17 @@ async function readAuthorizer(
   const stale = staleOutputWarning(dir);
   if (stale) io.err(stale);
   const bootstrap = options.bootstrap ?? true;
-  const authorizer = (read: RbacSet) => new Authorizer(bootstrap ? withBootstrap(read) : read);
+  // Each cluster's objects apart (each Argo CD Application applies one folder): asked, one; else all.
+  const clusters = clustersOf(dir);
+  const { cluster } = options;
+  if (cluster !== undefined) checkCluster(dir, cluster, clusters);
+  const scoped = (read: RbacSet) => (cluster === undefined ? read : ofCluster(read, dir, cluster));
+  const authorizerOf = (set: RbacSet) => new Authorizer(bootstrap ? withBootstrap(set) : set);
+  const authorizer = (read: RbacSet) => authorizerOf(scoped(read));
+  const perCluster = (read: RbacSet): ReadonlyMap<string, Authorizer> | undefined =>
+    cluster === undefined && clusters.length > 1
+      ? new Map(clusters.map((c) => [c, authorizerOf(ofCluster(read, dir, c))]))
+      : undefined;
   const { question } = options;
   // The files judged before are not parsed again: their verdicts are kept outside dir (cli/verdict-cache.ts).
   const verdicts = question ? verdictCacheOf(dir) : undefined;
@@ -190,41 +263,49 @@ async function readAuthorizer(
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
   const answering = partial && authorizer(partial.rbac);
+  const answeringEach = partial && perCluster(partial.rbac);
   if (
     answering &&
     !answering.bindingsWithoutRole().length &&
+    ![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length) &&
     !rewrittenBootstrapRoles(partial.rbac).length &&
     !partial.rbac.roles.some((r) => r.aggregation || gatheredOf(r))
   ) {
     io.progress?.('');
-    return { authz: answering, datedOf: () => partial.dated };
+    return { authz: answering, datedOf: () => partial.dated, ...(answeringEach ? { byCluster: answeringEach } : {}) };
   }
   const { read, problems, datedOf, orgctl } = await fullRead(dir, dated);
   io.progress?.('');
   // Each warning one line, whatever the names in it hold (R29-1).
   const warn = (line: string) => io.err(showHidden(line));
   for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
-  const authz = authorizer(read);
-  if (!read.roles.length && !read.bindings.length) {
+  // What is warned of is what answers: the cluster asked's objects alone.
+  const own = scoped(read);
+  const authz = authorizerOf(own);
+  const byCluster = perCluster(read);
+  if (!own.roles.length && !own.bindings.length) {
     io.err(
       `warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): ${bootstrap ? 'only the bootstrap bindings every cluster has apply' : 'every answer is no'}`,
     );
   }
-  for (const r of rewrittenBootstrapRoles(read)) warn(`warning manifests ${rewrittenNote(r)}`);
+  for (const r of rewrittenBootstrapRoles(own)) warn(`warning manifests ${rewrittenNote(r)}`);
   // orgctl never writes one (a dump's admin, edit and view do aggregate, over the dump's roles: R129-1).
-  for (const r of orgctl ? read.roles.filter((r) => r.aggregation) : [])
+  for (const r of orgctl ? own.roles.filter((r) => r.aggregation) : [])
     warn(
       `warning manifests ${aggregatedRoleNote(r.name, `${r.from.file}#${r.from.index}`)}; counted here: ${bootstrap ? "these manifests' and the bootstrap policy's" : "these manifests' alone (--no-bootstrap)"}`,
     );
   // Nor a label an aggregated role gathers: who is bound to that role outside dist/ is not (R134-1).
-  for (const r of orgctl ? read.roles : []) {
+  for (const r of orgctl ? own.roles : []) {
     const gathered = gatheredOf(r);
     if (gathered)
       warn(
         `warning manifests ${gatheredRoleNote(r.name, `${r.from.file}#${r.from.index}`, gathered)}; whoever is bound to one of those gets its rules too, and is not counted here`,
       );
   }
-  const dangling = authz.bindingsWithoutRole();
+  // Each cluster's: a role of another cluster binds nothing on this one.
+  const dangling = byCluster
+    ? [...new Set([...byCluster.values()].flatMap((a) => a.bindingsWithoutRole()))]
+    : authz.bindingsWithoutRole();
   for (const b of dangling.slice(0, MAX_DANGLING_SHOWN)) {
     warn(
       `warning manifests ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}: its ${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)} is not among these manifests${b.roleRef.kind === 'Role' ? ` (in ${b.namespace})` : ''}, so it is counted as granting nothing, as the API server does when a role does not exist${b.roleRef.kind === 'ClusterRole' ? ` (${bootstrap ? 'of the built-in ClusterRoles, admin, edit, view and those bound to everyone count; any other' : '--no-bootstrap: a built-in ClusterRole'} counts only when the dump holds it)` : ''}`,
@@ -232,7 +313,7 @@ async function readAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return { authz, datedOf };
+  return { authz, datedOf, ...(byCluster ? { byCluster } : {}) };
 }
 
 /**
@@ -464,9 +545,11 @@ export function warnUnknown(
     const nearest = cased ? undefined : nearestName(lower, declared ?? authz.namespacesWithBindings());
     const near = cased
       ? `: did you mean ${cased}? (namespace names are lower-case)`
-      : nearest
-        ? `: did you mean ${showHidden(nearest)}? (the ${declared ? 'declared namespace' : 'namespace with RoleBindings'} nearest it)`
-        : ' (a typo?)';
+      : declared?.includes(namespace)
+        ? ' (it is declared: a namespace may be placed in some clusters only)'
+        : nearest
+          ? `: did you mean ${showHidden(nearest)}? (the ${declared ? 'declared namespace' : 'namespace with RoleBindings'} nearest it)`
+          : ' (a typo?)';
     io.err(
       `warning: namespace ${namespace} has no RoleBinding in ${ask.bindingsOf ?? 'these manifests'}${near}; only cluster-wide bindings can apply there`,
     );

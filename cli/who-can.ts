@@ -1,4 +1,5 @@
 import type { PolicyRule } from '../model/catalog.ts';
+import type { Authorizer } from '../analysis/authorizer.ts';
 import { ruleAllows, ruleAllowsNonResource } from '../analysis/rules.ts';
 import { describeRule } from '../analysis/classes.ts';
 import { defineCommand } from './command.ts';
@@ -9,6 +10,9 @@ import { resolveToday } from '../model/model.ts';
 import { dateFlag } from './args.ts';
 import {
   checkVerb,
+  CLUSTER_FLAG,
+  CLUSTER_HELP,
+  clusterBindings,
   loadRbacRead,
   NO_BOOTSTRAP_FLAG,
   NO_BOOTSTRAP_HELP,
@@ -20,7 +24,7 @@ import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { askedOutput } from './written-from.ts';
 import { hasHidden, showHidden } from '../model/text.ts';
 
-const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
+const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--cluster NAME] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
 
 Every subject that may do VERB on TYPE, with the binding and role that grant it, from the
 manifests in DIR (default dist/). Without -n, every namespace that has bindings is searched.
@@ -31,8 +35,12 @@ Group system:masters (cluster-admin) may do anything.
                   person listed through a binding whose grant ended before it stays listed (dist/
                   binds them until it is synthesized again and Argo CD syncs), with a warning on
                   stderr for each ("ended": its last day, in JSON)
+${CLUSTER_HELP}
+                  (each row then in a first column CLUSTERS, "clusters" in JSON: those that grant it)
 ${NO_BOOTSTRAP_HELP}
-Example: orgctl who-can create pods -n web`;
+Examples:
+  orgctl who-can create pods -n web
+  orgctl who-can get pods -n ml --cluster lga1`;
 
 interface Row {
   readonly subjectKind: string;
@@ -45,6 +53,27 @@ interface Row {
   readonly bootstrap?: true;
   /** The last day of the subject's access through this binding, when it is before the day asked (analysis/ended-access.ts). */
   readonly ended?: string;
+  /** The clusters whose objects grant it, when the clusters of the output do not all grant the same. */
+  readonly clusters?: readonly string[];
+}
+
+/**
+ * Each cluster's rows as one list: as they are when every cluster grants the same (one cluster: its
+ * own); else every row any grants, in the order first granted, with the clusters that grant it.
+ */
+export function clusterRows(each: readonly { readonly cluster: string; readonly rows: readonly Row[] }[]): Row[] {
+  const keyed = each.map((x) => x.rows.map((r) => JSON.stringify(r)));
+  if (keyed.every((k) => k.join('\n') === keyed[0]!.join('\n'))) return [...(each[0]?.rows ?? [])];
+  const found = new Map<string, { row: Row; clusters: string[] }>();
+  each.forEach(({ cluster, rows }, c) =>
+    rows.forEach((row, i) => {
+      const key = keyed[c]![i]!;
+      const at = found.get(key);
+      if (at) at.clusters.push(cluster);
+      else found.set(key, { row, clusters: [cluster] });
+    }),
+  );
+  return [...found.values()].map(({ row, clusters }) => ({ ...row, clusters }));
 }
 
 export const command = defineCommand({
@@ -58,6 +87,7 @@ export const command = defineCommand({
     format: ['text', 'json'],
     today: 'string',
     [NO_BOOTSTRAP_FLAG]: 'boolean',
+    [CLUSTER_FLAG]: 'string',
   },
   aliases: { n: 'namespace' },
   positionals: true,
@@ -76,57 +106,70 @@ export const command = defineCommand({
     const objectNamespace = url || t.namespaced ? '' : resourceQuestion(verb, t, {}).evaluatedIn;
     // One namespace (or none: ClusterRoleBindings only) is a question a partial read answers.
     const namespace = !t.namespaced ? objectNamespace : flags.namespace;
-    const { authz, dated } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const { authz, dated, byCluster } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
+      ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
       ...(namespace !== undefined ? { question: { namespace } } : {}),
     });
     checkVerb(verb, url, authz.set, namespace, `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
-    if (t.namespaced) warnUnknown(authz, io, { namespace: flags.namespace, dir: flags.dir ?? DEFAULT_OUTPUT_DIR });
+    if (t.namespaced)
+      warnUnknown(authz, io, {
+        namespace: flags.namespace,
+        dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
+        ...clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster),
+      });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));
-    // ClusterRoleBindings ('') reach every namespace: always part of the answer.
-    const scopes = !t.namespaced
-      ? objectNamespace
-        ? ['', objectNamespace]
-        : ['']
-      : flags.namespace !== undefined
-        ? ['', flags.namespace]
-        : ['', ...authz.namespacesWithBindings()];
-    const rows: Row[] = [];
-    const seen = new Set<string>();
     // The day is resolved only when someone's access has an end recorded.
     const today = dated?.byUsername.size ? resolveToday(todayFlag, io.env) : '';
     // Read (the folder's record) only when someone's access has an end recorded.
     const output = dated?.byUsername.size ? askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR) : undefined;
-    for (const scope of scopes) {
-      for (const b of scope
-        ? authz.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding')
-        : authz.bindingsFor('')) {
-        const role = authz.roleOf(b);
-        const i = role?.rules.findIndex(allows) ?? -1;
-        if (!role || i < 0) continue;
-        for (const s of b.subjects) {
-          const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
-          const ended = s.kind === 'User' && output ? endedBinding(b, s.name, dated, today, output) : undefined;
-          const row = {
-            subjectKind: s.kind,
-            subject,
-            namespace: b.namespace || '*',
-            binding: `${b.kind} ${b.name}`,
-            role: `${role.kind} ${role.name}`,
-            rule: `${i}: ${describeRule(role.rules[i]!)}`,
-            ...(isBootstrapAccess(b, role) ? { bootstrap: true as const } : {}),
-            ...(ended ? { ended: ended.until } : {}),
-          };
-          const key = JSON.stringify(row);
-          if (!seen.has(key)) {
-            seen.add(key);
-            rows.push(row);
-            if (ended) io.err(`warning: ${ended.warning}`);
+    /** The rows `a` (one cluster's Authorizer) grants, and the warning of each ended one. */
+    const rowsOf = (a: Authorizer): { rows: Row[]; warnings: string[] } => {
+      // ClusterRoleBindings ('') reach every namespace: always part of the answer.
+      const scopes = !t.namespaced
+        ? objectNamespace
+          ? ['', objectNamespace]
+          : ['']
+        : flags.namespace !== undefined
+          ? ['', flags.namespace]
+          : ['', ...a.namespacesWithBindings()];
+      const rows: Row[] = [];
+      const warnings: string[] = [];
+      const seen = new Set<string>();
+      for (const scope of scopes) {
+        for (const b of scope ? a.bindingsFor(scope).filter((x) => x.kind === 'RoleBinding') : a.bindingsFor('')) {
+          const role = a.roleOf(b);
+          const i = role?.rules.findIndex(allows) ?? -1;
+          if (!role || i < 0) continue;
+          for (const s of b.subjects) {
+            const subject = s.kind === 'ServiceAccount' ? `${s.namespace || b.namespace}:${s.name}` : s.name;
+            const ended = s.kind === 'User' && output ? endedBinding(b, s.name, dated, today, output) : undefined;
+            const row = {
+              subjectKind: s.kind,
+              subject,
+              namespace: b.namespace || '*',
+              binding: `${b.kind} ${b.name}`,
+              role: `${role.kind} ${role.name}`,
+              rule: `${i}: ${describeRule(role.rules[i]!)}`,
+              ...(isBootstrapAccess(b, role) ? { bootstrap: true as const } : {}),
+              ...(ended ? { ended: ended.until } : {}),
+            };
+            const key = JSON.stringify(row);
+            if (!seen.has(key)) {
+              seen.add(key);
+              rows.push(row);
+              if (ended) warnings.push(ended.warning);
+            }
           }
         }
       }
-    }
+      return { rows, warnings };
+    };
+    // Each cluster's own (R139-1): where they differ, each row says in which clusters it holds.
+    const each = [...(byCluster ?? new Map([['', authz]]))].map(([cluster, a]) => ({ cluster, ...rowsOf(a) }));
+    const rows = clusterRows(each);
+    for (const warning of new Set(each.flatMap((x) => x.warnings))) io.err(`warning: ${warning}`);
     if (flags.format === 'json') {
       io.out(JSON.stringify(rows, null, 2));
       return 0;
@@ -135,7 +178,10 @@ export const command = defineCommand({
       io.out(`nobody may ${verb} ${what}${flags.namespace ? ` in ${flags.namespace}` : ''}`);
       return 0;
     }
+    // Where the clusters differ, which grant each row comes first (kubectl asks one cluster).
+    const byClusters = rows.some((r) => r.clusters);
     const header: Row = {
+      clusters: ['CLUSTERS'],
       subjectKind: 'KIND',
       subject: 'SUBJECT',
       namespace: 'NAMESPACE',
@@ -146,6 +192,7 @@ export const command = defineCommand({
     io.out(
       table(
         [header, ...rows].map((r) => [
+          ...(byClusters ? [r.clusters?.join(',') ?? ''] : []),
           r.subjectKind,
           r.subject,
           r.namespace,

@@ -9,26 +9,39 @@ import { baseSpec, distOf } from '../review/scenarios.ts';
 
 const HAND = join(ROOT, 'test/fixtures/manifests');
 
+// ml is in lga1 only: a yes there is lga1's (ord1 says no: test/cluster-answers.test.ts).
 describe('orgctl can-i on dist/', () => {
   it.each([
     [['list', 'services', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
     [['create', 'services', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
     [['create', 'pods', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
     [['create', 'deployments.apps', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
-    [['delete', 'deployments.v1.apps', '-n', 'ml', '--as', 'frank@acme.io'], 'yes'],
+    [['delete', 'deployments.v1.apps', '-n', 'ml', '--as', 'frank@acme.io', '--cluster', 'lga1'], 'yes'],
     [['delete', 'deployments.v1.apps', '-n', 'ml', '--as', 'bob@acme.io'], 'no'],
     [['get', 'po/web-1', '-n', 'web', '--as', 'bob@acme.io'], 'yes'],
     [['get', 'pods', '--subresource', 'exec', '-n', 'web', '--as', 'bob@acme.io'], 'no'],
     [['get', 'pods', '-n', 'data', '--as', 'bob@acme.io'], 'no'],
     [['get', 'pods', '-n', 'data', '--as', 'mallory@acme.io'], 'no'],
-    [['delete', 'deploy', '-n', 'ml', '--as', 'frank@acme.io'], 'yes'],
+    [['delete', 'deploy', '-n', 'ml', '--as', 'frank@acme.io', '--cluster', 'lga1'], 'yes'],
     [['create', 'serviceaccounts/token', '-n', 'acme-system', '--as', 'alice@acme.io'], 'yes'],
     [['get', 'secrets', '-n', 'acme-system', '--as', 'dan@acme.io'], 'no'],
     [['get', 'secrets', '-n', 'data', '--as', 'dan@acme.io'], 'yes'],
     [['create', 'pods', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-ci-deploy'], 'yes'],
     [['create', 'pods', '-n', 'ml', '--as', 'system:serviceaccount:acme-system:token-ci-deploy'], 'no'],
     [['list', 'endpoints', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'yes'],
-    [['list', 'configmaps', '-n', 'ml', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'yes'],
+    [
+      [
+        'list',
+        'configmaps',
+        '-n',
+        'ml',
+        '--as',
+        'system:serviceaccount:acme-system:token-metrics-reader',
+        '--cluster',
+        'lga1',
+      ],
+      'yes',
+    ],
     [['list', 'configmaps', '-n', 'web', '--as', 'system:serviceaccount:acme-system:token-metrics-reader'], 'no'],
     [['get', 'nodes', '--as', 'alice@acme.io'], 'no'],
     [['get', '/healthz', '--as', 'alice@acme.io'], 'yes'],
