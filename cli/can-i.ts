@@ -308,7 +308,7 @@ export const command = defineCommand({
       const show = (line: string) => io.out(showHidden(line)); // a dump's names, on one line (R67-2)
       if (allowedDiffers || (flags.why && decisionsDiffer))
         for (const x of answers) {
-          io.out(`${x.cluster}: ${x.decision.allowed ? 'yes' : 'no'}`);
+          show(`${x.cluster}: ${x.decision.allowed ? 'yes' : 'no'}`);
           if (flags.why) for (const line of why(x.decision, allNamespaces, ruleTextOf(x.decision))) show(`  ${line}`);
         }
       else if (flags.why) for (const line of why(decision, allNamespaces, ruleText)) show(line);

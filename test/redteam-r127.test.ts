@@ -77,7 +77,9 @@ describe("R127-1: a ClusterRole named as the API server's own, in orgctl's outpu
     'system:basic-user',
   ])('ClusterRole %s with * on *: answered as what it gives, never as the bootstrap policy, and said', async (name) => {
     const dir = exampleDistCopy('orgctl-r127-', (d) => appendDocument(d, 'cluster', everythingRole(name)));
-    const canI = await run(['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--why', '--dir', dir]);
+    // Written in lga1's cluster shard: lga1's answer (ord1's role is the API server's own).
+    const lga1 = ['--dir', dir, '--cluster', 'lga1'];
+    const canI = await run(['can-i', 'delete', 'secrets', '-n', 'web', '--as', 'erin@acme.io', '--why', ...lga1]);
     expect(canI.stdout).toMatch(/^yes/);
     expect(canI.stdout).not.toMatch(/bootstrap/);
     expect(canI.stderr).toContain(`ClusterRole ${name} (`);

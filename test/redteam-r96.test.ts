@@ -88,7 +88,9 @@ describe("R96-2: a binding of web in data's shard, its namespace key quoted", ()
   });
 
   it("a guard: the same binding in web's own shard is answered yes by both (the quoted key is read)", async () => {
-    const { full, partial } = await bothReads(() => run([...ERIN_PODS, '--dir', withDocumentIn(WEB, quoted)]));
+    const { full, partial } = await bothReads(() =>
+      run([...ERIN_PODS, '--dir', withDocumentIn(WEB, quoted), '--cluster', 'lga1']),
+    );
     expect([full.code, full.stdout]).toEqual([0, 'yes']);
     expect(partial).toEqual(full);
   });
@@ -237,7 +239,7 @@ describe('R96-5: an RBAC object with a field the API server refuses', () => {
 describe('R96-6 (pinned): explain reads the declaration, not dist/', () => {
   it('a forged dist/: can-i says yes, explain lists only what the declaration grants, synth --check refuses the dist/', async () => {
     const dir = withDocumentIn(WEB, ERIN_FULL_IN_WEB);
-    expect((await run([...ERIN_PODS, '--dir', dir])).stdout).toBe('yes');
+    expect((await run([...ERIN_PODS, '--dir', dir, '--cluster', 'lga1'])).stdout).toBe('yes');
     const explained = await run(['explain', 'erin@acme.io', '-n', 'web']);
     expect(explained.code, explained.stderr).toBe(0);
     expect(explained.stdout).not.toMatch(/acme:r:full/);
