@@ -36,7 +36,7 @@ import {
 } from '../model/model.ts';
 import { expiryKey, MEMBERS_FILE, membershipListPattern, type MemberUser } from '../model/membership.ts';
 import { withinShardLimits } from '../model/rules.ts';
-import { byteLength, jsonAsIs } from '../model/text.ts';
+import { byteLength } from '../model/text.ts';
 import type { Membership } from '../analysis/membership.ts';
 import { isObj } from '../analysis/objects.ts';
 import type { RuleResult } from '../policies/change/context.ts';
@@ -64,6 +64,7 @@ import {
   SUBJECTS_LINE,
   surelyOneBinding,
   type SubjectRef,
+  userBytes,
 } from '../synth/render.ts';
 import { toYamlDocument, type FileDocuments } from '../synth/yaml.ts';
 import { declaredInFiles, HEAD_POLICIES, OUTPUT_PROOF } from './output-proof.ts';
@@ -398,16 +399,6 @@ interface Written {
   readonly entries: Map<string, string>;
   readonly bytes: Map<Obj, number>;
 }
-
-/**
- * A person's subject's bytes as the render counts them (refBytes: its JSON's), without the subject
- * object and JSON text made for each: for a name JSON writes as it is (jsonAsIs), an empty name's
- * bytes and one a character. The large bindings' people at L (a role of 2,958 in two parts) were a
- * subject object, a JSON text and a byte count each.
- */
-const EMPTY_USER_BYTES = refBytes({ kind: 'User', name: '' });
-const userBytes = (name: string): number =>
-  jsonAsIs(name) ? EMPTY_USER_BYTES + name.length : refBytes({ kind: 'User', name });
 
 /** Base's subject's bytes as the render counts them (refBytes; one object wherever one text is read). */
 function bytesOf(s: Obj, written: Written): number {
