@@ -325,8 +325,8 @@ function chunkBySize<T>(items: readonly T[], size: (t: T) => number, maxBytes: n
 
 /** What to do with each role a grant binds (eachRoleOfGrant). */
 interface GrantRoleVisitor {
-  /** A catalog level, and its place in the catalog (LEVEL_NUMBER): the ClusterRole `levelRoleName(org, level)`. */
-  level(level: string, number: number): void;
+  /** A catalog level (one LEVEL_NUMBER numbers): the ClusterRole `levelRoleName(org, level)`. */
+  level(level: string): void;
   /** A custom role the organization declares: the Role `customRoleName(org, name)`. */
   customRole(name: string): void;
   /** The grant's inline rules: the Role `customRoleName(org, user)`. */
@@ -357,15 +357,8 @@ function eachRoleOfGrant(
   customRoles: { has(name: string): boolean },
   visit: GrantRoleVisitor,
 ): void {
-  for (const l of g.levels) {
-    const n = LEVEL_NUMBER.get(l);
-    if (n !== undefined) visit.level(l, n);
-  }
-  for (const r of g.roles)
-    for (const l of roleLevels.get(r) ?? NO_ITEMS) {
-      const n = LEVEL_NUMBER.get(l);
-      if (n !== undefined) visit.level(l, n);
-    }
+  for (const l of g.levels) if (LEVEL_NUMBER.has(l)) visit.level(l);
+  for (const r of g.roles) for (const l of roleLevels.get(r) ?? NO_ITEMS) if (LEVEL_NUMBER.has(l)) visit.level(l);
   for (const c of g.customRoles) if (customRoles.has(c)) visit.customRole(c);
   if (g.rules.length) visit.rules();
 }
