@@ -219,11 +219,7 @@ interface BaseUsersIndex {
 }
 const baseUsersIndexed = new WeakMap<ReadonlyMap<string, MemberUser>, BaseUsersIndex>();
 
-function baseUsersIndex(input: ReviewInput): BaseUsersIndex {
-  return usersIndex(input.base.users);
-}
-
-function usersIndex(users: ReadonlyMap<string, MemberUser>): BaseUsersIndex {
+function baseUsersIndex(users: ReadonlyMap<string, MemberUser>): BaseUsersIndex {
   let index = baseUsersIndexed.get(users);
   if (!index) {
     const byLogin = new Map<string, MemberUser>();
@@ -243,11 +239,11 @@ function usersIndex(users: ReadonlyMap<string, MemberUser>): BaseUsersIndex {
  * index of base's users, not a list of every login lower-cased again (cli/review.ts warnLoginsMeant).
  */
 export const declaresLogin = (users: ReadonlyMap<string, MemberUser>, login: string): boolean =>
-  usersIndex(users).byLogin.has(loginKey(login));
+  baseUsersIndex(users).byLogin.has(loginKey(login));
 
 /** The base user whose GitHub login `login` is, whichever account holds it now. */
 const userByLogin = (input: ReviewInput, login: string): MemberUser | undefined =>
-  baseUsersIndex(input).byLogin.get(loginKey(login));
+  baseUsersIndex(input.base.users).byLogin.get(loginKey(login));
 
 /**
  * Why `login`, `u`'s, is held by another account than the one `u` declares (githubId), as GitHub
@@ -286,7 +282,7 @@ function baseUser(input: ReviewInput, login: string): MemberUser | undefined {
  */
 function renamedUser(input: ReviewInput, login: string): MemberUser | undefined {
   const ids = input.accountIds?.get(loginKey(login)) ?? [];
-  return ids.length === 1 ? (baseUsersIndex(input).byAccountId.get(ids[0]!) ?? undefined) : undefined;
+  return ids.length === 1 ? (baseUsersIndex(input.base.users).byAccountId.get(ids[0]!) ?? undefined) : undefined;
 }
 
 /** A login as a person gives it off GitHub (`orgctl review --approved-by LOGIN[:ID]`): its account's id when given. */
