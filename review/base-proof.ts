@@ -394,18 +394,12 @@ function entryOf(name: string, entries: Map<string, string>): string {
   return entry;
 }
 
-/** Added people's entries by name, and base's subjects' bytes (refBytes) by object: each made once a proof. */
-interface Written {
-  readonly entries: Map<string, string>;
-  readonly bytes: Map<Obj, number>;
-}
-
-/** Base's subject's bytes as the render counts them (refBytes; one object wherever one text is read). */
-function bytesOf(s: Obj, written: Written): number {
-  if (s.kind === 'User' && typeof s.name === 'string') return userBytes(s.name);
-  let n = written.bytes.get(s);
-  if (n === undefined) written.bytes.set(s, (n = refBytes(refOf(s))));
-  return n;
+/**
+ * Base's subject's bytes as the render counts them: a person's from the name (userBytes), any other
+ * subject's (a token's account: few) by refBytes.
+ */
+function bytesOf(s: Obj): number {
+  return s.kind === 'User' && typeof s.name === 'string' ? userBytes(s.name) : refBytes(refOf(s));
 }
 
 /**
@@ -454,13 +448,13 @@ function splicedBinding(
   baseDoc: Obj,
   added: readonly string[],
   removed: ReadonlySet<string>,
-  written: Written,
+  entries: Map<string, string>,
   /** The changes, in order, when known (walkedChange): else found among base's subjects. */
   found?: readonly SubjectChange[],
 ): string | undefined {
   const subjects = baseDoc.subjects as Obj[];
   const starts = entryStarts(baseText, subjects.length);
-  const changes = starts && (found ?? subjectChanges(subjects, { added, removed }, written.entries));
+  const changes = starts && (found ?? subjectChanges(subjects, { added, removed }, entries));
   if (!starts || !changes) return undefined;
   const pieces = [baseText.slice(0, starts[0])];
   let from = 0;
@@ -478,7 +472,7 @@ function splicedBinding(
   // Large: its subjects' bytes counted as the render counts them.
   let bytes = 0;
   for (const name of added) bytes += userBytes(name);
-  for (const s of subjects) if (!(s.kind === 'User' && removed.has(s.name as string))) bytes += bytesOf(s, written);
+  for (const s of subjects) if (!(s.kind === 'User' && removed.has(s.name as string))) bytes += bytesOf(s);
   return fitsOneBinding(bytes) ? text : undefined;
 }
 
@@ -493,7 +487,7 @@ function splicedBinding(
  * one entry per subject, when a removed person is not among base's, or when head's people take more
  * parts than base's (then the renderer writes it whole).
  */
-function splicedParts(base: RoleGroup, change: HoldersChange, written: Written): string[] | undefined {
+function splicedParts(base: RoleGroup, change: HoldersChange, entries: Map<string, string>): string[] | undefined {
   const { texts: baseTexts, docs: baseDocs } = base;
   const heads: string[] = [];
   const subjects: Obj[] = [];
@@ -510,11 +504,11 @@ function splicedParts(base: RoleGroup, change: HoldersChange, written: Written):
       texts.push(text.slice(starts[i], starts[i + 1]));
     }
   }
-  const changes = subjectChanges(subjects, change, written.entries);
+  const changes = subjectChanges(subjects, change, entries);
   if (!changes) return undefined;
   // Head's entries in the render's order, each with its bytes as the render counts them.
   const order: { readonly entry: string; readonly bytes: number }[] = [];
-  const keep = (i: number) => order.push({ entry: texts[i]!, bytes: bytesOf(subjects[i]!, written) });
+  const keep = (i: number) => order.push({ entry: texts[i]!, bytes: bytesOf(subjects[i]!) });
   let from = 0;
   for (const c of changes) {
     for (; from < c.at; from++) keep(from);
@@ -553,7 +547,7 @@ function newBinding(
   held: Held,
   namespace: string,
   render: RenderBindings,
-  written: Written,
+  entries: Map<string, string>,
 ): string | undefined {
   const [first] = held.users;
   if (first === undefined || held.accounts.size || group.texts.length !== 1) return undefined;
@@ -562,16 +556,21 @@ function newBinding(
   ]);
   if (one.length !== 1) return undefined;
   const others = [...held.users].slice(1);
-  return splicedBinding(toYamlDocument(one[0]!), one[0]!, others, new Set(), written);
+  return splicedBinding(toYamlDocument(one[0]!), one[0]!, others, new Set(), entries);
 }
 
 /**
  * A role base has, of the same kind, as orgctl writes it for head's people from base's text: one
  * part on either side, splicedBinding; parts on either, splicedParts. Undefined when neither applies.
  */
-function splicedRole(h: RoleGroup, b: RoleGroup, change: HoldersChange, written: Written): string[] | undefined {
-  if (h.texts.length > 1 || b.texts.length > 1) return splicedParts(b, change, written);
-  const one = splicedBinding(b.texts[0]!, b.docs[0]!, change.added, change.removed, written);
+function splicedRole(
+  h: RoleGroup,
+  b: RoleGroup,
+  change: HoldersChange,
+  entries: Map<string, string>,
+): string[] | undefined {
+  if (h.texts.length > 1 || b.texts.length > 1) return splicedParts(b, change, entries);
+  const one = splicedBinding(b.texts[0]!, b.docs[0]!, change.added, change.removed, entries);
   return one === undefined ? undefined : [one];
 }
 
@@ -592,8 +591,8 @@ function judgeNamespace(
     readonly namespaceSettings: Membership['namespaceSettings'];
     readonly order: (a: string, b: string) => number;
     readonly render: RenderBindings;
-    /** Entries and bytes written once a proof (splicedBinding, splicedParts). */
-    readonly written: Written;
+    /** Added people's entries by name, each made once a proof (entryOf: splicedBinding, splicedParts). */
+    readonly entries: Map<string, string>;
   },
 ): string | undefined {
   const [hg, bg] = [groupsOf(head, namespace), groupsOf(base, namespace)];
@@ -614,11 +613,11 @@ function judgeNamespace(
     let written: readonly string[] | undefined;
     // A level's one binding on both sides: who changed found by a walk beside base's (else read whole below).
     const role = h && b ? orgRoleOf(context.org, name) : undefined;
-    const walked = role?.kind === 'level' ? walkedChange(h!, b!, namespace, context.written.entries) : undefined;
+    const walked = role?.kind === 'level' ? walkedChange(h!, b!, namespace, context.entries) : undefined;
     if (walked && role?.kind === 'level') {
       const why = levelChangeReason(namespace, role.level, walked, context.members, adminsOnly);
       if (why) return why;
-      const one = splicedBinding(b!.texts[0]!, b!.docs[0]!, walked.added, walked.removed, context.written, walked.at);
+      const one = splicedBinding(b!.texts[0]!, b!.docs[0]!, walked.added, walked.removed, context.entries, walked.at);
       if (one !== undefined) written = [one];
     }
     if (!written) {
@@ -632,8 +631,8 @@ function judgeNamespace(
       // One part on either side, of the same kind of role: base's text with who changed spliced in;
       // a role new here, one part, of people only: the render of one of them with the others spliced
       // in; else (parts, tokens) every subject rendered by the renderer.
-      const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.written) : undefined;
-      const one = !b ? newBinding(h!, hh, namespace, context.render, context.written) : undefined;
+      const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.entries) : undefined;
+      const one = !b ? newBinding(h!, hh, namespace, context.render, context.entries) : undefined;
       written = spliced ?? (one !== undefined ? [one] : renderedTexts(h!, hh, namespace, context.render));
     }
     if (!sameTexts(written, h!.texts))
@@ -1084,7 +1083,7 @@ export function proveAgainstBase(input: {
     namespaceSettings: membership.namespaceSettings,
     order: bindingOrder(org),
     render: namespaceRoleBindings(org),
-    written: { entries: new Map<string, string>(), bytes: new Map<Obj, number>() },
+    entries: new Map<string, string>(),
   };
   for (const [namespace, c] of changed) {
     const why = judgeNamespace(namespace, c.head, c.base, context);
