@@ -334,6 +334,9 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 const sortedNames = (names: Iterable<string>): string[] => [...names].sort();
 
+/** Subjects by name (as in IndexedSubject), each with the scopes kept (`true`: all): AccessOptions.only. */
+export type OnlySubjects = ReadonlyMap<string, ReadonlySet<string> | true>;
+
 interface AccessOptions {
   /**
    * Bindings whose group access is shown once, on the group's own row, not merged into the cells of
@@ -344,7 +347,7 @@ interface AccessOptions {
    * Only these subjects (names as in IndexedSubject), in these scopes (`true`: all): a diff that
    * knows which cells a change can touch indexes only those. Absent: everything.
    */
-  readonly only?: ReadonlyMap<string, ReadonlySet<string> | true>;
+  readonly only?: OnlySubjects;
 }
 
 /**

@@ -10,7 +10,15 @@ import { MembershipLines, readMembership, type Membership, type OrgInfo } from '
 
 // Read with the snapshot, and declared apart (analysis/membership.ts) to load without it.
 export { MembershipLines, readMembership, type Membership, type OrgInfo };
-import { accessIndex, CellMaker, roleId, type AccessCell, type Contribution, type SubjectKind } from './access.ts';
+import {
+  accessIndex,
+  CellMaker,
+  roleId,
+  type AccessCell,
+  type Contribution,
+  type OnlySubjects,
+  type SubjectKind,
+} from './access.ts';
 import { Authorizer, exactServiceAccountOf, SA_PREFIX, serviceAccountUser } from './authorizer.ts';
 import {
   bySubject,
@@ -507,9 +515,7 @@ const subjectName = (s: SubjectObject, scope: string) =>
  * share gives both (objects.ts reads a list once), with the namespace it holds for. A
  * ServiceAccount named without a namespace is the binding's namespace's: asked each time.
  */
-function namesKept(
-  only: ReadonlyMap<string, ReadonlySet<string> | true>,
-): (b: BindingObject) => BindingObject | undefined {
+function namesKept(only: OnlySubjects): KeepBinding {
   let keep = NAMES_KEPT.get(only);
   if (keep) return keep;
   const scopesOf = bySubject((s) => only.get(subjectName(s, '')));
@@ -533,13 +539,12 @@ function namesKept(
   NAMES_KEPT.set(only, keep);
   return keep;
 }
-const NAMES_KEPT = new WeakMap<
-  ReadonlyMap<string, ReadonlySet<string> | true>,
-  (b: BindingObject) => BindingObject | undefined
->();
+const NAMES_KEPT = new WeakMap<OnlySubjects, KeepBinding>();
+/** A binding with only its kept subjects, or undefined when it names none (namesKept). */
+type KeepBinding = (b: BindingObject) => BindingObject | undefined;
 
 /** `bindings` as namesKept keeps them, in their order. */
-function keptOf(bindings: readonly BindingObject[], only: ReadonlyMap<string, ReadonlySet<string> | true>) {
+function keptOf(bindings: readonly BindingObject[], only: OnlySubjects) {
   const keep = namesKept(only);
   const out: BindingObject[] = [];
   for (const b of bindings) {
@@ -771,7 +776,7 @@ function snapshotOf(
   docs: readonly ManifestDoc[],
   membership: Membership,
   rbac: RbacSet,
-  only?: ReadonlyMap<string, ReadonlySet<string> | true>,
+  only?: OnlySubjects,
   byCluster = false,
   cells = new CellMaker(),
 ): Snapshot {
