@@ -6,6 +6,7 @@ import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
 import {
+  answeringClusters,
   checkVerb,
   CLUSTER_FLAG,
   CLUSTER_HELP,
@@ -176,11 +177,12 @@ export const command = defineCommand({
     if (flags.list) scope = flags.namespace ?? DEFAULT_NAMESPACE;
     else if (nonResource) scope = '';
     else if (parsed) scope = resourceQuestion(positionals[0]!, parsed.target, asked).evaluatedIn;
-    const { authz, dated, byCluster } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const read = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
     });
+    const { authz, dated, byCluster } = read;
 
     // Warnings name the cluster asked: another's bindings are not these.
     const bindingsOf = clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster);
@@ -233,7 +235,7 @@ export const command = defineCommand({
       ask = (a) => a.authorize(user, q.attrs);
     }
     // Each cluster answers for itself (R139-1): one Authorizer of several clusters' objects is none's.
-    const answers = [...(byCluster ?? new Map([['', authz]]))].map(([cluster, a]) => ({
+    const answers = answeringClusters(read).map(([cluster, a]) => ({
       cluster,
       a,
       decision: ask(a),

@@ -202,6 +202,11 @@ export interface RbacRead {
   readonly byCluster?: ReadonlyMap<string, Authorizer>;
 }
 
+/** What answers, cluster by cluster: each cluster's Authorizer, or the one read ('') when there is no split. */
+export const answeringClusters = (read: RbacRead): [string, Authorizer][] => [
+  ...(read.byCluster ?? new Map([['', read.authz]])),
+];
+
 /** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
 export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {}): Promise<RbacRead> {
   const { authz, datedOf, byCluster } = await readAuthorizer(dir, io, options, true);

@@ -9,6 +9,7 @@ import { endedBinding } from '../analysis/ended-access.ts';
 import { resolveToday } from '../model/model.ts';
 import { dateFlag } from './args.ts';
 import {
+  answeringClusters,
   checkVerb,
   CLUSTER_FLAG,
   CLUSTER_HELP,
@@ -106,11 +107,12 @@ export const command = defineCommand({
     const objectNamespace = url || t.namespaced ? '' : resourceQuestion(verb, t, {}).evaluatedIn;
     // One namespace (or none: ClusterRoleBindings only) is a question a partial read answers.
     const namespace = !t.namespaced ? objectNamespace : flags.namespace;
-    const { authz, dated, byCluster } = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const read = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
       ...(namespace !== undefined ? { question: { namespace } } : {}),
     });
+    const { authz, dated } = read;
     checkVerb(verb, url, authz.set, namespace, `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
     if (t.namespaced)
       warnUnknown(authz, io, {
@@ -167,7 +169,7 @@ export const command = defineCommand({
       return { rows, warnings };
     };
     // Each cluster's own (R139-1): where they differ, each row says in which clusters it holds.
-    const each = [...(byCluster ?? new Map([['', authz]]))].map(([cluster, a]) => ({ cluster, ...rowsOf(a) }));
+    const each = answeringClusters(read).map(([cluster, a]) => ({ cluster, ...rowsOf(a) }));
     const rows = clusterRows(each);
     for (const warning of new Set(each.flatMap((x) => x.warnings))) io.err(`warning: ${warning}`);
     if (flags.format === 'json') {
