@@ -182,7 +182,7 @@ export const command = defineCommand({
       ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
     });
-    const { authz, dated, byCluster } = read;
+    const { authz, dated } = read;
 
     // Warnings name the cluster asked: another's bindings are not these.
     const bindingsOf = clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster);
@@ -194,13 +194,13 @@ export const command = defineCommand({
         ...bindingsOf,
         ...(flags.namespace !== undefined ? { namespace } : {}),
       });
-      const rules = listAccess(byCluster?.values().next().value ?? authz, user, namespace);
       // One table is one cluster's: where the clusters' differ, which to list is asked (R139-1).
-      const lists = [...(byCluster ?? [])].map(([c, a]) => [c, JSON.stringify(listAccess(a, user, namespace))]);
-      if (new Set(lists.map(([, l]) => l)).size > 1)
+      const lists = answeringClusters(read).map(([cluster, a]) => ({ cluster, rules: listAccess(a, user, namespace) }));
+      if (lists.length > 1 && new Set(lists.map((l) => JSON.stringify(l.rules))).size > 1)
         throw new UsageError(
-          `${user.name} may do different things in ${namespace} in the clusters of ${flags.dir ?? DEFAULT_OUTPUT_DIR} (${lists.map(([c]) => c).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
+          `${user.name} may do different things in ${namespace} in the clusters of ${flags.dir ?? DEFAULT_OUTPUT_DIR} (${lists.map((l) => l.cluster).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
         );
+      const { rules } = lists[0]!;
       if (json) io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace, rules }, null, 2));
       else io.out(await tabwriter([...(flags['no-headers'] ? [] : [LIST_HEADER]), ...rules.map(listRow)]));
       return 0;
