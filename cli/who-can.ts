@@ -62,13 +62,16 @@ interface Row {
  * Each cluster's rows as one list: as they are when every cluster grants the same (one cluster: its
  * own); else every row any grants, in the order first granted, with the clusters that grant it.
  */
-export function clusterRows(each: readonly { readonly cluster: string; readonly rows: readonly Row[] }[]): Row[] {
-  const keyed = each.map((x) => x.rows.map((r) => JSON.stringify(r)));
-  if (keyed.every((k) => k.join('\n') === keyed[0]!.join('\n'))) return [...(each[0]?.rows ?? [])];
+function clusterRows(
+  each: readonly { readonly cluster: string; readonly rows: readonly Row[]; readonly keys: readonly string[] }[],
+): Row[] {
+  // One cluster (or --cluster): its rows, nothing to compare them with.
+  const first = each.length > 1 ? each[0]!.keys.join('\n') : '';
+  if (each.length < 2 || each.every((x) => x.keys.join('\n') === first)) return [...(each[0]?.rows ?? [])];
   const found = new Map<string, { row: Row; clusters: string[] }>();
-  each.forEach(({ cluster, rows }, c) =>
+  each.forEach(({ cluster, rows, keys }) =>
     rows.forEach((row, i) => {
-      const key = keyed[c]![i]!;
+      const key = keys[i]!;
       const at = found.get(key);
       if (at) at.clusters.push(cluster);
       else found.set(key, { row, clusters: [cluster] });
@@ -126,8 +129,8 @@ export const command = defineCommand({
     const today = dated?.byUsername.size ? resolveToday(todayFlag, io.env) : '';
     // Read (the folder's record) only when someone's access has an end recorded.
     const output = dated?.byUsername.size ? askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR) : undefined;
-    /** The rows `a` (one cluster's Authorizer) grants, and the warning of each ended one. */
-    const rowsOf = (a: Authorizer): { rows: Row[]; warnings: string[] } => {
+    /** The rows `a` (one cluster's Authorizer) grants, each's JSON (what tells rows apart), and the warning of each ended one. */
+    const rowsOf = (a: Authorizer): { rows: Row[]; keys: string[]; warnings: string[] } => {
       // ClusterRoleBindings ('') reach every namespace: always part of the answer.
       const scopes = !t.namespaced
         ? objectNamespace
@@ -137,6 +140,7 @@ export const command = defineCommand({
           ? ['', flags.namespace]
           : ['', ...a.namespacesWithBindings()];
       const rows: Row[] = [];
+      const keys: string[] = [];
       const warnings: string[] = [];
       const seen = new Set<string>();
       for (const scope of scopes) {
@@ -161,12 +165,13 @@ export const command = defineCommand({
             if (!seen.has(key)) {
               seen.add(key);
               rows.push(row);
+              keys.push(key);
               if (ended) warnings.push(ended.warning);
             }
           }
         }
       }
-      return { rows, warnings };
+      return { rows, keys, warnings };
     };
     // Each cluster's own (R139-1): where they differ, each row says in which clusters it holds.
     const each = answeringClusters(read).map(([cluster, a]) => ({ cluster, ...rowsOf(a) }));
