@@ -132,7 +132,7 @@ export const CLUSTER_HELP = `  --${CLUSTER_FLAG} NAME  answer from cluster NAME'
  * The clusters of orgctl's output in `dir`: its folders holding a cluster shard (argocd/ holds
  * none), sorted. None for a folder of any other manifests (a dump is one cluster's).
  */
-export function clustersOf(dir: string): string[] {
+function clustersOf(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory() && existsSync(join(dir, shardFile(e.name, CLUSTER_SHARD))))
@@ -148,7 +148,7 @@ export function clustersOf(dir: string): string[] {
  * server holds (each Argo CD Application applies one cluster's folder). Namespaces, service accounts
  * and problems are kept whole: they only word warnings.
  */
-export function ofCluster(read: RbacSet, dir: string, cluster: string): RbacSet {
+function ofCluster(read: RbacSet, dir: string, cluster: string): RbacSet {
   const folder = join(dir, cluster) + sep;
   const inIt = (o: { readonly from: { readonly file: string } }) => o.from.file.startsWith(folder);
   return { ...read, roles: read.roles.filter(inIt), bindings: read.bindings.filter(inIt) };
