@@ -1,7 +1,7 @@
 import { type Authorizer, userInfo, type Decision, type ResourceAttributes } from '../analysis/authorizer.ts';
 import { bootstrapNote, isBootstrapAccess } from '../analysis/bootstrap.ts';
 import { combineResourceGroup, goList, listAccess, type ListedRule } from '../analysis/rules-review.ts';
-import { endedAnswer, type EndedAccess } from '../analysis/ended-access.ts';
+import { type AskedOutput, endedAnswer, type EndedAccess } from '../analysis/ended-access.ts';
 import { dateFlag } from './args.ts';
 import { defineCommand } from './command.ts';
 import { UsageError } from '../model/errors.ts';
@@ -244,19 +244,14 @@ export const command = defineCommand({
     // What is printed when the clusters agree: theirs; else the first that says no.
     const { decision } = answers.find((x) => x.decision.allowed === allowed)!;
     // A yes only a binding whose grant has ended gives (non-resource URLs: ClusterRoleBindings, never dated).
-    // The day is resolved only for someone whose access has an end recorded.
-    const endedOf = (a: Authorizer, d: Decision): EndedAccess | undefined =>
-      attrs && dated?.byUsername.has(user.name)
-        ? endedAnswer(
-            a,
-            user,
-            attrs,
-            d,
-            dated,
-            resolveToday(today, io.env),
-            askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR),
-          )
-        : undefined;
+    // The day is resolved, and the folder's record read, only for someone whose access has an end
+    // recorded, and once whichever clusters say yes.
+    let endedAsked: { readonly today: string; readonly output: AskedOutput } | undefined;
+    const endedOf = (a: Authorizer, d: Decision): EndedAccess | undefined => {
+      if (!attrs || !dated?.byUsername.has(user.name)) return undefined;
+      endedAsked ??= { today: resolveToday(today, io.env), output: askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR) };
+      return endedAnswer(a, user, attrs, d, dated, endedAsked.today, endedAsked.output);
+    };
     const endings = answers.flatMap((x) => {
       const e = x.decision.allowed ? endedOf(x.a, x.decision) : undefined;
       return e ? [e] : [];
