@@ -268,16 +268,18 @@ async function readAuthorizer(
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
   const answering = partial && authorizer(partial.rbac);
-  const answeringEach = partial && perCluster(partial.rbac);
   if (
     answering &&
     !answering.bindingsWithoutRole().length &&
-    ![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length) &&
     !rewrittenBootstrapRoles(partial.rbac).length &&
     !partial.rbac.roles.some((r) => r.aggregation || gatheredOf(r))
   ) {
-    io.progress?.('');
-    return { authz: answering, datedOf: () => partial.dated, ...(answeringEach ? { byCluster: answeringEach } : {}) };
+    // Each cluster's Authorizer only for a read the checks above let answer.
+    const answeringEach = perCluster(partial.rbac);
+    if (![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length)) {
+      io.progress?.('');
+      return { authz: answering, datedOf: () => partial.dated, ...(answeringEach ? { byCluster: answeringEach } : {}) };
+    }
   }
   const { read, problems, datedOf, orgctl } = await fullRead(dir, dated);
   io.progress?.('');
