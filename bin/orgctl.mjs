@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // orgctl's sources are TypeScript, run without a build step. The first run bundles them and
 // their dependencies with esbuild into node_modules/.cache (keyed by the sizes, times and inodes of
-// the sources, the install's record and each package file bundled); later runs load that plain
+// the sources, the install's record and each other file bundled); later runs load that plain
 // JavaScript, which starts several times faster than transpiling on every run. The bundle is two CommonJS scripts (the
 // CLI, and apart the packages few commands run), compiled through V8's code cache: each
 // command's first run keeps the code V8 compiled for it beside the bundle, and its later runs read
@@ -86,10 +86,11 @@ function sourcesFingerprint() {
 }
 
 /**
- * The bundle's folder name: the sources' fingerprint and the stat of every file of the installed
- * packages the bundle of those sources was made from (`files`, listed beside it by the build). npm
- * records an install in node_modules/.package-lock.json, but a package patched in place afterwards
- * (patch-package, a fix edited by hand) is not an install: its files' stats say it (red team R73-3).
+ * The bundle's folder name: the sources' fingerprint and the stat of every other file the bundle of
+ * those sources was made from (`files`, listed beside it by the build: the installed packages', and
+ * any esbuild read elsewhere, filesNotFingerprinted). npm records an install in
+ * node_modules/.package-lock.json, but a package patched in place afterwards (patch-package, a fix
+ * edited by hand) is not an install: its files' stats say it (red team R73-3).
  */
 function bundleName(sources, files) {
   const hash = createHash('sha256').update(`${sources}\n`);
@@ -156,12 +157,25 @@ async function changedSince(since) {
   return (f) => mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, since);
 }
 
-/** The installed packages' files an esbuild build read (its metafile), by their full path: orgctl's own sources are the fingerprint's. */
-const packageFilesRead = (metafile) =>
-  Object.keys(metafile.inputs)
+/**
+ * The files an esbuild build read (its metafile) that the fingerprint's walk does not state, by their
+ * full path: the installed packages', and any other esbuild loaded by its real path, outside orgctl's
+ * source folders (a source folder that is a link to one elsewhere is not walked, only stated: an
+ * edit in place of a file in it changed no stat the bundle was named by, R141-2).
+ */
+const filesNotFingerprinted = (metafile) => {
+  const fingerprinted = isFingerprinted();
+  return Object.keys(metafile.inputs)
     .filter((p) => !p.startsWith('<'))
     .map((p) => resolve(p))
-    .filter((p) => p.split(sep).includes('node_modules') && !SOURCES.some((d) => p.startsWith(join(root, d, sep))));
+    .filter((p) => !fingerprinted(p));
+};
+
+/** A test of a file's full path (as esbuild names it: real, or through the root's link): is it one the fingerprint's walk states? */
+function isFingerprinted() {
+  const roots = [...new Set([root, realpathSync(root)])];
+  return (p) => roots.some((r) => p === join(r, 'package.json') || SOURCES.some((d) => p.startsWith(join(r, d, sep))));
+}
 
 // Bundles of earlier sources or package files: removed once they are an hour old (a run may still be
 // using one). Only this script's own folders (a bundle's name, or one being built): not the declarations' cache.
@@ -226,9 +240,7 @@ const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 
 function loadedSources() {
   const digests = new Map();
   const unhashed = [];
-  const roots = [...new Set([root, realpathSync(root)])];
-  const own = (p) =>
-    roots.some((r) => p === join(r, 'package.json') || SOURCES.some((d) => p.startsWith(join(r, d, sep))));
+  const own = isFingerprinted();
   const plugin = {
     name: 'orgctl-sources',
     setup(build) {
@@ -316,7 +328,7 @@ async function bundled() {
       external: EXTERNAL,
       metafile: true,
     });
-    const read = [...new Set([cli, apart].flatMap((b) => packageFilesRead(b.metafile)))].sort();
+    const read = [...new Set([cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile)))].sort();
     // A package's file changed while it was bundled (a clock tick of the file system's before its
     // start, or later): its stat now may not be of what was read, so this bundle is run once and
     // not kept under it (pruned later, as an interrupted build is). Only when building: imported here.
