@@ -172,6 +172,15 @@ export function exampleDistCopy(prefix?: string, change: (dir: string) => void =
   return dir;
 }
 
+/** Edits the text of `file` in the folder `dir` (asserted to change it). */
+export function editIn(dir: string, file: string, change: (text: string) => string): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  const edited = change(text);
+  expect(edited, file).not.toBe(text);
+  writeFileSync(path, edited);
+}
+
 /** exampleDistCopy with each cluster's cluster shard passed through `edit` (asserted to change it). */
 export const exampleClusterShardsEdited = (prefix: string, edit: (text: string) => string): string =>
   exampleDistCopy(prefix, (dir) => {

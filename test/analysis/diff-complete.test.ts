@@ -8,21 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../report/markdown.ts';
 import type { AccessDiff } from '../../analysis/diff.ts';
-import { ROOT, run, tempDir, exampleDistCopy } from '../helpers.ts';
+import { editIn, ROOT, run, tempDir, exampleDistCopy } from '../helpers.ts';
 
 /** A copy of orgctl's own dist/, to edit. */
 function distCopy(): string {
   const dir = exampleDistCopy();
   return dir;
-}
-
-/** Edits a file of `dist` (the edit must change it). */
-function edit(dist: string, file: string, change: (text: string) => string): void {
-  const path = join(dist, file);
-  const text = readFileSync(path, 'utf8');
-  const edited = change(text);
-  expect(edited, file).not.toBe(text);
-  writeFileSync(path, edited);
 }
 
 const append = (extra: string) => (text: string) => `${text}${text.endsWith('---\n') ? '' : '---\n'}${extra}`;
@@ -56,7 +47,7 @@ describe('the diff says every gain', () => {
   it("a ClusterRole edited in one cluster's copy only (the other cluster's read last): it said No change in access", async () => {
     const head = distCopy();
     // acme:r:pods in lga1 allows everything; ord1's copy is as orgctl writes it.
-    edit(head, 'lga1/cluster/resources.yaml', (text) => {
+    editIn(head, 'lga1/cluster/resources.yaml', (text) => {
       const at = text.indexOf('  name: acme:r:pods\n');
       const rules = text.indexOf('rules:\n', at);
       return `${text.slice(0, rules)}rules:\n- apiGroups:\n  - "*"\n  resources:\n  - "*"\n  verbs:\n  - "*"\n${text.slice(text.indexOf('---', rules))}`;
@@ -71,7 +62,7 @@ describe('the diff says every gain', () => {
     const ml = readFileSync(join(head, 'lga1/shard-28/resources.yaml'), 'utf8');
     const at = ml.indexOf('  name: acme:r:full\n  namespace: ml\n');
     const binding = ml.slice(ml.lastIndexOf('apiVersion:', at), ml.indexOf('---', at));
-    edit(head, 'ord1/shard-29/resources.yaml', append(binding));
+    editIn(head, 'ord1/shard-29/resources.yaml', append(binding));
     // Since R89-3 no reader takes an object outside the shard orgctl places it in (kubectl applies it
     // wherever it is written): the diff refuses it, naming it, where it once said the gains.
     const r = await run(['diff', '--base', join(ROOT, 'dist'), '--head', head]);
@@ -86,8 +77,8 @@ describe('the diff says every gain', () => {
     const role =
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cleanup\nrules:\n- apiGroups:\n  - ""\n  - apps\n  resources:\n  - deployments\n  - persistentvolumeclaims\n  - services\n  verbs:\n  - delete\n  - deletecollection\n';
     for (const cluster of ['lga1', 'ord1']) {
-      edit(head, `${cluster}/cluster/resources.yaml`, append(role));
-      edit(
+      editIn(head, `${cluster}/cluster/resources.yaml`, append(role));
+      editIn(
         head,
         `${cluster}/shard-05/resources.yaml`,
         append(roleBinding('data', 'cleanup', 'cleanup', user('dan@acme.io'))),
@@ -112,12 +103,12 @@ describe('the diff says every gain', () => {
     const [base, head] = [distCopy(), distCopy()];
     // The User is another identity than the token (whose username is system:serviceaccount:...), on both sides.
     for (const side of [base, head])
-      edit(
+      editIn(
         side,
         'lga1/shard-28/resources.yaml',
         append(roleBinding('ml', 'x-user', 'acme:r:pods', user('acme-system:token-ci-deploy'))),
       );
-    edit(
+    editIn(
       head,
       'lga1/shard-28/resources.yaml',
       append(roleBinding('ml', 'x-sa', 'acme:w:full', serviceAccount('acme-system', 'token-ci-deploy'))),
@@ -129,7 +120,7 @@ describe('the diff says every gain', () => {
   it('a Group named as a member (dan@acme.io) given w:full: it said No change in access', async () => {
     const head = distCopy();
     for (const cluster of ['lga1', 'ord1'])
-      edit(
+      editIn(
         head,
         `${cluster}/shard-05/resources.yaml`,
         append(
@@ -150,7 +141,7 @@ describe('the diff says every gain', () => {
     const ivan =
       '  name: acme:w:ingresses\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ivan@acme.io\n';
     for (const cluster of ['lga1', 'ord1'])
-      edit(head, `${cluster}/shard-05/resources.yaml`, (text) =>
+      editIn(head, `${cluster}/shard-05/resources.yaml`, (text) =>
         text.replace(
           ivan,
           `${ivan}- apiGroup: rbac.authorization.k8s.io\n  kind: Group\n  name: system:authenticated\n`,
@@ -163,10 +154,10 @@ describe('the diff says every gain', () => {
   it("a member's record removed while their username is still bound, and bound to more: it said bob leaves and loses what he keeps", async () => {
     const head = distCopy();
     for (const cluster of ['lga1', 'ord1']) {
-      edit(head, `${cluster}/cluster/resources.yaml`, (text) =>
+      editIn(head, `${cluster}/cluster/resources.yaml`, (text) =>
         text.replace(/ {4}\{"email":"bob@acme\.io"[^\n]*\n/, ''),
       );
-      edit(
+      editIn(
         head,
         `${cluster}/shard-05/resources.yaml`,
         append(roleBinding('data', 'x-bob', 'acme:w:full', user('bob@acme.io'))),
@@ -231,7 +222,7 @@ describe('the rules read access held through another scope as in its namespaces 
   it("a NetworkPolicy writer in web is a weakened guard rail when the clusters' copies differ (each cluster read apart)", async () => {
     const { base, head } = await sides();
     // A label on lga1's copy of a ClusterRole only: the copies differ, so each cluster is read apart.
-    edit(head, 'lga1/cluster/resources.yaml', (text) => text.replace(/(\n {2}name: acme:r:pods\n)/, '\n    a: b$1'));
+    editIn(head, 'lga1/cluster/resources.yaml', (text) => text.replace(/(\n {2}name: acme:r:pods\n)/, '\n    a: b$1'));
     const r = await reviewedByAlice(base, head);
     expect(r.stdout).toMatch(weakened);
     expect(r.stdout).toMatch(/\| `guard-rails` \| ❌ \|/);
@@ -244,7 +235,7 @@ describe('the rules read access held through another scope as in its namespaces 
     const crb =
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: sneaky\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: acme:w:networkpolicies\nsubjects:\n' +
       user('eve@evil.example');
-    for (const cluster of ['lga1', 'ord1']) edit(head, `${cluster}/cluster/resources.yaml`, append(crb));
+    for (const cluster of ['lga1', 'ord1']) editIn(head, `${cluster}/cluster/resources.yaml`, append(crb));
     const r = await reviewedByAlice(base, head);
     // Since R89-1 the strict reader refuses a ClusterRoleBinding (orgctl writes none; the AppProject
     // refuses it) before any rule: the review exits 2 naming it, where guard-rails once failed.
