@@ -194,11 +194,30 @@ interface Permission {
   readonly bootstrap: boolean;
 }
 
+/**
+ * The clusters namespace `ns` is placed in, when the declaration places it in some of the
+ * organization's clusters only (acme's ml: lga1): access there holds in those only, its RoleBindings
+ * being rendered nowhere else. Undefined for a namespace in every cluster, or not declared (the
+ * system namespace is in every cluster).
+ */
+function placedOnly(model: OrgModel, ns: string): { clusters: readonly string[]; text: string } | undefined {
+  const placed = model.namespaces.find((n) => n.name === ns)?.clusters ?? [];
+  const not = model.clusters.filter((c) => !placed.includes(c));
+  if (!placed.length || !not.length) return undefined;
+  const plural = (list: readonly string[]) => `${list.length > 1 ? 'clusters' : 'cluster'} ${list.join(', ')}`;
+  return { clusters: placed, text: `in ${plural(placed)} only: ${ns} is not placed in ${not.join(', ')}` };
+}
+
 interface SubjectExplanation {
   /** `users/bob@acme.io`, `tokens/ci-deploy`. */
   readonly subject: string;
   /** Its permissions where the organization grants any, by namespace (bootstrap access apart). */
-  readonly namespaces: readonly { readonly namespace: string; readonly permissions: readonly Permission[] }[];
+  readonly namespaces: readonly {
+    readonly namespace: string;
+    /** The clusters it holds in, when the namespace is placed in some only (placedOnly). */
+    readonly clusters?: readonly string[];
+    readonly permissions: readonly Permission[];
+  }[];
   /** What it holds as every authenticated user does, in every namespace: listed once. */
   readonly bootstrap: readonly Permission[];
   /** Why the declaration binds it to nothing, when it does (then nothing else is listed). */
@@ -229,7 +248,7 @@ export function explainSubjectData(
 ): SubjectExplanation {
   if (who.boundToNothing)
     return { subject: who.label, namespaces: [], bootstrap: [], boundToNothing: who.boundToNothing };
-  const namespaces: { namespace: string; permissions: Permission[] }[] = [];
+  const namespaces: { namespace: string; clusters?: readonly string[]; permissions: Permission[] }[] = [];
   for (const ns of namespace !== undefined ? [namespace] : authz.namespacesWithBindings()) {
     const seen = new Set<string>();
     const permissions: Permission[] = [];
@@ -239,7 +258,9 @@ export function explainSubjectData(
       seen.add(id);
       permissions.push(permission(model, who, e.binding, e.role));
     }
-    if (permissions.length) namespaces.push({ namespace: ns, permissions });
+    const placed = placedOnly(model, ns);
+    if (permissions.length)
+      namespaces.push({ namespace: ns, ...(placed ? { clusters: placed.clusters } : {}), permissions });
   }
   const seen = new Set<string>();
   const bootstrap: Permission[] = [];
@@ -262,10 +283,10 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
   const x = explainSubjectData(model, authz, who, namespace);
   const where = namespace !== undefined ? ` in ${namespace}` : '';
   if (x.boundToNothing) return [`${x.subject} holds nothing${where}: ${x.boundToNothing}`];
-  const lines = x.namespaces.flatMap(({ namespace: ns, permissions }) => [
-    `${x.subject} in ${ns}:`,
-    ...permissions.flatMap(permissionLines),
-  ]);
+  const lines = x.namespaces.flatMap(({ namespace: ns, permissions }) => {
+    const placed = placedOnly(model, ns);
+    return [`${x.subject} in ${ns}${placed ? ` (${placed.text})` : ''}:`, ...permissions.flatMap(permissionLines)];
+  });
   if (!lines.length) {
     // A namespace for admins only holds nothing of anyone else's: say so, not only that nothing is there.
     const closed =
@@ -317,6 +338,8 @@ interface DecidedBy {
 interface RequestExplanation {
   readonly allowed: boolean;
   readonly by?: DecidedBy;
+  /** The clusters an allowed request is allowed in, when its RoleBinding's namespace is placed in some only (placedOnly). */
+  readonly clusters?: readonly string[];
   /** For people: the answer, then why. */
   readonly lines: string[];
 }
@@ -405,14 +428,18 @@ export function explainRequest(
   const undeclared = who.tokenId === undefined ? undeclaredReason(ruleOf(req), model.safeCustomResources) : undefined;
   const reserved = reservedReason(req) ?? (undeclared ? { text: undeclared, specific: true } : undefined);
   if (d.allowed && d.by) {
+    // A RoleBinding is rendered only in the clusters its namespace is placed in.
+    const placed = d.by.binding.namespace ? placedOnly(model, d.by.binding.namespace) : undefined;
     return {
       allowed: true,
       by: decidedBy(model, who, d.by),
+      ...(placed ? { clusters: placed.clusters } : {}),
       lines: [
         `yes: ${who.label} may ${what}`,
         `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`,
         `  via ${bindingText(d.by.binding, d.by.role)}`,
         ...declaredBy(model, who, d.by.binding, d.by.role).map((x) => `  declared by ${x}`),
+        ...(placed ? [`  ${placed.text}`] : []),
         // A user who is not an admin holding it: say so (synthesis refuses such grants; a hand-written binding may not).
         ...(who.email && !isAdmin && reserved ? [`  warning: ${reserved.text}`] : []),
       ],

@@ -167,6 +167,7 @@ export const command = defineCommand({
             subject: who.label,
             request,
             ...(answer.by ? { by: answer.by } : {}),
+            ...(answer.clusters ? { clusters: answer.clusters } : {}),
             lines: answer.lines,
           },
           null,
