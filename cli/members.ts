@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParsedArgs } from './args.ts';
 import { defineCommand } from './command.ts';
@@ -9,7 +8,7 @@ import { table } from './who-can.ts';
 import { dateFlag } from './args.ts';
 import { datedRole } from '../analysis/ended-access.ts';
 import { daysBetween, isExpired, resolveToday } from '../model/model.ts';
-import { DEFAULT_OUTPUT_DIR, readWhole } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
 
 const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--today YYYY-MM-DD] [--format text|json]
 
@@ -51,12 +50,26 @@ function temporaryAccessRows(m: MembershipData, today: string): string[][] {
 
 /** DIR/members.json as text: what synthesis wrote for other systems to read. */
 export function readMembersText(dir: string): string {
+  return readMembers(dir, false)!;
+}
+
+/** DIR/members.json as text, or undefined when there is none (no output there yet). */
+export function membersTextIfAny(dir: string): string | undefined {
+  return readMembers(dir, true);
+}
+
+/** The one reader of DIR/members.json: `missingOk`, undefined when it does not exist. */
+function readMembers(dir: string, missingOk: boolean): string | undefined {
   const file = join(dir, MEMBERS_FILE);
   // Missing between the two renames of a synthesis swapping dist/ in: read again (R101-1).
   return readWhole(dir, () => {
     try {
-      return readFileSync(file, 'utf8');
-    } catch {
+      // By one open, a regular file only: a link or FIFO put there is refused, never followed or
+      // waited on (R107-2); orgctl writes none there.
+      return readBytesInto(file).toString('utf8');
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      if (missingOk && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new InputError(`${file} cannot be read: run orgctl synth first, or give --dir`);
     }
   });

@@ -11,8 +11,15 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync }
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError, whyUnread } from '../model/errors.ts';
-import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
-import { BRANCH_PREFIX, DEFAULT_ARGOCD_REVISION, GITHUB_EXPRESSION } from '../policies/org/argocd-source.ts';
+import { MEMBERS_FILE } from '../model/membership.ts';
+import {
+  badRevision,
+  BRANCH_PREFIX,
+  DEFAULT_ARGOCD_REVISION,
+  GITHUB_EXPRESSION,
+} from '../policies/org/argocd-source.ts';
+import { membershipDataOf } from '../analysis/membership.ts';
+import { membersTextIfAny } from './members.ts';
 import { defineCommand } from './command.ts';
 import { folderAbove } from './paths.ts';
 import { readAtMost } from './file-stamp.ts';
@@ -122,33 +129,40 @@ const asTemplate = (name: string, text: string): string =>
 
 /**
  * The branch the repository's Argo CD follows, as its dist/members.json says (data: nothing of the
- * repository runs): `delivery.argocd.revision` without `refs/heads/`. The default branch's
- * (`main`) without a dist/ yet, or with no delivery declared: orgctl then knows no other, `init`
- * makes the repository's branch `main`, and Argo CD's own default revision is that branch too.
+ * repository runs; read by the one reader of that file): `delivery.argocd.revision` without
+ * `refs/heads/`. The default branch's (`main`) without a dist/ yet, or with no delivery declared:
+ * orgctl then knows no other, `init` makes the repository's branch `main`, and Argo CD's own
+ * default revision is that branch too. Anything else is refused, saying what to set: orgctl writes
+ * a revision wherever it writes Argo CD, and only a branch by its full name (argocd-source), so a
+ * guess would be a check workflow that runs on pushes to no branch Argo CD follows.
  */
 function repositoryBranch(repo: string): string {
-  const file = join(repo, 'dist', MEMBERS_FILE);
-  if (!existsSync(file)) return DEFAULT_BRANCH;
-  let revision: unknown;
+  const dist = join(repo, 'dist');
+  const file = join(dist, MEMBERS_FILE);
+  const again = 'run orgctl synth, then orgctl workflows again';
+  let text: string | undefined;
   try {
-    const read = readAtMost(file, Number.POSITIVE_INFINITY, true);
-    if (!Buffer.isBuffer(read)) throw new Error('not a file');
-    revision = (JSON.parse(read.toString('utf8')) as Partial<MembershipData>).organization?.argocd?.revision;
+    text = membersTextIfAny(dist);
   } catch (e) {
-    throw new InputError(
-      `${file}: cannot read the branch Argo CD follows (${whyUnread(e)}): run orgctl synth, then orgctl workflows again`,
-    );
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${file}: cannot read the branch Argo CD follows (${whyUnread(e)}): ${again}`);
   }
-  if (revision === undefined) return DEFAULT_BRANCH;
-  if (typeof revision !== 'string' || !revision.startsWith(BRANCH_PREFIX) || /[\x00-\x20\x7f]/.test(revision))
+  if (text === undefined) return DEFAULT_BRANCH;
+  const members = membershipDataOf(text);
+  if (!members) throw new InputError(`${file} is not the membership data orgctl writes: ${again}`);
+  const argocd: unknown = members.organization.argocd;
+  if (argocd === undefined) return DEFAULT_BRANCH;
+  const revision: unknown = (argocd as { revision?: unknown } | null)?.revision;
+  if (revision === undefined)
     throw new InputError(
-      `${file}: organization.argocd.revision ${JSON.stringify(revision)} is not a branch by its full name (refs/heads/BRANCH): the check workflow proves dist/ on pushes to the branch Argo CD follows; run orgctl synth (argocd-source says what it allows), then orgctl workflows again`,
+      `${file}: organization.argocd has no revision (orgctl writes there the branch Argo CD follows, ${DEFAULT_ARGOCD_REVISION} unless delivery.argocd.revision says another): ${again}`,
     );
-  const branch = revision.slice(BRANCH_PREFIX.length);
-  const problem = pushBranchProblem(branch);
-  if (problem !== undefined)
-    throw new InputError(`${file}: organization.argocd.revision ${JSON.stringify(revision)} ${problem}`);
-  return branch;
+  const bad = typeof revision === 'string' ? badRevision(revision) : undefined;
+  if (typeof revision !== 'string' || bad || /[\x00-\x20\x7f]/.test(revision))
+    throw new InputError(
+      `${file}: organization.argocd.revision ${JSON.stringify(revision)} is not a branch by its full name (refs/heads/BRANCH)${bad ? `: it ${bad.why}` : ''}; the check workflow proves dist/ on pushes to the branch Argo CD follows: set delivery.argocd.revision to ${bad?.instead ?? DEFAULT_ARGOCD_REVISION} (or the branch pull requests merge into, by its full name), ${again}`,
+    );
+  return revision.slice(BRANCH_PREFIX.length);
 }
 
 /** Every version of each template orgctl has shipped: file name → sha256 of its text (workflowDigest). */

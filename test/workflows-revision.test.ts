@@ -38,12 +38,15 @@ const withoutRevision = () => {
 };
 
 describe('orgctl workflows: the branch Argo CD follows, from dist/members.json', () => {
-  it.each([
-    ['a tag', 'refs/tags/v1', 'is not a branch', 'refs/heads/main'],
-    ['a commit', '0123456789abcdef0123456789abcdef01234567', 'is a commit', 'refs/heads/main'],
-    ['HEAD', 'HEAD', 'is a short name', 'refs/heads/main'],
-    ['a short name', 'production', 'is a short name', 'refs/heads/production'],
-  ])('a revision that is %s is refused, saying why and what to set', async (_, value, why, instead) => {
+  // A tag, a commit, HEAD and a short name: why each is refused, and the revision to set instead.
+  const refused: Record<string, readonly [string, string]> = {
+    'refs/tags/v1': ['is not a branch', 'refs/heads/main'],
+    '0123456789abcdef0123456789abcdef01234567': ['is a commit', 'refs/heads/main'],
+    HEAD: ['is a short name', 'refs/heads/main'],
+    production: ['is a short name', 'refs/heads/production'],
+  };
+  it.each(Object.keys(refused))('a revision %s is refused, saying why and what to set', async (value) => {
+    const [why, instead] = refused[value]!;
     const repo = repoWith(revision(value));
     const r = await run(['workflows', '--dir', repo, '--write']);
     expect(r.code).toBe(2);

@@ -44,7 +44,7 @@ function badBranchName(branch: string): string | undefined {
  * name (`refs/heads/main`) matches only that ref. A tag or a commit never follows the reviewed
  * branch: every later change, revocations included, would stay unapplied.
  */
-function badRevision(revision: string): { readonly why: string; readonly instead: string } | undefined {
+export function badRevision(revision: string): { readonly why: string; readonly instead: string } | undefined {
   if (revision.startsWith(BRANCH_PREFIX)) {
     const why = badBranchName(revision.slice(BRANCH_PREFIX.length));
     return why === undefined ? undefined : { why, instead: DEFAULT_ARGOCD_REVISION };
