@@ -21,6 +21,7 @@ import {
 } from './output-read.ts';
 import { beginsWith, DEFAULT_OUTPUT_DIR, MAX_OUTPUT_BYTES, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
+import { keptForRun } from './per-run.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
 /**
@@ -82,6 +83,15 @@ function gitLines(args: readonly string[]): string[] {
   const r = spawnSync('git', args, { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
+
+/** git's lines for `args` (of no side: the remotes, their refs), asked once a run in each working folder. */
+function gitLinesOnce(args: readonly string[]): string[] {
+  const key = `${process.cwd()}\0${args.join('\0')}`;
+  let lines = gitAnswers.get(key);
+  if (lines === undefined) gitAnswers.set(key, (lines = gitLines(args)));
+  return lines;
+}
+const gitAnswers = keptForRun<string, string[]>();
 
 /** Whether a side's ref may be handed to git: not empty, nor starting with - (git would read it as one of its options). */
 export const readableRef = (ref: string): boolean => ref !== '' && !ref.startsWith('-');
@@ -429,10 +439,21 @@ const verifyTreeish = (ref: string): number | null =>
  * (main/, HEAD/, origin/main:dist/), and in its checkout `--base main` would read the branch's
  * copy as base. A path written as one (./main, /abs) is the folder.
  */
-function sideAt(
-  spec: string,
-  defaultDir: string,
-): { readonly folder: string } | { readonly ref: string; readonly dir: string } {
+function sideAt(spec: string, defaultDir: string): SideAt {
+  // Judged once a run: review asks for a side's ref in several places (refOfSide), each the same answer.
+  const key = `${process.cwd()}\0${defaultDir}\0${spec}`;
+  let at = sidesJudged.get(key);
+  if (at === undefined) sidesJudged.set(key, (at = judgeSide(spec, defaultDir)));
+  return at;
+}
+
+type SideAt = { readonly folder: string } | { readonly ref: string; readonly dir: string };
+
+/** Each side's place (sideAt), by working folder, default folder and value, kept for the run. */
+const sidesJudged = keptForRun<string, SideAt>();
+
+/** sideAt's judgement, asking git. */
+function judgeSide(spec: string, defaultDir: string): SideAt {
   const colon = spec.indexOf(':');
   const ref = colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
   if (!statOf(spec)?.isDirectory()) return ref;
@@ -461,10 +482,10 @@ const REF_SYNTAX = /^(refs|remotes)\/|^[A-Z]+(_[A-Z]+)*_HEAD$/;
  */
 function remoteRefNamed(name: string): string | undefined {
   if (REF_SYNTAX.test(name)) return 'it is written as git names a ref';
-  const remotes = gitLines(['remote']);
+  const remotes = gitLinesOnce(['remote']);
   const remote = remotes.find((r) => name.startsWith(`${r}/`));
   if (remote) return `${remote} is a git remote here (git fetch ${remote} ${name.slice(remote.length + 1)})`;
-  const fetched = new Set(gitLines(['for-each-ref', '--format=%(refname)', 'refs/remotes']));
+  const fetched = new Set(gitLinesOnce(['for-each-ref', '--format=%(refname)', 'refs/remotes']));
   const tracking = remotes.find((r) => fetched.has(`refs/remotes/${r}/${name}`));
   return tracking && `the remote branch ${tracking}/${name} is (give ${tracking}/${name})`;
 }

@@ -11,6 +11,7 @@ import { usageLines } from './command.ts';
 import { COMMANDS } from './commands.ts';
 // Inlined by the bundle (bin/orgctl.mjs rebuilds it when package.json changes): --version reads no file.
 import { RUNNING_ENGINE } from './engine.ts';
+import { newRun } from './per-run.ts';
 
 // bin/orgctl.mjs tunes V8 for a quick command before running it.
 export { isQuick } from './commands.ts';
@@ -56,6 +57,7 @@ function errorJson(kind: ErrorKind | undefined, e: Error): { ok: false; error: R
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  newRun();
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out(await usage());
