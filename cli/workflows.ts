@@ -322,7 +322,8 @@ and a release may change what they must run. Each template is:
 Exit 0 when every template is up to date and no retired workflow is left (after --write, as
 written), 1 otherwise. Workflows of other names are not orgctl's and are left out.
 ${CHECK_WORKFLOW} proves dist/ on a push to the branch Argo CD follows: the one REPO/dist/${MEMBERS_FILE}
-names (delivery.argocd.revision), ${DEFAULT_BRANCH} when it names none.
+names (delivery.argocd.revision), ${DEFAULT_BRANCH} when no delivery is declared or there is no
+dist/ yet; a revision that is no branch by its full name is refused, saying what to set.
 
   --dir REPO     the repository's folder (default: the nearest holding package.json, as npm
                  finds the project, else .)
