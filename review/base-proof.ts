@@ -769,7 +769,8 @@ function addHeld(subjects: readonly unknown[], holders: DatedHolders): void {
       if (isObj(s) && s.kind === 'User' && typeof s.name === 'string' && s.name < name) lo = mid + 1;
       else hi = mid;
     }
-    const s = subjects[lo];
+    // Read only within the list: a read past its end (a name after everyone's) sends V8's compiled code back (out of bounds).
+    const s = lo < subjects.length ? subjects[lo] : undefined;
     if (isObj(s) && s.kind === 'User' && s.name === name) held.add(name);
   }
 }
