@@ -144,15 +144,16 @@ interface RoleGroup {
 /** A namespace's RoleBindings by role, each role's parts together; a reason when they are not. */
 function groupsOf(run: { readonly texts: readonly string[]; readonly docs: readonly Obj[] }, namespace: string) {
   const groups: RoleGroup[] = [];
+  // Every binding is pushed by the same lines, a role's first and its parts alike: a role in parts
+  // (rare) met only after V8 compiled this sent its code back (no feedback for that branch).
+  let group: RoleGroup | undefined;
   for (let i = 0; i < run.docs.length; i++) {
     const ref = run.docs[i]!.roleRef;
     if (!isObj(ref) || typeof ref.name !== 'string')
       return `a RoleBinding in namespace ${namespace} has a roleRef orgctl does not write`;
-    const last = groups[groups.length - 1];
-    if (last?.roleName === ref.name) {
-      last.texts.push(run.texts[i]!);
-      last.docs.push(run.docs[i]!);
-    } else groups.push({ roleName: ref.name, texts: [run.texts[i]!], docs: [run.docs[i]!] });
+    if (group?.roleName !== ref.name) groups.push((group = { roleName: ref.name, texts: [], docs: [] }));
+    group.texts.push(run.texts[i]!);
+    group.docs.push(run.docs[i]!);
   }
   return groups;
 }
