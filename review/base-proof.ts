@@ -575,26 +575,29 @@ function splicedRole(
   return one === undefined ? undefined : [one];
 }
 
+/** What judgeNamespace and judgeRole read beside the bindings: the organization's, and the proof's own. */
+interface NamespaceContext {
+  readonly org: string;
+  readonly members: ReadonlyMap<string, MemberUser>;
+  /** Each namespace's guard rails, from the membership data (`adminsOnly` among them). */
+  readonly namespaceSettings: Membership['namespaceSettings'];
+  readonly order: (a: string, b: string) => number;
+  readonly render: RenderBindings;
+  /** Added people's entries by name, each made once a proof (entryOf: splicedBinding, splicedParts). */
+  readonly entries: Map<string, string>;
+}
+
 /**
  * Why a namespace's changed RoleBindings are not proved, or undefined when they are: in orgctl's
- * order, one run per role, every role whose bindings changed judged (judgeHolders) and written as
- * synthesis writes them (splicedRole, newBinding, else re-rendered by its own function), compared as text; a
- * role's bindings unchanged from base are base's.
+ * order, one run per role, every role whose bindings changed judged (judgeRole). Each role is judged
+ * by a function of its own: V8 compiles this loop and that one apart, not one graph of both (at L,
+ * compiling them as one cost more CPU than running them).
  */
 function judgeNamespace(
   namespace: string,
   head: { readonly texts: readonly string[]; readonly docs: readonly Obj[] },
   base: { readonly texts: readonly string[]; readonly docs: readonly Obj[] },
-  context: {
-    readonly org: string;
-    readonly members: ReadonlyMap<string, MemberUser>;
-    /** Each namespace's guard rails, from the membership data (`adminsOnly` among them). */
-    readonly namespaceSettings: Membership['namespaceSettings'];
-    readonly order: (a: string, b: string) => number;
-    readonly render: RenderBindings;
-    /** Added people's entries by name, each made once a proof (entryOf: splicedBinding, splicedParts). */
-    readonly entries: Map<string, string>;
-  },
+  context: NamespaceContext,
 ): string | undefined {
   const [hg, bg] = [groupsOf(head, namespace), groupsOf(base, namespace)];
   if (typeof hg === 'string') return hg;
@@ -607,38 +610,55 @@ function judgeNamespace(
   const [headGroups, baseGroups] = [byName(hg), byName(bg)];
   const adminsOnly = !!context.namespaceSettings.get(namespace)?.adminsOnly;
   for (const name of new Set([...headGroups.keys(), ...baseGroups.keys()])) {
-    const h = headGroups.get(name);
-    const b = baseGroups.get(name);
-    if (h && b && sameTexts(h.texts, b.texts)) continue;
-    // What orgctl writes for head's holders, to compare with head's texts.
-    let written: readonly string[] | undefined;
-    // A level's one binding on both sides: who changed found by a walk beside base's (else read whole below).
-    const role = h && b ? orgRoleOf(context.org, name) : undefined;
-    const walked = role?.kind === 'level' ? walkedChange(h!, b!, namespace, context.entries) : undefined;
-    if (walked && role?.kind === 'level') {
-      const why = levelChangeReason(namespace, role.level, walked, context.members, adminsOnly);
-      if (why) return why;
-      const one = splicedBinding(b!.texts[0]!, b!.docs[0]!, walked.added, walked.removed, context.entries, walked.at);
-      if (one !== undefined) written = [one];
-    }
-    if (!written) {
-      const hh = h && holdersOf(h, namespace);
-      const bh = b && holdersOf(b, namespace);
-      if (typeof hh === 'string') return hh;
-      if (typeof bh === 'string') return `base: ${bh}`;
-      const change = judgeHolders(namespace, hh, bh, context.org, context.members, adminsOnly);
-      if (typeof change === 'string') return change;
-      if (!hh) continue;
-      // One part on either side, of the same kind of role: base's text with who changed spliced in;
-      // a role new here, one part, of people only: the render of one of them with the others spliced
-      // in; else (parts, tokens) every subject rendered by the renderer.
-      const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.entries) : undefined;
-      const one = !b ? newBinding(h!, hh, namespace, context.render, context.entries) : undefined;
-      written = spliced ?? (one !== undefined ? [one] : renderedTexts(h!, hh, namespace, context.render));
-    }
-    if (!sameTexts(written, h!.texts))
-      return `namespace ${namespace}'s RoleBindings of ${name} are not written as orgctl writes them for who they bind`;
+    const why = judgeRole(namespace, name, headGroups.get(name), baseGroups.get(name), adminsOnly, context);
+    if (why) return why;
   }
+  return undefined;
+}
+
+/**
+ * Why the RoleBindings of role `name` in a namespace, head's `h` beside base's `b`, are not proved,
+ * or undefined when they are: who changed judged (judgeHolders) and written as synthesis writes them
+ * (splicedRole, newBinding, else re-rendered by its own function), compared as text; a role's
+ * bindings unchanged from base are base's.
+ */
+function judgeRole(
+  namespace: string,
+  name: string,
+  h: RoleGroup | undefined,
+  b: RoleGroup | undefined,
+  adminsOnly: boolean,
+  context: NamespaceContext,
+): string | undefined {
+  if (h && b && sameTexts(h.texts, b.texts)) return undefined;
+  // What orgctl writes for head's holders, to compare with head's texts.
+  let written: readonly string[] | undefined;
+  // A level's one binding on both sides: who changed found by a walk beside base's (else read whole below).
+  const role = h && b ? orgRoleOf(context.org, name) : undefined;
+  const walked = role?.kind === 'level' ? walkedChange(h!, b!, namespace, context.entries) : undefined;
+  if (walked && role?.kind === 'level') {
+    const why = levelChangeReason(namespace, role.level, walked, context.members, adminsOnly);
+    if (why) return why;
+    const one = splicedBinding(b!.texts[0]!, b!.docs[0]!, walked.added, walked.removed, context.entries, walked.at);
+    if (one !== undefined) written = [one];
+  }
+  if (!written) {
+    const hh = h && holdersOf(h, namespace);
+    const bh = b && holdersOf(b, namespace);
+    if (typeof hh === 'string') return hh;
+    if (typeof bh === 'string') return `base: ${bh}`;
+    const change = judgeHolders(namespace, hh, bh, context.org, context.members, adminsOnly);
+    if (typeof change === 'string') return change;
+    if (!hh) return undefined;
+    // One part on either side, of the same kind of role: base's text with who changed spliced in;
+    // a role new here, one part, of people only: the render of one of them with the others spliced
+    // in; else (parts, tokens) every subject rendered by the renderer.
+    const spliced = b && bh && bh.roleKind === hh.roleKind ? splicedRole(h!, b, change, context.entries) : undefined;
+    const one = !b ? newBinding(h!, hh, namespace, context.render, context.entries) : undefined;
+    written = spliced ?? (one !== undefined ? [one] : renderedTexts(h!, hh, namespace, context.render));
+  }
+  if (!sameTexts(written, h!.texts))
+    return `namespace ${namespace}'s RoleBindings of ${name} are not written as orgctl writes them for who they bind`;
   return undefined;
 }
 
