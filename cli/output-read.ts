@@ -377,37 +377,47 @@ class Placed {
 const ACCEPTED = new WeakMap<FileDocuments, { readonly path: string; readonly accepted: Uint8Array }>();
 
 /**
- * For the reading of `path` just made with `cache` (its `count` documents): whether its document
- * `i` was accepted in the file's first reading (`before`), and, when this is the first reading, where
- * its own verdicts are kept (`own`, 1 for accepted).
+ * For the reading of `path` just made with `cache` (its `count` documents, or undefined without
+ * a cache): `before[i]` is 1 when its document `i` was accepted in the file's first reading; `own`
+ * is where its verdicts are kept (1 for accepted), the first reading's own when this is it. Both are
+ * always arrays of `count`, zeros where nothing was judged before, so that every file of every side
+ * takes the same path through judgeOutput's loop: a path first met on a later side (a diff's head)
+ * threw its optimized code away, and TurboFan compiled it again (r194b).
  */
-function verdictsOf(
-  cache: DocumentCache,
-  path: string,
-  count: number,
-): { readonly before?: (i: number) => boolean; readonly own?: Uint8Array } {
-  const readings = cache.readings(path);
-  const first = readings[0];
-  if (!first) return {};
+function verdictsOf(cache: DocumentCache | undefined, path: string, count: number): Verdicts {
+  const verdicts = new Verdicts(count);
+  const { before, own } = verdicts;
+  const readings = cache?.readings(path);
+  const first = readings?.[0];
+  if (!readings || !first) return verdicts;
   if (readings.length === 1) {
-    const own = new Uint8Array(count);
     ACCEPTED.set(first, { path, accepted: own });
-    return { own };
+    return verdicts;
   }
   const judged = ACCEPTED.get(first);
-  if (judged?.path !== path) return {};
+  if (judged?.path !== path) return verdicts;
   const { accepted } = judged;
   const latest = readings[readings.length - 1]!;
   // Taken whole (the first reading's very text): each document at its own place.
-  if (latest === first) return { before: (i) => accepted[i] === 1 };
-  const from = latest.from;
-  if (!from) return {};
-  return {
-    before: (i) => {
+  if (latest === first) before.set(accepted.subarray(0, count));
+  else if (latest.from) {
+    const from = latest.from;
+    for (let i = 0; i < count; i++) {
       const at = from[i]!;
-      return at >= 0 && accepted[at] === 1;
-    },
-  };
+      if (at >= 0 && accepted[at] === 1) before[i] = 1;
+    }
+  }
+  return verdicts;
+}
+
+/** A reading's verdicts (verdictsOf): one class, so that every reading's has one shape. */
+class Verdicts {
+  readonly before: Uint8Array;
+  readonly own: Uint8Array;
+  constructor(count: number) {
+    this.before = new Uint8Array(count);
+    this.own = new Uint8Array(count);
+  }
 }
 
 /**
@@ -418,26 +428,45 @@ function verdictsOf(
  * thing and apply another.
  */
 export function parseOutput(files: readonly OutputText[], cache?: DocumentCache): ManifestDoc[] {
-  const docs: ManifestDoc[] = [];
-  judgeOutput(files, cache, (accepted) => {
-    for (const d of accepted) docs.push(d);
-  });
-  return docs;
+  const kept = new KeptDocuments();
+  judgeOutput(files, cache, kept);
+  return kept.docs;
 }
 
 /**
- * parseOutput's reading and judging, each file's documents accepted handed to `take` as soon as
+ * What judgeOutput hands each file's accepted documents to. An object of a class, not a closure:
+ * each reading made a closure of its own, and TurboFan's code for judgeOutput, made for the first
+ * side's, was thrown away at the second's ("wrong call target") and compiled again (r194b).
+ */
+interface TakesAccepted {
+  take(accepted: readonly ManifestDoc[]): void;
+}
+
+/** Every accepted document, in the order read (parseOutput). */
+class KeptDocuments implements TakesAccepted {
+  readonly docs: ManifestDoc[] = [];
+  take(accepted: readonly ManifestDoc[]): void {
+    for (const d of accepted) this.docs.push(d);
+  }
+}
+
+/** Each file's accepted documents read into RBAC, a set a file (readRbacIfOrgctlOutput). */
+class RbacOfFiles implements TakesAccepted {
+  readonly parts: RbacSet[] = [];
+  take(accepted: readonly ManifestDoc[]): void {
+    this.parts.push(readRbac(accepted));
+  }
+}
+
+/**
+ * parseOutput's reading and judging, each file's documents accepted handed to `taker.take` as soon as
  * the file is judged, before the next is parsed: what it keeps of them is all that outlives the
  * file (at size L, the parsed objects of 24,000 documents otherwise live until the last file is
  * read, each copied by the young generation's collector). What is judged across files (an object
  * written twice, one placed elsewhere) is judged after the last, and any refusal is thrown then, as
- * parseOutput throws it: what `take` made of the files is then to be dropped.
+ * parseOutput throws it: what `taker` made of the files is then to be dropped.
  */
-function judgeOutput(
-  files: Iterable<OutputText>,
-  cache: DocumentCache | undefined,
-  take: (accepted: readonly ManifestDoc[]) => void,
-): void {
+function judgeOutput(files: Iterable<OutputText>, cache: DocumentCache | undefined, taker: TakesAccepted): void {
   const errors: string[] = [];
   const orgs: ManifestDoc[] = [];
   const placed = new Placed();
@@ -480,13 +509,13 @@ function judgeOutput(
     const docs: ManifestDoc[] = [];
     const fileNumber = placed.files.push({ path: f.path, label: f.label }) - 1;
     // Only a reading with a cache meets objects read before (a single reading makes every one anew).
-    const { before, own } = cache ? verdictsOf(cache, f.path, read.documents.length) : {};
+    const { before, own } = verdictsOf(cache, f.path, read.documents.length);
     const units = read.unitsAtMost;
     const documents = read.documents;
     for (let index = 0; index < documents.length; index++) {
       const object = documents[index]!;
-      const refused = before?.(index) ? undefined : refusal(f.path, object, units[index]!);
-      if (own && refused === undefined) own[index] = 1;
+      const refused = before[index] === 1 ? undefined : refusal(f.path, object, units[index]!);
+      if (refused === undefined) own[index] = 1;
       if (refused) {
         errors.push(`${f.label}#${index}: ${refused}`);
         continue;
@@ -506,7 +535,7 @@ function judgeOutput(
         placed.add(fileNumber, index, head);
       }
     }
-    take(docs);
+    taker.take(docs);
   }
   if (!errors.length) errors.push(...misplaced(orgs, placed));
   if (errors.length) {
@@ -567,9 +596,9 @@ type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputTe
 export function readRbacIfOrgctlOutput(path: string): RbacSet | undefined {
   return readFolderWhole(path, (files) => {
     if (!isOrgctlOutput(path, files)) return undefined;
-    const parts: RbacSet[] = [];
-    judgeOutput(outputTexts(path, files), undefined, (accepted) => parts.push(readRbac(accepted)));
-    return joinedRbac(parts);
+    const rbac = new RbacOfFiles();
+    judgeOutput(outputTexts(path, files), undefined, rbac);
+    return joinedRbac(rbac.parts);
   });
 }
 
