@@ -511,30 +511,26 @@ const subjectName = (s: SubjectObject, scope: string) =>
  * but that index reads these bindings (its cells name a binding by kind, namespace, name and role).
  *
  * One answer per `only`, so that head asks base's: a subject's kept scopes found once per subject
- * (bySubject), and a binding's kept subjects by its subjects' list, which a document both sides
- * share gives both (objects.ts reads a list once), with the namespace it holds for. A
- * ServiceAccount named without a namespace is the binding's namespace's: asked each time.
+ * (bySubject). A binding's subjects are walked on each side: a WeakMap of the answers by subjects'
+ * list (which a document both sides share gives both) cost more to fill, 20,000 lists a side at
+ * size L, than the walks it saved (r194b). A ServiceAccount named without a namespace is the
+ * binding's namespace's: asked each time.
  */
 function namesKept(only: OnlySubjects): KeepBinding {
   let keep = NAMES_KEPT.get(only);
   if (keep) return keep;
   const scopesOf = bySubject((s) => only.get(subjectName(s, '')));
-  const byList = new WeakMap<
-    readonly SubjectObject[],
-    { readonly namespace: string; readonly kept: readonly SubjectObject[] | undefined }
-  >();
   keep = (b) => {
-    let known = byList.get(b.subjects);
-    if (known?.namespace !== b.namespace) {
-      const kept = b.subjects.filter((s) => {
-        const scopes =
-          s.kind === 'ServiceAccount' && !s.namespace ? only.get(subjectName(s, b.namespace)) : scopesOf(s);
-        return scopes === true || scopes?.has(b.namespace) === true;
-      });
-      const subjects = !kept.length ? undefined : kept.length === b.subjects.length ? b.subjects : kept;
-      byList.set(b.subjects, (known = { namespace: b.namespace, kept: subjects }));
+    const subjects = b.subjects;
+    const namespace = b.namespace;
+    let kept: SubjectObject[] | undefined;
+    for (let i = 0; i < subjects.length; i++) {
+      const s = subjects[i]!;
+      const scopes = s.kind === 'ServiceAccount' && !s.namespace ? only.get(subjectName(s, namespace)) : scopesOf(s);
+      if (scopes === true || scopes?.has(namespace) === true) (kept ??= []).push(s);
     }
-    return known.kept === undefined ? undefined : known.kept === b.subjects ? b : { ...b, subjects: known.kept };
+    if (kept === undefined) return undefined;
+    return kept.length === subjects.length ? b : { ...b, subjects: kept };
   };
   NAMES_KEPT.set(only, keep);
   return keep;
