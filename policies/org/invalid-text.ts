@@ -50,8 +50,8 @@ type TextKind = 'line' | 'note' | 'annotation';
 const UNSAFE_IN: Record<TextKind, RegExp> = { line: UNSAFE, note: UNSAFE_IN_NOTE, annotation: UNSAFE_IN_ANNOTATION };
 const INVISIBLE_IN: Record<TextKind, RegExp> = { line: INVISIBLE, note: INVISIBLE_IN_NOTE, annotation: INVISIBLE };
 
-/** Why `text` is refused, or undefined. */
-function unsafeTextProblem(text: string, kind: TextKind = 'line'): string | undefined {
+/** Why `text` is refused, or undefined (`workflows` asks it of the revision members.json records, R141-3). */
+export function unsafeTextProblem(text: string, kind: TextKind = 'line'): string | undefined {
   const bad = UNSAFE_IN[kind].exec(text) ?? INVISIBLE_IN[kind].exec(text);
   return bad
     ? `holds ${codePoint(bad[0])} at position ${bad.index + 1}, an invisible, control or formatting character: write the text without it`
