@@ -36,6 +36,11 @@ export interface SubjectAccess {
   readonly kind: SubjectKind;
   /** Users and groups: their name; service accounts: `namespace:name`. */
   readonly name: string;
+  /**
+   * The clusters whose objects give this row, when the clusters of an output do not all give the
+   * same (clusterMatrix); absent otherwise: then it holds in every cluster.
+   */
+  readonly clusters?: readonly string[];
   /** Access through ClusterRoleBindings: it holds in every namespace. */
   readonly cluster?: MatrixCell;
   readonly namespaces: Readonly<Record<string, MatrixCell>>;
@@ -377,13 +382,11 @@ interface BindingsBySubject {
 const bindingsOf = ({ numbers, starts }: BindingsBySubject, k: number): Int32Array =>
   numbers.subarray(starts[k], starts[k + 1]);
 
+/** The subject kinds in the order the matrix lists them. */
+const KINDS: readonly SubjectKind[] = ['Group', 'ServiceAccount', 'User'];
+
 /** An empty map by subject name for each subject kind, in the order accessIndex lists them. */
-const byKindMaps = (): Map<SubjectKind, Map<string, number>> =>
-  new Map([
-    ['Group', new Map()],
-    ['ServiceAccount', new Map()],
-    ['User', new Map()],
-  ]);
+const byKindMaps = (): Map<SubjectKind, Map<string, number>> => new Map(KINDS.map((kind) => [kind, new Map()]));
 
 /**
  * Bindings by namespace, each namespace's in the order given: boundInOrder's first step, its own
@@ -721,6 +724,62 @@ export function accessMatrix(authz: Authorizer, options: AccessOptions = {}): Su
     return { kind, name, ...(cluster ? { cluster } : {}), namespaces };
   });
 }
+
+/**
+ * The matrices of an output's clusters as one: the first's when every cluster gives the same (one
+ * cluster: its own). Else each subject's cells grouped by the clusters that give each exactly so,
+ * one row per group, with those clusters (`clusters`): a cell that holds in one cluster is never
+ * shown as holding in all, and a cell that differs is each cluster's own (R140-1).
+ */
+export function clusterMatrix(each: readonly (readonly [cluster: string, matrix: readonly SubjectAccess[]])[]): {
+  readonly matrix: readonly SubjectAccess[];
+  readonly differ: boolean;
+} {
+  const first = each.length > 1 ? JSON.stringify(each[0]![1]) : '';
+  if (each.length < 2 || each.every(([, m], k) => k === 0 || JSON.stringify(m) === first))
+    return { matrix: each[0]?.[1] ?? [], differ: false };
+  type Cell = { readonly scope: string; readonly cell: MatrixCell; readonly clusters: string[] };
+  const subjects = new Map<string, { readonly kind: SubjectKind; readonly name: string; cells: Map<string, Cell> }>();
+  for (const [cluster, matrix] of each)
+    for (const s of matrix) {
+      const id = JSON.stringify([s.kind, s.name]);
+      let subject = subjects.get(id);
+      if (!subject) subjects.set(id, (subject = { kind: s.kind, name: s.name, cells: new Map() }));
+      const scopes: [string, MatrixCell][] = [...(s.cluster ? [['', s.cluster] as [string, MatrixCell]] : [])];
+      for (const [ns, cell] of Object.entries(s.namespaces)) scopes.push([ns, cell]);
+      for (const [scope, cell] of scopes) {
+        const key = JSON.stringify([scope, cell]);
+        const found = subject.cells.get(key);
+        if (found) found.clusters.push(cluster);
+        else subject.cells.set(key, { scope, cell, clusters: [cluster] });
+      }
+    }
+  const order = (a: { kind: SubjectKind; name: string }, b: { kind: SubjectKind; name: string }) =>
+    KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || byText(a.name, b.name);
+  return {
+    differ: true,
+    matrix: [...subjects.values()].sort(order).flatMap(({ kind, name, cells }) => {
+      // One row per set of clusters, in the order first met (the first cluster's cells first).
+      const rows = new Map<string, Cell[]>();
+      for (const c of cells.values()) {
+        const key = c.clusters.join('\n');
+        const row = rows.get(key);
+        if (row) row.push(c);
+        else rows.set(key, [c]);
+      }
+      return [...rows.values()].map((row) => {
+        const cluster = row.find((c) => c.scope === '')?.cell;
+        const namespaces = nameRecord<MatrixCell>();
+        for (const c of row.filter((c) => c.scope !== '').sort((a, b) => byText(a.scope, b.scope)))
+          namespaces[c.scope] = c.cell;
+        return { kind, name, clusters: row[0]!.clusters, ...(cluster ? { cluster } : {}), namespaces };
+      });
+    }),
+  };
+}
+
+/** Rows as accessMatrixJson writes them (JSON, every character past ASCII escaped): clusterMatrix's, where clusters differ. */
+export const accessRowsJson = (rows: readonly SubjectAccess[]): string => asciiJson(rows);
 
 /**
  * JSON with every character past ASCII escaped (the same data): the labels' arrow would

@@ -1,4 +1,13 @@
-import { accessMatrix, accessMatrixJson, bindingLabel, type MatrixCell } from '../analysis/access.ts';
+import {
+  accessMatrix,
+  accessMatrixJson,
+  accessRowsJson,
+  bindingLabel,
+  clusterMatrix,
+  type MatrixCell,
+  type SubjectAccess,
+} from '../analysis/access.ts';
+import type { Authorizer } from '../analysis/authorizer.ts';
 import type { BindingObject } from '../analysis/objects.ts';
 import { accessHtml } from '../report/access-html.ts';
 import { UsageError } from '../model/errors.ts';
@@ -6,12 +15,19 @@ import { defineCommand } from './command.ts';
 import { lineWriter } from '../model/io.ts';
 import { AsciiBytes } from '../model/text.ts';
 import { isBootstrapAccess } from '../analysis/bootstrap.ts';
-import { loadAuthorizer, NO_BOOTSTRAP_FLAG, NO_BOOTSTRAP_HELP } from './rbac.ts';
+import {
+  answeringClusters,
+  CLUSTER_FLAG,
+  CLUSTER_HELP,
+  loadClusterAuthorizers,
+  NO_BOOTSTRAP_FLAG,
+  NO_BOOTSTRAP_HELP,
+} from './rbac.ts';
 import { table } from './who-can.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { replaceFile } from './replace-file.ts';
 
-const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--format text|json|html] [--out FILE] [--no-bootstrap]
+const ACCESS_HELP = `Usage: orgctl access [--dir DIR] [--cluster NAME] [--format text|json|html] [--out FILE] [--no-bootstrap]
 
 The access matrix of the manifests in DIR (default dist/): for every subject (users, service
 accounts such as tokens, groups) and namespace, the catalog levels its effective rules cover
@@ -21,6 +37,9 @@ by person, namespace and level, classes and warnings, tokens apart), to a termin
 --out. --out FILE writes any format to FILE instead of standard output.
 The bootstrap access every cluster gives (discovery, health, self-reviews) is shown once, on the rows
 of Group system:authenticated and system:unauthenticated, not in every member's cells.
+${CLUSTER_HELP}
+                  (each row then in a first column CLUSTERS, "clusters" in JSON: those where it
+                  holds; a cell of the page that holds in some clusters only names them)
 ${NO_BOOTSTRAP_HELP}`;
 
 /**
@@ -38,7 +57,13 @@ export const command = defineCommand({
   name: 'access',
   summary: 'Levels and privilege classes of every subject in every namespace.',
   help: ACCESS_HELP,
-  flags: { dir: 'string', format: ['text', 'json', 'html'], out: 'string', [NO_BOOTSTRAP_FLAG]: 'boolean' },
+  flags: {
+    dir: 'string',
+    format: ['text', 'json', 'html'],
+    out: 'string',
+    [NO_BOOTSTRAP_FLAG]: 'boolean',
+    [CLUSTER_FLAG]: 'string',
+  },
   async run({ flags }, io) {
     const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
     // A page poured onto a terminal is read by nobody: said before anything is read.
@@ -46,10 +71,12 @@ export const command = defineCommand({
       throw new UsageError(
         '--format html writes a page for a browser: give --out FILE (access.html), or redirect standard output',
       );
-    const authz = await loadAuthorizer(dir, io, { bootstrap: !flags[NO_BOOTSTRAP_FLAG] });
+    const read = await loadClusterAuthorizers(dir, io, {
+      bootstrap: !flags[NO_BOOTSTRAP_FLAG],
+      ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
+    });
     // Everyone's baseline once, on its groups' rows, rather than in every cell.
-    const bootstrap = (b: BindingObject) => isBootstrapAccess(b, authz.roleOf(b));
-    const options = { apart: bootstrap };
+    const optionsOf = (authz: Authorizer) => ({ apart: (b: BindingObject) => isBootstrapAccess(b, authz.roleOf(b)) });
     // --out FILE gets what standard output would, in every format (it was html's alone: a json or
     // text report went to standard output, exit 0, and no file was written).
     const out = flags.out;
@@ -61,23 +88,72 @@ export const command = defineCommand({
       }
       return 0;
     };
+    // Each cluster's own (R140-1), as can-i and who-can answer: one Authorizer of every cluster's
+    // objects answers for none. One cluster (or --cluster): its Authorizer, as before.
+    const each = answeringClusters(read);
+    const merged =
+      each.length > 1 ? clusterMatrix(each.map(([cluster, a]) => [cluster, accessMatrix(a, optionsOf(a))])) : undefined;
     if (flags.format === 'json') {
+      if (merged?.differ) return write(accessRowsJson(merged.matrix));
       // One line (at 10,000 people, indentation alone is tens of megabytes), written as it is made.
       // To a file, lineWriter collects the pieces and hands them over as text (an Io without outLine).
+      const authz = each[0]![1];
       const line = lineWriter(out === undefined ? io : { ...io, outLine: undefined, out: (text) => void write(text) });
-      accessMatrixJson(authz, options, new AsciiBytes((full) => line.write(full)));
+      accessMatrixJson(authz, optionsOf(authz), new AsciiBytes((full) => line.write(full)));
       line.end();
       return 0;
     }
-    const matrix = accessMatrix(authz, options);
-    if (flags.format === 'html') return write(accessHtml(matrix, { title: `Access in ${dir}` }));
-    const labels = new Map(authz.set.bindings.filter(bootstrap).map((b) => [bindingLabel(b), b.name]));
-    const rows: string[][] = [['KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES']];
-    for (const s of matrix) {
+    const matrix: readonly SubjectAccess[] = merged?.matrix ?? accessMatrix(read.authz, optionsOf(read.authz));
+    if (flags.format === 'html') {
+      const title = `Access in ${dir}${flags.cluster !== undefined ? ` (cluster ${flags.cluster})` : ''}`;
+      return write(accessHtml(matrix, { title, ...(merged?.differ ? { clusters: each.map(([c]) => c) } : {}) }));
+    }
+    // The bindings that give what the API server's do, each cluster's: a role rewritten in one
+    // cluster's folder makes its binding someone's grant there alone (R127-1).
+    const labelsOf = new Map(
+      each.map(([cluster, a]) => [
+        cluster,
+        new Map(a.set.bindings.filter(optionsOf(a).apart).map((b) => [bindingLabel(b), b.name])),
+      ]),
+    );
+    const first = labelsOf.get(each[0]![0])!;
+    /** Of a row in `clusters` (none: every cluster), the bootstrap labels in each of them. */
+    const labelsIn = (clusters: readonly string[] | undefined) =>
+      clusters
+        ? new Map(
+            [...labelsOf.get(clusters[0]!)!].filter(([label]) => clusters.every((c) => labelsOf.get(c)!.has(label))),
+          )
+        : first;
+    // Where the clusters differ, which give each row comes first (as who-can's).
+    const byClusters = merged?.differ ?? false;
+    const rowsOf = (s: SubjectAccess): string[][] => {
+      const labels = labelsIn(s.clusters);
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
-      for (const [ns, cell] of cells)
-        rows.push([s.kind, s.name, ns, levelsText(cell, labels), cell.classes.join(' ') || '-']);
+      const clusters = byClusters ? [s.clusters?.join(',') ?? ''] : [];
+      return cells.map(([ns, cell]) => [
+        ...clusters,
+        s.kind,
+        s.name,
+        ns,
+        levelsText(cell, labels),
+        cell.classes.join(' ') || '-',
+      ]);
+    };
+    const header = [...(byClusters ? ['CLUSTERS'] : []), 'KIND', 'SUBJECT', 'NAMESPACE', 'LEVELS', 'CLASSES'];
+    const rows: string[][] = [header];
+    for (let k = 0; k < matrix.length; ) {
+      // A subject's rows of several groups of clusters in the order of their namespaces ('*' first),
+      // those of one namespace in the order of the clusters (a stable sort).
+      let end = k + 1;
+      while (byClusters && end < matrix.length && sameSubject(matrix[end]!, matrix[k]!)) end++;
+      const own = matrix.slice(k, end).flatMap(rowsOf);
+      if (end - k > 1) own.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
+      rows.push(...own);
+      k = end;
     }
     return write(table(rows));
   },
 });
+
+/** Whether two rows of the matrix are of one subject (clusterMatrix's rows of one subject are together). */
+const sameSubject = (a: SubjectAccess, b: SubjectAccess): boolean => a.kind === b.kind && a.name === b.name;

@@ -122,7 +122,7 @@ export interface ReadOptions {
   readonly cluster?: string;
 }
 
-/** The flag can-i and who-can share, and its help. */
+/** The flag can-i, who-can and access share, and its help. */
 export const CLUSTER_FLAG = 'cluster';
 export const CLUSTER_HELP = `  --${CLUSTER_FLAG} NAME  answer from cluster NAME's objects alone (DIR/NAME/...), as kubectl asks one cluster;
                   without it, an output of several clusters is asked in each, and where they differ
@@ -190,7 +190,7 @@ export async function loadAuthorizer(
   return (await readAuthorizer(dir, io, options, false)).authz;
 }
 
-/** What can-i and who-can read: the Authorizer, and the dated access the output records (none: not orgctl's). */
+/** What can-i, who-can and access read: the Authorizer, and the dated access the output records (none: not orgctl's; access: not asked). */
 export interface RbacRead {
   /** Of every object read (the cluster's alone with `--cluster`): what warnings and verbs are checked against. */
   readonly authz: Authorizer;
@@ -206,6 +206,20 @@ export interface RbacRead {
 export const answeringClusters = (read: RbacRead): [string, Authorizer][] => [
   ...(read.byCluster ?? new Map([['', read.authz]])),
 ];
+
+/**
+ * loadAuthorizer with `--cluster` and each cluster's Authorizer (RbacRead.byCluster): what access
+ * reads. No dated access: its full read of orgctl's output keeps no documents. An output of one
+ * cluster costs what loadAuthorizer does (no Authorizer but the one).
+ */
+export async function loadClusterAuthorizers(
+  dir: string,
+  io: Io,
+  options: Omit<ReadOptions, 'question'> = {},
+): Promise<RbacRead> {
+  const { authz, byCluster } = await readAuthorizer(dir, io, options, false);
+  return { authz, ...(byCluster ? { byCluster } : {}) };
+}
 
 /** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
 export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {}): Promise<RbacRead> {

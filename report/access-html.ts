@@ -61,22 +61,89 @@ const cellTip = (cell: MatrixCell) =>
   ]
     .map(escapeHtml)
     .join('&#10;');
-const cellAttributes = (ns: string, cell: MatrixCell | undefined) =>
-  `class="${strengthOf(cell)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(cell?.levels.join(' ') ?? '')}" title="${cell ? cellTip(cell) : ''}"`;
+
+/**
+ * What a page's cell shows: a cell, or where the clusters of the output differ, each cell the
+ * subject holds there with the clusters that give it exactly so (none named: every cluster).
+ */
+interface Part {
+  readonly cell: MatrixCell;
+  readonly clusters?: readonly string[];
+}
+
+/** A subject as the page shows it: one row, each cell its parts (none: nothing there). */
+interface PageRow {
+  readonly name: string;
+  readonly cluster: readonly Part[];
+  readonly namespaces: ReadonlyMap<string, readonly Part[]>;
+}
+
+const STRENGTHS: readonly Strength[] = ['none', 'read', 'write', 'admin'];
+const NO_PARTS: readonly Part[] = [];
+/** A part's clusters as its text and tooltip end: ` (lga1)`; nothing for every cluster. */
+const inClusters = (p: Pick<Part, 'clusters'>) => (p.clusters ? ` (${p.clusters.join(', ')})` : '');
+const partsText = (parts: readonly Part[]) =>
+  parts.length === 1 && !parts[0]!.clusters
+    ? cellText(parts[0]!.cell)
+    : parts.map((p) => `${cellText(p.cell)}${inClusters(p)}`).join('; ');
+const partsTip = (parts: readonly Part[]) =>
+  parts
+    .map((p) => (p.clusters ? `${escapeHtml(`in ${p.clusters.join(', ')}:`)}&#10;` : '') + cellTip(p.cell))
+    .join('&#10;');
+const partsStrength = (parts: readonly Part[]): Strength =>
+  parts.length === 1
+    ? strengthOf(parts[0]!.cell)
+    : STRENGTHS[Math.max(0, ...parts.map((p) => STRENGTHS.indexOf(strengthOf(p.cell))))]!;
+const partsLevels = (parts: readonly Part[]) =>
+  parts.length === 1 ? parts[0]!.cell.levels.join(' ') : [...new Set(parts.flatMap((p) => p.cell.levels))].join(' ');
+const cellAttributes = (ns: string, parts: readonly Part[]) =>
+  `class="${partsStrength(parts)}" data-ns="${escapeHtml(ns)}" data-levels="${escapeHtml(partsLevels(parts))}" title="${parts.length ? partsTip(parts) : ''}"`;
+
+/**
+ * The page's rows of a matrix: one per subject, its rows of several groups of clusters
+ * (clusterMatrix) made one, each cell's parts naming their clusters unless they are all of `all`.
+ */
+function pageRows(matrix: readonly SubjectAccess[], all: readonly string[] | undefined): PageRow[] {
+  type Row = { readonly kind: string; readonly name: string; cluster: Part[]; namespaces: Map<string, Part[]> };
+  const rows: Row[] = [];
+  let last: Row | undefined;
+  for (const s of matrix) {
+    const clusters = s.clusters && all && s.clusters.length < all.length ? { clusters: s.clusters } : {};
+    if (!last || last.kind !== s.kind || last.name !== s.name) {
+      rows.push((last = { kind: s.kind, name: s.name, cluster: [], namespaces: new Map() }));
+    }
+    if (s.cluster) last.cluster.push({ cell: s.cluster, ...clusters });
+    for (const [ns, cell] of Object.entries(s.namespaces)) {
+      const parts = last.namespaces.get(ns);
+      if (parts) parts.push({ cell, ...clusters });
+      else last.namespaces.set(ns, [{ cell, ...clusters }]);
+    }
+  }
+  // A subject's groups of clusters each hold namespaces in order: together, sorted again.
+  return all
+    ? rows.map((row) => ({
+        ...row,
+        namespaces: new Map([...row.namespaces].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      }))
+    : rows;
+}
 
 /**
  * A subject's row header: its name, and what it holds cluster-wide (ClusterRoleBindings: every
  * namespace), such as the bootstrap access of system:authenticated, which no namespace column shows.
  */
-const subjectHeader = (s: SubjectAccess) =>
-  `<th>${escapeHtml(s.name)}${s.cluster ? `<br><small class="cluster" title="${cellTip(s.cluster)}">cluster-wide: ${escapeHtml(cellText(s.cluster))}</small>` : ''}</th>`;
+const subjectHeader = (s: PageRow) =>
+  `<th>${escapeHtml(s.name)}${s.cluster.length ? `<br><small class="cluster" title="${partsTip(s.cluster)}">cluster-wide: ${escapeHtml(partsText(s.cluster))}</small>` : ''}</th>`;
 
-function denseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
+function denseTable(id: string, title: string, rows: readonly PageRow[], namespaces: readonly string[]): string {
   const head = `<tr><th>${title}</th>${namespaces.map((ns) => `<th data-ns="${escapeHtml(ns)}">${escapeHtml(ns)}</th>`).join('')}</tr>`;
   const body = rows
     .map((s) => {
       const cells = namespaces
-        .map((ns) => `<td ${cellAttributes(ns, s.namespaces[ns])}>${escapeHtml(cellText(s.namespaces[ns]))}</td>`)
+        .map((ns) => {
+          const parts = s.namespaces.get(ns) ?? NO_PARTS;
+          return `<td ${cellAttributes(ns, parts)}>${escapeHtml(parts.length ? partsText(parts) : '')}</td>`;
+        })
         .join('');
       return `<tr data-subject="${escapeHtml(s.name)}">${subjectHeader(s)}${cells}</tr>`;
     })
@@ -84,23 +151,27 @@ function denseTable(id: string, title: string, rows: readonly SubjectAccess[], n
   return `<table id="${id}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-/** Whether the subject holds w:full in every namespace of the page (an admin). */
-const fullEverywhere = (s: SubjectAccess, namespaces: readonly string[]) =>
-  namespaces.length > 1 && namespaces.every((ns) => s.namespaces[ns]?.levels.includes('w:full'));
+/** Whether the subject holds w:full in every namespace of the page (an admin), in every cluster. */
+const fullEverywhere = (s: PageRow, namespaces: readonly string[]) =>
+  namespaces.length > 1 &&
+  namespaces.every((ns) => {
+    const parts = s.namespaces.get(ns);
+    return parts?.length === 1 && !parts[0]!.clusters && parts[0]!.cell.levels.includes('w:full');
+  });
 
 /**
  * One row per person, one chip per namespace they hold something in; an admin's 2,000 identical
  * chips are one ("every namespace"), which the namespace filter never hides.
  */
-function sparseTable(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
+function sparseTable(id: string, title: string, rows: readonly PageRow[], namespaces: readonly string[]): string {
   const body = rows
     .map((s) => {
       const chips = fullEverywhere(s, namespaces)
         ? `<span class="admin" data-ns="*" data-levels="w:full" title="w:full in all ${namespaces.length} namespaces">every namespace (${namespaces.length}): w:full</span>`
-        : Object.entries(s.namespaces)
+        : [...s.namespaces]
             .map(
-              ([ns, cell]) =>
-                `<span ${cellAttributes(ns, cell)}>${escapeHtml(ns)}: ${escapeHtml(cellText(cell))}</span>`,
+              ([ns, parts]) =>
+                `<span ${cellAttributes(ns, parts)}>${escapeHtml(ns)}: ${escapeHtml(partsText(parts))}</span>`,
             )
             .join(' ');
       return `<tr data-subject="${escapeHtml(s.name)}">${subjectHeader(s)}<td>${chips}</td></tr>`;
@@ -109,7 +180,7 @@ function sparseTable(id: string, title: string, rows: readonly SubjectAccess[], 
   return `<table id="${id}" class="sparse"><thead><tr><th>${title}</th><th>namespaces: levels</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function table(id: string, title: string, rows: readonly SubjectAccess[], namespaces: readonly string[]): string {
+function table(id: string, title: string, rows: readonly PageRow[], namespaces: readonly string[]): string {
   return rows.length * namespaces.length <= DENSE_CELL_LIMIT
     ? denseTable(id, title, rows, namespaces)
     : sparseTable(id, title, rows, namespaces);
@@ -143,23 +214,32 @@ const MAX_WARNINGS = 1_000;
 interface AccessPageOptions {
   readonly title: string;
   readonly systemNamespace?: string;
+  /** The clusters of the output, when they do not all give the same access (clusterMatrix): each cell then says where it holds. */
+  readonly clusters?: readonly string[];
 }
 
 const PAGE_POLICY = pagePolicy(SCRIPT);
 
 export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOptions): string {
   const namespaces = [...new Set(matrix.flatMap((s) => Object.keys(s.namespaces)))].sort();
-  const people = matrix.filter((s) => s.kind === 'User');
-  const tokens = matrix.filter((s) => s.kind === 'ServiceAccount');
-  const groups = matrix.filter((s) => s.kind === 'Group');
-  const warnings = matrix.flatMap((s) =>
-    Object.entries(s.namespaces).flatMap(([ns, c]) =>
-      c.levels.includes('w:full')
-        ? []
-        : c.classes.map(
-            (cls) =>
-              `<li class="warn">${escapeHtml(s.name)} can ${escapeHtml(CLASS_BY_ID.get(cls)!.title)} in ${escapeHtml(ns)}: ${escapeHtml(CLASS_BY_ID.get(cls)!.why)}</li>`,
-          ),
+  const rowsOf = (kind: SubjectAccess['kind']) =>
+    pageRows(
+      matrix.filter((s) => s.kind === kind),
+      o.clusters,
+    );
+  const people = rowsOf('User');
+  const tokens = rowsOf('ServiceAccount');
+  const groups = rowsOf('Group');
+  const warnings = [...groups, ...tokens, ...people].flatMap((s) =>
+    [...s.namespaces].flatMap(([ns, parts]) =>
+      parts.flatMap(({ cell: c, ...clusters }) =>
+        c.levels.includes('w:full')
+          ? []
+          : c.classes.map(
+              (cls) =>
+                `<li class="warn">${escapeHtml(s.name)} can ${escapeHtml(CLASS_BY_ID.get(cls)!.title)} in ${escapeHtml(ns)}${escapeHtml(inClusters(clusters))}: ${escapeHtml(CLASS_BY_ID.get(cls)!.why)}</li>`,
+            ),
+      ),
     ),
   );
   const shownWarnings =
@@ -173,11 +253,15 @@ export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOption
   const layout = dense
     ? ''
     : `<p>${people.length} people × ${namespaces.length} namespaces: each row lists only the namespaces where the person holds something.</p>`;
+  // A cluster's access is never shown as every cluster's (R140-1).
+  const clusters = o.clusters
+    ? `<p id="clusters">The clusters of this output (${escapeHtml(o.clusters.join(', '))}) do not all give the same access: a cell that holds in some of them only names them, as <code>r:full (lga1)</code>; a cell that names none holds in every cluster. <code>orgctl access --cluster NAME</code> gives one cluster's page.</p>\n`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">${PAGE_POLICY}<title>${escapeHtml(o.title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(o.title)}</h1>
-<p class="legend"><span class="none">none</span><span style="background:#dbeafe">read</span><span style="background:#fde68a">write</span><span style="background:#fca5a5">admin (w:full)</span></p>
+${clusters}<p class="legend"><span class="none">none</span><span style="background:#dbeafe">read</span><span style="background:#fde68a">write</span><span style="background:#fca5a5">admin (w:full)</span></p>
 <div id="filters"><input id="f-person" placeholder="person or token"><input id="f-namespace" placeholder="namespace">
 <select id="f-level"><option value="">any level</option>${CATALOG.map((l) => `<option>${l.id}</option>`).join('')}</select></div>
 <h2>People</h2>

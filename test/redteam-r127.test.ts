@@ -86,7 +86,8 @@ describe("R127-1: a ClusterRole named as the API server's own, in orgctl's outpu
     expect(canI.stderr).toMatch(
       /takes the place of the API server's own, which every cluster binds to Group system:authenticated/,
     );
-    const access = await run(['access', '--dir', dir]);
+    // lga1's matrix (without --cluster, its rows say lga1: test/access-clusters.test.ts, R140-1).
+    const access = await run(['access', ...lga1]);
     expect(access.code).toBe(0);
     const rows = access.stdout.split('\n');
     expect(rows.find((l) => /^Group\s+system:authenticated\s/.test(l))).not.toMatch(/bootstrap:/);
