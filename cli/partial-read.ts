@@ -29,7 +29,7 @@
  * of the documents parsed, the RBAC of those that cannot answer: other namespaces', and the
  * namespace's RoleBindings that cannot name the subject.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { namesSubject, serviceAccountUser } from '../analysis/authorizer.ts';
@@ -116,13 +116,36 @@ export type ReadBytes = (file: string, into?: { buffer: Buffer }) => Buffer;
 /** The cluster folders of an output's file list, when every file is one orgctl writes and each has its cluster shard. */
 function clusterFolders(files: readonly string[]): string[] | undefined {
   if (!files.every(isOutputPath)) return undefined;
-  const clusters = [
-    ...new Set(files.flatMap((f) => (SHARD_FILE.test(f) && !f.startsWith('argocd/') ? [f.split('/')[0]!] : []))),
-  ].sort();
-  return clusters.every((c) => files.includes(clusterShardFile(c))) ? clusters : undefined;
+  const folders = new Set(
+    files.flatMap((f) => (SHARD_FILE.test(f) && !f.startsWith('argocd/') ? [f.split('/')[0]!] : [])),
+  );
+  // Every folder holding a shard is a cluster's: else this is not orgctl's output.
+  const clusters = clustersAmong(folders, (file) => files.includes(file));
+  return clusters.length === folders.size ? clusters : undefined;
 }
 
 const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER_SHARD);
+
+/**
+ * The clusters of orgctl's output among `folders` (those at its top): the folders holding a cluster
+ * shard (`holds`: whether the output holds a file, by its path in it), sorted; argocd/ holds none.
+ * The one home of what a cluster of an output folder is: each Argo CD Application applies one.
+ */
+const clustersAmong = (folders: Iterable<string>, holds: (file: string) => boolean): string[] =>
+  [...folders].filter((folder) => holds(clusterShardFile(folder))).sort();
+
+/** The clusters of orgctl's output in `dir` (clustersAmong its folders); none for a folder of other manifests or none. */
+export function clustersOfFolder(dir: string): string[] {
+  try {
+    const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    return clustersAmong(
+      folders.map((e) => e.name),
+      (file) => existsSync(join(dir, file)),
+    );
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are (their head)

@@ -1,5 +1,5 @@
 /** What can-i, who-can and access share: loading a folder of manifests into an Authorizer; with explain, how a question is read. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import {
   aggregatedRoleNote,
@@ -26,14 +26,13 @@ import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
-import { readForQuestion, type NamedSubject } from './partial-read.ts';
+import { clustersOfFolder, readForQuestion, type NamedSubject } from './partial-read.ts';
 import { verdictCacheOf } from './verdict-cache.ts';
 import { afterAnswer } from './after-answer.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { DEFAULT_NAMESPACE, resolveToday, tokenIdsOfAccount } from '../model/model.ts';
 import { staleOutputWarning } from './written-from.ts';
-import { CLUSTER_SHARD, shardFile } from '../synth/render.ts';
 
 const MAX_DANGLING_SHOWN = 20;
 
@@ -127,21 +126,6 @@ export const CLUSTER_FLAG = 'cluster';
 export const CLUSTER_HELP = `  --${CLUSTER_FLAG} NAME  answer from cluster NAME's objects alone (DIR/NAME/...), as kubectl asks one cluster;
                   without it, an output of several clusters is asked in each, and where they differ
                   the answer says which cluster says what`;
-
-/**
- * The clusters of orgctl's output in `dir`: its folders holding a cluster shard (argocd/ holds
- * none), sorted. None for a folder of any other manifests (a dump is one cluster's).
- */
-function clustersOf(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && existsSync(join(dir, shardFile(e.name, CLUSTER_SHARD))))
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 /**
  * Of `read`, the roles and bindings read from `cluster`'s folder of `dir`: what that cluster's API
@@ -254,7 +238,7 @@ async function readAuthorizer(
   if (stale) io.err(stale);
   const bootstrap = options.bootstrap ?? true;
   // Each cluster's objects apart (each Argo CD Application applies one folder): asked, one; else all.
-  const clusters = clustersOf(dir);
+  const clusters = clustersOfFolder(dir);
   const { cluster } = options;
   if (cluster !== undefined) checkCluster(dir, cluster, clusters);
   const scoped = (read: RbacSet) => (cluster === undefined ? read : ofCluster(read, dir, cluster));
