@@ -185,7 +185,11 @@ export const command = defineCommand({
     const { authz, dated } = read;
 
     // Warnings name the cluster asked: another's bindings are not these.
-    const bindingsOf = clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster);
+    const bindingsOf = {
+      ...clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster),
+      // A name another cluster binds is no typo (R140-5).
+      ...(read.boundElsewhere ? { boundIn: () => read.boundElsewhere!(flags.as!) } : {}),
+    };
     if (flags.list) {
       const namespace = flags.namespace ?? DEFAULT_NAMESPACE;
       warnUnknown(authz, io, {

@@ -184,6 +184,8 @@ export interface RbacRead {
    * answers (one Authorizer of every cluster's objects answers for no cluster, R139-1).
    */
   readonly byCluster?: ReadonlyMap<string, Authorizer>;
+  /** With `--cluster`: the other clusters of the output whose bindings name `user` (a name bound there is no typo). */
+  readonly boundElsewhere?: (user: string) => readonly string[];
 }
 
 /** What answers, cluster by cluster: each cluster's Authorizer, or the one read ('') when there is no split. */
@@ -207,9 +209,25 @@ export async function loadClusterAuthorizers(
 
 /** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
 export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {}): Promise<RbacRead> {
-  const { authz, datedOf, byCluster } = await readAuthorizer(dir, io, options, true);
+  const { authz, datedOf, byCluster, whole } = await readAuthorizer(dir, io, options, true);
   const dated = datedOf();
-  return { authz, ...(dated ? { dated } : {}), ...(byCluster ? { byCluster } : {}) };
+  const { cluster } = options;
+  // Asked only when the warning would say the name is bound nowhere: each other cluster's bindings.
+  const boundElsewhere =
+    cluster === undefined
+      ? undefined
+      : (user: string) => {
+          const s = subjectOf(user);
+          return clustersOfFolder(dir).filter(
+            (c) => c !== cluster && new Authorizer(ofCluster(whole, dir, c)).namesSubject(s.kind, s.name, s.namespace),
+          );
+        };
+  return {
+    authz,
+    ...(dated ? { dated } : {}),
+    ...(byCluster ? { byCluster } : {}),
+    ...(boundElsewhere ? { boundElsewhere } : {}),
+  };
 }
 
 /**
@@ -225,6 +243,8 @@ async function readAuthorizer(
   readonly authz: Authorizer;
   readonly datedOf: () => DatedAccess | undefined;
   readonly byCluster?: ReadonlyMap<string, Authorizer>;
+  /** Every cluster's objects read (the answer's, with `--cluster`, are of one): what boundElsewhere asks. */
+  readonly whole: RbacSet;
 }> {
   // The folder nobody named is missing: nothing was synthesized here yet (or this is not the repository).
   // Missing between the two renames of a synthesis swapping it in, it is looked at again (R101-1).
@@ -276,7 +296,12 @@ async function readAuthorizer(
     const answeringEach = perCluster(partial.rbac);
     if (![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length)) {
       io.progress?.('');
-      return { authz: answering, datedOf: () => partial.dated, ...(answeringEach ? { byCluster: answeringEach } : {}) };
+      return {
+        authz: answering,
+        datedOf: () => partial.dated,
+        whole: partial.rbac,
+        ...(answeringEach ? { byCluster: answeringEach } : {}),
+      };
     }
   }
   const { read, problems, datedOf, orgctl } = await fullRead(dir, dated);
@@ -318,7 +343,7 @@ async function readAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return { authz, datedOf, ...(byCluster ? { byCluster } : {}) };
+  return { authz, datedOf, whole: read, ...(byCluster ? { byCluster } : {}) };
 }
 
 /**
@@ -510,12 +535,20 @@ export function warnUnknown(
      * declaration's, usernamesDeclared); else those of the membership data and the bindings read.
      */
     readonly subjects?: readonly string[];
+    /** The other clusters whose bindings name the user (with `--cluster`): then it is said, not taken for a typo. */
+    readonly boundIn?: () => readonly string[];
   },
 ): void {
   const { user, namespace } = ask;
   if (user !== undefined) {
     const s = subjectOf(user);
-    if (!authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz)) {
+    const elsewhere =
+      !authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz) ? ask.boundIn?.() : undefined;
+    if (elsewhere?.length)
+      io.err(
+        `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}, only in ${elsewhere.length > 1 ? 'clusters' : 'cluster'} ${elsewhere.join(', ')}'s; only bindings of ${s.kind === 'ServiceAccount' ? 'its' : 'their'} groups can apply here`,
+      );
+    else if (!authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz)) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
       // Only asked for when the membership data does not say why.
