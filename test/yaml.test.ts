@@ -106,6 +106,26 @@ describe('YAML writer', () => {
     expect(parse(text)).toEqual({ data });
   });
 
+  it('indents each line of a block scalar, an empty line left empty, and quotes text with a line ending in whitespace', () => {
+    // Each line indented as its own, at two depths: with and without empty lines between them.
+    const byLine = (s: string, pad: string) =>
+      `${s.endsWith('\n') ? '|' : '|-'}\n${(s.endsWith('\n') ? s.slice(0, -1) : s)
+        .split('\n')
+        .map((l) => (l === '' ? '' : pad + l))
+        .join('\n')}`;
+    for (const s of ['a\nb', 'a\nb\n', 'a\n\nb', 'a\n\n\nb\n', 'x y\nz\n', '{"a":1}\n{"b":2}\n\n{"c":3}'])
+      for (const [doc, text] of [
+        [{ k: s }, `k: ${byLine(s, '  ')}\n`],
+        [{ m: { k: s } }, `m:\n  k: ${byLine(s, '    ')}\n`],
+      ] as const) {
+        expect(toYamlDocument(doc)).toBe(text);
+        expect(parse(text)).toEqual(doc);
+      }
+    // A line ending in whitespace (what trimEnd removes), first, inner or last: quoted, every byte kept.
+    for (const s of ['a \nb', 'a\nb\t\nc', 'a\nb\u3000', 'a\u00a0\n\nb\n', 'a\r\nb', 'a\n \nb'])
+      expect(toYamlDocument({ k: s })).toBe(`k: ${JSON.stringify(s)}\n`);
+  });
+
   it('writes a frozen item shared by many sequences the same everywhere, at any depth', () => {
     const person = Object.freeze({ kind: 'User', name: 'bob@acme.io', note: 'two\nlines' });
     const open = { kind: 'User', name: 'dan@acme.io' };
