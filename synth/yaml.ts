@@ -87,12 +87,6 @@ export function scalar(value: unknown): string {
 }
 
 /**
- * A line of a text that ends with whitespace (what `trimEnd` removes: `\s`, less the line break
- * that ends it), before a line break or at the text's end.
- */
-const TRAILING_SPACE = /[^\S\n](?:\n|$)/;
-
-/**
  * A `|` block scalar only for text Go reads back as written: nothing orgctl never writes raw (a
  * block has no escapes; R57-1: U+FFFE and U+FFFF, which a declared text may hold, were written raw
  * and Go refused the file), no leading whitespace (the first line sets the indentation), no
@@ -101,12 +95,8 @@ const TRAILING_SPACE = /[^\S\n](?:\n|$)/;
 function blockScalar(s: string, pad: string): string | undefined {
   if (!s.includes('\n') || /^\s/.test(s) || holdsUnwrittenRaw(s) || s.includes(ARGOCD_SKIP_MARKER)) return undefined;
   const body = s.endsWith('\n') ? s.slice(0, -1) : s;
-  if (body.endsWith('\n') || TRAILING_SPACE.test(body)) return undefined;
+  if (body.endsWith('\n') || body.split('\n').some((l) => l !== l.trimEnd())) return undefined;
   const chomp = s.endsWith('\n') ? '|' : '|-';
-  // Each line indented, an empty one left empty. The first and last are not (no leading whitespace,
-  // no second line break at the end): without `\n\n`, no line is, and one replace indents them all
-  // (the membership lists' 10,000 lines were split, each copied with its indentation, and joined).
-  if (!body.includes('\n\n')) return `${chomp}\n${pad}${body.replaceAll('\n', `\n${pad}`)}`;
   return `${chomp}\n${body
     .split('\n')
     .map((l) => (l === '' ? '' : pad + l))
