@@ -133,7 +133,10 @@ export const CLUSTER_HELP = `  --${CLUSTER_FLAG} NAME  answer from cluster NAME'
  * and problems are kept whole: they only word warnings.
  */
 function ofCluster(read: RbacSet, dir: string, cluster: string): RbacSet {
-  const folder = join(dir, cluster) + sep;
+  // An object's file is its reader's label, showHidden(join(dir, path)) (a full or a partial read):
+  // a path holding a character it rewrites matched no cluster's folder, and every cluster said no
+  // (R141-1). showHidden rewrites one character at a time, so a file's label starts with its folder's.
+  const folder = showHidden(join(dir, cluster) + sep);
   const inIt = (o: { readonly from: { readonly file: string } }) => o.from.file.startsWith(folder);
   return { ...read, roles: read.roles.filter(inIt), bindings: read.bindings.filter(inIt) };
 }

@@ -4,7 +4,7 @@
  * (ofCluster: `from.file` starts with DIR/CLUSTER/), after a partial read (cli/partial-read.ts) or
  * the full read.
  *
- * R141-1 (hole, fix in cli/rbac.ts, rcB's): orgctl's strict reader labels each document's file for
+ * R141-1 (hole, fixed in cli/rbac.ts ofCluster; access's per-cluster matrix, R140, reads through it too): orgctl's strict reader labels each document's file for
  * a reader (showHidden(join(dir, path)): a soft hyphen, a zero-width space, a tab or a line break
  * written as `<U+00AD>`...), and ofCluster compares that label with the folder's raw path. In an
  * output whose path holds such a character, no object is any cluster's: every cluster answers from
@@ -217,11 +217,10 @@ describe('R141-1: an output whose path holds a character a reader is shown as it
     expect([r.code, r.stdout]).toEqual([0, 'yes']);
   });
 
-  // Fix (cli/rbac.ts, rcB): ofCluster tells a cluster's objects by the label the reader gave their
-  // file, showHidden(join(dir, cluster) + sep) as a prefix (showHidden rewrites one character at a
-  // time, so a path's label starts with its folder's label), or better by the path in the output
-  // (the reader's OutputText.path, `lga1/...`), which no label rewrites.
-  it.fails.each([
+  // Fixed: ofCluster tells a cluster's objects by the label the reader gave their file,
+  // showHidden(join(dir, cluster) + sep) as a prefix (showHidden rewrites one character at a time,
+  // so a path's label starts with its folder's label).
+  it.each([
     ['\u00ad'],
     ['\u200b'],
     ['\t'],
@@ -231,5 +230,9 @@ describe('R141-1: an output whose path holds a character a reader is shown as it
     expect([r.code, r.stdout]).toEqual([0, 'yes']);
     const who = await run(['who-can', 'get', 'pods', '-n', 'web', '--dir', dir, '--format', 'json']);
     expect((JSON.parse(who.stdout) as { subject: string }[]).map((row) => row.subject)).toContain('dan@acme.io');
+    // access answers each cluster from the same split: the same matrix as under a plain path.
+    const access = await run(['access', '--format', 'json', '--dir', dir]);
+    const plain = await run(['access', '--format', 'json', '--dir', distUnder('-')]);
+    expect([access.code, access.stdout]).toEqual([0, plain.stdout]);
   });
 });
