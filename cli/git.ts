@@ -22,6 +22,7 @@ import {
 import { beginsWith, DEFAULT_OUTPUT_DIR, MAX_OUTPUT_BYTES, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
 import { keptForRun } from './per-run.ts';
+import { clustersOfFolder } from './partial-read.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
 /**
@@ -551,11 +552,7 @@ const holdsOlderLayout = (folder: string): boolean =>
  * holds. Walking it would read everything below and refuse it for a link deep inside.
  */
 function refuseUnlessOutputFolder(folder: string, label: string): void {
-  const holdsOutput = (dir: string) =>
-    existsSync(join(dir, MEMBERS_FILE)) ||
-    readdirSync(dir, { withFileTypes: true }).some(
-      (e) => e.isDirectory() && existsSync(join(dir, e.name, CLUSTER_SHARD_FILE)),
-    );
+  const holdsOutput = (dir: string) => existsSync(join(dir, MEMBERS_FILE)) || clustersOfFolder(dir).length > 0;
   if (holdsOutput(folder)) return;
   const inside = join(folder, DEFAULT_OUTPUT_DIR);
   const hint = statOf(inside)?.isDirectory() && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
