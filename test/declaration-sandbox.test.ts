@@ -62,6 +62,20 @@ if (people[0] !== 'bob@acme.io') throw new Error('people.json not read');`,
     expect(r.code).toBe(0);
   });
 
+  it("reads its own folder by import.meta whatever its path holds (`$'`, `$&`: a replacement string's patterns)", () => {
+    // import.meta is written into the module as its path's JSON: by a function, or String.replace
+    // reads `$'`, `$&` and `` $` `` in the path as patterns and splices other text into the module.
+    const dir = join(scratch(), "org$'x$&y");
+    const file = declarationIn(
+      dir,
+      `if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname read as ' + import.meta.dirname);
+if (!import.meta.url.endsWith('/org.ts')) throw new Error('url read as ' + import.meta.url);`,
+    );
+    const r = cli(['check', '--spec', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('cannot follow a link in its folder to a file outside it: refused before it runs', () => {
     const { dir, file } = declarationRunning(
       `readFileSync(new URL('./notes.txt', import.meta.url), 'utf8');`,
