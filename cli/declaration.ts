@@ -366,10 +366,11 @@ async function build(
               if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined;
               const text = readFileSync(args.path, 'utf8');
               if (!text.includes('import.meta')) return undefined;
+              // By functions: a replacement string reads `$'`, `$&` and `` $` `` in a path as patterns.
               const contents = text
-                .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-                .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
-                .replaceAll('import.meta.filename', JSON.stringify(args.path));
+                .replaceAll('import.meta.url', () => JSON.stringify(pathToFileURL(args.path).href))
+                .replaceAll('import.meta.dirname', () => JSON.stringify(dirname(args.path)))
+                .replaceAll('import.meta.filename', () => JSON.stringify(args.path));
               return { contents, loader: loaderOf(args.path) };
             });
           },
