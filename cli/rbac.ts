@@ -545,13 +545,14 @@ export function warnUnknown(
   const { user, namespace } = ask;
   if (user !== undefined) {
     const s = subjectOf(user);
-    const elsewhere =
-      !authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz) ? ask.boundIn?.() : undefined;
+    const unbound = !authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz);
+    const groups = `only bindings of ${s.kind === 'ServiceAccount' ? 'its' : 'their'} groups can apply`;
+    const elsewhere = unbound ? ask.boundIn?.() : undefined;
     if (elsewhere?.length)
       io.err(
-        `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}, only in ${elsewhere.length > 1 ? 'clusters' : 'cluster'} ${elsewhere.join(', ')}'s; only bindings of ${s.kind === 'ServiceAccount' ? 'its' : 'their'} groups can apply here`,
+        `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}, only in ${elsewhere.length > 1 ? 'clusters' : 'cluster'} ${elsewhere.join(', ')}'s; ${groups} here`,
       );
-    else if (!authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz)) {
+    else if (unbound) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
       // Only asked for when the membership data does not say why.
@@ -559,7 +560,6 @@ export function warnUnknown(
         ? []
         : (ask.subjects ?? [...(members ? usernamesOf(members) : []), ...usernamesBound(authz.set.bindings)]);
       const near = why ? undefined : (tokenMeant(user, known) ?? nameMeant(user, known));
-      const groups = `only bindings of ${s.kind === 'ServiceAccount' ? 'its' : 'their'} groups can apply`;
       io.err(
         why
           ? `warning: ${user} ${why.reason} (${join(ask.dir!, MEMBERS_FILE)}); ${
