@@ -57,7 +57,10 @@ const SOURCES = ['model', 'synth', 'analysis', 'policies', 'constructs', 'review
  */
 const statLine = (s) => `${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\0${s.dev}`;
 
-/** orgctl's sources and the install's record, as the fingerprint names them (bundleName adds the packages' files). */
+/**
+ * orgctl's sources and the install's record, as the fingerprint names them (bundleName adds the
+ * other files bundled: filesNotFingerprinted).
+ */
 function sourcesFingerprint() {
   const hash = createHash('sha256');
   const walk = (dir) => {
@@ -113,10 +116,11 @@ function contentDigest(file) {
 }
 
 /**
- * What the build of these sources listed (`<sources>.inputs`): `files`, the installed packages'
- * files it was made from; `recent`, each of orgctl's own files it read that was written within the
- * racy window of its start, path -> sha256 of the bytes bundled (R138-2). Undefined when none did,
- * or an earlier launcher's list (which did not know the recent sources).
+ * What the build of these sources listed (`<sources>.inputs`): `files`, the other files it was
+ * made from (filesNotFingerprinted: the installed packages', any read elsewhere); `recent`, each of
+ * orgctl's own files it read that was written within the racy window of its start, path -> sha256
+ * of the bytes bundled (R138-2). Undefined when none did, or an earlier launcher's list (which did
+ * not know the recent sources).
  */
 function inputsOf(inputsFile) {
   try {
@@ -235,7 +239,8 @@ const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 
 /**
  * An esbuild plugin loading orgctl's own files itself: `digests`, each one's path -> sha256 of the
  * very bytes bundled (a hash read apart, before or after, may be of other bytes); `unhashed`, those
- * of a kind it leaves to esbuild. The installed packages' files esbuild loads as ever.
+ * of a kind it leaves to esbuild. Every other file (the installed packages', any outside the
+ * source folders) esbuild loads as ever.
  */
 function loadedSources() {
   const digests = new Map();
@@ -268,7 +273,7 @@ async function bundled() {
   const inputsFile = join(cache, `${sources}.inputs`);
   const inputs = inputsOf(inputsFile);
   let out = inputs && join(cache, bundleName(sources, inputs.files));
-  // Nothing recent (the common run): no source is read, only the packages' files stated.
+  // Nothing recent (the common run): no source is read, only the other files bundled stated.
   const built = out !== undefined && existsSync(join(out, 'orgctl.cjs'));
   if (!built || !(await holdsRecent(inputs, inputsFile, fingerprinted))) {
     const { build } = await import('esbuild');
@@ -329,9 +334,10 @@ async function bundled() {
       metafile: true,
     });
     const read = [...new Set([cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile)))].sort();
-    // A package's file changed while it was bundled (a clock tick of the file system's before its
-    // start, or later): its stat now may not be of what was read, so this bundle is run once and
-    // not kept under it (pruned later, as an interrupted build is). Only when building: imported here.
+    // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
+    // (a clock tick of the file system's before its start, or later): its stat now may not be of
+    // what was read, so this bundle is run once and not kept under it (pruned later, as an
+    // interrupted build is). Only when building: imported here.
     const racy = await changedSince(started);
     if (read.some(racy) || loaded.unhashed.some(racy)) return tmp;
     // A source changed within that window may change again and keep its stat (the same size, within
