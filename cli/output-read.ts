@@ -377,8 +377,8 @@ class Placed {
 const ACCEPTED = new WeakMap<FileDocuments, { readonly path: string; readonly accepted: Uint8Array }>();
 
 /**
- * For the reading of `path` just made with `cache` (its `count` documents, or undefined without
- * a cache): `before[i]` is 1 when its document `i` was accepted in the file's first reading; `own`
+ * For the reading of `path` just made with `cache` (undefined: a reading without one), of `count`
+ * documents: `before[i]` is 1 when its document `i` was accepted in the file's first reading; `own`
  * is where its verdicts are kept (1 for accepted), the first reading's own when this is it. Both are
  * always arrays of `count`, zeros where nothing was judged before, so that every file of every side
  * takes the same path through judgeOutput's loop: a path first met on a later side (a diff's head)
