@@ -9,6 +9,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadSide, refOfSide } from '../cli/git.ts';
+import { newRun } from '../cli/per-run.ts';
 import { cli, gitIn, ROOT, tempDir } from './helpers.ts';
 
 const HOOK = join(ROOT, 'test/fixtures/launcher/git-calls.mjs');
@@ -59,4 +61,18 @@ describe('a side named by a bare folder name is judged once a run', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('dist-old names both a folder here and the git ref dist-old');
   }, 60_000);
+});
+
+describe('a side judged while its folder is missing', () => {
+  // Between a synthesis's two renames dist/ is missing: loadSide reads again (readWhole, R101-1)
+  // until the folder is back. A verdict kept for the run from that moment ("no folder: a ref") would
+  // be read as a git ref instead (a branch of the folder's name, or a refusal), never the folder.
+  it('is judged again once the folder is there, within the same run', () => {
+    newRun();
+    const dir = join(tempDir('orgctl-side-missing-'), 'dist');
+    expect(refOfSide(dir)).toBe(dir);
+    cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+    expect(refOfSide(dir)).toBeUndefined();
+    expect(loadSide(dir).files.length).toBeGreaterThan(0);
+  });
 });
