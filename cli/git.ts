@@ -441,33 +441,36 @@ const verifyTreeish = (ref: string): number | null =>
  * copy as base. A path written as one (./main, /abs) is the folder.
  */
 function sideAt(spec: string, defaultDir: string): SideAt {
-  // Judged once a run: review asks for a side's ref in several places (refOfSide), each the same answer.
-  const key = `${process.cwd()}\0${defaultDir}\0${spec}`;
-  let at = sidesJudged.get(key);
-  if (at === undefined) sidesJudged.set(key, (at = judgeSide(spec, defaultDir)));
+  const colon = spec.indexOf(':');
+  const ref = colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
+  // Looked at every time, never kept: between a synthesis's two renames the folder is missing, and
+  // loadSide's reading again (readWhole, R101-1) must find it back, not a ref kept from that moment.
+  if (!statOf(spec)?.isDirectory()) return ref;
+  if (/^\.{0,2}\//.test(spec) || ref.ref.startsWith('-')) return { folder: spec };
+  // git's verdict on a folder's name, judged once a run: review asks for a side's ref in several
+  // places (refOfSide), each the same answer.
+  const key = `${process.cwd()}\0${spec}`;
+  let at = foldersJudged.get(key);
+  if (at === undefined) foldersJudged.set(key, (at = judgeFolderName(spec, ref.ref)));
   return at;
 }
 
 type SideAt = { readonly folder: string } | { readonly ref: string; readonly dir: string };
 
-/** Each side's place (sideAt), by working folder, default folder and value, kept for the run. */
-const sidesJudged = keptForRun<string, SideAt>();
+/** Each existing folder's name git was asked of (judgeFolderName), by working folder and value, kept for the run. */
+const foldersJudged = keptForRun<string, { readonly folder: string }>();
 
-/** sideAt's judgement, asking git. */
-function judgeSide(spec: string, defaultDir: string): SideAt {
-  const colon = spec.indexOf(':');
-  const ref = colon > 0 ? { ref: spec.slice(0, colon), dir: spec.slice(colon + 1) } : { ref: spec, dir: defaultDir };
-  if (!statOf(spec)?.isDirectory()) return ref;
-  if (/^\.{0,2}\//.test(spec) || ref.ref.startsWith('-')) return { folder: spec };
-  const status = verifyTreeish(ref.ref);
+/** A folder `spec` named bare, unless git knows `ref` (or a remote's branch of that name): asks git. */
+function judgeFolderName(spec: string, ref: string): { readonly folder: string } {
+  const status = verifyTreeish(ref);
   if (status === 0)
     throw new InputError(
-      `${spec} names both a folder here and the git ref ${ref.ref}: a branch can commit a folder of any name, so neither is read; give ./${spec} for the folder, or for the ref remove the folder (or name the ref by its commit, git rev-parse ${ref.ref})`,
+      `${spec} names both a folder here and the git ref ${ref}: a branch can commit a folder of any name, so neither is read; give ./${spec} for the folder, or for the ref remove the folder (or name the ref by its commit, git rev-parse ${ref})`,
     );
-  const unfetched = status === 1 ? remoteRefNamed(ref.ref) : undefined;
+  const unfetched = status === 1 ? remoteRefNamed(ref) : undefined;
   if (unfetched)
     throw new InputError(
-      `${spec}: no git ref ${ref.ref} here, but ${unfetched}; a branch can commit a folder of any name, so the folder ${spec} is not read for it: give ./${spec} for the folder, or fetch the ref and give it`,
+      `${spec}: no git ref ${ref} here, but ${unfetched}; a branch can commit a folder of any name, so the folder ${spec} is not read for it: give ./${spec} for the folder, or fetch the ref and give it`,
     );
   return { folder: spec };
 }
