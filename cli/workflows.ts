@@ -172,7 +172,7 @@ function repositoryBranch(repo: string): string {
       `${file}: organization.argocd has no revision (orgctl writes there the branch Argo CD follows, ${DEFAULT_ARGOCD_REVISION} unless delivery.argocd.revision says another): ${again}`,
     );
   const bad = typeof revision === 'string' ? revisionProblem(revision) : undefined;
-  if (typeof revision !== 'string' || bad || /[\x00-\x20\x7f]/.test(revision))
+  if (typeof revision !== 'string' || bad)
     throw new InputError(
       `${file}: organization.argocd.revision ${JSON.stringify(revision)} is not a branch by its full name (refs/heads/BRANCH)${bad ? `: it ${bad.why}` : ''}; the check workflow proves dist/ on pushes to the branch Argo CD follows: set delivery.argocd.revision to ${bad?.instead ?? DEFAULT_ARGOCD_REVISION} (or the branch pull requests merge into, by its full name), ${again}`,
     );
