@@ -165,7 +165,7 @@ describe('who-can', () => {
 
 describe('access', () => {
   it('shows the bootstrap access once, on its groups, not in every cell; --no-bootstrap drops those rows', async () => {
-    const r = await run(['access']);
+    const r = await run(['access', '--cluster', 'lga1']);
     const lines = r.stdout.split('\n');
     expect(lines[1]).toMatch(
       /^Group\s+system:authenticated\s+\*\s+bootstrap: system:basic-user system:discovery system:public-info-viewer\s+-$/,
@@ -184,7 +184,7 @@ describe('access', () => {
     expect(lines.filter((l) => / bob@acme\.io /.test(l))).toEqual([
       expect.stringMatching(/^User\s+bob@acme\.io\s+web\s+r:pods w:services\s+network$/),
     ]);
-    const off = await run(['access', '--no-bootstrap']);
+    const off = await run(['access', '--cluster', 'lga1', '--no-bootstrap']);
     expect(off.stdout).not.toContain('system:authenticated');
     expect(off.stdout.split('\n').filter((l) => / bob@acme\.io /.test(l))).toEqual(
       lines
@@ -194,14 +194,14 @@ describe('access', () => {
   });
 
   it('the JSON has the rules on the groups; the page renders them in its Groups section', async () => {
-    const json = JSON.parse((await run(['access', '--format', 'json'])).stdout);
+    const json = JSON.parse((await run(['access', '--cluster', 'lga1', '--format', 'json'])).stdout);
     const everyone = json.find((s: { name: string }) => s.name === 'system:authenticated');
     expect(everyone.cluster.custom).toContain('create on selfsubjectreviews.authentication.k8s.io');
     const bob = json.find((s: { name: string }) => s.name === 'bob@acme.io');
     expect(bob.cluster).toBeUndefined();
     const dir = tempDir();
     const out = join(dir, 'access.html');
-    const page = await run(['access', '--format', 'html', '--out', out]);
+    const page = await run(['access', '--cluster', 'lga1', '--format', 'html', '--out', out]);
     expect(page.code).toBe(0);
     const { readFileSync } = await import('node:fs');
     const html = readFileSync(out, 'utf8');

@@ -429,11 +429,11 @@ describe('no silent no: a user, a namespace or a folder the manifests never ment
 
 describe('custom-only access reads as custom, with its rules, never as an empty cell', () => {
   it('in the access table and JSON, and on the access page', async () => {
-    const table = (await run(['access'])).stdout;
+    const table = (await run(['access', '--cluster', 'lga1'])).stdout;
     expect(table).toMatch(
       /^ServiceAccount\s+acme-system:token-metrics-reader\s+web\s+custom: get,list,watch on pods,services,endpoints\s+-$/m,
     );
-    const matrix = JSON.parse((await run(['access', '--format', 'json'])).stdout) as {
+    const matrix = JSON.parse((await run(['access', '--cluster', 'lga1', '--format', 'json'])).stdout) as {
       name: string;
       namespaces: Record<string, { levels: string[]; custom?: string[] }>;
     }[];
@@ -443,7 +443,7 @@ describe('custom-only access reads as custom, with its rules, never as an empty 
     });
     // A cell that covers a level carries no custom list.
     expect(matrix.find((s) => s.name === 'bob@acme.io')!.namespaces.web!.custom).toBeUndefined();
-    const page = (await run(['access', '--format', 'html'])).stdout;
+    const page = (await run(['access', '--cluster', 'lga1', '--format', 'html'])).stdout;
     expect(page).toMatch(
       /<td class="read" data-ns="web" data-levels="" title="[^"]*rules: get,list,watch on pods,services,endpoints[^"]*">custom<\/td>/,
     );
@@ -492,7 +492,7 @@ describe('a binding whose role does not exist', () => {
 
 describe('access on dist/', () => {
   it('gives every declared subject its declared levels', async () => {
-    const matrix = JSON.parse((await run(['access', '--format', 'json'])).stdout) as {
+    const matrix = JSON.parse((await run(['access', '--cluster', 'lga1', '--format', 'json'])).stdout) as {
       name: string;
       namespaces: Record<string, { levels: string[]; classes: string[] }>;
     }[];
@@ -515,7 +515,7 @@ describe('access on dist/', () => {
   });
 
   it('prints a table', async () => {
-    const r = await run(['access']);
+    const r = await run(['access', '--cluster', 'lga1']);
     expect(r.stdout.split('\n')[0]).toMatch(/^KIND\s+SUBJECT\s+NAMESPACE\s+LEVELS\s+CLASSES$/);
     expect(r.stdout).toMatch(/^User\s+bob@acme.io\s+web\s+r:pods w:services\s+network$/m);
   });
