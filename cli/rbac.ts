@@ -212,7 +212,7 @@ export async function loadClusterAuthorizers(
 
 /** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
 export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {}): Promise<RbacRead> {
-  const { authz, datedOf, byCluster, whole } = await readAuthorizer(dir, io, options, true);
+  const { authz, datedOf, byCluster, whole, clusters } = await readAuthorizer(dir, io, options, true);
   const dated = datedOf();
   const { cluster } = options;
   // Asked only when the warning would say the name is bound nowhere: each other cluster's bindings.
@@ -221,7 +221,7 @@ export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {
       ? undefined
       : (user: string) => {
           const s = subjectOf(user);
-          return clustersOfFolder(dir).filter(
+          return clusters.filter(
             (c) => c !== cluster && new Authorizer(ofCluster(whole, dir, c)).namesSubject(s.kind, s.name, s.namespace),
           );
         };
@@ -248,6 +248,8 @@ async function readAuthorizer(
   readonly byCluster?: ReadonlyMap<string, Authorizer>;
   /** Every cluster's objects read (the answer's, with `--cluster`, are of one): what boundElsewhere asks. */
   readonly whole: RbacSet;
+  /** The clusters of `dir` (clustersOfFolder), looked for once. */
+  readonly clusters: readonly string[];
 }> {
   // The folder nobody named is missing: nothing was synthesized here yet (or this is not the repository).
   // Missing between the two renames of a synthesis swapping it in, it is looked at again (R101-1).
@@ -303,6 +305,7 @@ async function readAuthorizer(
         authz: answering,
         datedOf: () => partial.dated,
         whole: partial.rbac,
+        clusters,
         ...(answeringEach ? { byCluster: answeringEach } : {}),
       };
     }
@@ -346,7 +349,7 @@ async function readAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return { authz, datedOf, whole: read, ...(byCluster ? { byCluster } : {}) };
+  return { authz, datedOf, whole: read, clusters, ...(byCluster ? { byCluster } : {}) };
 }
 
 /**
