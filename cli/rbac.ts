@@ -148,10 +148,11 @@ export const clusterBindings = (dir: string, cluster: string | undefined): { rea
 /** `--cluster NAME` checked against the clusters of `dir`: a name that is none is refused, naming those there are. */
 function checkCluster(dir: string, cluster: string, clusters: readonly string[]): void {
   if (clusters.includes(cluster)) return;
+  const near = nearestName(cluster, clusters);
   throw new UsageError(
     clusters.length
       ? `--${CLUSTER_FLAG} ${JSON.stringify(cluster)} is not a cluster of ${dir}: its clusters are ${clusters.join(', ')}${
-          nearestName(cluster, clusters) ? ` (did you mean ${nearestName(cluster, clusters)}?)` : ''
+          near ? ` (did you mean ${near}?)` : ''
         }`
       : `--${CLUSTER_FLAG} ${JSON.stringify(cluster)}: ${dir} holds no cluster folder of orgctl's output (CLUSTER/cluster/resources.yaml); a folder of other manifests is one cluster's: leave out --${CLUSTER_FLAG}`,
   );
