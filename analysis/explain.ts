@@ -258,9 +258,9 @@ export function explainSubjectData(
       seen.add(id);
       permissions.push(permission(model, who, e.binding, e.role));
     }
+    if (!permissions.length) continue;
     const placed = placedOnly(model, ns);
-    if (permissions.length)
-      namespaces.push({ namespace: ns, ...(placed ? { clusters: placed.clusters } : {}), permissions });
+    namespaces.push({ namespace: ns, ...(placed ? { clusters: placed.clusters } : {}), permissions });
   }
   const seen = new Set<string>();
   const bootstrap: Permission[] = [];
