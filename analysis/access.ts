@@ -745,8 +745,9 @@ export function clusterMatrix(each: readonly (readonly [cluster: string, matrix:
       const id = JSON.stringify([s.kind, s.name]);
       let subject = subjects.get(id);
       if (!subject) subjects.set(id, (subject = { kind: s.kind, name: s.name, cells: new Map() }));
-      const scopes: [string, MatrixCell][] = [...(s.cluster ? [['', s.cluster] as [string, MatrixCell]] : [])];
-      for (const [ns, cell] of Object.entries(s.namespaces)) scopes.push([ns, cell]);
+      // The cluster-wide cell under scope '' (no namespace's name), first.
+      const scopes = Object.entries(s.namespaces);
+      if (s.cluster) scopes.unshift(['', s.cluster]);
       for (const [scope, cell] of scopes) {
         const key = JSON.stringify([scope, cell]);
         const found = subject.cells.get(key);
