@@ -332,7 +332,8 @@ interface IndexedSubject {
   readonly scopes: readonly ScopeAccess[];
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Strings in code-unit order, as sort() with no comparator: for sorting by a key. */
+export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Names in byText's order: sort()'s own comparison (UTF-16 code units, as `<` compares strings),
  * which calls no function per comparison (12,000 names at size L: 11 -> 4 ms, cold).

@@ -3,6 +3,7 @@ import {
   accessMatrixJson,
   accessRowsJson,
   bindingLabel,
+  byText,
   clusterMatrix,
   type MatrixCell,
   type SubjectAccess,
@@ -147,7 +148,7 @@ export const command = defineCommand({
       let end = k + 1;
       while (byClusters && end < matrix.length && sameSubject(matrix[end]!, matrix[k]!)) end++;
       const own = matrix.slice(k, end).flatMap(rowsOf);
-      if (end - k > 1) own.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
+      if (end - k > 1) own.sort((a, b) => byText(a[3]!, b[3]!));
       rows.push(...own);
       k = end;
     }

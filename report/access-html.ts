@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CATALOG } from '../model/catalog.ts';
-import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
+import { byText, type MatrixCell, type SubjectAccess } from '../analysis/access.ts';
 import { CLASS_BY_ID } from '../analysis/classes.ts';
 import { hasHidden, showHidden } from '../model/text.ts';
 
@@ -123,7 +123,7 @@ function pageRows(matrix: readonly SubjectAccess[], all: readonly string[] | und
   return all
     ? rows.map((row) => ({
         ...row,
-        namespaces: new Map([...row.namespaces].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        namespaces: new Map([...row.namespaces].sort(([a], [b]) => byText(a, b))),
       }))
     : rows;
 }
