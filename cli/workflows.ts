@@ -12,12 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, unwritable, UsageError, whyUnread } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
-import {
-  badRevision,
-  BRANCH_PREFIX,
-  DEFAULT_ARGOCD_REVISION,
-  GITHUB_EXPRESSION,
-} from '../policies/org/argocd-source.ts';
+import { badRevision, BRANCH_PREFIX, DEFAULT_ARGOCD_REVISION } from '../policies/org/argocd-source.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
 import { unsafeTextProblem } from '../policies/org/invalid-text.ts';
 import { membersTextIfAny } from './members.ts';
@@ -90,20 +85,12 @@ const DEFAULT_BRANCH = DEFAULT_ARGOCD_REVISION.slice(BRANCH_PREFIX.length);
 const branchPattern = (branch: string): string => branch.replace(/[*?+[!\\]/g, '\\$&');
 
 /**
- * Why no push trigger can name `branch`, or undefined. Git allows `$`, `{` and `}`, but GitHub reads
- * `${{` anywhere in a workflow as an expression, which `on:` has no context for: it would refuse
- * the check workflow, which would then run on no push at all. No escape keeps it a string there.
+ * The check workflow's push trigger for `branch`: single-quoted, as a pattern starting with `!` or
+ * holding `[` must be. A branch holding `${{` (an expression to GitHub) repositoryBranch has refused
+ * (argocd-source's badRevision).
  */
-function pushBranchProblem(branch: string): string | undefined {
-  if (!branch.includes(GITHUB_EXPRESSION)) return undefined;
-  return "names a branch that holds `${{`, which GitHub reads as an expression in the check workflow's push trigger and refuses the workflow for (it would run on no push): rename the branch pull requests merge into, and set delivery.argocd.revision to its full name";
-}
-
-/** The check workflow's push trigger for `branch`: single-quoted, as a pattern starting with `!` or holding `[` must be. */
 function pushTrigger(branch: string): string {
   if (branch === DEFAULT_BRANCH) return PUSH_TRIGGER;
-  const problem = pushBranchProblem(branch);
-  if (problem !== undefined) throw new InputError(`${JSON.stringify(branch)} ${problem}`);
   return `\n  push:\n    branches: ['${branchPattern(branch).replaceAll("'", "''")}']\n`;
 }
 

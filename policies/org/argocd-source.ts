@@ -14,7 +14,7 @@ const COMMIT = /^[0-9a-f]{7,40}$/i;
  * check workflow's push trigger names the branch Argo CD follows, and `on:` has no context for an
  * expression: GitHub would refuse the workflow, and merges there would run no check.
  */
-export const GITHUB_EXPRESSION = '${{';
+const GITHUB_EXPRESSION = '${{';
 
 /**
  * Why a branch name is not one git accepts (git check-ref-format), or undefined: Argo CD would
