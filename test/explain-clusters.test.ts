@@ -7,7 +7,11 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, run, tempDir } from './helpers.ts';
+import { Authorizer } from '../analysis/authorizer.ts';
+import { explainRequest, resolveWho } from '../analysis/explain.ts';
+import { readRbac } from '../analysis/objects.ts';
+import type { Manifest } from '../synth/manifest.ts';
+import { ROOT, TODAY, acmeSpecWith, modelOfSpec, objectsOfSpec, run, tempDir } from './helpers.ts';
 
 /** acme.yaml at a path of this test's own: its first question about a namespace writes the index, the next reads it. */
 function freshSpec(): string {
@@ -69,5 +73,48 @@ describe('explain says when a namespace is placed in some clusters only', () => 
       const web = await explain('bob@acme.io', '-n', 'web', 'get', 'pods', '--format', 'json');
       expect([JSON.parse(web.stdout).allowed, JSON.parse(web.stdout).clusters], round).toEqual([true, undefined]);
     }
+  });
+});
+
+describe('a request allowed by a ClusterRoleBinding says where it holds, as one by a RoleBinding does', () => {
+  // Nothing orgctl renders is a ClusterRoleBinding, but explain judges whatever bindings it is given.
+  const spec = acmeSpecWith({
+    clusters: ['lga1', 'ord1'],
+    namespaces: [{ name: 'web' }, { name: 'ml', clusters: ['lga1'] }],
+  });
+  const model = modelOfSpec(spec);
+  const who = resolveWho(model, 'bob@acme.io', TODAY)!;
+  const everywhere = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'bob-reads-pods' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'acme:r:pods' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: who.user.name }],
+  } as unknown as Manifest;
+  const objects = [...objectsOfSpec(spec), everywhere];
+  const authz = new Authorizer(readRbac(objects.map((object, index) => ({ file: 's', index, object }))));
+  const getPods = (namespace: string) =>
+    explainRequest(model, authz, who, {
+      verb: 'get',
+      apiGroup: '',
+      resource: 'pods',
+      subresource: '',
+      name: '',
+      namespace,
+    });
+
+  it('in a namespace placed in some clusters: the clusters, in text and data', () => {
+    const ml = getPods('ml');
+    expect(ml.allowed).toBe(true);
+    expect(ml.lines).toContain(`  via ClusterRoleBinding bob-reads-pods → ClusterRole acme:r:pods`);
+    expect(ml.lines).toContain(`  ${ONLY_LGA1}`);
+    expect(ml.clusters).toEqual(['lga1']);
+  });
+
+  it('in a namespace in every cluster: nothing said of clusters', () => {
+    const web = getPods('web');
+    expect(web.allowed).toBe(true);
+    expect(web.clusters).toBeUndefined();
+    expect(web.lines.some((l) => l.includes('cluster lga1'))).toBe(false);
   });
 });
