@@ -338,7 +338,7 @@ interface DecidedBy {
 interface RequestExplanation {
   readonly allowed: boolean;
   readonly by?: DecidedBy;
-  /** The clusters an allowed request is allowed in, when its RoleBinding's namespace is placed in some only (placedOnly). */
+  /** The clusters an allowed request holds in, when the namespace it is evaluated in is placed in some only (placedOnly). */
   readonly clusters?: readonly string[];
   /** For people: the answer, then why. */
   readonly lines: string[];
@@ -427,9 +427,12 @@ export function explainRequest(
   // admins) they are a warning.
   const undeclared = who.tokenId === undefined ? undeclaredReason(ruleOf(req), model.safeCustomResources) : undefined;
   const reserved = reservedReason(req) ?? (undeclared ? { text: undeclared, specific: true } : undefined);
+  // The namespace the request is evaluated in (Namespace object X: X), where a grant would have to be.
+  const decidedIn = requestNamespace(req);
   if (d.allowed && d.by) {
-    // A RoleBinding is rendered only in the clusters its namespace is placed in.
-    const placed = d.by.binding.namespace ? placedOnly(model, d.by.binding.namespace) : undefined;
+    // It holds only where that namespace is placed: a RoleBinding there is rendered nowhere else,
+    // and a ClusterRoleBinding finds no such namespace elsewhere.
+    const placed = placedOnly(model, decidedIn);
     return {
       allowed: true,
       by: decidedBy(model, who, d.by),
@@ -447,8 +450,6 @@ export function explainRequest(
   }
   const would = CATALOG.filter((l) => rulesAllow(l.rules, resourceRequestOf(req)));
   const lines = [`no: ${who.label} may not ${what}`];
-  // Where a grant would have to be: the namespace the request is evaluated in (Namespace object X: X).
-  const decidedIn = requestNamespace(req);
   if (decidedIn !== req.namespace)
     lines.push(
       `  decided in ${decidedIn}: a request on Namespace ${decidedIn} is evaluated in it, by its RoleBindings and the ClusterRoleBindings (as the API server does)`,
