@@ -200,12 +200,15 @@ interface Permission {
  * being rendered nowhere else. Undefined for a namespace in every cluster, or not declared (the
  * system namespace is in every cluster).
  */
-function placedOnly(model: OrgModel, ns: string): { clusters: readonly string[]; text: string } | undefined {
+function placedOnly(model: OrgModel, ns: string): readonly string[] | undefined {
   const placed = model.namespaces.find((n) => n.name === ns)?.clusters ?? [];
+  return placed.length && model.clusters.some((c) => !placed.includes(c)) ? placed : undefined;
+}
+
+/** What placedOnly found, said: `in cluster lga1 only: ml is not placed in ord1`. */
+function placedText(model: OrgModel, ns: string, placed: readonly string[]): string {
   const not = model.clusters.filter((c) => !placed.includes(c));
-  if (!placed.length || !not.length) return undefined;
-  const plural = (list: readonly string[]) => `${list.length > 1 ? 'clusters' : 'cluster'} ${list.join(', ')}`;
-  return { clusters: placed, text: `in ${plural(placed)} only: ${ns} is not placed in ${not.join(', ')}` };
+  return `in ${placed.length > 1 ? 'clusters' : 'cluster'} ${placed.join(', ')} only: ${ns} is not placed in ${not.join(', ')}`;
 }
 
 interface SubjectExplanation {
@@ -259,8 +262,8 @@ export function explainSubjectData(
       permissions.push(permission(model, who, e.binding, e.role));
     }
     if (!permissions.length) continue;
-    const placed = placedOnly(model, ns);
-    namespaces.push({ namespace: ns, ...(placed ? { clusters: placed.clusters } : {}), permissions });
+    const clusters = placedOnly(model, ns);
+    namespaces.push({ namespace: ns, ...(clusters ? { clusters } : {}), permissions });
   }
   const seen = new Set<string>();
   const bootstrap: Permission[] = [];
@@ -283,10 +286,10 @@ export function explainSubject(model: OrgModel, authz: Authorizer, who: Who, nam
   const x = explainSubjectData(model, authz, who, namespace);
   const where = namespace !== undefined ? ` in ${namespace}` : '';
   if (x.boundToNothing) return [`${x.subject} holds nothing${where}: ${x.boundToNothing}`];
-  const lines = x.namespaces.flatMap(({ namespace: ns, permissions }) => {
-    const placed = placedOnly(model, ns);
-    return [`${x.subject} in ${ns}${placed ? ` (${placed.text})` : ''}:`, ...permissions.flatMap(permissionLines)];
-  });
+  const lines = x.namespaces.flatMap(({ namespace: ns, clusters, permissions }) => [
+    `${x.subject} in ${ns}${clusters ? ` (${placedText(model, ns, clusters)})` : ''}:`,
+    ...permissions.flatMap(permissionLines),
+  ]);
   if (!lines.length) {
     // A namespace for admins only holds nothing of anyone else's: say so, not only that nothing is there.
     const closed =
@@ -432,17 +435,17 @@ export function explainRequest(
   if (d.allowed && d.by) {
     // It holds only where that namespace is placed: a RoleBinding there is rendered nowhere else,
     // and a ClusterRoleBinding finds no such namespace elsewhere.
-    const placed = placedOnly(model, decidedIn);
+    const clusters = placedOnly(model, decidedIn);
     return {
       allowed: true,
       by: decidedBy(model, who, d.by),
-      ...(placed ? { clusters: placed.clusters } : {}),
+      ...(clusters ? { clusters } : {}),
       lines: [
         `yes: ${who.label} may ${what}`,
         `  rule ${d.by.ruleIndex}: ${describeRule(d.by.rule)}`,
         `  via ${bindingText(d.by.binding, d.by.role)}`,
         ...declaredBy(model, who, d.by.binding, d.by.role).map((x) => `  declared by ${x}`),
-        ...(placed ? [`  ${placed.text}`] : []),
+        ...(clusters ? [`  ${placedText(model, decidedIn, clusters)}`] : []),
         // A user who is not an admin holding it: say so (synthesis refuses such grants; a hand-written binding may not).
         ...(who.email && !isAdmin && reserved ? [`  warning: ${reserved.text}`] : []),
       ],
