@@ -58,6 +58,24 @@ describe('orgctl workflows: the branch Argo CD follows, from dist/members.json',
     expect(r.stderr).toContain('run orgctl synth, then orgctl workflows again');
   });
 
+  // A branch by its full name whose text no branch may hold: what is wrong with the text, not that
+  // it is no full name (it is one).
+  const badText: Record<string, string> = {
+    'refs/heads/a..b': 'holds `..` or `@{`',
+    'refs/heads/x${{github.token}}': 'holds `${{`',
+    'refs/heads/release.': 'ends with `.`',
+  };
+  it.each(
+    Object.keys(badText),
+  )('a revision %s is refused for its text, saying what is wrong with it', async (value) => {
+    const r = await run(['workflows', '--dir', repoWith(revision(value)), '--write']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`organization.argocd.revision ${JSON.stringify(value)} ${badText[value]}`);
+    expect(r.stderr).not.toContain('is not a branch by its full name');
+    expect(r.stderr).toContain('set delivery.argocd.revision to refs/heads/main');
+    expect(r.stderr).toContain('run orgctl synth, then orgctl workflows again');
+  });
+
   it('Argo CD declared without a revision (orgctl always writes one) is refused, not taken for main', async () => {
     const r = await run(['workflows', '--dir', repoWith(withoutRevision())]);
     expect(r.code).toBe(2);
