@@ -189,6 +189,15 @@ describe('orgctl workflows', () => {
     );
   });
 
+  it('names an edited workflow in a folder holding `$&` as it is (no replacement pattern read in a path)', async () => {
+    const repo = join(tempDir(), 'ops$&FILE');
+    cpSync(TEMPLATES, join(repo, '.github/workflows'), { recursive: true });
+    writeFileSync(wf(repo, 'orgctl-check.yaml'), '# mine\n');
+    const listed = await run(['workflows', '--dir', repo]);
+    expect(listed.code).toBe(1);
+    expect(listed.stdout).toContain(`diff -u deploy/github/orgctl-check.yaml ${wf(repo, 'orgctl-check.yaml')}\``);
+  });
+
   it('a workflow that is a symbolic link counts as missing, and --write replaces the link, never writing through it', async () => {
     const repo = repoWithTemplates();
     const elsewhere = join(tempDir(), 'not-a-workflow');
