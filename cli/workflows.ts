@@ -338,15 +338,19 @@ dist/ yet; a revision that is no branch by its full name is refused, saying what
   --force        with --write: over the edited ones too (your edits are lost: git diff shows them)
   --format json  [{ "file", "state" }] and whether every template is up to date`;
 
-/** What each state's line says (`FILE` and `TEMPLATE` are the workflow's and its template's paths). */
-const STATE_LINE: Readonly<Record<WorkflowState, string>> = {
-  current: 'up to date',
-  earlier: "earlier: an earlier orgctl's, never edited; `npx orgctl workflows --write` replaces it",
-  edited:
-    'edited: no orgctl shipped it (edited by hand); compare with `diff -u TEMPLATE FILE`, `npx orgctl workflows --write --force` replaces it',
-  missing: 'missing: `npx orgctl workflows --write` adds it',
-  retired: "retired: an earlier orgctl's that this one no longer ships; delete it",
-  duplicate: 'duplicate: a second copy of TEMPLATE under the other extension, which GitHub runs too; delete it',
+/**
+ * What each state's line says, of the workflow's and its template's paths. Put in as words, never
+ * by String.replace: a replacement string reads `$&` and the like in a path as patterns.
+ */
+const STATE_LINE: Readonly<Record<WorkflowState, (paths: { file: string; template: string }) => string>> = {
+  current: () => 'up to date',
+  earlier: () => "earlier: an earlier orgctl's, never edited; `npx orgctl workflows --write` replaces it",
+  edited: ({ file, template }) =>
+    `edited: no orgctl shipped it (edited by hand); compare with \`diff -u ${template} ${file}\`, \`npx orgctl workflows --write --force\` replaces it`,
+  missing: () => 'missing: `npx orgctl workflows --write` adds it',
+  retired: () => "retired: an earlier orgctl's that this one no longer ships; delete it",
+  duplicate: ({ template }) =>
+    `duplicate: a second copy of ${template} under the other extension, which GitHub runs too; delete it`,
 };
 
 export const command = defineCommand({
@@ -399,9 +403,7 @@ export const command = defineCommand({
     for (const s of after) {
       const line = written.has(s.file)
         ? `written (was ${was.get(s.file)})`
-        : STATE_LINE[s.state]
-            .replace('TEMPLATE', relative('.', join(templatesFolder(), s.name)))
-            .replace('FILE', shown(s.file));
+        : STATE_LINE[s.state]({ file: shown(s.file), template: relative('.', join(templatesFolder(), s.name)) });
       io.out(`${shown(s.file).padEnd(width)}  ${line}`);
     }
     if (branch !== DEFAULT_BRANCH)
