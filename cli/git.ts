@@ -21,7 +21,7 @@ import {
 } from './output-read.ts';
 import { beginsWith, DEFAULT_OUTPUT_DIR, MAX_OUTPUT_BYTES, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
-import { keptForRun } from './per-run.ts';
+import { askedOnceARun } from './per-run.ts';
 import { clustersOfFolder } from './partial-read.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
@@ -87,12 +87,9 @@ function gitLines(args: readonly string[]): string[] {
 
 /** git's lines for `args` (of no side: the remotes, their refs), asked once a run in each working folder. */
 function gitLinesOnce(args: readonly string[]): string[] {
-  const key = `${process.cwd()}\0${args.join('\0')}`;
-  let lines = gitAnswers.get(key);
-  if (lines === undefined) gitAnswers.set(key, (lines = gitLines(args)));
-  return lines;
+  return gitAnswers(args.join('\0'), () => gitLines(args));
 }
-const gitAnswers = keptForRun<string, string[]>();
+const gitAnswers = askedOnceARun<string[]>();
 
 /** Whether a side's ref may be handed to git: not empty, nor starting with - (git would read it as one of its options). */
 export const readableRef = (ref: string): boolean => ref !== '' && !ref.startsWith('-');
@@ -449,16 +446,13 @@ function sideAt(spec: string, defaultDir: string): SideAt {
   if (/^\.{0,2}\//.test(spec) || ref.ref.startsWith('-')) return { folder: spec };
   // git's verdict on a folder's name, judged once a run: review asks for a side's ref in several
   // places (refOfSide), each the same answer.
-  const key = `${process.cwd()}\0${spec}`;
-  let at = foldersJudged.get(key);
-  if (at === undefined) foldersJudged.set(key, (at = judgeFolderName(spec, ref.ref)));
-  return at;
+  return foldersJudged(spec, () => judgeFolderName(spec, ref.ref));
 }
 
 type SideAt = { readonly folder: string } | { readonly ref: string; readonly dir: string };
 
 /** Each existing folder's name git was asked of (judgeFolderName), by working folder and value, kept for the run. */
-const foldersJudged = keptForRun<string, { readonly folder: string }>();
+const foldersJudged = askedOnceARun<{ readonly folder: string }>();
 
 /** A folder `spec` named bare, unless git knows `ref` (or a remote's branch of that name): asks git. */
 function judgeFolderName(spec: string, ref: string): { readonly folder: string } {

@@ -5,11 +5,20 @@
  */
 const forgetters: (() => void)[] = [];
 
-/** A map emptied at the start of each run. */
-export function keptForRun<K, V>(): Map<K, V> {
-  const kept = new Map<K, V>();
+/**
+ * A question asked once a run in each working folder: the answer for `key` is `ask()`'s on the
+ * first call there, kept until the next run starts. The working folder is part of the key: git
+ * answers of the folder a command runs in, and the tests run many commands in many folders.
+ */
+export function askedOnceARun<V>(): (key: string, ask: () => V) => V {
+  const kept = new Map<string, V>();
   forgetters.push(() => kept.clear());
-  return kept;
+  return (key, ask) => {
+    const at = `${process.cwd()}\0${key}`;
+    let answer = kept.get(at);
+    if (answer === undefined) kept.set(at, (answer = ask()));
+    return answer;
+  };
 }
 
 /** Forgets what the last run kept (main, before each command). */
