@@ -177,7 +177,8 @@ export const command = defineCommand({
     if (flags.list) scope = flags.namespace ?? DEFAULT_NAMESPACE;
     else if (nonResource) scope = '';
     else if (parsed) scope = resourceQuestion(positionals[0]!, parsed.target, asked).evaluatedIn;
-    const read = await loadRbacRead(flags.dir ?? DEFAULT_OUTPUT_DIR, io, {
+    const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
+    const read = await loadRbacRead(dir, io, {
       bootstrap: !flags[NO_BOOTSTRAP_FLAG],
       ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
       ...(scope !== undefined ? { question: { namespace: scope, user: flags.as } } : {}),
@@ -186,14 +187,14 @@ export const command = defineCommand({
 
     // Warnings name the cluster asked: another's bindings are not these.
     const bindingsOf = {
-      ...clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster),
+      ...clusterBindings(dir, flags.cluster),
       // A name another cluster binds is no typo (R140-5).
       ...(read.boundElsewhere ? { boundIn: () => read.boundElsewhere!(flags.as!) } : {}),
     };
     if (flags.list) {
       const namespace = flags.namespace ?? DEFAULT_NAMESPACE;
       warnUnknown(authz, io, {
-        dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
+        dir,
         user: flags.as,
         ...bindingsOf,
         ...(flags.namespace !== undefined ? { namespace } : {}),
@@ -202,7 +203,7 @@ export const command = defineCommand({
       const lists = answeringClusters(read).map(([cluster, a]) => ({ cluster, rules: listAccess(a, user, namespace) }));
       if (lists.length > 1 && new Set(lists.map((l) => JSON.stringify(l.rules))).size > 1)
         throw new UsageError(
-          `${user.name} may do different things in ${namespace} in the clusters of ${flags.dir ?? DEFAULT_OUTPUT_DIR} (${lists.map((l) => l.cluster).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
+          `${user.name} may do different things in ${namespace} in the clusters of ${dir} (${lists.map((l) => l.cluster).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
         );
       const { rules } = lists[0]!;
       if (json) io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace, rules }, null, 2));
@@ -211,7 +212,7 @@ export const command = defineCommand({
     }
 
     const [verb, what] = positionals as [string, string];
-    checkVerb(verb, nonResource, authz.set, scope, `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
+    checkVerb(verb, nonResource, authz.set, scope, `in ${dir}`);
     if (allNamespaces && flags.namespace !== undefined)
       io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
     let request: Record<string, string>;
@@ -220,7 +221,7 @@ export const command = defineCommand({
     if (what.startsWith('/')) {
       if (flags.subresource !== undefined || flags.namespace !== undefined)
         throw new UsageError('a non-resource URL takes neither --subresource nor -n');
-      warnUnknown(authz, io, { dir: flags.dir ?? DEFAULT_OUTPUT_DIR, user: flags.as, ...bindingsOf });
+      warnUnknown(authz, io, { dir, user: flags.as, ...bindingsOf });
       request = { verb, path: what };
       ask = (a) => a.authorizeNonResource(user, { verb, path: what });
     } else {
@@ -229,7 +230,7 @@ export const command = defineCommand({
       const q = resourceQuestion(verb, t, asked);
       if (q.warning) io.err(q.warning);
       warnUnknown(authz, io, {
-        dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
+        dir,
         user: flags.as,
         ...bindingsOf,
         ...(q.named !== undefined ? { namespace: q.named } : {}),
@@ -253,7 +254,7 @@ export const command = defineCommand({
     let endedAsked: { readonly today: string; readonly output: AskedOutput } | undefined;
     const endedOf = (a: Authorizer, d: Decision): EndedAccess | undefined => {
       if (!attrs || !dated?.byUsername.has(user.name)) return undefined;
-      endedAsked ??= { today: resolveToday(today, io.env), output: askedOutput(flags.dir ?? DEFAULT_OUTPUT_DIR) };
+      endedAsked ??= { today: resolveToday(today, io.env), output: askedOutput(dir) };
       return endedAnswer(a, user, attrs, d, dated, endedAsked.today, endedAsked.output);
     };
     const endings = answers.flatMap((x) => {
