@@ -9,7 +9,7 @@ import { CLASSES, classesOf, describeRule, type ClassId, type Scope } from './cl
 import { nameRecord } from '../model/own-keys.ts';
 import { subjectId, type BindingObject, type RoleObject, type SubjectObject } from './objects.ts';
 import { ruleAllows, type ResourceRequest } from './rules.ts';
-import { AsciiBytes, FIRST_PIECE, jsonAsIs, QUOTE, unicodeEscape } from '../model/text.ts';
+import { AsciiBytes, byText, FIRST_PIECE, jsonAsIs, QUOTE, unicodeEscape } from '../model/text.ts';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 
@@ -332,8 +332,6 @@ interface IndexedSubject {
   readonly scopes: readonly ScopeAccess[];
 }
 
-/** Strings in code-unit order, as sort() with no comparator: for sorting by a key. */
-export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Names in byText's order: sort()'s own comparison (UTF-16 code units, as `<` compares strings),
  * which calls no function per comparison (12,000 names at size L: 11 -> 4 ms, cold).

@@ -6,6 +6,7 @@
  * BreakdownRule, CompactRules and SortableRuleSlice of k8s.io/kubectl/pkg/util/rbac).
  */
 import type { PolicyRule } from '../model/catalog.ts';
+import { byText } from '../model/text.ts';
 import type { Authorizer, UserInfo } from './authorizer.ts';
 
 /** A rule as kubectl holds it: every list present (Go's nil and empty both print `[]`). */
@@ -83,7 +84,7 @@ function compactRules(rules: readonly ListedRule[]): ListedRule[] {
   for (const { rule, verbs } of simple.values()) compacted.push({ ...rule, verbs });
   const keyed = compacted.map((r) => [goString(r), r] as const);
   // Array.prototype.sort is stable, as sort.Stable.
-  keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  keyed.sort(([a], [b]) => byText(a, b));
   return keyed.map(([, r]) => r);
 }
 

@@ -3,7 +3,6 @@ import {
   accessMatrixJson,
   accessRowsJson,
   bindingLabel,
-  byText,
   clusterMatrix,
   type MatrixCell,
   type SubjectAccess,
@@ -14,7 +13,7 @@ import { accessHtml } from '../report/access-html.ts';
 import { UsageError } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
 import { lineWriter } from '../model/io.ts';
-import { AsciiBytes } from '../model/text.ts';
+import { AsciiBytes, byText } from '../model/text.ts';
 import { isBootstrapAccess } from '../analysis/bootstrap.ts';
 import {
   answeringClusters,

@@ -10,6 +10,7 @@ import type { Source } from './findings.ts';
 import { UsageError } from './errors.ts';
 import type { AppliedBy, NamespaceDefaults, NamespaceProtection, NamespaceSettings } from './guard-rails.ts';
 import type { MailDomain } from './mailbox.ts';
+import { byText } from './text.ts';
 
 /** A user's or a token's standing: a deactivated one is bound to nothing, its access kept declared. */
 export const STATUSES = ['active', 'deactivated'] as const;
@@ -635,7 +636,7 @@ function keyRanksAmong<T>(items: readonly T[], key: (t: T) => string, sorted: re
     ranks[i] = p;
   }
   const known = [...place.keys()];
-  const rest = [...others.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rest = [...others.keys()].sort(byText);
   // Each place's rank among the keys the items name: the used places and the rest, merged in order.
   const rankOf = new Int32Array(place.size + others.size);
   const keys: string[] = [];

@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { CATALOG } from '../model/catalog.ts';
-import { byText, type MatrixCell, type SubjectAccess } from '../analysis/access.ts';
+import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
 import { CLASS_BY_ID } from '../analysis/classes.ts';
-import { hasHidden, showHidden } from '../model/text.ts';
+import { byText, hasHidden, showHidden } from '../model/text.ts';
 
 type Strength = 'none' | 'read' | 'write' | 'admin';
 
