@@ -566,9 +566,17 @@ export function readOutputFolder(dir: string, relative: readonly string[] = list
   return [...outputTexts(dir, relative)];
 }
 
-/** readOutputFolder's files one at a time, each read when asked for (through one buffer). */
+/**
+ * The buffer every output folder's files are read through, one after another (each decoded before
+ * the next is read), kept for the process: a diff's head, read into base's, faults in none of its
+ * pages again (about 1,200 pages a side at size L, 11.8 µs each on this VM; readAtMost replaces it
+ * with a larger one when a file needs it).
+ */
+const READ_THROUGH = { buffer: Buffer.allocUnsafe(1 << 20) };
+
+/** readOutputFolder's files one at a time, each read when asked for (through READ_THROUGH). */
 function* outputTexts(dir: string, relative: readonly string[]): Generator<OutputText> {
-  const into = { buffer: Buffer.allocUnsafe(1 << 20) };
+  const into = READ_THROUGH;
   for (const path of relative) {
     // As a message shows it: a file name may hold a line break (R30-1).
     const label = showHidden(join(dir, path));
