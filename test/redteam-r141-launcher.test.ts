@@ -15,7 +15,7 @@
  */
 import { chmodSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, engineCopy, waitOutRacyWindow } from './helpers.ts';
 
 const HELP = 'every level a grant may name';
@@ -35,15 +35,45 @@ function helpFromModule(from: string, write: (dir: string, text: string) => void
 
 const levelsHelp = (dir: string) => cli(['levels', '--help'], { engine: dir });
 
-describe('R141-2: a source folder that is a link to a folder elsewhere', () => {
-  it('an edit in place of a module there is bundled again: the launcher runs the bytes written', () => {
-    const dir = helpFromModule('ext/help.ts', (d, text) => {
+/**
+ * Each test's engine made and run once (its bundle built and kept) before any test, and one wait
+ * out of the racy window for all: each test then edits its engine after its files have left the
+ * window, as a wait of its own did (2.1 s of idle wall time a test, five of them).
+ */
+interface Made {
+  readonly dir: string;
+  /** `levels --help` before the edit: the first run, which builds and keeps the bundle. */
+  readonly before: string;
+}
+const engines: Record<string, Made> = {};
+const ran = (dir: string): Made => ({ dir, before: levelsHelp(dir).stdout });
+beforeAll(() => {
+  engines.linkedFolder = ran(
+    helpFromModule('ext/help.ts', (d, text) => {
       mkdirSync(join(d, 'vendor/ext'), { recursive: true });
       writeFileSync(join(d, 'vendor/ext/help.ts'), text);
       symlinkSync('../vendor/ext', join(d, 'cli/ext'));
-    });
-    expect(levelsHelp(dir).stdout).toContain(HELP);
-    waitOutRacyWindow(); // nothing recent: only stats name the bundle
+    }),
+  );
+  engines.linkedFile = ran(
+    helpFromModule('help.ts', (d, text) => {
+      mkdirSync(join(d, 'vendor'));
+      writeFileSync(join(d, 'vendor/help.ts'), text);
+      symlinkSync('../vendor/help.ts', join(d, 'cli/help.ts'));
+    }),
+  );
+  const ownModule = () => helpFromModule('help.ts', (d, text) => writeFileSync(join(d, 'cli/help.ts'), text));
+  engines.swapped = ran(ownModule());
+  engines.deleted = ran(ownModule());
+  engines.writable = ran(ownModule());
+  chmodSync(join(engines.writable.dir, 'node_modules/.cache/orgctl'), 0o777);
+  waitOutRacyWindow(); // nothing recent: only stats name the bundle
+}, 300_000);
+
+describe('R141-2: a source folder that is a link to a folder elsewhere', () => {
+  it('an edit in place of a module there is bundled again: the launcher runs the bytes written', () => {
+    const { dir, before } = engines.linkedFolder!;
+    expect(before).toContain(HELP);
     const file = join(dir, 'vendor/ext/help.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace(HELP, SHOUTED)); // in place: the folder's stat is unchanged
     const after = levelsHelp(dir);
@@ -54,22 +84,16 @@ describe('R141-2: a source folder that is a link to a folder elsewhere', () => {
 
 describe('R141 guards: the launcher after an edit', () => {
   it('a source that is a link to a file elsewhere: an edit of that file in place runs', () => {
-    const dir = helpFromModule('help.ts', (d, text) => {
-      mkdirSync(join(d, 'vendor'));
-      writeFileSync(join(d, 'vendor/help.ts'), text);
-      symlinkSync('../vendor/help.ts', join(d, 'cli/help.ts'));
-    });
-    expect(levelsHelp(dir).stdout).toContain(HELP);
-    waitOutRacyWindow();
+    const { dir, before } = engines.linkedFile!;
+    expect(before).toContain(HELP);
     const file = join(dir, 'vendor/help.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace(HELP, SHOUTED));
     expect(levelsHelp(dir).stdout).toContain(SHOUTED);
   });
 
   it('a source swapped for a link to a copy of other bytes runs the copy', () => {
-    const dir = helpFromModule('help.ts', (d, text) => writeFileSync(join(d, 'cli/help.ts'), text));
-    expect(levelsHelp(dir).stdout).toContain(HELP);
-    waitOutRacyWindow();
+    const { dir, before } = engines.swapped!;
+    expect(before).toContain(HELP);
     mkdirSync(join(dir, 'vendor'));
     writeFileSync(join(dir, 'vendor/help.ts'), `export const HELP = ${JSON.stringify(SHOUTED)};\n`);
     rmSync(join(dir, 'cli/help.ts'));
@@ -78,9 +102,8 @@ describe('R141 guards: the launcher after an edit', () => {
   });
 
   it('a module deleted fails as the sources fail; put back, runs; a module added and imported runs', () => {
-    const dir = helpFromModule('help.ts', (d, text) => writeFileSync(join(d, 'cli/help.ts'), text));
-    expect(levelsHelp(dir).stdout).toContain(HELP);
-    waitOutRacyWindow();
+    const { dir, before } = engines.deleted!;
+    expect(before).toContain(HELP);
     renameSync(join(dir, 'cli/help.ts'), join(dir, 'help.ts.kept'));
     expect(levelsHelp(dir).code).not.toBe(0);
     renameSync(join(dir, 'help.ts.kept'), join(dir, 'cli/help.ts'));
@@ -93,11 +116,8 @@ describe('R141 guards: the launcher after an edit', () => {
   });
 
   it('a cache folder another user may write to is not used: the sources run, and say what they say', () => {
-    const dir = helpFromModule('help.ts', (d, text) => writeFileSync(join(d, 'cli/help.ts'), text));
-    expect(levelsHelp(dir).stdout).toContain(HELP);
-    const cache = join(dir, 'node_modules/.cache/orgctl');
-    chmodSync(cache, 0o777);
-    waitOutRacyWindow();
+    const { dir, before } = engines.writable!;
+    expect(before).toContain(HELP);
     const file = join(dir, 'cli/help.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace(HELP, SHOUTED));
     const r = cli(['levels', '--help'], { engine: dir, env: { ORGCTL_DEBUG: '1' } });
