@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, declarationRunning as declarationIn, pollUntil, repoScratch, tempDir } from './helpers.ts';
+import { ROOT, cli, declarationRunning as declarationIn, pollUntil, repoScratch, run, tempDir } from './helpers.ts';
 import { runIsolated } from '../cli/isolated-declaration.ts';
 import { nodeBinary, PINNED_NODES } from './engines/nodes.ts';
 
@@ -221,15 +221,20 @@ describe('R88-4: Node’s modules a declaration has no use for', () => {
   // The belt closed each module's known ways (a deny list); vm compiles code with Node's module
   // loader (R88-1's probe past --disallow-code-generation-from-strings), repl and cluster and the
   // rest were never looked at. A declaration builds data: it loads what that needs, nothing else.
-  it('is refused loading one, however it asks, naming the module', () => {
-    for (const [way, attack, imports] of [
-      ['import', 'console.error(typeof vm);', "import vm from 'node:vm';"],
-      ['a bare name', 'console.error(typeof repl);', "import repl from 'repl';"],
-      ['require', "createRequire(import.meta.url)('vm');", "import { createRequire } from 'node:module';"],
-      ['process.getBuiltinModule', "(process as any).getBuiltinModule('node:cluster');", ''],
-    ] as const) {
+  it('is refused loading one, however it asks, naming the module', async () => {
+    for (const [i, [way, attack, imports]] of (
+      [
+        ['import', 'console.error(typeof vm);', "import vm from 'node:vm';"],
+        ['a bare name', 'console.error(typeof repl);', "import repl from 'repl';"],
+        ['require', "createRequire(import.meta.url)('vm');", "import { createRequire } from 'node:module';"],
+        ['process.getBuiltinModule', "(process as any).getBuiltinModule('node:cluster');", ''],
+      ] as const
+    ).entries()) {
       const { file } = declarationRunning(attack, imports);
-      const r = cli(['check', '--spec', file]);
+      // The first through the CLI, as people run it; the others by main() in this process (what the
+      // CLI runs, the same declaration process): what is asserted is orgctl's own exit code and
+      // refusal, and orgctl's own process is about 0.35 s of CPU of a check's 1.8 s here.
+      const r = i === 0 ? cli(['check', '--spec', file]) : await run(['check', '--spec', file]);
       expect(r.code, `${way}: ${r.stderr}`).toBe(2);
       expect(r.stderr, way).toMatch(/node:(vm|repl|cluster), a module of Node's a declaration has no use for/);
     }
