@@ -561,6 +561,12 @@ export function decodeOutput(bytes: Uint8Array, label: string): string {
   }
 }
 
+/**
+ * What orgctl's reader calls the file `path` of the output folder `dir` (its documents' `from.file`):
+ * as a message shows it, a file name may hold a line break (R30-1).
+ */
+export const outputLabel = (dir: string, path: string): string => showHidden(join(dir, path));
+
 /** Every file of an output folder as text. */
 export function readOutputFolder(dir: string, relative: readonly string[] = listFiles(dir)): OutputText[] {
   return [...outputTexts(dir, relative)];
@@ -578,8 +584,7 @@ const READ_THROUGH = { buffer: Buffer.allocUnsafe(1 << 20) };
 function* outputTexts(dir: string, relative: readonly string[]): Generator<OutputText> {
   const into = READ_THROUGH;
   for (const path of relative) {
-    // As a message shows it: a file name may hold a line break (R30-1).
-    const label = showHidden(join(dir, path));
+    const label = outputLabel(dir, path);
     yield { path, content: decodeOutput(readBytesInto(join(dir, path), into), label), label };
   }
 }

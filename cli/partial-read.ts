@@ -64,6 +64,7 @@ import {
   isOrganizationConfigMap,
   isOrgctlOutput,
   type Layout,
+  outputLabel,
   parseOutput,
   SHARD_FILE,
   shardOfFile,
@@ -510,7 +511,7 @@ function readLaidOut(
    * is refused as the full read refuses it, and Go refuses the whole file for it (R83-1). A file
    * judged before and unchanged since has its documents from the verdicts (cli/verdict-cache.ts).
    */
-  const labelOf = (path: string) => showHidden(join(dir, path)); // a file name may hold a line break (R30-1)
+  const labelOf = (path: string) => outputLabel(dir, path);
   /** A file's bytes parsed whole, strictly, as the full read parses them. */
   const parseFile = (path: string, bytes: Buffer, label = labelOf(path)) =>
     parseOutput([{ path, content: decodeOutput(bytes, label), label }]);

@@ -24,7 +24,7 @@ import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { InputError, UsageError } from '../model/errors.ts';
 import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
-import { readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
+import { outputLabel, readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
 import { clustersOfFolder, readForQuestion, type NamedSubject } from './partial-read.ts';
 import { verdictCacheOf } from './verdict-cache.ts';
@@ -130,13 +130,16 @@ export const CLUSTER_HELP = `  --${CLUSTER_FLAG} NAME  answer from cluster NAME'
 /**
  * Of `read`, the roles and bindings read from `cluster`'s folder of `dir`: what that cluster's API
  * server holds (each Argo CD Application applies one cluster's folder). Namespaces, service accounts
- * and problems are kept whole: they only word warnings.
+ * and problems are kept whole: they only word warnings. `orgctl`: whether `read` is of orgctl's
+ * output (fullRead's, or a partial read's), else of manifests of any origin.
  */
-function ofCluster(read: RbacSet, dir: string, cluster: string): RbacSet {
-  // An object's file is its reader's label, showHidden(join(dir, path)) (a full or a partial read):
-  // a path holding a character it rewrites matched no cluster's folder, and every cluster said no
-  // (R141-1). showHidden rewrites one character at a time, so a file's label starts with its folder's.
-  const folder = showHidden(join(dir, cluster) + sep);
+function ofCluster(read: RbacSet, dir: string, cluster: string, orgctl: boolean): RbacSet {
+  // An object's file is its reader's label: orgctl's reader shows it (outputLabel: R141-1, a path
+  // holding a character showHidden rewrites matched no cluster's folder), the manifests reader
+  // gives it as it is (R142-1: shown, it matched none; and by shown text, two folders that show
+  // alike are one). Either way a file's label starts with its folder's (showHidden rewrites one
+  // character at a time); an output's cluster names are plain, so its labels tell clusters apart.
+  const folder = orgctl ? outputLabel(dir, cluster + sep) : join(dir, cluster) + sep;
   const inIt = (o: { readonly from: { readonly file: string } }) => o.from.file.startsWith(folder);
   return { ...read, roles: read.roles.filter(inIt), bindings: read.bindings.filter(inIt) };
 }
@@ -213,7 +216,7 @@ export async function loadClusterAuthorizers(
 
 /** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
 export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {}): Promise<RbacRead> {
-  const { authz, datedOf, byCluster, whole, clusters } = await readAuthorizer(dir, io, options, true);
+  const { authz, datedOf, byCluster, objectsOf, clusters } = await readAuthorizer(dir, io, options, true);
   const dated = datedOf();
   const { cluster } = options;
   // Asked only when the warning would say the name is bound nowhere: each other cluster's bindings.
@@ -223,7 +226,7 @@ export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {
       : (user: string) => {
           const s = subjectOf(user);
           return clusters.filter(
-            (c) => c !== cluster && new Authorizer(ofCluster(whole, dir, c)).namesSubject(s.kind, s.name, s.namespace),
+            (c) => c !== cluster && new Authorizer(objectsOf(c)).namesSubject(s.kind, s.name, s.namespace),
           );
         };
   return {
@@ -247,8 +250,8 @@ async function readAuthorizer(
   readonly authz: Authorizer;
   readonly datedOf: () => DatedAccess | undefined;
   readonly byCluster?: ReadonlyMap<string, Authorizer>;
-  /** Every cluster's objects read (the answer's, with `--cluster`, are of one): what boundElsewhere asks. */
-  readonly whole: RbacSet;
+  /** Of every object read (the answer's, with `--cluster`, are of one cluster), a cluster's: what boundElsewhere asks. */
+  readonly objectsOf: (cluster: string) => RbacSet;
   /** The clusters of `dir` (clustersOfFolder), looked for once. */
   readonly clusters: readonly string[];
 }> {
@@ -267,12 +270,12 @@ async function readAuthorizer(
   const clusters = clustersOfFolder(dir);
   const { cluster } = options;
   if (cluster !== undefined) checkCluster(dir, cluster, clusters);
-  const scoped = (read: RbacSet) => (cluster === undefined ? read : ofCluster(read, dir, cluster));
+  const scoped = (read: RbacSet, orgctl: boolean) =>
+    cluster === undefined ? read : ofCluster(read, dir, cluster, orgctl);
   const authorizerOf = (set: RbacSet) => new Authorizer(bootstrap ? withBootstrap(set) : set);
-  const authorizer = (read: RbacSet) => authorizerOf(scoped(read));
-  const perCluster = (read: RbacSet): ReadonlyMap<string, Authorizer> | undefined =>
+  const perCluster = (read: RbacSet, orgctl: boolean): ReadonlyMap<string, Authorizer> | undefined =>
     cluster === undefined && clusters.length > 1
-      ? new Map(clusters.map((c) => [c, authorizerOf(ofCluster(read, dir, c))]))
+      ? new Map(clusters.map((c) => [c, authorizerOf(ofCluster(read, dir, c, orgctl))]))
       : undefined;
   const { question } = options;
   // The files judged before are not parsed again: their verdicts are kept outside dir (cli/verdict-cache.ts).
@@ -291,7 +294,7 @@ async function readAuthorizer(
   // Kept, and the files not parsed now judged, once the answer is printed (a full read's cost, once per output).
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
-  const answering = partial && authorizer(partial.rbac);
+  const answering = partial && authorizerOf(scoped(partial.rbac, true));
   if (
     answering &&
     !answering.bindingsWithoutRole().length &&
@@ -299,13 +302,13 @@ async function readAuthorizer(
     !partial.rbac.roles.some((r) => r.aggregation || gatheredOf(r))
   ) {
     // Each cluster's Authorizer only for a read the checks above let answer.
-    const answeringEach = perCluster(partial.rbac);
+    const answeringEach = perCluster(partial.rbac, true);
     if (![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length)) {
       io.progress?.('');
       return {
         authz: answering,
         datedOf: () => partial.dated,
-        whole: partial.rbac,
+        objectsOf: (c) => ofCluster(partial.rbac, dir, c, true),
         clusters,
         ...(answeringEach ? { byCluster: answeringEach } : {}),
       };
@@ -317,9 +320,9 @@ async function readAuthorizer(
   const warn = (line: string) => io.err(showHidden(line));
   for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
   // What is warned of is what answers: the cluster asked's objects alone.
-  const own = scoped(read);
+  const own = scoped(read, orgctl);
   const authz = authorizerOf(own);
-  const byCluster = perCluster(read);
+  const byCluster = perCluster(read, orgctl);
   if (!own.roles.length && !own.bindings.length) {
     io.err(
       `warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): ${bootstrap ? 'only the bootstrap bindings every cluster has apply' : 'every answer is no'}`,
@@ -350,7 +353,13 @@ async function readAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return { authz, datedOf, whole: read, clusters, ...(byCluster ? { byCluster } : {}) };
+  return {
+    authz,
+    datedOf,
+    objectsOf: (c) => ofCluster(read, dir, c, orgctl),
+    clusters,
+    ...(byCluster ? { byCluster } : {}),
+  };
 }
 
 /**
