@@ -1,0 +1,86 @@
+/**
+ * Red team R142, the launcher (bin/orgctl.mjs) after R141-2: can a stale bundle still run?
+ *
+ * R142-2 (hole): esbuild reads a tsconfig.json to bundle orgctl's sources (the nearest at or above
+ * each source's folder: the engine's own, or any folder's above it when it has none), and applies
+ * what it says: `paths` decides which file a bare import names, `extends` reads another. No such
+ * file is stated where the bundle is named (the sources' walk, the install's record, the files
+ * esbuild lists as read): after an edit of one, the launcher ran the bundle made under it before,
+ * however long after (a `paths` entry sending an import elsewhere, taken back, still sent it there).
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, engineCopy, tempDir, waitOutRacyWindow } from './helpers.ts';
+
+const PLAIN = 'every level a grant may name';
+const OTHER = 'EVERY LEVEL A GRANT MAY NAME';
+const SPECIFIER = 'orgctl-r142-help';
+
+/**
+ * An engine copy in a folder of its own (`parent/engine`), whose `levels --help` text is HELP of the
+ * bare import SPECIFIER, and two modules it may name: vendor/plain.ts (PLAIN) and vendor/other.ts (OTHER).
+ */
+function engineImportingBare(): { readonly parent: string; readonly dir: string } {
+  const parent = tempDir('orgctl-r142-launcher-');
+  const dir = join(parent, 'engine');
+  renameSync(engineCopy().dir, dir);
+  const levels = join(dir, 'cli/levels.ts');
+  const text = readFileSync(levels, 'utf8');
+  const edited = text.replace(
+    `help: 'Usage: orgctl levels [--format text|json]\\n\\nThe access-level catalog: ${PLAIN}.',`,
+    'help: `Usage: orgctl levels [--format text|json]\\n\\nThe access-level catalog: ${HELP}.`,',
+  );
+  expect(edited).not.toBe(text);
+  writeFileSync(levels, `import { HELP } from '${SPECIFIER}';\n${edited}`);
+  mkdirSync(join(dir, 'vendor'));
+  for (const [name, help] of [
+    ['plain', PLAIN],
+    ['other', OTHER],
+  ])
+    writeFileSync(join(dir, `vendor/${name}.ts`), `export const HELP = ${JSON.stringify(help)};\n`);
+  return { parent, dir };
+}
+
+/** A tsconfig.json at `file` whose `paths` send SPECIFIER to `target` (relative to it). */
+const pathsTo = (file: string, target: string): void =>
+  writeFileSync(file, JSON.stringify({ compilerOptions: { paths: { [SPECIFIER]: [target] } } }));
+
+const helpOf = (dir: string): string => {
+  const r = cli(['levels', '--help'], { engine: dir });
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+};
+
+describe('R142-2: a tsconfig.json esbuild reads, edited after a bundle was made', () => {
+  it("the engine's own: its paths sent elsewhere, the run follows", () => {
+    const { dir } = engineImportingBare();
+    pathsTo(join(dir, 'tsconfig.json'), './vendor/plain.ts');
+    waitOutRacyWindow(); // nothing written within the build's clock tick: the bundle is kept
+    expect(helpOf(dir)).toContain(PLAIN);
+    waitOutRacyWindow(); // nothing recent: only stats name the bundle
+    pathsTo(join(dir, 'tsconfig.json'), './vendor/other.ts');
+    expect(helpOf(dir)).toContain(OTHER);
+  });
+
+  it('a folder above an engine that has none: written, then edited, the run follows', () => {
+    const { parent, dir } = engineImportingBare();
+    pathsTo(join(parent, 'tsconfig.json'), './engine/vendor/plain.ts');
+    waitOutRacyWindow();
+    expect(helpOf(dir)).toContain(PLAIN);
+    waitOutRacyWindow();
+    pathsTo(join(parent, 'tsconfig.json'), './engine/vendor/other.ts');
+    expect(helpOf(dir)).toContain(OTHER);
+  });
+
+  it('a file the tsconfig.json extends: edited, the run follows', () => {
+    const { dir } = engineImportingBare();
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: './tsconfig.base.json' }));
+    pathsTo(join(dir, 'tsconfig.base.json'), './vendor/plain.ts');
+    waitOutRacyWindow();
+    expect(helpOf(dir)).toContain(PLAIN);
+    waitOutRacyWindow();
+    pathsTo(join(dir, 'tsconfig.base.json'), './vendor/other.ts');
+    expect(helpOf(dir)).toContain(OTHER);
+  });
+});
