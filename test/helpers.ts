@@ -181,6 +181,30 @@ export function editIn(dir: string, file: string, change: (text: string) => stri
   writeFileSync(path, edited);
 }
 
+/**
+ * Forgeries of a copy of the example's dist/ that keep it orgctl's output and make its clusters
+ * differ (red team R141, R142): ord1's acme:r:full without pods (dan reads pods in web in lga1
+ * only), and a stranger (mallory) bound with ivan in web in lga1 only.
+ */
+export const CLUSTERS_DIFFER: Readonly<Record<string, (dir: string) => void>> = {
+  "ord1's acme:r:full without pods": (d) =>
+    editIn(d, 'ord1/cluster/resources.yaml', (t) =>
+      t.replace('  resources:\n  - pods\n  - pods/log\n', '  resources:\n  - pods/log\n'),
+    ),
+  'a stranger bound in web in lga1 only': (d) =>
+    editIn(
+      d,
+      readdirSync(join(d, 'lga1'))
+        .map((s) => `lga1/${s}/resources.yaml`)
+        .find((f) => readFileSync(join(d, f), 'utf8').includes('  namespace: web\n'))!,
+      (t) =>
+        t.replace(
+          '  name: ivan@acme.io\n',
+          '  name: ivan@acme.io\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: mallory@acme.io\n',
+        ),
+    ),
+};
+
 /** exampleDistCopy with each cluster's cluster shard passed through `edit` (asserted to change it). */
 export const exampleClusterShardsEdited = (prefix: string, edit: (text: string) => string): string =>
   exampleDistCopy(prefix, (dir) => {
