@@ -82,10 +82,71 @@ function sourcesFingerprint() {
     join(root, 'package.json'),
     join(root, 'package-lock.json'),
     join(modules, '.package-lock.json'),
+    ...configFiles(),
   ]) {
     hash.update(`${f}\0${existsSync(f) ? statLine(statSync(f)) : '-'}\n`);
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/** What esbuild looks for in each folder from a source's up, in this order: the first found says how to compile it. */
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+/**
+ * Where esbuild looks for how to compile orgctl's sources past their own folders (walked): the root
+ * and every folder above it, a config in any of which (written, edited, removed) may change the
+ * bundle: its `paths` decide what a bare import names (red team R142-2).
+ */
+function configFiles() {
+  const files = [];
+  for (let dir = root; ; dir = dirname(dir)) {
+    for (const name of CONFIG_NAMES) files.push(join(dir, name));
+    if (dirname(dir) === dir) return files;
+  }
+}
+
+/** A config's text as JSON: tsconfig.json may hold comments and trailing commas. */
+const configJson = (text) =>
+  JSON.parse(
+    text
+      .replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, string) => string ?? '')
+      .replace(/,(\s*[}\]])/g, '$1'),
+  );
+
+/**
+ * The files the config esbuild applies to the sources extends (`extends`, followed), which
+ * configFiles does not state; undefined when one cannot be followed (then no bundle is kept under
+ * a name that does not state it).
+ */
+function configsExtended() {
+  const nearest = configFiles().find((f) => existsSync(f));
+  const files = [];
+  const follow = (config) => {
+    let extended;
+    try {
+      extended = configJson(readFileSync(config, 'utf8')).extends;
+    } catch {
+      return false;
+    }
+    for (const spec of extended === undefined ? [] : [extended].flat()) {
+      if (typeof spec !== 'string') return false;
+      const from = dirname(config);
+      let file;
+      try {
+        file = /^\.{0,2}\//.test(spec)
+          ? [resolve(from, spec), resolve(from, `${spec}.json`)].find((f) => existsSync(f))
+          : createRequire(config).resolve(spec);
+      } catch {
+        return false;
+      }
+      if (file === undefined) return false;
+      if (files.includes(file)) continue;
+      files.push(file);
+      if (!follow(file)) return false;
+    }
+    return true;
+  };
+  return nearest === undefined || follow(nearest) ? files : undefined;
 }
 
 /**
@@ -333,13 +394,17 @@ async function bundled() {
       external: EXTERNAL,
       metafile: true,
     });
-    const read = [...new Set([cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile)))].sort();
+    const extended = configsExtended();
+    const read = [
+      ...new Set([cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile)).concat(extended ?? [])),
+    ].sort();
     // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
     // (a clock tick of the file system's before its start, or later): its stat now may not be of
     // what was read, so this bundle is run once and not kept under it (pruned later, as an
-    // interrupted build is). Only when building: imported here.
+    // interrupted build is). So too when the config's `extends` cannot be followed (configsExtended).
+    // Only when building: imported here.
     const racy = await changedSince(started);
-    if (read.some(racy) || loaded.unhashed.some(racy)) return tmp;
+    if (read.some(racy) || loaded.unhashed.some(racy) || !extended) return tmp;
     // A source changed within that window may change again and keep its stat (the same size, within
     // the file system's clock tick: R138-2): the sha256 of the bytes bundled of each such source is
     // listed, which later runs compare (holdsRecent); a source written since has another stat,
