@@ -14,7 +14,8 @@
  * that show alike (`lga1<U+200B>` as written, and lga1 with a zero-width space).
  *
  * Guards (a property, R142_RUNS / 30 cases): outputs forged by 1-3 of the forgeries below at once
- * (orgctl's and a dump of the same layout): access --format json projected on each cluster, the
+ * (orgctl's, and a dump of the same layout whose lga1 folder may be renamed: a soft hyphen, a
+ * zero-width space, a tab, ORD1 beside ord1, dots, a space, a ligature): access --format json projected on each cluster, the
  * text table projected on each cluster, and --cluster NAME (json and text) are each that cluster's
  * folder's matrix read alone.
  */
@@ -22,6 +23,7 @@ import fc from 'fast-check';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { showHidden } from '../model/text.ts';
 import {
   appendDocument,
   cacheFolderOfItsOwn,
@@ -79,7 +81,9 @@ function cellsOfText(stdout: string, clusters: readonly string[]): Map<string, C
   const split = header![0] === 'CLUSTERS';
   for (const row of rows) {
     const [named, kind, name, ns, levels, classes] = split ? row : ['', ...row];
-    for (const c of split ? named!.split(',') : clusters) {
+    for (const shown of split ? named!.split(',') : clusters) {
+      // A folder's name as the table shows it (a tab, a zero-width space written as its code point).
+      const c = clusters.find((k) => k === shown) ?? clusters.find((k) => showHidden(k) === shown) ?? shown;
       const cells = out.get(c);
       expect(cells, `row of ${name} names a cluster ${c} the output has no folder for`).toBeDefined();
       cells!.set(key(kind!, name!, ns!), `${levels}\t${classes}`);
@@ -155,6 +159,9 @@ const FORGERIES: Record<string, (dir: string) => void> = {
   },
 };
 
+/** Names a dump's folder of lga1 is given: odd text, a case-folding pair of ORD1's, dots. */
+const DUMP_NAMES = ['lga1', 'lga1\u00ad', 'lga1\u200b', 'lga1\t', 'ORD1', 'lga1..x', '..lga1', 'lga1 x', 'ﬀ'];
+
 /** orgctl's output made a folder of other manifests of the same layout: no header, no members.json, no argocd/. */
 function asDump(dir: string): void {
   rmSync(join(dir, 'members.json'));
@@ -228,12 +235,18 @@ describe("R142 guards: every view of access, cluster by cluster, is that cluster
       fc.asyncProperty(
         fc.uniqueArray(fc.constantFrom(...Object.keys(FORGERIES)), { minLength: 1, maxLength: 3 }),
         fc.boolean(),
-        async (names, dump) => {
+        fc.constantFrom(...DUMP_NAMES),
+        async (names, dump, lga1) => {
           const dir = exampleDistCopy('orgctl-r142-', (d) => {
             for (const n of names) FORGERIES[n]!(d);
             if (dump) asDump(d);
+            // A dump's cluster folders may be named anything: lga1's renamed.
+            if (dump && lga1 !== 'lga1') renameSync(join(d, 'lga1'), join(d, lga1));
           });
-          await expectEachClusterAsAlone(dir, `${names.join(' + ')}${dump ? ' (dump)' : ''}`);
+          await expectEachClusterAsAlone(
+            dir,
+            `${names.join(' + ')}${dump ? ` (dump, lga1 as ${JSON.stringify(lga1)})` : ''}`,
+          );
         },
       ),
       { numRuns: PROPERTY_RUNS, seed: SEED },

@@ -52,35 +52,31 @@ const helpOf = (dir: string): string => {
   return r.stdout;
 };
 
+/** Where a config is written, and the file whose paths are edited (under `parent`, the engine its `engine` folder). */
+const CONFIGS: [string, (parent: string) => { readonly file: string; readonly to: (name: string) => string }][] = [
+  ["the engine's own tsconfig.json", (p) => ({ file: join(p, 'engine/tsconfig.json'), to: (n) => `./vendor/${n}.ts` })],
+  [
+    'a tsconfig.json in the folder above an engine that has none',
+    (p) => ({ file: join(p, 'tsconfig.json'), to: (n) => `./engine/vendor/${n}.ts` }),
+  ],
+  [
+    'a file the tsconfig.json extends',
+    (p) => {
+      writeFileSync(join(p, 'engine/tsconfig.json'), JSON.stringify({ extends: './tsconfig.base.json' }));
+      return { file: join(p, 'engine/tsconfig.base.json'), to: (n) => `./vendor/${n}.ts` };
+    },
+  ],
+];
+
 describe('R142-2: a tsconfig.json esbuild reads, edited after a bundle was made', () => {
-  it("the engine's own: its paths sent elsewhere, the run follows", () => {
-    const { dir } = engineImportingBare();
-    pathsTo(join(dir, 'tsconfig.json'), './vendor/plain.ts');
+  it.each(CONFIGS)('%s: its paths sent elsewhere, the run follows', (_, config) => {
+    const { parent, dir } = engineImportingBare();
+    const { file, to } = config(parent);
+    pathsTo(file, to('plain'));
     waitOutRacyWindow(); // nothing written within the build's clock tick: the bundle is kept
     expect(helpOf(dir)).toContain(PLAIN);
     waitOutRacyWindow(); // nothing recent: only stats name the bundle
-    pathsTo(join(dir, 'tsconfig.json'), './vendor/other.ts');
-    expect(helpOf(dir)).toContain(OTHER);
-  });
-
-  it('a folder above an engine that has none: written, then edited, the run follows', () => {
-    const { parent, dir } = engineImportingBare();
-    pathsTo(join(parent, 'tsconfig.json'), './engine/vendor/plain.ts');
-    waitOutRacyWindow();
-    expect(helpOf(dir)).toContain(PLAIN);
-    waitOutRacyWindow();
-    pathsTo(join(parent, 'tsconfig.json'), './engine/vendor/other.ts');
-    expect(helpOf(dir)).toContain(OTHER);
-  });
-
-  it('a file the tsconfig.json extends: edited, the run follows', () => {
-    const { dir } = engineImportingBare();
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: './tsconfig.base.json' }));
-    pathsTo(join(dir, 'tsconfig.base.json'), './vendor/plain.ts');
-    waitOutRacyWindow();
-    expect(helpOf(dir)).toContain(PLAIN);
-    waitOutRacyWindow();
-    pathsTo(join(dir, 'tsconfig.base.json'), './vendor/other.ts');
+    pathsTo(file, to('other'));
     expect(helpOf(dir)).toContain(OTHER);
   });
 });
