@@ -8,6 +8,8 @@
  * as `pods/exec`, which is code execution, not reading.
  */
 
+import { byText } from './text.ts';
+
 /** One Kubernetes RBAC PolicyRule, as it appears in a Role or ClusterRole. */
 export interface PolicyRule {
   readonly apiGroups?: readonly string[];
@@ -309,7 +311,7 @@ export function compareLevels(a: string, b: string): number {
   const ra = RANK.get(a) ?? Infinity;
   const rb = RANK.get(b) ?? Infinity;
   if (ra !== rb) return ra - rb;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byText(a, b);
 }
 
 /**

@@ -1,9 +1,9 @@
 /** Text orgctl writes for other readers: the escape for a character it will not write raw, a value a message shows (clipped), large ASCII outputs built as bytes, the name a mistyped one meant, a command as a shell reads it, and text as a terminal shows it. */
 
-/** The command that writes the project's own output (package.json's synth script, org/org.ts into dist/). */
 /** Strings in code-unit order, as sort() with no comparator: for sorting by a key. */
 export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The command that writes the project's own output (package.json's synth script, org/org.ts into dist/). */
 export const PROJECT_SYNTH = 'npm run synth';
 
 /** The first `shown` of `items` joined, and how many more: `a, b, c, and 4 more`. */

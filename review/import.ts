@@ -22,7 +22,7 @@
  * Report lines about bindings carry their place in the input (BindingNote), so that phases which
  * look at different subjects still say things in the input's order.
  */
-import { listed } from '../model/text.ts';
+import { byText, listed } from '../model/text.ts';
 import { CATALOG, orderedRule, ruleKey, type PolicyRule } from '../model/catalog.ts';
 import type { MailDomain } from '../model/mailbox.ts';
 import {
@@ -216,9 +216,6 @@ const dnsLabel = (s: string) => dnsName(s).replace(/\./g, '-').slice(0, TOKEN_ID
  */
 const withSuffix = (name: string, suffix: string, max: number): string =>
   `${name.slice(0, max - suffix.length)}${suffix}`;
-
-/** String order for sorting by a key (emails, namespaces, ids): the order of the spec's lists. */
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** How the report names an RBAC object: `RoleBinding shop/viewers`, `ClusterRole edit`. */
 const labelOf = (o: { readonly kind: string; readonly namespace: string; readonly name: string }): string =>
@@ -1014,7 +1011,7 @@ export function peopleOf(
 /** The spec's users, by email: what RBAC shows (admin) and what only the membership knows. */
 export function userSpecs(people: ReadonlyMap<string, boolean>, membership: Membership | undefined): UserSpec[] {
   return [...people]
-    .sort(([a], [b]) => byString(a, b))
+    .sort(([a], [b]) => byText(a, b))
     .map(([email, admin]) => {
       const m = membership?.users.get(email);
       return {
@@ -1066,7 +1063,7 @@ export function grantSpecs(
   // A loop, not spreads: 100,000s of grants at size L.
   const specs: GrantSpec[] = [];
   for (const ns of [...grants.keys()].sort()) {
-    for (const g of [...grants.get(ns)!.values()].sort((a, b) => byString(a.user, b.user))) {
+    for (const g of [...grants.get(ns)!.values()].sort((a, b) => byText(a.user, b.user))) {
       // Their other grants are rendered all the same, so they are carried over.
       const standing = byStanding(g.user);
       const kept = standing.length ? g.levels.filter((l) => !standing.includes(l)) : g.levels;
@@ -1105,7 +1102,7 @@ export function grantSpecs(
  */
 function dormantGrantSpecs(membership: Membership | undefined): GrantSpec[] {
   const specs: GrantSpec[] = [];
-  for (const u of [...(membership?.users.values() ?? [])].sort((a, b) => byString(a.email, b.email)))
+  for (const u of [...(membership?.users.values() ?? [])].sort((a, b) => byText(a.email, b.email)))
     for (const d of u.dormant ?? []) {
       const at = { user: u.email, namespace: d.namespace, ...(d.until ? { expires: d.until } : {}) };
       if (d.levels?.length) specs.push({ ...at, levels: [...d.levels] });
@@ -1128,7 +1125,7 @@ export function tokenRbacSpecs(namespace: string, access: TokenAccess): TokenRba
 /** Entries in the order `declared` lists their namespaces (the membership keeps it), the others after, by name. */
 export function inDeclaredOrder<T>(entries: readonly [string, T][], declared: readonly string[]): [string, T][] {
   const rank = (ns: string) => (declared.includes(ns) ? declared.indexOf(ns) : declared.length);
-  return [...entries].sort(([a], [b]) => rank(a) - rank(b) || byString(a, b));
+  return [...entries].sort(([a], [b]) => rank(a) - rank(b) || byText(a, b));
 }
 
 /**
@@ -1141,7 +1138,7 @@ export function tokenSpec(
   byNamespace: ReadonlyMap<string, TokenAccess>,
   membership: Membership | undefined,
 ): TokenSpec {
-  const entries = [...byNamespace].sort(([a], [b]) => byString(a, b));
+  const entries = [...byNamespace].sort(([a], [b]) => byText(a, b));
   const levelSets = entries.map(([, e]) => [...e.levels].sort().join(','));
   const onlyLevels = entries.every(([, e]) => !e.rules.length && !e.customRoles.size && e.levels.size);
   const member = membership?.tokens.get(id);
@@ -1199,7 +1196,7 @@ export function tokenSpecs(
   // A rotation read back from a ServiceAccount's name keeps that ServiceAccount (and the tokens issued for it).
   const rotated = (id: string) => (rotations.has(id) ? { rotation: rotations.get(id)! } : {});
   return specs
-    .sort((a, b) => byString(a.id, b.id))
+    .sort((a, b) => byText(a.id, b.id))
     .map((t) => ({ ...t, ...rotated(t.id), ...tokenMetaOf(t.id, membership) }));
 }
 
@@ -1315,7 +1312,7 @@ function guardRailSpec(m: MemberNamespace | undefined): Omit<NamespaceSpec, 'nam
 export function customRoleSpecs(...found: ReadonlyMap<string, readonly PolicyRule[]>[]): CustomRoleSpec[] {
   const all = new Map<string, readonly PolicyRule[]>();
   for (const roles of found) for (const [name, rules] of roles) all.set(name, rules);
-  return [...all].sort(([a], [b]) => byString(a, b)).map(([name, rules]) => ({ name, rules: rules.map(orderedRule) }));
+  return [...all].sort(([a], [b]) => byText(a, b)).map(([name, rules]) => ({ name, rules: rules.map(orderedRule) }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1439,7 +1436,7 @@ function lossesOf(
       );
     // An output recording dormant grants (recordsDormant) holds a deactivated person's and token's.
     const dormantLost = !membership.org.recordsDormant;
-    for (const u of [...membership.users.values()].sort((a, b) => byString(a.email, b.email))) {
+    for (const u of [...membership.users.values()].sort((a, b) => byText(a.email, b.email))) {
       if (u.status === 'deactivated' && dormantLost)
         losses.push(
           `the grants of deactivated user ${u.email}: a deactivated user is bound to nothing, so the output holds none of them; declare them again if reactivated (${from})`,
@@ -1450,7 +1447,7 @@ function lossesOf(
           `the grants of ${u.email} (access: none): Remove All binds nothing, so the output holds none of them (${from})`,
         );
     }
-    for (const t of [...membership.tokens.values()].sort((a, b) => byString(a.id, b.id)))
+    for (const t of [...membership.tokens.values()].sort((a, b) => byText(a.id, b.id)))
       if (t.status === 'deactivated' && dormantLost)
         losses.push(
           `the custom RBAC of deactivated token ${t.id}, if it has any: its Roles and bindings are left out of the output with it; declare them again if reactivated (${from})`,

@@ -56,7 +56,7 @@ import {
   WRITTEN_TEXTS,
   writtenTexts,
 } from './yaml.ts';
-import { byteLength, jsonAsIs, unicodeEscape } from '../model/text.ts';
+import { byText, byteLength, jsonAsIs, unicodeEscape } from '../model/text.ts';
 import { withinShardLimits } from '../model/rules.ts';
 import { guardRailObjects, namespaceMetadata, protectionAppliedByHand, protectionObjects } from './guard-rails.ts';
 import {
@@ -860,7 +860,7 @@ export function addDormantGrant(
 export function dormantRecords(byNamespace: ReadonlyMap<string, DormantParts>): MemberDormantGrant[] {
   return [...byNamespace]
     .filter(([, p]) => p.levels.size || p.rules.length)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byText(a, b))
     .map(([namespace, p]): MemberDormantGrant => {
       const until = p.ends.includes('') ? undefined : [...p.ends].sort().at(-1);
       return {
