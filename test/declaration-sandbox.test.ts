@@ -50,19 +50,19 @@ describe('a declaration runs with no reach beyond its folder and the installed p
     expect(r.stderr).toContain(`error declaration ${file}: reads ${secret}, outside`);
   });
 
-  it('reads a data file in its own folder, as a declaration may', () => {
+  it('reads a data file in its own folder, as a declaration may', async () => {
     const { dir, file } = declarationRunning(
       `const people: string[] = JSON.parse(readFileSync(new URL('./people.json', import.meta.url), 'utf8'));
 if (people[0] !== 'bob@acme.io') throw new Error('people.json not read');`,
       "import { readFileSync } from 'node:fs';",
     );
     writeFileSync(join(dir, 'people.json'), '["bob@acme.io"]');
-    const r = cli(['check', '--spec', file]);
+    const r = await run(['check', '--spec', file]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
 
-  it("reads its own folder by import.meta whatever its path holds (`$'`, `$&`: a replacement string's patterns)", () => {
+  it("reads its own folder by import.meta whatever its path holds (`$'`, `$&`: a replacement string's patterns)", async () => {
     // import.meta is written into the module as its path's JSON: by a function, or String.replace
     // reads `$'`, `$&` and `` $` `` in the path as patterns and splices other text into the module.
     const dir = join(scratch(), "org$'x$&y");
@@ -71,26 +71,26 @@ if (people[0] !== 'bob@acme.io') throw new Error('people.json not read');`,
       `if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname read as ' + import.meta.dirname);
 if (!import.meta.url.endsWith('/org.ts')) throw new Error('url read as ' + import.meta.url);`,
     );
-    const r = cli(['check', '--spec', file]);
+    const r = await run(['check', '--spec', file]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
 
-  it('cannot follow a link in its folder to a file outside it: refused before it runs', () => {
+  it('cannot follow a link in its folder to a file outside it: refused before it runs', async () => {
     const { dir, file } = declarationRunning(
       `readFileSync(new URL('./notes.txt', import.meta.url), 'utf8');`,
       "import { readFileSync } from 'node:fs';",
     );
     const secret = secretBeside(dir);
     symlinkSync(secret, join(dir, 'notes.txt'));
-    const r = cli(['check', '--spec', file]);
+    const r = await run(['check', '--spec', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain('hunter2');
     expect(r.stderr).toContain(`${join(dir, 'notes.txt')} is a link to ${secret}`);
   });
 
-  it('cannot write a file, nor start a process', () => {
-    for (const [attack, imports, planted] of [
+  it('cannot write a file, nor start a process', async () => {
+    const attacks = [
       [
         "writeFileSync(new URL('../planted', import.meta.url), 'x');",
         "import { writeFileSync } from 'node:fs';",
@@ -101,12 +101,19 @@ if (!import.meta.url.endsWith('/org.ts')) throw new Error('url read as ' + impor
         "import { execFileSync } from 'node:child_process';",
         'spawned',
       ],
-    ] as const) {
-      const { dir, file } = declarationRunning(attack, imports);
-      const r = cli(['check', '--spec', file]);
+    ] as const;
+    // Each in a declaration of its own, checked at once, as the network's attacks below.
+    const checked = await Promise.all(
+      attacks.map(async ([attack, imports]) => {
+        const { dir, file } = declarationRunning(attack, imports);
+        return { dir, r: await run(['check', '--spec', file]) };
+      }),
+    );
+    checked.forEach(({ dir, r }, i) => {
+      const [attack, , planted] = attacks[i]!;
       expect([r.code, existsSync(join(dir, '..', planted))], attack).toEqual([2, false]);
       expect(r.stderr, attack).toMatch(/error declaration .*org\.ts: (writes|starts a process)/);
-    }
+    });
   });
 });
 
@@ -180,7 +187,7 @@ describe('a declaration imports nothing outside its reach', () => {
     }
   });
 
-  it('refuses it through a ?query suffix, or a tsconfig path mapped outside, too (held, R80 left it untested)', () => {
+  it('refuses it through a ?query suffix, or a tsconfig path mapped outside, too (held, R80 left it untested)', async () => {
     const outside = tempDir('orgctl-sandbox-outside-');
     writeFileSync(join(outside, 'config.json'), '{"auths":{"registry":"s3cr3t"}}');
     writeFileSync(join(outside, 'code.ts'), "export const read = 's3cr3t';\n");
@@ -193,17 +200,19 @@ describe('a declaration imports nothing outside its reach', () => {
       join(mapped.dir, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@outside/*': [`${outside}/*`] } } }),
     );
-    for (const [file, imported] of [
+    const cases = [
       [query.file, join(outside, 'config.json')],
       [mapped.file, join(outside, 'code.ts')],
-    ] as const) {
-      const r = cli(['check', '--spec', file]);
+    ] as const;
+    const checked = await Promise.all(cases.map(([file]) => run(['check', '--spec', file])));
+    checked.forEach((r, i) => {
+      const imported = cases[i]![1];
       expect([r.code, r.stderr.includes('s3cr3t')], imported).toEqual([2, false]);
       expect(r.stderr, imported).toContain(`imports ${imported}, outside`);
-    }
+    });
   });
 
-  it("bundles its project's code beside its folder (a shared lib/), never as text, nor from a dot folder", () => {
+  it("bundles its project's code beside its folder (a shared lib/), never as text, nor from a dot folder", async () => {
     /** A declaration whose project holds lib/level.ts and .local/token.ts beside its folder. */
     const withProjectFiles = (attack: string, imports: string) => {
       const d = declarationRunning(attack, imports);
@@ -221,16 +230,20 @@ describe('a declaration imports nothing outside its reach', () => {
       "if (level !== 'r:pods') throw new Error('not imported');",
       "import { level } from '../lib/level.ts';",
     );
-    expect(cli(['check', '--spec', shared.file]).code).toBe(0);
-    for (const [imports, imported] of [
+    const refused = [
       ["import level from '../lib/level.ts' with { type: 'text' };", join('lib', 'level.ts')],
       ["import { level } from '../.local/token.ts';", join('.local', 'token.ts')],
-    ] as const) {
-      const { file, project } = withProjectFiles('console.error(level.length);', imports);
-      const r = cli(['check', '--spec', file]);
+    ] as const;
+    const declarations = refused.map(([imports]) => withProjectFiles('console.error(level.length);', imports));
+    const [sharedChecked, ...checked] = await Promise.all(
+      [shared, ...declarations].map(({ file }) => run(['check', '--spec', file])),
+    );
+    expect(sharedChecked!.code).toBe(0);
+    checked.forEach((r, i) => {
+      const [imports, imported] = refused[i]!;
       expect([r.code, r.stderr.includes('s3cr3t')], imports).toEqual([2, false]);
-      expect(r.stderr, imports).toContain(`imports ${join(project, imported)}, outside`);
-    }
+      expect(r.stderr, imports).toContain(`imports ${join(declarations[i]!.project, imported)}, outside`);
+    });
   });
 });
 

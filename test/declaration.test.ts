@@ -35,7 +35,7 @@ describe('TypeScript declarations', () => {
     expect(third.code).toBe(0);
   });
 
-  it('a declaration that throws while it runs is named with its own TypeScript line', () => {
+  it('a declaration that throws while it runs is named with its own TypeScript line', async () => {
     const dir = scratch();
     const file = join(dir, 'org.ts');
     writeFileSync(
@@ -44,7 +44,7 @@ describe('TypeScript declarations', () => {
         'const members: string[] | undefined = undefined as string[] | undefined;\nmembers!.forEach((m) => org.user(m));',
       ),
     );
-    const r = cli(['check', '--spec', file]);
+    const r = await run(['check', '--spec', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/org\.ts: Cannot read properties of undefined \(reading 'forEach'\)/);
     expect(r.stderr).toContain(`${file}:6:`); // the line in org.ts, not in the bundle
@@ -72,22 +72,22 @@ describe('TypeScript declarations', () => {
     );
   });
 
-  it('a declaration that does not compile is named with file, line and column, and no stack', () => {
+  it('a declaration that does not compile is named with file, line and column, and no stack', async () => {
     const dir = scratch();
     const file = join(dir, 'org.ts');
     writeFileSync(file, declaration('const = 1;'));
-    const r = cli(['check', '--spec', file]);
+    const r = await run(['check', '--spec', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:7: Expected identifier`));
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('without a cache folder in the project the declaration still loads (bundled in the temporary folder)', () => {
+  it('without a cache folder in the project the declaration still loads (bundled in the temporary folder)', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'node_modules'), 'a file where the cache folder would go\n');
     const file = join(dir, 'org.ts');
     writeFileSync(file, declaration('org.user("not-an-email");'));
-    const r = cli(['check', '--spec', file]);
+    const r = await run(['check', '--spec', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
   });
@@ -172,7 +172,7 @@ if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname ' +
     expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
   });
 
-  it('a bare import of a linked TypeScript package is bundled (Node cannot import .ts)', () => {
+  it('a bare import of a linked TypeScript package is bundled (Node cannot import .ts)', async () => {
     const dir = scratch();
     const pkg = join(dir, 'node_modules', 'acme-people');
     mkdirSync(pkg, { recursive: true });
@@ -183,7 +183,7 @@ if (import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('dirname ' +
     writeFileSync(join(pkg, 'index.ts'), 'export const people: string[] = ["bob@acme.io", "not-an-email"];\n');
     const file = join(dir, 'org.ts');
     writeFileSync(file, declaration(`import { people } from 'acme-people';\nfor (const p of people) org.user(p);`));
-    const r = cli(['check', '--spec', file]);
+    const r = await run(['check', '--spec', file]);
     expect(r.stderr).toMatch(/"not-an-email" is not an email address/);
     expect(r.code).toBe(1);
   });

@@ -48,8 +48,18 @@
  * on the reviewer's own machine (closed by R86-3: refused before merge-tree runs past orgctl's limits).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadSide, MAX_LISTING_BYTES } from '../cli/git.ts';
@@ -84,18 +94,32 @@ function commitObject(repo: string, path: string, sha: string): void {
   git('commit', '-q', '-m', `add ${path}`);
 }
 
-/** A blob of `bytes` zeros written to `repo`'s objects (git compresses it a thousandfold): its id. */
+/** Blobs of zeros git wrote, by their size: the repository holding each, and its id. */
+const zeroBlobs = new Map<number, { readonly repo: string; readonly sha: string }>();
+
+/**
+ * A blob of `bytes` zeros written to `repo`'s objects (git compresses it a thousandfold): its id.
+ * git hashes and compresses it once a file (300 MB: seconds of CPU); each repository after gets a
+ * copy of that loose object's file, the object `git hash-object -w` writes (its name is its id).
+ */
 function zeros(repo: string, bytes: number): string {
-  const r = spawnSync(
-    'bash',
-    ['--noprofile', '--norc', '-c', `head -c ${bytes} /dev/zero | git hash-object -w --stdin`],
-    {
-      cwd: repo,
-      encoding: 'utf8',
-    },
-  );
-  expect(r.status).toBe(0);
-  return r.stdout.trim();
+  let made = zeroBlobs.get(bytes);
+  if (!made) {
+    const store = tempDir('r82-zeros-');
+    gitIn(store)('init', '-q');
+    const r = spawnSync(
+      'bash',
+      ['--noprofile', '--norc', '-c', `head -c ${bytes} /dev/zero | git hash-object -w --stdin`],
+      { cwd: store, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    made = { repo: store, sha: r.stdout.trim() };
+    zeroBlobs.set(bytes, made);
+  }
+  const object = join('.git', 'objects', made.sha.slice(0, 2), made.sha.slice(2));
+  mkdirSync(dirname(join(repo, object)), { recursive: true });
+  copyFileSync(join(made.repo, object), join(repo, object));
+  return made.sha;
 }
 
 /** The error reading `spec` (in `repo`) throws. */
@@ -116,16 +140,7 @@ describe('R82-1: every read of git objects is bounded before it is read', () => 
   it('refuses a head dist/ whose blobs sum past what orgctl reads, from the listing, naming the file', () => {
     const { repo } = repoWithOutput('r82-blob-');
     // 300 MB of zeros: about 300 KB of git objects.
-    const r = spawnSync(
-      'bash',
-      ['--noprofile', '--norc', '-c', 'head -c 300000000 /dev/zero | git hash-object -w --stdin'],
-      {
-        cwd: repo,
-        encoding: 'utf8',
-      },
-    );
-    expect(r.status).toBe(0);
-    commitObject(repo, 'dist/members.json', r.stdout.trim());
+    commitObject(repo, 'dist/members.json', zeros(repo, 300_000_000));
     const e = errorOf(repo, 'HEAD:dist');
     expect(e).toBeInstanceOf(InputError);
     expect((e as Error).message).toMatch(/HEAD:dist is 28\d\.\d MB, more than orgctl reads \(256 MB\)/);
@@ -155,11 +170,10 @@ describe('R82-1: every read of git objects is bounded before it is read', () => 
     const paths = Array.from({ length: 20 }, (_, i) => `org/part-${String(i).padStart(2, '0')}.ts`);
     // Just under a file's 1 MiB each: 20 MiB together.
     const text = `export const x = 1;\n${'//'.padEnd(2 ** 20 - 30, '.')}\n`;
-    for (const p of paths) {
-      const file = join(repo, 'blob.txt');
-      writeFileSync(file, text);
-      commitObject(repo, p, gitIn(repo)('hash-object', '-w', file));
-    }
+    const file = join(repo, 'blob.txt');
+    writeFileSync(file, text);
+    const blob = gitIn(repo)('hash-object', '-w', file); // the same text: one blob for every path
+    for (const p of paths) commitObject(repo, p, blob);
     const here = process.cwd();
     process.chdir(repo);
     try {
