@@ -17,8 +17,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { cli, gitIn, repoScratch, ROOT, run, tempDir, waitOutRacyWindow } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
+import { waitOutRacyWindowSince } from './racy-since.ts';
 import { acmeSpec, onBranchGivingBobFull, synthOf } from './branch-repo.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine and in CI.
@@ -58,7 +59,10 @@ describe('C1: a bundle cache entry a branch commits beside the declaration (org/
     expect(check.code, `synth --check must find dist/ stale\n${check.stdout}${check.stderr}`).toBe(1);
   }, 60_000);
 
-  it('a bundle planted under the name of the one the record names: its code is not run', () => {
+  // Its checkout is made before the file's first test, which takes longer than the racy window: the
+  // test then need not wait it out (run alone, it waits it out whole).
+  let checkedOut: { repo: string; file: string; at: number } | undefined;
+  beforeAll(() => {
     const repo = scratch();
     const file = join(repo, 'org', 'org.ts');
     mkdirSync(join(repo, 'org', 'node_modules'), { recursive: true });
@@ -66,7 +70,12 @@ describe('C1: a bundle cache entry a branch commits beside the declaration (org/
     // The record is kept only for inputs saved a while before: as a checkout long ago.
     const past = new Date(Date.now() - 60_000);
     for (const p of [file, join(repo, 'org'), join(repo, 'org', 'node_modules')]) utimesSync(p, past, past);
-    waitOutRacyWindow();
+    checkedOut = { repo, file, at: Date.now() };
+  });
+
+  it('a bundle planted under the name of the one the record names: its code is not run', () => {
+    const { repo, file, at } = checkedOut!;
+    waitOutRacyWindowSince(at);
     expect(cli(['check', '--spec', file]).code).toBe(0);
     const cache = join(repo, 'org', 'node_modules', '.cache', 'orgctl', 'declarations');
     const code = readdirSync(cache).find((n) => n.endsWith('.mjs'))!;
@@ -167,14 +176,14 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
 });
 
 describe('C3: orgctl workflows --write into a repository whose .github is a link the branch committed', () => {
-  it('.github -> a folder of the user: nothing is written there', () => {
+  it('.github -> a folder of the user: nothing is written there', async () => {
     const repo = tempDir('redteam-c-wf-');
     writeFileSync(join(repo, 'package.json'), '{"name":"org"}\n');
     const elsewhere = tempDir('redteam-c-home-');
     mkdirSync(join(elsewhere, 'workflows'));
     writeFileSync(join(elsewhere, 'workflows', 'orgctl-check.yaml'), 'precious: true\n');
     symlinkSync(elsewhere, join(repo, '.github'));
-    const r = cli(['workflows', '--dir', repo, '--write', '--force']);
+    const r = await run(['workflows', '--dir', repo, '--write', '--force']);
     expect(readdirSync(join(elsewhere, 'workflows'))).toEqual(['orgctl-check.yaml']);
     expect(readFileSync(join(elsewhere, 'workflows', 'orgctl-check.yaml'), 'utf8')).toBe('precious: true\n');
     expect(r.code, r.stderr).toBe(2);
