@@ -48,17 +48,7 @@
  * on the reviewer's own machine (closed by R86-3: refused before merge-tree runs past orgctl's limits).
  */
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -118,7 +108,7 @@ function zeros(repo: string, bytes: number): string {
   }
   const object = join('.git', 'objects', made.sha.slice(0, 2), made.sha.slice(2));
   mkdirSync(dirname(join(repo, object)), { recursive: true });
-  copyFileSync(join(made.repo, object), join(repo, object));
+  cpSync(join(made.repo, object), join(repo, object));
   return made.sha;
 }
 
