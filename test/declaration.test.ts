@@ -4,8 +4,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } f
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cacheFolder } from '../cli/paths.ts';
-import { ROOT, cli, repoScratch, run } from './helpers.ts';
-import { waitOutRacyWindowSince } from './racy-since.ts';
+import { ROOT, cli, repoScratch, run, waitOutRacyWindowSince } from './helpers.ts';
 
 // Inside the repository, so that the declaration finds cdk8s as org/org.ts does.
 const scratch = repoScratch('declaration-');

@@ -296,7 +296,17 @@ export function cacheFolderOfItsOwn(prefix: string): () => string {
  * a cache keeps a record only of files whose change time is older, and a change time cannot be
  * put back as a modification time can (utimesSync).
  */
-export const waitOutRacyWindow = (): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_100);
+export const waitOutRacyWindow = (): void => waitOutRacyWindowSince(Date.now());
+
+/**
+ * Waits until what was written at `at` (Date.now()) is out of the racy window: only what is left
+ * of it. A test whose files are written in a beforeAll, before tests that take longer than the
+ * window, then waits for none of it.
+ */
+export const waitOutRacyWindowSince = (at: number): void => {
+  const left = at + 2_100 - Date.now();
+  if (left > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, left);
+};
 
 /** Asks `look` every 100 ms until its answer is `done`, or `ms` have passed: its last answer (tests of processes). */
 export async function pollUntil<T>(look: () => T, done: (answer: T) => boolean, ms: number): Promise<T> {

@@ -18,8 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cli, gitIn, repoScratch, ROOT, run, tempDir } from './helpers.ts';
-import { waitOutRacyWindowSince } from './racy-since.ts';
+import { cli, gitIn, repoScratch, ROOT, run, tempDir, waitOutRacyWindowSince } from './helpers.ts';
 import { acmeSpec, onBranchGivingBobFull, synthOf } from './branch-repo.ts';
 
 // Where the caches go when no folder is named (node_modules/.cache nearest the declaration), as on an admin's machine and in CI.
