@@ -270,13 +270,23 @@ async function readAuthorizer(
   const clusters = clustersOfFolder(dir);
   const { cluster } = options;
   if (cluster !== undefined) checkCluster(dir, cluster, clusters);
-  const scoped = (read: RbacSet, orgctl: boolean) =>
-    cluster === undefined ? read : ofCluster(read, dir, cluster, orgctl);
   const authorizerOf = (set: RbacSet) => new Authorizer(bootstrap ? withBootstrap(set) : set);
-  const perCluster = (read: RbacSet, orgctl: boolean): ReadonlyMap<string, Authorizer> | undefined =>
-    cluster === undefined && clusters.length > 1
-      ? new Map(clusters.map((c) => [c, authorizerOf(ofCluster(read, dir, c, orgctl))]))
-      : undefined;
+  /**
+   * Of `read` (`orgctl`: whether orgctl's reader read it, as ofCluster asks): a cluster's objects,
+   * the asked cluster's (all without --cluster), and when asked for, each cluster's Authorizer (none
+   * asked, several clusters).
+   */
+  const byClusterOf = (read: RbacSet, orgctl: boolean) => {
+    const objectsOf = (c: string) => ofCluster(read, dir, c, orgctl);
+    return {
+      objectsOf,
+      own: cluster === undefined ? read : objectsOf(cluster),
+      each: (): ReadonlyMap<string, Authorizer> | undefined =>
+        cluster === undefined && clusters.length > 1
+          ? new Map(clusters.map((c) => [c, authorizerOf(objectsOf(c))]))
+          : undefined,
+    };
+  };
   const { question } = options;
   // The files judged before are not parsed again: their verdicts are kept outside dir (cli/verdict-cache.ts).
   const verdicts = question ? verdictCacheOf(dir) : undefined;
@@ -294,7 +304,8 @@ async function readAuthorizer(
   // Kept, and the files not parsed now judged, once the answer is printed (a full read's cost, once per output).
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
-  const answering = partial && authorizerOf(scoped(partial.rbac, true));
+  const partialOf = partial && byClusterOf(partial.rbac, true);
+  const answering = partialOf && authorizerOf(partialOf.own);
   if (
     answering &&
     !answering.bindingsWithoutRole().length &&
@@ -302,13 +313,13 @@ async function readAuthorizer(
     !partial.rbac.roles.some((r) => r.aggregation || gatheredOf(r))
   ) {
     // Each cluster's Authorizer only for a read the checks above let answer.
-    const answeringEach = perCluster(partial.rbac, true);
+    const answeringEach = partialOf.each();
     if (![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length)) {
       io.progress?.('');
       return {
         authz: answering,
         datedOf: () => partial.dated,
-        objectsOf: (c) => ofCluster(partial.rbac, dir, c, true),
+        objectsOf: partialOf.objectsOf,
         clusters,
         ...(answeringEach ? { byCluster: answeringEach } : {}),
       };
@@ -320,9 +331,9 @@ async function readAuthorizer(
   const warn = (line: string) => io.err(showHidden(line));
   for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
   // What is warned of is what answers: the cluster asked's objects alone.
-  const own = scoped(read, orgctl);
+  const { own, each, objectsOf } = byClusterOf(read, orgctl);
   const authz = authorizerOf(own);
-  const byCluster = perCluster(read, orgctl);
+  const byCluster = each();
   if (!own.roles.length && !own.bindings.length) {
     io.err(
       `warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): ${bootstrap ? 'only the bootstrap bindings every cluster has apply' : 'every answer is no'}`,
@@ -353,13 +364,7 @@ async function readAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return {
-    authz,
-    datedOf,
-    objectsOf: (c) => ofCluster(read, dir, c, orgctl),
-    clusters,
-    ...(byCluster ? { byCluster } : {}),
-  };
+  return { authz, datedOf, objectsOf, clusters, ...(byCluster ? { byCluster } : {}) };
 }
 
 /**
