@@ -582,10 +582,9 @@ const READ_THROUGH = { buffer: Buffer.allocUnsafe(1 << 20) };
 
 /** readOutputFolder's files one at a time, each read when asked for (through READ_THROUGH). */
 function* outputTexts(dir: string, relative: readonly string[]): Generator<OutputText> {
-  const into = READ_THROUGH;
   for (const path of relative) {
     const label = outputLabel(dir, path);
-    yield { path, content: decodeOutput(readBytesInto(join(dir, path), into), label), label };
+    yield { path, content: decodeOutput(readBytesInto(join(dir, path), READ_THROUGH), label), label };
   }
 }
 
