@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { listFiles, recoverInterrupted, streamOutput, writeAtomically } from '../cli/output.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import { ROOT, TODAY, cli, nsText, repoScratch, run, tempDir } from './helpers.ts';
+import { ROOT, TODAY, cli, cliOr, nsText, repoScratch, run, tempDir } from './helpers.ts';
 import { main } from '../cli/main.ts';
 import type { Io } from '../model/io.ts';
 
@@ -448,9 +448,8 @@ describe('issue 12: identities, names and sizes through the CLI', () => {
   const checkAndSynth = async (spec: unknown, spawned = false) => {
     const file = write(spec);
     const out = join(tempDir(), 'dist');
-    const command = async (args: string[]) => (spawned ? cli(args) : await run(args));
-    const check = await command(['check', '--spec', file]);
-    return { check, synth: await command(['synth', '--spec', file, '--out', out]), out };
+    const check = await cliOr(spawned, ['check', '--spec', file]);
+    return { check, synth: await cliOr(spawned, ['synth', '--spec', file, '--out', out]), out };
   };
 
   it("a token id that is another token's rotation is refused at its id (invalid-name), and its objects by synth (duplicate-object)", async () => {

@@ -430,6 +430,14 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
+/**
+ * orgctl `args` by the real orgctl in a process of its own when `spawned` (as people run it), else
+ * by main() in this process (what the CLI runs, not started anew): for a test's cases asserting only
+ * orgctl's exit code and its own output, one of them through the CLI.
+ */
+export const cliOr = (spawned: boolean, args: readonly string[]): Promise<CliResult> | CliResult =>
+  spawned ? cli(args) : run(args);
+
 /** `orgctl review` of `head` against the example's dist/ as base, made by `actor`, then `extra` flags. */
 export const reviewOfExample = (head: string, actor: string, extra: readonly string[] = []) =>
   run(['review', '--base', join(ROOT, 'dist'), '--head', head, '--actor', actor, ...extra]);

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, declarationRunning as declarationIn, pollUntil, repoScratch, run } from './helpers.ts';
+import { ROOT, cli, cliOr, declarationRunning as declarationIn, pollUntil, repoScratch } from './helpers.ts';
 import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 
 const scratch = repoScratch('r81-');
@@ -26,8 +26,7 @@ function declarationRunning(attack: string, imports = ''): { project: string; di
  * belt), for a test asserting only orgctl's exit code and its own first line of stderr: orgctl's own
  * process is about 0.35 s of CPU of the 1.8 s a check of a declaration takes here.
  */
-const checkOf = async (file: string, nth: number) =>
-  nth === 0 ? cli(['check', '--spec', file]) : run(['check', '--spec', file]);
+const checkOf = (file: string, nth: number) => cliOr(nth === 0, ['check', '--spec', file]);
 
 describe('R81-1: files written from V8 and Node’s tracing, which the permission model does not see', () => {
   // Node 20's permission model checks the fs module; V8's flags (set at run time) and the trace

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cli, declarationRunning as declarationIn, pollUntil, repoScratch, run, tempDir } from './helpers.ts';
+import { ROOT, cli, cliOr, declarationRunning as declarationIn, pollUntil, repoScratch, tempDir } from './helpers.ts';
 import { runIsolated } from '../cli/isolated-declaration.ts';
 import { nodeBinary, PINNED_NODES } from './engines/nodes.ts';
 
@@ -234,7 +234,7 @@ describe('R88-4: Node’s modules a declaration has no use for', () => {
       // The first through the CLI, as people run it; the others by main() in this process (what the
       // CLI runs, the same declaration process): what is asserted is orgctl's own exit code and
       // refusal, and orgctl's own process is about 0.35 s of CPU of a check's 1.8 s here.
-      const r = i === 0 ? cli(['check', '--spec', file]) : await run(['check', '--spec', file]);
+      const r = await cliOr(i === 0, ['check', '--spec', file]);
       expect(r.code, `${way}: ${r.stderr}`).toBe(2);
       expect(r.stderr, way).toMatch(/node:(vm|repl|cluster), a module of Node's a declaration has no use for/);
     }
