@@ -208,13 +208,7 @@ export const CLUSTERS_DIFFER: Readonly<Record<string, (dir: string) => void>> = 
 /** exampleDistCopy with each cluster's cluster shard passed through `edit` (asserted to change it). */
 export const exampleClusterShardsEdited = (prefix: string, edit: (text: string) => string): string =>
   exampleDistCopy(prefix, (dir) => {
-    for (const cluster of ['lga1', 'ord1']) {
-      const file = join(dir, cluster, 'cluster', 'resources.yaml');
-      const text = readFileSync(file, 'utf8');
-      const edited = edit(text);
-      expect(edited).not.toBe(text);
-      writeFileSync(file, edited);
-    }
+    for (const cluster of ['lga1', 'ord1']) editIn(dir, join(cluster, 'cluster', 'resources.yaml'), edit);
   });
 
 /** Appends `doc` (lines, without `---`) to `cluster`'s file of `shard` in `dir` (made, under orgctl's header, when there is none). */
