@@ -778,7 +778,7 @@ export function clusterMatrix(each: readonly (readonly [cluster: string, matrix:
   };
 }
 
-/** Rows as accessMatrixJson writes them (JSON, every character past ASCII escaped): clusterMatrix's, where clusters differ. */
+/** Rows as accessMatrixJson writes them (JSON, every character past ASCII escaped): clusterMatrix's, built already. */
 export const accessRowsJson = (rows: readonly SubjectAccess[]): string => asciiJson(rows);
 
 /**

@@ -94,10 +94,12 @@ export const command = defineCommand({
     const merged =
       each.length > 1 ? clusterMatrix(each.map(([cluster, a]) => [cluster, accessMatrix(a, optionsOf(a))])) : undefined;
     if (flags.format === 'json') {
-      if (merged?.differ) return write(accessRowsJson(merged.matrix));
+      // Several clusters: their matrices are built already (the first's when all give the same),
+      // written as they are rather than the first cluster's made again.
+      if (merged) return write(accessRowsJson(merged.matrix));
       // One line (at 10,000 people, indentation alone is tens of megabytes), written as it is made.
       // To a file, lineWriter collects the pieces and hands them over as text (an Io without outLine).
-      const authz = each[0]![1];
+      const { authz } = read;
       const line = lineWriter(out === undefined ? io : { ...io, outLine: undefined, out: (text) => void write(text) });
       accessMatrixJson(authz, optionsOf(authz), new AsciiBytes((full) => line.write(full)));
       line.end();
