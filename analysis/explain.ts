@@ -3,7 +3,14 @@
  * made it (spec path or construct path), the synthesized binding and the role.
  */
 import { CATALOG, findLevel } from '../model/catalog.ts';
-import { grantsOfUserIn, isLiveToken, tokenAccountName, usernameOf, type OrgModel } from '../model/model.ts';
+import {
+  grantsOfUserIn,
+  isLiveToken,
+  isPlacedIn,
+  tokenAccountName,
+  usernameOf,
+  type OrgModel,
+} from '../model/model.ts';
 import {
   requestNamespace,
   resourceRequestOf,
@@ -198,16 +205,19 @@ interface Permission {
  * The clusters namespace `ns` is placed in, when the declaration places it in some of the
  * organization's clusters only (acme's ml: lga1): access there holds in those only, its RoleBindings
  * being rendered nowhere else. Undefined for a namespace in every cluster, or not declared (the
- * system namespace is in every cluster).
+ * system namespace is in every cluster). `placed`: the namespace's NamespaceModel clusters.
  */
-function placedOnly(model: OrgModel, ns: string): readonly string[] | undefined {
-  const placed = model.namespaces.find((n) => n.name === ns)?.clusters ?? [];
-  return placed.length && model.clusters.some((c) => !placed.includes(c)) ? placed : undefined;
+function placedOnly(model: OrgModel, placed: readonly string[] = []): readonly string[] | undefined {
+  return model.clusters.some((c) => !isPlacedIn(placed, c)) ? placed : undefined;
 }
+
+/** The declared namespaces' clusters by name (NamespaceModel's), for placedOnly. */
+const clustersByNamespace = (model: OrgModel): ReadonlyMap<string, readonly string[]> =>
+  new Map(model.namespaces.map((n) => [n.name, n.clusters]));
 
 /** What placedOnly found, said: `in cluster lga1 only: ml is not placed in ord1`. */
 function placedText(model: OrgModel, ns: string, placed: readonly string[]): string {
-  const not = model.clusters.filter((c) => !placed.includes(c));
+  const not = model.clusters.filter((c) => !isPlacedIn(placed, c));
   return `in ${placed.length > 1 ? 'clusters' : 'cluster'} ${placed.join(', ')} only: ${ns} is not placed in ${not.join(', ')}`;
 }
 
@@ -252,6 +262,8 @@ export function explainSubjectData(
   if (who.boundToNothing)
     return { subject: who.label, namespaces: [], bootstrap: [], boundToNothing: who.boundToNothing };
   const namespaces: { namespace: string; clusters?: readonly string[]; permissions: Permission[] }[] = [];
+  // Looked up by name: a subject may hold access in every namespace of thousands.
+  const placements = clustersByNamespace(model);
   for (const ns of namespace !== undefined ? [namespace] : authz.namespacesWithBindings()) {
     const seen = new Set<string>();
     const permissions: Permission[] = [];
@@ -262,7 +274,7 @@ export function explainSubjectData(
       permissions.push(permission(model, who, e.binding, e.role));
     }
     if (!permissions.length) continue;
-    const clusters = placedOnly(model, ns);
+    const clusters = placedOnly(model, placements.get(ns));
     namespaces.push({ namespace: ns, ...(clusters ? { clusters } : {}), permissions });
   }
   const seen = new Set<string>();
@@ -435,7 +447,7 @@ export function explainRequest(
   if (d.allowed && d.by) {
     // It holds only where that namespace is placed: a RoleBinding there is rendered nowhere else,
     // and a ClusterRoleBinding finds no such namespace elsewhere.
-    const clusters = placedOnly(model, decidedIn);
+    const clusters = placedOnly(model, model.namespaces.find((n) => n.name === decidedIn)?.clusters);
     return {
       allowed: true,
       by: decidedBy(model, who, d.by),

@@ -44,6 +44,10 @@ export interface NamespaceModel {
   readonly source: Source;
 }
 
+/** Whether a namespace placed in `clusters` (NamespaceModel's: empty = every one) is in `cluster`. */
+export const isPlacedIn = (clusters: readonly string[], cluster: string): boolean =>
+  !clusters.length || clusters.includes(cluster);
+
 export interface AccessRoleModel {
   readonly name: string;
   readonly levels: readonly string[];

@@ -7,7 +7,7 @@ import { ADMISSION_GROUP, WRITTEN_KINDS, type KindRef } from './kinds.ts';
 import { type Manifest, oncePerModel, organizationLabels } from './manifest.ts';
 import { CATALOG } from '../model/catalog.ts';
 import { GUARD_RAIL_OBJECTS } from '../model/guard-rails.ts';
-import { DEFAULT_NAMESPACE, levelRoleName, type OrgModel } from '../model/model.ts';
+import { DEFAULT_NAMESPACE, isPlacedIn, levelRoleName, type OrgModel } from '../model/model.ts';
 import { protectionAppliedByHand, protectionNames } from './guard-rails.ts';
 import { applicationName } from './tracking.ts';
 
@@ -47,7 +47,7 @@ export function deniedDestination(
  * destinations and the boundary's namespaces (synth/boundary.ts).
  */
 export function namespacesIn(model: OrgModel, cluster: string, argocdNamespace: string): string[] {
-  const here = model.namespaces.filter((n) => !n.clusters.length || n.clusters.includes(cluster)).map((n) => n.name);
+  const here = model.namespaces.filter((n) => isPlacedIn(n.clusters, cluster)).map((n) => n.name);
   return [...new Set([model.systemNamespace, ...here])]
     .sort()
     .filter((namespace) => !deniedDestination(namespace, argocdNamespace));

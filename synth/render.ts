@@ -36,6 +36,7 @@ import {
   grantsInMemoryOrder,
   isExpired,
   isLiveToken,
+  isPlacedIn,
   LEVELS_BY_STANDING,
   levelRoleName,
   NO_ITEMS,
@@ -1418,7 +1419,7 @@ function placeAll(model: OrgModel, options: RenderOptions): Placed[] {
       out.push({ cluster, shard, unit: 'membership', key: shard, objects });
     });
     for (const n of model.namespaces) {
-      if (n.clusters.length && !n.clusters.includes(cluster)) continue;
+      if (!isPlacedIn(n.clusters, cluster)) continue;
       out.push({
         cluster,
         shard: shardOfNamespace(n.name, model.shards, model.systemNamespace),
