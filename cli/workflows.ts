@@ -158,17 +158,15 @@ function repositoryBranch(repo: string): string {
     throw new InputError(
       `${file}: organization.argocd has no revision (orgctl writes there the branch Argo CD follows, ${DEFAULT_ARGOCD_REVISION} unless delivery.argocd.revision says another): ${again}`,
     );
-  const bad = typeof revision === 'string' ? revisionProblem(revision) : undefined;
-  if (typeof revision !== 'string' || bad) {
-    // A branch by its full name refused for its text: what is wrong with the text, as it is one.
-    const wrong =
-      bad && typeof revision === 'string' && revision.startsWith(BRANCH_PREFIX)
-        ? bad.why
-        : `is not a branch by its full name (refs/heads/BRANCH)${bad ? `: it ${bad.why}` : ''}`;
-    throw new InputError(
-      `${file}: organization.argocd.revision ${JSON.stringify(revision)} ${wrong}; the check workflow proves dist/ on pushes to the branch Argo CD follows: set delivery.argocd.revision to ${bad?.instead ?? DEFAULT_ARGOCD_REVISION} (or the branch pull requests merge into, by its full name), ${again}`,
+  const refused = (wrong: string, instead: string) =>
+    new InputError(
+      `${file}: organization.argocd.revision ${JSON.stringify(revision)} ${wrong}; the check workflow proves dist/ on pushes to the branch Argo CD follows: set delivery.argocd.revision to ${instead} (or the branch pull requests merge into, by its full name), ${again}`,
     );
-  }
+  const notFullName = 'is not a branch by its full name (refs/heads/BRANCH)';
+  if (typeof revision !== 'string') throw refused(notFullName, DEFAULT_ARGOCD_REVISION);
+  const bad = revisionProblem(revision);
+  // A branch by its full name refused for its text: what is wrong with the text, as it is one.
+  if (bad) throw refused(revision.startsWith(BRANCH_PREFIX) ? bad.why : `${notFullName}: it ${bad.why}`, bad.instead);
   return revision.slice(BRANCH_PREFIX.length);
 }
 
