@@ -226,15 +226,14 @@ async function changedSince(since) {
  * The files an esbuild build read (its metafile) that the fingerprint's walk does not state, by their
  * full path: the installed packages', and any other esbuild loaded by its real path, outside orgctl's
  * source folders (a source folder that is a link to one elsewhere is not walked, only stated: an
- * edit in place of a file in it changed no stat the bundle was named by, R141-2).
+ * edit in place of a file in it changed no stat the bundle was named by, R141-2). `fingerprinted`:
+ * isFingerprinted's test, the build's one (loadedSources').
  */
-const filesNotFingerprinted = (metafile) => {
-  const fingerprinted = isFingerprinted();
-  return Object.keys(metafile.inputs)
+const filesNotFingerprinted = (metafile, fingerprinted) =>
+  Object.keys(metafile.inputs)
     .filter((p) => !p.startsWith('<'))
     .map((p) => resolve(p))
     .filter((p) => !fingerprinted(p));
-};
 
 /** A test of a file's full path (as esbuild names it: real, or through the root's link): is it one the fingerprint's walk states? */
 function isFingerprinted() {
@@ -300,8 +299,8 @@ const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 
 /**
  * An esbuild plugin loading orgctl's own files itself: `digests`, each one's path -> sha256 of the
  * very bytes bundled (a hash read apart, before or after, may be of other bytes); `unhashed`, those
- * of a kind it leaves to esbuild. Every other file (the installed packages', any outside the
- * source folders) esbuild loads as ever.
+ * of a kind it leaves to esbuild; `own`, its test of a file (isFingerprinted). Every other file
+ * (the installed packages', any outside the source folders) esbuild loads as ever.
  */
 function loadedSources() {
   const digests = new Map();
@@ -323,7 +322,7 @@ function loadedSources() {
       });
     },
   };
-  return { plugin, digests, unhashed };
+  return { plugin, digests, unhashed, own };
 }
 
 /** The folder of the bundle (orgctl.cjs, apart.cjs): built on the first run of these sources and package files (bundleName). */
@@ -396,7 +395,7 @@ async function bundled() {
     });
     const extended = configsExtended();
     const read = [
-      ...new Set([cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile)).concat(extended ?? [])),
+      ...new Set([cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own)).concat(extended ?? [])),
     ].sort();
     // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
     // (a clock tick of the file system's before its start, or later): its stat now may not be of
