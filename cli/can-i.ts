@@ -189,7 +189,7 @@ export const command = defineCommand({
     const bindingsOf = {
       ...clusterBindings(dir, flags.cluster),
       // A name another cluster binds is no typo (R140-5).
-      ...(read.boundElsewhere ? { boundIn: () => read.boundElsewhere!(flags.as!) } : {}),
+      ...(read.boundElsewhere ? { boundIn: read.boundElsewhere } : {}),
     };
     if (flags.list) {
       const namespace = flags.namespace ?? DEFAULT_NAMESPACE;

@@ -556,8 +556,8 @@ export function warnUnknown(
      * declaration's, usernamesDeclared); else those of the membership data and the bindings read.
      */
     readonly subjects?: readonly string[];
-    /** The other clusters whose bindings name the user (with `--cluster`): then it is said, not taken for a typo. */
-    readonly boundIn?: () => readonly string[];
+    /** The other clusters whose bindings name `user` (with `--cluster`): then it is said, not taken for a typo. */
+    readonly boundIn?: (user: string) => readonly string[];
   },
 ): void {
   const { user, namespace } = ask;
@@ -565,7 +565,7 @@ export function warnUnknown(
     const s = subjectOf(user);
     const unbound = !authz.namesSubject(s.kind, s.name, s.namespace) && bindsBeyondBootstrap(authz);
     const groups = `only bindings of ${s.kind === 'ServiceAccount' ? 'its' : 'their'} groups can apply`;
-    const elsewhere = unbound ? ask.boundIn?.() : undefined;
+    const elsewhere = unbound ? ask.boundIn?.(user) : undefined;
     if (elsewhere?.length)
       io.err(
         `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}, only in ${elsewhere.length > 1 ? 'clusters' : 'cluster'} ${elsewhere.join(', ')}'s; ${groups} here`,
