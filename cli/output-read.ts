@@ -387,9 +387,9 @@ const ACCEPTED = new WeakMap<FileDocuments, { readonly path: string; readonly ac
 function verdictsOf(cache: DocumentCache | undefined, path: string, count: number): Verdicts {
   const verdicts = new Verdicts(count);
   const { before, own } = verdicts;
-  const readings = cache?.readings(path);
-  const first = readings?.[0];
-  if (!readings || !first) return verdicts;
+  const readings = cache?.readings(path) ?? [];
+  const first = readings[0];
+  if (!first) return verdicts;
   if (readings.length === 1) {
     ACCEPTED.set(first, { path, accepted: own });
     return verdicts;
