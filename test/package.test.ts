@@ -202,14 +202,17 @@ describe('orgctl init: a new organization repository', () => {
     expect(readFileSync(review, 'utf8')).toBe(ours);
   });
 
-  it("the installed orgctl's init depends on its own tarball too, packed as installed (a new repository has no .npmrc: ^VERSION would ask npm's public registry)", async () => {
+  /**
+   * The installed orgctl's init of a new repository, its next step (as printed, asserted here) run
+   * as printed, npm install and all: made once, for the test below and for the checkout's init's
+   * test, whose step installs the same bytes (one npm install of a new repository serves both).
+   */
+  let fromInstalled: { readonly dir: string; readonly stdout: string; readonly next: string } | undefined;
+  const installedInit = () => {
+    if (fromInstalled) return fromInstalled;
     const dir = join(tempDir(), 'from-installed');
     const r = orgctl('init', dir, '--org', 'acme', '--owner', 'alice@acme.io');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.orgctl).toBe(
-      `file:vendor/orgctl-${VERSION}.tgz`,
-    );
-    expect(r.stdout).not.toContain('note:');
     // Its prepack (tsc) needs the checkout's devDependencies: an installed package is packed as it is.
     const installed = join(org, 'node_modules/orgctl');
     const next = r.stdout
@@ -222,6 +225,16 @@ describe('orgctl init: a new organization repository', () => {
     const env = NEXT_STEP_ENV;
     const done = spawnSync('bash', ['--noprofile', '--norc', '-c', next], { cwd: dirname(dir), env, encoding: 'utf8' });
     expect(done.status, done.stderr).toBe(0);
+    fromInstalled = { dir, stdout: r.stdout, next };
+    return fromInstalled;
+  };
+
+  it("the installed orgctl's init depends on its own tarball too, packed as installed (a new repository has no .npmrc: ^VERSION would ask npm's public registry)", async () => {
+    const { dir, stdout } = installedInit();
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.orgctl).toBe(
+      `file:vendor/orgctl-${VERSION}.tgz`,
+    );
+    expect(stdout).not.toContain('note:');
     const locked = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/orgctl'];
     expect(locked).toMatchObject({ version: VERSION, resolved: `file:vendor/orgctl-${VERSION}.tgz` });
     // The same files as the tarball it was installed from.
@@ -566,15 +579,51 @@ subjects: [{ kind: ServiceAccount, name: argocd-application-controller, namespac
     const packs = `cd ${ROOT} && npm pack --pack-destination`;
     expect(next).toContain(packs);
     const step = next.replace(packs, `cd ${ROOT} && npm pack --ignore-scripts --pack-destination`);
+    // Past its pack, the step is the installed orgctl's (installedInit) in another folder, and after
+    // the pack, run as printed, that folder holds the same bytes npm install reads there (the files
+    // init wrote, the tarball): its npm install writes the same lock and node_modules, so one npm
+    // install (20-30 s) serves both. Its lock is copied, each installed package linked, and the
+    // rest of the step (git) runs as printed.
+    const installed = installedInit();
+    const parts = (printed: string) => [
+      printed.slice(0, printed.indexOf(') && ') + 1),
+      printed.slice(printed.indexOf(') && ') + 5),
+    ];
+    const [pack, rest] = parts(step);
+    expect(rest).toBe(parts(installed.next)[1]!.replaceAll(installed.dir, dir));
     const env = NEXT_STEP_ENV;
-    const done = spawnSync('bash', ['--noprofile', '--norc', '-c', step], { cwd: dirname(dir), env, encoding: 'utf8' });
+    const bash = (script: string) =>
+      spawnSync('bash', ['--noprofile', '--norc', '-c', script], { cwd: dirname(dir), env, encoding: 'utf8' });
+    const packed = bash(pack!);
+    expect(packed.status, packed.stderr).toBe(0);
+    /** What npm install reads in a repository: every file but what it and git write. */
+    const read = (repo: string) =>
+      readdirSync(repo, { withFileTypes: true })
+        .filter((e) => !['node_modules', 'package-lock.json', '.git'].includes(e.name))
+        .flatMap((e) => (e.isDirectory() ? listFiles(join(repo, e.name)).map((f) => `${e.name}/${f}`) : [e.name]))
+        .sort();
+    expect(read(dir)).toEqual(read(installed.dir));
+    for (const f of read(dir))
+      expect(readFileSync(join(dir, f)).equals(readFileSync(join(installed.dir, f))), f).toBe(true);
+    const install = `cd ${dir} && npm install && `;
+    expect(rest!.startsWith(install), rest).toBe(true);
+    cpSync(join(installed.dir, 'package-lock.json'), join(dir, 'package-lock.json'));
+    mkdirSync(join(dir, 'node_modules'));
+    for (const entry of readdirSync(join(installed.dir, 'node_modules')))
+      symlinkSync(join(installed.dir, 'node_modules', entry), join(dir, 'node_modules', entry));
+    const done = bash(`cd ${dir} && ${rest!.slice(install.length)}`);
     expect(done.status, done.stderr).toBe(0);
     const locked = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/orgctl'];
     expect(locked).toMatchObject({ version: VERSION, resolved: `file:vendor/orgctl-${VERSION}.tgz` });
     expect(locked.integrity).toMatch(/^sha512-/);
+    // The lock pins this repository's tarball, by its bytes.
+    const vendored = readFileSync(join(dir, `vendor/orgctl-${VERSION}.tgz`));
+    expect(locked.integrity).toBe(`sha512-${createHash('sha512').update(vendored).digest('base64')}`);
     const tracked = spawnSync('git', ['ls-files'], { cwd: dir, env, encoding: 'utf8' }).stdout.split('\n');
     expect(tracked).toContain(`vendor/orgctl-${VERSION}.tgz`);
     expect(tracked).not.toContain('node_modules/orgctl/package.json');
+    // Nothing of node_modules/, whose packages are links here (git would track a link as itself).
+    expect(tracked.filter((f) => f.startsWith('node_modules'))).toEqual([]);
     // A dependency given is written as given, with nothing said.
     const named = join(tempDir(), 'named');
     const given = await run(['init', named, '--org', 'acme', '--owner', 'alice@acme.io', '--dependency', VERSION]);
