@@ -1,5 +1,5 @@
 /** Shared test helpers: small organizations, synthesis to strings, the CLI in a child process. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -355,25 +355,70 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** How `cli` and `cliAsync` start orgctl: this repository's, or the one in `engine`, run by `node`. */
+interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  engine?: string;
+  node?: string;
+  unprivileged?: boolean;
+}
+
+/** The command, its arguments and the spawn options of orgctl `args` (cli, cliAsync). */
+function cliSpawn(args: readonly string[], options: CliOptions) {
+  const engine = options.engine ?? ROOT;
+  // File modes bind everyone but root: run as nobody then, for a test of what an unreadable file does.
+  const nobody = options.unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  return [
+    options.node ?? process.execPath,
+    [join(engine, 'bin/orgctl.mjs'), ...args],
+    {
+      ...nobody,
+      cwd: options.cwd ?? engine,
+      env: { ...process.env, ORGCTL_TODAY: TODAY, ...options.env },
+      encoding: 'utf8',
+      maxBuffer: 1 << 28, // what a large organization prints (access --format json)
+    },
+  ] as const;
+}
+
 /**
  * The real `orgctl` in a child process (the path CI and people take): this repository's, or the one
  * in `engine` (an engineCopy), run by `node` (default: the Node running the tests).
  */
-export function cli(
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; engine?: string; node?: string; unprivileged?: boolean } = {},
-): CliResult {
-  const engine = options.engine ?? ROOT;
-  // File modes bind everyone but root: run as nobody then, for a test of what an unreadable file does.
-  const nobody = options.unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const r = spawnSync(options.node ?? process.execPath, [join(engine, 'bin/orgctl.mjs'), ...args], {
-    ...nobody,
-    cwd: options.cwd ?? engine,
-    env: { ...process.env, ORGCTL_TODAY: TODAY, ...options.env },
-    encoding: 'utf8',
-    maxBuffer: 1 << 28, // what a large organization prints (access --format json)
-  });
+export function cli(args: readonly string[], options: CliOptions = {}): CliResult {
+  const r = spawnSync(...cliSpawn(args, options));
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `cli` without waiting for it: processes a test starts at once run side by side (each one's
+ * wait for its own start, the Node it loads and the disk, overlapping), where one after the other
+ * a test waited out each in turn.
+ */
+export function cliAsync(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const [command, argv, { encoding, maxBuffer, ...spawnOptions }] = cliSpawn(args, options);
+  return new Promise((done, failed) => {
+    const child = spawn(command, argv, spawnOptions);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    const take = (into: Buffer[]) => (b: Buffer) => {
+      size += b.length;
+      if (size > maxBuffer) child.kill();
+      into.push(b);
+    };
+    child.stdout.on('data', take(out));
+    child.stderr.on('data', take(err));
+    child.on('error', failed);
+    child.on('close', (code) =>
+      done({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString(encoding),
+        stderr: Buffer.concat(err).toString(encoding),
+      }),
+    );
+  });
 }
 
 /**

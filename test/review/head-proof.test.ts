@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cli,
+  cliAsync,
+  type CliResult,
   gitIn,
   relabelledCopy,
   repoScratch,
@@ -84,6 +86,22 @@ const review = (head: string, extra: readonly string[], approve = true) =>
 /** A rule's row of the comment, its empty HTML comments (which break GitHub's references) taken out. */
 const row = (stdout: string, rule: string) =>
   (stdout.split('\n').find((l) => l.startsWith(`| \`${rule}\` |`)) ?? '').replace(/<!-- -->/g, '');
+
+/**
+ * orgctl `args` run in the folder `dir`, where it reads git refs: by the real orgctl there when
+ * `spawned` (one case of each kind, as the review job runs it), else by main() in this process with
+ * `dir` its working folder for the run (what the CLI runs, without starting a Node and orgctl anew).
+ */
+async function orgctlIn(dir: string, args: readonly string[], spawned = false): Promise<CliResult> {
+  if (spawned) return cli(args, { cwd: dir });
+  const here = process.cwd();
+  process.chdir(dir);
+  try {
+    return await run(args);
+  } finally {
+    process.chdir(here);
+  }
+}
 
 beforeAll(() => {
   scratch = tempDir('orgctl-head-proof-');
@@ -690,13 +708,14 @@ describe('an upgrade that changes the output, with its head proof', () => {
       git('commit', '-qm', 'upgrade orgctl');
       return git('rev-parse', 'HEAD');
     };
-    const judge = (head: string, proof = proofFile(NEW), baseSide = base) =>
-      cli(
+    const judge = (head: string, proof = proofFile(NEW), baseSide = base, spawned = false) =>
+      orgctlIn(
+        repo,
         [
           ...['review', '--base', baseSide, '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
           ...['--changed-path', 'package-lock.json', '--head-proof', proof],
         ],
-        { cwd: repo },
+        spawned,
       );
     /** The base commit checked out, as the review job has it (`--base dist` is then its folder). */
     const checkOutBase = () => git('checkout', '-q', base);
@@ -706,31 +725,28 @@ describe('an upgrade that changes the output, with its head proof', () => {
   it('reads head package-lock.json from the head git ref', async () => {
     const { upgrade, judge } = upgradeRepository(lockFile(VERSION));
     const head = upgrade(lockFile(NEW));
-    const ok = judge(head);
+    const ok = await judge(head, proofFile(NEW), undefined, true);
     expect(row(ok.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
     expect(ok.code).toBe(0);
-    const wrong = judge(head, proofFile('9.0.1'));
+    const wrong = await judge(head, proofFile('9.0.1'));
     expect(row(wrong.stdout, 'output-proof')).toMatch(
       /\| ❌ \| .*The head proof was not accepted: it was made by orgctl 9\.0\.1, but head's package-lock\.json installs orgctl 9\.0\.0-test: only the version the upgrade installs/,
     );
     expect(wrong.code).toBe(1);
-    const noLock = judge(upgrade(undefined));
+    const noLock = await judge(upgrade(undefined));
     expect(row(noLock.stdout, 'output-proof')).toMatch(
       /not accepted: head's package-lock\.json: `[0-9a-f]{40}`:package-lock\.json does not exist/,
     );
     expect(noLock.code).toBe(1);
   });
 
-  it("refuses --head-lock beside a --head git ref, whose own lock is head's: a proof was accepted for the version the given file installs, not the one head installs (red team R65-2)", () => {
+  it("refuses --head-lock beside a --head git ref, whose own lock is head's: a proof was accepted for the version the given file installs, not the one head installs (red team R65-2)", async () => {
     const { upgrade, repo } = upgradeRepository(lockFile(VERSION));
     const head = upgrade(lockFile('9.0.1'));
-    const r = cli(
-      [
-        ...['review', '--base', 'HEAD~1', '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
-        ...['--changed-path', 'package-lock.json', '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)],
-      ],
-      { cwd: repo },
-    );
+    const r = await orgctlIn(repo, [
+      ...['review', '--base', 'HEAD~1', '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+      ...['--changed-path', 'package-lock.json', '--head-proof', proofFile(NEW), '--head-lock', lockFile(NEW)],
+    ]);
     expect(row(r.stdout, 'output-proof')).not.toMatch(/✅/);
     expect([r.code, r.stderr.split('\n')[0]]).toEqual([
       2,
@@ -741,11 +757,11 @@ describe('an upgrade that changes the output, with its head proof', () => {
   it("trusts the registries base's package-lock.json installs from (a private one), and only those", async () => {
     const PRIVATE = 'https://npm.acme.internal';
     const { upgrade, judge } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
-    const fromPrivate = judge(upgrade(lockFile(NEW, {}, PRIVATE)));
+    const fromPrivate = await judge(upgrade(lockFile(NEW, {}, PRIVATE)));
     expect(row(fromPrivate.stdout, 'output-proof')).toMatch(/\| ✅ \| head dist\/ is proved by orgctl 9\.0\.0-test/);
     expect(fromPrivate.code).toBe(0);
     // npm's public registry is not one this base installs from.
-    const fromPublic = judge(upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org')));
+    const fromPublic = await judge(upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org')));
     expect(row(fromPublic.stdout, 'output-proof')).toMatch(
       /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
     );
@@ -757,7 +773,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
     const { upgrade, judge, checkOutBase } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
     const head = upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org'));
     checkOutBase();
-    const fromPublic = judge(head, proofFile(NEW), 'dist');
+    const fromPublic = await judge(head, proofFile(NEW), 'dist');
     expect(row(fromPublic.stdout, 'output-proof')).toMatch(
       /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
     );
@@ -774,7 +790,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
     cpSync(join(ROOT, 'dist'), join(baseProject, 'dist'), { recursive: true });
     writeFileSync(join(baseProject, 'package.json'), '{ "name": "acme-organization", "private": true }\n');
     writeFileSync(join(baseProject, 'package-lock.json'), readFileSync(baseLock));
-    const fromPublic = judge(head, proofFile(NEW), join(baseProject, 'dist'));
+    const fromPublic = await judge(head, proofFile(NEW), join(baseProject, 'dist'));
     expect(row(fromPublic.stdout, 'output-proof')).toMatch(
       /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/registry\.npmjs\.org\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`" \(and 1 more\): .*\(`https:\/\/npm\.acme\.internal`\)/,
     );
@@ -797,7 +813,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
         writeFileSync(join(repo, copy, 'package.json'), '{ "name": "acme-organization", "private": true }\n');
         writeFileSync(join(repo, copy, 'package-lock.json'), readFileSync(lockFile(VERSION, {}, PRIVATE)));
       }
-      const fromEvil = judge(head, proofFile(NEW), join(repo, copy, 'dist'));
+      const fromEvil = await judge(head, proofFile(NEW), join(repo, copy, 'dist'));
       expect(row(fromEvil.stdout, 'output-proof'), copy).toMatch(
         /not accepted: head's package-lock\.json installs node\\_modules\/orgctl from "`https:\/\/npm\.evil\.example\/orgctl\/-\/orgctl-9\.0\.0-test\.tgz`"/,
       );
@@ -819,14 +835,11 @@ describe('an upgrade that changes the output, with its head proof', () => {
     const head = upgrade(lockFile(NEW, {}, 'https://registry.npmjs.org'));
     for (const changed of [true, false]) {
       const r = changed
-        ? judge(head)
-        : cli(
-            [
-              ...['review', '--base', 'HEAD~1', '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
-              ...['--head-proof', proofFile(NEW)],
-            ],
-            { cwd: repo },
-          );
+        ? await judge(head)
+        : await orgctlIn(repo, [
+            ...['review', '--base', 'HEAD~1', '--head', head, '--actor', 'alice', '--approved-by', 'frank'],
+            ...['--head-proof', proofFile(NEW)],
+          ]);
       expect(row(r.stdout, 'output-proof'), `changed paths given: ${changed}`).toMatch(
         /\| ❌ \| .*not accepted: base's package-lock\.json cannot be read as npm reads it: .*conflict/,
       );
@@ -838,7 +851,7 @@ describe('an upgrade that changes the output, with its head proof', () => {
     const PRIVATE = 'https://npm.acme.internal';
     const { upgrade, judge } = upgradeRepository(lockFile(VERSION, {}, PRIVATE));
     // Anyone may publish orgctl 9.0.0-test on npm's public registry (orgctl is not on it).
-    const unnamed = judge(
+    const unnamed = await judge(
       upgrade(lockFile(NEW, { 'node_modules/orgctl': { version: NEW, integrity: 'sha512-EEEE' } }, PRIVATE)),
     );
     expect(row(unnamed.stdout, 'output-proof')).toMatch(
@@ -945,7 +958,7 @@ describe("engine-change refuses head's package.json naming a command orgctl, whi
    * package.json; head changes package.json alone to `head` (the lock untouched: npm never checks
    * its root entry against package.json). Reviewed there, approved by frank.
    */
-  function packageChange(base: object, head: object, files: Record<string, string> = {}) {
+  function packageChange(base: object, head: object, files: Record<string, string> = {}, spawned = false) {
     const repo = tempDir('orgctl-package-repo-');
     const git = gitIn(repo);
     git('init', '-q');
@@ -962,12 +975,13 @@ describe("engine-change refuses head's package.json naming a command orgctl, whi
     }
     git('add', '-A');
     git('commit', '-qm', 'head');
-    return cli(
+    return orgctlIn(
+      repo,
       [
         ...['review', '--base', baseSha, '--head', git('rev-parse', 'HEAD'), '--actor', 'alice'],
         ...['--approved-by', 'frank', '--changed-path', 'package.json'],
       ],
-      { cwd: repo },
+      spawned,
     );
   }
   const ACME = { name: 'acme-org', version: '1.0.0', private: true, dependencies: { orgctl: `^${VERSION}` } };
@@ -995,8 +1009,8 @@ describe("engine-change refuses head's package.json naming a command orgctl, whi
       /names every file of "org\/tools" a command \(directories\.bin\)/,
     ],
     ['the project renamed orgctl', { name: 'orgctl' }, /is named orgctl/],
-  ])("head's package.json with %s fails engine-change, approval or not", (_, fields, message) => {
-    const r = packageChange(ACME, { ...ACME, ...fields });
+  ])("head's package.json with %s fails engine-change, approval or not", async (_, fields, message) => {
+    const r = await packageChange(ACME, { ...ACME, ...fields });
     expect(row(r.stdout, 'engine-change')).toMatch(/\| ❌ \| /);
     expect(row(r.stdout, 'engine-change')).toMatch(message);
     expect(r.code).toBe(1);
@@ -1018,15 +1032,15 @@ describe("engine-change refuses head's package.json naming a command orgctl, whi
     expect(row(r.stdout, 'engine-change')).toMatch(/node\\_modules\/aaa-tools, which names a command orgctl/);
   });
 
-  it("passes in orgctl's own repository: the project is the engine, named orgctl in base and head", () => {
+  it("passes in orgctl's own repository: the project is the engine, named orgctl in base and head", async () => {
     const ORGCTL = { name: 'orgctl', version: VERSION, bin: { orgctl: 'bin/orgctl.mjs' } };
-    const r = packageChange(ORGCTL, { ...ORGCTL, description: 'the engine' });
+    const r = await packageChange(ORGCTL, { ...ORGCTL, description: 'the engine' }, {}, true);
     expect(row(r.stdout, 'engine-change')).toMatch(/\| ✅ \| changes package\.json; approved by frank/);
     expect(r.code).toBe(0);
   });
 
-  it('passes a package.json naming no command orgctl', () => {
-    const r = packageChange(ACME, { ...ACME, bin: { 'acme-tool': 'scripts/tool.js' }, description: 'x' });
+  it('passes a package.json naming no command orgctl', async () => {
+    const r = await packageChange(ACME, { ...ACME, bin: { 'acme-tool': 'scripts/tool.js' }, description: 'x' });
     expect(row(r.stdout, 'engine-change')).toMatch(/\| ✅ \| changes package\.json; approved by frank/);
     expect(r.code).toBe(0);
   });
@@ -1298,7 +1312,7 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
 describe('a head proof or lock that cannot be read is a usage error (exit 2)', () => {
   const unreadableHome = repoScratch('head-proof-unreadable-');
 
-  it('one orgctl may not read names the flag and the path, and says why in words and what to do, never a bare EACCES', () => {
+  it('one orgctl may not read names the flag and the path, and says why in words and what to do, never a bare EACCES', async () => {
     const home = unreadableHome(); // inside the repository: nobody (the unprivileged run) must reach it
     chmodSync(home, 0o755);
     const tmp = join(home, 'tmp'); // the unprivileged run's own temporary folder
@@ -1309,16 +1323,23 @@ describe('a head proof or lock that cannot be read is a usage error (exit 2)', (
     chmodSync(closed, 0o000);
     const locked = join(home, 'locked');
     mkdirSync(locked, { mode: 0o000 });
-    for (const [flag, path, doing] of [
+    const cases = [
       ['--head-proof', closed, 'read this file'],
       ['--head-lock', closed, 'read this file'],
       ['--head-proof', join(locked, 'proof.json'), 'look at this path'],
-    ] as const) {
-      const dist = join(ROOT, 'dist');
-      const r = cli(['review', '--base', dist, '--head', dist, '--actor', 'alice', ...UPGRADE_PATHS, flag, path], {
-        unprivileged: true,
-        env: { TMPDIR: tmp },
-      });
+    ] as const;
+    const dist = join(ROOT, 'dist');
+    // Each in a process of its own, started at once.
+    const runs = await Promise.all(
+      cases.map(([flag, path]) =>
+        cliAsync(['review', '--base', dist, '--head', dist, '--actor', 'alice', ...UPGRADE_PATHS, flag, path], {
+          unprivileged: true,
+          env: { TMPDIR: tmp },
+        }),
+      ),
+    );
+    for (const [i, [flag, path, doing]] of cases.entries()) {
+      const r = runs[i]!;
       expect([r.code, r.stderr.split('\n')[0]], `${flag} ${path}`).toEqual([
         2,
         `orgctl review: ${flag} ${path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
