@@ -15,12 +15,13 @@ import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { listFiles, recoverInterrupted, streamOutput, writeAtomically } from '../cli/output.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
-import { ROOT, TODAY, cli, cliOr, nsText, repoScratch, run, tempDir } from './helpers.ts';
+import { ROOT, TODAY, cli, cliOr, nsText, repoScratch, run, tempDir, unprivilegedEngine } from './helpers.ts';
 import { main } from '../cli/main.ts';
 import type { Io } from '../model/io.ts';
 
 const ACME = join(ROOT, 'test/fixtures/specs/acme.yaml');
 const scratch = repoScratch('synth-');
+const engine = unprivilegedEngine();
 const snapshot = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 // `orgctl synth --check` of the example in a process of its own, run once: two tests read what it said.
 let exampleChecked: ReturnType<typeof cli> | undefined;
@@ -224,7 +225,12 @@ describe('orgctl synth', () => {
     mkdirSync(tmp, { mode: 0o777 });
     chmodSync(tmp, 0o777);
     const nobody = (out: string) =>
-      cli(['synth', '--spec', ACME, '--out', out], { unprivileged: true, env: { TMPDIR: tmp } });
+      cli(['synth', '--spec', ACME, '--out', out], {
+        unprivileged: true,
+        engine: engine(),
+        cwd: ROOT,
+        env: { TMPDIR: tmp },
+      });
 
     // A folder orgctl may not write in: the new output is written there before it replaces the old.
     const locked = join(home, 'locked');

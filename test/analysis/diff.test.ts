@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots, isEmptyDiff } from '../../analysis/diff.ts';
 import { COMMENT_MARKER, escapeMarkdown, renderMarkdown } from '../../report/markdown.ts';
-import { ROOT, cli, repoScratch, run, tempDir, exampleDistCopy } from '../helpers.ts';
+import { ROOT, cli, repoScratch, run, tempDir, exampleDistCopy, unprivilegedEngine } from '../helpers.ts';
 import { baseSpec, snapshotOf, user, type Spec } from '../review/scenarios.ts';
 import type { RuleResult } from '../../policies/change/context.ts';
 import { TODAY } from '../helpers.ts';
 
 const scratch = repoScratch('unreadable-');
+const engine = unprivilegedEngine();
 const ACME = readFileSync(join(ROOT, 'test/fixtures/specs/acme.yaml'), 'utf8');
 
 async function distOf(specText: string): Promise<string> {
@@ -453,7 +454,7 @@ describe('bad input never passes', () => {
       // The declaration too: read before anything else, and said the same way.
       [['check', '--spec', join(locked, 'org.yaml')], join(locked, 'org.yaml')],
     ] as const) {
-      const r = cli(args, { unprivileged: true, env: { TMPDIR: tmp } });
+      const r = cli(args, { unprivileged: true, engine: engine(), cwd: ROOT, env: { TMPDIR: tmp } });
       const doing =
         path === locked ? 'list this folder' : path.startsWith(locked) ? 'look at this path' : 'read this file';
       expect(r.stderr.trim(), args.join(' ')).toBe(
@@ -469,7 +470,7 @@ describe('bad input never passes', () => {
       [['access', '--format', 'html', '--out', join(locked, 'access.html')], join(locked, 'access.html')],
       [['init', join(locked, 'acme-org'), '--org', 'acme', '--owner', 'alice@acme.io'], join(locked, 'acme-org')],
     ] as const) {
-      const r = cli(args, { unprivileged: true, env: { TMPDIR: tmp } });
+      const r = cli(args, { unprivileged: true, engine: engine(), cwd: ROOT, env: { TMPDIR: tmp } });
       expect(r.stderr.trim(), args.join(' ')).toBe(
         `orgctl ${args[0]}: cannot write ${path}: permission denied (EACCES); give a path in a folder orgctl may write to`,
       );

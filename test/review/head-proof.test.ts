@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cli,
-  cliAsync,
   type CliResult,
   gitIn,
   relabelledCopy,
@@ -18,6 +17,7 @@ import {
   ROOT,
   run,
   tempDir,
+  unprivilegedEngine,
   W_FULL_FOR_BOB,
   exampleDistCopy,
 } from '../helpers.ts';
@@ -1311,8 +1311,9 @@ describe('a head proof that is not accepted fails output-proof, saying why', () 
 
 describe('a head proof or lock that cannot be read is a usage error (exit 2)', () => {
   const unreadableHome = repoScratch('head-proof-unreadable-');
+  const engine = unprivilegedEngine();
 
-  it('one orgctl may not read names the flag and the path, and says why in words and what to do, never a bare EACCES', async () => {
+  it('one orgctl may not read names the flag and the path, and says why in words and what to do, never a bare EACCES', () => {
     const home = unreadableHome(); // inside the repository: nobody (the unprivileged run) must reach it
     chmodSync(home, 0o755);
     const tmp = join(home, 'tmp'); // the unprivileged run's own temporary folder
@@ -1323,23 +1324,18 @@ describe('a head proof or lock that cannot be read is a usage error (exit 2)', (
     chmodSync(closed, 0o000);
     const locked = join(home, 'locked');
     mkdirSync(locked, { mode: 0o000 });
-    const cases = [
+    for (const [flag, path, doing] of [
       ['--head-proof', closed, 'read this file'],
       ['--head-lock', closed, 'read this file'],
       ['--head-proof', join(locked, 'proof.json'), 'look at this path'],
-    ] as const;
-    const dist = join(ROOT, 'dist');
-    // Each in a process of its own, started at once.
-    const runs = await Promise.all(
-      cases.map(([flag, path]) =>
-        cliAsync(['review', '--base', dist, '--head', dist, '--actor', 'alice', ...UPGRADE_PATHS, flag, path], {
-          unprivileged: true,
-          env: { TMPDIR: tmp },
-        }),
-      ),
-    );
-    for (const [i, [flag, path, doing]] of cases.entries()) {
-      const r = runs[i]!;
+    ] as const) {
+      const dist = join(ROOT, 'dist');
+      const r = cli(['review', '--base', dist, '--head', dist, '--actor', 'alice', ...UPGRADE_PATHS, flag, path], {
+        unprivileged: true,
+        engine: engine(),
+        cwd: ROOT,
+        env: { TMPDIR: tmp },
+      });
       expect([r.code, r.stderr.split('\n')[0]], `${flag} ${path}`).toEqual([
         2,
         `orgctl review: ${flag} ${path}: permission denied: orgctl may not ${doing}; give one it may read, or make it readable (ls -ld ${path} shows its owner and mode)`,
