@@ -103,6 +103,31 @@ async function orgctlIn(dir: string, args: readonly string[], spawned = false): 
   }
 }
 
+/** The repositories committedCopy made, by what their one commit holds. */
+const committed = new Map<string, { readonly dir: string; readonly sha: string }>();
+
+/**
+ * A new git repository (a folder `prefix`…) whose one commit holds what `write` writes, that commit:
+ * the repository is made once for each `key` (what `write` writes), then copied whole for each test
+ * (git keeps no absolute path), where each test made its own with four git processes.
+ */
+function committedCopy(prefix: string, key: string, write: (repo: string) => void): { repo: string; sha: string } {
+  let made = committed.get(key);
+  if (!made) {
+    const dir = tempDir(prefix);
+    const git = gitIn(dir);
+    git('init', '-q');
+    write(dir);
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    made = { dir, sha: git('rev-parse', 'HEAD') };
+    committed.set(key, made);
+  }
+  const repo = tempDir(prefix);
+  cpSync(made.dir, repo, { recursive: true });
+  return { repo, sha: made.sha };
+}
+
 beforeAll(() => {
   scratch = tempDir('orgctl-head-proof-');
   upgraded = relabelledCopy(join(ROOT, 'dist'), NEW);
@@ -692,14 +717,12 @@ describe('an upgrade that changes the output, with its head proof', () => {
    * the upgraded dist/ with that lock (or none); `judge` reviews it there (git refs are read in it).
    */
   function upgradeRepository(baseLock: string) {
-    const repo = tempDir('orgctl-upgrade-repo-');
+    const lock = readFileSync(baseLock);
+    const { repo, sha: base } = committedCopy('orgctl-upgrade-repo-', `upgrade\0${lock}`, (dir) => {
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      writeFileSync(join(dir, 'package-lock.json'), lock);
+    });
     const git = gitIn(repo);
-    git('init', '-q');
-    cpSync(join(ROOT, 'dist'), join(repo, 'dist'), { recursive: true });
-    writeFileSync(join(repo, 'package-lock.json'), readFileSync(baseLock));
-    git('add', '-A');
-    git('commit', '-qm', 'base');
-    const base = git('rev-parse', 'HEAD');
     cpSync(upgraded, join(repo, 'dist'), { recursive: true });
     const upgrade = (lock: string | undefined) => {
       if (lock) writeFileSync(join(repo, 'package-lock.json'), readFileSync(lock));
@@ -959,15 +982,12 @@ describe("engine-change refuses head's package.json naming a command orgctl, whi
    * its root entry against package.json). Reviewed there, approved by frank.
    */
   function packageChange(base: object, head: object, files: Record<string, string> = {}, spawned = false) {
-    const repo = tempDir('orgctl-package-repo-');
+    const { repo, sha: baseSha } = committedCopy('orgctl-package-repo-', `package\0${JSON.stringify(base)}`, (dir) => {
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      writeFileSync(join(dir, 'package-lock.json'), readFileSync(lockFile(VERSION)));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(base));
+    });
     const git = gitIn(repo);
-    git('init', '-q');
-    cpSync(join(ROOT, 'dist'), join(repo, 'dist'), { recursive: true });
-    writeFileSync(join(repo, 'package-lock.json'), readFileSync(lockFile(VERSION)));
-    writeFileSync(join(repo, 'package.json'), JSON.stringify(base));
-    git('add', '-A');
-    git('commit', '-qm', 'base');
-    const baseSha = git('rev-parse', 'HEAD');
     writeFileSync(join(repo, 'package.json'), JSON.stringify(head));
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(join(repo, path, '..'), { recursive: true });
