@@ -5,6 +5,7 @@
  * namespace, so a question looks only at the bindings that can answer it.
  */
 import type { PolicyRule } from '../model/catalog.ts';
+import { byText } from '../model/text.ts';
 import type { BindingObject, LabelSelector, RbacSet, RoleObject, SubjectObject } from './objects.ts';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from './rules.ts';
 
@@ -130,7 +131,7 @@ export function resolveAggregation(clusterRoles: readonly RoleObject[]): Map<str
   const aggregated = clusterRoles.filter((r) => r.aggregation);
   if (!aggregated.length) return byName;
   // By name, as the controller lists them; their labels never change (only aggregated roles' rules do).
-  const roles = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const roles = [...byName.values()].sort((a, b) => byText(a.name, b.name));
   // Each rule's key made once: every round gathers the same rule objects again, and every can-i
   // builds this before V8 has compiled any of it (the bootstrap roles and the organization's).
   const keys = new Map<PolicyRule, string>();

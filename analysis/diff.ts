@@ -2,7 +2,7 @@
  * The access diff between two snapshots: a sentence per change, grouped by person and token,
  * judged by effective access (the RBAC analysis), not by YAML lines.
  */
-import { firstOf } from '../model/text.ts';
+import { byText, firstOf } from '../model/text.ts';
 import { findLevel, ruleKey, type PolicyRule } from '../model/catalog.ts';
 import { appliersChange, appliersText } from '../model/guard-rails.ts';
 import { instanceLabelOf } from '../synth/tracking.ts';
@@ -743,7 +743,7 @@ function inviteAccess(i: MemberInvite, roles: readonly MemberRole[]): Map<string
     for (const l of g.levels ?? []) levels.add(l);
     for (const r of g.roles ?? []) for (const l of roles.find((x) => x.name === r)?.levels ?? []) levels.add(l);
   }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, levels]) => [ns, sorted(levels)]));
+  return new Map([...out].sort(([a], [b]) => byText(a, b)).map(([ns, levels]) => [ns, sorted(levels)]));
 }
 
 /** An invite's access for a sentence: `r:pods, w:services in web; r:full in data` as a list, or `nothing`. */

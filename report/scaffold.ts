@@ -8,6 +8,7 @@ import { Organization } from '../constructs/organization.ts';
 import type { OrgSpec } from '../constructs/spec.ts';
 import { synthesize } from '../constructs/synthesize.ts';
 import type { Finding } from '../model/findings.ts';
+import { byText } from '../model/text.ts';
 import { applyCommand, IN_EACH_CLUSTER, inNamespace } from '../analysis/hand-applied.ts';
 import { DEFAULT_ARGOCD_NAMESPACE } from '../policies/org/undeployable-namespace.ts';
 import { toYamlDocument } from '../synth/yaml.ts';
@@ -128,7 +129,7 @@ export function scaffold(o: ScaffoldOptions): Scaffold {
     files.set('tsconfig.json', TSCONFIG);
   } else files.set(declaredIn, declarationYaml(spec));
   for (const f of result.files) files.set(`dist/${f.path}`, f.content);
-  for (const [name, text] of [...o.workflows].sort(([a], [b]) => (a < b ? -1 : 1)))
+  for (const [name, text] of [...o.workflows].sort(([a], [b]) => byText(a, b)))
     files.set(`.github/workflows/${name}`, text);
   files.set('.gitignore', GITIGNORE);
   files.set('.ci/run', CI_RUN);

@@ -686,7 +686,7 @@ function customRoleObjects(
   roleSources: RoleSources,
 ): Manifest[] {
   return [...(roles ?? new Map<string, PolicyRule[]>()).entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(([a], [b]) => byText(a, b))
     .map(([name, rules]) =>
       declared(
         manifest(RBAC_V1, 'Role', {
@@ -1498,5 +1498,5 @@ export function groupIntoFiles(placed: readonly Placed[]): RenderedFile[] {
     if (list) for (const o of p.objects) list.push(o);
     else files.set(path, [...p.objects]);
   }
-  return [...files.entries()].map(([path, objects]) => ({ path, objects })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  return [...files.entries()].map(([path, objects]) => ({ path, objects })).sort((a, b) => byText(a.path, b.path));
 }
