@@ -172,9 +172,11 @@ export const command = defineCommand({
     const nonResource = !flags.list && positionals[1]!.startsWith('/');
     const parsed = flags.list || nonResource ? undefined : parsedBeforeReading(positionals[1]!, subresource);
     const asked = { namespace: flags.namespace, allNamespaces };
+    // What --list lists: -n's namespace, else kubectl's default.
+    const listNamespace = flags.namespace ?? DEFAULT_NAMESPACE;
     // The namespace whose RoleBindings decide the question ('' = only ClusterRoleBindings).
     let scope: string | undefined;
-    if (flags.list) scope = flags.namespace ?? DEFAULT_NAMESPACE;
+    if (flags.list) scope = listNamespace;
     else if (nonResource) scope = '';
     else if (parsed) scope = resourceQuestion(positionals[0]!, parsed.target, asked).evaluatedIn;
     const dir = flags.dir ?? DEFAULT_OUTPUT_DIR;
@@ -192,21 +194,24 @@ export const command = defineCommand({
       ...(read.boundElsewhere ? { boundIn: read.boundElsewhere } : {}),
     };
     if (flags.list) {
-      const namespace = flags.namespace ?? DEFAULT_NAMESPACE;
       warnUnknown(authz, io, {
         dir,
         user: flags.as,
         ...bindingsOf,
-        ...(flags.namespace !== undefined ? { namespace } : {}),
+        ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
       });
       // One table is one cluster's: where the clusters' differ, which to list is asked (R139-1).
-      const lists = answeringClusters(read).map(([cluster, a]) => ({ cluster, rules: listAccess(a, user, namespace) }));
+      const lists = answeringClusters(read).map(([cluster, a]) => ({
+        cluster,
+        rules: listAccess(a, user, listNamespace),
+      }));
       if (lists.length > 1 && new Set(lists.map((l) => JSON.stringify(l.rules))).size > 1)
         throw new UsageError(
-          `${user.name} may do different things in ${namespace} in the clusters of ${dir} (${lists.map((l) => l.cluster).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
+          `${user.name} may do different things in ${listNamespace} in the clusters of ${dir} (${lists.map((l) => l.cluster).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
         );
       const { rules } = lists[0]!;
-      if (json) io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace, rules }, null, 2));
+      if (json)
+        io.out(JSON.stringify({ user: user.name, groups: user.groups, namespace: listNamespace, rules }, null, 2));
       else io.out(await tabwriter([...(flags['no-headers'] ? [] : [LIST_HEADER]), ...rules.map(listRow)]));
       return 0;
     }
