@@ -778,14 +778,12 @@ export function clusterMatrix(each: readonly (readonly [cluster: string, matrix:
   };
 }
 
-/** Rows as accessMatrixJson writes them (JSON, every character past ASCII escaped): clusterMatrix's, built already. */
-export const accessRowsJson = (rows: readonly SubjectAccess[]): string => asciiJson(rows);
-
 /**
  * JSON with every character past ASCII escaped (the same data): the labels' arrow would
- * otherwise make the whole 25 MB text a two-byte string, slower to build and to encode.
+ * otherwise make the whole 25 MB text a two-byte string, slower to build and to encode. Rows
+ * built already (clusterMatrix's) are written by it as accessMatrixJson writes them.
  */
-const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
+export const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, unicodeEscape);
 
 const asciiJsonInner = (s: string): string => (jsonAsIs(s) ? s : asciiJson(s).slice(1, -1));
 const ARROW_JSON = unicodeEscape('→');

@@ -1,7 +1,7 @@
 import {
   accessMatrix,
   accessMatrixJson,
-  accessRowsJson,
+  asciiJson,
   bindingLabel,
   clusterMatrix,
   type MatrixCell,
@@ -96,7 +96,7 @@ export const command = defineCommand({
     if (flags.format === 'json') {
       // Several clusters: their matrices are built already (the first's when all give the same),
       // written as they are rather than the first cluster's made again.
-      if (merged) return write(accessRowsJson(merged.matrix));
+      if (merged) return write(asciiJson(merged.matrix));
       // One line (at 10,000 people, indentation alone is tens of megabytes), written as it is made.
       // To a file, lineWriter collects the pieces and hands them over as text (an Io without outLine).
       const { authz } = read;
