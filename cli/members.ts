@@ -50,16 +50,13 @@ function temporaryAccessRows(m: MembershipData, today: string): string[][] {
 
 /** DIR/members.json as text: what synthesis wrote for other systems to read. */
 export function readMembersText(dir: string): string {
-  return readMembers(dir, false)!;
+  const text = membersTextIfAny(dir);
+  if (text === undefined) throw cannotRead(dir);
+  return text;
 }
 
-/** DIR/members.json as text, or undefined when there is none (no output there yet). */
+/** DIR/members.json as text, or undefined when there is none (no output there yet): its one reader. */
 export function membersTextIfAny(dir: string): string | undefined {
-  return readMembers(dir, true);
-}
-
-/** The one reader of DIR/members.json: `missingOk`, undefined when it does not exist. */
-function readMembers(dir: string, missingOk: boolean): string | undefined {
   const file = join(dir, MEMBERS_FILE);
   // Missing between the two renames of a synthesis swapping dist/ in: read again (R101-1).
   return readWhole(dir, () => {
@@ -69,11 +66,15 @@ function readMembers(dir: string, missingOk: boolean): string | undefined {
       return readBytesInto(file).toString('utf8');
     } catch (e) {
       if (e instanceof InputError) throw e;
-      if (missingOk && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new InputError(`${file} cannot be read: run orgctl synth first, or give --dir`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw cannotRead(dir);
     }
   });
 }
+
+/** DIR/members.json not read (missing, or refused), and what to do. */
+const cannotRead = (dir: string): InputError =>
+  new InputError(`${join(dir, MEMBERS_FILE)} cannot be read: run orgctl synth first, or give --dir`);
 
 const MEMBERS_FLAGS = { dir: 'string', today: 'string', format: ['text', 'json'] } as const;
 
