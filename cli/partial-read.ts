@@ -47,6 +47,7 @@ import { datedAccessOfLines, type DatedAccess } from '../analysis/ended-access.t
 import { MEMBERS_FILE, MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { NEWLINE, showHidden } from '../model/text.ts';
 import {
+  ARGOCD_FOLDER,
   CLUSTER_SHARD,
   isHashPlaced,
   isMembersShard,
@@ -137,15 +138,36 @@ const clustersAmong = (folders: Iterable<string>, holds: (file: string) => boole
 
 /** The clusters of orgctl's output in `dir` (clustersAmong its folders); none for a folder of other manifests or none. */
 export function clustersOfFolder(dir: string): string[] {
+  return clustersAmong(subfolders(dir), (file) => existsSync(join(dir, file)));
+}
+
+/** The folders in `path` by name; none when it cannot be listed. */
+function subfolders(path: string): string[] {
   try {
-    const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
-    return clustersAmong(
-      folders.map((e) => e.name),
-      (file) => existsSync(join(dir, file)),
-    );
+    return readdirSync(path, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   } catch {
     return [];
   }
+}
+
+/**
+ * The folders of `dir` that hold shards of orgctl's output (SHARD/resources.yaml, named as orgctl
+ * names them) but no cluster shard, each with those shards (sorted): no cluster (clustersAmong),
+ * though an Argo CD ApplicationSet over every CLUSTER/SHARD folder of dist/ applies them as any other.
+ */
+export function foldersLackingClusterShard(dir: string): { readonly folder: string; readonly shards: string[] }[] {
+  return subfolders(dir)
+    .filter((folder) => folder !== ARGOCD_FOLDER && !existsSync(join(dir, clusterShardFile(folder))))
+    .sort()
+    .map((folder) => ({
+      folder,
+      shards: subfolders(join(dir, folder))
+        .filter((s) => isOutputPath(shardFile(folder, s)) && existsSync(join(dir, shardFile(folder, s))))
+        .sort(),
+    }))
+    .filter((f) => f.shards.length);
 }
 
 /**
