@@ -1,9 +1,10 @@
 /**
  * A folder of orgctl's output holding shards but no cluster shard (dist/lga2/shard-17 without
  * dist/lga2/cluster/resources.yaml) is no cluster (clustersOfFolder), and was left out without a
- * word: can-i, who-can and access answered as if it were not there, while Argo CD's ApplicationSet
- * (dist/*\/*) still applies it to a cluster of that name. Each now warns, naming the folder and
- * what it lacks.
+ * word: can-i, who-can and access answered as if it were not there, and diff counted its objects
+ * as any cluster's, while Argo CD's ApplicationSet (dist/*\/*) still applies it to a cluster of that
+ * name. Each now warns, naming the folder and what it lacks. (synth --check and review's
+ * output-proof already name its file as one orgctl would not write.)
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,5 +39,18 @@ describe('a cluster folder without its cluster shard', () => {
     const dir = exampleDistCopy('orgctl-cluster-complete-');
     const r = await run([...args, '--dir', dir]);
     expect(r.stderr).not.toContain('no cluster shard');
+  });
+
+  it('diff warns of the side holding it, naming the folder and the file it lacks', async () => {
+    const base = exampleDistCopy('orgctl-cluster-complete-');
+    const head = withLga2();
+    const r = await run(['diff', '--base', base, '--head', head]);
+    const lines = lacking(r.stderr, head);
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warning manifests head /);
+    expect(lines[0]).toContain('lga2/shard-17/resources.yaml');
+    expect(lines[0]).toContain('lga2/cluster/resources.yaml');
+    const same = await run(['diff', '--base', base, '--head', base]);
+    expect(same.stderr).not.toContain('no cluster shard');
   });
 });
