@@ -15,6 +15,8 @@ import { defineCommand } from './command.ts';
 import { isKind, SideError, UsageError } from '../model/errors.ts';
 import { loadSide, type LoadedSide } from './git.ts';
 import { DocumentCache } from './output-read.ts';
+import { lackingClusterShard, lackingClusterShardNote } from './partial-read.ts';
+import { showHidden } from '../model/text.ts';
 import type { FileDocuments } from '../synth/yaml.ts';
 import type { Io } from '../model/io.ts';
 import { resolveToday } from '../model/model.ts';
@@ -93,6 +95,9 @@ export function loadSnapshots(
     return onSide(label, () => {
       const { side, membership } = readSide(spec, `${label} (${spec})`, cache, lines);
       refuseUnrecordedArgoCd(side.files, membership.org, `${label} (${spec})`);
+      // A folder of shards without its cluster shard is no cluster, its objects counted as any cluster's: said.
+      for (const lacking of lackingClusterShard(side.files.map((f) => f.path)))
+        io.err(showHidden(lackingClusterShardNote(`${label} (${spec}): ${lacking.folder}`, lacking)));
       return { side, membership };
     });
   };

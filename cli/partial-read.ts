@@ -45,7 +45,7 @@ import {
 import { DATED_ACCESS_MARK, type OrgInfo, readMembership } from '../analysis/membership.ts';
 import { datedAccessOfLines, type DatedAccess } from '../analysis/ended-access.ts';
 import { MEMBERS_FILE, MEMBERSHIP_LISTS, membershipListPattern, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
-import { NEWLINE, showHidden } from '../model/text.ts';
+import { byText, firstOf, NEWLINE, showHidden } from '../model/text.ts';
 import {
   ARGOCD_FOLDER,
   CLUSTER_SHARD,
@@ -152,23 +152,48 @@ function subfolders(path: string): string[] {
   }
 }
 
-/**
- * The folders of `dir` that hold shards of orgctl's output (SHARD/resources.yaml, named as orgctl
- * names them) but no cluster shard, each with those shards (sorted): no cluster (clustersAmong),
- * though an Argo CD ApplicationSet over every CLUSTER/SHARD folder of dist/ applies them as any other.
- */
-export function foldersLackingClusterShard(dir: string): { readonly folder: string; readonly shards: string[] }[] {
-  return subfolders(dir)
-    .filter((folder) => folder !== ARGOCD_FOLDER && !existsSync(join(dir, clusterShardFile(folder))))
-    .sort()
-    .map((folder) => ({
-      folder,
-      shards: subfolders(join(dir, folder))
-        .filter((s) => isOutputPath(shardFile(folder, s)) && existsSync(join(dir, shardFile(folder, s))))
-        .sort(),
-    }))
-    .filter((f) => f.shards.length);
+/** A folder of an output holding shards but no cluster shard, and those shards (sorted). */
+export interface LackingClusterShard {
+  readonly folder: string;
+  readonly shards: readonly string[];
 }
+
+/**
+ * The folders among an output's file paths that hold shards of it (CLUSTER/SHARD/resources.yaml,
+ * named as orgctl names them) but no cluster shard: no cluster (clustersAmong), though an Argo CD
+ * ApplicationSet over every CLUSTER/SHARD folder of dist/ applies them as any other.
+ */
+export function lackingClusterShard(paths: Iterable<string>): LackingClusterShard[] {
+  const all = new Set(paths);
+  const shards = new Map<string, string[]>();
+  for (const path of all) {
+    const [, folder, shard] = SHARD_FILE.exec(path) ?? [];
+    if (!folder || !shard || folder === ARGOCD_FOLDER || !isOutputPath(path) || all.has(clusterShardFile(folder)))
+      continue;
+    shards.set(folder, [...(shards.get(folder) ?? []), shard]);
+  }
+  return [...shards].sort(([a], [b]) => byText(a, b)).map(([folder, s]) => ({ folder, shards: s.sort(byText) }));
+}
+
+/** lackingClusterShard of the folder `dir`: its CLUSTER/SHARD/resources.yaml files looked for, none read. */
+export const foldersLackingClusterShard = (dir: string): LackingClusterShard[] =>
+  lackingClusterShard(
+    subfolders(dir).flatMap((folder) =>
+      subfolders(join(dir, folder))
+        .map((shard) => shardFile(folder, shard))
+        .filter((path) => existsSync(join(dir, path))),
+    ),
+  );
+
+/**
+ * A folder lackingClusterShard found, said (`shown`: where it is, as the reader names it): what it
+ * holds and lacks, what orgctl makes of it, and what to do.
+ */
+export const lackingClusterShardNote = (shown: string, { folder, shards }: LackingClusterShard): string =>
+  `warning manifests ${shown} holds ${firstOf(
+    shards.map((s) => shardFile(folder, s)),
+    3,
+  )} but no cluster shard (${clusterShardFile(folder)}): it is read as no cluster, yet Argo CD's ApplicationSet applies each CLUSTER/SHARD folder; orgctl synth writes a cluster shard in every cluster's folder: synthesize again, or remove the folder`;
 
 /**
  * Which documents of a file (each parsed: R83-1) are read for RBAC: from what they are (their head)

@@ -22,18 +22,23 @@ import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { InputError, UsageError } from '../model/errors.ts';
-import { firstOf, nameMeant, nearestName, showHidden } from '../model/text.ts';
+import { nameMeant, nearestName, showHidden } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { outputLabel, readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
-import { clustersOfFolder, foldersLackingClusterShard, readForQuestion, type NamedSubject } from './partial-read.ts';
+import {
+  clustersOfFolder,
+  foldersLackingClusterShard,
+  lackingClusterShardNote,
+  readForQuestion,
+  type NamedSubject,
+} from './partial-read.ts';
 import { verdictCacheOf } from './verdict-cache.ts';
 import { afterAnswer } from './after-answer.ts';
 import { membershipDataOf, UNBOUND, unboundReason, usernamesOf } from '../analysis/membership.ts';
 import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
 import { DEFAULT_NAMESPACE, resolveToday, tokenIdsOfAccount } from '../model/model.ts';
 import { staleOutputWarning } from './written-from.ts';
-import { CLUSTER_SHARD, SHARD_FILE_NAME, shardFile } from '../synth/render.ts';
 
 const MAX_DANGLING_SHOWN = 20;
 
@@ -143,18 +148,6 @@ function ofCluster(read: RbacSet, dir: string, cluster: string, orgctl: boolean)
   const folder = orgctl ? outputLabel(dir, cluster + sep) : join(dir, cluster) + sep;
   const inIt = (o: { readonly from: { readonly file: string } }) => o.from.file.startsWith(folder);
   return { ...read, roles: read.roles.filter(inIt), bindings: read.bindings.filter(inIt) };
-}
-
-/** A folder of `dir` holding shards but no cluster shard (foldersLackingClusterShard), said: what it lacks, what orgctl makes of it, what to do. */
-function lackingClusterShardNote(
-  dir: string,
-  { folder, shards }: { folder: string; shards: readonly string[] },
-): string {
-  const files = firstOf(
-    shards.map((s) => `${s}/${SHARD_FILE_NAME}`),
-    3,
-  );
-  return `warning manifests ${join(dir, folder)} holds ${files} but no cluster shard (${shardFile(folder, CLUSTER_SHARD)}): it is read as no cluster (--${CLUSTER_FLAG} cannot name it), yet Argo CD's ApplicationSet applies each CLUSTER/SHARD folder; orgctl synth writes a cluster shard in every cluster's folder: synthesize again, or remove ${join(dir, folder)}`;
 }
 
 /** What warnUnknown calls the bindings of `--cluster NAME`, when one is asked. */
@@ -283,7 +276,7 @@ async function readAuthorizer(
   const clusters = clustersOfFolder(dir);
   // Of orgctl's output (a cluster there), a folder of shards but no cluster shard is no cluster: said, not left out unsaid.
   for (const lacking of clusters.length ? foldersLackingClusterShard(dir) : [])
-    io.err(showHidden(lackingClusterShardNote(dir, lacking)));
+    io.err(showHidden(lackingClusterShardNote(join(dir, lacking.folder), lacking)));
   const { cluster } = options;
   if (cluster !== undefined) checkCluster(dir, cluster, clusters);
   const authorizerOf = (set: RbacSet) => new Authorizer(bootstrap ? withBootstrap(set) : set);
