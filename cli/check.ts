@@ -42,7 +42,7 @@ export const command = defineCommand({
     }
     const today = resolveToday(dateFlag(flags.today), io.env);
     io.progress?.(`orgctl check: reading ${declarationFile(flags.spec)}...`);
-    const loaded = await loadDeclaration(flags.spec, today);
+    const loaded = await loadDeclaration(flags.spec, today, io);
     io.progress?.('orgctl check: checking policies...');
     // The rest of the app too: a chart synth would drop, another construct's failing validation.
     const checked = checkDeclaration(loaded.declared, { today });

@@ -104,7 +104,7 @@ export const command = defineCommand({
       const { placeCheckedDeclaration } = await import('../constructs/analyze.ts');
       // With an index to write, the text read once, whose stamp and hash the index keeps: the
       // path read again may name another file by then (a link re-pointed, a folder swapped: R120-1).
-      const loaded = before ? loadSpec(file, today, before.text) : await loadDeclaration(flags.spec, today);
+      const loaded = before ? loadSpec(file, today, before.text) : await loadDeclaration(flags.spec, today, io);
       // With an index to write, every namespace is placed (it holds them all), and the answer reads
       // them too; else, of one namespace, only it and what is cluster-wide.
       const one = about !== undefined && !before ? { namespace: about } : {};

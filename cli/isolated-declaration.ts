@@ -220,11 +220,17 @@ function realTarget(link: string): string | undefined {
   }
 }
 
+/** A line of the declaration's printing on the process's stderr, as orgctl's own lines are (cli/io.ts): for a caller with no Io. */
+const toStderr = (line: string): void => {
+  process.stderr.write(`${process.stderr.isTTY ? terminalText(line) : line}\n`);
+};
+
 /**
  * Runs the bundle in a child process with only `reach` readable and no environment, and reads what
- * it sends back. Its stdout and stderr go to orgctl's stderr: what it prints never mixes into
- * orgctl's output (`--format json`), and on a terminal nothing in it drives the terminal (OSC 52
- * would set the clipboard the admin pastes from): terminalText, as orgctl's own lines.
+ * it sends back. Its stdout and stderr go to orgctl's stderr, a line at a time (`printedLine`: the
+ * command's io.err, which in-process runs see too): what it prints never mixes into orgctl's output
+ * (`--format json`), and on a terminal nothing in it drives the terminal (OSC 52 would set the
+ * clipboard the admin pastes from): terminalText, as orgctl's own lines.
  */
 export function runIsolated(
   bundle: string,
@@ -232,6 +238,7 @@ export function runIsolated(
   engineRoot: string,
   timeLimitMs = TIME_LIMIT_MS,
   memoryLimitBytes = MEMORY_LIMIT_BYTES,
+  printedLine: (line: string) => void = toStderr,
 ): Promise<DeclarationMessage> {
   const args = [
     PERMISSION_FLAG,
@@ -267,10 +274,21 @@ export function runIsolated(
     let printed = 0;
     for (const stream of [child.stdout!, child.stderr!]) {
       stream.setEncoding('utf8'); // a character split between two reads is kept whole
+      /** The stream's line begun and not ended yet: each stream's own, or its halves and another's lines mix. */
+      let begun = '';
       stream.on('data', (text: string) => {
         const shown = printed < PRINTED_LIMIT ? text.slice(0, PRINTED_LIMIT - printed) : '';
         printed += text.length;
-        if (shown) process.stderr.write(process.stderr.isTTY ? terminalText(shown) : shown);
+        if (!shown) return;
+        const lines = shown.split('\n');
+        lines[0] = `${begun}${lines[0]}`;
+        begun = lines.pop() ?? '';
+        for (const line of lines) printedLine(line);
+      });
+      // Its last line, ended by the stream (before 'close', which may say what was not shown).
+      stream.on('end', () => {
+        if (begun) printedLine(begun);
+        begun = '';
       });
     }
     const chunks: Buffer[] = [];
@@ -309,9 +327,7 @@ export function runIsolated(
       clearTimeout(timer);
       forget();
       if (printed > PRINTED_LIMIT)
-        process.stderr.write(
-          `… the declaration printed ${Math.ceil((printed - PRINTED_LIMIT) / 2 ** 20)} MB more, not shown\n`,
-        );
+        printedLine(`… the declaration printed ${Math.ceil((printed - PRINTED_LIMIT) / 2 ** 20)} MB more, not shown`);
       if (stopped) return reject(new ModuleError(stopped));
       if (code === OVER_MEMORY)
         return reject(

@@ -21,6 +21,7 @@ import {
 import { locateFindings, positionText, type Finding, type Position } from '../model/findings.ts';
 import { DEFAULT_ENTRY, declarationFile, folderAbove, isModuleFile } from './paths.ts';
 import { nearestName } from '../model/text.ts';
+import type { Io } from '../model/io.ts';
 
 export interface Loaded {
   /** What it declares, as data. */
@@ -207,7 +208,7 @@ async function declarationFailure(file: string, abs: string, data: ThrownData): 
  * holding it): bundled here, run in a child process that reaches only its folder and the installed
  * packages (isolated-declaration.ts), and read back as data.
  */
-export async function loadModule(file: string): Promise<Loaded> {
+export async function loadModule(file: string, io?: Pick<Io, 'err'>): Promise<Loaded> {
   const abs = resolve(file);
   readText(abs); // a clear message for a missing file, before the module loader's
   const reach = reachOf(abs);
@@ -219,7 +220,15 @@ export async function loadModule(file: string): Promise<Loaded> {
   const bundled = await bundleDeclaration(abs, reach, engine);
   if ('unavailable' in bundled)
     throw new ModuleError(`${file}: cannot run it apart from orgctl: ${bundled.unavailable}`);
-  const message = await runIsolated(bundled.bundle, reach, engine);
+  // What it prints, to the command's Io (io.err): in-process runs see it as the process's stderr shows it.
+  const message = await runIsolated(
+    bundled.bundle,
+    reach,
+    engine,
+    undefined,
+    undefined,
+    io && ((line) => io.err(line)),
+  );
   if ('error' in message) throw await declarationFailure(file, abs, message.error);
   if ('exportsNoTree' in message)
     throw new ModuleError(`${file}: must \`export default\` the Organization (or the App that holds it)`);
@@ -227,7 +236,7 @@ export async function loadModule(file: string): Promise<Loaded> {
 }
 
 /** Loads the declaration `declarationFile` names: a spec file, or a TypeScript/JavaScript module. */
-export async function loadDeclaration(spec: string | undefined, today?: string): Promise<Loaded> {
+export async function loadDeclaration(spec: string | undefined, today?: string, io?: Pick<Io, 'err'>): Promise<Loaded> {
   const file = declarationFile(spec);
   // No declaration named and none where orgctl looks: say where else one can be named.
   if (spec === undefined && file === DEFAULT_ENTRY && !existsSync(file)) {
@@ -235,5 +244,5 @@ export async function loadDeclaration(spec: string | undefined, today?: string):
       `${file}: cannot read the file (it does not exist): give --spec FILE, name it in package.json ("orgctl": { "spec": FILE }), or run orgctl in an organization's repository (orgctl init DIR makes one)`,
     ]);
   }
-  return isModuleFile(file) ? loadModule(file) : loadSpec(file, today);
+  return isModuleFile(file) ? loadModule(file, io) : loadSpec(file, today);
 }

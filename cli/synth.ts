@@ -44,7 +44,7 @@ export const command = defineCommand({
     const out = flags.out ?? DEFAULT_OUTPUT_DIR;
     const json = flags.format === 'json';
     io.progress?.(`orgctl synth: reading ${declarationFile(flags.spec)}...`);
-    const loaded = await loadDeclaration(flags.spec, today);
+    const loaded = await loadDeclaration(flags.spec, today, io);
     io.progress?.('orgctl synth: checking policies, rendering and judging the output...');
     const project = folderAbove(resolve(loaded.declaredIn), 'package.json');
     const declaredIn = projectPath(loaded.declaredIn, project);
