@@ -85,30 +85,42 @@ export function pairOf(base: ManifestDoc[], head: ManifestDoc[]) {
   );
 }
 
+/** Who made and approved an edit judge judges, and how it is read. */
+interface Judged {
+  actors: string[];
+  approvals?: string[];
+  changedPaths?: string[];
+  overrides?: string[];
+  accountIds?: [string, number[]][];
+  baseSnapshot?: Snapshot;
+}
+
 /**
  * The review of an edit of `base` by `who`: `accountIds`, the account ids GitHub named by each login
  * (as on GitHub); `baseSnapshot`, base as read instead of `base` synthesized (one no orgctl writes).
  */
-export function judge(
+export function judge(base: Spec, edit: (s: Spec) => void, who: Judged): Verdict & { failed: string[] } {
+  return judgedWithDiff(base, edit, who).verdict;
+}
+
+/**
+ * judge's verdict and the diff it judged (diffOf's of the same edit when base is `base`
+ * synthesized): each side synthesized and the diff made once, for a test that renders both.
+ */
+export function judgedWithDiff(
   base: Spec,
   edit: (s: Spec) => void,
-  who: {
-    actors: string[];
-    approvals?: string[];
-    changedPaths?: string[];
-    overrides?: string[];
-    accountIds?: [string, number[]][];
-    baseSnapshot?: Snapshot;
-  },
-): Verdict & { failed: string[] } {
+  who: Judged,
+): { verdict: Verdict & { failed: string[] }; diff: AccessDiff } {
   const head = structuredClone(base);
   edit(head);
   const b = who.baseSnapshot ?? snapshotOf(base);
   const h = snapshotOf(head);
+  const diff = diffSnapshots(b, h, TODAY);
   const v = review({
     base: b,
     head: h,
-    diff: diffSnapshots(b, h, TODAY),
+    diff,
     today: TODAY,
     actors: who.actors,
     approvals: who.approvals ?? [],
@@ -116,7 +128,7 @@ export function judge(
     overrides: who.overrides ?? [],
     ...(who.accountIds ? { accountIds: new Map(who.accountIds) } : {}),
   });
-  return { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] };
+  return { verdict: { ...v, failed: [...new Set(v.results.filter((r) => !r.ok).map((r) => r.rule))] }, diff };
 }
 
 /**
