@@ -454,12 +454,41 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
 }
 
 /**
+ * `orgctl args` in this process (main()) with its standard error as the CLI's process writes it:
+ * orgctl's own lines and, in the order written, what a declaration printed (runIsolated writes it
+ * to this process's stderr, which run() does not see), each line ended by a line break. For a test
+ * asserting what a declaration printed, or did not, without starting orgctl's own process.
+ */
+export async function runWithPrinted(args: readonly string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    err.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const io: Io = { out: (l) => out.push(l), err: (l) => err.push(`${l}\n`), env: { ORGCTL_TODAY: TODAY } };
+    const code = await main(args, io);
+    return { code, stdout: out.join('\n'), stderr: err.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+/**
  * orgctl `args` by the real orgctl in a process of its own when `spawned` (as people run it), else
  * by main() in this process (what the CLI runs, not started anew): for a test's cases asserting only
  * orgctl's exit code and its own output, one of them through the CLI.
  */
 export const cliOr = (spawned: boolean, args: readonly string[]): Promise<CliResult> | CliResult =>
   spawned ? cli(args) : run(args);
+
+/** cliOr with runWithPrinted in this process: for cases asserting what a declaration printed too. */
+export const cliOrPrinted = (spawned: boolean, args: readonly string[]): Promise<CliResult> | CliResult =>
+  spawned ? cli(args) : runWithPrinted(args);
 
 /** `orgctl review` of `head` against the example's dist/ as base, made by `actor`, then `extra` flags. */
 export const reviewOfExample = (head: string, actor: string, extra: readonly string[] = []) =>

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, cli, cliOr, declarationRunning as declarationIn, pollUntil, repoScratch } from './helpers.ts';
+import { cliOrPrinted } from './helpers.ts';
 import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 
 const scratch = repoScratch('r81-');
@@ -62,20 +63,22 @@ describe('R81-2: a tsconfig.json that extends a file outside the reach', () => {
   // first word ("Unexpected \"hunter2\" in JSON"), into the admin's terminal and the check job's
   // log; one that is JSON, or none, built or not, which said whether it is there.
   // A tsconfig may extend a package's (in node_modules) or one of its project's tsconfig files.
-  it('is refused before esbuild reads it, there or not, JSON or not, naming the file and not its text', () => {
-    for (const [target, text] of [
-      ['../secret.txt', undefined],
-      ['../config.json', '{"compilerOptions":{"strict":true}}'],
-      ['../absent.json', undefined],
-      ['../lib/tsconfig.base.json', '{"extends":"../secret.txt"}'],
-    ] as const) {
+  it('is refused before esbuild reads it, there or not, JSON or not, naming the file and not its text', async () => {
+    for (const [i, [target, text]] of (
+      [
+        ['../secret.txt', undefined],
+        ['../config.json', '{"compilerOptions":{"strict":true}}'],
+        ['../absent.json', undefined],
+        ['../lib/tsconfig.base.json', '{"extends":"../secret.txt"}'],
+      ] as const
+    ).entries()) {
       const { project, dir, file } = declarationRunning('');
       if (text) {
         mkdirSync(join(dir, target, '..'), { recursive: true });
         writeFileSync(join(dir, target), text);
       }
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: target }));
-      const r = cli(['check', '--spec', file]);
+      const r = await checkOf(file, i);
       const outside = target.includes('lib') ? join(project, 'secret.txt') : join(dir, target);
       expect([r.code, r.stderr.includes('hunter2')], target).toEqual([2, false]);
       expect(r.stderr, target).toContain(`extends ${outside}, outside what a declaration may read`);
@@ -167,13 +170,14 @@ describe('R81-5: what Node 20 answers about the machine outside the permission m
   // stat) answered for any path: whether a file exists (~/.aws/credentials, /proc/<pid>), where a
   // link leads; os and process.report named the machine, its network and its user. A declaration
   // can write what it learns into the output (a namespace's name) that the admin commits and pushes.
-  it('answers nothing about a file outside its reach, and refuses naming it', () => {
-    for (const call of ['realpathSync(SECRET)', 'createRequire(import.meta.url).resolve(SECRET)']) {
+  it('answers nothing about a file outside its reach, and refuses naming it', async () => {
+    for (const [i, call] of ['realpathSync(SECRET)', 'createRequire(import.meta.url).resolve(SECRET)'].entries()) {
       const { project, file } = declarationRunning(
         `console.error('answered:', ${call});`.replace('SECRET', "new URL('../secret.txt', import.meta.url).pathname"),
         "import { realpathSync } from 'node:fs';\nimport { createRequire } from 'node:module';",
       );
-      const r = cli(['check', '--spec', file]);
+      // What the declaration printed is asserted too: in this process with its prints (cliOrPrinted).
+      const r = await cliOrPrinted(i === 0, ['check', '--spec', file]);
       expect([r.code, r.stderr.split('\n')[0]], call).toEqual([
         2,
         expect.stringContaining(`error declaration ${file}: reads ${join(project, 'secret.txt')}, outside its folder`),
