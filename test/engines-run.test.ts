@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, engineCopy, ROOT, tempDir } from './helpers.ts';
+import { type CliResult, cli, engineCopy, ROOT, runWithPrinted, tempDir } from './helpers.ts';
 import { nodeBinary, PINNED_NODES } from './engines/nodes.ts';
 import { satisfies, type Version } from './semver.ts';
 
@@ -62,10 +62,13 @@ describe('the Node lines orgctl declares', () => {
     expect(readme).toContain(`on Node ${majors.slice(0, -1).join(', ')} and ${majors.at(-1)} as well`);
   });
 
-  const reference = new Map<string, ReturnType<typeof orgctl>>();
-  beforeAll(() => {
+  // What orgctl answers on the Node running the tests: main() in this process, in the repository the
+  // copy was made of (the same org/ and dist/), its output as the CLI's process writes it (the
+  // launcher's bundle of the same sources answered the same, byte for byte, on stdout and stderr).
+  const reference = new Map<string, CliResult>();
+  beforeAll(async () => {
     if (missing.length === PINNED_NODES.length) return;
-    for (const q of QUESTIONS) reference.set(q.join(' '), orgctl(process.execPath, q));
+    for (const q of QUESTIONS) reference.set(q.join(' '), await runWithPrinted(q));
   });
 
   describe.each(PINNED_NODES)('Node %s', (version) => {

@@ -454,10 +454,11 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
 }
 
 /**
- * `orgctl args` in this process (main()) with its standard error as the CLI's process writes it:
- * orgctl's own lines and, in the order written, what a declaration printed (runIsolated writes it
- * to this process's stderr, which run() does not see), each line ended by a line break. For a test
- * asserting what a declaration printed, or did not, without starting orgctl's own process.
+ * `orgctl args` in this process (main()) with its output as the CLI's process writes it: each line
+ * ended by a line break, and on stderr orgctl's own lines and, in the order written, what a
+ * declaration printed (runIsolated writes it to this process's stderr, which run() does not see).
+ * For a test asserting what a declaration printed, or did not, or comparing with the CLI's output,
+ * without starting orgctl's own process.
  */
 export async function runWithPrinted(args: readonly string[]): Promise<CliResult> {
   const out: string[] = [];
@@ -470,9 +471,9 @@ export async function runWithPrinted(args: readonly string[]): Promise<CliResult
     return true;
   }) as typeof process.stderr.write;
   try {
-    const io: Io = { out: (l) => out.push(l), err: (l) => err.push(`${l}\n`), env: { ORGCTL_TODAY: TODAY } };
+    const io: Io = { out: (l) => out.push(`${l}\n`), err: (l) => err.push(`${l}\n`), env: { ORGCTL_TODAY: TODAY } };
     const code = await main(args, io);
-    return { code, stdout: out.join('\n'), stderr: err.join('') };
+    return { code, stdout: out.join(''), stderr: err.join('') };
   } finally {
     process.stderr.write = write;
   }
