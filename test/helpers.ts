@@ -455,28 +455,17 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
 
 /**
  * `orgctl args` in this process (main()) with its output as the CLI's process writes it: each line
- * ended by a line break, and on stderr orgctl's own lines and, in the order written, what a
- * declaration printed (runIsolated writes it to this process's stderr, which run() does not see).
- * For a test asserting what a declaration printed, or did not, or comparing with the CLI's output,
- * without starting orgctl's own process.
+ * ended by a line break, on stderr orgctl's own lines and what a declaration printed, in the order
+ * written (runIsolated gives a declaration's lines to the command's io.err). For a test asserting
+ * what a declaration printed, or did not, or comparing with the CLI's output, without starting
+ * orgctl's own process.
  */
 export async function runWithPrinted(args: readonly string[]): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    err.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    done?.();
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const io: Io = { out: (l) => out.push(`${l}\n`), err: (l) => err.push(`${l}\n`), env: { ORGCTL_TODAY: TODAY } };
-    const code = await main(args, io);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
+  const io: Io = { out: (l) => out.push(`${l}\n`), err: (l) => err.push(`${l}\n`), env: { ORGCTL_TODAY: TODAY } };
+  const code = await main(args, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 /**
