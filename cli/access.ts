@@ -13,7 +13,7 @@ import { accessHtml } from '../report/access-html.ts';
 import { UsageError } from '../model/errors.ts';
 import { defineCommand } from './command.ts';
 import { lineWriter } from '../model/io.ts';
-import { AsciiBytes, byText } from '../model/text.ts';
+import { AsciiBytes, byText, shownName } from '../model/text.ts';
 import { isBootstrapAccess } from '../analysis/bootstrap.ts';
 import {
   answeringClusters,
@@ -107,7 +107,7 @@ export const command = defineCommand({
     }
     const matrix: readonly SubjectAccess[] = merged?.matrix ?? accessMatrix(read.authz, optionsOf(read.authz));
     if (flags.format === 'html') {
-      const title = `Access in ${dir}${flags.cluster !== undefined ? ` (cluster ${flags.cluster})` : ''}`;
+      const title = `Access in ${dir}${flags.cluster !== undefined ? ` (cluster ${shownName(flags.cluster)})` : ''}`;
       return write(accessHtml(matrix, { title, ...(merged?.differ ? { clusters: each.map(([c]) => c) } : {}) }));
     }
     // The bindings that give what the API server's do, each cluster's: a role rewritten in one
@@ -131,7 +131,7 @@ export const command = defineCommand({
     const rowsOf = (s: SubjectAccess): string[][] => {
       const labels = labelsIn(s.clusters);
       const cells = [...(s.cluster ? [['*', s.cluster] as const] : []), ...Object.entries(s.namespaces)];
-      const clusters = byClusters ? [s.clusters?.join(',') ?? ''] : [];
+      const clusters = byClusters ? [s.clusters?.map(shownName).join(',') ?? ''] : [];
       return cells.map(([ns, cell]) => [
         ...clusters,
         s.kind,

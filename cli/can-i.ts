@@ -19,7 +19,7 @@ import {
   warnUnknown,
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
-import { showHidden } from '../model/text.ts';
+import { showHidden, shownName } from '../model/text.ts';
 import { askedOutput } from './written-from.ts';
 import { DEFAULT_NAMESPACE, resolveToday } from '../model/model.ts';
 
@@ -315,7 +315,7 @@ export const command = defineCommand({
       const show = (line: string) => io.out(showHidden(line)); // a dump's names, on one line (R67-2)
       if (allowedDiffers || (flags.why && decisionsDiffer))
         for (const x of answers) {
-          show(`${x.cluster}: ${x.decision.allowed ? 'yes' : 'no'}`);
+          show(`${shownName(x.cluster)}: ${x.decision.allowed ? 'yes' : 'no'}`);
           if (flags.why) for (const line of why(x.decision, allNamespaces, ruleTextOf(x.decision))) show(`  ${line}`);
         }
       else if (flags.why) for (const line of why(decision, allNamespaces, ruleText)) show(line);

@@ -22,7 +22,7 @@ import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
 import { InputError, UsageError } from '../model/errors.ts';
-import { nameMeant, nearestName, showHidden } from '../model/text.ts';
+import { nameMeant, nearestName, showHidden, shownName } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { outputLabel, readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
@@ -160,7 +160,7 @@ function checkCluster(dir: string, cluster: string, clusters: readonly string[])
   const near = nearestName(cluster, clusters);
   throw new UsageError(
     clusters.length
-      ? `--${CLUSTER_FLAG} ${JSON.stringify(cluster)} is not a cluster of ${dir}: its clusters are ${clusters.join(', ')}${
+      ? `--${CLUSTER_FLAG} ${JSON.stringify(cluster)} is not a cluster of ${dir}: its clusters are ${clusters.map(shownName).join(', ')}${
           near ? ` (did you mean ${near}?)` : ''
         }`
       : `--${CLUSTER_FLAG} ${JSON.stringify(cluster)}: ${dir} holds no cluster folder of orgctl's output (CLUSTER/cluster/resources.yaml); a folder of other manifests is one cluster's: leave out --${CLUSTER_FLAG}`,
@@ -577,7 +577,7 @@ export function warnUnknown(
     const elsewhere = unbound ? ask.boundIn?.(user) : undefined;
     if (elsewhere?.length)
       io.err(
-        `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}, only in ${elsewhere.length > 1 ? 'clusters' : 'cluster'} ${elsewhere.join(', ')}'s; ${groups} here`,
+        `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}, only in ${elsewhere.length > 1 ? 'clusters' : 'cluster'} ${elsewhere.map(shownName).join(', ')}'s; ${groups} here`,
       );
     else if (unbound) {
       const members = ask.dir === undefined ? undefined : membersIn(ask.dir);

@@ -23,7 +23,7 @@ import {
 } from './rbac.ts';
 import { DEFAULT_OUTPUT_DIR } from './output.ts';
 import { askedOutput } from './written-from.ts';
-import { hasHidden, showHidden } from '../model/text.ts';
+import { hasHidden, showHidden, shownName } from '../model/text.ts';
 
 const WHO_CAN_HELP = `Usage: orgctl who-can VERB TYPE[/NAME]|URL [--subresource SUB] [-n NS] [--dir DIR] [--cluster NAME] [--today YYYY-MM-DD] [--format text|json] [--no-bootstrap]
 
@@ -199,7 +199,7 @@ export const command = defineCommand({
     io.out(
       table(
         [header, ...rows].map((r) => [
-          ...(byClusters ? [r.clusters?.join(',') ?? ''] : []),
+          ...(byClusters ? [r.clusters?.map(shownName).join(',') ?? ''] : []),
           r.subjectKind,
           r.subject,
           r.namespace,

@@ -134,6 +134,25 @@ export const terminalText = (text: string): string => text.replace(ACTS_ON_TERMI
 export const showHidden = (text: string): string => text.replace(SHOWN, asCodePoint);
 
 /**
+ * What reads as the syntax of a list of names where a view lists them: `,` between names (`, ` on
+ * the page), `(...)` and `; ` around a cell's clusters, can-i's `NAME: yes`, a quote, an escape, the
+ * `<` of a code point showHidden writes, and a space at either end or doubled (a table's column gap).
+ */
+const LIST_SYNTAX = /[,;:()"'<>\\]|^\p{Zs}|\p{Zs}$|\p{Zs}{2}|^$/u;
+
+/**
+ * A name from outside orgctl (a dump's cluster folder) as a list of names shows it: as it is, its
+ * hidden characters as code points (showHidden), unless it holds list syntax: then as a JSON
+ * string, its hidden characters as `\u` escapes, which reads back as exactly that name. Written as
+ * it is, a folder `lga1, ord1` read as two clusters and `lga1); w:full (ord1` as a second part of
+ * a cell (red team R143-2).
+ */
+export const shownName = (name: string): string =>
+  LIST_SYNTAX.test(name)
+    ? JSON.stringify(name).replace(SHOWN, (c) => c.split('').map(unicodeEscape).join(''))
+    : showHidden(name);
+
+/**
  * The first piece of memory a growing output takes when it is made piece by piece (AsciiBytes
  * drained, access's cell texts): full within its first few writes, so that the path of a full piece
  * is taken while V8 still collects what each path meets.

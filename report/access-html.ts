@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { CATALOG } from '../model/catalog.ts';
 import type { MatrixCell, SubjectAccess } from '../analysis/access.ts';
 import { CLASS_BY_ID } from '../analysis/classes.ts';
-import { byText, hasHidden, showHidden } from '../model/text.ts';
+import { byText, hasHidden, showHidden, shownName } from '../model/text.ts';
 
 type Strength = 'none' | 'read' | 'write' | 'admin';
 
@@ -81,14 +81,16 @@ interface PageRow {
 const STRENGTHS: readonly Strength[] = ['none', 'read', 'write', 'admin'];
 const NO_PARTS: readonly Part[] = [];
 /** A part's clusters as its text and tooltip end: ` (lga1)`; nothing for every cluster. */
-const inClusters = (p: Pick<Part, 'clusters'>) => (p.clusters ? ` (${p.clusters.join(', ')})` : '');
+/** Clusters as the page lists them: each name shown unless it reads as list syntax (shownName). */
+const listed = (clusters: readonly string[]) => clusters.map(shownName).join(', ');
+const inClusters = (p: Pick<Part, 'clusters'>) => (p.clusters ? ` (${listed(p.clusters)})` : '');
 const partsText = (parts: readonly Part[]) =>
   parts.length === 1 && !parts[0]!.clusters
     ? cellText(parts[0]!.cell)
     : parts.map((p) => `${cellText(p.cell)}${inClusters(p)}`).join('; ');
 const partsTip = (parts: readonly Part[]) =>
   parts
-    .map((p) => (p.clusters ? `${escapeHtml(`in ${p.clusters.join(', ')}:`)}&#10;` : '') + cellTip(p.cell))
+    .map((p) => (p.clusters ? `${escapeHtml(`in ${listed(p.clusters)}:`)}&#10;` : '') + cellTip(p.cell))
     .join('&#10;');
 const partsStrength = (parts: readonly Part[]): Strength =>
   parts.length === 1
@@ -255,7 +257,7 @@ export function accessHtml(matrix: readonly SubjectAccess[], o: AccessPageOption
     : `<p>${people.length} people × ${namespaces.length} namespaces: each row lists only the namespaces where the person holds something.</p>`;
   // A cluster's access is never shown as every cluster's (R140-1).
   const clusters = o.clusters
-    ? `<p id="clusters">The clusters of this output (${escapeHtml(o.clusters.join(', '))}) do not all give the same access: a cell that holds in some of them only names them, as <code>r:full (lga1)</code>; a cell that names none holds in every cluster. <code>orgctl access --cluster NAME</code> gives one cluster's page.</p>\n`
+    ? `<p id="clusters">The clusters of this output (${escapeHtml(listed(o.clusters))}) do not all give the same access: a cell that holds in some of them only names them, as <code>r:full (lga1)</code>; a cell that names none holds in every cluster. <code>orgctl access --cluster NAME</code> gives one cluster's page.</p>\n`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">${PAGE_POLICY}<title>${escapeHtml(o.title)}</title><style>${STYLE}</style></head>

@@ -20,9 +20,10 @@
  * folder's matrix read alone.
  */
 import fc from 'fast-check';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { alone, asDump, clusterFolders } from './cluster-dump.ts';
 import { showHidden } from '../model/text.ts';
 import {
   appendDocument,
@@ -98,28 +99,13 @@ const access = async (dir: string, args: readonly string[] = []): Promise<string
   return r.stdout;
 };
 
-/** The clusters of an output as a reader sees them: its folders holding a cluster shard. */
-const clusterFolders = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'cluster', 'resources.yaml')))
-    .map((e) => e.name)
-    .sort();
-
-/** `cluster`'s folder of `dir` alone, under a plain path. */
-function alone(dir: string, cluster: string): string {
-  const only = join(tempDir('orgctl-r142-alone-'), 'dist');
-  mkdirSync(only);
-  cpSync(join(dir, cluster), join(only, cluster), { recursive: true });
-  return only;
-}
-
 /** Every view of access on `dir`, each cluster's projection against that cluster's folder read alone. */
 async function expectEachClusterAsAlone(dir: string, label: string): Promise<void> {
   const clusters = clusterFolders(dir);
   const json = cellsOfJson(await access(dir, ['--format', 'json']), clusters);
   const text = cellsOfText(await access(dir), clusters);
   for (const c of clusters) {
-    const only = alone(dir, c);
+    const only = alone(dir, c, 'orgctl-r142-alone-');
     const expectedJson = cellsOfJson(await access(only, ['--format', 'json']), [c]).get(c);
     const expectedText = cellsOfText(await access(only), [c]).get(c);
     expect(json.get(c), `${label}: json, cluster ${c}`).toEqual(expectedJson);
@@ -161,17 +147,6 @@ const FORGERIES: Record<string, (dir: string) => void> = {
 
 /** Names a dump's folder of lga1 is given: odd text, a case-folding pair of ORD1's, dots. */
 const DUMP_NAMES = ['lga1', 'lga1\u00ad', 'lga1\u200b', 'lga1\t', 'ORD1', 'lga1..x', '..lga1', 'lga1 x', 'ﬀ'];
-
-/** orgctl's output made a folder of other manifests of the same layout: no header, no members.json, no argocd/. */
-function asDump(dir: string): void {
-  rmSync(join(dir, 'members.json'));
-  rmSync(join(dir, 'argocd'), { recursive: true });
-  for (const c of readdirSync(dir))
-    for (const s of readdirSync(join(dir, c))) {
-      const file = join(dir, c, s, 'resources.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/^# .*\n?/, ''));
-    }
-}
 
 /** The example's dist/ under a folder whose name holds `hidden`. */
 function distUnder(hidden: string, change: (dir: string) => void = () => {}): string {

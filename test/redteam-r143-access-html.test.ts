@@ -18,28 +18,18 @@
  * hidden text and look-alikes, the page cell by cell is each cluster's folder read alone.
  */
 import fc from 'fast-check';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { alone, asDump, clusterFolders } from './cluster-dump.ts';
 import { showHidden } from '../model/text.ts';
-import { cacheFolderOfItsOwn, CLUSTERS_DIFFER, exampleDistCopy, run, tempDir } from './helpers.ts';
+import { cacheFolderOfItsOwn, CLUSTERS_DIFFER, exampleDistCopy, run } from './helpers.ts';
 
 /** Each case reads its output 1 + 1 per cluster times. */
 const PROPERTY_RUNS = Math.max(1, Math.floor(Number(process.env.R143_RUNS ?? 300) / 30));
 const SEED = Number(process.env.ORGCTL_PROPERTY_SEED ?? Date.now() % 2 ** 31);
 
 cacheFolderOfItsOwn('orgctl-r143-cache-');
-
-/** orgctl's output made a folder of other manifests of the same layout: no header, no members.json, no argocd/. */
-function asDump(dir: string): void {
-  rmSync(join(dir, 'members.json'));
-  rmSync(join(dir, 'argocd'), { recursive: true });
-  for (const c of readdirSync(dir))
-    for (const s of readdirSync(join(dir, c))) {
-      const file = join(dir, c, s, 'resources.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/^# .*\n?/, ''));
-    }
-}
 
 /** The example's dist/ made to differ by cluster (mallory in web in lga1 only), as a dump whose folders are named `lga1` and `ord1`. */
 function dumpNamed(lga1: string, ord1: string, change: (dir: string) => void = () => {}): string {
@@ -52,20 +42,6 @@ function dumpNamed(lga1: string, ord1: string, change: (dir: string) => void = (
     renameSync(join(d, 'ord1'), join(d, ord1));
     renameSync(join(d, 'lga1-r143'), join(d, lga1));
   });
-}
-
-const clusterFolders = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'cluster', 'resources.yaml')))
-    .map((e) => e.name)
-    .sort();
-
-/** `cluster`'s folder of `dir` alone, under a plain path. */
-function alone(dir: string, cluster: string): string {
-  const only = join(tempDir('orgctl-r143-alone-'), 'dist');
-  mkdirSync(only);
-  cpSync(join(dir, cluster), join(only, cluster), { recursive: true });
-  return only;
 }
 
 const access = async (dir: string, args: readonly string[] = []): Promise<string> => {
@@ -100,8 +76,9 @@ function readNames(text: string, separator: string, named: readonly string[]): s
     } else {
       const end = text.indexOf(separator, at);
       const shown = text.slice(at, end < 0 ? text.length : end);
-      // A plain name is its own shown text; a hidden character in it is shown as its code point.
-      const matching = named.filter((n) => showHidden(n) === shown);
+      // A plain name is its own shown text, a hidden character in it shown as its code point; a
+      // name holding list syntax (`<` among it) is never shown plain.
+      const matching = named.filter((n) => showHidden(n) === shown && !/[,;:()"'<>\\]/.test(n));
       out.push(matching.length === 1 ? matching[0]! : `<no one cluster shown as ${JSON.stringify(shown)}>`);
       at += shown.length;
     }
@@ -199,7 +176,7 @@ async function expectPageAsAlone(dir: string, label: string): Promise<void> {
   if (named)
     expect(readNames(unescapeHtml(named[1]!), ', ', clusters), `${label}: the clusters named`).toEqual(clusters);
   for (const c of clusters) {
-    const entries = JSON.parse(await access(alone(dir, c), ['--format', 'json'])) as Entry[];
+    const entries = JSON.parse(await access(alone(dir, c, 'orgctl-r143-alone-'), ['--format', 'json'])) as Entry[];
     for (const e of entries) {
       const scopes: [string, JsonCell | undefined][] = [
         ...(e.cluster ? [['*', e.cluster] as [string, JsonCell]] : []),
