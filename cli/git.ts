@@ -11,7 +11,6 @@ import { MEMBERS_FILE, ORGANIZATION_CONFIGMAP } from '../model/membership.ts';
 import { firstOf, nearestName, showHidden } from '../model/text.ts';
 import type { LoadedManifests } from './manifests.ts';
 import {
-  decodeOutput,
   holdsOrgctlOutput,
   OLDER_LAYOUT,
   parseOutput,
@@ -19,7 +18,7 @@ import {
   type DocumentCache,
   type OutputText,
 } from './output-read.ts';
-import { beginsWith, DEFAULT_OUTPUT_DIR, MAX_OUTPUT_BYTES, readWhole } from './output.ts';
+import { beginsWith, decodeOutput, DEFAULT_OUTPUT_DIR, MAX_OUTPUT_BYTES, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
 import { askedOnceARun } from './per-run.ts';
 import { clustersOfFolder } from './partial-read.ts';

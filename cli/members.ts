@@ -8,7 +8,7 @@ import { table } from './who-can.ts';
 import { dateFlag } from './args.ts';
 import { datedRole } from '../analysis/ended-access.ts';
 import { daysBetween, isExpired, resolveToday } from '../model/model.ts';
-import { DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
+import { decodeOutput, DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
 
 const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--today YYYY-MM-DD] [--format text|json]
 
@@ -62,8 +62,9 @@ export function membersTextIfAny(dir: string): string | undefined {
   return readWhole(dir, () => {
     try {
       // By one open, a regular file only: a link or FIFO put there is refused, never followed or
-      // waited on (R107-2); orgctl writes none there.
-      return readBytesInto(file).toString('utf8');
+      // waited on (R107-2); orgctl writes none there. Bytes that are no UTF-8 are refused, never
+      // read as U+FFFD (R143-1).
+      return decodeOutput(readBytesInto(file), file);
     } catch (e) {
       if (e instanceof InputError) throw e;
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

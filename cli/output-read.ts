@@ -13,7 +13,7 @@ import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache, type CanonicalDocuments, type FileDocuments } from '../synth/yaml.ts';
-import { beginsWith, listFiles, readBytesInto, readFolderWhole } from './output.ts';
+import { beginsWith, decodeOutput, listFiles, readBytesInto, readFolderWhole } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
 export { DocumentCache };
@@ -543,21 +543,6 @@ function judgeOutput(files: Iterable<OutputText>, cache: DocumentCache | undefin
     throw new InputError(
       `${errors.length === 1 ? 'a file' : `${errors.length} files`} of orgctl's output cannot be trusted:\n  ${shown.join('\n  ')}${errors.length > shown.length ? `\n  ...and ${errors.length - shown.length} more` : ''}\n${older ? `Files under orgctl's header where it writes none: ${OLDER_LAYOUT}` : 'Only what orgctl synthesizes is read: run `npm run synth` and commit dist/ as written.'}`,
     );
-  }
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * A file of orgctl's output as text, refusing bytes that are not UTF-8: a lenient decoder reads
- * them as U+FFFD, which orgctl would write back, so bytes Go refuses would seem to prove. A BOM is
- * kept, for the reader to refuse.
- */
-export function decodeOutput(bytes: Uint8Array, label: string): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new InputError(`${label}: not valid UTF-8; orgctl writes UTF-8 only`);
   }
 }
 

@@ -104,6 +104,21 @@ export function listFiles(dir: string): string[] {
  */
 export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A file of orgctl's output as text, refusing bytes that are not UTF-8: a lenient decoder reads
+ * them as U+FFFD, which orgctl would write back, so bytes Go refuses would seem to prove. A BOM is
+ * kept, for the reader to refuse.
+ */
+export function decodeOutput(bytes: Uint8Array, label: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new InputError(`${label}: not valid UTF-8; orgctl writes UTF-8 only`);
+  }
+}
+
 /**
  * A file of an output folder's bytes, by one open (readAtMost): the folder was listed by file type
  * (listFiles, above), and a link or FIFO put at a listed path since is refused in words, never

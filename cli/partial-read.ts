@@ -59,7 +59,6 @@ import {
 } from '../synth/render.ts';
 import { scalar } from '../synth/yaml.ts';
 import {
-  decodeOutput,
   type DocumentHead,
   headOf,
   isOrganizationConfigMap,
@@ -71,7 +70,7 @@ import {
   shardOfFile,
   shardPlacing,
 } from './output-read.ts';
-import { MAX_OUTPUT_BYTES, readBytesInto, readFolderWhole } from './output.ts';
+import { decodeOutput, MAX_OUTPUT_BYTES, readBytesInto, readFolderWhole } from './output.ts';
 import { REGULAR_ONLY, sha256Hex } from './file-stamp.ts';
 import type { Found, Judged, JudgedDocument, Verdicts } from './verdict-cache.ts';
 
