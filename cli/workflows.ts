@@ -122,10 +122,10 @@ const asTemplate = (name: string, text: string): string =>
  * which the membership reading takes as text): GitHub refuses a workflow holding them (R141-3).
  */
 function revisionProblem(revision: string): { readonly why: string; readonly instead: string } | undefined {
+  const bad = badRevision(revision);
+  if (bad) return bad;
   const unsafe = unsafeTextProblem(revision);
-  return (
-    badRevision(revision) ?? (unsafe === undefined ? undefined : { why: unsafe, instead: DEFAULT_ARGOCD_REVISION })
-  );
+  return unsafe === undefined ? undefined : { why: unsafe, instead: DEFAULT_ARGOCD_REVISION };
 }
 
 /**
