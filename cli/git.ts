@@ -550,6 +550,9 @@ const holdsOlderLayout = (folder: string): boolean =>
 function refuseUnlessOutputFolder(folder: string, label: string): void {
   const holdsOutput = (dir: string) => existsSync(join(dir, MEMBERS_FILE)) || clustersOfFolder(dir).length > 0;
   if (holdsOutput(folder)) return;
+  // clustersOfFolder reads a folder it cannot list as one of no cluster: listed here, before it is
+  // said to hold no output, its error is said as it is (permission denied: red team R143-4).
+  readdirSync(folder);
   const inside = join(folder, DEFAULT_OUTPUT_DIR);
   const hint = statOf(inside)?.isDirectory() && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
   if (!hint && holdsOlderLayout(folder))
