@@ -71,6 +71,7 @@ function sourcesFingerprint() {
       if (e.isDirectory()) walk(p);
       else {
         hash.update(`${p}\0${statLine(statSync(p))}\n`);
+        if (CONFIG_NAMES.includes(e.name)) sourceConfigs.push(p);
       }
     }
   };
@@ -91,6 +92,12 @@ function sourcesFingerprint() {
 
 /** What esbuild looks for in each folder from a source's up, in this order: the first found says how to compile it. */
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+/**
+ * The configs in orgctl's source folders (sourcesFingerprint's walk finds them): esbuild applies
+ * to each source the one nearest its folder, whose `extends` configsExtended follows too.
+ */
+const sourceConfigs = [];
 
 /**
  * Where esbuild looks for how to compile orgctl's sources past their own folders (walked): the root
@@ -114,9 +121,9 @@ const configJson = (text) =>
   );
 
 /**
- * The files the config esbuild applies to the sources extends (`extends`, followed), which
- * configFiles does not state; undefined when one cannot be followed (then no bundle is kept under
- * a name that does not state it).
+ * The files the configs esbuild applies to the sources extend (`extends`, followed), which
+ * configFiles and the sources' walk do not state; undefined when one cannot be followed (then no
+ * bundle is kept under a name that does not state it).
  */
 function configsExtended() {
   const nearest = configFiles().find((f) => existsSync(f));
@@ -146,7 +153,10 @@ function configsExtended() {
     }
     return true;
   };
-  return nearest === undefined || follow(nearest) ? files : undefined;
+  // Each config esbuild may apply: the nearest the root's, and any in a source folder, whose
+  // `extends` may name a file outside the sources (red team R143-3).
+  const configs = [...(nearest === undefined ? [] : [nearest]), ...sourceConfigs];
+  return configs.every(follow) ? files : undefined;
 }
 
 /**
