@@ -162,7 +162,8 @@ function configsExtended() {
 /**
  * The bundle's folder name: the sources' fingerprint and the stat of every other file the bundle of
  * those sources was made from (`files`, listed beside it by the build: the installed packages', and
- * any esbuild read elsewhere, filesNotFingerprinted). npm records an install in
+ * any esbuild read elsewhere, filesNotFingerprinted; the package.json files it resolved them
+ * through, packageManifests). npm records an install in
  * node_modules/.package-lock.json, but a package patched in place afterwards (patch-package, a fix
  * edited by hand) is not an install: its files' stats say it (red team R73-3).
  */
@@ -244,6 +245,29 @@ const filesNotFingerprinted = (metafile, fingerprinted) =>
     .filter((p) => !p.startsWith('<'))
     .map((p) => resolve(p))
     .filter((p) => !fingerprinted(p));
+
+/**
+ * The package.json files esbuild resolved the packages' files through, which its metafile does not
+ * list (red team R144-1: `main`, `module` or `exports` edited in place to point at another module
+ * of the package ran the bundle of the one before): for each file in a package (under a
+ * node_modules folder), every package.json from its folder up to the package's own (a package's
+ * dist/package.json stating its module type is the nearest, not the one its import resolved through).
+ */
+function packageManifests(files) {
+  const manifests = new Set();
+  const seen = new Set();
+  for (const f of files) {
+    for (let dir = dirname(f); !seen.has(dir) && dir.includes(`${sep}node_modules${sep}`); dir = dirname(dir)) {
+      seen.add(dir);
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) manifests.add(manifest);
+      const parent = basename(dirname(dir));
+      if (parent === 'node_modules' || (parent.startsWith('@') && basename(dirname(dirname(dir))) === 'node_modules'))
+        break; // the package's own folder
+    }
+  }
+  return [...manifests];
+}
 
 /** A test of a file's full path (as esbuild names it: real, or through the root's link): is it one the fingerprint's walk states? */
 function isFingerprinted() {
@@ -404,9 +428,8 @@ async function bundled() {
       metafile: true,
     });
     const extended = configsExtended();
-    const read = [
-      ...new Set([cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own)).concat(extended ?? [])),
-    ].sort();
+    const bundledFiles = [cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own));
+    const read = [...new Set([...bundledFiles, ...packageManifests(bundledFiles), ...(extended ?? [])])].sort();
     // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
     // (a clock tick of the file system's before its start, or later): its stat now may not be of
     // what was read, so this bundle is run once and not kept under it (pruned later, as an
