@@ -10,6 +10,10 @@
  * above the module bundled), and `q` whose `exports` changes while its modules sit under a
  * package.json of their own (dist/package.json, as many packages ship one to say their module type):
  * the package.json esbuild resolved through is not the nearest above what it bundled.
+ *
+ * R144-2 (hole, the same class): what esbuild looked for and did not find is not listed either. A
+ * require of ./says in a package found says.js; a says.ts added beside it (esbuild tries .ts
+ * first) changed no file bundled, only the package's folder.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +22,7 @@ import { cli, engineCopy, tempDir, waitOutRacyWindow } from './helpers.ts';
 
 const PLAIN = 'every level a grant may name';
 /** What each package's two modules say, the first the one it points at first. */
-const P = ['', ' (p: b.js)'] as const;
+const P = ['', ' (p: b.js)', ' (p: says.ts)'] as const;
 const Q = [' (q: a.js)', ' (q: b.js)'] as const;
 
 /**
@@ -34,7 +38,8 @@ function engineImportingPackages(): string {
   const files: Record<string, string> = {
     'cli/levels.ts': `import { SAYS as P } from 'p';\nimport { SAYS as Q } from 'q';\n${source.replace(help, (_, head: string) => `help: \`${head}${PLAIN}.\${P}\${Q}\`,`)}`,
     'node_modules/p/a.js': `exports.SAYS = ${JSON.stringify(P[0])};\n`,
-    'node_modules/p/b.js': `exports.SAYS = ${JSON.stringify(P[1])};\n`,
+    'node_modules/p/b.js': "module.exports = require('./says');\n",
+    'node_modules/p/says.js': `exports.SAYS = ${JSON.stringify(P[1])};\n`,
     'node_modules/q/dist/package.json': JSON.stringify({ type: 'commonjs' }),
     'node_modules/q/dist/a.js': `exports.SAYS = ${JSON.stringify(Q[0])};\n`,
     'node_modules/q/dist/b.js': `exports.SAYS = ${JSON.stringify(Q[1])};\n`,
@@ -71,4 +76,15 @@ it('R144-1: a package.json under node_modules edited in place to point at anothe
   waitOutRacyWindow();
   pointAt(dir, 'b', ['q']);
   expect(helpOf(dir)).toContain(`${PLAIN}.${P[1]}${Q[1]}`);
+});
+
+it('R144-2: a module added in a package where a require found another (./says: says.ts before says.js), the run follows', () => {
+  const dir = engineImportingPackages();
+  pointAt(dir, 'b');
+  waitOutRacyWindow();
+  expect(helpOf(dir)).toContain(`${PLAIN}.${P[1]}${Q[1]}`);
+  waitOutRacyWindow();
+  // No file bundled changed: only the folder esbuild looked in for ./says, which now holds what it tries first.
+  writeFileSync(join(dir, 'node_modules/p/says.ts'), `exports.SAYS = ${JSON.stringify(P[2])};\n`);
+  expect(helpOf(dir)).toContain(`${PLAIN}.${P[2]}${Q[1]}`);
 });
