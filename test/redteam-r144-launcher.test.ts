@@ -12,8 +12,8 @@
  * the package.json esbuild resolved through is not the nearest above what it bundled.
  *
  * R144-2 (hole, the same class): what esbuild looked for and did not find is not listed either. A
- * require of ./says in a package found says.js; a says.ts added beside it (esbuild tries .ts
- * first) changed no file bundled, only the package's folder.
+ * require of ./says in a package found says.json; a says.js added beside it (in node_modules,
+ * esbuild tries .js first) changed no file bundled, only the package's folder.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { cli, engineCopy, tempDir, waitOutRacyWindow } from './helpers.ts';
 
 const PLAIN = 'every level a grant may name';
 /** What each package's two modules say, the first the one it points at first. */
-const P = ['', ' (p: b.js)', ' (p: says.ts)'] as const;
+const P = ['', ' (p: says.json)', ' (p: says.js)'] as const;
 const Q = [' (q: a.js)', ' (q: b.js)'] as const;
 
 /**
@@ -39,7 +39,7 @@ function engineImportingPackages(): string {
     'cli/levels.ts': `import { SAYS as P } from 'p';\nimport { SAYS as Q } from 'q';\n${source.replace(help, (_, head: string) => `help: \`${head}${PLAIN}.\${P}\${Q}\`,`)}`,
     'node_modules/p/a.js': `exports.SAYS = ${JSON.stringify(P[0])};\n`,
     'node_modules/p/b.js': "module.exports = require('./says');\n",
-    'node_modules/p/says.js': `exports.SAYS = ${JSON.stringify(P[1])};\n`,
+    'node_modules/p/says.json': JSON.stringify({ SAYS: P[1] }),
     'node_modules/q/dist/package.json': JSON.stringify({ type: 'commonjs' }),
     'node_modules/q/dist/a.js': `exports.SAYS = ${JSON.stringify(Q[0])};\n`,
     'node_modules/q/dist/b.js': `exports.SAYS = ${JSON.stringify(Q[1])};\n`,
@@ -78,13 +78,13 @@ it('R144-1: a package.json under node_modules edited in place to point at anothe
   expect(helpOf(dir)).toContain(`${PLAIN}.${P[1]}${Q[1]}`);
 });
 
-it('R144-2: a module added in a package where a require found another (./says: says.ts before says.js), the run follows', () => {
+it('R144-2: a module added in a package where a require found another (./says: says.js before says.json), the run follows', () => {
   const dir = engineImportingPackages();
   pointAt(dir, 'b');
   waitOutRacyWindow();
   expect(helpOf(dir)).toContain(`${PLAIN}.${P[1]}${Q[1]}`);
   waitOutRacyWindow();
   // No file bundled changed: only the folder esbuild looked in for ./says, which now holds what it tries first.
-  writeFileSync(join(dir, 'node_modules/p/says.ts'), `exports.SAYS = ${JSON.stringify(P[2])};\n`);
+  writeFileSync(join(dir, 'node_modules/p/says.js'), `exports.SAYS = ${JSON.stringify(P[2])};\n`);
   expect(helpOf(dir)).toContain(`${PLAIN}.${P[2]}${Q[1]}`);
 });
