@@ -162,8 +162,8 @@ function configsExtended() {
 /**
  * The bundle's folder name: the sources' fingerprint and the stat of every other file the bundle of
  * those sources was made from (`files`, listed beside it by the build: the installed packages', and
- * any esbuild read elsewhere, filesNotFingerprinted; the package.json files it resolved them
- * through, packageManifests). npm records an install in
+ * any esbuild read elsewhere, filesNotFingerprinted; the package.json files and folders it
+ * resolved them through, resolvedThrough). npm records an install in
  * node_modules/.package-lock.json, but a package patched in place afterwards (patch-package, a fix
  * edited by hand) is not an install: its files' stats say it (red team R73-3).
  */
@@ -247,26 +247,29 @@ const filesNotFingerprinted = (metafile, fingerprinted) =>
     .filter((p) => !fingerprinted(p));
 
 /**
- * The package.json files esbuild resolved the packages' files through, which its metafile does not
- * list (red team R144-1: `main`, `module` or `exports` edited in place to point at another module
- * of the package ran the bundle of the one before): for each file in a package (under a
- * node_modules folder), every package.json from its folder up to the package's own (a package's
- * dist/package.json stating its module type is the nearest, not the one its import resolved through).
+ * What esbuild resolved the packages' files through and its metafile does not list: for each file
+ * in a package (under a node_modules folder), every package.json from its folder up to the
+ * package's own (red team R144-1: `main`, `module` or `exports` edited in place to point at another
+ * module ran the bundle of the one before; a dist/package.json stating a module type is the nearest,
+ * not the one an import resolved through), and every folder from its own up to the outermost
+ * node_modules, not included (R144-2: what esbuild looked for and did not find, a says.ts added
+ * where a require of ./says found says.js, a package put in a nearer node_modules, one replaced,
+ * changes only a folder). The outermost node_modules holds the cache, made by the first run.
  */
-function packageManifests(files) {
+function resolvedThrough(files) {
   const manifests = new Set();
-  const seen = new Set();
+  const folders = new Set();
+  const inPackages = (dir) => dir.includes(`${sep}node_modules${sep}`);
   for (const f of files) {
-    for (let dir = dirname(f); !seen.has(dir) && dir.includes(`${sep}node_modules${sep}`); dir = dirname(dir)) {
-      seen.add(dir);
-      const manifest = join(dir, 'package.json');
-      if (existsSync(manifest)) manifests.add(manifest);
+    for (let dir = dirname(f); !manifests.has(dir) && inPackages(dir); dir = dirname(dir)) {
+      manifests.add(dir);
       const parent = basename(dirname(dir));
       if (parent === 'node_modules' || (parent.startsWith('@') && basename(dirname(dirname(dir))) === 'node_modules'))
         break; // the package's own folder
     }
+    for (let dir = dirname(f); !folders.has(dir) && inPackages(dir); dir = dirname(dir)) folders.add(dir);
   }
-  return [...manifests];
+  return [...[...manifests].map((d) => join(d, 'package.json')).filter((m) => existsSync(m)), ...folders];
 }
 
 /** A test of a file's full path (as esbuild names it: real, or through the root's link): is it one the fingerprint's walk states? */
@@ -429,7 +432,7 @@ async function bundled() {
     });
     const extended = configsExtended();
     const bundledFiles = [cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own));
-    const read = [...new Set([...bundledFiles, ...packageManifests(bundledFiles), ...(extended ?? [])])].sort();
+    const read = [...new Set([...bundledFiles, ...resolvedThrough(bundledFiles), ...(extended ?? [])])].sort();
     // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
     // (a clock tick of the file system's before its start, or later): its stat now may not be of
     // what was read, so this bundle is run once and not kept under it (pruned later, as an
