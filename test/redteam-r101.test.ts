@@ -117,20 +117,28 @@ describe('R101-1: readers of dist/ while a synthesis swaps it in', () => {
   }, 30_000);
 
   /**
-   * Two outputs of generated specs (1 and 2), each question's answers on them read still, and the
-   * questions: made once, for both tests below (each swaps copies of the two outputs).
+   * can-i, who-can, access, members, diff and synth --check on `dist` while the swapper swaps two real
+   * outputs in (every `pause` ms, else as fast as it can): each answer as given on either output read
+   * still, or a refusal (exit 2, in words); how many refusals.
    */
-  const stillOutputs = async () => {
+  async function questionsWhileSwapping(pause: number): Promise<number> {
     const parent = tempDir();
+    const [dist, other] = [join(parent, 'dist'), join(parent, 'other')];
     const spec = (seed: number) => {
       const file = join(parent, `org-${seed}.json`);
       writeFileSync(file, JSON.stringify(generateSpec({ users: 40, namespaces: 12, grants: 200, tokens: 4, seed })));
       return file;
     };
     const [specA, specB] = [spec(1), spec(2)];
-    const [stillA, stillB] = [join(parent, 'a', 'dist'), join(parent, 'b', 'dist')];
-    expect((await run(['synth', '--spec', specA, '--out', stillA])).code).toBe(0);
-    expect((await run(['synth', '--spec', specB, '--out', stillB])).code).toBe(0);
+    expect((await run(['synth', '--spec', specA, '--out', dist])).code).toBe(0);
+    expect((await run(['synth', '--spec', specB, '--out', other])).code).toBe(0);
+    // The answers on each output, read still (copies: the swapper recycles both folders).
+    const still = (from: string) => {
+      const copy = join(tempDir(), 'dist');
+      cpSync(from, copy, { recursive: true });
+      return copy;
+    };
+    const [stillA, stillB] = [still(dist), still(other)];
     const questions = (dir: string) => [
       ['can-i', '--list', '--as', 'user3@acme.io', '-A', '--format', 'json', '--dir', dir],
       ['who-can', 'get', 'secrets', '--format', 'json', '--dir', dir],
@@ -143,22 +151,6 @@ describe('R101-1: readers of dist/ while a synthesis swaps it in', () => {
       Promise.all(questions(dir).map(async (q) => JSON.stringify(await run(q)).replaceAll(dir, 'DIR')));
     const [onA, onB] = [await answers(stillA), await answers(stillB)];
     expect(onA).not.toEqual(onB);
-    return { stillA, stillB, onA, onB, questions, answers };
-  };
-  let still: ReturnType<typeof stillOutputs> | undefined;
-
-  /**
-   * can-i, who-can, access, members, diff and synth --check on `dist` while the swapper swaps two real
-   * outputs in (every `pause` ms, else as fast as it can): each answer as given on either output read
-   * still, or a refusal (exit 2, in words); how many refusals.
-   */
-  async function questionsWhileSwapping(pause: number): Promise<number> {
-    const { stillA, stillB, onA, onB, questions, answers } = await (still ??= stillOutputs());
-    // The outputs the swapper swaps: copies of the still ones (it recycles both folders).
-    const parent = tempDir();
-    const [dist, other] = [join(parent, 'dist'), join(parent, 'other')];
-    cpSync(stillA, dist, { recursive: true });
-    cpSync(stillB, other, { recursive: true });
     const swapper = await swapping(dist, other, 4_000, pause);
     const seen = await whileSwapping(swapper, () => answers(dist));
     let refusals = 0;
