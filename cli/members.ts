@@ -1,14 +1,12 @@
-import { join } from 'node:path';
 import type { ParsedArgs } from './args.ts';
 import { defineCommand } from './command.ts';
-import { InputError } from '../model/errors.ts';
 import type { Io } from '../model/io.ts';
-import { MEMBERS_FILE, type MembershipData } from '../model/membership.ts';
+import type { MembershipData } from '../model/membership.ts';
 import { table } from './who-can.ts';
 import { dateFlag } from './args.ts';
 import { datedRole } from '../analysis/ended-access.ts';
 import { daysBetween, isExpired, resolveToday } from '../model/model.ts';
-import { decodeOutput, DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, readMembersText } from './output.ts';
 
 const MEMBERS_HELP = `Usage: orgctl members [--dir DIR] [--today YYYY-MM-DD] [--format text|json]
 
@@ -47,35 +45,6 @@ function temporaryAccessRows(m: MembershipData, today: string): string[][] {
     }
   return [...rows.values()];
 }
-
-/** DIR/members.json as text: what synthesis wrote for other systems to read. */
-export function readMembersText(dir: string): string {
-  const text = membersTextIfAny(dir);
-  if (text === undefined) throw cannotRead(dir);
-  return text;
-}
-
-/** DIR/members.json as text, or undefined when there is none (no output there yet): its one reader. */
-export function membersTextIfAny(dir: string): string | undefined {
-  const file = join(dir, MEMBERS_FILE);
-  // Missing between the two renames of a synthesis swapping dist/ in: read again (R101-1).
-  return readWhole(dir, () => {
-    try {
-      // By one open, a regular file only: a link or FIFO put there is refused, never followed or
-      // waited on (R107-2); orgctl writes none there. Bytes that are no UTF-8 are refused, never
-      // read as U+FFFD (R143-1).
-      return decodeOutput(readBytesInto(file), file);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw cannotRead(dir);
-    }
-  });
-}
-
-/** DIR/members.json not read (missing, or refused), and what to do. */
-const cannotRead = (dir: string): InputError =>
-  new InputError(`${join(dir, MEMBERS_FILE)} cannot be read: run orgctl synth first, or give --dir`);
 
 const MEMBERS_FLAGS = { dir: 'string', today: 'string', format: ['text', 'json'] } as const;
 

@@ -720,3 +720,32 @@ function linkUnchanged(dir: string, tmp: string): boolean {
   }
   return same;
 }
+
+/** DIR/members.json as text: what synthesis wrote for other systems to read. */
+export function readMembersText(dir: string): string {
+  const text = membersTextIfAny(dir);
+  if (text === undefined) throw cannotRead(dir);
+  return text;
+}
+
+/** DIR/members.json as text, or undefined when there is none (no output there yet): its one reader. */
+export function membersTextIfAny(dir: string): string | undefined {
+  const file = join(dir, MEMBERS_FILE);
+  // Missing between the two renames of a synthesis swapping dist/ in: read again (R101-1).
+  return readWhole(dir, () => {
+    try {
+      // By one open, a regular file only: a link or FIFO put there is refused, never followed or
+      // waited on (R107-2); orgctl writes none there. Bytes that are no UTF-8 are refused, never
+      // read as U+FFFD (R143-1).
+      return decodeOutput(readBytesInto(file), file);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw cannotRead(dir);
+    }
+  });
+}
+
+/** DIR/members.json not read (missing, or refused), and what to do. */
+const cannotRead = (dir: string): InputError =>
+  new InputError(`${join(dir, MEMBERS_FILE)} cannot be read: run orgctl synth first, or give --dir`);

@@ -25,7 +25,7 @@ import { InputError, UsageError } from '../model/errors.ts';
 import { nameMeant, nearestName, showHidden, shownName } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { outputLabel, readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
-import { decodeOutput, DEFAULT_OUTPUT_DIR, readBytesInto, readWhole } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, membersTextIfAny, readWhole } from './output.ts';
 import {
   clustersOfFolder,
   foldersLackingClusterShard,
@@ -529,11 +529,10 @@ function tokenMeant(
 /** The membership data of an orgctl output folder (its members.json), or undefined when it has none. */
 function membersIn(dir: string): MembershipData | undefined {
   try {
-    // Only orgctl's own shape: a file edited by hand says nothing here (the warning stays generic).
-    // By one open: a link or FIFO put there since the output was listed is refused (red team R109-3);
-    // bytes that are no UTF-8 too (R143-1).
-    const file = join(dir, MEMBERS_FILE);
-    return membershipDataOf(decodeOutput(readBytesInto(file), file));
+    // Only orgctl's own shape: a file edited by hand says nothing here (the warning stays generic);
+    // read by its one reader (a link, a FIFO or bytes that are no UTF-8 refused: R109-3, R143-1).
+    const text = membersTextIfAny(dir);
+    return text === undefined ? undefined : membershipDataOf(text);
   } catch {
     return undefined;
   }

@@ -15,10 +15,10 @@ import { MEMBERS_FILE } from '../model/membership.ts';
 import { badRevision, BRANCH_PREFIX, DEFAULT_ARGOCD_REVISION } from '../policies/org/argocd-source.ts';
 import { membershipDataOf } from '../analysis/membership.ts';
 import { unsafeTextProblem } from '../policies/org/invalid-text.ts';
-import { membersTextIfAny } from './members.ts';
 import { defineCommand } from './command.ts';
 import { folderAbove } from './paths.ts';
 import { readAtMost } from './file-stamp.ts';
+import { membersTextIfAny } from './output.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
