@@ -141,21 +141,27 @@ function meantBeside(path: string): string {
  * Every manifest under `path` (a folder, searched recursively, or one file). A folder that is
  * orgctl's output is read strictly (parseOutput); anything else as manifests of any origin.
  */
-export function loadManifests(path: string): LoadedManifests {
+/** What loadManifests read, and every file of the folder as listed for that read (relative paths; none for a file). */
+export interface LoadedPath extends LoadedManifests {
+  readonly listed: readonly string[];
+}
+
+export function loadManifests(path: string): LoadedPath {
   return readWhole(path, () => loadManifestsOnce(path));
 }
 
-function loadManifestsOnce(path: string): LoadedManifests {
+function loadManifestsOnce(path: string): LoadedPath {
   const stat = statOf(path);
   if (!stat) throw new InputError(`${path}: no such file or folder${meantBeside(path)}`);
   if (!stat.isDirectory() && !stat.isFile()) {
     throw new InputError(`${path} is not a regular file or a folder: orgctl reads regular files only`);
   }
   let files = [path];
+  let listed: readonly string[] = [];
   if (stat.isDirectory()) {
-    const listed = listFiles(path);
+    listed = listFiles(path);
     const output = readIfOrgctlFolder(path, listed);
-    if (output) return { ...output, problems: [] };
+    if (output) return { ...output, problems: [], listed };
     files = listed.filter((f) => MANIFEST.test(f)).map((f) => join(path, f));
   }
   const docs: ManifestDoc[] = [];
@@ -165,5 +171,5 @@ function loadManifestsOnce(path: string): LoadedManifests {
     for (const d of got.docs) docs.push(d); // one file may hold 100,000s of documents: no push(...)
     for (const p of got.problems) problems.push(p);
   }
-  return { docs, problems };
+  return { docs, problems, listed };
 }

@@ -578,8 +578,13 @@ function* outputTexts(dir: string, relative: readonly string[]): Generator<Outpu
  * undefined for anything else (then it is manifests of any origin, which need the full YAML parser
  * this module never loads).
  */
-export function readIfOrgctlOutput(path: string): OrgctlOutputRead | undefined {
-  return readFolderWhole(path, (files) => readIfOrgctlFolder(path, files));
+export function readIfOrgctlOutput(
+  path: string,
+): (OrgctlOutputRead & { readonly listed: readonly string[] }) | undefined {
+  return readFolderWhole(path, (files) => {
+    const read = readIfOrgctlFolder(path, files);
+    return read && { ...read, listed: files };
+  });
 }
 
 type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputText[] };
@@ -588,14 +593,17 @@ type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputTe
  * The RBAC of `path` when it is a folder that holds orgctl's output, read as readIfOrgctlOutput
  * reads it, refusing all it refuses; undefined for anything else. Each file's documents are read
  * into RBAC as soon as the file is judged (judgeOutput), so that no file's parsed objects outlive
- * it: for who needs the RBAC alone (access), not the documents.
+ * it: for who needs the RBAC alone (access), not the documents. `listed`: every file as listed for
+ * this read (what its clusters are of).
  */
-export function readRbacIfOrgctlOutput(path: string): RbacSet | undefined {
+export function readRbacIfOrgctlOutput(
+  path: string,
+): { readonly rbac: RbacSet; readonly listed: readonly string[] } | undefined {
   return readFolderWhole(path, (files) => {
     if (!isOrgctlOutput(path, files)) return undefined;
     const rbac = new RbacOfFiles();
     judgeOutput(outputTexts(path, files), undefined, rbac);
-    return joinedRbac(rbac.parts);
+    return { rbac: joinedRbac(rbac.parts), listed: files };
   });
 }
 

@@ -93,6 +93,8 @@ export interface Question {
 
 export interface PartialRead {
   readonly rbac: RbacSet;
+  /** Every file of the output folder as listed for this read (relative paths): what its clusters are of. */
+  readonly listed: readonly string[];
   /** The files parsed (paths in the output folder), in the order read. */
   readonly parsed: readonly string[];
   /** Files only searched (bytes, not parsed) for the subject's name. */
@@ -135,6 +137,17 @@ const clusterShardFile = (cluster: string): string => shardFile(cluster, CLUSTER
 const clustersAmong = (folders: Iterable<string>, holds: (file: string) => boolean): string[] =>
   [...folders].filter((folder) => holds(clusterShardFile(folder))).sort();
 
+/**
+ * The clusters among the files of a folder as one read listed them (relative paths): what an answer
+ * read from those files is split by. Never a listing of its own: a synthesis swapping the folder in
+ * between would give the answer of one output the clusters of another (red team R147).
+ */
+export function clustersOfFiles(files: readonly string[]): string[] {
+  const listed = new Set(files);
+  const tops = new Set(files.flatMap((f) => (f.includes('/') ? [f.slice(0, f.indexOf('/'))] : [])));
+  return clustersAmong(tops, (file) => listed.has(file));
+}
+
 /** The clusters of orgctl's output in `dir` (clustersAmong its folders); none for a folder of other manifests or none. */
 export function clustersOfFolder(dir: string): string[] {
   return clustersAmong(subfolders(dir), (file) => existsSync(join(dir, file)));
@@ -173,16 +186,6 @@ export function lackingClusterShard(paths: Iterable<string>): LackingClusterShar
   }
   return [...shards].sort(([a], [b]) => byText(a, b)).map(([folder, s]) => ({ folder, shards: s.sort(byText) }));
 }
-
-/** lackingClusterShard of the folder `dir`: its CLUSTER/SHARD/resources.yaml files looked for, none read. */
-export const foldersLackingClusterShard = (dir: string): LackingClusterShard[] =>
-  lackingClusterShard(
-    subfolders(dir).flatMap((folder) =>
-      subfolders(join(dir, folder))
-        .map((shard) => shardFile(folder, shard))
-        .filter((path) => existsSync(join(dir, path))),
-    ),
-  );
 
 /**
  * A folder lackingClusterShard found, said (`shown`: where it is, as the reader names it): what it
@@ -797,5 +800,5 @@ function readLaidOut(
         }
       }),
   );
-  return { rbac: joinedRbac(sets), parsed, searched, dated };
+  return { rbac: joinedRbac(sets), listed: files, parsed, searched, dated };
 }

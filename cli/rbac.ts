@@ -27,8 +27,9 @@ import type { Io } from '../model/io.ts';
 import { outputLabel, readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
 import { DEFAULT_OUTPUT_DIR, membersTextIfAny, readWhole } from './output.ts';
 import {
+  clustersOfFiles,
   clustersOfFolder,
-  foldersLackingClusterShard,
+  lackingClusterShard,
   lackingClusterShardNote,
   readForQuestion,
   type NamedSubject,
@@ -272,20 +273,36 @@ async function readAuthorizer(
   const stale = staleOutputWarning(dir);
   if (stale) io.err(stale);
   const bootstrap = options.bootstrap ?? true;
-  // Each cluster's objects apart (each Argo CD Application applies one folder): asked, one; else all.
-  const clusters = clustersOfFolder(dir);
-  // Of orgctl's output (a cluster there), a folder of shards but no cluster shard is no cluster: said, not left out unsaid.
-  for (const lacking of clusters.length ? foldersLackingClusterShard(dir) : [])
-    io.err(showHidden(lackingClusterShardNote(join(dir, lacking.folder), lacking)));
   const { cluster } = options;
-  if (cluster !== undefined) checkCluster(dir, cluster, clusters);
+  // A cluster the folder does not hold is refused before anything is read (its listing read whole);
+  // the read that answers is checked again by its own listing (clustersOf).
+  if (cluster !== undefined)
+    checkCluster(
+      dir,
+      cluster,
+      readWhole(dir, () => clustersOfFolder(dir)),
+    );
+  /**
+   * The clusters of a read (each Argo CD Application applies one folder: asked, one; else all), from
+   * the files it listed, never a listing apart (R147), the one asked checked against them.
+   */
+  const clustersOf = (listed: readonly string[]): readonly string[] => {
+    const clusters = clustersOfFiles(listed);
+    if (cluster !== undefined) checkCluster(dir, cluster, clusters);
+    return clusters;
+  };
+  /** Of the read that answers, of orgctl's output (a cluster there): a folder of shards but no cluster shard is no cluster, said. */
+  const warnLackingClusterShard = (listed: readonly string[], clusters: readonly string[]) => {
+    for (const lacking of clusters.length ? lackingClusterShard(listed) : [])
+      io.err(showHidden(lackingClusterShardNote(join(dir, lacking.folder), lacking)));
+  };
   const authorizerOf = (set: RbacSet) => new Authorizer(bootstrap ? withBootstrap(set) : set);
   /**
    * Of `read` (`orgctl`: whether orgctl's reader read it, as ofCluster asks): a cluster's objects,
    * the asked cluster's (all without --cluster), and when asked for, each cluster's Authorizer (none
    * asked, several clusters).
    */
-  const byClusterOf = (read: RbacSet, orgctl: boolean) => {
+  const byClusterOf = (read: RbacSet, orgctl: boolean, clusters: readonly string[]) => {
     const objectsOf = (c: string) => ofCluster(read, dir, c, orgctl);
     return {
       objectsOf,
@@ -310,10 +327,11 @@ async function readAuthorizer(
         verdicts,
       )
     : undefined;
+  const partialClusters = partial && clustersOf(partial.listed);
   // Kept, and the files not parsed now judged, once the answer is printed (a full read's cost, once per output).
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
-  const partialOf = partial && byClusterOf(partial.rbac, true);
+  const partialOf = partial && byClusterOf(partial.rbac, true, partialClusters!);
   const answering = partialOf && authorizerOf(partialOf.own);
   if (
     answering &&
@@ -325,22 +343,25 @@ async function readAuthorizer(
     const answeringEach = partialOf.each();
     if (![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length)) {
       io.progress?.('');
+      warnLackingClusterShard(partial.listed, partialClusters!);
       return {
         authz: answering,
         datedOf: () => partial.dated,
         objectsOf: partialOf.objectsOf,
-        clusters,
+        clusters: partialClusters!,
         ...(answeringEach ? { byCluster: answeringEach } : {}),
       };
     }
   }
-  const { read, problems, datedOf, orgctl } = await fullRead(dir, dated);
+  const { read, problems, datedOf, orgctl, listed } = await fullRead(dir, dated);
   io.progress?.('');
+  const clusters = clustersOf(listed);
+  warnLackingClusterShard(listed, clusters);
   // Each warning one line, whatever the names in it hold (R29-1).
   const warn = (line: string) => io.err(showHidden(line));
   for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
   // What is warned of is what answers: the cluster asked's objects alone.
-  const { own, each, objectsOf } = byClusterOf(read, orgctl);
+  const { own, each, objectsOf } = byClusterOf(read, orgctl, clusters);
   const authz = authorizerOf(own);
   const byCluster = each();
   if (!own.roles.length && !own.bindings.length) {
@@ -391,18 +412,26 @@ async function fullRead(
   datedOf: () => DatedAccess | undefined;
   /** Whether `dir` was read as orgctl's output. */
   orgctl: boolean;
+  /** Every file of `dir` as listed for this read: what its clusters are of (R147). */
+  listed: readonly string[];
 }> {
   const none = () => undefined;
   if (!dated) {
-    const read = readRbacIfOrgctlOutput(dir);
-    if (read) return { read, problems: [], datedOf: none, orgctl: true };
+    const output = readRbacIfOrgctlOutput(dir);
+    if (output) return { read: output.rbac, problems: [], datedOf: none, orgctl: true, listed: output.listed };
   } else {
     const output = readIfOrgctlOutput(dir);
     if (output)
-      return { read: readRbac(output.docs), problems: [], datedOf: () => datedAccessOfDocs(output.docs), orgctl: true };
+      return {
+        read: readRbac(output.docs),
+        problems: [],
+        datedOf: () => datedAccessOfDocs(output.docs),
+        orgctl: true,
+        listed: output.listed,
+      };
   }
-  const { docs, problems } = (await import('./manifests.ts')).loadManifests(dir);
-  return { read: readRbac(docs), problems, datedOf: none, orgctl: false };
+  const { docs, problems, listed } = (await import('./manifests.ts')).loadManifests(dir);
+  return { read: readRbac(docs), problems, datedOf: none, orgctl: false, listed };
 }
 
 export interface Target {
