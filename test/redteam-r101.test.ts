@@ -190,6 +190,46 @@ describe('R101-1: readers of dist/ while a synthesis swaps it in', () => {
   }, 60_000);
 });
 
+describe('R147: what a reader reads beside the answer comes from the output that answers', () => {
+  // warnUnknown read members.json apart from the RBAC it warns of: across a swap, one output's
+  // bindings (mallory bound to nothing, deactivated) with the other's membership (mallory active)
+  // said she is bound nowhere, a typo, beside the first output's no: neither output's answer.
+  it("can-i of a user deactivated in one output and bound in the other: one output's answer and warning, or a refusal", async () => {
+    const parent = tempDir();
+    const [dist, other] = [join(parent, 'dist'), join(parent, 'other')];
+    const specA = join(ROOT, 'test/fixtures/specs/acme.yaml');
+    const specB = join(parent, 'acme-mallory-active.yaml');
+    const deactivated = '- { email: mallory@acme.io, github: mallory, status: deactivated }';
+    const yamlA = readFileSync(specA, 'utf8');
+    expect(yamlA).toContain(deactivated);
+    writeFileSync(specB, yamlA.replace(deactivated, '- { email: mallory@acme.io, github: mallory }'));
+    expect((await run(['synth', '--spec', specA, '--out', dist])).code).toBe(0);
+    expect((await run(['synth', '--spec', specB, '--out', other])).code).toBe(0);
+    const ask = async (dir: string) =>
+      JSON.stringify(
+        await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'mallory@acme.io', '--dir', dir]),
+      ).replaceAll(dir, 'DIR');
+    const still = (from: string) => {
+      const copy = join(tempDir(), 'dist');
+      cpSync(from, copy, { recursive: true });
+      return copy;
+    };
+    const [onA, onB] = [await ask(still(dist)), await ask(still(other))];
+    expect([JSON.parse(onA).code, JSON.parse(onB).code]).toEqual([1, 0]);
+    const swapper = await swapping(dist, other, 5_000);
+    const seen = await whileSwapping(swapper, () => ask(dist));
+    const neither = seen.filter(
+      (r) =>
+        r !== onA &&
+        r !== onB &&
+        !(
+          JSON.parse(r).code === 2 && /changed while read, 20 times|is missing and .* holds an output set aside/.test(r)
+        ),
+    );
+    expect(neither, `${seen.length} answers; A: ${onA}; B: ${onB}; neither: ${neither[0]}`).toEqual([]);
+  }, 60_000);
+});
+
 describe('R101-1: a synthesis killed between its two renames', () => {
   it('a reader says where the output is, not that nothing was synthesized', async () => {
     const parent = tempDir();
