@@ -192,6 +192,8 @@ export const command = defineCommand({
       ...clusterBindings(dir, flags.cluster),
       // A name another cluster binds is no typo (R140-5).
       ...(read.boundElsewhere ? { boundIn: read.boundElsewhere } : {}),
+      // Its membership data, of the output whose bindings were read (R147).
+      ...(read.stamp ? { asRead: read.stamp } : {}),
     };
     if (flags.list) {
       warnUnknown(authz, io, {

@@ -11,8 +11,8 @@ import type { ManifestDoc } from '../analysis/objects.ts';
 import { InputError } from '../model/errors.ts';
 import { positionAt, positionText } from '../model/findings.ts';
 import { nearestName, showHidden } from '../model/text.ts';
-import { listFiles, readWhole } from './output.ts';
-import { statOf } from './file-stamp.ts';
+import { type Listing, listFiles, readWhole } from './output.ts';
+import { type FileStamp, statOf } from './file-stamp.ts';
 import { readIfOrgctlFolder, readOrgctlYaml, type OutputText } from './output-read.ts';
 
 export interface LoadedManifests {
@@ -137,20 +137,20 @@ function meantBeside(path: string): string {
   return near === undefined ? '' : `: did you mean ${showHidden(join(dirname(path), near))}?`;
 }
 
+/** What loadManifests read, and the folder as that read listed it (no files for a file). */
+export interface LoadedPath extends LoadedManifests {
+  readonly listing: Listing;
+}
+
 /**
  * Every manifest under `path` (a folder, searched recursively, or one file). A folder that is
  * orgctl's output is read strictly (parseOutput); anything else as manifests of any origin.
  */
-/** What loadManifests read, and every file of the folder as listed for that read (relative paths; none for a file). */
-export interface LoadedPath extends LoadedManifests {
-  readonly listed: readonly string[];
-}
-
 export function loadManifests(path: string): LoadedPath {
-  return readWhole(path, () => loadManifestsOnce(path));
+  return readWhole(path, (stamp) => loadManifestsOnce(path, stamp));
 }
 
-function loadManifestsOnce(path: string): LoadedPath {
+function loadManifestsOnce(path: string, stamp: FileStamp): LoadedPath {
   const stat = statOf(path);
   if (!stat) throw new InputError(`${path}: no such file or folder${meantBeside(path)}`);
   if (!stat.isDirectory() && !stat.isFile()) {
@@ -161,7 +161,7 @@ function loadManifestsOnce(path: string): LoadedPath {
   if (stat.isDirectory()) {
     listed = listFiles(path);
     const output = readIfOrgctlFolder(path, listed);
-    if (output) return { ...output, problems: [], listed };
+    if (output) return { ...output, problems: [], listing: { files: listed, stamp } };
     files = listed.filter((f) => MANIFEST.test(f)).map((f) => join(path, f));
   }
   const docs: ManifestDoc[] = [];
@@ -171,5 +171,5 @@ function loadManifestsOnce(path: string): LoadedPath {
     for (const d of got.docs) docs.push(d); // one file may hold 100,000s of documents: no push(...)
     for (const p of got.problems) problems.push(p);
   }
-  return { docs, problems, listed };
+  return { docs, problems, listing: { files: listed, stamp } };
 }

@@ -13,7 +13,7 @@ import { objectRefused } from '../policies/org/kubernetes-names.ts';
 import { groupOf, isKind, WRITTEN_KINDS } from '../synth/kinds.ts';
 import { ARGOCD_FOLDER, CLUSTER_SHARD, isOutputPath, OUTPUT_HEADER, shardOfNamespace } from '../synth/render.ts';
 import { readCanonicalYaml, DocumentCache, type CanonicalDocuments, type FileDocuments } from '../synth/yaml.ts';
-import { beginsWith, decodeOutput, listFiles, readBytesInto, readFolderWhole } from './output.ts';
+import { beginsWith, decodeOutput, type Listing, listFiles, readBytesInto, readFolderWhole } from './output.ts';
 import { showHidden } from '../model/text.ts';
 
 export { DocumentCache };
@@ -578,12 +578,10 @@ function* outputTexts(dir: string, relative: readonly string[]): Generator<Outpu
  * undefined for anything else (then it is manifests of any origin, which need the full YAML parser
  * this module never loads).
  */
-export function readIfOrgctlOutput(
-  path: string,
-): (OrgctlOutputRead & { readonly listed: readonly string[] }) | undefined {
-  return readFolderWhole(path, (files) => {
-    const read = readIfOrgctlFolder(path, files);
-    return read && { ...read, listed: files };
+export function readIfOrgctlOutput(path: string): (OrgctlOutputRead & { readonly listing: Listing }) | undefined {
+  return readFolderWhole(path, (listing) => {
+    const read = readIfOrgctlFolder(path, listing.files);
+    return read && { ...read, listing };
   });
 }
 
@@ -593,17 +591,18 @@ type OrgctlOutputRead = { readonly docs: ManifestDoc[]; readonly files: OutputTe
  * The RBAC of `path` when it is a folder that holds orgctl's output, read as readIfOrgctlOutput
  * reads it, refusing all it refuses; undefined for anything else. Each file's documents are read
  * into RBAC as soon as the file is judged (judgeOutput), so that no file's parsed objects outlive
- * it: for who needs the RBAC alone (access), not the documents. `listed`: every file as listed for
- * this read (what its clusters are of).
+ * it: for who needs the RBAC alone (access), not the documents. `listing`: the folder as this read
+ * listed it (what its clusters are of).
  */
 export function readRbacIfOrgctlOutput(
   path: string,
-): { readonly rbac: RbacSet; readonly listed: readonly string[] } | undefined {
-  return readFolderWhole(path, (files) => {
+): { readonly rbac: RbacSet; readonly listing: Listing } | undefined {
+  return readFolderWhole(path, (listing) => {
+    const { files } = listing;
     if (!isOrgctlOutput(path, files)) return undefined;
     const rbac = new RbacOfFiles();
     judgeOutput(outputTexts(path, files), undefined, rbac);
-    return { rbac: joinedRbac(rbac.parts), listed: files };
+    return { rbac: joinedRbac(rbac.parts), listing };
   });
 }
 

@@ -28,7 +28,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Dirent } from 'node:fs';
 import { InputError, kindOf, OutputError, refusedForRights, writeRefusal } from '../model/errors.ts';
 import { MEMBERS_FILE } from '../model/membership.ts';
-import { readAtMost, sameStamp, stampOf, statOf } from './file-stamp.ts';
+import { type FileStamp, readAtMost, sameStamp, stampOf, statOf } from './file-stamp.ts';
 import { OUTPUT_HEADER } from '../synth/render.ts';
 import type { FileSink, OutputFile } from '../synth/files.ts';
 
@@ -151,15 +151,16 @@ const READ_AGAIN_MS = 25;
  * read the list of one output and files of the next, and found none between the renames (red team
  * R101-1). The folder's stamp (inode, change time: a rename changes it) is taken before and after:
  * read again when it changed, or when the folder was missing beside a swap's `.old` sibling.
+ * `read` is given the stamp it is read under: what a later read of the same output is checked against.
  */
-export function readWhole<T>(path: string, read: () => T): T {
+export function readWhole<T>(path: string, read: (stamp: FileStamp) => T): T {
   const parent = dirname(resolve(path));
   for (let tries = 1; ; tries++) {
     const parentBefore = stampOf(parent);
     const before = stampOf(path);
     let result: { readonly value: T } | { readonly error: unknown };
     try {
-      result = { value: read() };
+      result = { value: read(before) };
     } catch (error) {
       result = { error };
     }
@@ -177,16 +178,26 @@ export function readWhole<T>(path: string, read: () => T): T {
     if (tries === READ_TRIES)
       throw new OutputError(
         aside === undefined
-          ? `${path} changed while read, ${READ_TRIES} times (an orgctl synth swapping its output in, or another writer): run again once nothing writes it`
+          ? changedWhileRead(path, `, ${READ_TRIES} times`)
           : `${path} is missing and ${aside} holds an output set aside: a synthesis is swapping its output in, or was killed between its two renames (the next orgctl synth puts it back)`,
       );
     pause(READ_AGAIN_MS);
   }
 }
 
+/** A folder read changed under the reader (a synthesis swapped its output in): what to do. */
+const changedWhileRead = (path: string, how = ''): string =>
+  `${path} changed while read${how} (an orgctl synth swapping its output in, or another writer): run again once nothing writes it`;
+
+/** The files of a folder as one read listed them (relative paths), and the folder's stamp then: what else is read of that output is checked against it. */
+export interface Listing {
+  readonly files: readonly string[];
+  readonly stamp: FileStamp;
+}
+
 /** What `read` makes of the files of folder `dir`, read whole (readWhole); undefined when `dir` is not a folder. */
-export const readFolderWhole = <T>(dir: string, read: (files: string[]) => T): T | undefined =>
-  readWhole(dir, () => (statOf(dir)?.isDirectory() ? read(listFiles(dir)) : undefined));
+export const readFolderWhole = <T>(dir: string, read: (listing: Listing) => T): T | undefined =>
+  readWhole(dir, (stamp) => (statOf(dir)?.isDirectory() ? read({ files: listFiles(dir), stamp }) : undefined));
 
 export interface Staleness {
   readonly missing: readonly string[];
@@ -728,11 +739,16 @@ export function readMembersText(dir: string): string {
   return text;
 }
 
-/** DIR/members.json as text, or undefined when there is none (no output there yet): its one reader. */
-export function membersTextIfAny(dir: string): string | undefined {
+/**
+ * DIR/members.json as text, or undefined when there is none (no output there yet): its one reader.
+ * `asRead`: the stamp of the read it goes with; of another output (a synthesis swapped one in since),
+ * refused: its membership beside the first output's bindings would be no output's (R147).
+ */
+export function membersTextIfAny(dir: string, asRead?: FileStamp): string | undefined {
   const file = join(dir, MEMBERS_FILE);
   // Missing between the two renames of a synthesis swapping dist/ in: read again (R101-1).
-  return readWhole(dir, () => {
+  return readWhole(dir, (stamp) => {
+    if (asRead && !sameStamp(stamp, asRead)) throw new OutputError(changedWhileRead(dir));
     try {
       // By one open, a regular file only: a link or FIFO put there is refused, never followed or
       // waited on (R107-2); orgctl writes none there. Bytes that are no UTF-8 are refused, never

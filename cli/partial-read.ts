@@ -70,7 +70,7 @@ import {
   shardOfFile,
   shardPlacing,
 } from './output-read.ts';
-import { decodeOutput, MAX_OUTPUT_BYTES, readBytesInto, readFolderWhole } from './output.ts';
+import { decodeOutput, type Listing, MAX_OUTPUT_BYTES, readBytesInto, readFolderWhole } from './output.ts';
 import { REGULAR_ONLY, sha256Hex } from './file-stamp.ts';
 import type { Found, Judged, JudgedDocument, Verdicts } from './verdict-cache.ts';
 
@@ -93,8 +93,8 @@ export interface Question {
 
 export interface PartialRead {
   readonly rbac: RbacSet;
-  /** Every file of the output folder as listed for this read (relative paths): what its clusters are of. */
-  readonly listed: readonly string[];
+  /** The output folder as this read listed it: what its clusters are of, and what else read of it is checked against. */
+  readonly listing: Listing;
   /** The files parsed (paths in the output folder), in the order read. */
   readonly parsed: readonly string[];
   /** Files only searched (bytes, not parsed) for the subject's name. */
@@ -519,7 +519,10 @@ export function readForQuestion(
 ): PartialRead | undefined {
   try {
     // Read whole (R101-1): a file list of one output and shards of another is no output's answer.
-    return readFolderWhole(dir, (files) => readLaidOut(dir, files, question, readBytes, verdicts));
+    return readFolderWhole(dir, (listing) => {
+      const read = readLaidOut(dir, listing.files, question, readBytes, verdicts);
+      return read && { ...read, listing };
+    });
   } catch {
     // Whatever is wrong, the full read says it, naming every file: the partial read never does.
     return undefined;
@@ -532,7 +535,7 @@ function readLaidOut(
   question: Question,
   readBytes: ReadBytes,
   verdicts: Verdicts | undefined,
-): PartialRead | undefined {
+): Omit<PartialRead, 'listing'> | undefined {
   const clusters = clusterFolders(files);
   if (!clusters || !isOrgctlOutput(dir, files)) return undefined;
   const parsed: string[] = [];
@@ -800,5 +803,5 @@ function readLaidOut(
         }
       }),
   );
-  return { rbac: joinedRbac(sets), listed: files, parsed, searched, dated };
+  return { rbac: joinedRbac(sets), parsed, searched, dated };
 }

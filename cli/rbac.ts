@@ -21,11 +21,12 @@ import { readRbac, type RbacSet, type RoleObject } from '../analysis/objects.ts'
 import { datedAccessOfDocs, type DatedAccess } from '../analysis/ended-access.ts';
 import { nearestResource, resolveResource } from '../analysis/resources.ts';
 import { isConstrainedImpersonationVerb } from '../model/catalog.ts';
-import { InputError, UsageError } from '../model/errors.ts';
+import { InputError, OutputError, UsageError } from '../model/errors.ts';
+import type { FileStamp } from './file-stamp.ts';
 import { nameMeant, nearestName, showHidden, shownName } from '../model/text.ts';
 import type { Io } from '../model/io.ts';
 import { outputLabel, readIfOrgctlOutput, readRbacIfOrgctlOutput } from './output-read.ts';
-import { DEFAULT_OUTPUT_DIR, membersTextIfAny, readWhole } from './output.ts';
+import { DEFAULT_OUTPUT_DIR, type Listing, membersTextIfAny, readWhole } from './output.ts';
 import {
   clustersOfFiles,
   clustersOfFolder,
@@ -200,6 +201,8 @@ export interface RbacRead {
   readonly byCluster?: ReadonlyMap<string, Authorizer>;
   /** With `--cluster`: the other clusters of the output whose bindings name `user` (a name bound there is no typo). */
   readonly boundElsewhere?: (user: string) => readonly string[];
+  /** The folder's stamp at the read (warnUnknown's asRead): its membership data is read of that output alone (R147). */
+  readonly stamp?: FileStamp;
 }
 
 /** What answers, cluster by cluster: each cluster's Authorizer, or the one read ('') when there is no split. */
@@ -223,7 +226,7 @@ export async function loadClusterAuthorizers(
 
 /** loadAuthorizer, with the dated access records of what was read (analysis/ended-access.ts). */
 export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {}): Promise<RbacRead> {
-  const { authz, datedOf, byCluster, objectsOf, clusters } = await readAuthorizer(dir, io, options, true);
+  const { authz, datedOf, byCluster, objectsOf, clusters, stamp } = await readAuthorizer(dir, io, options, true);
   const dated = datedOf();
   const { cluster } = options;
   // Asked only when the warning would say the name is bound nowhere: each other cluster's bindings.
@@ -238,6 +241,7 @@ export async function loadRbacRead(dir: string, io: Io, options: ReadOptions = {
         };
   return {
     authz,
+    stamp,
     ...(dated ? { dated } : {}),
     ...(byCluster ? { byCluster } : {}),
     ...(boundElsewhere ? { boundElsewhere } : {}),
@@ -259,8 +263,10 @@ async function readAuthorizer(
   readonly byCluster?: ReadonlyMap<string, Authorizer>;
   /** Of every object read (the answer's, with `--cluster`, are of one cluster), a cluster's: what boundElsewhere asks. */
   readonly objectsOf: (cluster: string) => RbacSet;
-  /** The clusters of `dir` (clustersOfFolder), looked for once. */
+  /** The clusters of `dir` the answering read listed (clustersOfFiles). */
   readonly clusters: readonly string[];
+  /** The folder's stamp at the answering read: what a later read of the same output is checked against. */
+  readonly stamp: FileStamp;
 }> {
   // The folder nobody named is missing: nothing was synthesized here yet (or this is not the repository).
   // Missing between the two renames of a synthesis swapping it in, it is looked at again (R101-1).
@@ -327,7 +333,7 @@ async function readAuthorizer(
         verdicts,
       )
     : undefined;
-  const partialClusters = partial && clustersOf(partial.listed);
+  const partialClusters = partial && clustersOf(partial.listing.files);
   // Kept, and the files not parsed now judged, once the answer is printed (a full read's cost, once per output).
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
@@ -343,20 +349,21 @@ async function readAuthorizer(
     const answeringEach = partialOf.each();
     if (![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length)) {
       io.progress?.('');
-      warnLackingClusterShard(partial.listed, partialClusters!);
+      warnLackingClusterShard(partial.listing.files, partialClusters!);
       return {
         authz: answering,
         datedOf: () => partial.dated,
         objectsOf: partialOf.objectsOf,
         clusters: partialClusters!,
+        stamp: partial.listing.stamp,
         ...(answeringEach ? { byCluster: answeringEach } : {}),
       };
     }
   }
-  const { read, problems, datedOf, orgctl, listed } = await fullRead(dir, dated);
+  const { read, problems, datedOf, orgctl, listing } = await fullRead(dir, dated);
   io.progress?.('');
-  const clusters = clustersOf(listed);
-  warnLackingClusterShard(listed, clusters);
+  const clusters = clustersOf(listing.files);
+  warnLackingClusterShard(listing.files, clusters);
   // Each warning one line, whatever the names in it hold (R29-1).
   const warn = (line: string) => io.err(showHidden(line));
   for (const p of [...problems, ...read.problems]) warn(`warning manifests ${p}`);
@@ -394,7 +401,7 @@ async function readAuthorizer(
   }
   if (dangling.length > MAX_DANGLING_SHOWN)
     io.err(`warning manifests ...and ${dangling.length - MAX_DANGLING_SHOWN} more bindings whose role does not exist`);
-  return { authz, datedOf, objectsOf, clusters, ...(byCluster ? { byCluster } : {}) };
+  return { authz, datedOf, objectsOf, clusters, stamp: listing.stamp, ...(byCluster ? { byCluster } : {}) };
 }
 
 /**
@@ -412,13 +419,13 @@ async function fullRead(
   datedOf: () => DatedAccess | undefined;
   /** Whether `dir` was read as orgctl's output. */
   orgctl: boolean;
-  /** Every file of `dir` as listed for this read: what its clusters are of (R147). */
-  listed: readonly string[];
+  /** `dir` as this read listed it: what its clusters are of, and what else read of it is checked against (R147). */
+  listing: Listing;
 }> {
   const none = () => undefined;
   if (!dated) {
     const output = readRbacIfOrgctlOutput(dir);
-    if (output) return { read: output.rbac, problems: [], datedOf: none, orgctl: true, listed: output.listed };
+    if (output) return { read: output.rbac, problems: [], datedOf: none, orgctl: true, listing: output.listing };
   } else {
     const output = readIfOrgctlOutput(dir);
     if (output)
@@ -427,11 +434,11 @@ async function fullRead(
         problems: [],
         datedOf: () => datedAccessOfDocs(output.docs),
         orgctl: true,
-        listed: output.listed,
+        listing: output.listing,
       };
   }
-  const { docs, problems, listed } = (await import('./manifests.ts')).loadManifests(dir);
-  return { read: readRbac(docs), problems, datedOf: none, orgctl: false, listed };
+  const { docs, problems, listing } = (await import('./manifests.ts')).loadManifests(dir);
+  return { read: readRbac(docs), problems, datedOf: none, orgctl: false, listing };
 }
 
 export interface Target {
@@ -555,14 +562,18 @@ function tokenMeant(
     : undefined;
 }
 
-/** The membership data of an orgctl output folder (its members.json), or undefined when it has none. */
-function membersIn(dir: string): MembershipData | undefined {
+/**
+ * The membership data of an orgctl output folder (its members.json), or undefined when it has none.
+ * `asRead`: the stamp of the read whose bindings it is said beside; another output's is refused (R147).
+ */
+function membersIn(dir: string, asRead: FileStamp | undefined): MembershipData | undefined {
   try {
     // Only orgctl's own shape: a file edited by hand says nothing here (the warning stays generic);
     // read by its one reader (a link, a FIFO or bytes that are no UTF-8 refused: R109-3, R143-1).
-    const text = membersTextIfAny(dir);
+    const text = membersTextIfAny(dir, asRead);
     return text === undefined ? undefined : membershipDataOf(text);
-  } catch {
+  } catch (e) {
+    if (e instanceof OutputError) throw e; // another output than the one read: no answer of either
     return undefined;
   }
 }
@@ -597,6 +608,8 @@ export function warnUnknown(
     readonly subjects?: readonly string[];
     /** The other clusters whose bindings name `user` (with `--cluster`): then it is said, not taken for a typo. */
     readonly boundIn?: (user: string) => readonly string[];
+    /** The stamp of `dir` when the bindings warned of were read (RbacRead.stamp): its membership data is that output's. */
+    readonly asRead?: FileStamp;
   },
 ): void {
   const { user, namespace } = ask;
@@ -610,7 +623,7 @@ export function warnUnknown(
         `warning: ${user} is named in no binding of ${ask.bindingsOf ?? 'these manifests'}, only in ${elsewhere.length > 1 ? 'clusters' : 'cluster'} ${elsewhere.map(shownName).join(', ')}'s; ${groups} here`,
       );
     else if (unbound) {
-      const members = ask.dir === undefined ? undefined : membersIn(ask.dir);
+      const members = ask.dir === undefined ? undefined : membersIn(ask.dir, ask.asRead);
       const why = members && unboundReason(members, user, resolveToday(undefined, io.env));
       // Only asked for when the membership data does not say why.
       const known = why
@@ -637,7 +650,7 @@ export function warnUnknown(
     // A namespace out of case: the one declared, or bound in, in lower case.
     const lower = namespace.toLowerCase();
     const declared =
-      ask.namespaces ?? (ask.dir === undefined ? undefined : membersIn(ask.dir))?.organization.namespaces;
+      ask.namespaces ?? (ask.dir === undefined ? undefined : membersIn(ask.dir, ask.asRead))?.organization.namespaces;
     const cased = lower !== namespace && (declared?.includes(lower) || authz.hasBindingsIn(lower)) ? lower : undefined;
     // Else one a letter or two away (wbe: web), of those declared, or bound in when none are known.
     const nearest = cased ? undefined : nearestName(lower, declared ?? authz.namespacesWithBindings());

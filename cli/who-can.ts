@@ -122,6 +122,7 @@ export const command = defineCommand({
         namespace: flags.namespace,
         dir: flags.dir ?? DEFAULT_OUTPUT_DIR,
         ...clusterBindings(flags.dir ?? DEFAULT_OUTPUT_DIR, flags.cluster),
+        ...(read.stamp ? { asRead: read.stamp } : {}), // its membership data, of the output read (R147)
       });
     const req = { verb, apiGroup: t.apiGroup, resource: t.resource, subresource: t.subresource, name: t.name };
     const allows = (r: PolicyRule) => (url ? ruleAllowsNonResource(r, { verb, path: what }) : ruleAllows(r, req));

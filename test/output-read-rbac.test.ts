@@ -44,7 +44,7 @@ describe('readRbacIfOrgctlOutput', () => {
     const dir = join(ROOT, 'dist');
     const whole = readIfOrgctlOutput(dir);
     expect(whole).toBeDefined();
-    expect(readRbacIfOrgctlOutput(dir)).toEqual({ rbac: readRbac(whole!.docs), listed: whole!.listed });
+    expect(readRbacIfOrgctlOutput(dir)).toEqual({ rbac: readRbac(whole!.docs), listing: whole!.listing });
   });
 
   it('reads no folder that is not orgctl output', () => {

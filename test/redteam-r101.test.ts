@@ -164,8 +164,7 @@ describe('R101-1: readers of dist/ while a synthesis swaps it in', () => {
     for (const got of seen)
       got.forEach((r, i) => {
         const { code, stderr } = JSON.parse(r) as { code: number; stderr: string };
-        const refused =
-          code === 2 && /changed while read, 20 times|is missing and .* holds an output set aside/.test(stderr);
+        const refused = code === 2 && /changed while read|is missing and .* holds an output set aside/.test(stderr);
         refusals += Number(refused);
         expect([onA[i], onB[i]].includes(r) || refused, `${questions(dist)[i]!.join(' ')}: ${r.slice(0, 600)}`).toBe(
           true,
@@ -222,9 +221,7 @@ describe('R147: what a reader reads beside the answer comes from the output that
       (r) =>
         r !== onA &&
         r !== onB &&
-        !(
-          JSON.parse(r).code === 2 && /changed while read, 20 times|is missing and .* holds an output set aside/.test(r)
-        ),
+        !(JSON.parse(r).code === 2 && /changed while read|is missing and .* holds an output set aside/.test(r)),
     );
     expect(neither, `${seen.length} answers; A: ${onA}; B: ${onB}; neither: ${neither[0]}`).toEqual([]);
   }, 60_000);
