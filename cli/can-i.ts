@@ -209,7 +209,7 @@ export const command = defineCommand({
       }));
       if (lists.length > 1 && new Set(lists.map((l) => JSON.stringify(l.rules))).size > 1)
         throw new UsageError(
-          `${user.name} may do different things in ${listNamespace} in the clusters of ${dir} (${lists.map((l) => l.cluster).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
+          `${user.name} may do different things in ${listNamespace} in the clusters of ${dir} (${lists.map((l) => shownName(l.cluster)).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
         );
       const { rules } = lists[0]!;
       if (json)
