@@ -209,7 +209,7 @@ export const command = defineCommand({
       }));
       if (lists.length > 1 && new Set(lists.map((l) => JSON.stringify(l.rules))).size > 1)
         throw new UsageError(
-          `${user.name} may do different things in ${listNamespace} in the clusters of ${dir} (${lists.map((l) => shownName(l.cluster)).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
+          `${user.name} may do different things in ${listNamespace} in the clusters of ${showHidden(dir)} (${lists.map((l) => shownName(l.cluster)).join(', ')}): give --${CLUSTER_FLAG} NAME to list one cluster's`,
         );
       const { rules } = lists[0]!;
       if (json)
@@ -219,7 +219,7 @@ export const command = defineCommand({
     }
 
     const [verb, what] = positionals as [string, string];
-    checkVerb(verb, nonResource, authz.set, scope, `in ${dir}`);
+    checkVerb(verb, nonResource, authz.set, scope, `in ${showHidden(dir)}`);
     if (allNamespaces && flags.namespace !== undefined)
       io.err('warning: -n is ignored with -A (as in kubectl): the question is asked for all namespaces');
     let request: Record<string, string>;

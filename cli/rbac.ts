@@ -154,7 +154,7 @@ function ofCluster(read: RbacSet, dir: string, cluster: string, orgctl: boolean)
 
 /** What warnUnknown calls the bindings of `--cluster NAME`, when one is asked. */
 export const clusterBindings = (dir: string, cluster: string | undefined): { readonly bindingsOf?: string } =>
-  cluster === undefined ? {} : { bindingsOf: `cluster ${cluster} of ${dir}` };
+  cluster === undefined ? {} : { bindingsOf: `cluster ${shownName(cluster)} of ${showHidden(dir)}` };
 
 /** `--cluster NAME` checked against the clusters of `dir`: a name that is none is refused, naming those there are. */
 function checkCluster(dir: string, cluster: string, clusters: readonly string[]): void {
@@ -162,10 +162,10 @@ function checkCluster(dir: string, cluster: string, clusters: readonly string[])
   const near = nearestName(cluster, clusters);
   throw new UsageError(
     clusters.length
-      ? `--${CLUSTER_FLAG} ${JSON.stringify(cluster)} is not a cluster of ${dir}: its clusters are ${clusters.map(shownName).join(', ')}${
-          near ? ` (did you mean ${near}?)` : ''
+      ? `--${CLUSTER_FLAG} ${JSON.stringify(cluster)} is not a cluster of ${showHidden(dir)}: its clusters are ${clusters.map(shownName).join(', ')}${
+          near ? ` (did you mean ${shownName(near)}?)` : ''
         }`
-      : `--${CLUSTER_FLAG} ${JSON.stringify(cluster)}: ${dir} holds no cluster folder of orgctl's output (CLUSTER/cluster/resources.yaml); a folder of other manifests is one cluster's: leave out --${CLUSTER_FLAG}`,
+      : `--${CLUSTER_FLAG} ${JSON.stringify(cluster)}: ${showHidden(dir)} holds no cluster folder of orgctl's output (CLUSTER/cluster/resources.yaml); a folder of other manifests is one cluster's: leave out --${CLUSTER_FLAG}`,
   );
 }
 
@@ -372,7 +372,7 @@ async function readAuthorizer(
   const authz = authorizerOf(own);
   const byCluster = each();
   if (!own.roles.length && !own.bindings.length) {
-    io.err(
+    warn(
       `warning manifests ${dir} holds no RBAC (no Role, ClusterRole or binding): ${bootstrap ? 'only the bootstrap bindings every cluster has apply' : 'every answer is no'}`,
     );
   }
@@ -632,7 +632,7 @@ export function warnUnknown(
       const near = why ? undefined : (tokenMeant(user, known) ?? nameMeant(user, known));
       io.err(
         why
-          ? `warning: ${user} ${why.reason} (${join(ask.dir!, MEMBERS_FILE)}); ${
+          ? `warning: ${user} ${why.reason} (${showHidden(join(ask.dir!, MEMBERS_FILE))}); ${
               // RBAC answers for the name (as Kubernetes would for an impersonation), yet no request of a dead token gets that far.
               why.nobody
                 ? `${UNBOUND.nobody}, so it can do nothing; this answer is RBAC's for the name alone, as kubectl auth can-i --as gives it`

@@ -116,7 +116,7 @@ export const command = defineCommand({
       ...(namespace !== undefined ? { question: { namespace } } : {}),
     });
     const { authz, dated } = read;
-    checkVerb(verb, url, authz.set, namespace, `in ${flags.dir ?? DEFAULT_OUTPUT_DIR}`);
+    checkVerb(verb, url, authz.set, namespace, `in ${showHidden(flags.dir ?? DEFAULT_OUTPUT_DIR)}`);
     if (t.namespaced)
       warnUnknown(authz, io, {
         namespace: flags.namespace,
