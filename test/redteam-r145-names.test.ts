@@ -17,6 +17,10 @@
  * roles names, a cluster it does not hold, the clusters whose lists differ, its members.json), was
  * written as it is: a line break in its name started a line of its own (`warning: ...`), a
  * direction override reversed what follows. It is shown as every file of it is (showHidden).
+ *
+ * R145-5 (hole): can-i's and who-can's warning of a grant ended that the folder still binds named
+ * the folder raw, twice (`in DIR/`, `orgctl synth --out DIR`): each line is now shown (showHidden),
+ * as the reader's warnings are (R29-1).
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,5 +143,16 @@ describe('R145-4: the folder asked about, named in a sentence, is shown as its f
     const output = join(dir, 'dist');
     const r = await run(['can-i', 'get', 'pods', '-n', 'web', '--as', 'mallory@acme.io', '--dir', output]);
     expectShownFolder(r, output, `(${join(output, 'members.json')})`.replace(output, 'DIR'));
+  });
+
+  it('a grant ended that it still binds (can-i, who-can)', async () => {
+    const dir = folderNamed(FORGED, (d) => renameSync(exampleDistCopy('orgctl-r145-'), join(d, 'dist')));
+    const output = join(dir, 'dist');
+    // dan's r:full in data ends on 2027-06-30 (the example's).
+    const after = { ORGCTL_TODAY: '2027-07-01' };
+    const canI = await run(['can-i', 'get', 'pods', '-n', 'data', '--as', 'dan@acme.io', '--dir', output], after);
+    expectShownFolder(canI, output, 'RoleBinding data/acme:r:full in DIR/ still grants it');
+    const whoCan = await run(['who-can', 'get', 'pods', '-n', 'data', '--dir', output], after);
+    expectShownFolder(whoCan, output, 'RoleBinding data/acme:r:full in DIR/ still grants it');
   });
 });
