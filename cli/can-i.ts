@@ -268,7 +268,7 @@ export const command = defineCommand({
       const e = x.decision.allowed ? endedOf(x.a, x.decision) : undefined;
       return e ? [e] : [];
     });
-    for (const warning of new Set(endings.map((e) => e.warning))) io.err(`warning: ${warning}`);
+    for (const warning of new Set(endings.map((e) => e.warning))) io.err(showHidden(`warning: ${warning}`)); // the folder's name, on one line
     const ended = endings[0];
     const allowedDiffers = answers.some((x) => x.decision.allowed !== allowed);
     const decisionsDiffer = new Set(answers.map((x) => decisionKey(x.decision))).size > 1;

@@ -177,7 +177,7 @@ export const command = defineCommand({
     // Each cluster's own (R139-1): where they differ, each row says in which clusters it holds.
     const each = answeringClusters(read).map(([cluster, a]) => ({ cluster, ...rowsOf(a) }));
     const rows = clusterRows(each);
-    for (const warning of new Set(each.flatMap((x) => x.warnings))) io.err(`warning: ${warning}`);
+    for (const warning of new Set(each.flatMap((x) => x.warnings))) io.err(showHidden(`warning: ${warning}`)); // the folder's name, on one line
     if (flags.format === 'json') {
       io.out(JSON.stringify(rows, null, 2));
       return 0;
