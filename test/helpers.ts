@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -352,6 +353,81 @@ function engineCopyIn(dir: string, extra: readonly string[] = []): { readonly di
   for (const entry of readdirSync(join(ROOT, 'node_modules')).filter((n) => n !== '.cache'))
     symlinkSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
   return { dir, cache: join(dir, 'node_modules', '.cache', 'orgctl') };
+}
+
+/** How `orgctl levels --help` ends (cli/levels.ts), before a full stop. */
+export const LEVELS_HELP_END = 'every level a grant may name';
+
+/**
+ * An engine copy (engineCopy) in a folder of its own, `parent/engine`, whose `levels --help` ends
+ * with the SAYS each module of `specifiers` exports, in order (`${LEVELS_HELP_END}.` then each):
+ * what a red team of the launcher's bundle (bin/orgctl.mjs) edits around it, the modules its own.
+ */
+export function engineSaying(specifiers: readonly string[]): { readonly parent: string; readonly dir: string } {
+  const parent = tempDir('orgctl-engine-saying-');
+  const dir = join(parent, 'engine');
+  renameSync(engineCopy().dir, dir);
+  const levels = join(dir, 'cli/levels.ts');
+  const source = readFileSync(levels, 'utf8');
+  const help = new RegExp(`help: '(Usage: orgctl levels [^']*)${LEVELS_HELP_END}\\.',`);
+  expect(source).toMatch(help);
+  const imports = specifiers.map((s, i) => `import { SAYS as SAYS${i} } from ${JSON.stringify(s)};\n`).join('');
+  const says = specifiers.map((_, i) => `\${SAYS${i}}`).join('');
+  writeFileSync(
+    levels,
+    imports + source.replace(help, (_, head: string) => `help: \`${head}${LEVELS_HELP_END}.${says}\`,`),
+  );
+  return { parent, dir };
+}
+
+/** A CommonJS module exporting SAYS (engineSaying). */
+export const sayingModule = (says: string): string => `exports.SAYS = ${JSON.stringify(says)};\n`;
+
+/** `orgctl levels --help` of an engine copy: its output, the run having succeeded. */
+export function levelsHelp(engine: string): string {
+  const r = cli(['levels', '--help'], { engine });
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/**
+ * A change made beside an engine copy after its first run (engineSaying), which the launcher's next
+ * run must follow: `make` lays out what the modules `imports` names before (under the engine's
+ * `parent` folder, or in the engine `dir`), `change` changes it; `levels --help` ends with `before`
+ * at the first run, `after` at the next.
+ */
+export interface ChangeBeside {
+  readonly imports: string;
+  readonly before: string;
+  readonly after: string;
+  readonly make: (parent: string, dir: string) => void;
+  readonly change: (parent: string, dir: string) => void;
+}
+
+/**
+ * A test (`title`, `%s` the change's name) of each change, the next run following it. Each
+ * engine's first run is made before any test, with one wait out of the racy window for all of
+ * them before (the bundle is kept) and one after (only stats name it then).
+ */
+export function itFollowsEachChange(title: string, changes: Readonly<Record<string, ChangeBeside>>): void {
+  const made = new Map<string, { readonly parent: string; readonly dir: string; readonly first: string }>();
+  beforeAll(() => {
+    const engines = Object.entries(changes).map(([name, change]) => {
+      const engine = engineSaying([change.imports]);
+      change.make(engine.parent, engine.dir);
+      return [name, engine] as const;
+    });
+    waitOutRacyWindow();
+    for (const [name, engine] of engines) made.set(name, { ...engine, first: levelsHelp(engine.dir) });
+    waitOutRacyWindow();
+  }, 120_000);
+  it.each(Object.keys(changes))(title, (name) => {
+    const { parent, dir, first } = made.get(name)!;
+    const change = changes[name]!;
+    expect(first).toContain(`${LEVELS_HELP_END}.${change.before}`);
+    change.change(parent, dir);
+    expect(levelsHelp(dir)).toContain(`${LEVELS_HELP_END}.${change.after}`);
+  });
 }
 
 /** Who an unprivileged cli run is when the tests run as root: nobody. */
