@@ -26,7 +26,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -246,30 +246,115 @@ const filesNotFingerprinted = (metafile, fingerprinted) =>
     .map((p) => resolve(p))
     .filter((p) => !fingerprinted(p));
 
+/** The package a bare import names (`@scope/name`, `name`); undefined for a path or a builtin. */
+const packageNamed = (specifier) =>
+  specifier === undefined || /^[./]/.test(specifier) || isBuiltin(specifier)
+    ? undefined
+    : specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
+
+/** A folder's real path; undefined when there is none there. */
+function realFolder(path) {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where esbuild looked for each package a bundled module imports by name (its metafiles' imports,
+ * `original`), which no file it read states: node_modules/NAME in every folder from the importer's
+ * up to the one it was found in, there or not (red team R146-1: a package put in a node_modules
+ * nearer than the one it was found in, the outermost or one above it), and the package.json of the
+ * one found. A stat follows a link: node_modules/NAME pointed elsewhere (`npm link`, pnpm's links
+ * into node_modules/.pnpm: R146-2, R146-3) is another folder's. `stated`: those there, `looked`:
+ * those not there (what is not there changes only by being written); `roots`: the real folder of
+ * each package found, a linked one's outside any node_modules folder.
+ */
+function packagesLookedFor(metafiles) {
+  const stated = new Set();
+  const looked = new Set();
+  const roots = new Set();
+  const asked = new Set();
+  for (const { inputs } of metafiles)
+    for (const [input, { imports }] of Object.entries(inputs)) {
+      const from = input.startsWith('<') ? root : dirname(resolve(input)); // <stdin>, resolved from the root
+      for (const i of imports) {
+        const name = packageNamed(i.original);
+        if (name === undefined || i.external || asked.has(`${from}\0${name}`)) continue;
+        asked.add(`${from}\0${name}`);
+        const found = resolve(i.path);
+        for (let dir = from; ; dir = dirname(dir)) {
+          // Node and esbuild skip node_modules/node_modules.
+          const candidate = basename(dir) === 'node_modules' ? undefined : join(dir, 'node_modules', name);
+          const real = candidate && realFolder(candidate);
+          if (candidate !== undefined) (real === undefined ? looked : stated).add(candidate);
+          if (real !== undefined && found.startsWith(`${real}${sep}`)) {
+            if (existsSync(join(candidate, 'package.json'))) stated.add(join(candidate, 'package.json'));
+            roots.add(real);
+            break;
+          }
+          if (dirname(dir) === dir) break; // not a package's (tsconfig's paths or baseUrl): each candidate stated
+        }
+      }
+    }
+  return { stated, looked, roots };
+}
+
 /**
  * What esbuild resolved the packages' files through and its metafile does not list: for each file
- * in a package (under a node_modules folder), every package.json from its folder up to the
- * package's own (red team R144-1: `main`, `module` or `exports` edited in place to point at another
- * module ran the bundle of the one before; a dist/package.json stating a module type is the nearest,
- * not the one an import resolved through), and every folder from its own up to the outermost
+ * in a package (under a node_modules folder, or a linked package's real folder: `roots`), every
+ * package.json from its folder up to the package's own (red team R144-1: `main`, `module` or
+ * `exports` edited in place to point at another module ran the bundle of the one before; a
+ * dist/package.json stating a module type is the nearest, not the one an import resolved through),
+ * and every folder from its own up to the package's (linked: R146-2), or to the outermost
  * node_modules, not included (R144-2: what esbuild looked for and did not find, a says.ts added
  * where a require of ./says found says.js, a package put in a nearer node_modules, one replaced,
- * changes only a folder). The outermost node_modules holds the cache, made by the first run.
+ * changes only a folder). The outermost node_modules holds the cache, made by the first run: only
+ * the packages looked for in it are stated (packagesLookedFor). Any other file's folder, and the
+ * package.json files from it up to the nearest (those not there: `looked`).
  */
-function resolvedThrough(files) {
+function resolvedThrough(files, roots) {
   const manifests = new Set();
   const folders = new Set();
+  const looked = new Set();
   const inPackages = (dir) => dir.includes(`${sep}node_modules${sep}`);
   for (const f of files) {
-    for (let dir = dirname(f); !manifests.has(dir) && inPackages(dir); dir = dirname(dir)) {
-      manifests.add(dir);
-      const parent = basename(dirname(dir));
-      if (parent === 'node_modules' || (parent.startsWith('@') && basename(dirname(dirname(dir))) === 'node_modules'))
-        break; // the package's own folder
+    if (inPackages(f)) {
+      for (let dir = dirname(f); !manifests.has(dir) && inPackages(dir); dir = dirname(dir)) {
+        manifests.add(dir);
+        const parent = basename(dirname(dir));
+        if (parent === 'node_modules' || (parent.startsWith('@') && basename(dirname(dirname(dir))) === 'node_modules'))
+          break; // the package's own folder
+      }
+      for (let dir = dirname(f); !folders.has(dir) && inPackages(dir); dir = dirname(dir)) folders.add(dir);
+      continue;
     }
-    for (let dir = dirname(f); !folders.has(dir) && inPackages(dir); dir = dirname(dir)) folders.add(dir);
+    const top = [...roots].find((r) => f.startsWith(`${r}${sep}`));
+    if (top !== undefined)
+      for (let dir = dirname(f); !folders.has(dir); dir = dirname(dir)) {
+        manifests.add(dir);
+        folders.add(dir);
+        if (dir === top) break;
+      }
+    else {
+      folders.add(dirname(f));
+      for (let dir = dirname(f); ; dir = dirname(dir)) {
+        const manifest = join(dir, 'package.json');
+        if (existsSync(manifest)) {
+          manifests.add(dir);
+          break;
+        }
+        looked.add(manifest);
+        if (dirname(dir) === dir) break;
+      }
+    }
   }
-  return [...[...manifests].map((d) => join(d, 'package.json')).filter((m) => existsSync(m)), ...folders];
+  const stated = [...[...manifests].map((d) => join(d, 'package.json')).filter((m) => existsSync(m)), ...folders];
+  return { stated, looked };
 }
 
 /** A test of a file's full path (as esbuild names it: real, or through the root's link): is it one the fingerprint's walk states? */
@@ -432,14 +517,20 @@ async function bundled() {
     });
     const extended = configsExtended();
     const bundledFiles = [cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own));
-    const read = [...new Set([...bundledFiles, ...resolvedThrough(bundledFiles), ...(extended ?? [])])].sort();
+    const packages = packagesLookedFor([cli.metafile, apart.metafile]);
+    const through = resolvedThrough(bundledFiles, packages.roots);
+    // Stated: each there when the build looked. Looked for: not there then, so changed only by being written.
+    const stated = new Set([...bundledFiles, ...packages.stated, ...through.stated, ...(extended ?? [])]);
+    const looked = [...new Set([...packages.looked, ...through.looked])];
+    const read = [...stated, ...looked].sort();
     // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
     // (a clock tick of the file system's before its start, or later): its stat now may not be of
     // what was read, so this bundle is run once and not kept under it (pruned later, as an
     // interrupted build is). So too when the config's `extends` cannot be followed (configsExtended).
     // Only when building: imported here.
     const racy = await changedSince(started);
-    if (read.some(racy) || loaded.unhashed.some(racy) || !extended) return tmp;
+    const written = (f) => existsSync(f) && racy(f);
+    if ([...stated].some(racy) || looked.some(written) || loaded.unhashed.some(racy) || !extended) return tmp;
     // A source changed within that window may change again and keep its stat (the same size, within
     // the file system's clock tick: R138-2): the sha256 of the bytes bundled of each such source is
     // listed, which later runs compare (holdsRecent); a source written since has another stat,
