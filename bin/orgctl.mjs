@@ -102,11 +102,12 @@ const sourceConfigs = [];
 /**
  * Where esbuild looks for how to compile orgctl's sources past their own folders (walked): the root
  * and every folder above it, a config in any of which (written, edited, removed) may change the
- * bundle: its `paths` decide what a bare import names (red team R142-2).
+ * bundle: its `paths` decide what a bare import names (red team R142-2). From `from`: where it
+ * looks for another file's.
  */
-function configFiles() {
+function configFiles(from = root) {
   const files = [];
-  for (let dir = root; ; dir = dirname(dir)) {
+  for (let dir = from; ; dir = dirname(dir)) {
     for (const name of CONFIG_NAMES) files.push(join(dir, name));
     if (dirname(dir) === dir) return files;
   }
@@ -120,22 +121,33 @@ const configJson = (text) =>
       .replace(/,(\s*[}\]])/g, '$1'),
   );
 
+/** Whether a config's compilerOptions send bare imports to look outside node_modules (`paths`, `baseUrl`). */
+const resolvesImports = (json) => {
+  const options = json?.compilerOptions;
+  return typeof options === 'object' && options !== null && ('paths' in options || 'baseUrl' in options);
+};
+
 /**
  * The files the configs esbuild applies to the sources extend (`extends`, followed), which
- * configFiles and the sources' walk do not state; undefined when one cannot be followed (then no
- * bundle is kept under a name that does not state it).
+ * configFiles and the sources' walk do not state, and the configs of `others` (files bundled from
+ * outside the sources and any node_modules folder, a linked package's: esbuild applies the nearest
+ * above each, R146-4): `files`, those there; `looked`, those esbuild looked for and did not find.
+ * Undefined when one cannot be followed, or when a config applied says `paths` or `baseUrl` (then
+ * no bundle is kept under a name that does not state it: where those sent an import to look, each
+ * candidate before the file found, is not known here).
  */
-function configsExtended() {
-  const nearest = configFiles().find((f) => existsSync(f));
+function configsExtended(others) {
   const files = [];
-  const follow = (config) => {
-    let extended;
+  const looked = [];
+  const follow = (config, applied) => {
+    let json;
     try {
-      extended = configJson(readFileSync(config, 'utf8')).extends;
+      json = configJson(readFileSync(config, 'utf8'));
+      if (applied && resolvesImports(json)) return false;
     } catch {
       return false;
     }
-    for (const spec of extended === undefined ? [] : [extended].flat()) {
+    for (const spec of json.extends === undefined ? [] : [json.extends].flat()) {
       if (typeof spec !== 'string') return false;
       const from = dirname(config);
       let file;
@@ -149,14 +161,26 @@ function configsExtended() {
       if (file === undefined) return false;
       if (files.includes(file)) continue;
       files.push(file);
-      if (!follow(file)) return false;
+      if (!follow(file, applied)) return false;
     }
     return true;
   };
   // Each config esbuild may apply: the nearest the root's, and any in a source folder, whose
-  // `extends` may name a file outside the sources (red team R143-3).
-  const configs = [...(nearest === undefined ? [] : [nearest]), ...sourceConfigs];
-  return configs.every(follow) ? files : undefined;
+  // `extends` may name a file outside the sources (red team R143-3); none to files in a
+  // node_modules folder (an installed orgctl's: the project's own config is not applied).
+  const nearest = configFiles().find((f) => existsSync(f));
+  const sources = !root.includes(`${sep}node_modules${sep}`);
+  const configs = [...(nearest === undefined ? [] : [nearest]), ...sourceConfigs].map((c) => [c, sources]);
+  for (const folder of new Set(others.map((f) => dirname(f)))) {
+    const candidates = configFiles(folder);
+    const found = candidates.findIndex((f) => existsSync(f));
+    looked.push(...(found === -1 ? candidates : candidates.slice(0, found)));
+    if (found !== -1) {
+      files.push(candidates[found]);
+      configs.push([candidates[found], true]);
+    }
+  }
+  return configs.every(([c, applied]) => follow(c, applied)) ? { files, looked } : undefined;
 }
 
 /**
@@ -515,18 +539,19 @@ async function bundled() {
       external: EXTERNAL,
       metafile: true,
     });
-    const extended = configsExtended();
     const bundledFiles = [cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own));
+    const extended = configsExtended(bundledFiles.filter((f) => !f.includes(`${sep}node_modules${sep}`)));
     const packages = packagesLookedFor([cli.metafile, apart.metafile]);
     const through = resolvedThrough(bundledFiles, packages.roots);
     // Stated: each there when the build looked. Looked for: not there then, so changed only by being written.
-    const stated = new Set([...bundledFiles, ...packages.stated, ...through.stated, ...(extended ?? [])]);
-    const looked = [...new Set([...packages.looked, ...through.looked])];
+    const stated = new Set([...bundledFiles, ...packages.stated, ...through.stated, ...(extended?.files ?? [])]);
+    const looked = [...new Set([...packages.looked, ...through.looked, ...(extended?.looked ?? [])])];
     const read = [...stated, ...looked].sort();
     // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
     // (a clock tick of the file system's before its start, or later): its stat now may not be of
     // what was read, so this bundle is run once and not kept under it (pruned later, as an
-    // interrupted build is). So too when the config's `extends` cannot be followed (configsExtended).
+    // interrupted build is). So too when a config's `extends` cannot be followed, or it says `paths`
+    // or `baseUrl` (configsExtended).
     // Only when building: imported here.
     const racy = await changedSince(started);
     const written = (f) => existsSync(f) && racy(f);
