@@ -91,9 +91,20 @@ describe('C1: a bundle cache entry a branch commits beside the declaration (org/
 });
 
 describe('C2: --base/--head naming a folder the branch committed and a git ref at once', () => {
-  it('diff --base main on the branch (the README’s upgrade review): a folder main/ of the branch answers for the ref', async () => {
+  // The branch's repository, made once (two syntheses, six gits) and copied for each test, which adds to it.
+  let branch = '';
+  beforeAll(async () => {
+    branch = (await onBranchGivingBobFull('redteam-c-branch-')).repo;
+  });
+  const onBranch = (prefix: string) => {
+    const repo = tempDir(prefix);
+    cpSync(branch, repo, { recursive: true });
+    return { repo, git: gitIn(repo) };
+  };
+
+  it('diff --base main on the branch (the README’s upgrade review): a folder main/ of the branch answers for the ref', () => {
     // The branch gives bob r:full in web, and commits its own dist/ again as main/.
-    const { repo, git } = await onBranchGivingBobFull('redteam-c-repo-');
+    const { repo, git } = onBranch('redteam-c-repo-');
     cpSync(join(repo, 'dist'), join(repo, 'main'), { recursive: true });
     git('add', '-A');
     git('commit', '-q', '-m', 'theirs, main/');
@@ -111,11 +122,11 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
     expect(JSON.parse(folder.stdout).people).toEqual([]);
   }, 60_000);
 
-  it("F's leftover: a ref this clone has not fetched, where the branch commits a folder of its name, is refused, not read as the folder", async () => {
+  it("F's leftover: a ref this clone has not fetched, where the branch commits a folder of its name, is refused, not read as the folder", () => {
     // The branch gives bob r:full in web and commits its own dist/ again as origin/main/ and as
     // release/: in a clone that never fetched origin/main (or has release only as origin/release),
     // `--base origin/main` and `--base release` read the branch's copy as base: no change shown.
-    const { repo, git } = await onBranchGivingBobFull('redteam-c-unfetched-');
+    const { repo, git } = onBranch('redteam-c-unfetched-');
     git('remote', 'add', 'origin', join(repo, 'nowhere.git')); // configured, never fetched
     git('update-ref', 'refs/remotes/origin/release', 'main'); // a branch only the remote has
     for (const folder of ['origin/main', 'release'])
@@ -138,8 +149,8 @@ describe('C2: --base/--head naming a folder the branch committed and a git ref a
     );
   }, 60_000);
 
-  it("R8: a ref's full or partial name (refs/remotes/origin/main, remotes/origin/main, FETCH_HEAD) is refused the same; a remote branch ending in the folder's name is no clash", async () => {
-    const { repo, git } = await onBranchGivingBobFull('redteam-c-r8-');
+  it("R8: a ref's full or partial name (refs/remotes/origin/main, remotes/origin/main, FETCH_HEAD) is refused the same; a remote branch ending in the folder's name is no clash", () => {
+    const { repo, git } = onBranch('redteam-c-r8-');
     git('remote', 'add', 'origin', join(repo, 'nowhere.git'));
     git('update-ref', 'refs/remotes/origin/alice/dist', 'main'); // someone's branch alice/dist, fetched
     for (const folder of ['refs/remotes/origin/main', 'remotes/origin/main', 'FETCH_HEAD'])
