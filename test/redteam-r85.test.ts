@@ -58,6 +58,18 @@ describe('R85-1: the review reads the head engine’s artifact as data, never un
     );
   });
 
+  /** The zip of each list of entries, made once (a python process each): the listing's three cases serve one. */
+  const zips = new Map<string, string>();
+  const zipServed = (entries: readonly Entry[]) => {
+    const key = JSON.stringify(entries);
+    if (!zips.has(key)) {
+      const zip = join(tempDir(), 'served.zip');
+      zipOf(zip, entries);
+      zips.set(key, zip);
+    }
+    return zips.get(key)!;
+  };
+
   /**
    * The step's script with a stand-in `gh` serving `zip` as this run's one artifact
    * orgctl-head-proof (or `ids` as the listing), in a workspace holding base's orgctl.
@@ -69,8 +81,7 @@ describe('R85-1: the review reads the head engine’s artifact as data, never un
     const bin = join(root, 'bin');
     for (const d of [workspace, temp, bin]) mkdirSync(d);
     writeFileSync(join(workspace, 'package.json'), '{"name":"acme-org"}\n');
-    const zip = join(root, 'served.zip');
-    zipOf(zip, entries);
+    const zip = zipServed(entries);
     writeFileSync(
       join(bin, 'gh'),
       [
