@@ -104,9 +104,10 @@ describe('R86-1: the pull job reads the trigger’s artifact pull-number as data
       RUN_HEAD_SHA: H,
     };
     const steps = pull.steps.slice(0, pull.steps.findIndex((s) => s.id === 'pr') + 1);
-    let r = runStep('true', workspace, bin, env);
+    let r: ReturnType<typeof runStep> | undefined;
     for (const s of steps) if ((r = runStep(s.run ?? 'exit 99', workspace, bin, env)).status !== 0) break;
-    return { ...r, temp, output: readFileSync(output, 'utf8').trim() };
+    expect(r, 'the pull job has steps up to pr').toBeDefined();
+    return { ...r!, temp, output: readFileSync(output, 'utf8').trim() };
   }
 
   it('reads the number the trigger wrote', () => {
