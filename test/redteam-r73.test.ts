@@ -40,7 +40,7 @@ import { MAX_SPEC_BYTES } from '../constructs/spec.ts';
 import { placeCheckedDeclaration } from '../constructs/analyze.ts';
 import { judgeLockChange } from './base-lock-project.ts';
 import { bobHolds, bobInIndex } from './explain-index-bob.ts';
-import { cli, engineCopy, ROOT, TODAY, tempDir } from './helpers.ts';
+import { cli, engineCopy, ROOT, TODAY, tempDir, waitOutRacyWindow } from './helpers.ts';
 
 // The file's env stubs end with it: it shares its worker with the files after it (vitest.config.ts).
 afterAll(() => {
@@ -203,12 +203,16 @@ describe('the launcher bundling the same sources in processes at once', () => {
  */
 describe('R73-3: a dependency patched in place after the bundle was built', () => {
   it('is bundled again: the patched package runs', () => {
-    const { dir } = engineCopy(['dist']);
+    const { dir, cache } = engineCopy(['dist']);
     // yaml a copy of its own, to patch (the others stay links to this repository's).
     rmSync(join(dir, 'node_modules/yaml'));
     cpSync(join(ROOT, 'node_modules/yaml'), join(dir, 'node_modules/yaml'), { recursive: true, dereference: true });
+    // Out of the launcher's racy window, so the first bundle is kept: else the run after the patch
+    // builds again whatever the bundle's name states, and this test could not fail.
+    waitOutRacyWindow();
     const first = cli(['synth', '--check'], { engine: dir });
     expect(first.code).toBe(0);
+    expect(readdirSync(cache).filter((n) => !n.endsWith('.inputs'))).toHaveLength(1);
     const file = join(dir, 'node_modules/yaml/dist/index.js');
     const inode = statSync(file).ino;
     // The patch says which process ran it: orgctl's own (the launcher's bundle), or the declaration's.
