@@ -182,7 +182,9 @@ export function lackingClusterShard(paths: Iterable<string>): LackingClusterShar
     const [, folder, shard] = SHARD_FILE.exec(path) ?? [];
     if (!folder || !shard || folder === ARGOCD_FOLDER || !isOutputPath(path) || all.has(clusterShardFile(folder)))
       continue;
-    shards.set(folder, [...(shards.get(folder) ?? []), shard]);
+    const held = shards.get(folder);
+    if (held) held.push(shard);
+    else shards.set(folder, [shard]);
   }
   return [...shards].sort(([a], [b]) => byText(a, b)).map(([folder, s]) => ({ folder, shards: s.sort(byText) }));
 }
