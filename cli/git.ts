@@ -21,7 +21,7 @@ import {
 import { beginsWith, decodeOutput, DEFAULT_OUTPUT_DIR, MAX_OUTPUT_BYTES, readWhole } from './output.ts';
 import { statOf } from './file-stamp.ts';
 import { askedOnceARun } from './per-run.ts';
-import { clustersOfFolder } from './partial-read.ts';
+import { clustersOfFolder, listFolder } from './partial-read.ts';
 import { CLUSTER_SHARD, OUTPUT_HEADER, SHARD_FILE_NAME } from '../synth/render.ts';
 
 /**
@@ -548,7 +548,8 @@ const holdsOlderLayout = (folder: string): boolean =>
  * holds. Walking it would read everything below and refuse it for a link deep inside.
  */
 function refuseUnlessOutputFolder(folder: string, label: string): void {
-  const holdsOutput = (dir: string) => existsSync(join(dir, MEMBERS_FILE)) || clustersOfFolder(dir).length > 0;
+  const holdsOutput = (dir: string) =>
+    existsSync(join(dir, MEMBERS_FILE)) || clustersOfFolder(listFolder(dir)).length > 0;
   if (holdsOutput(folder)) return;
   // clustersOfFolder reads a folder it cannot list as one of no cluster: listed here, before it is
   // said to hold no output, its error is said as it is (permission denied: red team R143-4).

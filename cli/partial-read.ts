@@ -148,9 +148,18 @@ export function clustersOfFiles(files: readonly string[]): string[] {
   return clustersAmong(tops, (file) => listed.has(file));
 }
 
-/** The clusters of orgctl's output in `dir` (clustersAmong its folders); none for a folder of other manifests or none. */
-export function clustersOfFolder(dir: string): string[] {
-  return clustersAmong(subfolders(dir), (file) => existsSync(join(dir, file)));
+/** The folders at the top of a folder `dir`, as one listing found them (clustersOfFolder asks it). */
+export interface FolderListing {
+  readonly dir: string;
+  readonly folders: readonly string[];
+}
+
+/** The folders at the top of `dir` (FolderListing); none when it cannot be listed. */
+export const listFolder = (dir: string): FolderListing => ({ dir, folders: subfolders(dir) });
+
+/** The clusters of orgctl's output in a folder (clustersAmong its folders); none for a folder of other manifests or none. */
+export function clustersOfFolder({ dir, folders }: FolderListing): string[] {
+  return clustersAmong(folders, (file) => existsSync(join(dir, file)));
 }
 
 /** The folders in `path` by name; none when it cannot be listed. */

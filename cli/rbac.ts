@@ -32,6 +32,7 @@ import {
   clustersOfFolder,
   lackingClusterShard,
   lackingClusterShardNote,
+  listFolder,
   readForQuestion,
   type NamedSubject,
 } from './partial-read.ts';
@@ -286,7 +287,7 @@ async function readAuthorizer(
     checkCluster(
       dir,
       cluster,
-      readWhole(dir, () => clustersOfFolder(dir)),
+      readWhole(dir, () => clustersOfFolder(listFolder(dir))),
     );
   /**
    * The clusters of a read (each Argo CD Application applies one folder: asked, one; else all), from
