@@ -548,12 +548,10 @@ const holdsOlderLayout = (folder: string): boolean =>
  * holds. Walking it would read everything below and refuse it for a link deep inside.
  */
 function refuseUnlessOutputFolder(folder: string, label: string): void {
-  const holdsOutput = (dir: string) =>
-    existsSync(join(dir, MEMBERS_FILE)) || clustersOfFolder(listFolder(dir)).length > 0;
-  if (holdsOutput(folder)) return;
-  // clustersOfFolder reads a folder it cannot list as one of no cluster: listed here, before it is
-  // said to hold no output, its error is said as it is (permission denied: red team R143-4).
-  readdirSync(folder);
+  const holdsOutput = (dir: string, refuseUnlistable = false) =>
+    existsSync(join(dir, MEMBERS_FILE)) || clustersOfFolder(listFolder(dir, { refuseUnlistable })).length > 0;
+  // A folder orgctl may not list is said to be so (listFolder), not to hold no output.
+  if (holdsOutput(folder, true)) return;
   const inside = join(folder, DEFAULT_OUTPUT_DIR);
   const hint = statOf(inside)?.isDirectory() && holdsOutput(inside) ? `; did you mean ${inside}?` : '';
   if (!hint && holdsOlderLayout(folder))

@@ -154,21 +154,30 @@ export interface FolderListing {
   readonly folders: readonly string[];
 }
 
-/** The folders at the top of `dir` (FolderListing); none when it cannot be listed. */
-export const listFolder = (dir: string): FolderListing => ({ dir, folders: subfolders(dir) });
+/**
+ * The folders at the top of `dir` (FolderListing). The one place that decides what a folder that
+ * cannot be listed holds: with `refuseUnlistable`, nothing: the listing's error is thrown, which says
+ * why (`permission denied: orgctl may not list this folder`, red team R143-4), where a folder read as
+ * holding no cluster would be refused as no output; else no folder (a folder of other manifests or none).
+ */
+export const listFolder = (dir: string, { refuseUnlistable = false } = {}): FolderListing => ({
+  dir,
+  folders: subfolders(dir, refuseUnlistable),
+});
 
 /** The clusters of orgctl's output in a folder (clustersAmong its folders); none for a folder of other manifests or none. */
 export function clustersOfFolder({ dir, folders }: FolderListing): string[] {
   return clustersAmong(folders, (file) => existsSync(join(dir, file)));
 }
 
-/** The folders in `path` by name; none when it cannot be listed. */
-function subfolders(path: string): string[] {
+/** The folders in `path` by name; none when it cannot be listed, unless `refuse`: then the listing's error. */
+function subfolders(path: string, refuse = false): string[] {
   try {
     return readdirSync(path, { withFileTypes: true })
       .filter((e) => e.isDirectory())
       .map((e) => e.name);
-  } catch {
+  } catch (e) {
+    if (refuse) throw e;
     return [];
   }
 }
