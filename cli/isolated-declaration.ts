@@ -225,6 +225,16 @@ const toStderr = (line: string): void => {
   process.stderr.write(`${process.stderr.isTTY ? terminalText(line) : line}\n`);
 };
 
+/** How runIsolated runs a declaration: its limits (a test's are smaller), and where what it prints goes. */
+export interface IsolatedRunOptions {
+  /** @default TIME_LIMIT_MS */
+  readonly timeLimitMs?: number;
+  /** @default MEMORY_LIMIT_BYTES */
+  readonly memoryLimitBytes?: number;
+  /** @default toStderr (the process's stderr, for a caller with no Io) */
+  readonly printedLine?: (line: string) => void;
+}
+
 /**
  * Runs the bundle in a child process with only `reach` readable and no environment, and reads what
  * it sends back. Its stdout and stderr go to orgctl's stderr, a line at a time (`printedLine`: the
@@ -236,9 +246,11 @@ export function runIsolated(
   bundle: string,
   reach: Reach,
   engineRoot: string,
-  timeLimitMs = TIME_LIMIT_MS,
-  memoryLimitBytes = MEMORY_LIMIT_BYTES,
-  printedLine: (line: string) => void = toStderr,
+  {
+    timeLimitMs = TIME_LIMIT_MS,
+    memoryLimitBytes = MEMORY_LIMIT_BYTES,
+    printedLine = toStderr,
+  }: IsolatedRunOptions = {},
 ): Promise<DeclarationMessage> {
   const args = [
     PERMISSION_FLAG,

@@ -221,14 +221,7 @@ export async function loadModule(file: string, io?: Pick<Io, 'err'>): Promise<Lo
   if ('unavailable' in bundled)
     throw new ModuleError(`${file}: cannot run it apart from orgctl: ${bundled.unavailable}`);
   // What it prints, to the command's Io (io.err): in-process runs see it as the process's stderr shows it.
-  const message = await runIsolated(
-    bundled.bundle,
-    reach,
-    engine,
-    undefined,
-    undefined,
-    io && ((line) => io.err(line)),
-  );
+  const message = await runIsolated(bundled.bundle, reach, engine, io ? { printedLine: (line) => io.err(line) } : {});
   if ('error' in message) throw await declarationFailure(file, abs, message.error);
   if ('exportsNoTree' in message)
     throw new ModuleError(`${file}: must \`export default\` the Organization (or the App that holds it)`);

@@ -188,7 +188,7 @@ describe('R80-5: a declaration that never ends', () => {
     const bundle = join(dir, 'bundle.mjs');
     writeFileSync(bundle, 'for (;;) {}\n');
     const started = Date.now();
-    await expect(runIsolated(bundle, { folders: [dir], files: [] }, ROOT, 1_000)).rejects.toThrow(
+    await expect(runIsolated(bundle, { folders: [dir], files: [] }, ROOT, { timeLimitMs: 1_000 })).rejects.toThrow(
       /did not finish within 1 s/,
     );
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -262,9 +262,9 @@ describe('R88-6: a declaration that takes the machine’s memory', () => {
       'const kept = [];\nfor (let i = 0; i < 16; i++) kept.push(Buffer.alloc(64 << 20, 1));\nfor (;;) {}\n',
     );
     const started = Date.now();
-    await expect(runIsolated(bundle, { folders: [dir], files: [] }, ROOT, 30_000, 256 << 20)).rejects.toThrow(
-      /used more than 256 MB of memory/,
-    );
+    await expect(
+      runIsolated(bundle, { folders: [dir], files: [] }, ROOT, { timeLimitMs: 30_000, memoryLimitBytes: 256 << 20 }),
+    ).rejects.toThrow(/used more than 256 MB of memory/);
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 40_000);
 });
