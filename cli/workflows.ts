@@ -396,13 +396,15 @@ export const command = defineCommand({
       );
       return ok ? 0 : 1;
     }
-    const width = Math.max(...after.map((s) => shown(s.file).length));
+    // Each workflow with its path as shown, made once: the column's width and its line use it.
+    const rows = after.map((s) => ({ s, file: shown(s.file) }));
+    const width = Math.max(...rows.map(({ file }) => file.length));
     const was = new Map(before.map((s) => [s.file, s.state]));
-    for (const s of after) {
+    for (const { s, file } of rows) {
       const line = written.has(s.file)
         ? `written (was ${was.get(s.file)})`
-        : STATE_LINE[s.state]({ file: shown(s.file), template: relative('.', join(templatesFolder(), s.name)) });
-      io.out(`${shown(s.file).padEnd(width)}  ${line}`);
+        : STATE_LINE[s.state]({ file, template: relative('.', join(templatesFolder(), s.name)) });
+      io.out(`${file.padEnd(width)}  ${line}`);
     }
     if (branch !== DEFAULT_BRANCH)
       io.out(
