@@ -515,8 +515,14 @@ export function ghStandIn(repo: string, answers: Record<string, string>, gitStat
   return { bin, calls };
 }
 
-/** `orgctl` in this process: fast, for tables of cases; `terminal`: as if stdout were a terminal. */
-export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, terminal = false): Promise<CliResult> {
+/**
+ * `orgctl args` in this process (main()), its lines gathered: `ended`, each ended by a line break
+ * (as the CLI's process writes them), else joined by one. run and runWithPrinted's one core.
+ */
+async function inThisProcess(
+  args: readonly string[],
+  { env = {}, terminal = false, ended = false }: { env?: NodeJS.ProcessEnv; terminal?: boolean; ended?: boolean },
+): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
@@ -526,7 +532,13 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
     ...(terminal ? { stdoutIsTerminal: true } : {}),
   };
   const code = await main(args, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  const text = (lines: string[]) => (ended ? lines.map((l) => `${l}\n`).join('') : lines.join('\n'));
+  return { code, stdout: text(out), stderr: text(err) };
+}
+
+/** `orgctl` in this process: fast, for tables of cases; `terminal`: as if stdout were a terminal. */
+export function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, terminal = false): Promise<CliResult> {
+  return inThisProcess(args, { env, terminal });
 }
 
 /**
@@ -536,12 +548,8 @@ export async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, 
  * what a declaration printed, or did not, or comparing with the CLI's output, without starting
  * orgctl's own process.
  */
-export async function runWithPrinted(args: readonly string[]): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(`${l}\n`), err: (l) => err.push(`${l}\n`), env: { ORGCTL_TODAY: TODAY } };
-  const code = await main(args, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
+export function runWithPrinted(args: readonly string[]): Promise<CliResult> {
+  return inThisProcess(args, { ended: true });
 }
 
 /**
