@@ -1,6 +1,6 @@
 /** Findings: what a policy reports. Errors fail synthesis; warnings print and pass. */
 import type { RuleId } from './rules.ts';
-import { showHidden } from './text.ts';
+import { byText, showHidden } from './text.ts';
 export type Severity = 'error' | 'warning';
 
 export interface Finding {
@@ -60,12 +60,33 @@ export function locateFindings(
   });
 }
 
+/** Errors before warnings. */
+const severityRank = (f: Finding): number => (f.severity === 'error' ? 0 : 1);
+
+/**
+ * The order findings are shown in, total: errors before warnings, then by rule id, subject, source
+ * and message, then by where the spec path is (file, line, column; a finding without one first).
+ * Texts by their UTF-16 code units (byText, never a locale's order: the same on every machine),
+ * numbers by value. 0 only for findings alike in every field (test/findings-order.test.ts).
+ */
 export function compareFindings(a: Finding, b: Finding): number {
-  const ka = [a.severity === 'error' ? 0 : 1, a.rule, a.subject, a.source, a.message];
-  const kb = [b.severity === 'error' ? 0 : 1, b.rule, b.subject, b.source, b.message];
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
-  return 0;
+  return (
+    severityRank(a) - severityRank(b) ||
+    byText(a.rule, b.rule) ||
+    byText(a.subject, b.subject) ||
+    byText(a.source, b.source) ||
+    byText(a.message, b.message) ||
+    absentFirst(a.file, b.file, byText) ||
+    absentFirst(a.line, b.line, byNumber) ||
+    absentFirst(a.column, b.column, byNumber)
+  );
 }
+
+const byNumber = (a: number, b: number): number => a - b;
+
+/** `by`, with a field not given before any given. */
+const absentFirst = <T>(a: T | undefined, b: T | undefined, by: (a: T, b: T) => number): number =>
+  a === undefined ? (b === undefined ? 0 : -1) : b === undefined ? 1 : by(a, b);
 
 /**
  * Where something was declared: a spec path (`spec.grants[3]`) or a construct path
