@@ -305,13 +305,14 @@ async function readAuthorizer(
   };
   const authorizerOf = (set: RbacSet) => new Authorizer(bootstrap ? withBootstrap(set) : set);
   /**
-   * Of `read` (`orgctl`: whether orgctl's reader read it, as ofCluster asks): a cluster's objects,
-   * the asked cluster's (all without --cluster), and when asked for, each cluster's Authorizer (none
-   * asked, several clusters).
+   * Of `read` (`orgctl`: whether orgctl's reader read it, as ofCluster asks; `clusters`: its own,
+   * clustersOf): a cluster's objects, the asked cluster's (all without --cluster), and when asked
+   * for, each cluster's Authorizer (none asked, several clusters).
    */
   const byClusterOf = (read: RbacSet, orgctl: boolean, clusters: readonly string[]) => {
     const objectsOf = (c: string) => ofCluster(read, dir, c, orgctl);
     return {
+      clusters,
       objectsOf,
       own: cluster === undefined ? read : objectsOf(cluster),
       each: (): ReadonlyMap<string, Authorizer> | undefined =>
@@ -334,11 +335,10 @@ async function readAuthorizer(
         verdicts,
       )
     : undefined;
-  const partialClusters = partial && clustersOf(partial.listing.files);
+  const partialOf = partial && byClusterOf(partial.rbac, true, clustersOf(partial.listing.files));
   // Kept, and the files not parsed now judged, once the answer is printed (a full read's cost, once per output).
   if (verdicts) afterAnswer(verdicts.keep);
   // A partial read answers only when it has nothing to warn about; else the full read warns in full.
-  const partialOf = partial && byClusterOf(partial.rbac, true, partialClusters!);
   const answering = partialOf && authorizerOf(partialOf.own);
   if (
     answering &&
@@ -350,12 +350,12 @@ async function readAuthorizer(
     const answeringEach = partialOf.each();
     if (![...(answeringEach?.values() ?? [])].some((a) => a.bindingsWithoutRole().length)) {
       io.progress?.('');
-      warnLackingClusterShard(partial.listing.files, partialClusters!);
+      warnLackingClusterShard(partial.listing.files, partialOf.clusters);
       return {
         authz: answering,
         datedOf: () => partial.dated,
         objectsOf: partialOf.objectsOf,
-        clusters: partialClusters!,
+        clusters: partialOf.clusters,
         stamp: partial.listing.stamp,
         ...(answeringEach ? { byCluster: answeringEach } : {}),
       };
