@@ -1,0 +1,169 @@
+/**
+ * Red team R148, the declaration's bundle (cli/declaration.ts), after the launcher's R146: a record
+ * of what the bundle was built from is kept, and a bare import found in a node_modules folder above
+ * the importer is stamped by the found package's package.json (the nearest above the file found)
+ * and the folders of the files esbuild bundled. Where esbuild looked on its way is not stamped. After
+ * a first run whose record was kept, each change below ran the bundle of the module found before:
+ *
+ * R148-1: p found in the project's node_modules, then put in org/node_modules (which the cache
+ * folder, org/node_modules/.cache, makes anyway): only org/node_modules changed.
+ * R148-2: pnpm's node_modules/p, a link into .pnpm/p@1.0.0, pointed at .pnpm/p@2.0.0 (p@1.0.0's
+ * files left as they were).
+ * R148-3: a package linked from the declaration's own folder (org/node_modules/p a link to
+ * org/packages/p1, as `npm link` or a workspace makes one; TypeScript, so bundled) pointed at
+ * org/packages/p2.
+ * R148-4: the package's own package.json's main edited (dist/a.js -> dist/b.js) where a
+ * dist/package.json (a module type stated) is the nearest to the file found (R144-1's).
+ * R148-5: lib/index.ts added beside the lib/index.js a main of lib/index found (esbuild tries .ts first).
+ * R148-6: the project's tsconfig.json says baseUrl ./vendor: p found in node_modules, then vendor/p.ts added.
+ */
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { sha256Hex } from '../cli/file-stamp.ts';
+import { cacheFolder } from '../cli/paths.ts';
+import { cacheFolderOfItsOwn, ROOT, repoScratch, run, sayingModule, waitOutRacyWindow } from './helpers.ts';
+
+const scratch = repoScratch('r148-');
+cacheFolderOfItsOwn('orgctl-r148-');
+
+/** A package `p` in `folder`, whose module `main` (index.js when not given) says `says`. */
+function packageP(folder: string, says: string, main = 'index.js'): void {
+  mkdirSync(join(folder, main, '..'), { recursive: true });
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', main }));
+  writeFileSync(join(folder, main), sayingModule(says));
+}
+
+/** A change in a project (`dir`, its declaration dir/org/org.ts importing p's SAYS) after a first run. */
+interface ChangeAround {
+  readonly before: string;
+  readonly after: string;
+  readonly make: (dir: string) => void;
+  readonly change: (dir: string) => void;
+}
+
+const ATTACKS: Record<string, ChangeAround> = {
+  'R148-1: p found in the project node_modules, then put in org/node_modules': {
+    before: 'p-of-the-project',
+    after: 'p-of-org',
+    make: (dir) => {
+      packageP(join(dir, 'node_modules/p'), 'p-of-the-project');
+      mkdirSync(join(dir, 'org/node_modules'), { recursive: true });
+    },
+    change: (dir) => packageP(join(dir, 'org/node_modules/p'), 'p-of-org'),
+  },
+  'R148-2: pnpm: node_modules/p, a link into .pnpm/p@1.0.0, pointed at .pnpm/p@2.0.0': {
+    before: 'p-1.0.0',
+    after: 'p-2.0.0',
+    make: (dir) => {
+      for (const v of ['1.0.0', '2.0.0']) packageP(join(dir, `node_modules/.pnpm/p@${v}/node_modules/p`), `p-${v}`);
+      symlinkSync('.pnpm/p@1.0.0/node_modules/p', join(dir, 'node_modules/p'));
+    },
+    change: (dir) => {
+      rmSync(join(dir, 'node_modules/p'));
+      symlinkSync('.pnpm/p@2.0.0/node_modules/p', join(dir, 'node_modules/p'));
+    },
+  },
+  'R148-3: org/node_modules/p, a link to org/packages/p1, pointed at org/packages/p2': {
+    before: 'p1',
+    after: 'p2',
+    make: (dir) => {
+      // TypeScript: bundled (a module of the declaration's folder it does not bundle may not run).
+      for (const v of ['p1', 'p2']) {
+        mkdirSync(join(dir, 'org/packages', v), { recursive: true });
+        writeFileSync(join(dir, 'org/packages', v, 'package.json'), JSON.stringify({ name: 'p', main: 'index.ts' }));
+        writeFileSync(join(dir, 'org/packages', v, 'index.ts'), `export const SAYS = '${v}';\n`);
+      }
+      mkdirSync(join(dir, 'org/node_modules'));
+      symlinkSync('../packages/p1', join(dir, 'org/node_modules/p'));
+    },
+    change: (dir) => {
+      rmSync(join(dir, 'org/node_modules/p'));
+      symlinkSync('../packages/p2', join(dir, 'org/node_modules/p'));
+    },
+  },
+  "R148-4: p's package.json main edited where dist/package.json is the nearest to the file found": {
+    before: 'dist-a',
+    after: 'dist-b',
+    make: (dir) => {
+      const p = join(dir, 'node_modules/p');
+      packageP(p, 'dist-a', 'dist/a.js');
+      writeFileSync(join(p, 'dist/b.js'), sayingModule('dist-b'));
+      writeFileSync(join(p, 'dist/package.json'), JSON.stringify({ type: 'commonjs' }));
+    },
+    change: (dir) =>
+      writeFileSync(
+        join(dir, 'node_modules/p/package.json'),
+        JSON.stringify({ name: 'p', version: '1.0.0', main: 'dist/b.js' }),
+      ),
+  },
+  "R148-5: lib/index.ts added beside the lib/index.js p's main (lib/index) found": {
+    before: 'lib-index-js',
+    after: 'lib-index-ts',
+    make: (dir) => {
+      const p = join(dir, 'node_modules/p');
+      packageP(p, 'lib-index-js', 'lib/index.js');
+      writeFileSync(join(p, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', main: 'lib/index' }));
+    },
+    change: (dir) => writeFileSync(join(dir, 'node_modules/p/lib/index.ts'), "export const SAYS = 'lib-index-ts';\n"),
+  },
+  "R148-6: the project's tsconfig says baseUrl ./vendor, p found in node_modules, then vendor/p.ts added": {
+    before: 'p-of-node-modules',
+    after: 'p-of-vendor',
+    make: (dir) => {
+      packageP(join(dir, 'node_modules/p'), 'p-of-node-modules');
+      mkdirSync(join(dir, 'vendor'));
+      writeFileSync(join(dir, 'vendor/README'), 'what the organization keeps of others\n');
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: './vendor' } }));
+    },
+    change: (dir) => writeFileSync(join(dir, 'vendor/p.ts'), "export const SAYS = 'p-of-vendor';\n"),
+  },
+};
+
+/** dir/org/org.ts: a declaration that names a user by p's SAYS (none is an email: check says which it was). */
+function declarationImportingP(dir: string): string {
+  mkdirSync(join(dir, 'org'), { recursive: true });
+  const file = join(dir, 'org/org.ts');
+  writeFileSync(
+    file,
+    `import { App } from 'cdk8s';
+import { Organization } from '${join(ROOT, 'constructs/index.ts')}';
+import { SAYS } from 'p';
+const org = new Organization(new App(), 'acme', { owner: 'alice@acme.io' });
+org.user('alice@acme.io', { admin: true });
+org.user(SAYS);
+export default org;
+`,
+  );
+  return file;
+}
+
+/** Which p's SAYS `check` of the declaration ran. */
+async function checked(file: string): Promise<string> {
+  const r = await run(['check', '--spec', file]);
+  expect(r.code, r.stderr).toBe(1);
+  return /"([^"]*)" is not an email address/.exec(r.stderr)?.[1] ?? r.stderr;
+}
+
+const made = new Map<string, { readonly dir: string; readonly file: string; readonly first: string }>();
+
+beforeAll(async () => {
+  const projects = Object.entries(ATTACKS).map(([name, attack]) => {
+    const dir = scratch();
+    const file = declarationImportingP(dir);
+    attack.make(dir);
+    return { name, dir, file };
+  });
+  waitOutRacyWindow(); // a record is kept only of inputs older than the build
+  for (const { name, dir, file } of projects) made.set(name, { dir, file, first: await checked(file) });
+}, 120_000);
+
+it.each(Object.keys(ATTACKS))('%s: the next run follows', async (name) => {
+  const { dir, file, first } = made.get(name)!;
+  const attack = ATTACKS[name]!;
+  expect(first).toBe(attack.before);
+  // The first run's bundle is kept: the next run answers by its record.
+  expect(existsSync(join(cacheFolder(file, 'declarations')!, `${sha256Hex(file).slice(0, 16)}.json`))).toBe(true);
+  attack.change(dir);
+  expect(await checked(file)).toBe(attack.after);
+});
