@@ -14,7 +14,8 @@
  * org/packages/p2.
  * R148-4: the package's own package.json's main edited (dist/a.js -> dist/b.js) where a
  * dist/package.json (a module type stated) is the nearest to the file found (R144-1's).
- * R148-5: lib/index.ts added beside the lib/index.js a main of lib/index found (esbuild tries .ts first).
+ * R148-5: dist/lib.js added where a main of dist/lib found dist/lib/index.js (a file comes before a
+ * folder's index).
  * R148-6: the project's tsconfig.json says baseUrl ./vendor: p found in node_modules, then vendor/p.ts added.
  */
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -97,15 +98,15 @@ const ATTACKS: Record<string, ChangeAround> = {
         JSON.stringify({ name: 'p', version: '1.0.0', main: 'dist/b.js' }),
       ),
   },
-  "R148-5: lib/index.ts added beside the lib/index.js p's main (lib/index) found": {
-    before: 'lib-index-js',
-    after: 'lib-index-ts',
+  "R148-5: dist/lib.js added where p's main (dist/lib) found dist/lib/index.js": {
+    before: 'dist-lib-index',
+    after: 'dist-lib-js',
     make: (dir) => {
       const p = join(dir, 'node_modules/p');
-      packageP(p, 'lib-index-js', 'lib/index.js');
-      writeFileSync(join(p, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', main: 'lib/index' }));
+      packageP(p, 'dist-lib-index', 'dist/lib/index.js');
+      writeFileSync(join(p, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', main: 'dist/lib' }));
     },
-    change: (dir) => writeFileSync(join(dir, 'node_modules/p/lib/index.ts'), "export const SAYS = 'lib-index-ts';\n"),
+    change: (dir) => writeFileSync(join(dir, 'node_modules/p/dist/lib.js'), sayingModule('dist-lib-js')),
   },
   "R148-6: the project's tsconfig says baseUrl ./vendor, p found in node_modules, then vendor/p.ts added": {
     before: 'p-of-node-modules',
