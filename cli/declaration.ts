@@ -7,7 +7,9 @@
  *
  * What "built from" covers: every bundled file, the folder of each (a new file there may change
  * what an import resolves to, a re-pointed symlink too), the package.json of every package
- * imported, and the tsconfig.json files above the declaration. Packages stay outside the bundle,
+ * imported and where esbuild looked for it (node_modules/NAME from the importer's folder up, a link
+ * followed: packageLookedFor), and the tsconfig.json files above the declaration; none is kept
+ * when a config applied says `paths` or `baseUrl`. Packages stay outside the bundle,
  * imported from where the declaration would import them (bundled, cdk8s would lose the files it
  * finds by __dirname); TypeScript files a bare import resolves to (a linked workspace package)
  * are bundled. `import.meta.url` keeps naming each source file. Errors point into the TypeScript
@@ -30,7 +32,7 @@ import { packageRoot } from './workflows.ts';
 import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 13;
+const BUNDLE_FORMAT = 14;
 
 interface BundleRecord {
   readonly format: number;
@@ -233,22 +235,69 @@ const packageNamed = (specifier: string): string =>
     .join('/');
 
 /**
- * Whether a bare import resolved to `found` is a package's: a file of the package of its name in a
- * node_modules folder above the importer (its package.json is stamped; a linked package by its real
- * folder), a builtin, or the importer's package's own `#` imports (in its package.json). Else
- * tsconfig's `paths` or `baseUrl` resolved it (even a package's name: paths come first), through
- * candidates esbuild tries in turn that nothing here names, so a file added where an earlier one
- * is goes unseen (R68-2, R68-3).
+ * Where esbuild looked for the package a bare import names, resolved to `found` (red team R148, as
+ * the launcher's R146-1..3): node_modules/NAME in every folder from the importer's up to the one
+ * it was found in, there or not (a package put in a nearer node_modules, which the cache folder,
+ * org/node_modules/.cache, makes anyway), the found package's own package.json (its `main` or
+ * `exports`: the nearest to the file found may be another, a dist/package.json), and every folder
+ * from the file found up to the package's (lib/index.ts added beside the lib/index.js a main of
+ * lib/index found: esbuild tries .ts first). Each is stamped by its stat, a link followed:
+ * node_modules/NAME pointed elsewhere (pnpm's links into .pnpm, a linked package) is another
+ * folder. Undefined when it is in no node_modules on the way: tsconfig's `paths` or `baseUrl`
+ * resolved it (even a package's name: paths come first), through candidates esbuild tries in turn
+ * that nothing here names, so a file added where an earlier one is goes unseen (R68-2, R68-3).
  */
-function isPackageImport(specifier: string, resolveDir: string, found: string | undefined): boolean {
-  if (specifier.startsWith('#') || isBuiltin(specifier)) return true;
-  const name = join('node_modules', packageNamed(specifier));
-  const above = folderAbove(join(resolveDir, 'importer'), name);
-  if (above === undefined || found === undefined) return false;
+function packageLookedFor(specifier: string, resolveDir: string, found: string): string[] | undefined {
+  const name = packageNamed(specifier);
+  const looked: string[] = [];
+  for (let dir = resolveDir; ; dir = dirname(dir)) {
+    // Node and esbuild skip node_modules/node_modules.
+    const candidate = basename(dir) === 'node_modules' ? undefined : join(dir, 'node_modules', name);
+    if (candidate !== undefined) {
+      looked.push(candidate);
+      const real = realFolder(candidate);
+      if (real !== undefined && found.startsWith(`${real}${sep}`)) {
+        looked.push(join(candidate, 'package.json'));
+        for (let d = dirname(found); d.startsWith(`${real}${sep}`); d = dirname(d)) looked.push(d);
+        return looked;
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A path's real folder (links followed), or undefined when it is not there. */
+function realFolder(path: string): string | undefined {
   try {
-    return found.startsWith(`${realpathSync(join(above, name))}/`);
+    return realpathSync(path);
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/**
+ * Whether the config esbuild applies to a source (the nearest tsconfig.json, else jsconfig.json,
+ * from its folder up; none to a package's file), or one it extends, says `paths` or `baseUrl`:
+ * then a bare import is looked for where they send it first, each candidate before the one found
+ * (vendor/p.ts added where baseUrl is vendor, p found in node_modules: R148-6), which nothing here
+ * names. Read as text, as `extends` is: a comment naming them counts too (only the record is lost).
+ */
+function resolvesImportsElsewhere(source: string): boolean {
+  if (source.includes(`${sep}node_modules${sep}`)) return false;
+  for (let dir = dirname(source); ; dir = dirname(dir)) {
+    const config = ['tsconfig.json', 'jsconfig.json'].map((n) => join(dir, n)).find((c) => existsSync(c));
+    if (config) {
+      const chain = new Set<string>();
+      followExtends(config, chain, new Map());
+      return [...chain].some((c) => {
+        try {
+          return /"(?:paths|baseUrl)"\s*:/.test(readFileSync(c, 'utf8'));
+        } catch {
+          return false;
+        }
+      });
+    }
+    if (dirname(dir) === dir) return false;
   }
 }
 
@@ -266,7 +315,8 @@ async function build(
   configFiles([file], extended);
   const refused = extendsOutside(extended, reach, project);
   if (refused) throw new ModuleError(refused);
-  // The package.json of every package imported in place: a reinstalled package rebuilds the bundle.
+  // The package.json of every package imported in place (a reinstalled package rebuilds the
+  // bundle), and where esbuild looked for each (packageLookedFor).
   const packages = new Set<string>();
   // What a relative or absolute import looks at on its way, which esbuild's list of inputs (where
   // it resolved) does not name: each step of the path from the importer's folder (a link
@@ -339,7 +389,11 @@ async function build(
                 pluginData: 'in-place',
               });
               const resolved = found.errors.length || !found.path || found.external ? undefined : found.path;
-              if (!isPackageImport(args.path, args.resolveDir, resolved)) unstamped = true;
+              if (!args.path.startsWith('#') && !isBuiltin(args.path)) {
+                const looked = resolved && packageLookedFor(args.path, args.resolveDir, resolved);
+                if (looked) for (const p of looked) packages.add(p);
+                else unstamped = true;
+              }
               if (resolved === undefined) return { path: args.path, external: true };
               const manifest = packageJsonOf(found.path);
               if (manifest) packages.add(manifest);
@@ -406,7 +460,13 @@ async function build(
   const extendedLate = extendsOutside(extended, reach, project);
   if (extendedLate) throw new ModuleError(extendedLate);
   const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configs])];
-  return { code: result.outputFiles[0]!.text, inputs, links: [...lookedAt], sources, unstamped };
+  return {
+    code: result.outputFiles[0]!.text,
+    inputs,
+    links: [...lookedAt],
+    sources,
+    unstamped: unstamped || sources.some(resolvesImportsElsewhere),
+  };
 }
 
 /** Bundles of declarations that no longer exist, of an older format, or that no record names (after a grace period), are removed. */
