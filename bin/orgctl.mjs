@@ -270,23 +270,8 @@ const filesNotFingerprinted = (metafile, fingerprinted) =>
     .map((p) => resolve(p))
     .filter((p) => !fingerprinted(p));
 
-/** The package a bare import names (`@scope/name`, `name`); undefined for a path or a builtin. */
-const packageNamed = (specifier) =>
-  specifier === undefined || /^[./]/.test(specifier) || isBuiltin(specifier)
-    ? undefined
-    : specifier
-        .split('/')
-        .slice(0, specifier.startsWith('@') ? 2 : 1)
-        .join('/');
-
-/** A folder's real path; undefined when there is none there. */
-function realFolder(path) {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
-}
+/** Whether an import names a package (not a path, not a builtin): what packagesLookedFor asks of. */
+const namesPackage = (specifier) => specifier !== undefined && !/^[./]/.test(specifier) && !isBuiltin(specifier);
 
 /**
  * Where esbuild looked for each package a bundled module imports by name (its metafiles' imports,
@@ -298,7 +283,7 @@ function realFolder(path) {
  * those not there (what is not there changes only by being written); `roots`: the real folder of
  * each package found, a linked one's outside any node_modules folder.
  */
-function packagesLookedFor(metafiles) {
+function packagesLookedFor(metafiles, { packageLookup, packageNamed }) {
   const stated = new Set();
   const looked = new Set();
   const roots = new Set();
@@ -307,22 +292,17 @@ function packagesLookedFor(metafiles) {
     for (const [input, { imports }] of Object.entries(inputs)) {
       const from = input.startsWith('<') ? root : dirname(resolve(input)); // <stdin>, resolved from the root
       for (const i of imports) {
+        if (!namesPackage(i.original) || i.external) continue;
         const name = packageNamed(i.original);
-        if (name === undefined || i.external || asked.has(`${from}\0${name}`)) continue;
+        if (asked.has(`${from}\0${name}`)) continue;
         asked.add(`${from}\0${name}`);
-        const found = resolve(i.path);
-        for (let dir = from; ; dir = dirname(dir)) {
-          // Node and esbuild skip node_modules/node_modules.
-          const candidate = basename(dir) === 'node_modules' ? undefined : join(dir, 'node_modules', name);
-          const real = candidate && realFolder(candidate);
-          if (candidate !== undefined) (real === undefined ? looked : stated).add(candidate);
-          if (real !== undefined && found.startsWith(`${real}${sep}`)) {
-            if (existsSync(join(candidate, 'package.json'))) stated.add(join(candidate, 'package.json'));
-            roots.add(real);
-            break;
-          }
-          if (dirname(dir) === dir) break; // not a package's (tsconfig's paths or baseUrl): each candidate stated
-        }
+        // Not a package's when none holds it (tsconfig's paths or baseUrl): each candidate stated.
+        const lookup = packageLookup(name, from, resolve(i.path));
+        for (const { path, real } of lookup.looked) (real === undefined ? looked : stated).add(path);
+        if (lookup.at === undefined) continue;
+        const manifest = join(lookup.at.path, 'package.json');
+        if (existsSync(manifest)) stated.add(manifest);
+        roots.add(lookup.at.real);
       }
     }
   return { stated, looked, roots };
@@ -541,7 +521,8 @@ async function bundled() {
     });
     const bundledFiles = [cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own));
     const extended = configsExtended(bundledFiles.filter((f) => !f.includes(`${sep}node_modules${sep}`)));
-    const packages = packagesLookedFor([cli.metafile, apart.metafile]);
+    // The walk cli/declaration.ts's record makes too (one home, plain JavaScript: loaded by a build only).
+    const packages = packagesLookedFor([cli.metafile, apart.metafile], await import('../cli/package-lookup.mjs'));
     const through = resolvedThrough(bundledFiles, packages.roots);
     // Stated: each there when the build looked. Looked for: not there then, so changed only by being written.
     const stated = new Set([...bundledFiles, ...packages.stated, ...through.stated, ...(extended?.files ?? [])]);

@@ -16,7 +16,7 @@
  * sources (inline source maps).
  */
 import type { Message } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +25,7 @@ import { importModule } from './es-import.ts';
 import { isUnchanged, sha256Hex, stampOf, type FileStamp } from './file-stamp.ts';
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
+import { packageLookup, packageNamed } from './package-lookup.mjs';
 import { mayRead, type Reach, unusedBuiltin } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
@@ -227,13 +228,6 @@ const candidates = (target: string): string[] => {
 };
 const SOURCE = /\.(c|m)?[jt]sx?$/;
 
-/** The package a bare import names: `@scope/name`, or `name`. */
-const packageNamed = (specifier: string): string =>
-  specifier
-    .split('/')
-    .slice(0, specifier.startsWith('@') ? 2 : 1)
-    .join('/');
-
 /**
  * Where esbuild looked for the package a bare import names, resolved to `found` (red team R148, as
  * the launcher's R146-1..3): node_modules/NAME in every folder from the importer's up to the one
@@ -248,31 +242,11 @@ const packageNamed = (specifier: string): string =>
  * that nothing here names, so a file added where an earlier one is goes unseen (R68-2, R68-3).
  */
 function packageLookedFor(specifier: string, resolveDir: string, found: string): string[] | undefined {
-  const name = packageNamed(specifier);
-  const looked: string[] = [];
-  for (let dir = resolveDir; ; dir = dirname(dir)) {
-    // Node and esbuild skip node_modules/node_modules.
-    const candidate = basename(dir) === 'node_modules' ? undefined : join(dir, 'node_modules', name);
-    if (candidate !== undefined) {
-      looked.push(candidate);
-      const real = realFolder(candidate);
-      if (real !== undefined && found.startsWith(`${real}${sep}`)) {
-        looked.push(join(candidate, 'package.json'));
-        for (let d = dirname(found); d.startsWith(`${real}${sep}`); d = dirname(d)) looked.push(d);
-        return looked;
-      }
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** A path's real folder (links followed), or undefined when it is not there. */
-function realFolder(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
+  const { looked, at } = packageLookup(packageNamed(specifier), resolveDir, found);
+  if (at === undefined) return undefined;
+  const folders: string[] = [];
+  for (let d = dirname(found); d.startsWith(`${at.real}${sep}`); d = dirname(d)) folders.push(d);
+  return [...looked.map((l) => l.path), join(at.path, 'package.json'), ...folders];
 }
 
 /**
