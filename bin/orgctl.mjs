@@ -95,7 +95,7 @@ const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 /**
  * The configs in orgctl's source folders (sourcesFingerprint's walk finds them): esbuild applies
- * to each source the one nearest its folder, whose `extends` configsExtended follows too.
+ * to each source the one nearest its folder, whose `extends` configsApplied follows too.
  */
 const sourceConfigs = [];
 
@@ -113,74 +113,37 @@ function configFiles(from = root) {
   }
 }
 
-/** A config's text as JSON: tsconfig.json may hold comments and trailing commas. */
-const configJson = (text) =>
-  JSON.parse(
-    text
-      .replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_, string) => string ?? '')
-      .replace(/,(\s*[}\]])/g, '$1'),
-  );
-
-/** Whether a config's compilerOptions send bare imports to look outside node_modules (`paths`, `baseUrl`). */
-const resolvesImports = (json) => {
-  const options = json?.compilerOptions;
-  return typeof options === 'object' && options !== null && ('paths' in options || 'baseUrl' in options);
-};
-
 /**
- * The files the configs esbuild applies to the sources extend (`extends`, followed), which
- * configFiles and the sources' walk do not state, and the configs of `others` (files bundled from
- * outside the sources and any node_modules folder, a linked package's: esbuild applies the nearest
- * above each, R146-4): `files`, those there; `looked`, those esbuild looked for and did not find.
- * Undefined when one cannot be followed, or when a config applied says `paths` or `baseUrl` (then
- * no bundle is kept under a name that does not state it: where those sent an import to look, each
- * candidate before the file found, is not known here).
+ * The configs esbuild applies to the sources (the nearest the root's, and any in a source folder,
+ * whose `extends` may name a file outside the sources: red team R143-3) and to `others` (files
+ * bundled from outside the sources and any node_modules folder, a linked package's: the nearest
+ * above each, R146-4), as `reader` reads them (cli/package-lookup.mjs configReader; an installed
+ * orgctl's sources, in a node_modules folder, have none): `files`, each and what it extends,
+ * which configFiles and the sources' walk do not all state; `looked`, what esbuild looked for on
+ * its way and did not find. Undefined when one cannot be read as esbuild reads it.
  */
-function configsExtended(others) {
+function configsApplied(others, reader) {
   const files = [];
   const looked = [];
-  const follow = (config, applied) => {
-    let json;
-    try {
-      json = configJson(readFileSync(config, 'utf8'));
-      if (applied && resolvesImports(json)) return false;
-    } catch {
-      return false;
-    }
-    for (const spec of json.extends === undefined ? [] : [json.extends].flat()) {
-      if (typeof spec !== 'string') return false;
-      const from = dirname(config);
-      let file;
-      try {
-        file = /^\.{0,2}\//.test(spec)
-          ? [resolve(from, spec), resolve(from, `${spec}.json`)].find((f) => existsSync(f))
-          : createRequire(config).resolve(spec);
-      } catch {
-        return false;
-      }
-      if (file === undefined) return false;
-      if (files.includes(file)) continue;
-      files.push(file);
-      if (!follow(file, applied)) return false;
-    }
-    return true;
-  };
-  // Each config esbuild may apply: the nearest the root's, and any in a source folder, whose
-  // `extends` may name a file outside the sources (red team R143-3); none to files in a
-  // node_modules folder (an installed orgctl's: the project's own config is not applied).
-  const nearest = configFiles().find((f) => existsSync(f));
-  const sources = !root.includes(`${sep}node_modules${sep}`);
-  const configs = [...(nearest === undefined ? [] : [nearest]), ...sourceConfigs].map((c) => [c, sources]);
-  for (const folder of new Set(others.map((f) => dirname(f)))) {
-    const candidates = configFiles(folder);
-    const found = candidates.findIndex((f) => existsSync(f));
-    looked.push(...(found === -1 ? candidates : candidates.slice(0, found)));
-    if (found !== -1) {
-      files.push(candidates[found]);
-      configs.push([candidates[found], true]);
-    }
+  for (const folder of new Set([root, ...sourceConfigs.map((c) => dirname(c)), ...others.map((f) => dirname(f))])) {
+    const config = reader.appliedTo(folder);
+    if (config.unknown !== undefined) return undefined;
+    files.push(...config.files);
+    looked.push(...config.looked);
   }
-  return configs.every(([c, applied]) => follow(c, applied)) ? { files, looked } : undefined;
+  return { files, looked };
+}
+
+/**
+ * A file's stat, or undefined when it is not there to be seen: gone, or under a file (a candidate
+ * esbuild tries, dist/p.js/index.js where dist/p.js is a file, R149).
+ */
+function statOrNone(f) {
+  try {
+    return statSync(f, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -194,7 +157,7 @@ function configsExtended(others) {
 function bundleName(sources, files) {
   const hash = createHash('sha256').update(`${sources}\n`);
   for (const f of files) {
-    const s = statSync(f, { throwIfNoEntry: false });
+    const s = statOrNone(f);
     hash.update(`${f}\0${s ? statLine(s) : '-'}\n`);
   }
   return hash.digest('hex').slice(0, 16);
@@ -254,7 +217,7 @@ async function holdsRecent(inputs, inputsFile, fingerprinted) {
  */
 async function changedSince(since) {
   const { mayHaveChangedSince } = await import('../cli/racy.mjs');
-  return (f) => mayHaveChangedSince(statSync(f, { throwIfNoEntry: false })?.ctimeMs ?? Infinity, since);
+  return (f) => mayHaveChangedSince(statOrNone(f)?.ctimeMs ?? Infinity, since);
 }
 
 /**
@@ -275,15 +238,18 @@ const namesPackage = (specifier) => specifier !== undefined && !/^[./]/.test(spe
 
 /**
  * Where esbuild looked for each package a bundled module imports by name (its metafiles' imports,
- * `original`), which no file it read states: node_modules/NAME in every folder from the importer's
- * up to the one it was found in, there or not (red team R146-1: a package put in a node_modules
- * nearer than the one it was found in, the outermost or one above it), and the package.json of the
- * one found. A stat follows a link: node_modules/NAME pointed elsewhere (`npm link`, pnpm's links
- * into node_modules/.pnpm: R146-2, R146-3) is another folder's. `stated`: those there, `looked`:
- * those not there (what is not there changes only by being written); `roots`: the real folder of
- * each package found, a linked one's outside any node_modules folder.
+ * `original`), which no file it read states: first where the `paths` and `baseUrl` of the config
+ * applied to the importer's folder send it (each path esbuild tries, up to the one it resolved
+ * through: red team R149), then node_modules/NAME in every folder from the importer's up to the
+ * one it was found in, there or not (red team R146-1: a package put in a node_modules nearer than
+ * the one it was found in, the outermost or one above it), and the package.json of the one found.
+ * A stat follows a link: node_modules/NAME pointed elsewhere (`npm link`, pnpm's links into
+ * node_modules/.pnpm: R146-2, R146-3) is another folder's. `stated`: those there, `looked`: those
+ * not there (what is not there changes only by being written); `roots`: the real folder of each
+ * package found, a linked one's outside any node_modules folder. Undefined when what a config's
+ * paths send an import to is not known (redirects).
  */
-function packagesLookedFor(metafiles, { packageLookup, packageNamed }) {
+function packagesLookedFor(metafiles, { packageLookup, packageNamed, redirects }, reader) {
   const stated = new Set();
   const looked = new Set();
   const roots = new Set();
@@ -291,15 +257,24 @@ function packagesLookedFor(metafiles, { packageLookup, packageNamed }) {
   for (const { inputs } of metafiles)
     for (const [input, { imports }] of Object.entries(inputs)) {
       const from = input.startsWith('<') ? root : dirname(resolve(input)); // <stdin>, resolved from the root
+      const config = reader.appliedTo(from);
+      const redirecting = config.paths !== undefined || config.baseUrl !== undefined;
       for (const i of imports) {
         if (!namesPackage(i.original) || i.external) continue;
+        // What paths send a name to depends on all of it; node_modules only on the package's name.
         const name = packageNamed(i.original);
-        if (asked.has(`${from}\0${name}`)) continue;
-        asked.add(`${from}\0${name}`);
-        // Not a package's when none holds it (tsconfig's paths or baseUrl): each candidate stated.
+        const key = `${from}\0${redirecting ? i.original : name}`;
+        if (asked.has(key)) continue;
+        asked.add(key);
+        if (redirecting) {
+          const sent = redirects(config, i.original, resolve(i.path));
+          if (sent === undefined) return undefined;
+          for (const p of sent.looked) (existsSync(p) ? stated : looked).add(p);
+          if (sent.resolved) continue;
+        }
         const lookup = packageLookup(name, from, resolve(i.path));
         for (const { path, real } of lookup.looked) (real === undefined ? looked : stated).add(path);
-        if (lookup.at === undefined) continue;
+        if (lookup.at === undefined) continue; // none holds it (a #import, a package's own name): its folders are stated
         const manifest = join(lookup.at.path, 'package.json');
         if (existsSync(manifest)) stated.add(manifest);
         roots.add(lookup.at.real);
@@ -520,9 +495,19 @@ async function bundled() {
       metafile: true,
     });
     const bundledFiles = [cli, apart].flatMap((b) => filesNotFingerprinted(b.metafile, loaded.own));
-    const extended = configsExtended(bundledFiles.filter((f) => !f.includes(`${sep}node_modules${sep}`)));
-    // The walk cli/declaration.ts's record makes too (one home, plain JavaScript: loaded by a build only).
-    const packages = packagesLookedFor([cli.metafile, apart.metafile], await import('../cli/package-lookup.mjs'));
+    // The walks cli/declaration.ts's record makes too (one home, plain JavaScript: loaded by a build only).
+    const lookup = await import('../cli/package-lookup.mjs');
+    const reader = lookup.configReader();
+    const extended = configsApplied(
+      bundledFiles.filter((f) => !f.includes(`${sep}node_modules${sep}`)),
+      reader,
+    );
+    const packages = packagesLookedFor([cli.metafile, apart.metafile], lookup, reader) ?? {
+      stated: [],
+      looked: [],
+      roots: new Set(),
+      unknown: true,
+    };
     const through = resolvedThrough(bundledFiles, packages.roots);
     // Stated: each there when the build looked. Looked for: not there then, so changed only by being written.
     const stated = new Set([...bundledFiles, ...packages.stated, ...through.stated, ...(extended?.files ?? [])]);
@@ -531,12 +516,13 @@ async function bundled() {
     // A file not fingerprinted (a package's, one outside the sources) changed while it was bundled
     // (a clock tick of the file system's before its start, or later): its stat now may not be of
     // what was read, so this bundle is run once and not kept under it (pruned later, as an
-    // interrupted build is). So too when a config's `extends` cannot be followed, or it says `paths`
-    // or `baseUrl` (configsExtended).
+    // interrupted build is). So too when a config applied cannot be read as esbuild reads it
+    // (configsApplied), or where it sends a bare import is not known (packagesLookedFor).
     // Only when building: imported here.
     const racy = await changedSince(started);
     const written = (f) => existsSync(f) && racy(f);
-    if ([...stated].some(racy) || looked.some(written) || loaded.unhashed.some(racy) || !extended) return tmp;
+    if ([...stated].some(racy) || looked.some(written) || loaded.unhashed.some(racy) || !extended || packages.unknown)
+      return tmp;
     // A source changed within that window may change again and keep its stat (the same size, within
     // the file system's clock tick: R138-2): the sha256 of the bytes bundled of each such source is
     // listed, which later runs compare (holdsRecent); a source written since has another stat,

@@ -8,8 +8,8 @@
  * What "built from" covers: every bundled file, the folder of each (a new file there may change
  * what an import resolves to, a re-pointed symlink too), the package.json of every package
  * imported and where esbuild looked for it (node_modules/NAME from the importer's folder up, a link
- * followed: packageLookedFor), and the tsconfig.json files above the declaration; none is kept
- * when a config applied says `paths` or `baseUrl`. Packages stay outside the bundle,
+ * followed: packageLookedFor), the tsconfig.json files above the declaration, and where a config's
+ * `paths` or `baseUrl` send a bare import, each path esbuild tries (redirected). Packages stay outside the bundle,
  * imported from where the declaration would import them (bundled, cdk8s would lose the files it
  * finds by __dirname); TypeScript files a bare import resolves to (a linked workspace package)
  * are bundled. `import.meta.url` keeps naming each source file. Errors point into the TypeScript
@@ -25,7 +25,7 @@ import { importModule } from './es-import.ts';
 import { isUnchanged, sha256Hex, stampOf, type FileStamp } from './file-stamp.ts';
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
-import { packageLookup, packageNamed } from './package-lookup.mjs';
+import { CONFIG_NAMES, configReader, packageLookup, packageNamed, redirects } from './package-lookup.mjs';
 import { mayRead, type Reach, unusedBuiltin } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
@@ -95,7 +95,7 @@ function configFiles(sources: readonly string[], extended = new Map<string, stri
   for (const source of sources)
     for (let dir = dirname(source); !seen.has(dir); dir = dirname(dir)) {
       seen.add(dir);
-      for (const name of ['tsconfig.json', 'jsconfig.json']) followExtends(join(dir, name), out, extended);
+      for (const name of CONFIG_NAMES) followExtends(join(dir, name), out, extended);
       if (dirname(dir) === dir) break;
     }
   return [...out];
@@ -237,9 +237,8 @@ const SOURCE = /\.(c|m)?[jt]sx?$/;
  * from the file found up to the package's (lib/index.ts added beside the lib/index.js a main of
  * lib/index found: esbuild tries .ts first). Each is stamped by its stat, a link followed:
  * node_modules/NAME pointed elsewhere (pnpm's links into .pnpm, a linked package) is another
- * folder. Undefined when it is in no node_modules on the way: tsconfig's `paths` or `baseUrl`
- * resolved it (even a package's name: paths come first), through candidates esbuild tries in turn
- * that nothing here names, so a file added where an earlier one is goes unseen (R68-2, R68-3).
+ * folder. Undefined when it is in no node_modules on the way (what tsconfig's `paths` or `baseUrl`
+ * resolve, even a package's name, is redirected's: R68-2, R68-3, R149).
  */
 function packageLookedFor(specifier: string, resolveDir: string, found: string): string[] | undefined {
   const { looked, at } = packageLookup(packageNamed(specifier), resolveDir, found);
@@ -250,29 +249,27 @@ function packageLookedFor(specifier: string, resolveDir: string, found: string):
 }
 
 /**
- * Whether the config esbuild applies to a source (the nearest tsconfig.json, else jsconfig.json,
- * from its folder up; none to a package's file), or one it extends, says `paths` or `baseUrl`:
- * then a bare import is looked for where they send it first, each candidate before the one found
- * (vendor/p.ts added where baseUrl is vendor, p found in node_modules: R148-6), which nothing here
- * names. Read as text, as `extends` is: a comment naming them counts too (only the record is lost).
+ * Where the `paths` and `baseUrl` of the config esbuild applies to an importer's folder (the
+ * nearest tsconfig.json, else jsconfig.json, from it up; none in a node_modules folder) send a
+ * bare import first (red teams R148-6, R149): that config and each file it extends, and every path
+ * esbuild tries there, there or not, up to the one the import `resolved` through; undefined when
+ * they resolved it not (then node_modules: packageLookedFor), or none applies; false when what
+ * esbuild looks at there is not known (a config it reads otherwise than configReader can, an
+ * import it did not resolve).
  */
-function resolvesImportsElsewhere(source: string): boolean {
-  if (source.includes(`${sep}node_modules${sep}`)) return false;
-  for (let dir = dirname(source); ; dir = dirname(dir)) {
-    const config = ['tsconfig.json', 'jsconfig.json'].map((n) => join(dir, n)).find((c) => existsSync(c));
-    if (config) {
-      const chain = new Set<string>();
-      followExtends(config, chain, new Map());
-      return [...chain].some((c) => {
-        try {
-          return /"(?:paths|baseUrl)"\s*:/.test(readFileSync(c, 'utf8'));
-        } catch {
-          return false;
-        }
-      });
-    }
-    if (dirname(dir) === dir) return false;
-  }
+function redirected(
+  configs: ReturnType<typeof configReader>,
+  specifier: string,
+  resolveDir: string,
+  resolved: string | undefined,
+): string[] | false | undefined {
+  const config = configs.appliedTo(resolveDir);
+  if (config.unknown !== undefined) return false;
+  if (config.paths === undefined && config.baseUrl === undefined) return undefined;
+  const sent = resolved === undefined ? undefined : redirects(config, specifier, resolved);
+  if (sent === undefined) return false;
+  const stated = [...config.files, ...config.looked, ...sent.looked];
+  return sent.resolved ? stated : (packageLookedFor(specifier, resolveDir, resolved!)?.concat(stated) ?? false);
 }
 
 /** The bundle's code and what it was built from; a declaration that does not compile is a ModuleError naming file, line and column. */
@@ -297,8 +294,11 @@ async function build(
   // re-pointed there), and the files it tries before the one it found (helpers.ts before
   // helpers/index.ts), there or not.
   const lookedAt = new Set<string>();
-  // A bare import tsconfig resolves: then what was looked at is not known, and no record is kept.
+  // A bare import found where nothing here says esbuild looked, or under a config esbuild reads
+  // otherwise than configReader can: then what was looked at is not known, and no record is kept.
   let unstamped = false;
+  // The config applied to each importer's folder, read once a build (cli/package-lookup.mjs).
+  const applied = configReader();
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment (esbuild narrows the result by the options given)
   let result;
   try {
@@ -363,7 +363,10 @@ async function build(
                 pluginData: 'in-place',
               });
               const resolved = found.errors.length || !found.path || found.external ? undefined : found.path;
-              if (!args.path.startsWith('#') && !isBuiltin(args.path)) {
+              const sent = isBuiltin(args.path) ? undefined : redirected(applied, args.path, args.resolveDir, resolved);
+              if (sent === false) unstamped = true;
+              else if (sent) for (const p of sent) packages.add(p);
+              if (sent === undefined && !args.path.startsWith('#') && !isBuiltin(args.path)) {
                 const looked = resolved && packageLookedFor(args.path, args.resolveDir, resolved);
                 if (looked) for (const p of looked) packages.add(p);
                 else unstamped = true;
@@ -439,7 +442,7 @@ async function build(
     inputs,
     links: [...lookedAt],
     sources,
-    unstamped: unstamped || sources.some(resolvesImportsElsewhere),
+    unstamped,
   };
 }
 

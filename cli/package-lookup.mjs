@@ -1,8 +1,8 @@
 // Plain JavaScript, with its types in package-lookup.d.mts: the launcher (bin/orgctl.mjs) runs
 // before any TypeScript can be loaded, and asks this as cli/declaration.ts does (one walk for both
 // bundle records: red teams R146 and R148).
-import { realpathSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 
 /** The package a bare import names (`@scope/name`, `name`): its first path segment, or two for a scope. */
 export const packageNamed = (specifier) =>
@@ -12,7 +12,7 @@ export const packageNamed = (specifier) =>
     .join('/');
 
 /** A path's real folder (links followed), or undefined when it is not there. */
-export function realFolder(path) {
+function realFolder(path) {
   try {
     return realpathSync(path);
   } catch {
@@ -37,4 +37,300 @@ export function packageLookup(name, from, found) {
     }
     if (dirname(dir) === dir) return { looked, at: undefined };
   }
+}
+
+/** What esbuild looks for in each folder from a source's up, in this order: the first found is the config it applies. */
+export const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+/**
+ * A tsconfig's text read as esbuild reads one (JSON with comments and trailing commas), objects
+ * without a prototype. A key written twice in an object throws, as text that is not that does:
+ * esbuild reads the first of a property, and appends the lists of a `paths` pattern written twice,
+ * which no reading of the last one here would say.
+ */
+function configJson(text) {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const fail = () => {
+    throw new SyntaxError(`not a tsconfig as esbuild reads one, at offset ${i}`);
+  };
+  const sticky = (re) => {
+    re.lastIndex = i;
+    const m = re.exec(text) ?? fail();
+    i = re.lastIndex;
+    return JSON.parse(m[0]);
+  };
+  const space = () => {
+    for (;;) {
+      if (/\s/.test(text[i] ?? '')) i++;
+      else if (text.startsWith('//', i)) i = text.includes('\n', i) ? text.indexOf('\n', i) : text.length;
+      else if (text.startsWith('/*', i)) i = text.includes('*/', i + 2) ? text.indexOf('*/', i + 2) + 2 : fail();
+      else return;
+    }
+  };
+  /** The items of an object or array from `open`, each read by `item` until `close` (a trailing comma allowed). */
+  const items = (close, item) => {
+    i++;
+    for (space(); text[i] !== close; space()) {
+      item();
+      space();
+      if (text[i] === ',') i++;
+      else if (text[i] !== close) fail();
+    }
+    i++;
+  };
+  const value = () => {
+    space();
+    if (text[i] === '{') {
+      const object = Object.create(null);
+      items('}', () => {
+        const key = text[i] === '"' ? sticky(STRING) : fail();
+        if (Object.hasOwn(object, key)) fail();
+        space();
+        if (text[i++] !== ':') fail();
+        object[key] = value();
+      });
+      return object;
+    }
+    if (text[i] === '[') {
+      const array = [];
+      items(']', () => array.push(value()));
+      return array;
+    }
+    return sticky(text[i] === '"' ? STRING : LITERAL);
+  };
+  const json = value();
+  space();
+  return i === text.length ? json : fail();
+}
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\.)*"/y;
+const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** Whether a path is a file, a link followed (what esbuild takes for a config or a module). */
+function isFile(path) {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A package.json's fields; undefined when it is not there or not JSON. */
+function manifestOf(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** esbuild's IsPackagePath: what is not a path (/, ./, ../, ., ..) names a package. */
+const isPackagePath = (spec) => !/^(\/|\.\.?\/)/.test(spec) && spec !== '.' && spec !== '..';
+
+/** A string of a tsconfig's, `${configDir}` at its start the folder of the config applied (esbuild, TypeScript 5.5). */
+const configDirIn = (value, configDir) =>
+  value.startsWith('${configDir}') ? join(configDir, `./${value.slice(12)}`) : value;
+
+/** Whether a pattern of `paths` has at most one `*`, as esbuild keeps one. */
+const onePattern = (text) => text.indexOf('*') === text.lastIndexOf('*');
+
+/** Whether a substitution of `paths` is a path, as esbuild keeps one where no `baseUrl` is set. */
+const pathLike = (text) => /^(\.\.?($|[\\/])|[\\/]|[a-zA-Z]:[\\/])/.test(text);
+
+/**
+ * How esbuild reads the configs that apply to sources, remembered per folder for one build: which
+ * config applies to a folder (the nearest tsconfig.json, else jsconfig.json, from it up; none in a
+ * node_modules folder, which esbuild leaves without one), what it and each file it `extends`
+ * (followed as esbuild follows them) say of `baseUrl` and `paths`, and the files it read and
+ * looked for and did not find. `unknown` says why a config cannot be read as esbuild reads it
+ * (not JSON as it reads it, an `extends` through a package's `exports` or Yarn PnP): then what a
+ * bare import looks at is not known, and no record may be kept.
+ */
+export function configReader() {
+  const applied = new Map();
+  const parsed = new Map();
+
+  /** A config file (its real path) as esbuild parses it, `extends` merged in; `visited` holds the chain (cycles end there). */
+  const parse = (file, configDir, visited) => {
+    const key = `${file}\0${configDir}`;
+    if (parsed.has(key)) return parsed.get(key);
+    const real = realpathSync(file);
+    const fileDir = dirname(real);
+    const out = { files: [file], looked: [], baseUrl: undefined, paths: undefined, pathsBase: undefined };
+    let json;
+    try {
+      json = configJson(readFileSync(real, 'utf8'));
+    } catch (e) {
+      return { ...out, unknown: `${file}: ${e.message}` };
+    }
+    const bases = typeof json?.extends === 'string' ? [json.extends] : Array.isArray(json?.extends) ? json.extends : [];
+    for (const spec of bases.filter((s) => typeof s === 'string')) {
+      const found = extended(spec, fileDir, out);
+      if (found === undefined || out.unknown) continue;
+      if (visited.has(found)) continue; // esbuild warns of the cycle and reads no more of it
+      const base = parse(found, configDir, new Set([...visited, found]));
+      out.files.push(...base.files);
+      out.looked.push(...base.looked);
+      if (base.unknown) out.unknown ??= base.unknown;
+      if (base.baseUrl !== undefined) out.baseUrl = base.baseUrl;
+      if (base.paths !== undefined) [out.paths, out.pathsBase] = [base.paths, base.pathsBase];
+    }
+    const options = json?.compilerOptions;
+    if (typeof options?.baseUrl === 'string') out.baseUrl = resolve(fileDir, configDirIn(options.baseUrl, configDir));
+    const paths = options?.paths;
+    if (typeof paths === 'object' && paths !== null && !Array.isArray(paths)) {
+      out.pathsBase = fileDir;
+      out.paths = new Map();
+      for (const [pattern, list] of Object.entries(paths)) {
+        if (!onePattern(pattern) || !Array.isArray(list)) continue;
+        const kept = list.filter((t) => typeof t === 'string' && onePattern(t)).map((t) => configDirIn(t, configDir));
+        if (kept.length) out.paths.set(pattern, kept);
+      }
+    }
+    parsed.set(key, out);
+    return out;
+  };
+
+  /**
+   * The file an `extends` names, as esbuild looks for it (a path: itself, else with .json; a
+   * package's: its `tsconfig` field or NAME/tsconfig.json, NAME, NAME.json in node_modules from
+   * the config's folder up), each file tried and not there listed in `into.looked`; undefined when
+   * none is there (esbuild warns and extends nothing).
+   */
+  const extended = (spec, fileDir, into) => {
+    const tryFiles = (files) => {
+      for (const f of files) {
+        if (isFile(f)) return f;
+        into.looked.push(f);
+      }
+      return undefined;
+    };
+    if (!isPackagePath(spec)) {
+      const file = resolve(fileDir, spec === '.' || spec === '..' ? `${spec}/tsconfig.json` : spec);
+      return tryFiles(file.endsWith('.json') ? [file] : [file, `${file}.json`]);
+    }
+    for (let dir = fileDir; ; dir = dirname(dir)) {
+      if (CONFIG_PNP.some((n) => existsSync(join(dir, n)))) into.unknown ??= `${join(dir, '.pnp')}: Yarn PnP`;
+      if (dirname(dir) === dir) break;
+    }
+    for (let dir = fileDir; ; dir = dirname(dir)) {
+      if (basename(dir) !== 'node_modules') {
+        const pkg = join(dir, 'node_modules', packageNamed(spec));
+        let target = join(dir, 'node_modules', spec);
+        const manifest = manifestOf(join(pkg, 'package.json'));
+        (existsSync(join(pkg, 'package.json')) ? into.files : into.looked).push(join(pkg, 'package.json'));
+        if (typeof manifest?.tsconfig === 'string' && manifest.tsconfig) target = resolve(pkg, manifest.tsconfig);
+        if (manifest?.exports !== undefined && manifest?.exports !== null)
+          into.unknown ??= `${join(pkg, 'package.json')}: an extends through its exports`;
+        const found = tryFiles([join(target, 'tsconfig.json'), target, `${target}.json`]);
+        if (found !== undefined) return found;
+      }
+      if (dirname(dir) === dir) return undefined;
+    }
+  };
+
+  /** The config esbuild applies to the sources of `folder` (`file` undefined: none), and what it says. */
+  const appliedTo = (folder) => {
+    if (applied.has(folder)) return applied.get(folder);
+    let config;
+    if (folder.split(sep).includes('node_modules')) config = { files: [], looked: [] };
+    else {
+      const names = CONFIG_NAMES.map((n) => join(folder, n));
+      const found = names.findIndex((f) => isFile(f));
+      if (found !== -1) {
+        const parsedConfig = parse(names[found], folder, new Set([names[found]]));
+        config = { ...parsedConfig, file: names[found], looked: [...names.slice(0, found), ...parsedConfig.looked] };
+        // Where no baseUrl is set, esbuild drops a substitution that is not a path (with a warning),
+        // and keeps the pattern: an exact one then matches and resolves nothing.
+        if (config.paths !== undefined && config.baseUrl === undefined)
+          config.paths = new Map([...config.paths].map(([pattern, list]) => [pattern, list.filter(pathLike)]));
+      } else if (dirname(folder) === folder) config = { files: [], looked: names };
+      else {
+        const above = appliedTo(dirname(folder));
+        config = { ...above, looked: [...names, ...above.looked] };
+      }
+    }
+    applied.set(folder, config);
+    return config;
+  };
+
+  return { appliedTo };
+}
+const CONFIG_PNP = ['.pnp.data.json', '.pnp.cjs', '.pnp.js'];
+
+/** What esbuild tries for a path, before a folder: the path, with each extension, a .js named for its .ts. */
+const EXTENSIONS = ['.tsx', '.ts', '.jsx', '.js', '.css', '.json', '.mts', '.cts', '.mjs', '.cjs'];
+const REWRITTEN = { '.js': ['.ts', '.tsx'], '.jsx': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+const asFile = (path) => {
+  const ext = extname(path);
+  return [
+    path,
+    ...EXTENSIONS.map((e) => path + e),
+    ...(REWRITTEN[ext] ?? []).map((e) => path.slice(0, -ext.length) + e),
+  ];
+};
+const asIndex = (folder) => EXTENSIONS.map((e) => join(folder, `index${e}`));
+
+/**
+ * What esbuild's loadAsFileOrDirectory tries for `path`, there or not: the path as a file (each
+ * extension), then as a folder, its package.json, what its `main` and `module` name (as a file,
+ * then its index), and its index.
+ */
+function fileOrFolder(path) {
+  const manifest = manifestOf(join(path, 'package.json'));
+  const fields = ['main', 'module'].map((f) => manifest?.[f]).filter((v) => typeof v === 'string');
+  return [
+    ...asFile(path),
+    join(path, 'package.json'),
+    ...fields.flatMap((v) => [...asFile(resolve(path, v)), ...asIndex(resolve(path, v))]),
+    ...asIndex(path),
+  ];
+}
+
+/**
+ * Where a config's `paths` and `baseUrl` send bare import `specifier` (esbuild's matchTSConfigPaths,
+ * then its baseUrl): each path esbuild tries in turn, there or not (`looked`), up to the one it
+ * resolved `found` through (`resolved`: true), or all of them (found elsewhere: in node_modules).
+ * Undefined when what esbuild tries is not known here (a pattern overlapping itself).
+ */
+export function redirects(config, specifier, found) {
+  const looked = [];
+  const resolves = (path) => {
+    const tried = fileOrFolder(path);
+    // Up to the file esbuild took, none after it looked at; the path with every extension whole
+    // (in a node_modules folder esbuild tries .js before .ts).
+    const at = tried.findIndex((c) => c === found || (isFile(c) && realFolder(c) === found));
+    looked.push(...(at === -1 ? tried : tried.slice(0, Math.max(at + 1, asFile(path).length))));
+    return at !== -1;
+  };
+  if (config.paths !== undefined) {
+    const base = config.baseUrl ?? config.pathsBase;
+    let list = config.paths.get(specifier);
+    let star;
+    if (list === undefined) {
+      let best;
+      for (const [pattern, substitutions] of config.paths) {
+        const at = pattern.indexOf('*');
+        if (at === -1) continue;
+        const [prefix, suffix] = [pattern.slice(0, at), pattern.slice(at + 1)];
+        if (!specifier.startsWith(prefix) || !specifier.endsWith(suffix)) continue;
+        if (
+          best &&
+          (prefix.length < best.prefix.length ||
+            (prefix.length === best.prefix.length && suffix.length <= best.suffix.length))
+        )
+          continue;
+        best = { prefix, suffix, substitutions };
+      }
+      if (best && specifier.length < best.prefix.length + best.suffix.length) return undefined;
+      if (best)
+        [list, star] = [best.substitutions, specifier.slice(best.prefix.length, specifier.length - best.suffix.length)];
+    }
+    for (const text of list ?? []) {
+      const substituted = star === undefined ? text : text.replace('*', () => star);
+      if (/\.d\.ts$/i.test(substituted)) continue;
+      if (resolves(resolve(base, substituted))) return { looked, resolved: true };
+    }
+  }
+  if (config.baseUrl !== undefined && resolves(resolve(config.baseUrl, specifier))) return { looked, resolved: true };
+  return { looked, resolved: false };
 }
