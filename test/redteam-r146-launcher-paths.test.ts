@@ -17,6 +17,9 @@
  * R149-13: a pattern, r149/* -> ./lib/*, lib/help/index.ts found, then lib/help.ts added.
  * R149-14: a linked package's require of w under a tsconfig above it (baseUrl vendor): vendor/w.js added.
  * And an engine whose tsconfig says baseUrl keeps its bundle: a second run builds none.
+ * R149-16 (not of paths: where esbuild looked inside a package): p's main (lib/deep/x.js) not
+ * there, its module (esm/y.js) found, then lib/deep/x.js added: only lib/ changed, a folder off
+ * the path from the file found up to the package's.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,6 +181,24 @@ const ATTACKS = {
       mkdirSync(join(parent, 'linked/vendor'));
     },
     change: (parent: string) => writeFileSync(join(parent, 'linked/vendor/w.js'), sayingModule(' (w: baseUrl)')),
+  },
+  "R149-16: p's main lib/deep/x.js not there, its module esm/y.js found, then lib/deep/x.js added": {
+    imports: 'p',
+    before: ' (p: module)',
+    after: ' (p: main)',
+    make: (_: string, dir: string) => {
+      const p = join(dir, 'node_modules/p');
+      esmAt(join(p, 'esm/y.js'), ' (p: module)');
+      writeFileSync(
+        join(p, 'package.json'),
+        JSON.stringify({ name: 'p', version: '1.0.0', main: 'lib/deep/x.js', module: 'esm/y.js' }),
+      );
+      mkdirSync(join(p, 'lib'));
+    },
+    change: (_: string, dir: string) => {
+      mkdirSync(join(dir, 'node_modules/p/lib/deep'));
+      writeFileSync(join(dir, 'node_modules/p/lib/deep/x.js'), sayingModule(' (p: main)'));
+    },
   },
 } satisfies Record<string, ChangeBeside>;
 

@@ -33,6 +33,8 @@
  * R149-6: a pattern, paths * -> ./lib/*, lib/p/index.ts found, then lib/p.ts added (a file before a folder).
  * R149-7: paths p -> ./org/vendor/p.js (a .js named, its .ts tried after it), p.ts found, then p.js added.
  * And a project whose tsconfig says baseUrl keeps its bundle: a second run builds none.
+ * R149-15: p's main (lib/deep/x.js) not there, its module (esm/y.js) found, then lib/deep/x.js added:
+ * only lib/ changed, a folder off the path from the file found up to the package's.
  */
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -240,6 +242,23 @@ const ATTACKS: Record<string, ChangeAround> = {
     },
     // In the declaration's folder: a module Node imports in place, which the declaration may read.
     change: (dir) => says(join(dir, 'org/vendor/p.js'), 'p-js'),
+  },
+  "R149-15: p's main lib/deep/x.js not there, its module esm/y.js found, then lib/deep/x.js added": {
+    before: 'p-module',
+    after: 'p-main',
+    make: (dir) => {
+      const p = join(dir, 'node_modules/p');
+      packageP(p, 'p-module', 'esm/y.js');
+      writeFileSync(
+        join(p, 'package.json'),
+        JSON.stringify({ name: 'p', version: '1.0.0', main: 'lib/deep/x.js', module: 'esm/y.js' }),
+      );
+      mkdirSync(join(p, 'lib'));
+    },
+    change: (dir) => {
+      mkdirSync(join(dir, 'node_modules/p/lib/deep'));
+      writeFileSync(join(dir, 'node_modules/p/lib/deep/x.js'), sayingModule('p-main'));
+    },
   },
 };
 
