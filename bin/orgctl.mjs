@@ -242,14 +242,15 @@ const namesPackage = (specifier) => specifier !== undefined && !/^[./]/.test(spe
  * applied to the importer's folder send it (each path esbuild tries, up to the one it resolved
  * through: red team R149), then node_modules/NAME in every folder from the importer's up to the
  * one it was found in, there or not (red team R146-1: a package put in a node_modules nearer than
- * the one it was found in, the outermost or one above it), and the package.json of the one found.
+ * the one it was found in, the outermost or one above it), the package.json of the one found, and
+ * what esbuild tried in it before the file it took (a main not there before the module: R149-16).
  * A stat follows a link: node_modules/NAME pointed elsewhere (`npm link`, pnpm's links into
  * node_modules/.pnpm: R146-2, R146-3) is another folder's. `stated`: those there, `looked`: those
  * not there (what is not there changes only by being written); `roots`: the real folder of each
  * package found, a linked one's outside any node_modules folder. Undefined when what a config's
  * paths send an import to is not known (redirects).
  */
-function packagesLookedFor(metafiles, { packageLookup, packageNamed, redirects }, reader) {
+function packagesLookedFor(metafiles, { packageLookup, packageNamed, redirects, triedInPackage }, reader) {
   const stated = new Set();
   const looked = new Set();
   const roots = new Set();
@@ -261,9 +262,9 @@ function packagesLookedFor(metafiles, { packageLookup, packageNamed, redirects }
       const redirecting = config.paths !== undefined || config.baseUrl !== undefined;
       for (const i of imports) {
         if (!namesPackage(i.original) || i.external) continue;
-        // What paths send a name to depends on all of it; node_modules only on the package's name.
+        // Where paths send it, and what is tried in the package found, depend on all of it.
         const name = packageNamed(i.original);
-        const key = `${from}\0${redirecting ? i.original : name}`;
+        const key = `${from}\0${i.original}`;
         if (asked.has(key)) continue;
         asked.add(key);
         if (redirecting) {
@@ -277,6 +278,8 @@ function packagesLookedFor(metafiles, { packageLookup, packageNamed, redirects }
         if (lookup.at === undefined) continue; // none holds it (a #import, a package's own name): its folders are stated
         const manifest = join(lookup.at.path, 'package.json');
         if (existsSync(manifest)) stated.add(manifest);
+        for (const p of triedInPackage(lookup.at.path, i.original, resolve(i.path)))
+          (existsSync(p) ? stated : looked).add(p);
         roots.add(lookup.at.real);
       }
     }

@@ -25,7 +25,14 @@ import { importModule } from './es-import.ts';
 import { isUnchanged, sha256Hex, stampOf, type FileStamp } from './file-stamp.ts';
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
-import { CONFIG_NAMES, configReader, packageLookup, packageNamed, redirects } from './package-lookup.mjs';
+import {
+  CONFIG_NAMES,
+  configReader,
+  packageLookup,
+  packageNamed,
+  redirects,
+  triedInPackage,
+} from './package-lookup.mjs';
 import { mayRead, type Reach, unusedBuiltin } from './isolated-declaration.ts';
 import { replaceFile } from './replace-file.ts';
 import packageJson from '../package.json' with { type: 'json' };
@@ -235,7 +242,8 @@ const SOURCE = /\.(c|m)?[jt]sx?$/;
  * org/node_modules/.cache, makes anyway), the found package's own package.json (its `main` or
  * `exports`: the nearest to the file found may be another, a dist/package.json), and every folder
  * from the file found up to the package's (lib/index.ts added beside the lib/index.js a main of
- * lib/index found: esbuild tries .ts first). Each is stamped by its stat, a link followed:
+ * lib/index found: esbuild tries .ts first), and what it tried in the package before the file found
+ * (a main not there before the module found: R149-15). Each is stamped by its stat, a link followed:
  * node_modules/NAME pointed elsewhere (pnpm's links into .pnpm, a linked package) is another
  * folder. Undefined when it is in no node_modules on the way (what tsconfig's `paths` or `baseUrl`
  * resolve, even a package's name, is redirected's: R68-2, R68-3, R149).
@@ -245,7 +253,12 @@ function packageLookedFor(specifier: string, resolveDir: string, found: string):
   if (at === undefined) return undefined;
   const folders: string[] = [];
   for (let d = dirname(found); d.startsWith(`${at.real}${sep}`); d = dirname(d)) folders.push(d);
-  return [...looked.map((l) => l.path), join(at.path, 'package.json'), ...folders];
+  return [
+    ...looked.map((l) => l.path),
+    join(at.path, 'package.json'),
+    ...folders,
+    ...triedInPackage(at.path, specifier, found),
+  ];
 }
 
 /**

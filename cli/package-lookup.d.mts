@@ -35,3 +35,5 @@ export declare function redirects(
   specifier: string,
   found: string,
 ): { readonly looked: readonly string[]; readonly resolved: boolean } | undefined;
+/** What esbuild tried in the package in `folder` for `specifier` before `found`, the file it took, there or not. */
+export declare function triedInPackage(folder: string, specifier: string, found: string): string[];

@@ -257,23 +257,28 @@ export function configReader() {
 }
 const CONFIG_PNP = ['.pnp.data.json', '.pnp.cjs', '.pnp.js'];
 
-/** What esbuild tries for a path, before a folder: the path, with each extension, a .js named for its .ts. */
-const EXTENSIONS = ['.tsx', '.ts', '.jsx', '.js', '.css', '.json', '.mts', '.cts', '.mjs', '.cjs'];
+/**
+ * What esbuild tries for a path, before a folder: the path, with each extension (its default
+ * resolveExtensions; in a node_modules folder the JavaScript ones first), then a .js named for its .ts.
+ */
+const EXTENSIONS = ['.tsx', '.ts', '.jsx', '.js', '.css', '.json'];
+const PACKAGE_EXTENSIONS = ['.jsx', '.js', '.tsx', '.ts', '.css', '.json'];
 const REWRITTEN = { '.js': ['.ts', '.tsx'], '.jsx': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+const extensionsOf = (path) => (path.includes(`${sep}node_modules${sep}`) ? PACKAGE_EXTENSIONS : EXTENSIONS);
 const asFile = (path) => {
   const ext = extname(path);
   return [
     path,
-    ...EXTENSIONS.map((e) => path + e),
+    ...extensionsOf(path).map((e) => path + e),
     ...(REWRITTEN[ext] ?? []).map((e) => path.slice(0, -ext.length) + e),
   ];
 };
-const asIndex = (folder) => EXTENSIONS.map((e) => join(folder, `index${e}`));
+const asIndex = (folder) => extensionsOf(folder).map((e) => join(folder, `index${e}`));
 
 /**
- * What esbuild's loadAsFileOrDirectory tries for `path`, there or not: the path as a file (each
- * extension), then as a folder, its package.json, what its `main` and `module` name (as a file,
- * then its index), and its index.
+ * What esbuild's loadAsFileOrDirectory tries for `path`, in order, there or not: the path as a
+ * file, then as a folder, its package.json, what its `main` and `module` name (as a file, then
+ * its index), and its index.
  */
 function fileOrFolder(path) {
   const manifest = manifestOf(join(path, 'package.json'));
@@ -286,6 +291,25 @@ function fileOrFolder(path) {
   ];
 }
 
+/** What esbuild tried for `path` up to `found`, the file it took (`at`: -1, none of them). */
+function triedFor(path, found) {
+  const tried = fileOrFolder(path);
+  const at = tried.findIndex((c) => c === found || (isFile(c) && realFolder(c) === found));
+  return { tried: at === -1 ? tried : tried.slice(0, at + 1), resolved: at !== -1 };
+}
+
+/**
+ * What esbuild tried in the package in `folder` (node_modules/NAME, found there) for `specifier`
+ * before `found`, the file it took, there or not (its loadAsFileOrDirectory of NAME/SUBPATH: a
+ * main not there before the module found, R149-15, R149-16); none when the package says `exports`
+ * (each target exact; a .js target's .ts is in a folder on the found path, stated).
+ */
+export function triedInPackage(folder, specifier, found) {
+  const exports = manifestOf(join(folder, 'package.json'))?.exports;
+  if (exports !== undefined && exports !== null) return [];
+  return triedFor(join(folder, specifier.slice(packageNamed(specifier).length)), found).tried;
+}
+
 /**
  * Where a config's `paths` and `baseUrl` send bare import `specifier` (esbuild's matchTSConfigPaths,
  * then its baseUrl): each path esbuild tries in turn, there or not (`looked`), up to the one it
@@ -295,12 +319,9 @@ function fileOrFolder(path) {
 export function redirects(config, specifier, found) {
   const looked = [];
   const resolves = (path) => {
-    const tried = fileOrFolder(path);
-    // Up to the file esbuild took, none after it looked at; the path with every extension whole
-    // (in a node_modules folder esbuild tries .js before .ts).
-    const at = tried.findIndex((c) => c === found || (isFile(c) && realFolder(c) === found));
-    looked.push(...(at === -1 ? tried : tried.slice(0, Math.max(at + 1, asFile(path).length))));
-    return at !== -1;
+    const { tried, resolved } = triedFor(path, found);
+    looked.push(...tried);
+    return resolved;
   };
   if (config.paths !== undefined) {
     const base = config.baseUrl ?? config.pathsBase;
