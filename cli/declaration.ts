@@ -40,7 +40,7 @@ import { packageRoot } from './workflows.ts';
 import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 14;
+const BUNDLE_FORMAT = 15;
 
 interface BundleRecord {
   readonly format: number;
