@@ -35,6 +35,8 @@
  * And a project whose tsconfig says baseUrl keeps its bundle: a second run builds none.
  * R149-15: p's main (lib/deep/x.js) not there, its module (esm/y.js) found, then lib/deep/x.js added:
  * only lib/ changed, a folder off the path from the file found up to the package's.
+ * R149-17: #p, in the `imports` of the project's package.json (the importer's nearest), sent to
+ * lib/a.ts, whose nearest is lib/package.json: the project's imports edited to lib/b.ts.
  */
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -92,12 +94,18 @@ function config(file: string, compilerOptions: object, extended?: string): void 
   writeFileSync(file, JSON.stringify({ ...(extended ? { extends: extended } : {}), compilerOptions }));
 }
 
+/** The project's package.json (`dir`), its `imports` sending #p to `target`. */
+const imports = (dir: string, target: string): void =>
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'proj', private: true, imports: { '#p': target } }));
+
 /** A change in a project (`dir`, its declaration dir/org/org.ts importing p's SAYS) after a first run. */
 interface ChangeAround {
   readonly before: string;
   readonly after: string;
   readonly make: (dir: string) => void;
   readonly change: (dir: string) => void;
+  /** What the declaration imports SAYS from. @default 'p' */
+  readonly imports?: string;
 }
 
 /**
@@ -260,11 +268,23 @@ const ATTACKS: Record<string, ChangeAround> = {
       writeFileSync(join(dir, 'node_modules/p/lib/deep/x.js'), sayingModule('p-main'));
     },
   },
+  "R149-17: #p in the project's package.json imports, lib/package.json the target's nearest: the imports edited": {
+    imports: '#p',
+    before: 'p-a',
+    after: 'p-b',
+    make: (dir) => {
+      imports(dir, './lib/a.ts');
+      says(join(dir, 'lib/a.ts'), 'p-a');
+      writeFileSync(join(dir, 'lib/package.json'), JSON.stringify({ type: 'module' }));
+      says(join(dir, 'lib/b.ts'), 'p-b');
+    },
+    change: (dir) => imports(dir, './lib/b.ts'),
+  },
 };
 
-/** dir/org/org.ts: a declaration that throws p's SAYS (check says which p it ran). */
-const declarationImportingP = (dir: string): string =>
-  declarationRunning(join(dir, 'org'), 'throw new Error(`p says ${SAYS}`);', "import { SAYS } from 'p';");
+/** dir/org/org.ts: a declaration that throws the SAYS of `imports` (check says which p it ran). */
+const declarationImportingP = (dir: string, imports = 'p'): string =>
+  declarationRunning(join(dir, 'org'), 'throw new Error(`p says ${SAYS}`);', `import { SAYS } from '${imports}';`);
 
 /** Which p's SAYS `check` of the declaration ran. */
 async function checked(file: string): Promise<string> {
@@ -285,7 +305,7 @@ const REUSED = 'a baseUrl project';
 beforeAll(async () => {
   const projects = Object.entries(ATTACKS).map(([name, attack]) => {
     const dir = scratch();
-    const file = declarationImportingP(dir);
+    const file = declarationImportingP(dir, attack.imports);
     attack.make(dir);
     return { name, dir, file };
   });
