@@ -28,6 +28,7 @@ import { mayHaveChangedSince } from './racy.mjs';
 import {
   CONFIG_NAMES,
   configReader,
+  importerManifests,
   packageLookup,
   packageNamed,
   redirects,
@@ -40,7 +41,7 @@ import { packageRoot } from './workflows.ts';
 import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 15;
+const BUNDLE_FORMAT = 16;
 
 interface BundleRecord {
   readonly format: number;
@@ -376,6 +377,8 @@ async function build(
                 pluginData: 'in-place',
               });
               const resolved = found.errors.length || !found.path || found.external ? undefined : found.path;
+              // esbuild reads the importer's nearest package.json for a #import's map and a self-reference.
+              if (!isBuiltin(args.path)) for (const p of importerManifests(args.resolveDir)) packages.add(p);
               const sent = isBuiltin(args.path) ? undefined : redirected(applied, args.path, args.resolveDir, resolved);
               if (sent === false) unstamped = true;
               else if (sent) for (const p of sent) packages.add(p);

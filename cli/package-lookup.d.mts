@@ -37,3 +37,5 @@ export declare function redirects(
 ): { readonly looked: readonly string[]; readonly resolved: boolean } | undefined;
 /** What esbuild tried in the package in `folder` for `specifier` before `found`, the file it took, there or not. */
 export declare function triedInPackage(folder: string, specifier: string, found: string): string[];
+/** The package.json files from an importer's folder up to the nearest there (its `imports` map, its self-reference). */
+export declare function importerManifests(folder: string): string[];

@@ -21,6 +21,19 @@ function realFolder(path) {
 }
 
 /**
+ * The package.json files esbuild reads a bare import's `imports` map and self-reference from: from
+ * the importer's folder up to the nearest there, each there or not (R149-17: the importer's
+ * nearest, which need not be the one nearest the file the import resolved to).
+ */
+export function importerManifests(folder) {
+  const manifests = [];
+  for (let dir = folder; ; dir = dirname(dir)) {
+    manifests.push(join(dir, 'package.json'));
+    if (isFile(join(dir, 'package.json')) || dirname(dir) === dir) return manifests;
+  }
+}
+
+/**
  * Where Node and esbuild look for package `name` from folder `from`, in order: node_modules/NAME in
  * every folder up (node_modules/node_modules skipped), each with its real folder (undefined: not
  * there), up to the one holding `found` (the file the import resolved to); `at` is that one.
