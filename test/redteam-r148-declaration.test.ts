@@ -37,6 +37,8 @@
  * only lib/ changed, a folder off the path from the file found up to the package's.
  * R149-17: #p, in the `imports` of the project's package.json (the importer's nearest), sent to
  * lib/a.ts, whose nearest is lib/package.json: the project's imports edited to lib/b.ts.
+ * R149-18 (a guard, not a hole): an `exports` target is exact but for esbuild's .js -> .ts; the .js
+ * added beside the .ts found changes the folder of the file found, which is stamped.
  */
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -280,6 +282,17 @@ const ATTACKS: Record<string, ChangeAround> = {
     },
     change: (dir) => imports(dir, './lib/b.ts'),
   },
+  "R149-18 (guard): p's exports ./dist/x.js not there, its dist/x.ts found (esbuild's .js -> .ts), then dist/x.js added":
+    {
+      before: 'p-ts',
+      after: 'p-js',
+      make: (dir) => {
+        const p = join(dir, 'node_modules/p');
+        says(join(p, 'dist/x.ts'), 'p-ts');
+        writeFileSync(join(p, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', exports: './dist/x.js' }));
+      },
+      change: (dir) => writeFileSync(join(dir, 'node_modules/p/dist/x.js'), sayingModule('p-js')),
+    },
 };
 
 /** dir/org/org.ts: a declaration that throws the SAYS of `imports` (check says which p it ran). */
