@@ -39,6 +39,8 @@
  * lib/a.ts, whose nearest is lib/package.json: the project's imports edited to lib/b.ts.
  * R149-18 (a guard, not a hole): an `exports` target is exact but for esbuild's .js -> .ts; the .js
  * added beside the .ts found changes the folder of the file found, which is stamped.
+ * R149-19: the project's tsconfig.json extends a package's (@acme/tsconfig, no main: esbuild reads
+ * its tsconfig.json, which Node's resolution of the name does not find), which then says paths.
  */
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -293,6 +295,21 @@ const ATTACKS: Record<string, ChangeAround> = {
       },
       change: (dir) => writeFileSync(join(dir, 'node_modules/p/dist/x.js'), sayingModule('p-js')),
     },
+  'R149-19: tsconfig.json extends @acme/tsconfig (a package without main), whose tsconfig.json gains paths': {
+    before: 'p-of-node-modules',
+    after: 'p-of-vendor',
+    make: (dir) => {
+      packageP(join(dir, 'node_modules/p'), 'p-of-node-modules');
+      says(join(dir, 'vendor/p.ts'), 'p-of-vendor');
+      const base = join(dir, 'node_modules/@acme/tsconfig');
+      mkdirSync(base, { recursive: true });
+      writeFileSync(join(base, 'package.json'), JSON.stringify({ name: '@acme/tsconfig', version: '1.0.0' }));
+      config(join(base, 'tsconfig.json'), {});
+      config(join(dir, 'tsconfig.json'), {}, '@acme/tsconfig');
+    },
+    change: (dir) =>
+      config(join(dir, 'node_modules/@acme/tsconfig/tsconfig.json'), { paths: { p: [join(dir, 'vendor/p.ts')] } }),
+  },
 };
 
 /** dir/org/org.ts: a declaration that throws the SAYS of `imports` (check says which p it ran). */
