@@ -41,7 +41,7 @@ import { packageRoot } from './workflows.ts';
 import { loaderOf } from '../review/org-code.ts';
 
 /** Bump when the bundle's shape changes: bundles cached by an older orgctl are not reused. */
-const BUNDLE_FORMAT = 16;
+const BUNDLE_FORMAT = 17;
 
 interface BundleRecord {
   readonly format: number;
@@ -450,6 +450,13 @@ async function build(
     .filter((p) => !p.includes(':') && p !== STDIN)
     .map((p) => resolve(dirname(file), p));
   const configs = configFiles([file, ...sources], extended);
+  // And each config applied as esbuild reads it: a package's it extends as esbuild finds it (its
+  // tsconfig.json where Node's resolution of the name finds none: R149-19), there or not.
+  for (const folder of new Set([file, ...sources].map((p) => dirname(p)))) {
+    const config = applied.appliedTo(folder);
+    if (config.unknown !== undefined) unstamped = true;
+    configs.push(...config.files, ...config.looked);
+  }
   const extendedLate = extendsOutside(extended, reach, project);
   if (extendedLate) throw new ModuleError(extendedLate);
   const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configs])];

@@ -136,6 +136,24 @@ function manifestOf(path) {
   }
 }
 
+/**
+ * The file a package's `exports` name for `subpath` as esbuild reads them for an `extends` (the
+ * require conditions on node: require, node, default, the first in the object's order; esbuild
+ * tries it before the plain files): undefined when none (no exports, no such key, null), false
+ * when not read here (a pattern, an array, a condition nested deeper).
+ */
+function exportTarget(exports, subpath) {
+  if (exports === undefined || exports === null) return undefined;
+  const keyed =
+    typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
+  let target = keyed ? exports[subpath] : subpath === '.' ? exports : undefined;
+  if (keyed && target === undefined && Object.keys(exports).some((k) => k.includes('*'))) return false;
+  if (typeof target === 'object' && target !== null && !Array.isArray(target))
+    target = target[Object.keys(target).find((k) => ['require', 'node', 'default'].includes(k))];
+  if (target === undefined || target === null) return undefined;
+  return typeof target === 'string' ? target : false;
+}
+
 /** esbuild's IsPackagePath: what is not a path (/, ./, ../, ., ..) names a package. */
 const isPackagePath = (spec) => !/^(\/|\.\.?\/)/.test(spec) && spec !== '.' && spec !== '..';
 
@@ -232,9 +250,10 @@ export function configReader() {
         const manifest = manifestOf(join(pkg, 'package.json'));
         (existsSync(join(pkg, 'package.json')) ? into.files : into.looked).push(join(pkg, 'package.json'));
         if (typeof manifest?.tsconfig === 'string' && manifest.tsconfig) target = resolve(pkg, manifest.tsconfig);
-        if (manifest?.exports !== undefined && manifest?.exports !== null)
-          into.unknown ??= `${join(pkg, 'package.json')}: an extends through its exports`;
-        const found = tryFiles([join(target, 'tsconfig.json'), target, `${target}.json`]);
+        const exported = exportTarget(manifest?.exports, `.${spec.slice(packageNamed(spec).length)}`);
+        if (exported === false) into.unknown ??= `${join(pkg, 'package.json')}: an extends through its exports`;
+        const first = typeof exported === 'string' ? [resolve(pkg, exported)] : [];
+        const found = tryFiles([...first, join(target, 'tsconfig.json'), target, `${target}.json`]);
         if (found !== undefined) return found;
       }
       if (dirname(dir) === dir) return undefined;
