@@ -184,11 +184,12 @@ export function configReader() {
   const parse = (file, configDir, visited) => {
     const key = `${file}\0${configDir}`;
     if (parsed.has(key)) return parsed.get(key);
-    const real = realpathSync(file);
-    const fileDir = dirname(real);
     const out = { files: [file], looked: [], baseUrl: undefined, paths: undefined, pathsBase: undefined };
+    let fileDir;
     let json;
     try {
+      const real = realpathSync(file); // esbuild reads a linked config where it points
+      fileDir = dirname(real);
       json = configJson(readFileSync(real, 'utf8'));
     } catch (e) {
       return { ...out, unknown: `${file}: ${e.message}` };
