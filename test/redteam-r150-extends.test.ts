@@ -1,0 +1,132 @@
+/**
+ * Red team R150: the reach check of what a declaration's tsconfig `extends` (cli/declaration.ts)
+ * against what esbuild reads. esbuild follows an `extends` its own way (a package's tsconfig.json,
+ * with or without a main; every config from a source's folder up); the check must judge what it
+ * reads, before it reads it.
+ *
+ * R150-1: org/tsconfig.json extends "pkg", an installed package without `main` holding a
+ * tsconfig.json that extends ../../secret.json (outside what a declaration may read): Node's
+ * resolution of "pkg" throws, so the check skipped it, and esbuild read the secret (its first
+ * word in esbuild's error when not JSON; silently when JSON).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { cliOr, declarationRunning, repoScratch, tempDir } from './helpers.ts';
+
+const scratch = repoScratch('r150-');
+
+/** What the outside file holds: found in no output, it was not read there. */
+const MARKER = 'hunter2-r150';
+
+/** A file (folders made) holding `text`. */
+function put(file: string, text: string): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** An installed package `name` in `project` without main: its package.json, and these files. */
+function packageWithout(project: string, name: string, files: Record<string, string>, manifest = {}): string {
+  const folder = join(project, 'node_modules', name);
+  put(join(folder, 'package.json'), JSON.stringify({ name, version: '1.0.0', ...manifest }));
+  for (const [f, text] of Object.entries(files)) put(join(folder, f), text);
+  return folder;
+}
+
+/** The outside file, not JSON (esbuild's error would quote it) or JSON (esbuild reads it silently). */
+const SECRETS = {
+  'not JSON': `${MARKER} is the password\n`,
+  JSON: JSON.stringify({ compilerOptions: { baseUrl: MARKER } }),
+} as const;
+
+interface Attack {
+  /** Lays out the project (`project`, its declaration in org/) and the outside file's text; returns the config that extends it and the file. */
+  readonly make: (project: string, secret: string) => { readonly config: string; readonly outside: string };
+}
+
+/**
+ * The project's secret.json holding `secret`, the package "pkg" (no main) whose tsconfig.json
+ * extends ../../secret.json, and `config` (relative to the project) extending `extended`.
+ */
+const throughPkg =
+  (config = 'org/tsconfig.json', extended: unknown = 'pkg'): Attack['make'] =>
+  (project, secret) => {
+    put(join(project, 'secret.json'), secret);
+    const pkg = packageWithout(project, 'pkg', { 'tsconfig.json': JSON.stringify({ extends: '../../secret.json' }) });
+    put(join(project, config), JSON.stringify({ extends: extended }));
+    return { config: join(pkg, 'tsconfig.json'), outside: join(project, 'secret.json') };
+  };
+
+const ATTACKS: Record<string, Attack> = {
+  'R150-1: org/tsconfig.json extends "pkg" (no main), whose tsconfig.json extends ../../secret.json': {
+    make: throughPkg(),
+  },
+  'R150-1: extends ["pkg"], an array': { make: throughPkg('org/tsconfig.json', ['pkg']) },
+  'R150-1: the package extends a file in a folder outside the project, by its absolute path': {
+    make: (project, secret) => {
+      const outside = join(tempDir('r150-outside-'), 'outside.json');
+      put(outside, secret);
+      const pkg = packageWithout(project, 'pkg', { 'tsconfig.json': JSON.stringify({ extends: outside }) });
+      put(join(project, 'org', 'tsconfig.json'), JSON.stringify({ extends: 'pkg' }));
+      return { config: join(pkg, 'tsconfig.json'), outside };
+    },
+  },
+  'R150-1: the project’s tsconfig.json (above org/tsconfig.json, which esbuild reads too) extends "pkg"': {
+    make: (project, secret) => {
+      put(join(project, 'org', 'tsconfig.json'), '{}');
+      return throughPkg('tsconfig.json')(project, secret);
+    },
+  },
+  'R150-1: a jsconfig.json extends "pkg"': { make: throughPkg('org/jsconfig.json') },
+  'Guard: extends "pkg/tsconfig.json" through the exports of a package without main': {
+    // Node's resolution finds it (the exports map names it), as esbuild does.
+    make: (project, secret) => {
+      put(join(project, 'secret.json'), secret);
+      const pkg = packageWithout(
+        project,
+        'pkg',
+        { 'base/tsconfig.json': JSON.stringify({ extends: '../../../secret.json' }) },
+        { exports: { './tsconfig.json': './base/tsconfig.json' } },
+      );
+      put(join(project, 'org', 'tsconfig.json'), JSON.stringify({ extends: 'pkg/tsconfig.json' }));
+      return { config: join(pkg, 'base', 'tsconfig.json'), outside: join(project, 'secret.json') };
+    },
+  },
+  'Guard: extends "pkg/../../secret.json", a package path that climbs out of node_modules': {
+    // esbuild joins it to node_modules and finds the project's secret.json; so does Node.
+    make: (project, secret) => {
+      put(join(project, 'secret.json'), secret);
+      packageWithout(project, 'pkg', {});
+      put(join(project, 'org', 'tsconfig.json'), JSON.stringify({ extends: 'pkg/../../secret.json' }));
+      return { config: join(project, 'org', 'tsconfig.json'), outside: join(project, 'secret.json') };
+    },
+  },
+};
+
+const cases = Object.entries(ATTACKS).flatMap(([name, attack]) =>
+  Object.entries(SECRETS).map(([kind, secret]) => [`${name} (the file ${kind})`, attack, secret] as const),
+);
+
+it.each(cases.map((c, i) => [c[0], i] as const))(
+  '%s: refused before esbuild reads it, naming the config and the file, not its text',
+  async (_, i) => {
+    const [, attack, secret] = cases[i]!;
+    const project = scratch();
+    const file = declarationRunning(join(project, 'org'), '');
+    const { config, outside } = attack.make(project, secret);
+    const r = await cliOr(i === 0, ['check', '--spec', file]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`${config} extends ${outside}, outside what a declaration may read`);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
+  },
+  60_000,
+);
+
+it('Guard: extends "${configDir}/../secret.json" is no path to esbuild (it finds no such base): nothing outside is read', async () => {
+  const project = scratch();
+  const file = declarationRunning(join(project, 'org'), '');
+  put(join(project, 'secret.json'), SECRETS['not JSON']);
+  put(join(project, 'org', 'tsconfig.json'), JSON.stringify({ extends: '${configDir}/../secret.json' }));
+  const r = await cliOr(false, ['check', '--spec', file]);
+  expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
+});
