@@ -7,7 +7,12 @@
  * R150-1: org/tsconfig.json extends "pkg", an installed package without `main` holding a
  * tsconfig.json that extends ../../secret.json (outside what a declaration may read): Node's
  * resolution of "pkg" throws, so the check skipped it, and esbuild read the secret (its first
- * word in esbuild's error when not JSON; silently when JSON).
+ * word in esbuild's error when not JSON; silently when JSON). Also through an array, a jsconfig.json,
+ * the project's tsconfig.json above org/'s (esbuild reads every config from a source's folder up).
+ * R150-2: extends "pkg/tsconfig.json", whose `exports` name a file not there: Node's resolution
+ * throws, esbuild reads the package's tsconfig.json, which extends the secret.
+ * R150-3: an extends through an `exports` pattern, which configReader does not follow as esbuild
+ * does ("./*": "./missing/*": Node throws, esbuild reads the package's tsconfig.json): refused.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +62,26 @@ const throughPkg =
     return { config: join(pkg, 'tsconfig.json'), outside: join(project, 'secret.json') };
   };
 
+/**
+ * The project's secret.json holding `secret`, the package "pkg" (no main) whose exports send
+ * ./tsconfig.json to `target`, and whose `config` extends the secret; org/tsconfig.json extends
+ * "pkg/tsconfig.json".
+ */
+const throughExports =
+  (target: string, config: string): Attack['make'] =>
+  (project, secret) => {
+    put(join(project, 'secret.json'), secret);
+    const climb = '../'.repeat(config.split('/').length + 1);
+    const pkg = packageWithout(
+      project,
+      'pkg',
+      { [config]: JSON.stringify({ extends: `${climb}secret.json` }) },
+      { exports: { './tsconfig.json': target } },
+    );
+    put(join(project, 'org', 'tsconfig.json'), JSON.stringify({ extends: 'pkg/tsconfig.json' }));
+    return { config: join(pkg, config), outside: join(project, 'secret.json') };
+  };
+
 const ATTACKS: Record<string, Attack> = {
   'R150-1: org/tsconfig.json extends "pkg" (no main), whose tsconfig.json extends ../../secret.json': {
     make: throughPkg(),
@@ -78,19 +103,11 @@ const ATTACKS: Record<string, Attack> = {
     },
   },
   'R150-1: a jsconfig.json extends "pkg"': { make: throughPkg('org/jsconfig.json') },
+  'R150-2: extends "pkg/tsconfig.json", whose exports name a file not there (Node throws; esbuild reads the package’s tsconfig.json)':
+    { make: throughExports('./missing.json', 'tsconfig.json') },
   'Guard: extends "pkg/tsconfig.json" through the exports of a package without main': {
     // Node's resolution finds it (the exports map names it), as esbuild does.
-    make: (project, secret) => {
-      put(join(project, 'secret.json'), secret);
-      const pkg = packageWithout(
-        project,
-        'pkg',
-        { 'base/tsconfig.json': JSON.stringify({ extends: '../../../secret.json' }) },
-        { exports: { './tsconfig.json': './base/tsconfig.json' } },
-      );
-      put(join(project, 'org', 'tsconfig.json'), JSON.stringify({ extends: 'pkg/tsconfig.json' }));
-      return { config: join(pkg, 'base', 'tsconfig.json'), outside: join(project, 'secret.json') };
-    },
+    make: throughExports('./base/tsconfig.json', 'base/tsconfig.json'),
   },
   'Guard: extends "pkg/../../secret.json", a package path that climbs out of node_modules': {
     // esbuild joins it to node_modules and finds the project's secret.json; so does Node.
@@ -128,5 +145,26 @@ it('Guard: extends "${configDir}/../secret.json" is no path to esbuild (it finds
   put(join(project, 'secret.json'), SECRETS['not JSON']);
   put(join(project, 'org', 'tsconfig.json'), JSON.stringify({ extends: '${configDir}/../secret.json' }));
   const r = await cliOr(false, ['check', '--spec', file]);
+  expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
+});
+
+it.each([
+  ['./*', '{}'],
+  ['./missing/*', JSON.stringify({ extends: '../../secret.json' })],
+])('R150-3: an extends through a package’s exports pattern (%s; the package’s tsconfig.json %s), which orgctl does not follow as esbuild does, is refused naming the config and what it extends', async (pattern, text) => {
+  // What esbuild reads there is not known to orgctl: it may be outside what a declaration may
+  // read. Where the pattern names no file, Node's resolution throws and esbuild reads the
+  // package's tsconfig.json, which extended the secret.
+  const project = scratch();
+  const file = declarationRunning(join(project, 'org'), '');
+  put(join(project, 'secret.json'), SECRETS['not JSON']);
+  packageWithout(project, 'pkg', { 'tsconfig.json': text }, { exports: { './*': pattern } });
+  const config = join(project, 'org', 'tsconfig.json');
+  put(config, JSON.stringify({ extends: 'pkg/tsconfig.json' }));
+  const r = await cliOr(false, ['check', '--spec', file]);
+  expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+    2,
+    `error declaration ${config} extends pkg/tsconfig.json, which orgctl cannot follow as esbuild does (${join(project, 'node_modules', 'pkg', 'package.json')}: an extends through its exports): what esbuild reads there may be outside what a declaration may read (its folder, the installed packages, and its project's tsconfig files): extend one of those by its path or its package's tsconfig.json`,
+  ]);
   expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
 });
