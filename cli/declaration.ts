@@ -17,7 +17,7 @@
  */
 import type { Message } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleError } from '../model/errors.ts';
@@ -26,7 +26,7 @@ import { isUnchanged, sha256Hex, stampOf, type FileStamp } from './file-stamp.ts
 import { CACHE_DIR_VARIABLE, cacheFolder, folderAbove } from './paths.ts';
 import { mayHaveChangedSince } from './racy.mjs';
 import {
-  CONFIG_NAMES,
+  type AppliedConfig,
   configReader,
   importerManifests,
   packageLookup,
@@ -93,57 +93,29 @@ function declaresNoSideEffects(manifest: string): boolean {
 }
 
 /**
- * tsconfig.json (and jsconfig.json) from each source's folder up, there or not (esbuild reads the
- * nearest one of each file), and what each `extends`, followed; each file extended is kept in
- * `extended` with the config that extends it.
+ * The configs esbuild reads for these sources, as configReader follows their `extends`: the
+ * nearest tsconfig.json (else jsconfig.json) of each folder from each source's up (esbuild reads
+ * each, not only the one applied), the files they read and looked for (`files`, stamped), and
+ * the refusal of the first that reaches outside what a declaration may read (extendsOutside).
  */
-function configFiles(sources: readonly string[], extended = new Map<string, string>()): string[] {
-  const out = new Set<string>();
+function configsRead(
+  configs: ReturnType<typeof configReader>,
+  sources: readonly string[],
+  reach: Reach,
+  project: string | undefined,
+): { files: string[]; refused: string | undefined } {
+  const read: AppliedConfig[] = [];
   const seen = new Set<string>();
   for (const source of sources)
     for (let dir = dirname(source); !seen.has(dir); dir = dirname(dir)) {
       seen.add(dir);
-      for (const name of CONFIG_NAMES) followExtends(join(dir, name), out, extended);
+      read.push(configs.appliedTo(dir));
       if (dirname(dir) === dir) break;
     }
-  return [...out];
-}
-
-/** A config file and every file it `extends` (a relative path, or a package's file), as esbuild follows them. */
-function followExtends(config: string, out: Set<string>, extended: Map<string, string>): void {
-  if (out.has(config)) return;
-  out.add(config);
-  let text: string;
-  try {
-    text = readFileSync(config, 'utf8');
-  } catch {
-    return; // not there: recorded as absent
-  }
-  // tsconfig is JSON with comments: only `extends` is needed, a string or an array of strings.
-  const match = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
-  if (!match) return;
-  let value: unknown;
-  try {
-    value = JSON.parse(match[1]!.replace(/,\s*\]$/, ']'));
-  } catch {
-    return;
-  }
-  for (const spec of (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string')) {
-    const candidates =
-      spec.startsWith('.') || spec.startsWith('/')
-        ? [resolve(dirname(config), spec), resolve(dirname(config), `${spec}.json`)]
-        : [];
-    if (!candidates.length)
-      try {
-        candidates.push(createRequire(config).resolve(spec));
-      } catch {
-        // a package esbuild will not find either
-      }
-    for (const c of candidates) {
-      if (!extended.has(c)) extended.set(c, config);
-      followExtends(c, out, extended);
-    }
-  }
+  return {
+    files: [...new Set(read.flatMap((c) => [...c.files, ...c.looked]))],
+    refused: extendsOutside(read, reach, project),
+  };
 }
 
 /** The bundle's entry, which esbuild names as given; no file. */
@@ -196,13 +168,30 @@ const IMPORT_OF_A_VALUE =
 const mayBundle = (path: string, reach: Reach, project: string | undefined): boolean =>
   mayExtend(path, reach, project) || isProjectCode(path, {}, project);
 
-/** A refusal of the first file a tsconfig extends (as configFiles found them) that it may not; undefined when there is none. */
-function extendsOutside(extended: Map<string, string>, reach: Reach, project: string | undefined): string | undefined {
-  const outside = [...extended.keys()].find((c) => !mayExtend(c, reach, project));
-  return (
-    outside &&
-    `${extended.get(outside)} extends ${outside}, outside what a declaration may read (its folder, the installed packages, and its project's tsconfig files): extend one of those`
-  );
+/** The reach a refusal of an `extends` names. */
+const EXTENDS_REACH =
+  "outside what a declaration may read (its folder, the installed packages, and its project's tsconfig files)";
+
+/**
+ * A refusal of the first file a config extends that it may not, there or not (R81-2): of one a
+ * package's name made esbuild try, the one found, and any outside node_modules (a name climbing
+ * out with `..`) (R150-1, R150-2); else of a config orgctl cannot follow as esbuild does, whose
+ * reach is then not known (R150-3). Undefined when there is none.
+ */
+function extendsOutside(read: readonly AppliedConfig[], reach: Reach, project: string | undefined): string | undefined {
+  const outside = read
+    .flatMap((c) => c.extended)
+    .find(
+      (e) =>
+        (e.there || !e.byName || !e.file.split(sep).includes('node_modules')) && !mayExtend(e.file, reach, project),
+    );
+  if (outside) return `${outside.config} extends ${outside.file}, ${EXTENDS_REACH}: extend one of those`;
+  const unknown = read.find((c) => c.unknown !== undefined);
+  if (!unknown) return undefined;
+  const { config, extends: spec } = unknown.unfollowed ?? { config: unknown.file, extends: undefined };
+  return spec === undefined
+    ? `${config} is not read as esbuild reads it (${unknown.unknown}): what esbuild reads of it may be ${EXTENDS_REACH}: write it as JSON with comments`
+    : `${config} extends ${spec}, which orgctl cannot follow as esbuild does (${unknown.unknown}): what esbuild reads there may be ${EXTENDS_REACH}: extend one of those by its path or its package's tsconfig.json`;
 }
 
 /**
@@ -294,11 +283,11 @@ async function build(
 ): Promise<{ code: string; inputs: string[]; links: string[]; sources: string[]; unstamped: boolean }> {
   const esbuild = await importModule<typeof import('esbuild')>('esbuild');
   const project = folderAbove(file, 'package.json');
-  // Refused whether the file is there or not, before esbuild reads it; those above the other
-  // sources (a shared lib/'s) once esbuild has found them, below.
-  const extended = new Map<string, string>();
-  configFiles([file], extended);
-  const refused = extendsOutside(extended, reach, project);
+  // The configs esbuild reads, each once a build (cli/package-lookup.mjs). What they extend is
+  // refused, there or not, before esbuild reads it; what those above the other sources (a shared
+  // lib/'s) extend once esbuild has found them, below.
+  const applied = configReader();
+  const { refused } = configsRead(applied, [file], reach, project);
   if (refused) throw new ModuleError(refused);
   // The package.json of every package imported in place (a reinstalled package rebuilds the
   // bundle), and where esbuild looked for each (packageLookedFor).
@@ -311,8 +300,6 @@ async function build(
   // A bare import found where nothing here says esbuild looked, or under a config esbuild reads
   // otherwise than configReader can: then what was looked at is not known, and no record is kept.
   let unstamped = false;
-  // The config applied to each importer's folder, read once a build (cli/package-lookup.mjs).
-  const applied = configReader();
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment (esbuild narrows the result by the options given)
   let result;
   try {
@@ -449,15 +436,9 @@ async function build(
   const sources = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes(':') && p !== STDIN)
     .map((p) => resolve(dirname(file), p));
-  const configs = configFiles([file, ...sources], extended);
-  // And each config applied as esbuild reads it: a package's it extends as esbuild finds it (its
+  // Each config esbuild read as it reads them: a package's it extends as esbuild finds it (its
   // tsconfig.json where Node's resolution of the name finds none: R149-19), there or not.
-  for (const folder of new Set([file, ...sources].map((p) => dirname(p)))) {
-    const config = applied.appliedTo(folder);
-    if (config.unknown !== undefined) unstamped = true;
-    configs.push(...config.files, ...config.looked);
-  }
-  const extendedLate = extendsOutside(extended, reach, project);
+  const { files: configs, refused: extendedLate } = configsRead(applied, [file, ...sources], reach, project);
   if (extendedLate) throw new ModuleError(extendedLate);
   const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configs])];
   return {

@@ -11,8 +11,6 @@ export declare function packageLookup(
   from: string,
   found: string,
 ): { readonly looked: readonly LookedAt[]; readonly at: { readonly path: string; readonly real: string } | undefined };
-/** What esbuild looks for in each folder from a source's up, in this order (cli/package-lookup.mjs). */
-export declare const CONFIG_NAMES: readonly string[];
 /** The config esbuild applies to a folder's sources, and what it says (configReader). */
 export interface AppliedConfig {
   /** The config applied; undefined: none. */
@@ -24,8 +22,22 @@ export interface AppliedConfig {
   readonly baseUrl?: string;
   readonly paths?: ReadonlyMap<string, readonly string[]>;
   readonly pathsBase?: string;
+  /**
+   * Each file an `extends` of it or of a file it extends made esbuild try, the one found (`there`)
+   * too, with the config that extends it; `byName` when the `extends` names a package.
+   */
+  readonly extended: readonly ExtendedFile[];
   /** Why it cannot be read as esbuild reads it (then no record may be kept). */
   readonly unknown?: string;
+  /** The `extends` (and the config saying it) that `unknown` stopped at; undefined when the config applied itself is not read. */
+  readonly unfollowed?: { readonly config: string; readonly extends: string };
+}
+/** A file an `extends` made esbuild try (AppliedConfig.extended). */
+export interface ExtendedFile {
+  readonly config: string;
+  readonly file: string;
+  readonly there: boolean;
+  readonly byName: boolean;
 }
 /** The configs esbuild applies, remembered per folder for one build. */
 export declare function configReader(): { appliedTo(folder: string): AppliedConfig };

@@ -53,7 +53,7 @@ export function packageLookup(name, from, found) {
 }
 
 /** What esbuild looks for in each folder from a source's up, in this order: the first found is the config it applies. */
-export const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 /**
  * A tsconfig's text read as esbuild reads one (JSON with comments and trailing commas), objects
@@ -184,7 +184,7 @@ export function configReader() {
   const parse = (file, configDir, visited) => {
     const key = `${file}\0${configDir}`;
     if (parsed.has(key)) return parsed.get(key);
-    const out = { files: [file], looked: [], baseUrl: undefined, paths: undefined, pathsBase: undefined };
+    const out = { files: [file], looked: [], extended: [], baseUrl: undefined, paths: undefined, pathsBase: undefined };
     let fileDir;
     let json;
     try {
@@ -196,13 +196,20 @@ export function configReader() {
     }
     const bases = typeof json?.extends === 'string' ? [json.extends] : Array.isArray(json?.extends) ? json.extends : [];
     for (const spec of bases.filter((s) => typeof s === 'string')) {
-      const found = extended(spec, fileDir, out);
+      const known = out.unknown === undefined;
+      const tried = [];
+      const found = extended(spec, fileDir, out, tried);
+      const byName = isPackagePath(spec);
+      out.extended.push(...tried.map((f) => ({ config: file, file: f, there: f === found, byName })));
+      if (known && out.unknown !== undefined) out.unfollowed = { config: file, extends: spec };
       if (found === undefined || out.unknown) continue;
       if (visited.has(found)) continue; // esbuild warns of the cycle and reads no more of it
       const base = parse(found, configDir, new Set([...visited, found]));
       out.files.push(...base.files);
       out.looked.push(...base.looked);
-      if (base.unknown) out.unknown ??= base.unknown;
+      out.extended.push(...base.extended);
+      if (base.unknown)
+        [out.unknown, out.unfollowed] = [base.unknown, base.unfollowed ?? { config: file, extends: spec }];
       if (base.baseUrl !== undefined) out.baseUrl = base.baseUrl;
       if (base.paths !== undefined) [out.paths, out.pathsBase] = [base.paths, base.pathsBase];
     }
@@ -226,11 +233,12 @@ export function configReader() {
    * The file an `extends` names, as esbuild looks for it (a path: itself, else with .json; a
    * package's: its `tsconfig` field or NAME/tsconfig.json, NAME, NAME.json in node_modules from
    * the config's folder up), each file tried and not there listed in `into.looked`; undefined when
-   * none is there (esbuild warns and extends nothing).
+   * none is there (esbuild warns and extends nothing); each file tried, the one found too, in `tried`.
    */
-  const extended = (spec, fileDir, into) => {
+  const extended = (spec, fileDir, into, tried) => {
     const tryFiles = (files) => {
       for (const f of files) {
+        tried.push(f);
         if (isFile(f)) return f;
         into.looked.push(f);
       }
@@ -265,7 +273,7 @@ export function configReader() {
   const appliedTo = (folder) => {
     if (applied.has(folder)) return applied.get(folder);
     let config;
-    if (folder.split(sep).includes('node_modules')) config = { files: [], looked: [] };
+    if (folder.split(sep).includes('node_modules')) config = { files: [], looked: [], extended: [] };
     else {
       const names = CONFIG_NAMES.map((n) => join(folder, n));
       const found = names.findIndex((f) => isFile(f));
@@ -276,7 +284,7 @@ export function configReader() {
         // and keeps the pattern: an exact one then matches and resolves nothing.
         if (config.paths !== undefined && config.baseUrl === undefined)
           config.paths = new Map([...config.paths].map(([pattern, list]) => [pattern, list.filter(pathLike)]));
-      } else if (dirname(folder) === folder) config = { files: [], looked: names };
+      } else if (dirname(folder) === folder) config = { files: [], looked: names, extended: [] };
       else {
         const above = appliedTo(dirname(folder));
         config = { ...above, looked: [...names, ...above.looked] };
