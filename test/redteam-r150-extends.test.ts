@@ -168,3 +168,24 @@ it.each([
   ]);
   expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
 });
+
+it.each([
+  ...Object.entries(SECRETS),
+  ['absent', undefined] as const,
+])('R150-4: a shared lib/ (its project’s code) whose tsconfig.json extends ../secret.json (%s): refused before esbuild reads it, the same whatever the file holds', async (kind, secret) => {
+  // esbuild reads lib/tsconfig.json, and what it extends, as it resolves the import of
+  // lib/x.ts: the check after the build came after it read the file, and its error for a file
+  // not JSON said "reads", for one JSON or none "extends": whether the file is JSON.
+  const project = scratch();
+  put(join(project, 'package.json'), JSON.stringify({ name: 'proj', private: true }));
+  put(join(project, 'lib', 'x.ts'), 'export const L = 1;\n');
+  put(join(project, 'lib', 'tsconfig.json'), JSON.stringify({ extends: '../secret.json' }));
+  if (secret) put(join(project, 'secret.json'), secret);
+  const file = declarationRunning(join(project, 'org'), 'console.log(L);', "import { L } from '../lib/x.ts';");
+  const r = await cliOr(kind === 'absent', ['check', '--spec', file]);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).toContain(
+    `${join(project, 'lib', 'tsconfig.json')} extends ${join(project, 'secret.json')}, outside what a declaration may read`,
+  );
+  expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
+});
