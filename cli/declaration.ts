@@ -284,8 +284,8 @@ async function build(
   const esbuild = await importModule<typeof import('esbuild')>('esbuild');
   const project = folderAbove(file, 'package.json');
   // The configs esbuild reads, each once a build (cli/package-lookup.mjs). What they extend is
-  // refused, there or not, before esbuild reads it; what those above the other sources (a shared
-  // lib/'s) extend once esbuild has found them, below.
+  // refused, there or not, before esbuild reads it: those above a path imported (a shared lib/'s)
+  // as it is imported, and once more of every source, below.
   const applied = configReader();
   const { refused } = configsRead(applied, [file], reach, project);
   if (refused) throw new ModuleError(refused);
@@ -336,6 +336,10 @@ async function build(
               // esbuild reads the file without its ?query or #hash suffix.
               const named = resolve(args.resolveDir, args.path.replace(/[?#].*$/s, ''));
               if (refusedUnresolved(named, reach, project)) return { errors: [{ text: outsideImport(named, file) }] };
+              // esbuild reads the configs above the path (a folder's too), and what they extend, as it
+              // resolves it (R150-4).
+              const extendedThere = configsRead(applied, [target, join(target, 'index')], reach, project).refused;
+              if (extendedThere) return { errors: [{ text: extendedThere }] };
               for (const c of candidates(target)) lookedAt.add(c);
               for (let p = target; ; p = dirname(p)) {
                 if (`${args.resolveDir}/`.startsWith(p === '/' ? p : `${p}/`) || dirname(p) === p) break;
