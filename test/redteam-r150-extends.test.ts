@@ -13,6 +13,8 @@
  * throws, esbuild reads the package's tsconfig.json, which extends the secret.
  * R150-3: an extends through an `exports` pattern, which configReader does not follow as esbuild
  * does ("./*": "./missing/*": Node throws, esbuild reads the package's tsconfig.json): refused.
+ * R150-4: a shared lib/'s tsconfig.json extends ../secret.json: esbuild read it as it resolved the
+ * import of lib/x.ts, before the check after the build (whose message said whether it is JSON).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
