@@ -102,12 +102,11 @@ const sourceConfigs = [];
 /**
  * Where esbuild looks for how to compile orgctl's sources past their own folders (walked): the root
  * and every folder above it, a config in any of which (written, edited, removed) may change the
- * bundle: its `paths` decide what a bare import names (red team R142-2). From `from`: where it
- * looks for another file's.
+ * bundle: its `paths` decide what a bare import names (red team R142-2).
  */
-function configFiles(from = root) {
+function configFiles() {
   const files = [];
-  for (let dir = from; ; dir = dirname(dir)) {
+  for (let dir = root; ; dir = dirname(dir)) {
     for (const name of CONFIG_NAMES) files.push(join(dir, name));
     if (dirname(dir) === dir) return files;
   }

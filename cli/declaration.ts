@@ -95,15 +95,9 @@ function declaresNoSideEffects(manifest: string): boolean {
 /**
  * The configs esbuild reads for these sources, as configReader follows their `extends`: the
  * nearest tsconfig.json (else jsconfig.json) of each folder from each source's up (esbuild reads
- * each, not only the one applied), the files they read and looked for (`files`, stamped), and
- * the refusal of the first that reaches outside what a declaration may read (extendsOutside).
+ * each, not only the one applied). extendsOutside judges them; a build stamps their files.
  */
-function configsRead(
-  configs: ReturnType<typeof configReader>,
-  sources: readonly string[],
-  reach: Reach,
-  project: string | undefined,
-): { files: string[]; refused: string | undefined } {
+function configsRead(configs: ReturnType<typeof configReader>, sources: readonly string[]): AppliedConfig[] {
   const read: AppliedConfig[] = [];
   const seen = new Set<string>();
   for (const source of sources)
@@ -112,10 +106,7 @@ function configsRead(
       read.push(configs.appliedTo(dir));
       if (dirname(dir) === dir) break;
     }
-  return {
-    files: [...new Set(read.flatMap((c) => [...c.files, ...c.looked]))],
-    refused: extendsOutside(read, reach, project),
-  };
+  return read;
 }
 
 /** The bundle's entry, which esbuild names as given; no file. */
@@ -287,7 +278,7 @@ async function build(
   // refused, there or not, before esbuild reads it: those above a path imported (a shared lib/'s)
   // as it is imported, and once more of every source, below.
   const applied = configReader();
-  const { refused } = configsRead(applied, [file], reach, project);
+  const refused = extendsOutside(configsRead(applied, [file]), reach, project);
   if (refused) throw new ModuleError(refused);
   // The package.json of every package imported in place (a reinstalled package rebuilds the
   // bundle), and where esbuild looked for each (packageLookedFor).
@@ -338,7 +329,11 @@ async function build(
               if (refusedUnresolved(named, reach, project)) return { errors: [{ text: outsideImport(named, file) }] };
               // esbuild reads the configs above the path (a folder's too), and what they extend, as it
               // resolves it (R150-4).
-              const extendedThere = configsRead(applied, [target, join(target, 'index')], reach, project).refused;
+              const extendedThere = extendsOutside(
+                configsRead(applied, [target, join(target, 'index')]),
+                reach,
+                project,
+              );
               if (extendedThere) return { errors: [{ text: extendedThere }] };
               for (const c of candidates(target)) lookedAt.add(c);
               for (let p = target; ; p = dirname(p)) {
@@ -442,8 +437,10 @@ async function build(
     .map((p) => resolve(dirname(file), p));
   // Each config esbuild read as it reads them: a package's it extends as esbuild finds it (its
   // tsconfig.json where Node's resolution of the name finds none: R149-19), there or not.
-  const { files: configs, refused: extendedLate } = configsRead(applied, [file, ...sources], reach, project);
+  const read = configsRead(applied, [file, ...sources]);
+  const extendedLate = extendsOutside(read, reach, project);
   if (extendedLate) throw new ModuleError(extendedLate);
+  const configs = read.flatMap((c) => [...c.files, ...c.looked]);
   const inputs = [...new Set([...sources, ...sources.map((p) => dirname(p)), ...packages, ...configs])];
   return {
     code: result.outputFiles[0]!.text,
